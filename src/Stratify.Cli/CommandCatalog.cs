@@ -1,0 +1,13 @@
+using System.CommandLine;
+using Stratify.Cli.Commands;
+
+namespace Stratify.Cli;
+
+/// <summary>Every verb of the CLI, one file each under Commands/.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> Create(CliContext context)
+    {
+        yield return VersionCommand.Create(context);
+    }
+}

@@ -1,0 +1,54 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Stratify.Reporting;
+
+/// <summary>
+/// The one JSON convention of every Stratify output: snake_case names, a quantity R prints as NA (NaN, ±∞ in
+/// our doubles) written as null, doubles in round-trip form, indented, stable property order (declaration order),
+/// so that the same results give byte-identical files.
+/// </summary>
+public static class JsonOutput
+{
+    public static readonly JsonSerializerOptions Options = Create();
+
+    private static JsonSerializerOptions Create()
+    {
+        var options = new JsonSerializerOptions
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            DictionaryKeyPolicy = null,
+            WriteIndented = true,
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+            NumberHandling = JsonNumberHandling.Strict,
+        };
+        options.Converters.Add(new NaNAsNullDoubleConverter());
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        return options;
+    }
+
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+
+    public static void Write<T>(T value, TextWriter writer)
+    {
+        writer.Write(Serialize(value));
+        writer.WriteLine();
+    }
+
+    /// <summary>Writes NaN and infinities as null (R's NA); reads null back as NaN.</summary>
+    private sealed class NaNAsNullDoubleConverter : JsonConverter<double>
+    {
+        public override bool HandleNull => true;
+
+        public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+            => reader.TokenType == JsonTokenType.Null ? double.NaN : reader.GetDouble();
+
+        public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options)
+        {
+            if (double.IsFinite(value)) writer.WriteNumberValue(value);
+            else writer.WriteNullValue();
+        }
+    }
+}
