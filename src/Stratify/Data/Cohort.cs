@@ -1,0 +1,44 @@
+using Microsoft.Data.Analysis;
+
+namespace Stratify.Data;
+
+/// <summary>
+/// A cohort as read from disk: named columns of equal length, in file order, and the file(s) they came from.
+/// Rows are patients. Columnar and immutable once built; analyses bind the columns they need by role
+/// (see <c>StudyBinding</c>).
+/// </summary>
+public sealed class Cohort
+{
+    private readonly Dictionary<string, Column> _byName;
+
+    public Cohort(IReadOnlyList<Column> columns, string source)
+    {
+        if (columns.Count > 0 && columns.Any(c => c.Length != columns[0].Length))
+            throw new ArgumentException("columns differ in length");
+        Columns = columns;
+        Source = source;
+        RowCount = columns.Count == 0 ? 0 : columns[0].Length;
+        _byName = new Dictionary<string, Column>(StringComparer.Ordinal);
+        foreach (var c in columns) _byName[c.Name] = c;
+    }
+
+    public IReadOnlyList<Column> Columns { get; }
+    public int RowCount { get; }
+    /// <summary>The file or folder the cohort was read from, for messages.</summary>
+    public string Source { get; }
+
+    public IEnumerable<string> ColumnNames => Columns.Select(c => c.Name);
+
+    public bool Contains(string name) => _byName.ContainsKey(name);
+
+    public bool TryGet(string name, out Column column) => _byName.TryGetValue(name, out column!);
+
+    /// <summary>The named column, or a <see cref="StratifyInputException"/> that suggests the closest name.</summary>
+    public Column this[string name] => _byName.TryGetValue(name, out var c)
+        ? c
+        : throw new StratifyInputException("column not found", Source, name,
+            suggestion: NameSuggestion.Hint(name, Columns.Select(x => x.Name).ToArray()));
+
+    /// <summary>A Microsoft.Data.Analysis DataFrame view of the cohort (copies the values).</summary>
+    public DataFrame ToDataFrame() => new(Columns.Select(c => c.ToDataFrameColumn()));
+}
