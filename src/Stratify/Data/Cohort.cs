@@ -11,8 +11,9 @@ public sealed class Cohort
 {
     private readonly Dictionary<string, Column> _byName;
 
-    public Cohort(IReadOnlyList<Column> columns, string source)
+    public Cohort(IReadOnlyList<Column> columns, string source, IReadOnlyDictionary<string, string>? unusable = null)
     {
+        Unusable = unusable ?? new Dictionary<string, string>();
         if (columns.Count > 0 && columns.Any(c => c.Length != columns[0].Length))
             throw new ArgumentException("columns differ in length");
         Columns = columns;
@@ -23,6 +24,8 @@ public sealed class Cohort
     }
 
     public IReadOnlyList<Column> Columns { get; }
+    /// <summary>Columns present in the file that Stratify cannot use, with what they are (e.g. "a nested list field").</summary>
+    public IReadOnlyDictionary<string, string> Unusable { get; }
     public int RowCount { get; }
     /// <summary>The file or folder the cohort was read from, for messages.</summary>
     public string Source { get; }
@@ -34,10 +37,18 @@ public sealed class Cohort
     public bool TryGet(string name, out Column column) => _byName.TryGetValue(name, out column!);
 
     /// <summary>The named column, or a <see cref="StratifyInputException"/> that suggests the closest name.</summary>
-    public Column this[string name] => _byName.TryGetValue(name, out var c)
-        ? c
-        : throw new StratifyInputException("column not found", Source, name,
-            suggestion: NameSuggestion.Hint(name, Columns.Select(x => x.Name).ToArray()));
+    public Column this[string name]
+    {
+        get
+        {
+            if (_byName.TryGetValue(name, out var c)) return c;
+            if (Unusable.TryGetValue(name, out var what))
+                throw new StratifyInputException($"Stratify cannot use this column: it is {what}", Source, name,
+                    suggestion: "Store it as a number, boolean, text, date or timestamp column.");
+            throw new StratifyInputException("column not found", Source, name,
+                suggestion: NameSuggestion.Hint(name, Columns.Select(x => x.Name).ToArray()));
+        }
+    }
 
     /// <summary>A Microsoft.Data.Analysis DataFrame view of the cohort (copies the values).</summary>
     public DataFrame ToDataFrame() => new(Columns.Select(c => c.ToDataFrameColumn()));
