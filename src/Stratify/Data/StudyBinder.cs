@@ -1,0 +1,269 @@
+using System.Globalization;
+
+namespace Stratify.Data;
+
+/// <summary>
+/// Binds a cohort's columns to the roles a <see cref="StudySpec"/> names and validates them once, at the
+/// boundary, so estimators can trust their arrays. Refuses (with <see cref="StratifyInputException"/> naming file,
+/// column, row and value): a column not found (closest name suggested); a type wrong for its role; negative,
+/// NaN or infinite time; an event value outside the coding; duplicate patient ids; a used column with no values;
+/// a categorical with one level; a reference level that does not occur; no events at all. Rows missing a value in
+/// a used column are dropped and counted per column, never silently.
+/// </summary>
+public static class StudyBinder
+{
+    /// <summary>Reads the spec's data (files and part folders, concatenated in order) and binds it.</summary>
+    public static BoundStudy Load(StudySpec spec)
+    {
+        if (spec.Data.Count == 0)
+            throw new StratifyInputException("no data given", spec.SourceFile,
+                suggestion: spec.SourceFile is null ? "Pass --data cohort.parquet." : "Add 'data: cohort.parquet' to the spec.");
+        var cohorts = spec.Data.Select(ParquetCohortReader.Read).ToList();
+        return Bind(cohorts.Count == 1 ? cohorts[0] : CohortConcatenation.Concat(cohorts), spec);
+    }
+
+    public static BoundStudy Bind(Cohort cohort, StudySpec spec)
+    {
+        var source = cohort.Source;
+        Column? Resolve(string? name) => name is null ? null : cohort[name];
+
+        var id = Resolve(spec.Id);
+        var time = Resolve(spec.Time);
+        var evt = Resolve(spec.Event);
+        var treatment = Resolve(spec.Treatment);
+        var group = Resolve(spec.Group);
+        var strata = spec.Strata.Select(s => cohort[s]).ToArray();
+        var covariates = spec.Covariates.Select(c => (Spec: c, Column: cohort[c.Column])).ToArray();
+        var features = spec.Features.Select(f => cohort[f.Column]).ToArray();
+        if (time is not null && evt is null || evt is not null && time is null)
+            throw new StratifyInputException("a survival analysis needs both a time and an event column", spec.SourceFile ?? source,
+                suggestion: "Give both time and event (--time and --event).");
+
+        // Every used column must hold values, and have a type its role accepts.
+        var used = new List<Column>();
+        void Use(Column? c) { if (c is not null && !used.Contains(c)) used.Add(c); }
+        Use(id); Use(time); Use(evt); Use(treatment); Use(group);
+        foreach (var s in strata) Use(s);
+        foreach (var c in covariates) Use(c.Column);
+        foreach (var c in used.Concat(features))
+            if (c.MissingCount == c.Length && c.Length > 0)
+                throw new StratifyInputException("the column has no values: every row is missing", source, c.Name);
+        if (time is not null && time is not NumericColumn)
+            throw TypeError(source, time, "the time column must be numeric (a number of days, weeks, months or years)");
+        foreach (var (c, column) in covariates)
+            if (c.Kind == CovariateKind.Numeric && column is not NumericColumn)
+                throw TypeError(source, column, "a numeric covariate must hold numbers", "Declare it as categorical instead (--categorical or covariates: categorical:).");
+
+        // Drop rows missing a value in any used column, counting per column.
+        int n = cohort.RowCount;
+        var keep = new bool[n];
+        Array.Fill(keep, true);
+        var dropped = new List<DroppedRows>();
+        foreach (var c in used)
+        {
+            int count = 0;
+            for (int i = 0; i < n; i++) if (c.IsMissing(i)) { count++; keep[i] = false; }
+            if (count > 0) dropped.Add(new DroppedRows(c.Name, count));
+        }
+        var rows = new int[keep.Count(k => k)];
+        for (int i = 0, r = 0; i < n; i++) if (keep[i]) rows[r++] = i;
+
+        if (id is not null) CheckUniqueIds(source, id, rows);
+        var timeValues = time is null ? null : BindTime(source, (NumericColumn)time, rows);
+        var events = evt is null ? null : BindEvent(source, spec, evt, rows);
+        if (events is not null && rows.Length > 0 && Array.IndexOf(events, true) < 0)
+            throw new StratifyInputException("no events at all: every analysed patient is censored, so survival cannot be estimated", source, evt!.Name,
+                suggestion: "Check the event coding (event_value / --event-value).");
+        if (rows.Length == 0)
+            throw new StratifyInputException("no row is complete in the used columns, so nothing is left to analyse", source,
+                suggestion: "Missing values per column: " + string.Join(", ", dropped.Select(d => $"{d.Column} {d.Rows}")));
+
+        return new BoundStudy
+        {
+            Spec = spec,
+            Cohort = cohort,
+            Rows = rows,
+            IdColumn = id,
+            Time = timeValues,
+            Event = events,
+            Treatment = treatment is null ? null : BindFactor(source, treatment, rows, spec.TreatmentReference, null, "treatment"),
+            Group = group is null ? null : BindFactor(source, group, rows, null, null, "group"),
+            Strata = strata.Length == 0 ? null : CombineStrata(source, strata, rows),
+            Covariates = covariates.Select(c => BindCovariate(source, c.Spec, c.Column, rows)).ToArray(),
+            Features = features,
+            Dropped = dropped,
+        };
+    }
+
+    private static StratifyInputException TypeError(string source, Column column, string problem, string? suggestion = null)
+    {
+        int row = Enumerable.Range(0, column.Length).FirstOrDefault(i => !column.IsMissing(i));
+        return new StratifyInputException($"{problem}, but it holds {Describe(column.SourceType)} values", source, column.Name, row + 1,
+            column.Format(row), suggestion);
+    }
+
+    private static string Describe(SourceType type) => type switch
+    {
+        SourceType.String => "text",
+        SourceType.Boolean => "true/false",
+        _ => type.ToString().ToLowerInvariant(),
+    };
+
+    private static void CheckUniqueIds(string source, Column id, int[] rows)
+    {
+        var seen = new Dictionary<string, int>(rows.Length, StringComparer.Ordinal);
+        foreach (int r in rows)
+        {
+            var value = id.Format(r);
+            if (seen.TryGetValue(value, out int first))
+                throw new StratifyInputException($"duplicate patient id (first seen in row {first + 1})", source, id.Name, r + 1, value,
+                    "Each row must be one patient; aggregate repeated records first.");
+            seen.Add(value, r);
+        }
+    }
+
+    private static double[] BindTime(string source, NumericColumn time, int[] rows)
+    {
+        var values = new double[rows.Length];
+        for (int k = 0; k < rows.Length; k++)
+        {
+            double t = time.Values[rows[k]];
+            if (!double.IsFinite(t) || t < 0)
+                throw new StratifyInputException(double.IsNaN(t) ? "time is NaN (not a number)" : double.IsInfinity(t) ? "time is infinite" : "time is negative",
+                    source, time.Name, rows[k] + 1, time.Format(rows[k]), "Survival times must be finite and ≥ 0.");
+            values[k] = t;
+        }
+        return values;
+    }
+
+    /// <summary>Maps the event column to true (event) / false (censored) under the spec's coding.</summary>
+    private static bool[] BindEvent(string source, StudySpec spec, Column column, int[] rows)
+    {
+        var coding = spec.EventCoding;
+        if (spec.EventValues.Count > 0) coding = EventCoding.Declared;
+        var distinct = rows.Select(column.Format).Distinct().Order(StringComparer.Ordinal).ToArray();
+        if (coding == EventCoding.Auto)
+        {
+            coding = column.SourceType == SourceType.Boolean ? EventCoding.Boolean
+                : distinct.All(v => v is "0" or "1") ? EventCoding.ZeroOne
+                : distinct.All(v => v is "1" or "2") ? EventCoding.OneTwo
+                : distinct.All(v => v is "true" or "false" or "True" or "False") ? EventCoding.Boolean
+                : throw new StratifyInputException(
+                    $"the event coding is not recognised: values {string.Join(", ", distinct.Take(6).Select(v => $"'{v}'"))}{(distinct.Length > 6 ? ", ..." : "")}",
+                    source, column.Name,
+                    suggestion: "Declare it: event_value: <value meaning event> and censored_value: <value meaning censored> (CLI: --event-value).");
+        }
+        (string[] events, string[]? censored) = coding switch
+        {
+            EventCoding.ZeroOne => (new[] { "1" }, new[] { "0" }),
+            EventCoding.OneTwo => (new[] { "2" }, new[] { "1" }),
+            EventCoding.Boolean => (new[] { "1", "true", "True" }, new[] { "0", "false", "False" }),
+            _ => (spec.EventValues.Select(Canonical).ToArray(), spec.CensoredValues.Count > 0 ? spec.CensoredValues.Select(Canonical).ToArray() : null),
+        };
+        if (censored is null)
+        {
+            var others = distinct.Where(v => !events.Contains(v)).ToArray();
+            if (others.Length > 1)
+                throw new StratifyInputException(
+                    $"event value(s) {string.Join(", ", events.Select(v => $"'{v}'"))} declared, but {others.Length} other values occur ({string.Join(", ", others.Take(6).Select(v => $"'{v}'"))}), so which mean censored is unclear",
+                    source, column.Name, suggestion: "Declare censored_value as well.");
+            censored = others;
+        }
+        var result = new bool[rows.Length];
+        for (int k = 0; k < rows.Length; k++)
+        {
+            var v = column.Format(rows[k]);
+            if (events.Contains(v)) result[k] = true;
+            else if (!censored.Contains(v))
+                throw new StratifyInputException(
+                    $"event value outside the coding ({CodingText(coding, events, censored)})", source, column.Name, rows[k] + 1, v,
+                    "Fix the value, or declare the coding with event_value / censored_value.");
+        }
+        return result;
+    }
+
+    private static string CodingText(EventCoding coding, string[] events, string[] censored) => coding switch
+    {
+        EventCoding.ZeroOne => "0 = censored, 1 = event",
+        EventCoding.OneTwo => "R's coding: 1 = censored, 2 = event",
+        EventCoding.Boolean => "false = censored, true = event",
+        _ => $"{string.Join("/", censored)} = censored, {string.Join("/", events)} = event",
+    };
+
+    /// <summary>Declared values compare as the column formats them ("2.0" in a spec matches the number 2).</summary>
+    private static string Canonical(string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) ? d.ToString("R", CultureInfo.InvariantCulture) : value;
+
+    /// <summary>
+    /// A factor over the kept rows: levels that occur, in sorted order (numbers by value) unless an order is
+    /// given; the reference level first in meaning (index stored), defaulting to the first level.
+    /// </summary>
+    public static Factor BindFactor(string source, Column column, int[] rows, string? reference, IReadOnlyList<string>? order, string role)
+    {
+        string[] levels;
+        var present = new HashSet<string>(rows.Select(column.Format), StringComparer.Ordinal);
+        if (order is not null)
+        {
+            var declared = order.Select(Canonical).ToArray();
+            foreach (int r in rows)
+            {
+                var v = column.Format(r);
+                if (!declared.Contains(v))
+                    throw new StratifyInputException($"value not among the declared levels ({string.Join(", ", declared)})", source, column.Name, r + 1, v,
+                        "Add it to the level order in the spec.");
+            }
+            levels = declared.Where(present.Contains).ToArray();
+        }
+        else levels = present.Order(Comparer<string>.Create(LevelOrder.Compare)).ToArray();
+        if (levels.Length < 2)
+            throw new StratifyInputException($"the {role} column has a single level, so there is nothing to compare", source, column.Name,
+                value: levels.FirstOrDefault(), suggestion: "Remove it from the analysis, or check that filtering did not remove the other levels.");
+        int referenceIndex = 0;
+        if (reference is not null)
+        {
+            referenceIndex = Array.IndexOf(levels, Canonical(reference));
+            if (referenceIndex < 0)
+                throw new StratifyInputException("reference level does not occur in the column", source, column.Name, value: reference,
+                    suggestion: $"Levels: {string.Join(", ", levels.Take(20))}.");
+        }
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < levels.Length; i++) index[levels[i]] = i;
+        var codes = new int[rows.Length];
+        if (column is CategoricalColumn cat)
+        {
+            var map = cat.Levels.Select(l => index.GetValueOrDefault(l, -1)).ToArray();
+            for (int k = 0; k < rows.Length; k++) codes[k] = map[cat.Codes[rows[k]]];
+        }
+        else for (int k = 0; k < rows.Length; k++) codes[k] = index[column.Format(rows[k])];
+        return new Factor(column.Name, codes, levels, referenceIndex);
+    }
+
+    private static BoundCovariate BindCovariate(string source, CovariateSpec spec, Column column, int[] rows)
+    {
+        if (spec.Kind == CovariateKind.Numeric)
+        {
+            var values = ((NumericColumn)column).Values;
+            var bound = new double[rows.Length];
+            for (int k = 0; k < rows.Length; k++)
+            {
+                bound[k] = values[rows[k]];
+                if (!double.IsFinite(bound[k]))
+                    throw new StratifyInputException("covariate value is not a finite number", source, column.Name, rows[k] + 1, column.Format(rows[k]));
+            }
+            return new BoundCovariate(spec, bound, null);
+        }
+        var factor = BindFactor(source, column, rows, spec.Reference, spec.Kind == CovariateKind.Ordinal ? spec.Levels : null,
+            spec.Kind == CovariateKind.Ordinal ? "ordinal covariate" : "categorical covariate");
+        return new BoundCovariate(spec, null, factor);
+    }
+
+    private static Factor CombineStrata(string source, Column[] strata, int[] rows)
+    {
+        var labels = new string[rows.Length];
+        for (int k = 0; k < rows.Length; k++)
+            labels[k] = strata.Length == 1 ? strata[0].Format(rows[k]) : string.Join(", ", strata.Select(s => $"{s.Name}={s.Format(rows[k])}"));
+        var levels = labels.Distinct().Order(Comparer<string>.Create(LevelOrder.Compare)).ToArray();
+        var index = levels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i, StringComparer.Ordinal);
+        return new Factor(string.Join("+", strata.Select(s => s.Name)), labels.Select(l => index[l]).ToArray(), levels);
+    }
+}

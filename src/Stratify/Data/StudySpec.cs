@@ -1,0 +1,70 @@
+namespace Stratify.Data;
+
+/// <summary>The unit a survival time is measured in; reports print it ("median 310 days").</summary>
+public enum TimeUnit
+{
+    Days,
+    Weeks,
+    Months,
+    Years,
+}
+
+/// <summary>
+/// How the event column is coded. <see cref="Auto"/> recognises booleans (true = event), 0/1 (1 = event) and
+/// R's 1/2 (1 = censored, 2 = event); anything else must be declared with explicit event and censored values.
+/// </summary>
+public enum EventCoding
+{
+    Auto,
+    ZeroOne,
+    /// <summary>R's Surv(time, status) convention for 1/2 status: 1 = censored, 2 = event.</summary>
+    OneTwo,
+    Boolean,
+    Declared,
+}
+
+/// <summary>A covariate's role: a number, a category with a reference level, or ordered levels.</summary>
+public enum CovariateKind
+{
+    Numeric,
+    Categorical,
+    Ordinal,
+}
+
+/// <summary>
+/// One covariate of the study: its column, kind, and for a categorical the reference level (null = first level in
+/// sorted order, as R's factor does), for an ordinal the level order (null = sorted order).
+/// </summary>
+public sealed record CovariateSpec(string Column, CovariateKind Kind, string? Reference = null, IReadOnlyList<string>? Levels = null);
+
+/// <summary>
+/// The roles of a cohort's columns for an analysis, from a YAML study spec or the CLI's flags (one binding serves
+/// both). Paths in <see cref="Data"/> are absolute once read (relative ones are taken from the spec's folder).
+/// </summary>
+public sealed record StudySpec
+{
+    public string? Title { get; init; }
+    public IReadOnlyList<string> Data { get; init; } = [];
+    public string? Id { get; init; }
+    public string? Time { get; init; }
+    public TimeUnit TimeUnit { get; init; } = TimeUnit.Days;
+    public string? Event { get; init; }
+    public EventCoding EventCoding { get; init; } = EventCoding.Auto;
+    /// <summary>Values of the event column that mean "event" (declared coding).</summary>
+    public IReadOnlyList<string> EventValues { get; init; } = [];
+    /// <summary>Values of the event column that mean "censored" (declared coding; optional when one other value exists).</summary>
+    public IReadOnlyList<string> CensoredValues { get; init; } = [];
+    public string? Treatment { get; init; }
+    public string? TreatmentReference { get; init; }
+    public IReadOnlyList<CovariateSpec> Covariates { get; init; } = [];
+    public IReadOnlyList<string> Strata { get; init; } = [];
+    /// <summary>An existing grouping column (describe's Table 1 columns, km and log-rank groups).</summary>
+    public string? Group { get; init; }
+    public IReadOnlyList<CovariateSpec> Features { get; init; } = [];
+    public string? Output { get; init; }
+    public int Seed { get; init; } = 1;
+    /// <summary>Counts below this are shown as "&lt;N" and no curve is drawn for smaller groups.</summary>
+    public int SmallCellThreshold { get; init; } = 5;
+    /// <summary>The spec file this came from, for messages (null when built from CLI flags).</summary>
+    public string? SourceFile { get; init; }
+}

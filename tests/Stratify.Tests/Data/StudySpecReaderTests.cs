@@ -1,0 +1,104 @@
+using Stratify.Data;
+
+namespace Stratify.Tests.Data;
+
+public class StudySpecReaderTests
+{
+    private static StudySpec ReadYaml(TempFolder dir, string yaml)
+    {
+        File.WriteAllText(dir.File("study.yaml"), yaml);
+        return StudySpecReader.Read(dir.File("study.yaml"));
+    }
+
+    [Fact]
+    public void Reads_every_role_with_paths_relative_to_the_spec_folder()
+    {
+        using var dir = new TempFolder();
+        var spec = ReadYaml(dir, """
+            title: Trial
+            data: [a.parquet, parts/]
+            id: pid
+            time: t
+            time_unit: months
+            event: dead
+            event_value: [yes]
+            censored_value: no
+            treatment: arm
+            treatment_reference: placebo
+            covariates:
+              numeric: [age]
+              categorical: {sex: f, site: ~}
+              ordinal: {ecog: [0, 1, 2]}
+            strata: [centre]
+            group: arm
+            output: results
+            seed: 7
+            small_cell_threshold: 10
+            """);
+        Assert.Equal([Path.Combine(dir.Path, "a.parquet"), Path.Combine(dir.Path, "parts")], spec.Data.Select(p => p.TrimEnd('/')).ToArray());
+        Assert.Equal(TimeUnit.Months, spec.TimeUnit);
+        Assert.Equal(EventCoding.Declared, spec.EventCoding);
+        Assert.Equal(["yes"], spec.EventValues);
+        Assert.Equal(["no"], spec.CensoredValues);
+        Assert.Equal(
+            [new CovariateSpec("age", CovariateKind.Numeric), new CovariateSpec("sex", CovariateKind.Categorical, "f"),
+             new CovariateSpec("site", CovariateKind.Categorical)],
+            spec.Covariates.Take(3).ToArray());
+        Assert.Equal(["0", "1", "2"], spec.Covariates[3].Levels);
+        Assert.Equal(Path.Combine(dir.Path, "results"), spec.Output);
+        Assert.Equal(7, spec.Seed);
+        Assert.Equal(10, spec.SmallCellThreshold);
+    }
+
+    [Fact]
+    public void An_unknown_key_names_its_line_and_suggests_the_closest_key()
+    {
+        using var dir = new TempFolder();
+        var error = Assert.Throws<StratifyInputException>(() => ReadYaml(dir, "data: x.parquet\ncovariate: [age]\n"));
+        Assert.Equal($"{dir.File("study.yaml")}: line 2: unknown key 'covariate'. Did you mean 'covariates'?", error.Message);
+    }
+
+    [Fact]
+    public void An_unknown_covariate_kind_suggests_the_closest()
+    {
+        using var dir = new TempFolder();
+        var error = Assert.Throws<StratifyInputException>(() => ReadYaml(dir, "covariates:\n  numerics: [age]\n"));
+        Assert.Contains("line 2: unknown key 'numerics' under 'covariates'. Did you mean 'numeric'?", error.Message);
+    }
+
+    [Fact]
+    public void Invalid_yaml_names_the_line()
+    {
+        using var dir = new TempFolder();
+        var error = Assert.Throws<StratifyInputException>(() => ReadYaml(dir, "data: [a\ntime: t\n"));
+        Assert.Contains("not valid YAML", error.Message);
+        Assert.Contains("study.yaml", error.Message);
+    }
+
+    [Fact]
+    public void An_unknown_time_unit_lists_the_units()
+    {
+        using var dir = new TempFolder();
+        var error = Assert.Throws<StratifyInputException>(() => ReadYaml(dir, "time_unit: fortnights\n"));
+        Assert.Contains("unknown time unit (value: 'fortnights'). Use days, weeks, months or years.", error.Message);
+    }
+
+    [Fact]
+    public void A_missing_spec_file_is_refused()
+    {
+        var error = Assert.Throws<StratifyInputException>(() => StudySpecReader.Read("/no/study.yaml"));
+        Assert.StartsWith("/no/study.yaml: study spec not found", error.Message);
+    }
+
+    [Theory]
+    [InlineData("lung.yaml")]
+    [InlineData("gbsg.yaml")]
+    [InlineData("rotterdam.yaml")]
+    [InlineData("veteran.yaml")]
+    public void Every_bundled_spec_binds_its_bundled_data(string file)
+    {
+        var bound = StudyBinder.Load(StudySpecReader.Read(RepoPaths.Dataset(file)));
+        Assert.True(bound.RowCount > 100);
+        Assert.True(bound.EventCount > 0);
+    }
+}
