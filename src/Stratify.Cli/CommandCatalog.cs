@@ -9,6 +9,7 @@ internal static class CommandCatalog
     public static IEnumerable<Command> Create(CliContext context)
     {
         yield return ImportCommand.Create(context);
+        yield return SimulateCommand.Create(context);
         yield return VersionCommand.Create(context);
     }
 }

@@ -53,25 +53,37 @@ public static class ParquetCohortReader
             if (total > int.MaxValue) throw new StratifyInputException($"{total:N0} rows is more than one cohort can hold (2,147,483,647)", path);
             int n = (int)total;
 
+            // Pass 2: row groups are decoded in parallel (one reader per worker and file), each into its own slice.
             var builders = fields.Select(f => ColumnBuilder.For(f, n)).ToArray();
+            var plan = new List<(int File, int Group, int Offset, int Rows)>();
             int offset = 0;
-            foreach (var (file, reader) in readers)
-            {
-                for (int g = 0; g < reader.RowGroupCount; g++)
+            for (int f = 0; f < readers.Count; f++)
+                for (int g = 0; g < readers[f].Reader.RowGroupCount; g++)
                 {
+                    int rows = checked((int)readers[f].Reader.RowGroups[g].RowCount);
+                    plan.Add((f, g, offset, rows));
+                    offset += rows;
+                }
+            await Parallel.ForEachAsync(Partition(plan, Environment.ProcessorCount), cancellation, async (share, token) =>
+            {
+                foreach (var (f, g, at, rows) in share)
+                {
+                    var file = readers[f].File;
+                    await using var stream = File.OpenRead(file);
+                    await using var reader = await ParquetReader.CreateAsync(stream, new ParquetOptions { TreatByteArrayAsString = false }, leaveStreamOpen: false, token);
                     using var group = reader.OpenRowGroupReader(g);
-                    int rows = checked((int)group.RowCount);
                     for (int c = 0; c < fields.Count; c++)
                     {
-                        try { await builders[c].ReadAsync(group, offset, rows, cancellation); }
+                        // Match this file's field by name (part files may order columns differently).
+                        var field = reader.Schema.DataFields.First(x => x.Name == fields[c].Name);
+                        try { await builders[c].ReadAsync(group, field, at, rows, token); }
                         catch (Exception e) when (e is not StratifyInputException and not OperationCanceledException)
                         {
                             throw new StratifyInputException($"cannot decode this column ({e.Message})", file, fields[c].Name);
                         }
                     }
-                    offset += rows;
                 }
-            }
+            });
 
             var columns = new List<Column>(fields.Count + partitionKeys.Count);
             columns.AddRange(builders.Select(b => b.Build()));
@@ -87,6 +99,21 @@ public static class ParquetCohortReader
         {
             foreach (var (_, reader) in readers) await reader.DisposeAsync();
         }
+    }
+
+    /// <summary>Splits the row groups into contiguous shares of about equal row count, one per worker.</summary>
+    private static IEnumerable<List<(int File, int Group, int Offset, int Rows)>> Partition(List<(int File, int Group, int Offset, int Rows)> plan, int workers)
+    {
+        long total = plan.Sum(p => (long)p.Rows);
+        var share = new List<(int, int, int, int)>();
+        long target = Math.Max(1, total / Math.Max(1, workers)), filled = 0;
+        foreach (var item in plan)
+        {
+            share.Add(item);
+            filled += item.Rows;
+            if (filled >= target) { yield return share; share = []; filled = 0; }
+        }
+        if (share.Count > 0) yield return share;
     }
 
     private static List<string> ListFiles(string path)
@@ -237,7 +264,8 @@ public static class ParquetCohortReader
         protected ColumnBuilder(DataField field) => Field = field;
         protected DataField Field { get; }
 
-        public abstract Task ReadAsync(ParquetRowGroupReader group, int offset, int rows, CancellationToken cancellation);
+        /// <summary>Decodes one row group into rows [offset, offset + rows); called concurrently for disjoint slices.</summary>
+        public abstract Task ReadAsync(ParquetRowGroupReader group, DataField field, int offset, int rows, CancellationToken cancellation);
         public abstract Column Build();
 
         public static ColumnBuilder For(DataField field, int n) => Kind(field) switch
@@ -269,8 +297,6 @@ public static class ParquetCohortReader
         private readonly SourceType _type;
         private readonly Func<T, double> _convert;
         private readonly string? _unit;
-        private T?[] _nullable = [];
-        private T[] _plain = [];
 
         public NumericBuilder(DataField field, int n, SourceType type, Func<T, double> convert, string? unit = null) : base(field)
         {
@@ -281,25 +307,36 @@ public static class ParquetCohortReader
             _unit = unit;
         }
 
-        public override async Task ReadAsync(ParquetRowGroupReader group, int offset, int rows, CancellationToken cancellation)
+        public override async Task ReadAsync(ParquetRowGroupReader group, DataField field, int offset, int rows, CancellationToken cancellation)
         {
-            if (Field.IsNullable)
+            if (field.IsNullable)
             {
-                if (_nullable.Length < rows) _nullable = new T?[rows];
-                await group.ReadAsync<T>(Field, _nullable.AsMemory(0, rows), null, cancellation);
-                for (int i = 0; i < rows; i++)
+                var buffer = System.Buffers.ArrayPool<T?>.Shared.Rent(rows);
+                try
                 {
-                    var v = _nullable[i];
-                    if (v.HasValue) _values[offset + i] = _convert(v.GetValueOrDefault());
-                    else { _values[offset + i] = double.NaN; _missing[offset + i] = true; }
+                    await group.ReadAsync<T>(field, buffer.AsMemory(0, rows), null, cancellation);
+                    for (int i = 0; i < rows; i++)
+                    {
+                        var v = buffer[i];
+                        if (v.HasValue) _values[offset + i] = _convert(v.GetValueOrDefault());
+                        else { _values[offset + i] = double.NaN; _missing[offset + i] = true; }
+                    }
                 }
+                finally { System.Buffers.ArrayPool<T?>.Shared.Return(buffer); }
+            }
+            else if (typeof(T) == typeof(double))
+            {
+                await group.ReadAsync<double>(field, _values.AsMemory(offset, rows), null, cancellation);
             }
             else
             {
-                if (_plain.Length < rows) _plain = new T[rows];
-                await group.ReadAsync<T>(Field, _plain.AsMemory(0, rows), null, cancellation);
-                if (typeof(T) == typeof(double)) ((double[])(object)_plain).AsSpan(0, rows).CopyTo(_values.AsSpan(offset, rows));
-                else for (int i = 0; i < rows; i++) _values[offset + i] = _convert(_plain[i]);
+                var buffer = System.Buffers.ArrayPool<T>.Shared.Rent(rows);
+                try
+                {
+                    await group.ReadAsync<T>(field, buffer.AsMemory(0, rows), null, cancellation);
+                    for (int i = 0; i < rows; i++) _values[offset + i] = _convert(buffer[i]);
+                }
+                finally { System.Buffers.ArrayPool<T>.Shared.Return(buffer); }
             }
         }
 
@@ -310,22 +347,36 @@ public static class ParquetCohortReader
     {
         private readonly int[] _codes;
         private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
-        private string[] _buffer = [];
 
         public TextBuilder(DataField field, int n) : base(field) => _codes = new int[n];
 
-        public override async Task ReadAsync(ParquetRowGroupReader group, int offset, int rows, CancellationToken cancellation)
+        public override async Task ReadAsync(ParquetRowGroupReader group, DataField field, int offset, int rows, CancellationToken cancellation)
         {
-            if (_buffer.Length < rows) _buffer = new string[rows];
-            await group.ReadAsync(Field, _buffer.AsMemory(0, rows), null, cancellation);
-            for (int i = 0; i < rows; i++)
+            var buffer = System.Buffers.ArrayPool<string?>.Shared.Rent(rows);
+            try
             {
-                var s = _buffer[i];
-                if (s is null) { _codes[offset + i] = -1; continue; }
-                if (!_index.TryGetValue(s, out int code)) { code = _index.Count; _index.Add(s, code); }
-                _codes[offset + i] = code;
+                await group.ReadAsync(field, buffer.AsMemory(0, rows), null, cancellation);
+                // Code the slice against a local dictionary (no lock per row), then map local codes to the shared ones.
+                var local = new Dictionary<string, int>(StringComparer.Ordinal);
+                for (int i = 0; i < rows; i++)
+                {
+                    var s = buffer[i];
+                    if (s is null) { _codes[offset + i] = -1; continue; }
+                    if (!local.TryGetValue(s, out int code)) { code = local.Count; local.Add(s, code); }
+                    _codes[offset + i] = code;
+                }
+                var map = new int[local.Count];
+                lock (_index)
+                {
+                    foreach (var (text, code) in local)
+                    {
+                        if (!_index.TryGetValue(text, out int shared)) { shared = _index.Count; _index.Add(text, shared); }
+                        map[code] = shared;
+                    }
+                }
+                for (int i = 0; i < rows; i++) if (_codes[offset + i] >= 0) _codes[offset + i] = map[_codes[offset + i]];
             }
-            Array.Clear(_buffer, 0, rows);
+            finally { System.Buffers.ArrayPool<string?>.Shared.Return(buffer, clearArray: true); }
         }
 
         public override Column Build() => CategoricalColumn.FromCodes(Field.Name, _codes, _index, SourceType.String);
