@@ -118,9 +118,10 @@ tables <- list(
   table1("rotterdam_by_chemo", "rotterdam.csv", "chemo", c("nodes", "age"), c("size", "grade"))
 )
 
-# A constructed 2 x 2 with small expected counts: 12 patients in arm A (3 responders), 10 in arm B (8 responders).
-small <- data.frame(arm = c(rep("A", 12), rep("B", 10)),
-                    response = c(rep("yes", 3), rep("no", 9), rep("yes", 8), rep("no", 2)))
+# A constructed 2 x 2 with small expected counts: 12 patients in arm A (2 responders), 6 in arm B (5 responders);
+# smallest expected count 7 * 6 / 18 = 2.33 < 5, so Table 1 uses Fisher's exact test.
+small <- data.frame(arm = c(rep("A", 12), rep("B", 6)),
+                    response = c(rep("yes", 2), rep("no", 10), rep("yes", 5), rep("no", 1)))
 small_table <- table(factor(small$response, levels = c("no", "yes")), small$arm)
 small_chi <- suppressWarnings(chisq.test(small_table, correct = FALSE))
 fisher_small <- list(arm = small$arm, response = small$response,
