@@ -73,28 +73,20 @@ public sealed record Table1VariableDto(
 public sealed record Table1RowDto(string Label, Table1CellDto Overall, IReadOnlyList<Table1CellDto> ByGroup);
 
 /// <summary>
-/// A cell: its printed <see cref="Text"/> and the numbers behind it (only those of its row kind are written:
-/// mean/sd/n, median/q1/q3, or count/percent).
+/// A cell: its printed <see cref="Text"/> and, in the derived records, the numbers behind it (mean/sd/n,
+/// median/q1/q3, or count/percent). Written as the derived type, without a type tag.
 /// </summary>
-public sealed record Table1CellDto(string Text)
-{
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public int? N { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public double? Mean { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public double? Sd { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public double? Median { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public double? Q1 { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public double? Q3 { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public int? Count { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public double? Percent { get; init; }
-}
+[JsonDerivedType(typeof(MeanSdCellDto))]
+[JsonDerivedType(typeof(QuartilesCellDto))]
+[JsonDerivedType(typeof(CountCellDto))]
+public record Table1CellDto(string Text);
+
+public sealed record MeanSdCellDto(string Text, int N, double Mean, double Sd) : Table1CellDto(Text);
+
+public sealed record QuartilesCellDto(string Text, double Median, double Q1, double Q3) : Table1CellDto(Text);
+
+/// <summary>A level's count and percent of the non-missing, or (percent NaN → null) a missing count.</summary>
+public sealed record CountCellDto(string Text, int Count, double Percent) : Table1CellDto(Text);
 
 /// <summary>Renders a <see cref="Table1"/> as JSON, CSV or Markdown, and gives the printed grid the CLI draws.</summary>
 /// <example><code>
@@ -232,10 +224,8 @@ public static class Table1Formats
     }
 
     private static Table1CellDto MeanSdCell(NumericCell cell, Table1FormatOptions format) =>
-        new($"{FormatNumber(cell.Summary.Mean, format.Digits)} ({FormatNumber(cell.Summary.StandardDeviation, format.Digits)})")
-        {
-            N = cell.Summary.Count, Mean = cell.Summary.Mean, Sd = cell.Summary.StandardDeviation,
-        };
+        new MeanSdCellDto($"{FormatNumber(cell.Summary.Mean, format.Digits)} ({FormatNumber(cell.Summary.StandardDeviation, format.Digits)})",
+            cell.Summary.Count, cell.Summary.Mean, cell.Summary.StandardDeviation);
 
     private static bool QuartilesAreWhole(NumericCell cell) =>
         cell.Summary.Count == 0 || IsWhole(cell.Summary.Median) && IsWhole(cell.Summary.LowerQuartile) && IsWhole(cell.Summary.UpperQuartile);
@@ -243,19 +233,17 @@ public static class Table1Formats
     private static Table1CellDto MedianCell(NumericCell cell, int digits)
     {
         var s = cell.Summary;
-        return new($"{FormatNumber(s.Median, digits)} [{FormatNumber(s.LowerQuartile, digits)}, {FormatNumber(s.UpperQuartile, digits)}]")
-        {
-            Median = s.Median, Q1 = s.LowerQuartile, Q3 = s.UpperQuartile,
-        };
+        return new QuartilesCellDto($"{FormatNumber(s.Median, digits)} [{FormatNumber(s.LowerQuartile, digits)}, {FormatNumber(s.UpperQuartile, digits)}]",
+            s.Median, s.LowerQuartile, s.UpperQuartile);
     }
 
     private static Table1CellDto CountCell(CategoricalCell cell, int level, Table1FormatOptions format)
     {
         double percent = cell.Percent(level);
-        return new($"{cell.Counts[level]} ({FormatNumber(percent, format.PercentDigits)}%)") { Count = cell.Counts[level], Percent = percent };
+        return new CountCellDto($"{cell.Counts[level]} ({FormatNumber(percent, format.PercentDigits)}%)", cell.Counts[level], percent);
     }
 
-    private static Table1CellDto MissingCell(int missing) => new(missing.ToString(Invariant)) { Count = missing };
+    private static Table1CellDto MissingCell(int missing) => new CountCellDto(missing.ToString(Invariant), missing, double.NaN);
 
     private static bool IsWhole(double value) => double.IsFinite(value) && value == Math.Floor(value);
 
