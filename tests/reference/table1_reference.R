@@ -153,3 +153,27 @@ out <- list(r_version = R.version.string, tables = tables, fisher_small = fisher
             wilcoxon_cases = wilcoxon_cases, tails = tails, quantile_cases = quantile_cases)
 writeLines(toJSON(out, auto_unbox = TRUE, digits = I(17), na = "null", pretty = TRUE, null = "null"),
            "tests/reference/table1_reference.json")
+
+# Cohort schema summaries (CohortSchemaSummary): per column missing count and percent of rows, distinct
+# non-missing values, min/max of numeric columns, the five most frequent levels of text columns (ties in
+# level order).
+schema <- function(file) {
+  d <- read_data(file)
+  list(dataset = file, rows = nrow(d), columns = unname(lapply(names(d), function(name) {
+    x <- d[[name]]
+    present <- x[!is.na(x)]
+    column <- list(name = name, missing = sum(is.na(x)), percent_missing = 100 * mean(is.na(x)),
+                   distinct = length(unique(present)))
+    if (is.numeric(x)) {
+      column$min <- min(present); column$max <- max(present)
+    } else {
+      tab <- table(factor(present, levels = sort(unique(present), method = "radix")))
+      tab <- tab[order(-as.vector(tab), seq_along(tab))][seq_len(min(5, length(tab)))]
+      column$top_levels <- unname(lapply(names(tab), function(l) list(level = l, count = unname(tab[[l]]))))
+    }
+    column
+  })))
+}
+out$schemas <- lapply(c("lung.csv", "gbsg.csv", "veteran.csv", "rotterdam.csv"), schema)
+writeLines(toJSON(out, auto_unbox = TRUE, digits = I(17), na = "null", pretty = TRUE, null = "null"),
+           "tests/reference/table1_reference.json")

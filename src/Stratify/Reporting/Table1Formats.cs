@@ -41,6 +41,9 @@ public sealed record Table1GridRow(bool StartsVariable, string Variable, string 
     public ImmutableArray<string> Cells => [Variable, Label, Overall, .. ByGroup, P, Test, Smd];
 }
 
+/// <summary>A header and rows of printed cells (the cohort schema summary; the CLI draws it with Spectre.Console).</summary>
+public sealed record TextGrid(ImmutableArray<string> Header, ImmutableArray<ImmutableArray<string>> Rows);
+
 /// <summary>The JSON document of a Table 1 (see <see cref="Table1Formats.ToDocument"/>).</summary>
 public sealed record Table1Document(
     string? GroupColumn,
@@ -88,7 +91,19 @@ public sealed record QuartilesCellDto(string Text, double Median, double Q1, dou
 /// <summary>A level's count and percent of the non-missing, or (percent NaN → null) a missing count.</summary>
 public sealed record CountCellDto(string Text, int Count, double Percent) : Table1CellDto(Text);
 
-/// <summary>Renders a <see cref="Table1"/> as JSON, CSV or Markdown, and gives the printed grid the CLI draws.</summary>
+/// <summary>The JSON document of a cohort schema summary (see <see cref="Table1Formats.ToDocument(CohortSchemaSummary)"/>).</summary>
+public sealed record CohortSchemaDocument(string Source, int RowCount, IReadOnlyList<ColumnSchemaDto> Columns);
+
+/// <summary>One column: min/max are null for text columns, top_levels empty for numeric ones.</summary>
+public sealed record ColumnSchemaDto(string Name, string SourceType, string Kind, int NMissing, double PercentMissing,
+    int Distinct, double Min, double Max, IReadOnlyList<LevelCountDto> TopLevels, string? Unit);
+
+public sealed record LevelCountDto(string Level, int Count);
+
+/// <summary>
+/// Renders a <see cref="Table1"/> (and a <see cref="CohortSchemaSummary"/>) as JSON, CSV or Markdown, and gives
+/// the printed grid the CLI draws.
+/// </summary>
 /// <example><code>
 /// Table1 table = Table1Builder.Build(lung, options);
 /// File.WriteAllText("table1.md", Table1Formats.ToMarkdown(table));
@@ -222,6 +237,46 @@ public static class Table1Formats
         int decimals = Math.Max(0, 2 - (int)Math.Floor(Math.Log10(rounded)));
         return rounded.ToString("F" + decimals, Invariant);
     }
+
+    public static CohortSchemaDocument ToDocument(CohortSchemaSummary schema) =>
+        new(schema.Source, schema.RowCount, schema.Columns.Select(c => new ColumnSchemaDto(c.Name,
+            System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(c.SourceType.ToString()),
+            c.Kind == VariableKind.Numeric ? "numeric" : "categorical", c.Missing, c.PercentMissing, c.Distinct, c.Minimum, c.Maximum,
+            c.TopLevels.Select(l => new LevelCountDto(l.Level, l.Count)).ToList(), c.Unit)).ToList());
+
+    public static string ToJson(CohortSchemaSummary schema) => JsonOutput.Serialize(ToDocument(schema));
+
+    /// <summary>The schema as printed cells: Column, Type, Kind, Missing, % missing, Distinct, Min, Max, Top levels.</summary>
+    public static TextGrid ToGrid(CohortSchemaSummary schema)
+    {
+        ImmutableArray<string> header = ["Column", "Type", "Kind", "Missing", "% missing", "Distinct", "Min", "Max", "Top levels"];
+        var rows = ImmutableArray.CreateBuilder<ImmutableArray<string>>(schema.Columns.Length);
+        foreach (var c in schema.Columns)
+        {
+            string type = c.SourceType.ToString().ToLowerInvariant();
+            if (c.Unit is not null) type += $" ({c.Unit})";
+            rows.Add([c.Name, type, c.Kind == VariableKind.Numeric ? "numeric" : "categorical",
+                c.Missing.ToString(Invariant), FormatNumber(c.PercentMissing, 1), c.Distinct.ToString(Invariant),
+                FormatRange(c.Minimum), FormatRange(c.Maximum), string.Join("; ", c.TopLevels.Select(l => $"{l.Level}: {l.Count}"))]);
+        }
+        return new TextGrid(header, rows.MoveToImmutable());
+    }
+
+    public static string ToCsv(CohortSchemaSummary schema)
+    {
+        var grid = ToGrid(schema);
+        return TabularText.Csv(grid.Rows.Select(r => (IReadOnlyList<string>)r).Prepend(grid.Header));
+    }
+
+    public static string ToMarkdown(CohortSchemaSummary schema)
+    {
+        var grid = ToGrid(schema);
+        return TabularText.Markdown(grid.Header, grid.Rows.Select(r => (IReadOnlyList<string>)r).ToList(),
+            rightAligned: column => column >= 3 && column <= 7);
+    }
+
+    /// <summary>Min/max as R prints them: shortest round-trip form, "" when the column has no values.</summary>
+    private static string FormatRange(double value) => double.IsFinite(value) ? value.ToString("R", Invariant) : "";
 
     private static Table1CellDto MeanSdCell(NumericCell cell, Table1FormatOptions format) =>
         new MeanSdCellDto($"{FormatNumber(cell.Summary.Mean, format.Digits)} ({FormatNumber(cell.Summary.StandardDeviation, format.Digits)})",
