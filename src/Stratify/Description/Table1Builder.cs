@@ -56,62 +56,107 @@ public static class Table1Builder
         if (column is not NumericColumn numeric)
             throw new StratifyInputException("holds text, so it cannot be summarised as numeric", source, column.Name,
                 suggestion: "Describe it as categorical.");
-        int n = numeric.Length;
-        var values = numeric.Values;
-        // Non-missing values, ordered by group (counting sort), so each group is a contiguous span.
-        var groupSizes = new int[grouping.Count];
-        int present = 0, missing = 0;
-        var missingByGroup = new int[grouping.Count];
-        for (int i = 0; i < n; i++)
-        {
-            int g = grouping.Codes[i];
-            if (numeric.IsMissing(i)) { missing++; if (g >= 0) missingByGroup[g]++; continue; }
-            present++;
-            if (g >= 0) groupSizes[g]++;
-        }
-        var all = new double[present];
-        var starts = new int[grouping.Count + 1];
-        for (int g = 0; g < grouping.Count; g++) starts[g + 1] = starts[g] + groupSizes[g];
-        var grouped = new double[starts[grouping.Count]];
-        var codes = new int[grouped.Length];
-        var next = (int[])starts.Clone();
-        int k = 0;
-        for (int i = 0; i < n; i++)
-        {
-            if (numeric.IsMissing(i)) continue;
-            all[k++] = values[i];
-            int g = grouping.Codes[i];
-            if (g < 0) continue;
-            codes[next[g]] = g;
-            grouped[next[g]++] = values[i];
-        }
-        var overall = new NumericCell(NumericSummary.Of(all), missing);
+        var values = GroupedValues.Of(numeric, grouping);
+        var overall = new NumericCell(NumericSummary.OfSorted(values.AllSorted), values.Missing);
         var byGroup = ImmutableArray.CreateBuilder<NumericCell>(grouping.Count);
         for (int g = 0; g < grouping.Count; g++)
-            byGroup.Add(new NumericCell(NumericSummary.Of(grouped.AsSpan(starts[g], groupSizes[g])), missingByGroup[g]));
+            byGroup.Add(new NumericCell(NumericSummary.OfSorted(values.Group(g)), values.MissingByGroup[g]));
         GroupTest? parametric = null, rank = null;
         double smd = double.NaN;
         if (grouping.Count >= 2)
         {
             if (grouping.Count == 2)
             {
-                var span0 = grouped.AsSpan(starts[0], groupSizes[0]);
-                var span1 = grouped.AsSpan(starts[1], groupSizes[1]);
-                var t = WelchTTest.Compute(span0, span1);
+                var t = WelchTTest.Compute(values.Group(0), values.Group(1));
                 parametric = new GroupTest(WelchTTestResult.TestName, t.Statistic, t.DegreesOfFreedom, double.NaN, t.PValue);
-                smd = StandardizedMeanDifference.Numeric(span1, span0);
+                smd = StandardizedMeanDifference.Numeric(values.Group(1), values.Group(0));
             }
             else
             {
-                var f = OneWayAnova.Compute(new GroupedSample(grouped, codes, grouping.Count));
+                var f = OneWayAnova.Compute(new GroupedSample(values.Grouped, values.GroupCodes, grouping.Count));
                 parametric = new GroupTest(FTestResult.TestName, f.Statistic, f.NumeratorDegreesOfFreedom, f.DenominatorDegreesOfFreedom, f.PValue);
             }
-            var h = KruskalWallisTest.Compute(new GroupedSample(grouped, codes, grouping.Count));
+            // The merged sorted sample lets MidRanks rank in one pass, without a second sort.
+            var (merged, mergedCodes) = values.MergeGroups();
+            var h = KruskalWallisTest.Compute(new GroupedSample(merged, mergedCodes, grouping.Count));
             rank = new GroupTest(h.Test, h.Statistic, h.DegreesOfFreedom, double.NaN, h.PValue);
         }
         bool parametricFirst = options.NumericTest == NumericTestPreference.Parametric;
         return new NumericVariableSummary(column.Name, overall, byGroup.MoveToImmutable(),
             parametricFirst ? parametric : rank, parametricFirst ? rank : parametric, smd);
+    }
+
+    /// <summary>
+    /// A numeric column's non-missing values: all of them sorted, and those with a known group laid out group by
+    /// group (each group's span sorted), with the missing counts.
+    /// </summary>
+    private sealed class GroupedValues
+    {
+        public required double[] AllSorted { get; init; }
+        public required double[] Grouped { get; init; }
+        public required int[] GroupCodes { get; init; }
+        public required int[] Starts { get; init; }
+        public required int Missing { get; init; }
+        public required int[] MissingByGroup { get; init; }
+
+        public ReadOnlySpan<double> Group(int g) => Grouped.AsSpan(Starts[g], Starts[g + 1] - Starts[g]);
+
+        public static GroupedValues Of(NumericColumn numeric, Grouping grouping)
+        {
+            int n = numeric.Length, groups = grouping.Count;
+            var values = numeric.Values;
+            var sizes = new int[groups];
+            var missingByGroup = new int[groups];
+            int present = 0, missing = 0;
+            for (int i = 0; i < n; i++)
+            {
+                int g = grouping.Codes[i];
+                if (numeric.IsMissing(i)) { missing++; if (g >= 0) missingByGroup[g]++; continue; }
+                present++;
+                if (g >= 0) sizes[g]++;
+            }
+            var starts = new int[groups + 1];
+            for (int g = 0; g < groups; g++) starts[g + 1] = starts[g] + sizes[g];
+            var all = new double[present];
+            var grouped = new double[starts[groups]];
+            var codes = new int[grouped.Length];
+            var next = (int[])starts.Clone();
+            int k = 0;
+            for (int i = 0; i < n; i++)
+            {
+                if (numeric.IsMissing(i)) continue;
+                all[k++] = values[i];
+                int g = grouping.Codes[i];
+                if (g < 0) continue;
+                codes[next[g]] = g;
+                grouped[next[g]++] = values[i];
+            }
+            Array.Sort(all);
+            for (int g = 0; g < groups; g++) Array.Sort(grouped, starts[g], sizes[g]);
+            return new GroupedValues
+            {
+                AllSorted = all, Grouped = grouped, GroupCodes = codes, Starts = starts,
+                Missing = missing, MissingByGroup = missingByGroup,
+            };
+        }
+
+        /// <summary>The grouped values in ascending order with their group codes (a k-way merge of the sorted groups).</summary>
+        public (double[] Values, int[] Codes) MergeGroups()
+        {
+            int groups = Starts.Length - 1;
+            var merged = new double[Grouped.Length];
+            var codes = new int[Grouped.Length];
+            var head = Starts[..groups];
+            for (int k = 0; k < merged.Length; k++)
+            {
+                int best = -1;
+                for (int g = 0; g < groups; g++)
+                    if (head[g] < Starts[g + 1] && (best < 0 || Grouped[head[g]] < Grouped[head[best]])) best = g;
+                merged[k] = Grouped[head[best]++];
+                codes[k] = best;
+            }
+            return (merged, codes);
+        }
     }
 
     private static CategoricalVariableSummary DescribeCategorical(LevelCoding coding, Grouping grouping, Table1Options options)

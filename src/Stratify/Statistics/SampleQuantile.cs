@@ -34,12 +34,18 @@ public sealed record NumericSummary(int Count, double Mean, double StandardDevia
     /// <summary>Summarises <paramref name="values"/> (no missing values inside; the span is not modified).</summary>
     public static NumericSummary Of(ReadOnlySpan<double> values)
     {
-        var moments = SampleMoments.Of(values);
-        if (values.Length == 0)
-            return new NumericSummary(0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
         var sorted = values.ToArray();
         Array.Sort(sorted);
-        return new NumericSummary(values.Length, moments.Mean, moments.StandardDeviation,
+        return OfSorted(sorted);
+    }
+
+    /// <summary>Summarises values already in ascending order (no sort, no copy).</summary>
+    public static NumericSummary OfSorted(ReadOnlySpan<double> sorted)
+    {
+        if (sorted.Length == 0)
+            return new NumericSummary(0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+        var moments = SampleMoments.Of(sorted);
+        return new NumericSummary(sorted.Length, moments.Mean, moments.StandardDeviation,
             SampleQuantile.Type7(sorted, 0.5), SampleQuantile.Type7(sorted, 0.25), SampleQuantile.Type7(sorted, 0.75),
             sorted[0], sorted[^1]);
     }

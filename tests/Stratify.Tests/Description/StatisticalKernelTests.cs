@@ -139,6 +139,18 @@ public class StatisticalKernelTests
 
     [Theory]
     [MemberData(nameof(NumericVariables))]
+    public void Wilcoxon_rank_sum_on_two_groups_matches_R_wilcox_test(string table, string variable)
+    {
+        var groups = ValuesByGroup(Table1Reference.Cohort(table), variable, GroupColumn(table));
+        if (groups.Length != 2) return;
+        var expected = Variable(table, variable).GetProperty("wilcoxon");
+        var r = WilcoxonRankSumTest.Compute(groups[0], groups[1]);
+        Close(expected.Number("statistic"), r.Statistic, SummaryTolerance, "W");
+        Close(expected.Number("p"), r.PValue, PValueTolerance, "wilcox.test p");
+    }
+
+    [Theory]
+    [MemberData(nameof(NumericVariables))]
     public void Numeric_SMD_matches_R_formula(string table, string variable)
     {
         var groups = ValuesByGroup(Table1Reference.Cohort(table), variable, GroupColumn(table));
