@@ -30,21 +30,22 @@ try_na <- function(expr) tryCatch(expr, error = function(e) NA)
 numeric_variable <- function(x, g, groups) {
   keep <- !is.na(x)
   by_group <- lapply(groups, function(level) {
-    s <- numeric_summary(x[g == level])
-    s$missing <- sum(is.na(x[g == level]))
+    s <- numeric_summary(x[which(g == level)])
+    s$missing <- sum(is.na(x[which(g == level)]))
     s
   })
   overall <- numeric_summary(x)
   overall$missing <- sum(is.na(x))
+  keep <- keep & !is.na(g)  # patients without a group count in the overall column only
   xs <- x[keep]; gs <- factor(g[keep])
   result <- list(kind = "numeric", overall = overall, by_group = by_group)
   if (length(groups) == 2) {
     # x = group 0, y = group 1, as the C# code calls WelchTTest.Compute(group0, group1).
-    t <- try_na(t.test(x[g == groups[1]], x[g == groups[2]], var.equal = FALSE))
+    t <- try_na(t.test(x[which(g == groups[1])], x[which(g == groups[2])], var.equal = FALSE))
     result$primary <- list(test = "welch_t", statistic = unname(t$statistic), df = unname(t$parameter), p = t$p.value)
-    a <- x[g == groups[2] & keep]; b <- x[g == groups[1] & keep]
+    a <- x[which(g == groups[2] & keep)]; b <- x[which(g == groups[1] & keep)]
     result$smd <- (mean(a) - mean(b)) / sqrt((var(a) + var(b)) / 2)
-    w <- wilcox.test(x[g == groups[1]], x[g == groups[2]])
+    w <- wilcox.test(x[which(g == groups[1])], x[which(g == groups[2])])
     result$wilcoxon <- list(statistic = unname(w$statistic), p = w$p.value)
   } else {
     a <- anova(lm(xs ~ gs))
@@ -78,7 +79,7 @@ categorical_variable <- function(x, g, groups) {
   tab <- table(f, gf)
   result <- list(kind = "categorical", levels = labels,
                  overall = list(counts = as.vector(table(f)), missing = sum(is.na(x))),
-                 by_group = lapply(seq_along(groups), function(j) list(counts = as.vector(tab[, j]), missing = sum(is.na(x[g == groups[j]])))))
+                 by_group = lapply(seq_along(groups), function(j) list(counts = as.vector(tab[, j]), missing = sum(is.na(x[which(g == groups[j])])))))
   tested <- tab[rowSums(tab) > 0, colSums(tab) > 0, drop = FALSE]
   if (nrow(tested) < 2 || ncol(tested) < 2) {
     result$primary <- list(test = NA, p = NA)
@@ -105,7 +106,7 @@ table1 <- function(name, file, group, numeric_vars, categorical_vars) {
     variables[[v]] <- if (v %in% numeric_vars) numeric_variable(d[[v]], g, groups) else categorical_variable(d[[v]], g, groups)
     variables[[v]]$variable <- v
   }
-  list(name = name, dataset = file, group_column = group, n = nrow(d),
+  list(name = name, dataset = file, group_column = group, n = nrow(d), group_missing = sum(is.na(g)),
        groups = lapply(groups, function(level) list(group = as.character(level), n = sum(g == level, na.rm = TRUE))),
        numeric = I(numeric_vars), categorical = I(categorical_vars),
        variables = unname(variables))
@@ -115,7 +116,9 @@ tables <- list(
   table1("lung_by_sex", "lung.csv", "sex", c("age", "wt.loss", "meal.cal", "ph.karno"), c("ph.ecog")),
   table1("gbsg_by_hormon", "gbsg.csv", "hormon", c("age", "size", "nodes", "pgr", "er"), c("grade", "meno")),
   table1("veteran_by_celltype", "veteran.csv", "celltype", c("karno", "age", "diagtime"), c("prior", "trt")),
-  table1("rotterdam_by_chemo", "rotterdam.csv", "chemo", c("nodes", "age"), c("size", "grade"))
+  table1("rotterdam_by_chemo", "rotterdam.csv", "chemo", c("nodes", "age"), c("size", "grade")),
+  # Grouping by a numeric score with one missing value and a one-patient group (ECOG 3).
+  table1("lung_by_ecog", "lung.csv", "ph.ecog", c("age", "wt.loss"), c("sex"))
 )
 
 # A constructed 2 x 2 with small expected counts: 12 patients in arm A (2 responders), 6 in arm B (5 responders);

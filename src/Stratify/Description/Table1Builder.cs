@@ -1,5 +1,6 @@
-// Table 1 — baseline characteristics by group, computed as R's tableone / the reference script
-// tests/reference/table1_reference.R does:
+// Table 1 — baseline characteristics by group, computed as the R reference script
+// tests/reference/table1_reference.R does (close to R's tableone, except that tableone's chisq.test keeps
+// Yates' correction for 2 × 2 tables and never switches to Fisher by itself):
 // - Numeric: mean (SD) and median [Q1, Q3] (R quantile type 7) of the non-missing values, plus the missing
 //   count. Tests over the groups' non-missing values: two groups → Welch's t (t.test, var.equal = FALSE);
 //   more → one-way ANOVA F (anova(lm)); and Kruskal–Wallis (kruskal.test) in every case. The primary p is the

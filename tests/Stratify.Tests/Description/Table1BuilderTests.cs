@@ -34,6 +34,7 @@ public class Table1BuilderTests
         var table = BuildReferenceTable(name);
         var expected = Table(name).GetProperty("groups").EnumerateArray().ToArray();
         Assert.Equal(Table(name).GetProperty("n").GetInt32(), table.OverallCount);
+        Assert.Equal(Table(name).GetProperty("group_missing").GetInt32(), table.GroupMissingCount);
         Assert.Equal(expected.Select(g => g.GetProperty("group").GetString()), table.Groups.Select(g => g.Label));
         Assert.Equal(expected.Select(g => g.GetProperty("n").GetInt32()), table.Groups.Select(g => g.Count));
     }
