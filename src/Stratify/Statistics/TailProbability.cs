@@ -8,7 +8,8 @@
 //   P(chi2(k) > x)    = Q(k / 2, x / 2), the upper regularised gamma (A&S 26.4.19)
 // The normal tail uses MathNet's Normal.CDF at -|z| for the same reason.
 // Agreement with R 4.2 (pt, pf, pchisq) on the reference data sets is checked in tests/reference
-// (relative difference below 1e-6 for every p > 1e-300; see StatisticalTestsTests).
+// (relative difference below 1e-6 for every p > 1e-300; see StatisticalKernelTests). MathNet's 1 - CDF
+// would return 0 for P(χ²₂ > 900) = 3.7e-196, which R reports.
 using MathNet.Numerics;
 using MathNet.Numerics.Distributions;
 
