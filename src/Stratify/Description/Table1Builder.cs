@@ -1,0 +1,241 @@
+// Table 1 — baseline characteristics by group, computed as the R reference script
+// tests/reference/table1_reference.R does (close to R's tableone, except that tableone's chisq.test keeps
+// Yates' correction for 2 × 2 tables and never switches to Fisher by itself):
+// - Numeric: mean (SD) and median [Q1, Q3] (R quantile type 7) of the non-missing values, plus the missing
+//   count. Tests over the groups' non-missing values: two groups → Welch's t (t.test, var.equal = FALSE);
+//   more → one-way ANOVA F (anova(lm)); and Kruskal–Wallis (kruskal.test) in every case. The primary p is the
+//   parametric test unless Table1Options.NumericTest says Nonparametric; the other is the alternative.
+//   Groups without values are left out of ANOVA and Kruskal–Wallis (R drops unused factor levels); Welch's t
+//   needs two values in each group, otherwise p is NaN (R stops with an error).
+// - Categorical: n (%) per level, percent of the non-missing; missing count. Test on the levels × groups table
+//   with all-zero levels and groups removed: if that table is 2 × 2 and any expected count is below
+//   Table1Options.FisherExpectedBelow (5), Fisher's exact test (fisher.test); otherwise Pearson's chi-square
+//   without continuity correction (chisq.test(correct = FALSE)). Fewer than two levels or groups: no p (NaN).
+// - SMD only with exactly two groups, group 1 (second level) minus group 0 (first): see
+//   Stratify.Statistics.StandardizedMeanDifference (numeric, binary, Yang & Dalton multi-level).
+// Patients with a missing group value count in the overall column only.
+using System.Collections.Immutable;
+using Stratify.Data;
+using Stratify.Statistics;
+
+namespace Stratify.Description;
+
+/// <summary>Computes a <see cref="Table1"/> from a cohort.</summary>
+/// <example><code>
+/// var lung = CsvCohortReader.Read("datasets/lung.csv");
+/// var table = Table1Builder.Build(lung, new Table1Options(
+///     [new("age", VariableKind.Numeric), new("ph.ecog", VariableKind.Categorical)], GroupColumn: "sex"));
+/// </code></example>
+public static class Table1Builder
+{
+    public static Table1 Build(Cohort cohort, Table1Options options)
+    {
+        if (options.Variables.Count == 0)
+            throw new StratifyInputException("no variables to describe", cohort.Source, suggestion: "Name at least one column.");
+        int n = cohort.RowCount;
+        var grouping = Grouping.Of(cohort, options);
+        var variables = ImmutableArray.CreateBuilder<VariableSummary>(options.Variables.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var variable in options.Variables)
+        {
+            if (!seen.Add(variable.Column))
+                throw new StratifyInputException("the variable is listed twice", cohort.Source, variable.Column);
+            if (variable.Column == options.GroupColumn)
+                throw new StratifyInputException("the grouping column cannot also be a variable of the table", cohort.Source, variable.Column);
+            var column = cohort[variable.Column];
+            variables.Add(variable.Kind == VariableKind.Numeric
+                ? DescribeNumeric(column, grouping, options, cohort.Source)
+                : DescribeCategorical(LevelCoding.Of(column, options.MaxLevels, cohort.Source), grouping, options));
+        }
+        var groups = ImmutableArray.CreateBuilder<Table1Group>(grouping.Count);
+        for (int g = 0; g < grouping.Count; g++) groups.Add(new Table1Group(grouping.Labels[g], grouping.Sizes[g]));
+        return new Table1(options.GroupColumn, n, groups.MoveToImmutable(), grouping.MissingCount, variables.MoveToImmutable(), options.NumericTest);
+    }
+
+    private static NumericVariableSummary DescribeNumeric(Column column, Grouping grouping, Table1Options options, string source)
+    {
+        if (column is not NumericColumn numeric)
+            throw new StratifyInputException("holds text, so it cannot be summarised as numeric", source, column.Name,
+                suggestion: "Describe it as categorical.");
+        var values = GroupedValues.Of(numeric, grouping);
+        var overall = new NumericCell(NumericSummary.OfSorted(values.AllSorted), values.Missing);
+        var byGroup = ImmutableArray.CreateBuilder<NumericCell>(grouping.Count);
+        for (int g = 0; g < grouping.Count; g++)
+            byGroup.Add(new NumericCell(NumericSummary.OfSorted(values.Group(g)), values.MissingByGroup[g]));
+        GroupTest? parametric = null, rank = null;
+        double smd = double.NaN;
+        if (grouping.Count >= 2)
+        {
+            if (grouping.Count == 2)
+            {
+                var t = WelchTTest.Compute(values.Group(0), values.Group(1));
+                parametric = new GroupTest(WelchTTestResult.TestName, t.Statistic, t.DegreesOfFreedom, double.NaN, t.PValue);
+                smd = StandardizedMeanDifference.Numeric(values.Group(1), values.Group(0));
+            }
+            else
+            {
+                var f = OneWayAnova.Compute(new GroupedSample(values.Grouped, values.GroupCodes, grouping.Count));
+                parametric = new GroupTest(FTestResult.TestName, f.Statistic, f.NumeratorDegreesOfFreedom, f.DenominatorDegreesOfFreedom, f.PValue);
+            }
+            // The merged sorted sample lets MidRanks rank in one pass, without a second sort.
+            var (merged, mergedCodes) = values.MergeGroups();
+            var h = KruskalWallisTest.Compute(new GroupedSample(merged, mergedCodes, grouping.Count));
+            rank = new GroupTest(h.Test, h.Statistic, h.DegreesOfFreedom, double.NaN, h.PValue);
+        }
+        bool parametricFirst = options.NumericTest == NumericTestPreference.Parametric;
+        return new NumericVariableSummary(column.Name, overall, byGroup.MoveToImmutable(),
+            parametricFirst ? parametric : rank, parametricFirst ? rank : parametric, smd);
+    }
+
+    /// <summary>
+    /// A numeric column's non-missing values: all of them sorted, and those with a known group laid out group by
+    /// group (each group's span sorted), with the missing counts.
+    /// </summary>
+    private sealed class GroupedValues
+    {
+        public required double[] AllSorted { get; init; }
+        public required double[] Grouped { get; init; }
+        public required int[] GroupCodes { get; init; }
+        public required int[] Starts { get; init; }
+        public required int Missing { get; init; }
+        public required int[] MissingByGroup { get; init; }
+
+        public ReadOnlySpan<double> Group(int g) => Grouped.AsSpan(Starts[g], Starts[g + 1] - Starts[g]);
+
+        public static GroupedValues Of(NumericColumn numeric, Grouping grouping)
+        {
+            int n = numeric.Length, groups = grouping.Count;
+            var values = numeric.Values;
+            var sizes = new int[groups];
+            var missingByGroup = new int[groups];
+            int present = 0, missing = 0;
+            for (int i = 0; i < n; i++)
+            {
+                int g = grouping.Codes[i];
+                if (numeric.IsMissing(i)) { missing++; if (g >= 0) missingByGroup[g]++; continue; }
+                present++;
+                if (g >= 0) sizes[g]++;
+            }
+            var starts = new int[groups + 1];
+            for (int g = 0; g < groups; g++) starts[g + 1] = starts[g] + sizes[g];
+            var all = new double[present];
+            var grouped = new double[starts[groups]];
+            var codes = new int[grouped.Length];
+            var next = (int[])starts.Clone();
+            int k = 0;
+            for (int i = 0; i < n; i++)
+            {
+                if (numeric.IsMissing(i)) continue;
+                all[k++] = values[i];
+                int g = grouping.Codes[i];
+                if (g < 0) continue;
+                codes[next[g]] = g;
+                grouped[next[g]++] = values[i];
+            }
+            Array.Sort(all);
+            for (int g = 0; g < groups; g++) Array.Sort(grouped, starts[g], sizes[g]);
+            return new GroupedValues
+            {
+                AllSorted = all, Grouped = grouped, GroupCodes = codes, Starts = starts,
+                Missing = missing, MissingByGroup = missingByGroup,
+            };
+        }
+
+        /// <summary>The grouped values in ascending order with their group codes (a k-way merge of the sorted groups).</summary>
+        public (double[] Values, int[] Codes) MergeGroups()
+        {
+            int groups = Starts.Length - 1;
+            var merged = new double[Grouped.Length];
+            var codes = new int[Grouped.Length];
+            var head = Starts[..groups];
+            for (int k = 0; k < merged.Length; k++)
+            {
+                int best = -1;
+                for (int g = 0; g < groups; g++)
+                    if (head[g] < Starts[g + 1] && (best < 0 || Grouped[head[g]] < Grouped[head[best]])) best = g;
+                merged[k] = Grouped[head[best]++];
+                codes[k] = best;
+            }
+            return (merged, codes);
+        }
+    }
+
+    private static CategoricalVariableSummary DescribeCategorical(LevelCoding coding, Grouping grouping, Table1Options options)
+    {
+        int levels = coding.Levels.Length, groups = grouping.Count;
+        var overallCounts = new int[levels];
+        var table = new int[levels * Math.Max(groups, 1)];
+        int missing = 0;
+        var missingByGroup = new int[groups];
+        for (int i = 0; i < coding.Codes.Length; i++)
+        {
+            int level = coding.Codes[i], g = grouping.Codes[i];
+            if (level < 0) { missing++; if (g >= 0) missingByGroup[g]++; continue; }
+            overallCounts[level]++;
+            if (g >= 0) table[level * groups + g]++;
+        }
+        var byGroup = ImmutableArray.CreateBuilder<CategoricalCell>(groups);
+        var groupCounts = new int[groups][];
+        for (int g = 0; g < groups; g++)
+        {
+            groupCounts[g] = new int[levels];
+            for (int l = 0; l < levels; l++) groupCounts[g][l] = table[l * groups + g];
+            byGroup.Add(new CategoricalCell(ImmutableArray.Create(groupCounts[g]), missingByGroup[g]));
+        }
+        GroupTest? test = groups >= 2 ? TestIndependence(table, levels, groups, options.FisherExpectedBelow) : null;
+        double smd = groups == 2 ? StandardizedMeanDifference.Categorical(groupCounts[1], groupCounts[0]) : double.NaN;
+        return new CategoricalVariableSummary(coding.Column, ImmutableArray.Create(coding.Levels),
+            new CategoricalCell(ImmutableArray.Create(overallCounts), missing), byGroup.MoveToImmutable(), test, smd);
+    }
+
+    /// <summary>Chi-square, or Fisher's exact test for a sparse 2 × 2, on the table without empty levels and groups.</summary>
+    private static GroupTest TestIndependence(int[] table, int levels, int groups, double fisherExpectedBelow)
+    {
+        var keptLevels = new List<int>(levels);
+        var keptGroups = new List<int>(groups);
+        for (int l = 0; l < levels; l++)
+        {
+            int total = 0;
+            for (int g = 0; g < groups; g++) total += table[l * groups + g];
+            if (total > 0) keptLevels.Add(l);
+        }
+        for (int g = 0; g < groups; g++)
+        {
+            int total = 0;
+            for (int l = 0; l < levels; l++) total += table[l * groups + g];
+            if (total > 0) keptGroups.Add(g);
+        }
+        int rows = keptLevels.Count, columns = keptGroups.Count;
+        if (rows < 2 || columns < 2)
+            return new GroupTest(ContingencyTestResult.TestName, double.NaN, double.NaN, double.NaN, double.NaN);
+        var tested = new int[rows * columns];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < columns; j++) tested[i * columns + j] = table[keptLevels[i] * groups + keptGroups[j]];
+        var chi = PearsonChiSquareTest.Compute(tested, rows, columns);
+        if (rows == 2 && columns == 2 && chi.MinimumExpected < fisherExpectedBelow)
+        {
+            var fisher = FisherExactTest.TwoByTwo(tested[0], tested[1], tested[2], tested[3]);
+            return new GroupTest(FisherExactResult.TestName, double.NaN, double.NaN, double.NaN, fisher.PValue);
+        }
+        return new GroupTest(ContingencyTestResult.TestName, chi.Statistic, chi.DegreesOfFreedom, double.NaN, chi.PValue);
+    }
+
+    /// <summary>The group code of every row (-1 = no group or missing), the group labels and sizes.</summary>
+    private sealed record Grouping(int[] Codes, string[] Labels, int[] Sizes, int MissingCount)
+    {
+        public int Count => Labels.Length;
+
+        public static Grouping Of(Cohort cohort, Table1Options options)
+        {
+            int n = cohort.RowCount;
+            if (options.GroupColumn is null) return new Grouping(Enumerable.Repeat(-1, n).ToArray(), [], [], 0);
+            var coding = LevelCoding.Of(cohort[options.GroupColumn], options.MaxGroups, cohort.Source);
+            var sizes = new int[coding.Levels.Length];
+            int missing = 0;
+            foreach (int code in coding.Codes)
+                if (code >= 0) sizes[code]++;
+                else missing++;
+            return new Grouping(coding.Codes, coding.Levels, sizes, missing);
+        }
+    }
+}
