@@ -8,6 +8,7 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> Create(CliContext context)
     {
+        yield return DescribeCommand.Create(context);
         yield return ImportCommand.Create(context);
         yield return SimulateCommand.Create(context);
         yield return VersionCommand.Create(context);

@@ -50,6 +50,38 @@ public sealed class Cohort
         }
     }
 
+    /// <summary>The cohort restricted to the given rows (0-based, in the given order); columns are copied.</summary>
+    public Cohort SelectRows(int[] rows)
+    {
+        var columns = new List<Column>(Columns.Count);
+        foreach (var column in Columns)
+        {
+            switch (column)
+            {
+                case NumericColumn n:
+                {
+                    var values = new double[rows.Length];
+                    var missing = n.Missing is null ? null : new bool[rows.Length];
+                    for (int k = 0; k < rows.Length; k++)
+                    {
+                        values[k] = n.Values[rows[k]];
+                        if (missing is not null) missing[k] = n.Missing![rows[k]];
+                    }
+                    columns.Add(new NumericColumn(n.Name, values, missing, n.SourceType, n.Unit));
+                    break;
+                }
+                case CategoricalColumn c:
+                {
+                    var codes = new int[rows.Length];
+                    for (int k = 0; k < rows.Length; k++) codes[k] = c.Codes[rows[k]];
+                    columns.Add(new CategoricalColumn(c.Name, codes, c.Levels, c.SourceType));
+                    break;
+                }
+            }
+        }
+        return new Cohort(columns, Source, Unusable);
+    }
+
     /// <summary>A Microsoft.Data.Analysis DataFrame view of the cohort (copies the values).</summary>
     public DataFrame ToDataFrame() => new(Columns.Select(c => c.ToDataFrameColumn()));
 }

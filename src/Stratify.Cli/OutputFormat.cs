@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Spectre.Console;
+using Stratify.Data;
+
+namespace Stratify.Cli;
+
+/// <summary>The --format choices of the analysis verbs: a readable table by default, or machine formats.</summary>
+internal enum OutputFormat
+{
+    Table,
+    Json,
+    Csv,
+    Markdown,
+}
+
+internal static class OutputFormats
+{
+    public static Option<string> Option(params OutputFormat[] allowed)
+    {
+        var names = allowed.Select(f => f.ToString().ToLowerInvariant()).ToArray();
+        return new Option<string>("--format")
+        {
+            Description = $"Output format: {string.Join(", ", names)}.",
+            DefaultValueFactory = _ => "table",
+        };
+    }
+
+    public static OutputFormat Parse(string? text, params OutputFormat[] allowed)
+    {
+        var names = allowed.Select(f => f.ToString().ToLowerInvariant()).ToArray();
+        int at = Array.IndexOf(names, (text ?? "table").ToLowerInvariant());
+        if (at < 0)
+            throw new StratifyInputException("unknown output format", "--format", value: text,
+                suggestion: $"Use one of: {string.Join(", ", names)}.");
+        return allowed[at];
+    }
+
+    /// <summary>A Spectre.Console console writing to the command's stdout (no colour codes when not a terminal).</summary>
+    public static IAnsiConsole Console(CliContext context)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(context.Out),
+            Ansi = context.Interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = context.Interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = context.Interactive ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        // Redirected output (files, pipes, tests) has no terminal width; use a wide page so cells do not wrap.
+        if (!context.Interactive) console.Profile.Width = 200;
+        return console;
+    }
+
+    /// <summary>Draws a header and rows of cells as a Spectre table (cells are escaped: data text is never markup).</summary>
+    public static Table Grid(string? title, IEnumerable<string> header, IEnumerable<IEnumerable<string>> rows)
+    {
+        var table = new Table { Border = TableBorder.Rounded };
+        if (title is not null) table.Title = new TableTitle(Markup.Escape(title));
+        foreach (var h in header) table.AddColumn(new TableColumn(Markup.Escape(h)));
+        foreach (var row in rows) table.AddRow(row.Select(c => new Markup(Markup.Escape(c))).ToArray());
+        return table;
+    }
+}
