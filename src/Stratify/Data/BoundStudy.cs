@@ -48,6 +48,8 @@ public sealed class BoundStudy
     public bool[]? Event { get; init; }
     public Factor? Treatment { get; init; }
     public Factor? Group { get; init; }
+    /// <summary>The existing column whose levels are the subgroups (subgroups: method: column).</summary>
+    public Factor? SubgroupColumn { get; init; }
     /// <summary>All strata columns combined into one factor ("inst=3, sex=1").</summary>
     public Factor? Strata { get; init; }
     public IReadOnlyList<BoundCovariate> Covariates { get; init; } = [];

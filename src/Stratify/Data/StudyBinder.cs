@@ -32,9 +32,10 @@ public static class StudyBinder
         var evt = Resolve(spec.Event);
         var treatment = Resolve(spec.Treatment);
         var group = Resolve(spec.Group);
+        var subgroupColumn = spec.Subgroups is { Method: SubgroupMethod.Column } sg ? Resolve(sg.Column) : null;
         var strata = spec.Strata.Select(s => cohort[s]).ToArray();
         var covariates = spec.Covariates.Select(c => (Spec: c, Column: cohort[c.Column])).ToArray();
-        var features = spec.Features.Select(f => cohort[f.Column]).ToArray();
+        var features = (spec.Subgroups?.Features ?? []).Select(f => cohort[f.Column]).ToArray();
         if (time is not null && evt is null || evt is not null && time is null)
             throw new StratifyInputException("a survival analysis needs both a time and an event column", spec.SourceFile ?? source,
                 suggestion: "Give both time and event (--time and --event).");
@@ -42,7 +43,7 @@ public static class StudyBinder
         // Every used column must hold values, and have a type its role accepts.
         var used = new List<Column>();
         void Use(Column? c) { if (c is not null && !used.Contains(c)) used.Add(c); }
-        Use(id); Use(time); Use(evt); Use(treatment); Use(group);
+        Use(id); Use(time); Use(evt); Use(treatment); Use(group); Use(subgroupColumn);
         foreach (var s in strata) Use(s);
         foreach (var c in covariates) Use(c.Column);
         foreach (var c in used.Concat(features))
@@ -88,6 +89,7 @@ public static class StudyBinder
             Event = events,
             Treatment = treatment is null ? null : BindFactor(source, treatment, rows, spec.TreatmentReference, null, "treatment"),
             Group = group is null ? null : BindFactor(source, group, rows, null, null, "group"),
+            SubgroupColumn = subgroupColumn is null ? null : BindFactor(source, subgroupColumn, rows, null, null, "subgroup"),
             Strata = strata.Length == 0 ? null : CombineStrata(source, strata, rows),
             Covariates = covariates.Select(c => BindCovariate(source, c.Spec, c.Column, rows)).ToArray(),
             Features = features,

@@ -60,11 +60,61 @@ public sealed record StudySpec
     public IReadOnlyList<string> Strata { get; init; } = [];
     /// <summary>An existing grouping column (describe's Table 1 columns, km and log-rank groups).</summary>
     public string? Group { get; init; }
-    public IReadOnlyList<CovariateSpec> Features { get; init; } = [];
+    /// <summary>How subgroups are found (stratify run); null = the spec names no subgroup route.</summary>
+    public SubgroupSpec? Subgroups { get; init; }
+    /// <summary>Times at which survival is reported (km --at, the run's landmark table).</summary>
+    public IReadOnlyList<double> Landmarks { get; init; } = [];
+    /// <summary>Horizon τ of the restricted mean survival time (and of the RMST difference between arms).</summary>
+    public double? RmstHorizon { get; init; }
+    public ValidationSpec Validation { get; init; } = new();
     public string? Output { get; init; }
     public int Seed { get; init; } = 1;
     /// <summary>Counts below this are shown as "&lt;N" and no curve is drawn for smaller groups.</summary>
     public int SmallCellThreshold { get; init; } = 5;
     /// <summary>The spec file this came from, for messages (null when built from CLI flags).</summary>
     public string? SourceFile { get; init; }
+}
+
+/// <summary>The route to subgroups: a clustering method, a survival tree, or an existing grouping column.</summary>
+public enum SubgroupMethod
+{
+    KMedoids,
+    KMeans,
+    GaussianMixture,
+    Hierarchical,
+    SurvivalTree,
+    Column,
+}
+
+/// <summary>
+/// How `stratify run` finds subgroups: the method, the clustering features (with their kinds), k fixed
+/// (KMin = KMax) or chosen over a range, bootstrap replicates for stability (0 = none), tree limits, or the
+/// existing column whose levels are the subgroups.
+/// </summary>
+public sealed record SubgroupSpec
+{
+    public SubgroupMethod Method { get; init; } = SubgroupMethod.KMedoids;
+    public string? Column { get; init; }
+    public IReadOnlyList<CovariateSpec> Features { get; init; } = [];
+    public int KMin { get; init; } = 2;
+    public int KMax { get; init; } = 6;
+    public int Bootstrap { get; init; } = 50;
+    public int MinNodeSize { get; init; } = 30;
+    public int MaxDepth { get; init; } = 3;
+}
+
+/// <summary>Discovery and estimation on the same patients (none: p-values exploratory) or on a random split.</summary>
+public enum ValidationMode
+{
+    None,
+    Split,
+}
+
+/// <summary>validation: split discovers subgroups on a fraction of patients and estimates effects on the rest.</summary>
+public sealed record ValidationSpec
+{
+    public ValidationMode Mode { get; init; } = ValidationMode.None;
+    /// <summary>Fraction of patients used for discovery.</summary>
+    public double Fraction { get; init; } = 0.5;
+    public int? Seed { get; init; }
 }

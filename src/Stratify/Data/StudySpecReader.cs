@@ -14,9 +14,11 @@ public static class StudySpecReader
     private static readonly string[] TopKeys =
     [
         "title", "data", "id", "time", "time_unit", "event", "event_coding", "event_value", "censored_value",
-        "treatment", "treatment_reference", "covariates", "strata", "group", "features", "output", "seed",
-        "small_cell_threshold",
+        "treatment", "treatment_reference", "covariates", "strata", "group", "subgroups", "landmarks", "rmst_horizon",
+        "validation", "output", "seed", "small_cell_threshold",
     ];
+    private static readonly string[] SubgroupKeys = ["method", "column", "features", "k", "bootstrap", "min_node_size", "max_depth"];
+    private static readonly string[] ValidationKeys = ["mode", "fraction", "seed"];
     private static readonly string[] CovariateKeys = ["numeric", "categorical", "ordinal"];
 
     public static StudySpec Read(string path)
@@ -68,7 +70,10 @@ public static class StudySpecReader
                 case "treatment": spec = spec with { Treatment = Scalar(value, path, key) }; break;
                 case "treatment_reference": spec = spec with { TreatmentReference = Scalar(value, path, key) }; break;
                 case "covariates": spec = spec with { Covariates = Covariates(value, path, key) }; break;
-                case "features": spec = spec with { Features = Covariates(value, path, key) }; break;
+                case "subgroups": spec = spec with { Subgroups = Subgroups(value, path) }; break;
+                case "landmarks": spec = spec with { Landmarks = List(value, path, key).Select(v => Number(v, value, path, key)).ToArray() }; break;
+                case "rmst_horizon": spec = spec with { RmstHorizon = Number(Scalar(value, path, key), value, path, key) }; break;
+                case "validation": spec = spec with { Validation = Validation(value, path) }; break;
                 case "strata": spec = spec with { Strata = List(value, path, key) }; break;
                 case "group": spec = spec with { Group = Scalar(value, path, key) }; break;
                 case "output": spec = spec with { Output = Path.GetFullPath(Path.Combine(folder, Scalar(value, path, key))) }; break;
@@ -103,6 +108,100 @@ public static class StudySpecReader
         var text = Scalar(node, path, key);
         if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= minimum) return v;
         throw new StratifyInputException($"line {Line(node)}: '{key}' must be a whole number{(minimum == 0 ? " ≥ 0" : "")}", path, value: text);
+    }
+
+    private static double Number(string text, YamlNode node, string path, string key)
+    {
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) && v > 0) return v;
+        throw new StratifyInputException($"line {Line(node)}: '{key}' needs positive numbers (times in the study's time unit)", path, value: text);
+    }
+
+    private static IEnumerable<(string Key, YamlNode Value, YamlNode KeyNode)> Entries(YamlNode node, string path, string key, string[] known)
+    {
+        if (node is not YamlMappingNode map)
+            throw new StratifyInputException($"line {Line(node)}: '{key}' needs keys: {string.Join(", ", known)}", path);
+        foreach (var (k, v) in map.Children)
+        {
+            var name = Scalar(k, path);
+            if (!known.Contains(name))
+                throw new StratifyInputException($"line {Line(k)}: unknown key '{name}' under '{key}'", path, suggestion: NameSuggestion.Hint(name, known, "key"));
+            yield return (name, v, k);
+        }
+    }
+
+    /// <summary>The method names users write; each maps to a <see cref="SubgroupMethod"/>.</summary>
+    public static SubgroupMethod ParseMethod(string text, string? source, long? line = null) => text.Trim().ToLowerInvariant().Replace('_', '-') switch
+    {
+        "kmedoids" or "k-medoids" or "pam" => SubgroupMethod.KMedoids,
+        "kmeans" or "k-means" => SubgroupMethod.KMeans,
+        "gmm" or "mixture" or "gaussian-mixture" => SubgroupMethod.GaussianMixture,
+        "hierarchical" or "ward" or "agglomerative" => SubgroupMethod.Hierarchical,
+        "tree" or "survival-tree" => SubgroupMethod.SurvivalTree,
+        "column" => SubgroupMethod.Column,
+        _ => throw new StratifyInputException($"{(line is null ? "" : $"line {line}: ")}unknown subgroup method", source, value: text,
+            suggestion: "Use kmedoids, kmeans, gmm, hierarchical, tree or column."),
+    };
+
+    /// <summary>k as a number ("3") or a range ("2..6").</summary>
+    public static (int Min, int Max) ParseK(string text, string? source, long? line = null)
+    {
+        var parts = text.Split("..", StringSplitOptions.TrimEntries);
+        if (parts.Length is 1 or 2 && int.TryParse(parts[0], out int lo) && int.TryParse(parts[^1], out int hi) && lo >= 2 && hi >= lo && hi <= 50)
+            return (lo, hi);
+        throw new StratifyInputException($"{(line is null ? "" : $"line {line}: ")}k must be a whole number ≥ 2 or a range such as 2..8", source, value: text);
+    }
+
+    private static SubgroupSpec Subgroups(YamlNode node, string path)
+    {
+        var spec = new SubgroupSpec();
+        foreach (var (key, value, keyNode) in Entries(node, path, "subgroups", SubgroupKeys))
+        {
+            switch (key)
+            {
+                case "method": spec = spec with { Method = ParseMethod(Scalar(value, path, key), path, Line(value)) }; break;
+                case "column": spec = spec with { Column = Scalar(value, path, key) }; break;
+                case "features": spec = spec with { Features = Covariates(value, path, key) }; break;
+                case "k":
+                    var (lo, hi) = ParseK(Scalar(value, path, key), path, Line(value));
+                    spec = spec with { KMin = lo, KMax = hi };
+                    break;
+                case "bootstrap": spec = spec with { Bootstrap = Integer(value, path, key, 0) }; break;
+                case "min_node_size": spec = spec with { MinNodeSize = Integer(value, path, key, 1) }; break;
+                case "max_depth": spec = spec with { MaxDepth = Integer(value, path, key, 1) }; break;
+            }
+        }
+        if (spec.Method == SubgroupMethod.Column && spec.Column is null)
+            throw new StratifyInputException($"line {Line(node)}: subgroups by column need 'column: <name>'", path);
+        if (spec.Method is not SubgroupMethod.Column and not SubgroupMethod.SurvivalTree && spec.Features.Count == 0)
+            throw new StratifyInputException($"line {Line(node)}: clustering needs 'features:' (numeric / categorical / ordinal columns)", path);
+        return spec;
+    }
+
+    private static ValidationSpec Validation(YamlNode node, string path)
+    {
+        if (node is YamlScalarNode { Value: { } text })
+            return text.Trim().ToLowerInvariant() switch
+            {
+                "none" => new ValidationSpec(),
+                "split" => new ValidationSpec { Mode = ValidationMode.Split },
+                _ => throw new StratifyInputException($"line {Line(node)}: unknown validation mode", path, value: text, suggestion: "Use none or split."),
+            };
+        var spec = new ValidationSpec();
+        foreach (var (key, value, _) in Entries(node, path, "validation", ValidationKeys))
+        {
+            var text2 = Scalar(value, path, key);
+            switch (key)
+            {
+                case "mode": spec = spec with { Mode = Validation(value, path).Mode }; break;
+                case "fraction":
+                    if (!double.TryParse(text2, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) || f <= 0.1 || f >= 0.9)
+                        throw new StratifyInputException($"line {Line(value)}: validation fraction must be between 0.1 and 0.9", path, value: text2);
+                    spec = spec with { Fraction = f };
+                    break;
+                case "seed": spec = spec with { Seed = Integer(value, path, key, int.MinValue) }; break;
+            }
+        }
+        return spec;
     }
 
     public static TimeUnit ParseTimeUnit(string text, string? source, long? line = null)
