@@ -102,3 +102,52 @@ public class StudySpecReaderTests
         Assert.True(bound.EventCount > 0);
     }
 }
+
+public class StudySpecSubgroupTests
+{
+    private static StudySpec ReadYaml(TempFolder dir, string yaml)
+    {
+        File.WriteAllText(dir.File("study.yaml"), yaml);
+        return StudySpecReader.Read(dir.File("study.yaml"));
+    }
+
+    [Fact]
+    public void Reads_subgroups_landmarks_horizon_and_validation()
+    {
+        using var dir = new TempFolder();
+        var spec = ReadYaml(dir, """
+            subgroups:
+              method: k-medoids
+              features:
+                numeric: [age, nodes]
+                categorical: [grade]
+              k: 2..5
+              bootstrap: 20
+            landmarks: [365, 730]
+            rmst_horizon: 1825
+            validation: {mode: split, fraction: 0.6, seed: 3}
+            """);
+        Assert.Equal(SubgroupMethod.KMedoids, spec.Subgroups!.Method);
+        Assert.Equal((2, 5), (spec.Subgroups.KMin, spec.Subgroups.KMax));
+        Assert.Equal(20, spec.Subgroups.Bootstrap);
+        Assert.Equal(3, spec.Subgroups.Features.Count);
+        Assert.Equal([365.0, 730.0], spec.Landmarks);
+        Assert.Equal(1825.0, spec.RmstHorizon);
+        Assert.Equal(new ValidationSpec { Mode = ValidationMode.Split, Fraction = 0.6, Seed = 3 }, spec.Validation);
+    }
+
+    [Theory]
+    [InlineData("subgroups:\n  methd: kmeans\n", "unknown key 'methd' under 'subgroups'. Did you mean 'method'?")]
+    [InlineData("subgroups:\n  method: dbscan\n", "unknown subgroup method (value: 'dbscan')")]
+    [InlineData("subgroups:\n  method: kmeans\n  features: [age]\n  k: 1\n", "k must be a whole number ≥ 2 or a range such as 2..8 (value: '1')")]
+    [InlineData("subgroups:\n  method: kmeans\n", "clustering needs 'features:'")]
+    [InlineData("subgroups:\n  method: column\n", "subgroups by column need 'column: <name>'")]
+    [InlineData("validation: {mode: split, fraction: 0.99}\n", "validation fraction must be between 0.1 and 0.9 (value: '0.99')")]
+    [InlineData("landmarks: [365, -1]\n", "'landmarks' needs positive numbers")]
+    public void Bad_subgroup_and_validation_settings_are_refused(string yaml, string message)
+    {
+        using var dir = new TempFolder();
+        var error = Assert.Throws<StratifyInputException>(() => ReadYaml(dir, yaml));
+        Assert.Contains(message, error.Message);
+    }
+}
