@@ -1,0 +1,85 @@
+using FsCheck;
+using FsCheck.Xunit;
+using Stratify.Survival;
+
+namespace Stratify.Tests.Survival;
+
+/// <summary>Properties that must hold for any data: FsCheck generates the patients.</summary>
+public class SurvivalPropertyTests
+{
+    /// <summary>Patients from generated (time, event, group) triples; times 0..255 give many ties.</summary>
+    private static SurvivalData Patients(Tuple<byte, bool, byte>[] rows, int groups)
+    {
+        // Two fixed patients guarantee two non-empty groups.
+        int n = rows.Length + 2;
+        var time = new double[n];
+        var events = new bool[n];
+        var group = new int[n];
+        (time[0], events[0], group[0]) = (3, true, 0);
+        (time[1], events[1], group[1]) = (5, true, 1);
+        for (int i = 0; i < rows.Length; i++)
+        {
+            time[i + 2] = rows[i].Item1;
+            events[i + 2] = rows[i].Item2;
+            group[i + 2] = rows[i].Item3 % groups;
+        }
+        var labels = Enumerable.Range(0, groups).Select(g => "g" + g).ToArray();
+        return new SurvivalData(time, events, group, labels);
+    }
+
+    [Property]
+    public bool Kaplan_meier_is_non_increasing_and_within_0_and_1(Tuple<byte, bool, byte>[] rows)
+    {
+        var fit = KaplanMeier.Fit(Patients(rows, 3), new KaplanMeierOptions());
+        foreach (var curve in fit.Curves)
+        {
+            double previous = 1;
+            foreach (double s in curve.Survival)
+            {
+                if (s < 0 || s > 1 || s > previous) return false;
+                previous = s;
+            }
+        }
+        return true;
+    }
+
+    [Property]
+    public bool Kaplan_meier_limits_bracket_the_estimate(Tuple<byte, bool, byte>[] rows)
+    {
+        var fit = KaplanMeier.Fit(Patients(rows, 2), new KaplanMeierOptions { ConfType = SurvivalConfidenceType.LogLog });
+        foreach (var curve in fit.Curves)
+            for (int j = 0; j < curve.Survival.Length; j++)
+                if (!double.IsNaN(curve.Lower[j]) && !(curve.Lower[j] <= curve.Survival[j] + 1e-12 && curve.Survival[j] <= curve.Upper[j] + 1e-12))
+                    return false;
+        return true;
+    }
+
+    [Property]
+    public bool Log_rank_is_invariant_to_relabelling_the_groups(Tuple<byte, bool, byte>[] rows, bool peto)
+    {
+        var data = Patients(rows, 3);
+        // Relabel: code g becomes 2 - g, so the groups appear in reverse order.
+        var relabelled = data.Group!.Select(g => 2 - g).ToArray();
+        var reversedLabels = data.GroupLabels.Reverse().ToArray();
+        var options = new LogRankOptions { Rho = peto ? 1 : 0 };
+        var a = LogRankTest.Compute(data, options);
+        var b = LogRankTest.Compute(data.WithGroups(relabelled, reversedLabels), options);
+        if (a.DegreesOfFreedom != b.DegreesOfFreedom) return false;
+        if (Math.Abs(a.Statistic - b.Statistic) > 1e-8 * Math.Max(1, a.Statistic)) return false;
+        foreach (var group in a.Groups)
+        {
+            var same = b.Groups.Single(x => x.Group == group.Group);
+            if (same.N != group.N || Math.Abs(same.Observed - group.Observed) > 1e-9 || Math.Abs(same.Expected - group.Expected) > 1e-9)
+                return false;
+        }
+        return true;
+    }
+
+    [Property]
+    public bool Expected_events_sum_to_observed_events(Tuple<byte, bool, byte>[] rows)
+    {
+        var test = LogRankTest.Compute(Patients(rows, 3), new LogRankOptions());
+        double observed = test.Groups.Sum(g => g.Observed), expected = test.Groups.Sum(g => g.Expected);
+        return Math.Abs(observed - expected) <= 1e-9 * Math.Max(1, observed);
+    }
+}
