@@ -83,3 +83,26 @@ public class SurvivalPropertyTests
         return Math.Abs(observed - expected) <= 1e-9 * Math.Max(1, observed);
     }
 }
+
+/// <summary>The shared time order equals a plain stable sort, for any doubles (the radix sort's key mapping).</summary>
+public class SurvivalOrderPropertyTests
+{
+    [Property]
+    public bool Time_order_equals_a_stable_sort_with_events_first(Tuple<NormalFloat, bool>[] rows, bool coarse)
+    {
+        // coarse: round to integers to force many ties
+        var time = rows.Select(r => coarse ? Math.Round(r.Item1.Get) : r.Item1.Get).ToArray();
+        var events = rows.Select(r => r.Item2).ToArray();
+        var expected = Enumerable.Range(0, time.Length).OrderBy(i => time[i]).ThenBy(i => events[i] ? 0 : 1).ThenBy(i => i);
+        return expected.SequenceEqual(SurvivalOrder.ByTime(time, events));
+    }
+
+    [Property]
+    public bool Strata_order_equals_a_stable_sort_by_stratum_then_time(Tuple<NormalFloat, byte>[] rows)
+    {
+        var time = rows.Select(r => Math.Round(r.Item1.Get)).ToArray();
+        var strata = rows.Select(r => r.Item2 % 4).ToArray();
+        var expected = Enumerable.Range(0, time.Length).OrderBy(i => strata[i]).ThenBy(i => time[i]).ThenBy(i => i);
+        return expected.SequenceEqual(SurvivalOrder.ByTime(time, strata));
+    }
+}
