@@ -179,9 +179,58 @@ logrank <- list(
   logrank_case("one_patient_stratum", D("one_patient_stratum.csv"), "time", "status", "arm", strata = "centre")
 )
 
+# ---- survival tree root split by brute force -----------------------------------------------------------------
+# Every candidate split of every feature on the complete cases, scored by survdiff's chi-square: numeric
+# x <= v for each distinct value v but the largest; categorical: prefixes of the levels ordered by event rate
+# (order() is stable: ties keep level order). Candidates leaving fewer than min_node patients on a side are skipped.
+tree_case <- function(name, file, time, status, features, min_node) {
+  d <- read_case(file)
+  d <- d[complete.cases(d[, c(time, status, features)]), ]
+  ev <- if (all(d[[status]] %in% c(0, 1))) d[[status]] else d[[status]] - 1
+  y <- Surv(d[[time]], ev)
+  best <- list(statistic = -Inf); candidates <- 0; per_feature <- list()
+  for (f in features) {
+    x <- d[[f]]
+    if (is.numeric(x)) {
+      v <- sort(unique(x)); splits <- lapply(v[-length(v)], function(t) list(left = x <= t, threshold = t, levels = NULL))
+    } else {
+      levs <- sort(unique(x), method = "radix")
+      rate <- sapply(levs, function(l) sum(ev[x == l]) / sum(x == l))
+      ordered <- levs[order(rate)]
+      splits <- lapply(seq_len(length(ordered) - 1), function(i)
+        list(left = x %in% ordered[1:i], threshold = NA, levels = I(sort(ordered[1:i], method = "radix"))))
+    }
+    fbest <- list(statistic = -Inf)
+    for (s in splits) {
+      if (sum(s$left) < min_node || sum(!s$left) < min_node) next
+      candidates <- candidates + 1
+      chisq <- survdiff(y ~ s$left)$chisq
+      if (chisq > fbest$statistic) {
+        medians <- summary(survfit(y ~ s$left))$table[, "median"]   # strata FALSE (right), TRUE (left)
+        fbest <- list(feature = f, threshold = s$threshold, left_levels = s$levels, statistic = chisq,
+                      left_median = unname(medians[2]), right_median = unname(medians[1]))
+      }
+    }
+    per_feature[[length(per_feature) + 1]] <- fbest
+    if (fbest$statistic > best$statistic) best <- fbest
+  }
+  best$p <- pchisq(best$statistic, 1, lower.tail = FALSE)
+  best$candidates <- candidates
+  best$adjusted_p <- min(1, best$p * candidates)
+  list(name = name, file = file, time = time, status = status, features = features, min_node_size = min_node,
+       n = nrow(d), events = sum(ev), best = best, per_feature = per_feature)
+}
+
+tree <- list(
+  tree_case("veteran", V, "time", "status", c("karno", "age", "diagtime", "trt", "prior", "celltype"), 15),
+  tree_case("veteran_celltype", V, "time", "status", c("celltype", "trt"), 15),
+  tree_case("lung", L, "time", "status", c("age", "sex", "ph.ecog", "ph.karno", "wt.loss"), 20),
+  tree_case("gbsg", G, "rfstime", "status", c("age", "size", "grade", "nodes", "pgr", "er", "hormon"), 30)
+)
+
 out <- list(generated_by = "tests/reference/km_logrank_reference.R",
             r_version = R.version.string, survival_version = as.character(packageVersion("survival")),
-            km = km, logrank = logrank)
+            km = km, logrank = logrank, tree = tree)
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, na = "null", null = "null", pretty = TRUE),
            "tests/reference/km_logrank_reference.json")
 cat("wrote tests/reference/km_logrank_reference.json\n")

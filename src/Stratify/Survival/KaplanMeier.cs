@@ -81,7 +81,6 @@ public static class KaplanMeier
     {
         int m = table.Time.Length;
         var surv = new double[m];
-        var sigma = new double[m];
         var se = new double[m];
         var lower = new double[m];
         var upper = new double[m];
@@ -94,10 +93,10 @@ public static class KaplanMeier
                 s *= (double)(n - d) / n;
                 greenwood += n > d ? (double)d / ((double)n * (n - d)) : double.PositiveInfinity;
             }
+            double sigma = Math.Sqrt(greenwood);
             surv[j] = s;
-            sigma[j] = Math.Sqrt(greenwood);
-            se[j] = s * sigma[j];
-            (lower[j], upper[j]) = Limits(s, sigma[j], z, options.ConfType);
+            se[j] = s * sigma;
+            (lower[j], upper[j]) = Limits(s, sigma, z, options.ConfType);
         }
         var curve = new KaplanMeierCurve(group, table, surv, se, lower, upper);
         return curve.WithSummaries(options);
