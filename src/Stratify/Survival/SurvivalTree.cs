@@ -8,7 +8,8 @@ namespace Stratify.Survival;
 // stopping rule in the spirit of conditional inference trees (Hothorn, Hornik & Zeileis, JCGS 2006), simplified
 // to Bonferroni:
 //   At a node, every candidate split s of every feature is scored by the log-rank chi-square X_s (1 df, as
-//   survdiff on the node's patients, two groups, no weights). Candidates: numeric feature x with distinct values
+//   survdiff on the node's patients, two groups, no weights; all thresholds of a numeric feature in one
+//   O(n log n) sweep, see LogRankThresholdScan). Candidates: numeric feature x with distinct values
 //   v_1 < ... < v_m: left = {x <= v_i}, i < m; categorical feature: levels ordered by their event rate in the node
 //   (events / patients, ties by level order), left = the first i levels (Breiman et al. 1984 ordering trick,
 //   applied to the event rate). Candidates leaving fewer than MinNodeSize patients on a side are not counted.
@@ -221,12 +222,24 @@ public static class SurvivalTree
             for (int f = 0; f < features.Count; f++)
             {
                 var feature = features[f];
-                foreach (var (threshold, leftLevels) in Candidates(feature, rows))
+                if (feature.IsNumeric)
+                {
+                    var scores = LogRankThresholdScan.Scan(data.Time, data.Event, order, feature.Values!, options.MinNodeSize);
+                    candidates += scores.Thresholds.Length;
+                    for (int c = 0; c < scores.Thresholds.Length; c++)
+                        if (scores.Statistics[c] > bestStatistic)
+                        {
+                            bestStatistic = scores.Statistics[c];
+                            best = (scores.Thresholds[c], f, []);
+                        }
+                    continue;
+                }
+                foreach (var leftLevels in LevelGroupings(feature, rows))
                 {
                     int leftCount = 0;
                     foreach (int r in rows)
                     {
-                        bool goesLeft = GoesLeft(feature, r, threshold, leftLevels);
+                        bool goesLeft = leftLevels[feature.Codes![r]];
                         _side[r] = goesLeft ? 0 : 1;
                         if (goesLeft) leftCount++;
                     }
@@ -237,7 +250,7 @@ public static class SurvivalTree
                     if (statistic > bestStatistic)
                     {
                         bestStatistic = statistic;
-                        best = (threshold, f, leftLevels);
+                        best = (double.NaN, f, leftLevels);
                     }
                 }
             }
@@ -250,15 +263,9 @@ public static class SurvivalTree
             return (split, best.Feature, best.LeftLevels);
         }
 
-        /// <summary>Numeric: each distinct value but the largest as a "&lt;=" threshold; categorical: prefixes of the levels ordered by event rate.</summary>
-        private IEnumerable<(double Threshold, bool[] LeftLevels)> Candidates(SurvivalTreeFeature feature, int[] rows)
+        /// <summary>Candidate left groups of a categorical feature: prefixes of the node's levels ordered by event rate.</summary>
+        private IEnumerable<bool[]> LevelGroupings(SurvivalTreeFeature feature, int[] rows)
         {
-            if (feature.IsNumeric)
-            {
-                var values = rows.Select(r => feature.Values![r]).Distinct().Order().ToArray();
-                for (int i = 0; i + 1 < values.Length; i++) yield return (values[i], []);
-                yield break;
-            }
             int levels = feature.Levels!.Length;
             var patients = new int[levels];
             var events = new int[levels];
@@ -273,7 +280,7 @@ public static class SurvivalTree
             {
                 var left = new bool[levels];
                 for (int j = 0; j < i; j++) left[present[j]] = true;
-                yield return (double.NaN, left);
+                yield return left;
             }
         }
 

@@ -106,3 +106,26 @@ public class SurvivalOrderPropertyTests
         return expected.SequenceEqual(SurvivalOrder.ByTime(time, strata));
     }
 }
+
+/// <summary>The O(n log n) threshold sweep agrees with a log-rank test of each split computed on its own.</summary>
+public class LogRankThresholdScanPropertyTests
+{
+    [Property]
+    public bool Every_threshold_statistic_equals_the_two_group_log_rank_test(Tuple<byte, bool, byte>[] rows)
+    {
+        if (rows.Length < 4) return true; // too few patients for a split with 2 on each side
+        var time = rows.Select(r => (double)(r.Item1 % 20)).ToArray(); // heavy ties
+        var events = rows.Select(r => r.Item2).ToArray();
+        var x = rows.Select(r => (double)(r.Item3 % 7)).ToArray();
+        var data = new SurvivalData(time, events);
+        var scan = LogRankThresholdScan.Scan(time, events, data.TimeOrder, x, minGroupSize: 2);
+        for (int c = 0; c < scan.Thresholds.Length; c++)
+        {
+            var side = x.Select(v => v <= scan.Thresholds[c] ? 0 : 1).ToArray();
+            if (side.Count(s => s == 0) != scan.LeftSizes[c]) return false;
+            var test = LogRankTest.Compute(data.WithGroups(side, ["left", "right"]), new LogRankOptions());
+            if (Math.Abs(test.Statistic - scan.Statistics[c]) > 1e-9 * Math.Max(1, test.Statistic)) return false;
+        }
+        return true;
+    }
+}
