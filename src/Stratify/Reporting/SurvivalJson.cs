@@ -38,10 +38,13 @@ public sealed record LogRankJson(
     IReadOnlyList<PairwiseLogRankJson> Pairwise,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LogRankTrendJson? Trend);
 
+/// <summary>Patients, observed and expected (weighted when rho &gt; 0) events of one group.</summary>
 public sealed record LogRankGroupJson(string Group, int N, double Observed, double Expected);
 
+/// <summary>One pairwise comparison: the two-group test on that pair's patients and its adjusted p-value.</summary>
 public sealed record PairwiseLogRankJson(string GroupA, string GroupB, double Statistic, double P, double PAdjusted, string Method);
 
+/// <summary>Test for trend across the ordered groups (scores 1..k), 1 df.</summary>
 public sealed record LogRankTrendJson(double[] Scores, double Statistic, int Df, double P);
 
 /// <summary>Maps survival result records to their JSON shapes.</summary>

@@ -123,6 +123,7 @@ public static class KaplanMeier
 }
 
 /// <summary>The Kaplan–Meier curves of one fit (one per non-empty group, in group-code order).</summary>
+/// <example><code>foreach (var curve in KaplanMeier.Fit(data, new KaplanMeierOptions()).Curves) Console.WriteLine($"{curve.Group}: {curve.Median.Time}");</code></example>
 public sealed record KaplanMeierEstimate(SurvivalConfidenceType ConfType, double ConfLevel, IReadOnlyList<KaplanMeierCurve> Curves);
 
 /// <summary>S(t) and its limits at a requested time (R's summary(fit, times = t)).</summary>

@@ -60,9 +60,9 @@ public sealed class SurvivalData
 
     /// <summary>
     /// Patients in ascending time order, events before censorings at a tied time, then by row (stable);
-    /// computed once by <see cref="SurvivalOrder.ByTime(double[], bool[])"/> and shared.
+    /// computed once by <see cref="SurvivalOrder.ByTimeEventsFirst"/> and shared.
     /// </summary>
-    public int[] TimeOrder => _timeOrder ??= SurvivalOrder.ByTime(Time, Event);
+    public int[] TimeOrder => _timeOrder ??= SurvivalOrder.ByTimeEventsFirst(Time, Event);
 
     /// <summary>The same patients with another grouping (for example a split candidate); shares the time order.</summary>
     public SurvivalData WithGroups(int[] group, string[] groupLabels)

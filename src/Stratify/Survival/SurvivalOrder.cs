@@ -24,11 +24,11 @@ public static class SurvivalOrder
         return strata is null ? order : StableGroup(order, strata, MaxCode(strata) + 1);
     }
 
-    /// <summary>Row indices by ascending time; at a tied time events first, then censorings, each in row order.</summary>
-    public static int[] ByTime(double[] time, bool[] @event) => SortByTime(time, @event);
-
-    /// <summary>Row indices by stratum, then ascending time, events before censorings at a tied time.</summary>
-    public static int[] ByTime(double[] time, bool[] @event, int[]? strata)
+    /// <summary>
+    /// Row indices by stratum code (if given), then ascending time; at a tied time events first, then censorings,
+    /// each in row order.
+    /// </summary>
+    public static int[] ByTimeEventsFirst(double[] time, bool[] @event, int[]? strata = null)
     {
         var order = SortByTime(time, @event);
         return strata is null ? order : StableGroup(order, strata, MaxCode(strata) + 1);

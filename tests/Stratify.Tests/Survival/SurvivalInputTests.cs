@@ -57,7 +57,7 @@ public class SurvivalInputTests
     {
         double[] time = [5, 2, 5, 2, 1, 5];
         bool[] events = [false, true, true, false, false, true];
-        Assert.Equal([4, 1, 3, 2, 5, 0], SurvivalOrder.ByTime(time, events));
+        Assert.Equal([4, 1, 3, 2, 5, 0], SurvivalOrder.ByTimeEventsFirst(time, events));
     }
 
     [Fact]

@@ -94,7 +94,7 @@ public class SurvivalOrderPropertyTests
         var time = rows.Select(r => coarse ? Math.Round(r.Item1.Get) : r.Item1.Get).ToArray();
         var events = rows.Select(r => r.Item2).ToArray();
         var expected = Enumerable.Range(0, time.Length).OrderBy(i => time[i]).ThenBy(i => events[i] ? 0 : 1).ThenBy(i => i);
-        return expected.SequenceEqual(SurvivalOrder.ByTime(time, events));
+        return expected.SequenceEqual(SurvivalOrder.ByTimeEventsFirst(time, events));
     }
 
     [Property]
