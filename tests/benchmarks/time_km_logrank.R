@@ -1,8 +1,9 @@
 # Times R's survfit + survdiff (the kernels only: the CSV is read before the clock starts) on the benchmark
 # cohort, 5 repetitions; prints each time and the median in seconds.
-# Run from the repository root after generate_km_logrank_data.R:  Rscript tests/benchmarks/time_km_logrank.R
+# Run from the repository root after generate_km_logrank_data.R:  Rscript tests/benchmarks/time_km_logrank.R [file.csv]
 suppressMessages(library(survival))
-d <- read.csv("tests/benchmarks/out/km_logrank_1m.csv")
+args <- commandArgs(trailingOnly = TRUE)
+d <- read.csv(if (length(args)) args[1] else "tests/benchmarks/out/km_logrank_1m.csv")
 d$group <- factor(d$group)
 times <- numeric(5); cpu <- numeric(5)
 for (i in seq_along(times)) {

@@ -76,11 +76,11 @@ public static class LogRankTest
             throw new Data.StratifyInputException("the log-rank test needs a group column");
 
         int k = data.GroupCount;
-        int[] order, strataStart;
-        if (data.Strata is null) { order = data.TimeOrder; strataStart = [0, data.Count]; }
-        else order = SurvivalOrder.StableGroup(data.TimeOrder, data.Strata, data.StrataCount, out strataStart);
+        var sorted = data.Sorted; // order below holds positions into the time-sorted arrays
+        int[] order = SurvivalOrder.Identity(sorted.Count), strataStart = [0, sorted.Count];
+        if (sorted.Strata is not null) order = SurvivalOrder.StableGroup(order, sorted.Strata, data.StrataCount, out strataStart);
 
-        var sums = Accumulate(data.Time, data.Event, data.Group, k, order, strataStart, options.Rho);
+        var sums = Accumulate(sorted.Time, sorted.Event, sorted.Group!, k, order, strataStart, options.Rho);
         var counts = new int[k];
         foreach (int g in data.Group) counts[g]++;
         var present = new List<int>(k);
@@ -98,7 +98,7 @@ public static class LogRankTest
             for (int b = 0; b < present.Count; b++) variance[a, b] = sums.Variance[g * k + present[b]];
         }
         var pairwise = options.Pairwise is { } method
-            ? Pairs(data, order, strataStart, present, options.Rho, method)
+            ? Pairs(data, sorted, order, strataStart, present, options.Rho, method)
             : [];
         var trend = options.Trend ? TrendTest(sums, k, present) : null;
         return new LogRankResult(statistic, df, MultipleTesting.ChiSquareUpperTail(statistic, df), options.Rho,
@@ -204,11 +204,11 @@ public static class LogRankTest
         return new LogRankTrend(scores, statistic, 1, MultipleTesting.ChiSquareUpperTail(statistic, 1));
     }
 
-    private static PairwiseLogRank[] Pairs(SurvivalData data, int[] order, int[] strataStart, List<int> present, double rho,
-        PValueAdjustment method)
+    private static PairwiseLogRank[] Pairs(SurvivalData data, TimeSortedPatients sorted, int[] order, int[] strataStart,
+        List<int> present, double rho, PValueAdjustment method)
     {
         int k = data.GroupCount;
-        var group = data.Group!;
+        var group = sorted.Group!;
         var pairs = new List<(int A, int B, double Statistic, double P)>();
         var subset = new int[order.Length];
         var subsetStart = new int[strataStart.Length];
@@ -227,7 +227,7 @@ public static class LogRankTest
                 }
             }
             subsetStart[^1] = count;
-            var sums = Accumulate(data.Time, data.Event, group, k, subset, subsetStart, rho);
+            var sums = Accumulate(sorted.Time, sorted.Event, group, k, subset, subsetStart, rho);
             var (statistic, df) = ChiSquare(sums, k);
             pairs.Add((ga, gb, statistic, MultipleTesting.ChiSquareUpperTail(statistic, df)));
         }

@@ -30,10 +30,12 @@ public sealed class RiskTable
     /// <summary>One table per group code (an empty group gives a table with <see cref="N"/> = 0).</summary>
     public static RiskTable[] PerGroup(SurvivalData data)
     {
-        if (data.Group is null) return [Build(data.Time, data.Event, data.TimeOrder, 0, data.Count)];
-        var order = SurvivalOrder.StableGroup(data.TimeOrder, data.Group, data.GroupCount, out var start);
+        var sorted = data.Sorted; // positions below index the time-sorted arrays: reads stay sequential
+        var positions = SurvivalOrder.Identity(sorted.Count);
+        if (sorted.Group is null) return [Build(sorted.Time, sorted.Event, positions, 0, sorted.Count)];
+        var order = SurvivalOrder.StableGroup(positions, sorted.Group, data.GroupCount, out var start);
         var tables = new RiskTable[data.GroupCount];
-        for (int g = 0; g < tables.Length; g++) tables[g] = Build(data.Time, data.Event, order, start[g], start[g + 1]);
+        for (int g = 0; g < tables.Length; g++) tables[g] = Build(sorted.Time, sorted.Event, order, start[g], start[g + 1]);
         return tables;
     }
 

@@ -23,6 +23,7 @@ namespace Stratify.Survival;
 public sealed class SurvivalData
 {
     private int[]? _timeOrder;
+    private TimeSortedPatients? _sorted;
 
     /// <summary>Validates and wraps the arrays (not copied). Times must be finite and non-negative.</summary>
     public SurvivalData(double[] time, bool[] @event, int[]? group = null, string[]? groupLabels = null,
@@ -63,6 +64,12 @@ public sealed class SurvivalData
     /// computed once by <see cref="SurvivalOrder.ByTimeEventsFirst"/> and shared.
     /// </summary>
     public int[] TimeOrder => _timeOrder ??= SurvivalOrder.ByTimeEventsFirst(Time, Event);
+
+    /// <summary>
+    /// Time, event, group and stratum permuted into <see cref="TimeOrder"/> (one gather pass, computed once), so
+    /// that the estimators read contiguous memory instead of jumping through the order.
+    /// </summary>
+    internal TimeSortedPatients Sorted => _sorted ??= TimeSortedPatients.From(this);
 
     /// <summary>The same patients with another grouping (for example a split candidate); shares the time order.</summary>
     public SurvivalData WithGroups(int[] group, string[] groupLabels)
@@ -194,5 +201,42 @@ public sealed class SurvivalData
         else if (max >= labels.Length)
             throw new StratifyInputException($"{what} code {max} has no label ({labels.Length} labels given)", column: what);
         return (codes, labels);
+    }
+}
+
+/// <summary>The patients of a <see cref="SurvivalData"/> laid out in ascending time (see <see cref="SurvivalData.Sorted"/>).</summary>
+internal sealed class TimeSortedPatients
+{
+    private TimeSortedPatients(double[] time, bool[] @event, int[]? group, int[]? strata)
+    {
+        Time = time;
+        Event = @event;
+        Group = group;
+        Strata = strata;
+    }
+
+    public double[] Time { get; }
+    public bool[] Event { get; }
+    public int[]? Group { get; }
+    public int[]? Strata { get; }
+    public int Count => Time.Length;
+
+    public static TimeSortedPatients From(SurvivalData data)
+    {
+        var order = data.TimeOrder;
+        int n = order.Length;
+        var time = new double[n];
+        var events = new bool[n];
+        var group = data.Group is null ? null : new int[n];
+        var strata = data.Strata is null ? null : new int[n];
+        for (int k = 0; k < n; k++)
+        {
+            int row = order[k];
+            time[k] = data.Time[row];
+            events[k] = data.Event[row];
+            if (group is not null) group[k] = data.Group![row];
+            if (strata is not null) strata[k] = data.Strata![row];
+        }
+        return new TimeSortedPatients(time, events, group, strata);
     }
 }

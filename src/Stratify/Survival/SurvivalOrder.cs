@@ -34,6 +34,14 @@ public static class SurvivalOrder
         return strata is null ? order : StableGroup(order, strata, MaxCode(strata) + 1);
     }
 
+    /// <summary>0, 1, ..., n - 1: the order of data that is already sorted.</summary>
+    public static int[] Identity(int n)
+    {
+        var order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        return order;
+    }
+
     /// <summary>
     /// Reorders <paramref name="order"/> by <paramref name="codes"/> (0..<paramref name="codeCount"/>-1) keeping the
     /// existing order within a code: a stable counting sort. <paramref name="start"/> receives, per code, the first
@@ -64,11 +72,11 @@ public static class SurvivalOrder
     private static int[] SortByTime(double[] time, bool[]? @event)
     {
         int n = time.Length;
-        var order = new int[n];
-        if (@event is null)
-            for (int i = 0; i < n; i++) order[i] = i;
+        int[] order;
+        if (@event is null) order = Identity(n);
         else
         {
+            order = new int[n];
             // Start from events (row order) then censorings (row order); the stable sort keeps this inside ties.
             int e = 0;
             for (int i = 0; i < n; i++) if (@event[i]) order[e++] = i;
@@ -95,20 +103,29 @@ public static class SurvivalOrder
 
     private const int DigitBits = 11;
     private const int Buckets = 1 << DigitBits;
-    private const int Digits = (64 + DigitBits - 1) / DigitBits;
 
     /// <summary>
-    /// Stable least-significant-digit radix sort of (keys, items) on 11-bit digits: one pass builds all digit
-    /// histograms, then one scatter pass per digit that is not constant across the keys (integer-valued times
-    /// vary in only two or three digits). O(n) per pass, no comparisons, stable, so ties keep their input order.
+    /// Stable least-significant-digit radix sort of (keys, items) on 11-bit digits over the bit range in which the
+    /// keys differ (found by OR-ing key XOR first key): times in whole days differ in about 22 bits, two passes.
+    /// One pass builds the digit histograms, then one scatter pass per digit that is not constant.
+    /// O(n) per pass, no comparisons, stable, so ties keep their input order.
     /// </summary>
     private static void RadixSort(Span<ulong> keys, int[] items)
     {
         int n = keys.Length;
         if (n < 2) return;
-        var histogram = new int[Digits * Buckets];
+        ulong first = keys[0], differing = 0;
+        foreach (ulong key in keys) differing |= key ^ first;
+        if (differing == 0) return; // all times equal: the input order is the answer
+        int low = System.Numerics.BitOperations.TrailingZeroCount(differing);
+        int high = 63 - System.Numerics.BitOperations.LeadingZeroCount(differing);
+        int digits = (high - low) / DigitBits + 1;
+        var histogram = new int[digits * Buckets];
         foreach (ulong key in keys)
-            for (int d = 0; d < Digits; d++) histogram[d * Buckets + (int)((key >> (d * DigitBits)) & (Buckets - 1))]++;
+        {
+            ulong shifted = key >> low;
+            for (int d = 0; d < digits; d++) histogram[d * Buckets + (int)((shifted >> (d * DigitBits)) & (Buckets - 1))]++;
+        }
 
         var keyBuffer = ArrayPool<ulong>.Shared.Rent(n);
         var itemBuffer = ArrayPool<int>.Shared.Rent(n);
@@ -116,10 +133,10 @@ public static class SurvivalOrder
         Span<int> itemsFrom = items, itemsTo = itemBuffer.AsSpan(0, n);
         bool inBuffer = false;
         var offset = new int[Buckets];
-        for (int d = 0; d < Digits; d++)
+        for (int d = 0; d < digits; d++)
         {
             var counts = histogram.AsSpan(d * Buckets, Buckets);
-            int shift = d * DigitBits;
+            int shift = low + d * DigitBits;
             if (counts[(int)((keysFrom[0] >> shift) & (Buckets - 1))] == n) continue; // constant digit: nothing to do
             int sum = 0;
             for (int b = 0; b < Buckets; b++) { offset[b] = sum; sum += counts[b]; }
