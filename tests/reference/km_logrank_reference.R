@@ -41,6 +41,14 @@ flat <- data.frame(time = c(1, 2, 3, 4, 5, 6,   1, 2, 3, 4,   2, 3, 3, 5, 7, 8),
                    arm = c(rep("flat", 6), rep("ends_half", 4), rep("to_zero", 6)))
 write.csv(flat, "tests/reference/data/median_flat.csv", row.names = FALSE)
 
+# times equal only up to floating-point error (0.1 + 0.2 vs 0.3, 1 + 1e-12 vs 1, 2 (1 + 2e-9) vs 2) that R's
+# timefix merges, and a close pair that it keeps apart (5 vs 5 + 1e-7); written with 17 digits so they survive
+nearties <- data.frame(time = rep(c(0.1 + 0.2, 0.3, 1 + 1e-12, 1, 2, 2 * (1 + 2e-9), 5, 5 + 1e-7, 7, 8), 3),
+                       status = rep(c(1, 1, 0, 1, 1, 0, 1, 1, 1, 0), 3),
+                       arm = rep(c("A", "B"), 15))
+writeLines(c('"time","status","arm"',
+             sprintf('%.17g,%d,"%s"', nearties$time, nearties$status, nearties$arm)), "tests/reference/data/near_ties.csv")
+
 # ---- helpers ------------------------------------------------------------------------------------------------
 read_case <- function(file) {
   d <- read.csv(file, stringsAsFactors = FALSE)
@@ -60,9 +68,11 @@ km_case <- function(name, file, time, status, group = NULL, conf_type = "log", c
   if (!is.null(group)) keep <- keep & !is.na(d[[group]])
   d <- d[keep, ]
   g <- if (is.null(group)) factor(rep("all", nrow(d))) else as_group(d[[group]])
+  # survfit(Surv(time, status) ~ group) applies timefix (aeqSurv) to all patients before splitting by group;
+  # fitting each group on the already fixed times gives the same curves as that call
+  y <- aeqSurv(Surv(d[[time]], d[[status]]))
   curves <- lapply(levels(g), function(lev) {
-    s <- d[g == lev, ]
-    fit <- survfit(Surv(s[[time]], s[[status]]) ~ 1, conf.type = conf_type, conf.int = conf_level)
+    fit <- survfit(y[g == lev] ~ 1, conf.type = conf_type, conf.int = conf_level)
     sm <- summary(fit, censored = TRUE)
     tab <- survival:::survmean(fit, rmean = if (is.null(tau)) "none" else tau)$matrix
     q <- quantile(fit, probs)
@@ -150,6 +160,7 @@ km <- list(
   km_case("ties_arm_loglog", D("ties.csv"), "time", "status", "arm", conf_type = "log-log", times = c(3)),
   km_case("noevents_arm", D("noevents.csv"), "time", "status", "arm", times = c(1, 6), tau = 10),
   km_case("noevents_arm_loglog", D("noevents.csv"), "time", "status", "arm", conf_type = "log-log", times = c(1, 6)),
+  km_case("near_ties_arm", D("near_ties.csv"), "time", "status", "arm", times = c(0.3, 1, 2.5), tau = 6),
   km_case("single_event_arm", D("single_event.csv"), "time", "status", "arm", times = c(10), tau = 12),
   km_case("median_flat_arm", D("median_flat.csv"), "time", "status", "arm", times = c(2, 3.5, 8), tau = 6),
   km_case("median_flat_arm_loglog", D("median_flat.csv"), "time", "status", "arm", conf_type = "log-log"),
@@ -175,6 +186,8 @@ logrank <- list(
   logrank_case("ties_arm_strata_site", D("ties.csv"), "time", "status", "arm", strata = "site"),
   logrank_case("ties_arm_rho1", D("ties.csv"), "time", "status", "arm", rho = 1),
   logrank_case("noevents_arm", D("noevents.csv"), "time", "status", "arm"),
+  logrank_case("near_ties_arm", D("near_ties.csv"), "time", "status", "arm"),
+  logrank_case("near_ties_arm_rho1", D("near_ties.csv"), "time", "status", "arm", rho = 1),
   logrank_case("single_event_arm", D("single_event.csv"), "time", "status", "arm"),
   logrank_case("one_patient_stratum", D("one_patient_stratum.csv"), "time", "status", "arm", strata = "centre")
 )

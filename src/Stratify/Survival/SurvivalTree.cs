@@ -224,7 +224,7 @@ public static class SurvivalTree
                 var feature = features[f];
                 if (feature.IsNumeric)
                 {
-                    var scores = LogRankThresholdScan.Scan(data.Time, data.Event, order, feature.Values!, options.MinNodeSize);
+                    var scores = LogRankThresholdScan.Scan(data.Sorted.TimeByRow, data.Event, order, feature.Values!, options.MinNodeSize);
                     candidates += scores.Thresholds.Length;
                     for (int c = 0; c < scores.Thresholds.Length; c++)
                         if (scores.Statistics[c] > bestStatistic)
@@ -245,7 +245,7 @@ public static class SurvivalTree
                     }
                     if (leftCount < options.MinNodeSize || n - leftCount < options.MinNodeSize) continue;
                     candidates++;
-                    var sums = LogRankTest.Accumulate(data.Time, data.Event, _side, 2, order, bounds, 0);
+                    var sums = LogRankTest.Accumulate(data.Sorted.TimeByRow, data.Event, _side, 2, order, bounds, 0);
                     double statistic = LogRankTest.ChiSquare(sums, 2).Statistic;
                     if (statistic > bestStatistic)
                     {
