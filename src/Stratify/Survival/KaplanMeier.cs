@@ -14,7 +14,8 @@ namespace Stratify.Survival;
 // Ties: all events at t_j are one factor; patients censored at t_j are at risk at t_j (events before censorings).
 // Median (print.survfit), quantiles (quantile.survfit), restricted mean (print(fit, rmean = tau)) and values at
 // chosen times (summary(fit, times = )) follow R's code; see SurvivalQuantiles and KaplanMeierCurve.
-// Not implemented: R's timefix (aeqSurv merging of times equal within 1e-8 relative), case weights, entry times.
+// Times equal within sqrt(machine eps) (absolute or relative) are merged first, as R's timefix = TRUE (aeqSurv).
+// Not implemented: case weights, delayed entry (start, stop] data, the logit and arcsin limits.
 
 /// <summary>How pointwise confidence limits of S(t) are formed (R's survfit conf.type).</summary>
 public enum SurvivalConfidenceType

@@ -11,7 +11,8 @@ namespace Stratify.Survival;
 //   V_kl = sum_j w_j^2 d_j (n_j - d_j) / (n_j (n_j - 1)) * n_jk (delta_kl - n_jl / n_j)   (hypergeometric; 0 if n_j = 1)
 // O, E and V are summed over strata. Groups with E_k = 0 are dropped; with the remaining k' groups,
 //   chi2 = (O - E)' V^-1 (O - E) on the last k' - 1 of them (V is singular), df = k' - 1.
-// Ties: all events at t_j are one hypergeometric draw; censored at t_j are at risk at t_j.
+// Ties: all events at t_j are one hypergeometric draw; censored at t_j are at risk at t_j; times equal within
+// sqrt(machine eps) are merged first (R's timefix = TRUE).
 // Pairwise comparisons (as survminer's pairwise_survdiff): survdiff on the patients of the two groups only,
 // same strata and rho, then p.adjust over all k(k-1)/2 pairs.
 // Test for trend (Collett, Modelling Survival Data, 2nd ed., section 2.6.4) over groups in code order with
