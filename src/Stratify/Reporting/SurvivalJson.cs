@@ -1,0 +1,95 @@
+using System.Text.Json.Serialization;
+using Stratify.Survival;
+
+namespace Stratify.Reporting;
+
+/// <summary>
+/// The JSON shape of a Kaplan–Meier fit (write with <see cref="JsonOutput"/>: snake_case, NA as null):
+/// <c>{conf_type, conf_level, groups: [{group, n, events, median, median_lower, median_upper, rmst, rmst_se,
+/// curve: {time, n_risk, n_event, n_censor, survival, se, lower, upper}, at: [{time, survival, lower, upper, n_risk}]}]}</c>.
+/// <c>curve</c> is columnar. <c>conf_type</c> uses R's names ("log", "log-log", "plain").
+/// </summary>
+/// <example><code>JsonOutput.Write(SurvivalJson.From(KaplanMeier.Fit(data, options)), Console.Out);</code></example>
+public sealed record KaplanMeierJson(string ConfType, double ConfLevel, IReadOnlyList<KaplanMeierGroupJson> Groups);
+
+/// <summary>One group's curve and summaries; <c>rmst</c>/<c>rmst_se</c> are null when no horizon was requested.</summary>
+public sealed record KaplanMeierGroupJson(
+    string Group, int N, int Events,
+    double Median, double MedianLower, double MedianUpper,
+    double Rmst, double RmstSe,
+    KaplanMeierCurveJson Curve,
+    IReadOnlyList<SurvivalAtTimeJson> At);
+
+/// <summary>Columnar curve: element j of every array belongs to the j-th distinct observed time.</summary>
+public sealed record KaplanMeierCurveJson(
+    double[] Time, int[] NRisk, int[] NEvent, int[] NCensor, double[] Survival, double[] Se, double[] Lower, double[] Upper);
+
+/// <summary>S(t) at a requested time (null beyond the group's last follow-up).</summary>
+public sealed record SurvivalAtTimeJson(double Time, double Survival, double Lower, double Upper, int NRisk);
+
+/// <summary>
+/// The JSON shape of a log-rank test: <c>{statistic, df, p, groups: [{group, n, observed, expected}],
+/// pairwise: [{group_a, group_b, statistic, p, p_adjusted, method}], trend: {scores, statistic, df, p}}</c>;
+/// <c>trend</c> appears only when requested; <c>method</c> uses R's p.adjust names ("holm", "BH", "bonferroni", "none").
+/// </summary>
+public sealed record LogRankJson(
+    double Statistic, int Df, double P,
+    IReadOnlyList<LogRankGroupJson> Groups,
+    IReadOnlyList<PairwiseLogRankJson> Pairwise,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LogRankTrendJson? Trend);
+
+/// <summary>Patients, observed and expected (weighted when rho &gt; 0) events of one group.</summary>
+public sealed record LogRankGroupJson(string Group, int N, double Observed, double Expected);
+
+/// <summary>One pairwise comparison: the two-group test on that pair's patients and its adjusted p-value.</summary>
+public sealed record PairwiseLogRankJson(string GroupA, string GroupB, double Statistic, double P, double PAdjusted, string Method);
+
+/// <summary>Test for trend across the ordered groups (scores 1..k), 1 df.</summary>
+public sealed record LogRankTrendJson(double[] Scores, double Statistic, int Df, double P);
+
+/// <summary>Maps survival result records to their JSON shapes.</summary>
+public static class SurvivalJson
+{
+    public static KaplanMeierJson From(KaplanMeierEstimate estimate)
+    {
+        var groups = new List<KaplanMeierGroupJson>(estimate.Curves.Count);
+        foreach (var c in estimate.Curves)
+        {
+            var at = new List<SurvivalAtTimeJson>(c.At.Count);
+            foreach (var a in c.At) at.Add(new SurvivalAtTimeJson(a.Time, a.Survival, a.Lower, a.Upper, a.NRisk));
+            groups.Add(new KaplanMeierGroupJson(c.Group, c.N, c.Events, c.Median.Time, c.Median.Lower, c.Median.Upper,
+                c.Rmst?.Mean ?? double.NaN, c.Rmst?.StdErr ?? double.NaN,
+                new KaplanMeierCurveJson(c.Time, c.NRisk, c.NEvent, c.NCensor, c.Survival, c.StdErr, c.Lower, c.Upper),
+                at));
+        }
+        return new KaplanMeierJson(ConfTypeName(estimate.ConfType), estimate.ConfLevel, groups);
+    }
+
+    public static LogRankJson From(LogRankResult result)
+    {
+        var groups = new List<LogRankGroupJson>(result.Groups.Count);
+        foreach (var g in result.Groups) groups.Add(new LogRankGroupJson(g.Group, g.N, g.Observed, g.Expected));
+        var pairs = new List<PairwiseLogRankJson>(result.Pairwise.Count);
+        foreach (var p in result.Pairwise)
+            pairs.Add(new PairwiseLogRankJson(p.GroupA, p.GroupB, p.Statistic, p.PValue, p.PAdjusted, AdjustmentName(p.Method)));
+        var trend = result.Trend is { } t ? new LogRankTrendJson(t.Scores, t.Statistic, t.DegreesOfFreedom, t.PValue) : null;
+        return new LogRankJson(result.Statistic, result.DegreesOfFreedom, result.PValue, groups, pairs, trend);
+    }
+
+    /// <summary>R's conf.type name.</summary>
+    public static string ConfTypeName(SurvivalConfidenceType type) => type switch
+    {
+        SurvivalConfidenceType.Log => "log",
+        SurvivalConfidenceType.LogLog => "log-log",
+        _ => "plain",
+    };
+
+    /// <summary>R's p.adjust method name.</summary>
+    public static string AdjustmentName(PValueAdjustment method) => method switch
+    {
+        PValueAdjustment.Holm => "holm",
+        PValueAdjustment.BenjaminiHochberg => "BH",
+        PValueAdjustment.Bonferroni => "bonferroni",
+        _ => "none",
+    };
+}

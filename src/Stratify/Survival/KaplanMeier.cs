@@ -1,0 +1,256 @@
+using MathNet.Numerics.Distributions;
+
+namespace Stratify.Survival;
+
+// Kaplan–Meier product-limit estimator (Kaplan & Meier, JASA 1958), computed as R's survival 3.5 survfit()
+// with its defaults (stype = 1, ctype = 1, conf.type = "log"):
+//   S(t) = prod_{t_j <= t} (1 - d_j / n_j)         at every distinct time t_j (events and censorings), n_j = #{time >= t_j}
+//   Greenwood: sigma^2(t) = sum_{t_j <= t} d_j / (n_j (n_j - d_j))   (= Var log S; +inf once d_j = n_j)
+//   se(S) = S(t) * sigma(t)                           (R's summary(fit)$std.err; survfit's $std.err is sigma)
+//   confidence limits (survfit_confint, z = qnorm(1 - (1 - level)/2)):
+//     log     : exp(log S -/+ z sigma), upper capped at 1; NA when S = 0
+//     log-log : exp(-exp(log(-log S) -/+ z sigma / log S)); NA when S = 0 or S = 1
+//     plain   : S -/+ z sigma S, clipped to [0, 1]
+// Ties: all events at t_j are one factor; patients censored at t_j are at risk at t_j (events before censorings).
+// Median (print.survfit), quantiles (quantile.survfit), restricted mean (print(fit, rmean = tau)) and values at
+// chosen times (summary(fit, times = )) follow R's code; see SurvivalQuantiles and KaplanMeierCurve.
+// Times equal within sqrt(machine eps) (absolute or relative) are merged first, as R's timefix = TRUE (aeqSurv).
+// Not implemented: case weights, delayed entry (start, stop] data, the logit and arcsin limits.
+
+/// <summary>How pointwise confidence limits of S(t) are formed (R's survfit conf.type).</summary>
+public enum SurvivalConfidenceType
+{
+    /// <summary>R's default: symmetric on log S.</summary>
+    Log,
+    /// <summary>Symmetric on log(-log S) (Kalbfleisch &amp; Prentice).</summary>
+    LogLog,
+    /// <summary>Symmetric on S, clipped to [0, 1].</summary>
+    Plain,
+}
+
+/// <summary>
+/// Options of <see cref="KaplanMeier.Fit"/>: confidence limits, the times at which to report S(t) (R's
+/// <c>summary(fit, times = )</c>) and the horizon of the restricted mean survival time.
+/// </summary>
+/// <example><code>new KaplanMeierOptions { ConfType = SurvivalConfidenceType.LogLog, Times = [365, 730], RmstHorizon = 730 }</code></example>
+public sealed record KaplanMeierOptions
+{
+    public SurvivalConfidenceType ConfType { get; init; } = SurvivalConfidenceType.Log;
+    /// <summary>Coverage of the pointwise limits, in (0, 1).</summary>
+    public double ConfLevel { get; init; } = 0.95;
+    /// <summary>Times for <see cref="KaplanMeierCurve.At"/>; empty = none.</summary>
+    public double[] Times { get; init; } = [];
+    /// <summary>Horizon tau of the restricted mean; null = not computed.</summary>
+    public double? RmstHorizon { get; init; }
+}
+
+/// <summary>
+/// Kaplan–Meier estimates of the survival function, overall or per group, agreeing with R's <c>survfit</c>.
+/// </summary>
+/// <example>
+/// <code>
+/// var data = SurvivalData.FromCohort(CsvCohortReader.Read("datasets/lung.csv"), "time", "status", group: "sex");
+/// var km = KaplanMeier.Fit(data, new KaplanMeierOptions { Times = [365], RmstHorizon = 730 });
+/// double medianMen = km.Curves[0].Median.Time;   // 270 days, as print(survfit(Surv(time, status) ~ sex, lung))
+/// </code>
+/// </example>
+public static class KaplanMeier
+{
+    public static KaplanMeierEstimate Fit(SurvivalData data, KaplanMeierOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!(options.ConfLevel > 0 && options.ConfLevel < 1))
+            throw new Data.StratifyInputException("confidence level must be between 0 and 1", value: options.ConfLevel.ToString("R"));
+        if (options.RmstHorizon is double tau && !(double.IsFinite(tau) && tau >= 0))
+            throw new Data.StratifyInputException("the RMST horizon must be a finite time >= 0", value: tau.ToString("R"));
+        foreach (double t in options.Times)
+            if (!double.IsFinite(t)) throw new Data.StratifyInputException("requested times must be finite", value: t.ToString("R"));
+
+        double z = Normal.InvCDF(0, 1, 1 - (1 - options.ConfLevel) / 2);
+        var tables = RiskTable.PerGroup(data);
+        var curves = new List<KaplanMeierCurve>(tables.Length);
+        for (int g = 0; g < tables.Length; g++)
+        {
+            if (tables[g].N == 0) continue; // R's survfit has no curve for an absent level
+            curves.Add(Curve(data.GroupLabels[g], tables[g], options, z));
+        }
+        return new KaplanMeierEstimate(options.ConfType, options.ConfLevel, curves);
+    }
+
+    private static KaplanMeierCurve Curve(string group, RiskTable table, KaplanMeierOptions options, double z)
+    {
+        int m = table.Time.Length;
+        var surv = new double[m];
+        var se = new double[m];
+        var lower = new double[m];
+        var upper = new double[m];
+        double s = 1, greenwood = 0;
+        for (int j = 0; j < m; j++)
+        {
+            int n = table.NRisk[j], d = table.NEvent[j];
+            if (d > 0)
+            {
+                s *= (double)(n - d) / n;
+                greenwood += n > d ? (double)d / ((double)n * (n - d)) : double.PositiveInfinity;
+            }
+            double sigma = Math.Sqrt(greenwood);
+            surv[j] = s;
+            se[j] = s * sigma;
+            (lower[j], upper[j]) = Limits(s, sigma, z, options.ConfType);
+        }
+        var curve = new KaplanMeierCurve(group, table, surv, se, lower, upper);
+        return curve.WithSummaries(options);
+    }
+
+    /// <summary>Pointwise limits of S from sigma = se(log S), as R's survfit_confint.</summary>
+    public static (double Lower, double Upper) Limits(double s, double sigma, double z, SurvivalConfidenceType type)
+    {
+        switch (type)
+        {
+            case SurvivalConfidenceType.Log:
+                if (s == 0) return (double.NaN, double.NaN);
+                return (Math.Exp(Math.Log(s) - z * sigma), Math.Min(Math.Exp(Math.Log(s) + z * sigma), 1));
+            case SurvivalConfidenceType.LogLog:
+                if (s == 0 || s == 1) return (double.NaN, double.NaN);
+                double shift = z * sigma / Math.Log(s);
+                double loglog = Math.Log(-Math.Log(s));
+                return (Math.Exp(-Math.Exp(loglog - shift)), Math.Exp(-Math.Exp(loglog + shift)));
+            default:
+                double half = sigma * s * z;
+                return (Math.Max(s - half, 0), Math.Min(s + half, 1));
+        }
+    }
+}
+
+/// <summary>The Kaplan–Meier curves of one fit (one per non-empty group, in group-code order).</summary>
+/// <example><code>foreach (var curve in KaplanMeier.Fit(data, new KaplanMeierOptions()).Curves) Console.WriteLine($"{curve.Group}: {curve.Median.Time}");</code></example>
+public sealed record KaplanMeierEstimate(SurvivalConfidenceType ConfType, double ConfLevel, IReadOnlyList<KaplanMeierCurve> Curves);
+
+/// <summary>S(t) and its limits at a requested time (R's summary(fit, times = t)).</summary>
+/// <param name="NRisk">Patients with time &gt;= t.</param>
+public readonly record struct SurvivalAtTime(double Time, double Survival, double StdErr, double Lower, double Upper, int NRisk);
+
+/// <summary>A quantile of the survival distribution with the times where the confidence limits cross the level; NaN = not reached (R's NA).</summary>
+public readonly record struct SurvivalQuantile(double Probability, double Time, double Lower, double Upper);
+
+/// <summary>Restricted mean survival time to <see cref="Horizon"/> (area under S on [0, tau]) and its standard error.</summary>
+public readonly record struct RestrictedMean(double Horizon, double Mean, double StdErr);
+
+/// <summary>
+/// One Kaplan–Meier curve, columnar at each distinct observed time, with the summaries R prints.
+/// </summary>
+/// <example><code>var q = curve.Quantile(0.25); var rmst = curve.RestrictedMean(365);</code></example>
+public sealed class KaplanMeierCurve
+{
+    private readonly RiskTable _table;
+
+    internal KaplanMeierCurve(string group, RiskTable table, double[] survival, double[] stdErr, double[] lower, double[] upper)
+    {
+        Group = group;
+        _table = table;
+        Survival = survival;
+        StdErr = stdErr;
+        Lower = lower;
+        Upper = upper;
+        Median = SurvivalQuantiles.PrintMedian(table.Time, survival, lower, upper);
+    }
+
+    public string Group { get; }
+    public int N => _table.N;
+    public int Events => _table.Events;
+    public double[] Time => _table.Time;
+    public int[] NRisk => _table.NRisk;
+    public int[] NEvent => _table.NEvent;
+    public int[] NCensor => _table.NCensor;
+    public double[] Survival { get; }
+    /// <summary>Greenwood standard error of S(t) (R's summary(fit)$std.err); NaN once S = 0.</summary>
+    public double[] StdErr { get; }
+    public double[] Lower { get; }
+    public double[] Upper { get; }
+    /// <summary>Median with limits as print.survfit reports it.</summary>
+    public SurvivalQuantile Median { get; }
+    /// <summary>Restricted mean to the options' horizon; null when none was requested.</summary>
+    public RestrictedMean? Rmst { get; private set; }
+    /// <summary>S(t) at the options' times (see <see cref="SurvivalAt(double)"/>).</summary>
+    public IReadOnlyList<SurvivalAtTime> At { get; private set; } = [];
+
+    internal KaplanMeierCurve WithSummaries(KaplanMeierOptions options)
+    {
+        if (options.RmstHorizon is double tau) Rmst = RestrictedMean(tau);
+        var at = new SurvivalAtTime[options.Times.Length];
+        var times = (double[])options.Times.Clone();
+        Array.Sort(times); // summary.survfit sorts the requested times
+        for (int i = 0; i < times.Length; i++) at[i] = SurvivalAt(times[i]);
+        At = at;
+        return this;
+    }
+
+    /// <summary>
+    /// The p-quantile (time at which 1 - S first reaches p) with limits from the confidence band, as R's
+    /// quantile.survfit: where 1 - S equals p (within sqrt(machine eps)) on a flat segment, the midpoint of that
+    /// segment; NaN when not reached.
+    /// </summary>
+    public SurvivalQuantile Quantile(double p) => SurvivalQuantiles.Quantile(p, Time, Survival, Lower, Upper);
+
+    /// <summary>
+    /// S(t), its standard error, limits and number at risk at time t, as R's summary(fit, times = t): the row of
+    /// the last observed time &lt;= t (S = 1 before the first), n at risk = patients with time &gt;= t. Beyond the last
+    /// observed time R reports nothing (extend = FALSE); here S, se and limits are NaN and n at risk 0.
+    /// </summary>
+    public SurvivalAtTime SurvivalAt(double t)
+    {
+        var time = _table.Time;
+        int m = time.Length;
+        if (m == 0 || t > time[m - 1]) return new SurvivalAtTime(t, double.NaN, double.NaN, double.NaN, double.NaN, 0);
+        int last = UpperBound(time, t) - 1;    // last index with time <= t
+        int atRisk = last >= 0 && time[last] == t ? last : last + 1; // first index with time >= t
+        int nRisk = _table.NRisk[atRisk];
+        return last < 0
+            ? new SurvivalAtTime(t, 1, 0, 1, 1, nRisk)
+            : new SurvivalAtTime(t, Survival[last], StdErr[last], Lower[last], Upper[last], nRisk);
+    }
+
+    /// <summary>
+    /// Restricted mean survival time to tau, as R's print(fit, rmean = tau) (survmean): the area under the
+    /// step function S on [0, tau], and se^2 = sum_j A_j^2 d_j / (n_j (n_j - d_j)) over observed times t_j &lt;= tau
+    /// with A_j the area under S between t_j and tau (a term with n_j = d_j counts 0).
+    /// </summary>
+    public RestrictedMean RestrictedMean(double tau)
+    {
+        var time = _table.Time;
+        int keep = UpperBound(time, tau); // times <= tau
+        // Area from time 0: rectangles between consecutive points 0 = x_0, x_1..x_keep, tau with heights S(x_{i-1}).
+        double mean = 0, previousTime = 0, previousSurv = 1;
+        for (int j = 0; j < keep; j++)
+        {
+            mean += (time[j] - previousTime) * previousSurv;
+            previousTime = time[j];
+            previousSurv = Survival[j];
+        }
+        mean += (tau - previousTime) * previousSurv;
+
+        // Walk back from tau accumulating the area after t_j.
+        double areaAfter = 0, variance = 0, nextTime = tau;
+        for (int j = keep - 1; j >= 0; j--)
+        {
+            areaAfter += (nextTime - time[j]) * Survival[j];
+            nextTime = time[j];
+            int n = _table.NRisk[j], d = _table.NEvent[j];
+            if (d > 0 && n > d) variance += areaAfter * areaAfter * d / ((double)n * (n - d));
+        }
+        return new RestrictedMean(tau, mean, Math.Sqrt(variance));
+    }
+
+    /// <summary>First index whose time is &gt; t.</summary>
+    private static int UpperBound(double[] time, double t)
+    {
+        int lo = 0, hi = time.Length;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (time[mid] <= t) lo = mid + 1; else hi = mid;
+        }
+        return lo;
+    }
+}

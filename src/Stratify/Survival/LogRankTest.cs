@@ -1,0 +1,244 @@
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Stratify.Survival;
+
+// The k-sample log-rank test and its Fleming–Harrington G(rho) family (Harrington & Fleming, Biometrika 1982),
+// computed as R's survival 3.5 survdiff() (C routine survdiff2). Within each stratum, at each distinct time t_j
+// with d_j events among n_j at risk (n_jk, d_jk in group k), with weight w_j = S(t_j-)^rho, S the pooled
+// left-continuous Kaplan–Meier of the stratum (rho = 0: log-rank; rho = 1: Peto–Peto / Prentice):
+//   O_k = sum_j w_j d_jk                         (observed, weighted as survdiff reports it)
+//   E_k = sum_j w_j d_j n_jk / n_j               (expected)
+//   V_kl = sum_j w_j^2 d_j (n_j - d_j) / (n_j (n_j - 1)) * n_jk (delta_kl - n_jl / n_j)   (hypergeometric; 0 if n_j = 1)
+// O, E and V are summed over strata. Groups with E_k = 0 are dropped; with the remaining k' groups,
+//   chi2 = (O - E)' V^-1 (O - E) on the last k' - 1 of them (V is singular), df = k' - 1.
+// Ties: all events at t_j are one hypergeometric draw; censored at t_j are at risk at t_j; times equal within
+// sqrt(machine eps) are merged first (R's timefix = TRUE).
+// Pairwise comparisons (as survminer's pairwise_survdiff): survdiff on the patients of the two groups only,
+// same strata and rho, then p.adjust over all k(k-1)/2 pairs.
+// Test for trend (Collett, Modelling Survival Data, 2nd ed., section 2.6.4) over groups in code order with
+// scores w = 1..k': chi2_trend = (w'(O - E))^2 / (w' V w), df = 1.
+
+/// <summary>Options of <see cref="LogRankTest.Compute"/>.</summary>
+/// <example><code>new LogRankOptions { Rho = 1, Pairwise = PValueAdjustment.Holm, Trend = true }</code></example>
+public sealed record LogRankOptions
+{
+    /// <summary>Fleming–Harrington rho: 0 = log-rank (default), 1 = Peto–Peto.</summary>
+    public double Rho { get; init; }
+    /// <summary>Adjustment of the pairwise comparisons; null = no pairwise comparisons.</summary>
+    public PValueAdjustment? Pairwise { get; init; }
+    /// <summary>Also test for a trend across the groups in their code order (scores 1..k).</summary>
+    public bool Trend { get; init; }
+}
+
+/// <summary>Observed and expected (weighted) events of one group.</summary>
+public readonly record struct LogRankGroup(string Group, int N, double Observed, double Expected);
+
+/// <summary>The two-group test of one pair, with its adjusted p-value.</summary>
+public sealed record PairwiseLogRank(string GroupA, string GroupB, double Statistic, double PValue, double PAdjusted, PValueAdjustment Method);
+
+/// <summary>The one-degree-of-freedom test for trend with the scores used (one per reported group).</summary>
+public sealed record LogRankTrend(double[] Scores, double Statistic, int DegreesOfFreedom, double PValue);
+
+/// <summary>
+/// The result of <see cref="LogRankTest.Compute"/>: the overall chi-square test with its degrees of freedom and
+/// p-value, observed/expected per group (groups with at least one patient, in code order) and the variance matrix
+/// of O - E over those groups.
+/// </summary>
+public sealed record LogRankResult(
+    double Statistic,
+    int DegreesOfFreedom,
+    double PValue,
+    double Rho,
+    bool Stratified,
+    IReadOnlyList<LogRankGroup> Groups,
+    double[,] Variance,
+    IReadOnlyList<PairwiseLogRank> Pairwise,
+    LogRankTrend? Trend);
+
+/// <summary>
+/// Compares survival across groups (optionally stratified), agreeing with R's survdiff.
+/// </summary>
+/// <example>
+/// <code>
+/// var data = SurvivalData.FromCohort(CsvCohortReader.Read("datasets/lung.csv"), "time", "status", group: "sex");
+/// var test = LogRankTest.Compute(data, new LogRankOptions());
+/// // test.Statistic = 10.3 on 1 df, p = 0.00131, as survdiff(Surv(time, status) ~ sex, lung)
+/// </code>
+/// </example>
+public static class LogRankTest
+{
+    public static LogRankResult Compute(SurvivalData data, LogRankOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!double.IsFinite(options.Rho) || options.Rho < 0)
+            throw new Data.StratifyInputException("rho must be a finite number >= 0", value: options.Rho.ToString("R"));
+        if (data.Group is null)
+            throw new Data.StratifyInputException("the log-rank test needs a group column");
+
+        int k = data.GroupCount;
+        var sorted = data.Sorted; // order below holds positions into the time-sorted arrays
+        int[] order = SurvivalOrder.Identity(sorted.Count), strataStart = [0, sorted.Count];
+        if (sorted.Strata is not null) order = SurvivalOrder.StableGroup(order, sorted.Strata, data.StrataCount, out strataStart);
+
+        var sums = Accumulate(sorted.Time, sorted.Event, sorted.Group!, k, order, strataStart, options.Rho);
+        var counts = new int[k];
+        foreach (int g in data.Group) counts[g]++;
+        var present = new List<int>(k);
+        for (int g = 0; g < k; g++) if (counts[g] > 0) present.Add(g);
+        if (present.Count < 2)
+            throw new Data.StratifyInputException($"the log-rank test needs at least 2 groups with patients; found {present.Count}");
+
+        var (statistic, df) = ChiSquare(sums, k);
+        var groups = new LogRankGroup[present.Count];
+        var variance = new double[present.Count, present.Count];
+        for (int a = 0; a < present.Count; a++)
+        {
+            int g = present[a];
+            groups[a] = new LogRankGroup(data.GroupLabels[g], counts[g], sums.Observed[g], sums.Expected[g]);
+            for (int b = 0; b < present.Count; b++) variance[a, b] = sums.Variance[g * k + present[b]];
+        }
+        var pairwise = options.Pairwise is { } method
+            ? Pairs(data, sorted, order, strataStart, present, options.Rho, method)
+            : [];
+        var trend = options.Trend ? TrendTest(sums, k, present) : null;
+        return new LogRankResult(statistic, df, MultipleTesting.ChiSquareUpperTail(statistic, df), options.Rho,
+            data.Strata is not null, groups, variance, pairwise, trend);
+    }
+
+    /// <summary>O, E (length k) and V (k x k, row-major) summed over strata.</summary>
+    internal sealed record Sums(double[] Observed, double[] Expected, double[] Variance);
+
+    /// <summary>
+    /// One forward pass per stratum over patients order[strataStart[s]..strataStart[s+1]) (ascending time).
+    /// Rows of groups outside the comparison simply never appear in <paramref name="order"/>.
+    /// </summary>
+    internal static Sums Accumulate(double[] time, bool[] @event, int[] group, int k, int[] order, int[] strataStart, double rho)
+    {
+        var observed = new double[k];
+        var expected = new double[k];
+        var variance = new double[k * k];
+        var atRisk = new int[k];
+        var deaths = new int[k];
+        var leaving = new int[k];
+        for (int s = 0; s + 1 < strataStart.Length; s++)
+        {
+            int from = strataStart[s], to = strataStart[s + 1];
+            Array.Clear(atRisk);
+            for (int p = from; p < to; p++) atRisk[group[order[p]]]++;
+            int nRisk = to - from;
+            double km = 1; // pooled Kaplan–Meier just before the current time (left-continuous)
+            for (int p = from; p < to;)
+            {
+                double t = time[order[p]];
+                int q = p, d = 0;
+                Array.Clear(deaths);
+                Array.Clear(leaving);
+                for (; q < to && time[order[q]] == t; q++)
+                {
+                    int row = order[q], g = group[row];
+                    leaving[g]++;
+                    if (@event[row]) { deaths[g]++; d++; }
+                }
+                if (d > 0)
+                {
+                    double w = rho == 0 ? 1 : Math.Pow(km, rho);
+                    for (int g = 0; g < k; g++)
+                    {
+                        observed[g] += w * deaths[g];
+                        expected[g] += w * d * atRisk[g] / nRisk;
+                    }
+                    if (nRisk > 1)
+                    {
+                        double w2 = w * w;
+                        for (int g = 0; g < k; g++)
+                        {
+                            if (atRisk[g] == 0) continue;
+                            double term = w2 * d * atRisk[g] * (double)(nRisk - d) / ((double)nRisk * (nRisk - 1));
+                            variance[g * k + g] += term;
+                            for (int h = 0; h < k; h++) variance[g * k + h] -= term * atRisk[h] / nRisk;
+                        }
+                    }
+                    km *= (double)(nRisk - d) / nRisk;
+                }
+                for (int g = 0; g < k; g++) atRisk[g] -= leaving[g];
+                nRisk -= q - p;
+                p = q;
+            }
+        }
+        return new Sums(observed, expected, variance);
+    }
+
+    /// <summary>survdiff's statistic: drop groups with E = 0 and the first remaining one, solve V x = O - E.</summary>
+    internal static (double Statistic, int DegreesOfFreedom) ChiSquare(Sums sums, int k)
+    {
+        var kept = new List<int>(k);
+        for (int g = 0; g < k; g++) if (sums.Expected[g] > 0) kept.Add(g);
+        // As survdiff: with fewer than two groups expecting events the statistic is 0 on kept - 1 df (-1 when
+        // none does, which gives an NA p-value).
+        if (kept.Count < 2) return (0, kept.Count - 1);
+        int r = kept.Count - 1;
+        var v = Matrix<double>.Build.Dense(r, r);
+        var diff = Vector<double>.Build.Dense(r);
+        for (int a = 0; a < r; a++)
+        {
+            int g = kept[a + 1];
+            diff[a] = sums.Observed[g] - sums.Expected[g];
+            for (int b = 0; b < r; b++) v[a, b] = sums.Variance[g * k + kept[b + 1]];
+        }
+        double statistic = v.Solve(diff).DotProduct(diff);
+        return (statistic, r);
+    }
+
+    private static LogRankTrend TrendTest(Sums sums, int k, List<int> present)
+    {
+        var scores = new double[present.Count];
+        for (int a = 0; a < present.Count; a++) scores[a] = a + 1;
+        double numerator = 0, denominator = 0;
+        for (int a = 0; a < present.Count; a++)
+        {
+            int g = present[a];
+            numerator += scores[a] * (sums.Observed[g] - sums.Expected[g]);
+            for (int b = 0; b < present.Count; b++) denominator += scores[a] * scores[b] * sums.Variance[g * k + present[b]];
+        }
+        double statistic = numerator * numerator / denominator;
+        return new LogRankTrend(scores, statistic, 1, MultipleTesting.ChiSquareUpperTail(statistic, 1));
+    }
+
+    private static PairwiseLogRank[] Pairs(SurvivalData data, TimeSortedPatients sorted, int[] order, int[] strataStart,
+        List<int> present, double rho, PValueAdjustment method)
+    {
+        int k = data.GroupCount;
+        var group = sorted.Group!;
+        var pairs = new List<(int A, int B, double Statistic, double P)>();
+        var subset = new int[order.Length];
+        var subsetStart = new int[strataStart.Length];
+        for (int a = 0; a < present.Count; a++)
+        for (int b = a + 1; b < present.Count; b++)
+        {
+            int ga = present[a], gb = present[b], count = 0;
+            // Filtering the stratum-then-time order keeps it sorted: no new sort per pair.
+            for (int s = 0; s + 1 < strataStart.Length; s++)
+            {
+                subsetStart[s] = count;
+                for (int p = strataStart[s]; p < strataStart[s + 1]; p++)
+                {
+                    int g = group[order[p]];
+                    if (g == ga || g == gb) subset[count++] = order[p];
+                }
+            }
+            subsetStart[^1] = count;
+            var sums = Accumulate(sorted.Time, sorted.Event, group, k, subset, subsetStart, rho);
+            var (statistic, df) = ChiSquare(sums, k);
+            pairs.Add((ga, gb, statistic, MultipleTesting.ChiSquareUpperTail(statistic, df)));
+        }
+        var raw = new double[pairs.Count];
+        for (int i = 0; i < raw.Length; i++) raw[i] = pairs[i].P;
+        var adjusted = MultipleTesting.Adjust(raw, method);
+        var result = new PairwiseLogRank[pairs.Count];
+        for (int i = 0; i < result.Length; i++)
+            result[i] = new PairwiseLogRank(data.GroupLabels[pairs[i].A], data.GroupLabels[pairs[i].B], pairs[i].Statistic,
+                pairs[i].P, adjusted[i], method);
+        return result;
+    }
+}

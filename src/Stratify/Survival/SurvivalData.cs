@@ -1,0 +1,286 @@
+using System.Globalization;
+using Stratify.Data;
+
+namespace Stratify.Survival;
+
+/// <summary>
+/// Right-censored survival data as every Stratify estimator consumes it: one entry per patient of follow-up
+/// <see cref="Time"/> and <see cref="Event"/> (true = the event happened at that time, false = censored), an
+/// optional grouping (the curves to estimate or compare) and optional strata (a stratified log-rank test).
+/// Groups and strata are int codes into their label arrays, in label order.
+/// </summary>
+/// <remarks>
+/// The ascending time order is computed once, on first use, and shared by all estimators fitted on the same
+/// instance (<see cref="TimeOrder"/>). The instance must not be mutated after construction.
+/// <example>
+/// <code>
+/// var cohort = CsvCohortReader.Read("datasets/lung.csv");
+/// var data = SurvivalData.FromCohort(cohort, time: "time", status: "status", group: "sex");
+/// var km = KaplanMeier.Fit(data, new KaplanMeierOptions());
+/// </code>
+/// </example>
+/// </remarks>
+public sealed class SurvivalData
+{
+    private int[]? _timeOrder;
+    private TimeSortedPatients? _sorted;
+
+    /// <summary>Validates and wraps the arrays (not copied). Times must be finite and non-negative.</summary>
+    public SurvivalData(double[] time, bool[] @event, int[]? group = null, string[]? groupLabels = null,
+        int[]? strata = null, string[]? strataLabels = null)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(@event);
+        if (@event.Length != time.Length)
+            throw new StratifyInputException($"event has {@event.Length} values but time has {time.Length}", column: "event");
+        for (int i = 0; i < time.Length; i++)
+        {
+            double t = time[i];
+            if (!double.IsFinite(t) || t < 0)
+                throw new StratifyInputException("survival time must be a finite number >= 0", column: "time", row: i + 1,
+                    value: t.ToString("R", CultureInfo.InvariantCulture));
+        }
+        Time = time;
+        Event = @event;
+        (Group, GroupLabels) = CheckCodes(group, groupLabels, time.Length, "group");
+        (Strata, StrataLabels) = CheckCodes(strata, strataLabels, time.Length, "strata");
+    }
+
+    public double[] Time { get; }
+    public bool[] Event { get; }
+    /// <summary>Group code per patient (0-based into <see cref="GroupLabels"/>); null = one group ("all").</summary>
+    public int[]? Group { get; }
+    public string[] GroupLabels { get; }
+    /// <summary>Stratum code per patient; null = unstratified.</summary>
+    public int[]? Strata { get; }
+    public string[] StrataLabels { get; }
+
+    public int Count => Time.Length;
+    public int GroupCount => GroupLabels.Length;
+    public int StrataCount => StrataLabels.Length;
+
+    /// <summary>
+    /// Patients in ascending time order, events before censorings at a tied time, then by row (stable);
+    /// computed once by <see cref="SurvivalOrder.ByTimeEventsFirst"/> and shared.
+    /// </summary>
+    public int[] TimeOrder => _timeOrder ??= SurvivalOrder.ByTimeEventsFirst(Time, Event);
+
+    /// <summary>
+    /// Time, event, group and stratum permuted into <see cref="TimeOrder"/> (one gather pass, computed once), so
+    /// that the estimators read contiguous memory instead of jumping through the order.
+    /// </summary>
+    internal TimeSortedPatients Sorted => _sorted ??= TimeSortedPatients.From(this);
+
+    /// <summary>The same patients with another grouping (for example a split candidate); shares the time order.</summary>
+    public SurvivalData WithGroups(int[] group, string[] groupLabels)
+    {
+        var data = new SurvivalData(Time, Event, group, groupLabels, Strata, Strata is null ? null : StrataLabels);
+        data._timeOrder = _timeOrder;
+        return data;
+    }
+
+    /// <summary>
+    /// Binds survival columns of a cohort. The status column is coded as R's <c>Surv()</c> codes it: values in
+    /// {0, 1} (or false/true) mean 1 = event; values in {1, 2} mean 2 = event (1 = censored). Rows with a missing
+    /// time, status, group or stratum are dropped, as R's default <c>na.action = na.omit</c> does; the number is
+    /// in <paramref name="droppedRows"/>. A numeric group column becomes one level per distinct value ("1", "2").
+    /// Only levels present in the kept rows become groups.
+    /// </summary>
+    public static SurvivalData FromCohort(Cohort cohort, string time, string status, string? group, string? strata,
+        out int droppedRows)
+    {
+        var timeColumn = cohort[time] as NumericColumn
+            ?? throw new StratifyInputException("the time column must be numeric", cohort.Source, time);
+        var statusColumn = cohort[status] as NumericColumn
+            ?? throw new StratifyInputException("the status column must be numeric (0/1, 1/2 or true/false)", cohort.Source, status);
+        var groupColumn = group is null ? null : cohort[group];
+        var strataColumn = strata is null ? null : cohort[strata];
+
+        int n = cohort.RowCount;
+        var keep = new List<int>(n);
+        for (int i = 0; i < n; i++)
+        {
+            if (timeColumn.IsMissing(i) || statusColumn.IsMissing(i)) continue;
+            if (groupColumn is not null && groupColumn.IsMissing(i)) continue;
+            if (strataColumn is not null && strataColumn.IsMissing(i)) continue;
+            keep.Add(i);
+        }
+        droppedRows = n - keep.Count;
+
+        var times = new double[keep.Count];
+        for (int k = 0; k < keep.Count; k++)
+        {
+            double t = timeColumn.Values[keep[k]];
+            if (!double.IsFinite(t) || t < 0)
+                throw new StratifyInputException("survival time must be a finite number >= 0", cohort.Source, time,
+                    keep[k] + 1, timeColumn.Format(keep[k]));
+            times[k] = t;
+        }
+        var events = EventCoding(statusColumn, keep, cohort.Source);
+        var (groupCodes, groupLabels) = groupColumn is null ? (null, null) : Levels(groupColumn, keep);
+        var (strataCodes, strataLabels) = strataColumn is null ? (null, null) : Levels(strataColumn, keep);
+        return new SurvivalData(times, events, groupCodes, groupLabels, strataCodes, strataLabels);
+    }
+
+    /// <inheritdoc cref="FromCohort(Cohort, string, string, string?, string?, out int)"/>
+    public static SurvivalData FromCohort(Cohort cohort, string time, string status, string? group = null, string? strata = null)
+        => FromCohort(cohort, time, status, group, strata, out _);
+
+    private static bool[] EventCoding(NumericColumn status, List<int> rows, string source)
+    {
+        bool zeroOne = true, oneTwo = true;
+        foreach (int i in rows)
+        {
+            double v = status.Values[i];
+            if (v != 0 && v != 1) zeroOne = false;
+            if (v != 1 && v != 2) oneTwo = false;
+        }
+        if (!zeroOne && !oneTwo)
+        {
+            foreach (int i in rows)
+            {
+                double v = status.Values[i];
+                if (v != 0 && v != 1 && v != 2)
+                    throw new StratifyInputException("status must be coded 0/1 (1 = event) or 1/2 (2 = event)", source,
+                        status.Name, i + 1, status.Format(i));
+            }
+            throw new StratifyInputException("status mixes the 0/1 and 1/2 codings (values 0, 1 and 2 all occur)", source, status.Name);
+        }
+        double eventCode = zeroOne ? 1 : 2;
+        var events = new bool[rows.Count];
+        for (int k = 0; k < rows.Count; k++) events[k] = status.Values[rows[k]] == eventCode;
+        return events;
+    }
+
+    private static (int[] Codes, string[] Labels) Levels(Column column, List<int> rows)
+    {
+        if (column is CategoricalColumn categorical)
+        {
+            var used = new bool[categorical.Levels.Length];
+            foreach (int i in rows) used[categorical.Codes[i]] = true;
+            var remap = new int[used.Length];
+            var labels = new List<string>();
+            for (int l = 0; l < used.Length; l++)
+            {
+                remap[l] = used[l] ? labels.Count : -1;
+                if (used[l]) labels.Add(categorical.Levels[l]);
+            }
+            var codes = new int[rows.Count];
+            for (int k = 0; k < rows.Count; k++) codes[k] = remap[categorical.Codes[rows[k]]];
+            return (codes, labels.ToArray());
+        }
+        var numeric = (NumericColumn)column;
+        var distinct = new SortedSet<double>();
+        foreach (int i in rows) distinct.Add(numeric.Values[i]);
+        var values = distinct.ToArray();
+        var numericCodes = new int[rows.Count];
+        for (int k = 0; k < rows.Count; k++) numericCodes[k] = Array.BinarySearch(values, numeric.Values[rows[k]]);
+        var numericLabels = new string[values.Length];
+        for (int l = 0; l < values.Length; l++) numericLabels[l] = values[l].ToString("R", CultureInfo.InvariantCulture);
+        return (numericCodes, numericLabels);
+    }
+
+    private static (int[]? Codes, string[] Labels) CheckCodes(int[]? codes, string[]? labels, int n, string what)
+    {
+        if (codes is null) return (null, ["all"]);
+        if (codes.Length != n)
+            throw new StratifyInputException($"{what} has {codes.Length} values but time has {n}", column: what);
+        int max = -1;
+        for (int i = 0; i < n; i++)
+        {
+            if (codes[i] < 0)
+                throw new StratifyInputException($"{what} code must be >= 0 (missing values must be dropped first)", column: what,
+                    row: i + 1, value: codes[i].ToString(CultureInfo.InvariantCulture));
+            if (codes[i] > max) max = codes[i];
+        }
+        if (labels is null)
+        {
+            labels = new string[max + 1];
+            for (int l = 0; l <= max; l++) labels[l] = (l + 1).ToString(CultureInfo.InvariantCulture);
+        }
+        else if (max >= labels.Length)
+            throw new StratifyInputException($"{what} code {max} has no label ({labels.Length} labels given)", column: what);
+        return (codes, labels);
+    }
+}
+
+/// <summary>
+/// The patients of a <see cref="SurvivalData"/> laid out in ascending time (see <see cref="SurvivalData.Sorted"/>),
+/// with R's <c>timefix</c> applied: distinct times closer than sqrt(machine eps), absolutely or relative to the
+/// mean absolute distinct time, are merged into the first of them (survival's aeqSurv, applied by survfit and
+/// survdiff by default), so that times computed by floating-point arithmetic tie as R ties them.
+/// </summary>
+internal sealed class TimeSortedPatients
+{
+    private static readonly double Tolerance = Math.Sqrt(2.220446049250313e-16);
+
+    private TimeSortedPatients(double[] time, double[] timeByRow, bool[] @event, int[]? group, int[]? strata)
+    {
+        Time = time;
+        TimeByRow = timeByRow;
+        Event = @event;
+        Group = group;
+        Strata = strata;
+    }
+
+    /// <summary>Times in ascending order (after timefix).</summary>
+    public double[] Time { get; }
+    /// <summary>The same times indexed by row (the data's own array when timefix changed nothing).</summary>
+    public double[] TimeByRow { get; }
+    public bool[] Event { get; }
+    public int[]? Group { get; }
+    public int[]? Strata { get; }
+    public int Count => Time.Length;
+
+    public static TimeSortedPatients From(SurvivalData data)
+    {
+        var order = data.TimeOrder;
+        int n = order.Length;
+        var time = new double[n];
+        var events = new bool[n];
+        var group = data.Group is null ? null : new int[n];
+        var strata = data.Strata is null ? null : new int[n];
+        for (int k = 0; k < n; k++)
+        {
+            int row = order[k];
+            time[k] = data.Time[row];
+            events[k] = data.Event[row];
+            if (group is not null) group[k] = data.Group![row];
+            if (strata is not null) strata[k] = data.Strata![row];
+        }
+        double[] timeByRow = data.Time;
+        if (MergeNearTies(time))
+        {
+            timeByRow = new double[n];
+            for (int k = 0; k < n; k++) timeByRow[order[k]] = time[k];
+        }
+        return new TimeSortedPatients(time, timeByRow, events, group, strata);
+    }
+
+    /// <summary>aeqSurv on ascending times, in place; true if any time changed.</summary>
+    private static bool MergeNearTies(double[] time)
+    {
+        int n = time.Length;
+        double sumAbs = 0;
+        int distinct = 0;
+        for (int k = 0; k < n; k++)
+            if (k == 0 || time[k] != time[k - 1]) { sumAbs += Math.Abs(time[k]); distinct++; }
+        if (distinct < 2) return false;
+        double meanAbs = sumAbs / distinct;
+        bool changed = false;
+        double previousDistinct = time[0], cut = time[0];
+        for (int k = 1; k < n; k++)
+        {
+            double t = time[k];
+            if (t != previousDistinct)
+            {
+                double gap = t - previousDistinct;
+                bool tied = gap <= Tolerance || gap / meanAbs <= Tolerance;
+                previousDistinct = t;
+                if (!tied) cut = t;
+            }
+            if (t != cut) { time[k] = cut; changed = true; }
+        }
+        return changed;
+    }
+}
