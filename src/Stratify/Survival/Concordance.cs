@@ -26,12 +26,18 @@ public static class CoxConcordance
             throw new ArgumentException("time, event, risk, strata and cluster must have the same length");
 
         // Rank of each risk score among the distinct values (exact equality = tied).
+        var byRisk = new int[n];
+        for (int i = 0; i < n; i++) byRisk[i] = i;
         var sortedRisk = (double[])risk.Clone();
-        Array.Sort(sortedRisk);
-        int distinct = 0;
-        for (int i = 0; i < n; i++) if (i == 0 || sortedRisk[i] != sortedRisk[i - 1]) sortedRisk[distinct++] = sortedRisk[i];
+        Array.Sort(sortedRisk, byRisk);
         var rank = new int[n];
-        for (int i = 0; i < n; i++) rank[i] = Array.BinarySearch(sortedRisk, 0, distinct, risk[i]);
+        int distinct = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (i > 0 && sortedRisk[i] != sortedRisk[i - 1]) distinct++;
+            rank[byRisk[i]] = distinct;
+        }
+        distinct++;
 
         // Order: stratum, then time descending, censored before events at the same time.
         var order = new int[n];
@@ -90,7 +96,7 @@ public static class CoxConcordance
                     discordantOf[e] += higher;
                     tiedOf[e] += equal;
                     tiedTime += k - i;
-                    deaths.Add(r, 1);
+                    deaths.Add(r);
                 }
                 for (int k = i; k < j; k++) EnterRiskSet(order[k], rank, atRisk, deaths, concordantOf, discordantOf, tiedOf);
                 i = j;
@@ -138,14 +144,14 @@ public static class CoxConcordance
         concordantOf[row] -= higher;
         discordantOf[row] -= lower;
         tiedOf[row] -= equal;
-        atRisk.Add(r, 1);
+        atRisk.Add(r);
     }
 
     /// <summary>Counts per rank with prefix sums in O(log n) (Fenwick 1994).</summary>
     private sealed class FenwickCounts(int size)
     {
-        private readonly double[] _tree = new double[size + 1];
-        private readonly double[] _at = new double[size];
+        private readonly int[] _tree = new int[size + 1];
+        private readonly int[] _at = new int[size];
 
         public double Total { get; private set; }
 
@@ -156,19 +162,19 @@ public static class CoxConcordance
             Total = 0;
         }
 
-        public void Add(int rank, double weight)
+        public void Add(int rank)
         {
-            _at[rank] += weight;
-            Total += weight;
-            for (int i = rank + 1; i < _tree.Length; i += i & -i) _tree[i] += weight;
+            _at[rank]++;
+            Total++;
+            for (int i = rank + 1; i < _tree.Length; i += i & -i) _tree[i]++;
         }
 
         public double At(int rank) => _at[rank];
 
-        /// <summary>Total count of ranks strictly below <paramref name="rank"/>.</summary>
+        /// <summary>Count of entries with rank strictly below <paramref name="rank"/>.</summary>
         public double Below(int rank)
         {
-            double sum = 0;
+            long sum = 0;
             for (int i = rank; i > 0; i -= i & -i) sum += _tree[i];
             return sum;
         }

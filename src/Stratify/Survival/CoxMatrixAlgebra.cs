@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Stratify.Survival;
 
@@ -14,8 +16,10 @@ internal static class CoxMatrixAlgebra
     public static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
         int n = x.Length, j = 0, w = Vector<double>.Count;
+        ref double xr = ref MemoryMarshal.GetReference(x);
+        ref double yr = ref MemoryMarshal.GetReference(y);
         var acc = Vector<double>.Zero;
-        for (; j <= n - w; j += w) acc += new Vector<double>(x.Slice(j, w)) * new Vector<double>(y.Slice(j, w));
+        for (; j <= n - w; j += w) acc += Vector.LoadUnsafe(ref xr, (nuint)j) * Vector.LoadUnsafe(ref yr, (nuint)j);
         double sum = Vector.Sum(acc);
         for (; j < n; j++) sum += x[j] * y[j];
         return sum;
@@ -24,24 +28,58 @@ internal static class CoxMatrixAlgebra
     /// <summary>y += a·x.</summary>
     public static void AddScaled(Span<double> y, double a, ReadOnlySpan<double> x)
     {
-        int n = y.Length, j = 0, w = Vector<double>.Count;
-        var va = new Vector<double>(a);
-        for (; j <= n - w; j += w)
-        {
-            var slot = y.Slice(j, w);
-            (new Vector<double>(slot) + va * new Vector<double>(x.Slice(j, w))).CopyTo(slot);
-        }
-        for (; j < n; j++) y[j] += a * x[j];
+        int n = y.Length, w = Vector<double>.Count;
+        if (x.Length < n) throw new ArgumentException("x is shorter than y");
+        AddScaled(ref MemoryMarshal.GetReference(y), a, ref MemoryMarshal.GetReference(x), n, n - n % w);
     }
 
-    /// <summary>Lower triangle (row-major p×p) of M += w·x·xᵀ.</summary>
+    /// <summary>y[0..length) += a·x[0..length); the first <paramref name="vectorised"/> entries (a multiple of the vector width) with SIMD.</summary>
+    private static void AddScaled(ref double y, double a, ref double x, int length, int vectorised)
+    {
+        int j = 0;
+        var va = new Vector<double>(a);
+        for (; j < vectorised; j += Vector<double>.Count)
+            (Vector.LoadUnsafe(ref y, (nuint)j) + va * Vector.LoadUnsafe(ref x, (nuint)j)).StoreUnsafe(ref y, (nuint)j);
+        for (; j < length; j++) Unsafe.Add(ref y, j) += a * Unsafe.Add(ref x, j);
+    }
+
+    /// <summary>
+    /// Lower triangle (row-major p×p) of M += w·x·xᵀ. Row i is updated up to column i rounded up to the vector
+    /// width, so a few entries above the diagonal also change; callers <see cref="Symmetrise"/> afterwards.
+    /// </summary>
     public static void AddOuterLower(Span<double> m, ReadOnlySpan<double> x, double w)
     {
-        int p = x.Length;
+        int p = x.Length, width = Vector<double>.Count;
+        if (m.Length < p * p) throw new ArgumentException("m is smaller than p×p");
+        ref double mr = ref MemoryMarshal.GetReference(m);
+        ref double xr = ref MemoryMarshal.GetReference(x);
         for (int i = 0; i < p; i++)
         {
-            double wi = w * x[i];
-            if (wi != 0) AddScaled(m.Slice(i * p, i + 1), wi, x[..(i + 1)]);
+            double wi = w * Unsafe.Add(ref xr, i);
+            if (wi == 0) continue;
+            int length = Math.Min(p, (i / width + 1) * width);
+            AddScaled(ref Unsafe.Add(ref mr, i * p), wi, ref xr, length, length - length % width);
+        }
+    }
+
+    /// <summary>
+    /// Lower triangle of M += c₀·aaᵀ + c₁·(abᵀ + baᵀ) + c₂·bbᵀ, i.e. row i += (c₀aᵢ + c₁bᵢ)·a + (c₁aᵢ + c₂bᵢ)·b:
+    /// the Σ_k x̄_k x̄_kᵀ of Efron's d tied terms, x̄_k = (a + s_k·b)/D_k, in O(p²) instead of O(d·p²).
+    /// </summary>
+    public static void AddQuadraticLower(Span<double> m, ReadOnlySpan<double> a, ReadOnlySpan<double> b, double c0, double c1, double c2)
+    {
+        int p = a.Length, width = Vector<double>.Count;
+        if (m.Length < p * p || b.Length < p) throw new ArgumentException("sizes differ");
+        ref double mr = ref MemoryMarshal.GetReference(m);
+        ref double ar = ref MemoryMarshal.GetReference(a);
+        ref double br = ref MemoryMarshal.GetReference(b);
+        for (int i = 0; i < p; i++)
+        {
+            double ai = Unsafe.Add(ref ar, i), bi = Unsafe.Add(ref br, i);
+            int length = Math.Min(p, (i / width + 1) * width);
+            ref double row = ref Unsafe.Add(ref mr, i * p);
+            AddScaled(ref row, c0 * ai + c1 * bi, ref ar, length, length - length % width);
+            AddScaled(ref row, c1 * ai + c2 * bi, ref br, length, length - length % width);
         }
     }
 

@@ -211,18 +211,24 @@ internal sealed class CoxPartialLikelihood
             }
             else
             {
-                double hazard = 0, eventHazard = 0;
+                // Efron: x̄_k = (a + s_k·b)/D_k with s_k = (d−k)/d, so Σ_k x̄_k and Σ_k x̄_k x̄_kᵀ need only
+                // the scalar sums Σ1/D, Σs/D, Σ1/D², Σs/D², Σs²/D².
+                double hazard = 0, eventHazard = 0, c0 = 0, c1 = 0, c2 = 0;
                 for (int k = 0; k < deaths; k++)
                 {
                     double share = (double)(deaths - k) / deaths;
                     double d = denominator + share * deathRisk;
-                    for (int j = 0; j < p; j++) mean[j] = (a[j] + share * deathX[j]) / d;
+                    double inverse = 1 / d;
                     logLik -= Math.Log(d);
-                    CoxMatrixAlgebra.AddScaled(score, -1, mean);
-                    CoxMatrixAlgebra.AddOuterLower(products, mean, 1);
-                    hazard += 1 / d;
-                    eventHazard += share / d;
+                    hazard += inverse;
+                    eventHazard += share * inverse;
+                    c0 += inverse * inverse;
+                    c1 += share * inverse * inverse;
+                    c2 += share * share * inverse * inverse;
                 }
+                CoxMatrixAlgebra.AddScaled(score, -hazard, a);
+                CoxMatrixAlgebra.AddScaled(score, -eventHazard, deathX);
+                CoxMatrixAlgebra.AddQuadraticLower(products, a, deathX, c0, c1, c2);
                 denominator += deathRisk;
                 CoxMatrixAlgebra.AddScaled(a, 1, deathX);
                 GroupHazard[g] = hazard;

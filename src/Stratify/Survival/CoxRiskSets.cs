@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("Stratify.Benchmarks.Cox")]
+
 namespace Stratify.Survival;
 
 /// <summary>
@@ -59,25 +63,29 @@ internal sealed class CoxRiskSets
             order = StableByStratum(order, stratumIndex, labels.Length);
         }
 
+        // Column means and mean absolute deviations, accumulated row by row (the design is row-major).
         var means = new double[p];
         var scale = new double[p];
+        var unitValued = new bool[p];
+        Array.Fill(unitValued, true);
         var source = design.Values;
-        for (int j = 0; j < p; j++)
+        for (int i = 0; i < n; i++)
         {
-            bool unitValued = true;
-            double sum = 0;
-            for (int i = 0; i < n; i++)
+            var row = source.AsSpan(i * p, p);
+            CoxMatrixAlgebra.AddScaled(means, 1, row);
+            for (int j = 0; j < p; j++)
             {
-                double v = source[(long)i * p + j];
-                sum += v;
-                if (v != 0 && v != 1 && v != -1) unitValued = false;
+                double v = row[j];
+                if (v != 0 && v != 1 && v != -1) unitValued[j] = false;
             }
-            if (unitValued) { means[j] = 0; scale[j] = 1; continue; }
-            means[j] = sum / n;
-            double absDev = 0;
-            for (int i = 0; i < n; i++) absDev += Math.Abs(source[(long)i * p + j] - means[j]);
-            scale[j] = absDev > 0 ? n / absDev : 1.0;
         }
+        for (int j = 0; j < p; j++) means[j] = unitValued[j] ? 0 : means[j] / n;
+        for (int i = 0; i < n; i++)
+        {
+            var row = source.AsSpan(i * p, p);
+            for (int j = 0; j < p; j++) scale[j] += Math.Abs(row[j] - means[j]);
+        }
+        for (int j = 0; j < p; j++) scale[j] = unitValued[j] || scale[j] == 0 ? 1.0 : n / scale[j];
 
         var x = new double[(long)n * p];
         var sortedTime = new double[n];
