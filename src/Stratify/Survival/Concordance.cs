@@ -24,22 +24,17 @@ public static class CoxConcordance
         int n = time.Length;
         if (died.Length != n || risk.Length != n || (strata is not null && strata.Length != n) || (cluster is not null && cluster.Length != n))
             throw new ArgumentException("time, event, risk, strata and cluster must have the same length");
+        return Count(time, died, risk, strata, cluster, () => DescendingOrder(time, died, strata));
+    }
 
-        // Rank of each risk score among the distinct values (exact equality = tied).
-        var byRisk = new int[n];
-        for (int i = 0; i < n; i++) byRisk[i] = i;
-        var sortedRisk = (double[])risk.Clone();
-        Array.Sort(sortedRisk, byRisk);
-        var rank = new int[n];
-        int distinct = 0;
-        for (int i = 0; i < n; i++)
-        {
-            if (i > 0 && sortedRisk[i] != sortedRisk[i - 1]) distinct++;
-            rank[byRisk[i]] = distinct;
-        }
-        distinct++;
+    /// <summary>The same, reusing the sort of a Cox fit (rows by stratum and ascending time).</summary>
+    internal static ConcordanceEstimate Compute(CoxRiskSets sorted, double[] time, bool[] died, double[] risk, int[]? strata, int[]? cluster)
+        => Count(time, died, risk, strata, cluster, () => DescendingOrder(sorted));
 
-        // Order: stratum, then time descending, censored before events at the same time.
+    /// <summary>Rows by stratum, then time descending, censored before events at the same time.</summary>
+    private static int[] DescendingOrder(double[] time, bool[] died, int[]? strata)
+    {
+        int n = time.Length;
         var order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
         var keys = new double[n];
@@ -56,6 +51,49 @@ public static class CoxConcordance
                 if (!died[order[k]]) (order[next], order[k]) = (order[k], order[next++]);
             i = j;
         }
+        return order;
+    }
+
+    private static int[] DescendingOrder(CoxRiskSets sorted)
+    {
+        var order = new int[sorted.N];
+        int at = 0, g = 0;
+        while (g < sorted.GroupCount)
+        {
+            int last = g;
+            while (last < sorted.GroupCount && sorted.GroupStratum[last] == sorted.GroupStratum[g]) last++;
+            for (int grp = last - 1; grp >= g; grp--)
+            {
+                for (int k = sorted.GroupStart[grp]; k < sorted.GroupStart[grp + 1]; k++) if (!sorted.Event[k]) order[at++] = sorted.Order[k];
+                for (int k = sorted.GroupStart[grp]; k < sorted.GroupStart[grp + 1]; k++) if (sorted.Event[k]) order[at++] = sorted.Order[k];
+            }
+            g = last;
+        }
+        return order;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static ConcordanceEstimate Count(double[] time, bool[] died, double[] risk, int[]? strata, int[]? cluster, Func<int[]> orderRows)
+    {
+        int n = time.Length;
+        int[] order = [];
+        int[] rank = [];
+        int distinct = 0;
+        Parallel.Invoke(() => order = orderRows(), () => rank = Ranks(risk, out distinct));
+
+        // Work in sorted positions: gather rank, event and time once so the sweeps below read sequentially.
+        var rankAt = new int[n];
+        var eventAt = new bool[n];
+        var timeAt = new double[n];
+        var stratumAt = new int[n];
+        for (int k = 0; k < n; k++)
+        {
+            int row = order[k];
+            rankAt[k] = rank[row];
+            eventAt[k] = died[row];
+            timeAt[k] = time[row];
+            stratumAt[k] = strata?[row] ?? 0;
+        }
 
         var atRisk = new FenwickCounts(distinct);
         var deaths = new FenwickCounts(distinct);
@@ -67,50 +105,51 @@ public static class CoxConcordance
         int start = 0;
         while (start < n)
         {
-            int stratum = strata?[order[start]] ?? 0;
             int end = start;
-            while (end < n && (strata?[order[end]] ?? 0) == stratum) end++;
+            while (end < n && stratumAt[end] == stratumAt[start]) end++;
             atRisk.Clear();
             deaths.Clear();
             int i = start;
             while (i < end)
             {
-                int row = order[i];
-                if (!died[row])
+                if (!eventAt[i])
                 {
-                    EnterRiskSet(row, rank, atRisk, deaths, concordantOf, discordantOf, tiedOf);
+                    EnterRiskSet(i, rankAt, atRisk, deaths, concordantOf, discordantOf, tiedOf);
                     i++;
                     continue;
                 }
                 int j = i;
-                while (j < end && time[order[j]] == time[row]) j++;
+                while (j < end && timeAt[j] == timeAt[i]) j++;
                 for (int k = i; k < j; k++)
                 {
-                    int e = order[k];
-                    int r = rank[e];
+                    int r = rankAt[k];
                     double lower = atRisk.Below(r), equal = atRisk.At(r), higher = atRisk.Total - lower - equal;
                     concordant += lower;
                     discordant += higher;
                     tiedRisk += equal;
-                    concordantOf[e] += lower;
-                    discordantOf[e] += higher;
-                    tiedOf[e] += equal;
+                    concordantOf[k] += lower;
+                    discordantOf[k] += higher;
+                    tiedOf[k] += equal;
                     tiedTime += k - i;
                     deaths.Add(r);
                 }
-                for (int k = i; k < j; k++) EnterRiskSet(order[k], rank, atRisk, deaths, concordantOf, discordantOf, tiedOf);
+                for (int k = i; k < j; k++) EnterRiskSet(k, rankAt, atRisk, deaths, concordantOf, discordantOf, tiedOf);
                 i = j;
             }
-            // Close the pairs of every row with the events that entered after it.
-            for (int k = start; k < end; k++)
+            // Close the pairs of every row with the events that entered after it (the event tree is final: parallel).
+            int from = start, blocks = Math.Max(1, (end - start) / 65_536);
+            Parallel.For(0, blocks, block =>
             {
-                int row = order[k];
-                int r = rank[row];
-                double lower = deaths.Below(r), equal = deaths.At(r), higher = deaths.Total - lower - equal;
-                concordantOf[row] += higher;
-                discordantOf[row] += lower;
-                tiedOf[row] += equal;
-            }
+                int blockEnd = block == blocks - 1 ? end : from + (block + 1) * 65_536;
+                for (int k = from + block * 65_536; k < blockEnd; k++)
+                {
+                    int r = rankAt[k];
+                    double lower = deaths.Below(r), equal = deaths.At(r), higher = deaths.Total - lower - equal;
+                    concordantOf[k] += higher;
+                    discordantOf[k] += lower;
+                    tiedOf[k] += equal;
+                }
+            });
             start = end;
         }
 
@@ -126,10 +165,29 @@ public static class CoxConcordance
         else
         {
             var byCluster = new Dictionary<int, double>();
-            for (int i = 0; i < n; i++) byCluster[cluster[i]] = byCluster.GetValueOrDefault(cluster[i]) + dfbeta[i];
+            for (int k = 0; k < n; k++) byCluster[cluster[order[k]]] = byCluster.GetValueOrDefault(cluster[order[k]]) + dfbeta[k];
             foreach (double d in byCluster.Values) sumSquares += d * d;
         }
         return new ConcordanceEstimate(c, Math.Sqrt(sumSquares / 4), concordant, discordant, tiedRisk, tiedTime);
+    }
+
+    /// <summary>Rank of each risk score among the distinct values (exact equality = same rank).</summary>
+    private static int[] Ranks(double[] risk, out int distinct)
+    {
+        int n = risk.Length;
+        var byRisk = new int[n];
+        for (int i = 0; i < n; i++) byRisk[i] = i;
+        var sortedRisk = (double[])risk.Clone();
+        Array.Sort(sortedRisk, byRisk);
+        var rank = new int[n];
+        distinct = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (i > 0 && sortedRisk[i] != sortedRisk[i - 1]) distinct++;
+            rank[byRisk[i]] = distinct;
+        }
+        if (n > 0) distinct++;
+        return rank;
     }
 
     /// <summary>

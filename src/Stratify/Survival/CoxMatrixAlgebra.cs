@@ -13,6 +13,7 @@ namespace Stratify.Survival;
 /// </summary>
 internal static class CoxMatrixAlgebra
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
         int n = x.Length, j = 0, w = Vector<double>.Count;
@@ -26,6 +27,7 @@ internal static class CoxMatrixAlgebra
     }
 
     /// <summary>y += a·x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddScaled(Span<double> y, double a, ReadOnlySpan<double> x)
     {
         int n = y.Length, w = Vector<double>.Count;
@@ -34,6 +36,7 @@ internal static class CoxMatrixAlgebra
     }
 
     /// <summary>y[0..length) += a·x[0..length); the first <paramref name="vectorised"/> entries (a multiple of the vector width) with SIMD.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddScaled(ref double y, double a, ref double x, int length, int vectorised)
     {
         int j = 0;
@@ -47,6 +50,7 @@ internal static class CoxMatrixAlgebra
     /// Lower triangle (row-major p×p) of M += w·x·xᵀ. Row i is updated up to column i rounded up to the vector
     /// width, so a few entries above the diagonal also change; callers <see cref="Symmetrise"/> afterwards.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddOuterLower(Span<double> m, ReadOnlySpan<double> x, double w)
     {
         int p = x.Length, width = Vector<double>.Count;
@@ -63,9 +67,57 @@ internal static class CoxMatrixAlgebra
     }
 
     /// <summary>
+    /// Lower triangle (as <see cref="AddOuterLower"/>) of M += Σ_r w_r·x_r·x_rᵀ over <paramref name="count"/>
+    /// consecutive rows of the row-major <paramref name="rows"/> (length count·p): four rows per sweep, so each
+    /// stretch of M is loaded and stored once for four updates.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AddWeightedGramLower(Span<double> m, ReadOnlySpan<double> rows, ReadOnlySpan<double> weights, int p)
+    {
+        int count = weights.Length, width = Vector<double>.Count;
+        if (rows.Length < count * p || m.Length < p * p) throw new ArgumentException("sizes differ");
+        ref double mr = ref MemoryMarshal.GetReference(m);
+        int r = 0;
+        for (; r + 4 <= count; r += 4)
+        {
+            ref double x0 = ref Unsafe.AsRef(in rows[r * p]);
+            ref double x1 = ref Unsafe.Add(ref x0, p);
+            ref double x2 = ref Unsafe.Add(ref x0, 2 * p);
+            ref double x3 = ref Unsafe.Add(ref x0, 3 * p);
+            double w0 = weights[r], w1 = weights[r + 1], w2 = weights[r + 2], w3 = weights[r + 3];
+            for (int i = 0; i < p; i++)
+            {
+                double c0 = w0 * Unsafe.Add(ref x0, i), c1 = w1 * Unsafe.Add(ref x1, i);
+                double c2 = w2 * Unsafe.Add(ref x2, i), c3 = w3 * Unsafe.Add(ref x3, i);
+                int length = Math.Min(p, (i / width + 1) * width);
+                int vectorised = length - length % width;
+                ref double row = ref Unsafe.Add(ref mr, i * p);
+                var v0 = new Vector<double>(c0);
+                var v1 = new Vector<double>(c1);
+                var v2 = new Vector<double>(c2);
+                var v3 = new Vector<double>(c3);
+                int j = 0;
+                for (; j < vectorised; j += width)
+                {
+                    var acc = Vector.LoadUnsafe(ref row, (nuint)j)
+                        + v0 * Vector.LoadUnsafe(ref x0, (nuint)j) + v1 * Vector.LoadUnsafe(ref x1, (nuint)j)
+                        + v2 * Vector.LoadUnsafe(ref x2, (nuint)j) + v3 * Vector.LoadUnsafe(ref x3, (nuint)j);
+                    acc.StoreUnsafe(ref row, (nuint)j);
+                }
+                for (; j < length; j++)
+                    Unsafe.Add(ref row, j) += c0 * Unsafe.Add(ref x0, j) + c1 * Unsafe.Add(ref x1, j)
+                        + c2 * Unsafe.Add(ref x2, j) + c3 * Unsafe.Add(ref x3, j);
+            }
+        }
+        for (; r < count; r++)
+            if (weights[r] != 0) AddOuterLower(m, rows.Slice(r * p, p), weights[r]);
+    }
+
+    /// <summary>
     /// Lower triangle of M += c₀·aaᵀ + c₁·(abᵀ + baᵀ) + c₂·bbᵀ, i.e. row i += (c₀aᵢ + c₁bᵢ)·a + (c₁aᵢ + c₂bᵢ)·b:
     /// the Σ_k x̄_k x̄_kᵀ of Efron's d tied terms, x̄_k = (a + s_k·b)/D_k, in O(p²) instead of O(d·p²).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddQuadraticLower(Span<double> m, ReadOnlySpan<double> a, ReadOnlySpan<double> b, double c0, double c1, double c2)
     {
         int p = a.Length, width = Vector<double>.Count;

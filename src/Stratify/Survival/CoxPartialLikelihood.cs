@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Stratify.Survival;
 
 /// <summary>
@@ -25,6 +27,7 @@ internal sealed class CoxPartialLikelihood
     private readonly bool _efron;
     private readonly int _p;
     // per chunk: sums over the chunk's rows of its first stratum, the carried totals of later chunks, results
+    private readonly double[] _rowWeight;
     private readonly double[] _leadDenominator, _carryDenominator, _chunkLogLik;
     private readonly double[][] _leadWeightedX, _carryWeightedX, _chunkScore, _chunkMeanProducts, _chunkGram;
 
@@ -36,6 +39,7 @@ internal sealed class CoxPartialLikelihood
         int chunks = data.ChunkCount, p = data.P;
         Eta = new double[data.N];
         Risk = new double[data.N];
+        _rowWeight = new double[data.N];
         GroupHazard = new double[data.GroupCount];
         GroupEventHazard = new double[data.GroupCount];
         GroupHazardBefore = new double[data.GroupCount];
@@ -89,6 +93,7 @@ internal sealed class CoxPartialLikelihood
         return logLik;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void LinearPredictors(int chunk, double[] beta)
     {
         var x = _data.X;
@@ -142,6 +147,7 @@ internal sealed class CoxPartialLikelihood
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void BackwardSums(int chunk)
     {
         int p = _p;
@@ -249,21 +255,24 @@ internal sealed class CoxPartialLikelihood
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WeightedGram(int chunk)
     {
         int p = _p;
-        var x = _data.X;
         var events = _data.Event;
         var gram = _chunkGram[chunk];
         Array.Clear(gram);
-        for (int g = _data.ChunkGroupStart[chunk]; g < _data.ChunkGroupStart[chunk + 1]; g++)
+        int firstGroup = _data.ChunkGroupStart[chunk], endGroup = _data.ChunkGroupStart[chunk + 1];
+        int firstRow = _data.GroupStart[firstGroup], endRow = _data.GroupStart[endGroup];
+        for (int g = firstGroup; g < endGroup; g++)
         {
             double before = GroupHazardBefore[g];
             double atRisk = before + GroupHazard[g], dying = before + GroupEventHazard[g];
-            if (atRisk == 0) continue;
             for (int i = _data.GroupStart[g]; i < _data.GroupStart[g + 1]; i++)
-                CoxMatrixAlgebra.AddOuterLower(gram, x.AsSpan(i * p, p), Risk[i] * (events[i] ? dying : atRisk));
+                _rowWeight[i] = Risk[i] * (events[i] ? dying : atRisk);
         }
+        CoxMatrixAlgebra.AddWeightedGramLower(gram, _data.X.AsSpan(firstRow * p, (endRow - firstRow) * p),
+            _rowWeight.AsSpan(firstRow, endRow - firstRow), p);
     }
 
     private static double[][] Jagged(int rows, int length)

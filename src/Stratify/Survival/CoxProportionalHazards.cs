@@ -181,7 +181,7 @@ public static class CoxProportionalHazards
                 z, TwoSidedNormalP(z), false);
         }
 
-        var concordance = CoxConcordance.Compute(time, died, linearPredictors, strata, options.Cluster);
+        var concordance = CoxConcordance.Compute(data, time, died, linearPredictors, strata, options.Cluster);
         for (int j = 0; j < p; j++) if (aliased[j]) coefficients[j] = double.NaN;
 
         return new CoxModel

@@ -97,8 +97,6 @@ internal sealed class CoxRiskSets
         for (int k = 0; k < n; k++)
         {
             int row = order[k];
-            long from = (long)row * p, to = (long)k * p;
-            for (int j = 0; j < p; j++) x[to + j] = (source[from + j] - means[j]) * scale[j];
             sortedTime[k] = time[row];
             sortedEvent[k] = died[row];
             int s = stratumIndex[row];
@@ -111,6 +109,17 @@ internal sealed class CoxRiskSets
             if (died[row]) { groupDeaths[^1]++; events++; }
         }
         groupStart.Add(n);
+
+        int blocks = (n + ChunkRows - 1) / ChunkRows;
+        Parallel.For(0, blocks, block =>
+        {
+            for (int k = block * ChunkRows; k < Math.Min(n, (block + 1) * ChunkRows); k++)
+            {
+                var from = source.AsSpan(order[k] * p, p);
+                var to = x.AsSpan(k * p, p);
+                for (int j = 0; j < p; j++) to[j] = (from[j] - means[j]) * scale[j];
+            }
+        });
 
         var chunkStart = new List<int> { 0 };
         int rowsInChunk = 0;

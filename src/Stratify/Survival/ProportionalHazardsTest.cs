@@ -151,8 +151,9 @@ public static class ProportionalHazardsTest
             CoxMatrixAlgebra.AddScaled(a, 1, deathX);
         }
 
-        var grams = new double[3][];
-        for (int k = 0; k < 3; k++) grams[k] = new double[p * p];
+        // Row weights r·(Σ_{earlier} h + h_own) with time weights 1, g, g², then three weighted Gram matrices.
+        var rowWeights = new double[3][];
+        for (int k = 0; k < 3; k++) rowWeights[k] = new double[data.N];
         double h0 = 0, h1 = 0, h2 = 0;
         for (int grp = 0; grp < data.GroupCount; grp++)
         {
@@ -162,15 +163,17 @@ public static class ProportionalHazardsTest
             for (int i = start; i < data.GroupStart[grp + 1]; i++)
             {
                 double h = data.Event[i] ? eventHazard[grp] : hazard[grp];
-                var row = x.AsSpan(i * p, p);
-                CoxMatrixAlgebra.AddOuterLower(grams[0], row, risk[i] * (h0 + h));
-                CoxMatrixAlgebra.AddOuterLower(grams[1], row, risk[i] * (h1 + gt * h));
-                CoxMatrixAlgebra.AddOuterLower(grams[2], row, risk[i] * (h2 + gt * gt * h));
+                rowWeights[0][i] = risk[i] * (h0 + h);
+                rowWeights[1][i] = risk[i] * (h1 + gt * h);
+                rowWeights[2][i] = risk[i] * (h2 + gt * gt * h);
             }
             h0 += hazard[grp];
             h1 += gt * hazard[grp];
             h2 += gt * gt * hazard[grp];
         }
+        var grams = new double[3][];
+        for (int k = 0; k < 3; k++) grams[k] = new double[p * p];
+        Parallel.For(0, 3, k => CoxMatrixAlgebra.AddWeightedGramLower(grams[k], x, rowWeights[k], p));
 
         var information = new double[size * size];
         for (int k = 0; k < 3; k++)
