@@ -36,10 +36,14 @@ public static class CoxProportionalHazards
     private const double NormalQuantile975 = 1.959963984540054;
 
     public static CoxModel Fit(double[] time, bool[] died, DesignMatrix design, int[]? strata = null, CoxOptions? options = null)
+        => Fit(time, died, design, strata, options, CoxRiskSets.ChunkRows);
+
+    /// <summary>The fit with a chosen chunk size for the parallel passes (tests check that it changes nothing).</summary>
+    internal static CoxModel Fit(double[] time, bool[] died, DesignMatrix design, int[]? strata, CoxOptions? options, int chunkRows)
     {
         options ??= CoxOptions.Default;
         Validate(time, died, design, strata, options);
-        var data = CoxRiskSets.Build(time, died, design, strata);
+        var data = CoxRiskSets.Build(time, died, design, strata, chunkRows);
         var likelihood = new CoxPartialLikelihood(data, options.Ties);
         int p = data.P;
 

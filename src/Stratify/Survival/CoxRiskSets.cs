@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 
 [assembly: InternalsVisibleTo("Stratify.Benchmarks.Cox")]
+[assembly: InternalsVisibleTo("Stratify.Tests")]
 
 namespace Stratify.Survival;
 
@@ -46,7 +47,7 @@ internal sealed class CoxRiskSets
     public int ChunkCount => ChunkGroupStart.Length - 1;
     public int EventCount { get; private init; }
 
-    public static CoxRiskSets Build(double[] time, bool[] died, DesignMatrix design, int[]? strata)
+    public static CoxRiskSets Build(double[] time, bool[] died, DesignMatrix design, int[]? strata, int chunkRows = ChunkRows)
     {
         int n = time.Length, p = design.Columns;
         var order = new int[n];
@@ -126,7 +127,7 @@ internal sealed class CoxRiskSets
         for (int g = 0; g < groupStratum.Count; g++)
         {
             rowsInChunk += groupStart[g + 1] - groupStart[g];
-            if (rowsInChunk >= ChunkRows && g + 1 < groupStratum.Count && n - groupStart[g + 1] >= ChunkRows / 2)
+            if (rowsInChunk >= chunkRows && g + 1 < groupStratum.Count && n - groupStart[g + 1] >= chunkRows / 2)
             {
                 chunkStart.Add(g + 1);
                 rowsInChunk = 0;
