@@ -65,30 +65,26 @@ internal sealed class CoxRiskSets
         }
 
         // Column means and mean absolute deviations, accumulated row by row (the design is row-major).
+        var source = design.Values;
         var means = new double[p];
         var scale = new double[p];
-        var unitValued = new bool[p];
-        Array.Fill(unitValued, true);
-        var source = design.Values;
+        var notUnit = new double[p];  // > 0 once a value outside {−1, 0, 1} is seen
         for (int i = 0; i < n; i++)
         {
             var row = source.AsSpan(i * p, p);
             CoxMatrixAlgebra.AddScaled(means, 1, row);
-            for (int j = 0; j < p; j++)
-            {
-                double v = row[j];
-                if (v != 0 && v != 1 && v != -1) unitValued[j] = false;
-            }
+            CoxMatrixAlgebra.AccumulateNonUnit(notUnit, row);
         }
-        for (int j = 0; j < p; j++) means[j] = unitValued[j] ? 0 : means[j] / n;
-        for (int i = 0; i < n; i++)
+        var unitValued = new bool[p];
+        for (int j = 0; j < p; j++)
         {
-            var row = source.AsSpan(i * p, p);
-            for (int j = 0; j < p; j++) scale[j] += Math.Abs(row[j] - means[j]);
+            unitValued[j] = notUnit[j] == 0;
+            means[j] = unitValued[j] ? 0 : means[j] / n;
         }
+        for (int i = 0; i < n; i++) CoxMatrixAlgebra.AccumulateAbsoluteDeviation(scale, source.AsSpan(i * p, p), means);
         for (int j = 0; j < p; j++) scale[j] = unitValued[j] || scale[j] == 0 ? 1.0 : n / scale[j];
 
-        var x = new double[(long)n * p];
+        var x = GC.AllocateUninitializedArray<double>(n * p);
         var sortedTime = new double[n];
         var sortedEvent = new bool[n];
         var groupStart = new List<int>();
@@ -116,9 +112,7 @@ internal sealed class CoxRiskSets
         {
             for (int k = block * ChunkRows; k < Math.Min(n, (block + 1) * ChunkRows); k++)
             {
-                var from = source.AsSpan(order[k] * p, p);
-                var to = x.AsSpan(k * p, p);
-                for (int j = 0; j < p; j++) to[j] = (from[j] - means[j]) * scale[j];
+                CoxMatrixAlgebra.CentreAndScale(x.AsSpan(k * p, p), source.AsSpan(order[k] * p, p), means, scale);
             }
         });
 
