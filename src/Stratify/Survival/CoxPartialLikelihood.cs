@@ -155,9 +155,10 @@ internal sealed class CoxPartialLikelihood
         var events = _data.Event;
         int firstGroup = _data.ChunkGroupStart[chunk], endGroup = _data.ChunkGroupStart[chunk + 1];
         double denominator = _carryDenominator[chunk];
-        Span<double> a = stackalloc double[p];
-        Span<double> deathX = stackalloc double[p];
-        Span<double> mean = stackalloc double[p];
+        bool small = p <= 128; // keep large models off the thread's stack
+        Span<double> a = small ? stackalloc double[p] : new double[p];
+        Span<double> deathX = small ? stackalloc double[p] : new double[p];
+        Span<double> mean = small ? stackalloc double[p] : new double[p];
         _carryWeightedX[chunk].CopyTo(a);
         var score = _chunkScore[chunk];
         var products = _chunkMeanProducts[chunk];
