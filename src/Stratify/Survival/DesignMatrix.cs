@@ -70,7 +70,8 @@ public sealed record CategoricalTerm(string Name, int[] Codes, string[] Levels, 
 /// </example>
 public sealed class DesignMatrix
 {
-    public DesignMatrix(double[] values, int rows, string[] columnNames, int[] termOfColumn, string[] termNames)
+    public DesignMatrix(double[] values, int rows, string[] columnNames, int[] termOfColumn, string[] termNames,
+        string?[]? termReferences = null)
     {
         int p = columnNames.Length;
         if (values.Length != (long)rows * p)
@@ -81,6 +82,7 @@ public sealed class DesignMatrix
         ColumnNames = columnNames;
         TermOfColumn = termOfColumn;
         TermNames = termNames;
+        TermReferences = termReferences ?? new string?[termNames.Length];
     }
 
     /// <summary>Row-major n×p values.</summary>
@@ -92,6 +94,41 @@ public sealed class DesignMatrix
     public int[] TermOfColumn { get; }
     /// <summary>The covariates as given (one name per term, e.g. <c>celltype</c>).</summary>
     public string[] TermNames { get; }
+    /// <summary>For each term, the reference level of a categorical term (no dummy column), null for a numeric one.</summary>
+    public string?[] TermReferences { get; }
+
+    /// <summary>
+    /// The design row of one covariate profile given as text per term, e.g. { age: "60", celltype: "smallcell" }:
+    /// numbers for numeric terms, a level for categorical ones (the reference level gives all-zero dummies).
+    /// Used for <see cref="CoxModel.PredictSurvival(ReadOnlySpan{double})"/>.
+    /// </summary>
+    public double[] ProfileRow(IReadOnlyDictionary<string, string> values)
+    {
+        var row = new double[Columns];
+        for (int t = 0; t < TermNames.Length; t++)
+        {
+            string term = TermNames[t];
+            if (!values.TryGetValue(term, out var text))
+                throw new StratifyInputException("the profile gives no value for this covariate", column: term);
+            if (TermReferences[t] is null)
+            {
+                int column = Array.IndexOf(TermOfColumn, t);
+                if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out row[column]))
+                    throw new StratifyInputException("the profile value of a numeric covariate is not a number", column: term, value: text);
+                continue;
+            }
+            if (text == TermReferences[t]) continue;
+            int dummy = Array.IndexOf(ColumnNames, $"{term}={text}");
+            if (dummy < 0)
+            {
+                var levels = ColumnNames.Where((_, j) => TermOfColumn[j] == t).Select(c => c[(term.Length + 1)..]).Append(TermReferences[t]!).ToArray();
+                throw new StratifyInputException("the profile names a level the covariate does not have", column: term, value: text,
+                    suggestion: NameSuggestion.Hint(text, levels, "level"));
+            }
+            row[dummy] = 1;
+        }
+        return row;
+    }
 
     public double this[int row, int column] => Values[row * Columns + column];
 
@@ -181,6 +218,7 @@ public sealed class DesignMatrix
                     break;
             }
         }
-        return new DesignMatrix(values, n, names.ToArray(), termOf.ToArray(), terms.Select(x => x.Name).ToArray());
+        var references = terms.Select(x => x is CategoricalTerm c ? c.ReferenceLevel : null).ToArray();
+        return new DesignMatrix(values, n, names.ToArray(), termOf.ToArray(), terms.Select(x => x.Name).ToArray(), references);
     }
 }

@@ -76,3 +76,47 @@ public class CoxDesignAndInputTests
         Assert.Contains(model.Warnings, w => w.Contains("variable 1 (flag)") && w.Contains("may be infinite"));
     }
 }
+
+/// <summary>Covariate profiles given as values per term become design rows for survival prediction.</summary>
+public class CoxProfileTests
+{
+    private static DesignMatrix Veteran() => DesignMatrix.Build(new CovariateTerm[]
+    {
+        CovariateTerm.Numeric("karno", [60, 70, 80, 90]),
+        CovariateTerm.Categorical("celltype", [0, 1, 2, 3], ["adeno", "large", "smallcell", "squamous"]),
+    });
+
+    [Fact]
+    public void Profile_sets_the_dummy_of_its_level_and_the_numeric_value()
+    {
+        var row = Veteran().ProfileRow(new Dictionary<string, string> { ["karno"] = "50", ["celltype"] = "smallcell" });
+        Assert.Equal(new double[] { 50, 0, 1, 0 }, row);
+    }
+
+    [Fact]
+    public void Reference_level_profile_has_all_dummies_zero()
+    {
+        var row = Veteran().ProfileRow(new Dictionary<string, string> { ["karno"] = "50", ["celltype"] = "adeno" });
+        Assert.Equal(new double[] { 50, 0, 0, 0 }, row);
+    }
+
+    [Fact]
+    public void Unknown_level_in_a_profile_is_refused_with_a_suggestion()
+    {
+        var e = Assert.Throws<StratifyInputException>(() =>
+            Veteran().ProfileRow(new Dictionary<string, string> { ["karno"] = "50", ["celltype"] = "smallcel" }));
+        Assert.Contains("Did you mean 'smallcell'?", e.Message);
+    }
+
+    [Fact]
+    public void Profile_survival_matches_survfit_newdata_for_veteran()
+    {
+        // R: survfit(coxph(Surv(time, status) ~ trt + celltype + karno, veteran), newdata = data.frame(trt = 2,
+        // celltype = "smallcell", karno = 50)) — the "predicted" curve of cox_reference.json.
+        var reference = CoxReferenceCase.Load("veteran");
+        var model = reference.Fit();
+        var row = model.Design.ProfileRow(new Dictionary<string, string> { ["trt"] = "2", ["celltype"] = "smallcell", ["karno"] = "50" });
+        var expected = CoxReferenceCase.Numbers(reference.R.GetProperty("predicted").GetProperty("surv"));
+        CoxAssert.Close(expected, model.PredictSurvival(row)[0].Survival, 1e-6, "surv");
+    }
+}
