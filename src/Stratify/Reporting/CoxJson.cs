@@ -1,0 +1,73 @@
+using Stratify.Survival;
+
+namespace Stratify.Reporting;
+
+/// <summary>
+/// The JSON shape of a Cox model report (written with <see cref="JsonOutput"/>: snake_case, NaN/±∞ as null):
+/// <code>
+/// { "cox": { n, events, ties, terms: [{term, coef, se, hr, hr_lower, hr_upper, z, p, robust_se}],
+///            loglik: {null, model}, tests: {likelihood_ratio, wald, score: {statistic, df, p}},
+///            concordance: {c, se}, iterations, converged, warnings: [],
+///            ph_test: {terms: [{term, chisq, df, p}], global: {chisq, df, p}} } }
+/// </code>
+/// An aliased (collinear) term has null estimates; <c>robust_se</c> is null unless the fit is robust.
+/// </summary>
+/// <example>
+/// <code>
+/// JsonOutput.Write(CoxJson.From(model, ProportionalHazardsTest.Compute(model)), Console.Out);
+/// </code>
+/// </example>
+public sealed record CoxJson(CoxModelJson Cox)
+{
+    public static CoxJson From(CoxModel model, ProportionalHazardsResult? phTest = null) => new(CoxModelJson.From(model, phTest));
+}
+
+public sealed record CoxModelJson(
+    int N,
+    int Events,
+    CoxTies Ties,
+    IReadOnlyList<CoxTermJson> Terms,
+    CoxLogLikJson Loglik,
+    CoxTestsJson Tests,
+    CoxConcordanceJson Concordance,
+    int Iterations,
+    bool Converged,
+    IReadOnlyList<string> Warnings,
+    CoxPhTestJson? PhTest)
+{
+    public static CoxModelJson From(CoxModel model, ProportionalHazardsResult? phTest) => new(
+        model.N,
+        model.Events,
+        model.Ties,
+        model.Coefficients.Select(c => new CoxTermJson(c.Term, c.Coefficient, c.Se, c.HazardRatio, c.HazardRatioLower,
+            c.HazardRatioUpper, c.Z, c.P, c.RobustSe)).ToArray(),
+        new CoxLogLikJson(model.LogLikNull, model.LogLik),
+        new CoxTestsJson(CoxTestJson.From(model.LikelihoodRatio), CoxTestJson.From(model.Wald), CoxTestJson.From(model.Score)),
+        new CoxConcordanceJson(model.Concordance.C, model.Concordance.Se),
+        model.Iterations,
+        model.Converged,
+        model.Warnings.ToArray(),
+        phTest is null ? null : new CoxPhTestJson(
+            phTest.Terms.Select(t => new CoxPhTermJson(t.Term, t.ChiSquare, t.Df, t.P)).ToArray(),
+            new CoxPhGlobalJson(phTest.Global.ChiSquare, phTest.Global.Df, phTest.Global.P)));
+}
+
+public sealed record CoxTermJson(string Term, double Coef, double Se, double Hr, double HrLower, double HrUpper, double Z, double P, double RobustSe);
+
+/// <summary>Log partial likelihood at β = 0 ("null") and at the estimate ("model").</summary>
+public sealed record CoxLogLikJson(double Null, double Model);
+
+public sealed record CoxTestsJson(CoxTestJson LikelihoodRatio, CoxTestJson Wald, CoxTestJson Score);
+
+public sealed record CoxTestJson(double Statistic, int Df, double P)
+{
+    public static CoxTestJson From(CoxTest test) => new(test.Statistic, test.Df, test.P);
+}
+
+public sealed record CoxConcordanceJson(double C, double Se);
+
+public sealed record CoxPhTestJson(IReadOnlyList<CoxPhTermJson> Terms, CoxPhGlobalJson Global);
+
+public sealed record CoxPhTermJson(string Term, double Chisq, int Df, double P);
+
+public sealed record CoxPhGlobalJson(double Chisq, int Df, double P);

@@ -1,0 +1,37 @@
+namespace Stratify.Survival;
+
+/// <summary>How the Cox partial likelihood treats several events at the same time.</summary>
+public enum CoxTies
+{
+    /// <summary>Efron (1977): tied events leave the risk set in equal fractions. R's default.</summary>
+    Efron,
+    /// <summary>Breslow (1974): every tied event sees the full risk set.</summary>
+    Breslow,
+}
+
+/// <summary>
+/// Options of <see cref="CoxProportionalHazards.Fit"/>, with R's <c>coxph.control</c> defaults:
+/// Efron ties, at most 20 Newton–Raphson iterations, convergence when |1 − loglik_old/loglik_new| ≤ 1e-9,
+/// Cholesky pivots below 1.8e-12 × the largest diagonal (R's <c>toler.chol = .Machine$double.eps^0.75</c>) treated
+/// as zero (the column is aliased), and the infinite-coefficient warning threshold <c>toler.inf = sqrt(eps)</c>.
+/// </summary>
+/// <example>
+/// <code>
+/// var model = CoxProportionalHazards.Fit(time, died, x, options: new CoxOptions { Ties = CoxTies.Breslow, Robust = true });
+/// </code>
+/// </example>
+public sealed record CoxOptions
+{
+    public CoxTies Ties { get; init; } = CoxTies.Efron;
+    public int MaxIterations { get; init; } = 20;
+    /// <summary>R's <c>eps</c>: relative change of the log partial likelihood that ends the iteration.</summary>
+    public double Tolerance { get; init; } = 1e-9;
+    /// <summary>R's <c>toler.chol</c>: relative pivot below which a design column counts as collinear.</summary>
+    public double CholeskyTolerance { get; init; } = Math.Pow(2.220446049250313e-16, 0.75);
+    /// <summary>Report the robust (sandwich, dfbeta-based) standard errors; implied by <see cref="Cluster"/>.</summary>
+    public bool Robust { get; init; }
+    /// <summary>Cluster id per row for the robust variance (R: <c>+ cluster(id)</c>); null = each row its own cluster.</summary>
+    public int[]? Cluster { get; init; }
+
+    public static CoxOptions Default { get; } = new();
+}

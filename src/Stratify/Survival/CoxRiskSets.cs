@@ -1,0 +1,177 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("Stratify.Benchmarks.Cox")]
+[assembly: InternalsVisibleTo("Stratify.Tests")]
+
+namespace Stratify.Survival;
+
+/// <summary>
+/// The data of a Cox fit arranged once for every later pass: rows sorted by (stratum, time), the design matrix copied
+/// in that order, centred on the column means and scaled by the mean absolute deviation (as R's <c>coxfit6</c>:
+/// columns whose values all lie in {−1, 0, 1} are left as they are), and cut into tie groups (rows of one stratum
+/// sharing a time) and chunks of whole tie groups for parallel passes. Chunking depends only on the data, never on
+/// the number of cores, so results are bit-for-bit reproducible.
+/// </summary>
+internal sealed class CoxRiskSets
+{
+    /// <summary>Target rows per chunk; below two chunks' worth everything runs on one thread.</summary>
+    internal const int ChunkRows = 32_768;
+
+    private CoxRiskSets(int n, int p)
+    {
+        N = n;
+        P = p;
+    }
+
+    public int N { get; }
+    public int P { get; }
+    /// <summary>Sorted, centred, scaled design, row-major N×P.</summary>
+    public double[] X { get; private init; } = [];
+    public double[] Time { get; private init; } = [];
+    public bool[] Event { get; private init; } = [];
+    /// <summary>Sorted position → original row.</summary>
+    public int[] Order { get; private init; } = [];
+    /// <summary>Tie group g covers sorted rows [GroupStart[g], GroupStart[g+1]).</summary>
+    public int[] GroupStart { get; private init; } = [];
+    public int[] GroupStratum { get; private init; } = [];
+    public int[] GroupDeaths { get; private init; } = [];
+    /// <summary>Chunk c covers tie groups [ChunkGroupStart[c], ChunkGroupStart[c+1]).</summary>
+    public int[] ChunkGroupStart { get; private init; } = [];
+    /// <summary>The centre of each column (0 for columns left uncentred), on the original scale.</summary>
+    public double[] Means { get; private init; } = [];
+    /// <summary>Each column was multiplied by Scale[j] after centring.</summary>
+    public double[] Scale { get; private init; } = [];
+    /// <summary>Stratum label (as given) of each stratum index.</summary>
+    public int[] StratumLabels { get; private init; } = [];
+    public int GroupCount => GroupStratum.Length;
+    public int ChunkCount => ChunkGroupStart.Length - 1;
+    public int EventCount { get; private init; }
+
+    public static CoxRiskSets Build(double[] time, bool[] died, DesignMatrix design, int[]? strata, int chunkRows = ChunkRows)
+    {
+        int n = time.Length, p = design.Columns;
+        var order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        var keys = (double[])time.Clone();
+        Array.Sort(keys, order);
+
+        // Stable counting sort by stratum keeps the time order within each stratum.
+        int[] stratumIndex = new int[n];
+        int[] labels = [0];
+        if (strata is not null)
+        {
+            stratumIndex = IndexStrata(strata, out labels);
+            order = StableByStratum(order, stratumIndex, labels.Length);
+        }
+
+        // Column means and mean absolute deviations, accumulated row by row (the design is row-major).
+        var source = design.Values;
+        var means = new double[p];
+        var scale = new double[p];
+        var notUnit = new double[p];  // > 0 once a value outside {−1, 0, 1} is seen
+        for (int i = 0; i < n; i++)
+        {
+            var row = source.AsSpan(i * p, p);
+            CoxMatrixAlgebra.AddScaled(means, 1, row);
+            CoxMatrixAlgebra.AccumulateNonUnit(notUnit, row);
+        }
+        var unitValued = new bool[p];
+        for (int j = 0; j < p; j++)
+        {
+            unitValued[j] = notUnit[j] == 0;
+            means[j] = unitValued[j] ? 0 : means[j] / n;
+        }
+        for (int i = 0; i < n; i++) CoxMatrixAlgebra.AccumulateAbsoluteDeviation(scale, source.AsSpan(i * p, p), means);
+        for (int j = 0; j < p; j++) scale[j] = unitValued[j] || scale[j] == 0 ? 1.0 : n / scale[j];
+
+        var x = GC.AllocateUninitializedArray<double>(n * p);
+        var sortedTime = new double[n];
+        var sortedEvent = new bool[n];
+        var groupStart = new List<int>();
+        var groupStratum = new List<int>();
+        var groupDeaths = new List<int>();
+        int events = 0;
+        for (int k = 0; k < n; k++)
+        {
+            int row = order[k];
+            sortedTime[k] = time[row];
+            sortedEvent[k] = died[row];
+            int s = stratumIndex[row];
+            if (k == 0 || sortedTime[k] != sortedTime[k - 1] || s != groupStratum[^1])
+            {
+                groupStart.Add(k);
+                groupStratum.Add(s);
+                groupDeaths.Add(0);
+            }
+            if (died[row]) { groupDeaths[^1]++; events++; }
+        }
+        groupStart.Add(n);
+
+        int blocks = (n + ChunkRows - 1) / ChunkRows;
+        Parallel.For(0, blocks, block =>
+        {
+            for (int k = block * ChunkRows; k < Math.Min(n, (block + 1) * ChunkRows); k++)
+            {
+                CoxMatrixAlgebra.CentreAndScale(x.AsSpan(k * p, p), source.AsSpan(order[k] * p, p), means, scale);
+            }
+        });
+
+        var chunkStart = new List<int> { 0 };
+        int rowsInChunk = 0;
+        for (int g = 0; g < groupStratum.Count; g++)
+        {
+            rowsInChunk += groupStart[g + 1] - groupStart[g];
+            if (rowsInChunk >= chunkRows && g + 1 < groupStratum.Count && n - groupStart[g + 1] >= chunkRows / 2)
+            {
+                chunkStart.Add(g + 1);
+                rowsInChunk = 0;
+            }
+        }
+        chunkStart.Add(groupStratum.Count);
+
+        return new CoxRiskSets(n, p)
+        {
+            X = x,
+            Time = sortedTime,
+            Event = sortedEvent,
+            Order = order,
+            GroupStart = groupStart.ToArray(),
+            GroupStratum = groupStratum.ToArray(),
+            GroupDeaths = groupDeaths.ToArray(),
+            ChunkGroupStart = chunkStart.ToArray(),
+            Means = means,
+            Scale = scale,
+            StratumLabels = labels,
+            EventCount = events,
+        };
+    }
+
+    /// <summary>Stratum index 0..S−1 of each row, strata numbered in increasing label order.</summary>
+    internal static int[] IndexStrata(int[] strata, out int[] labels)
+    {
+        labels = strata.Distinct().Order().ToArray();
+        var indexOf = new Dictionary<int, int>(labels.Length);
+        for (int s = 0; s < labels.Length; s++) indexOf[labels[s]] = s;
+        var index = new int[strata.Length];
+        for (int i = 0; i < strata.Length; i++) index[i] = indexOf[strata[i]];
+        return index;
+    }
+
+    /// <summary>Reorders rows by stratum index, keeping their order within a stratum (counting sort).</summary>
+    internal static int[] StableByStratum(int[] order, int[] stratumIndex, int strata)
+    {
+        var start = new int[strata + 1];
+        foreach (int row in order) start[stratumIndex[row] + 1]++;
+        for (int s = 0; s < strata; s++) start[s + 1] += start[s];
+        var result = new int[order.Length];
+        foreach (int row in order) result[start[stratumIndex[row]]++] = row;
+        return result;
+    }
+
+    /// <summary>Runs <paramref name="body"/> for every chunk, in parallel when there is more than one.</summary>
+    public void ForEachChunk(Action<int> body)
+    {
+        if (ChunkCount == 1) body(0);
+        else Parallel.For(0, ChunkCount, body);
+    }
+}

@@ -1,0 +1,140 @@
+namespace Stratify.Survival;
+
+/// <summary>
+/// Score (Schoenfeld-type martingale) residuals of a Cox fit and the robust sandwich variance built from them
+/// (Lin and Wei 1989; R's <c>residuals.coxph(type = "dfbeta")</c>, <c>coxscore2.c</c>). For row i in stratum s
+/// with time tᵢ:
+/// <code>
+/// Lᵢ = δᵢ (xᵢ − x̄*ᵢ) − rᵢ Σ_{event times t ≤ tᵢ} Σ_k (xᵢ − x̄_tk) w_ik / D_tk
+/// </code>
+/// where x̄_tk and D_tk are the risk-set mean and denominator of the k-th Efron term at t, w_ik = 1 except for a
+/// row dying at tᵢ = t under Efron ties, where it is (d−k)/d, and x̄*ᵢ is the average of the d Efron means (the
+/// single mean for Breslow). Written as cumulative sums, Lᵢ = δᵢ(xᵢ − x̄*) − rᵢ(xᵢ H(tᵢ) − A(tᵢ)) with
+/// H = Σ w/D and A = Σ w x̄/D, so one backward and one forward sweep give all residuals in O(n·p).
+/// dfbeta = L·V (V the model variance); the robust variance is Σ_c (Σ_{i∈c} dfbetaᵢ)ᵀ(Σ_{i∈c} dfbetaᵢ) over clusters c.
+/// </summary>
+internal static class CoxScoreResiduals
+{
+    /// <summary>Score residuals in sorted row order, on the centred scaled design, row-major n×p.</summary>
+    public static double[] Compute(CoxRiskSets data, CoxPartialLikelihood likelihood, bool efron)
+    {
+        int p = data.P, groups = data.GroupCount;
+        var x = data.X;
+        var risk = likelihood.Risk;
+        // Per group: A increments for rows at risk (full) and dying (Efron-weighted), and the mean of the Efron means.
+        var atRiskMean = new double[(long)groups * p];
+        var dyingMean = new double[(long)groups * p];
+        var averageMean = new double[(long)groups * p];
+        var a = new double[p];
+        var deathX = new double[p];
+        double denominator = 0;
+        for (int g = groups - 1; g >= 0; g--)
+        {
+            if (g == groups - 1 || data.GroupStratum[g] != data.GroupStratum[g + 1])
+            {
+                denominator = 0;
+                Array.Clear(a);
+            }
+            int start = data.GroupStart[g], end = data.GroupStart[g + 1], deaths = data.GroupDeaths[g];
+            double deathRisk = 0;
+            Array.Clear(deathX);
+            for (int i = start; i < end; i++)
+            {
+                if (data.Event[i]) { deathRisk += risk[i]; CoxMatrixAlgebra.AddScaled(deathX, risk[i], x.AsSpan(i * p, p)); }
+                else { denominator += risk[i]; CoxMatrixAlgebra.AddScaled(a, risk[i], x.AsSpan(i * p, p)); }
+            }
+            if (deaths > 0)
+            {
+                var full = atRiskMean.AsSpan(g * p, p);
+                var dying = dyingMean.AsSpan(g * p, p);
+                var average = averageMean.AsSpan(g * p, p);
+                int terms = efron ? deaths : 1;
+                for (int k = 0; k < terms; k++)
+                {
+                    double share = efron ? (double)(deaths - k) / deaths : 1;
+                    double d = denominator + share * deathRisk;
+                    double weight = efron ? 1 : deaths;
+                    for (int j = 0; j < p; j++)
+                    {
+                        double mean = (a[j] + share * deathX[j]) / d;
+                        full[j] += weight * mean / d;
+                        dying[j] += weight * share * mean / d;
+                        average[j] += mean / terms;
+                    }
+                }
+            }
+            denominator += deathRisk;
+            CoxMatrixAlgebra.AddScaled(a, 1, deathX);
+        }
+
+        var residuals = new double[(long)data.N * p];
+        var cumulative = new double[p];
+        for (int g = 0; g < groups; g++)
+        {
+            if (g > 0 && data.GroupStratum[g] != data.GroupStratum[g - 1]) Array.Clear(cumulative);
+            double before = likelihood.GroupHazardBefore[g];
+            double hazardAtRisk = before + likelihood.GroupHazard[g];
+            double hazardDying = before + likelihood.GroupEventHazard[g];
+            var full = atRiskMean.AsSpan(g * p, p);
+            var dying = dyingMean.AsSpan(g * p, p);
+            var average = averageMean.AsSpan(g * p, p);
+            for (int i = data.GroupStart[g]; i < data.GroupStart[g + 1]; i++)
+            {
+                var row = x.AsSpan(i * p, p);
+                var l = residuals.AsSpan(i * p, p);
+                double r = risk[i];
+                if (data.Event[i])
+                    for (int j = 0; j < p; j++) l[j] = row[j] - average[j] - r * (row[j] * hazardDying - (cumulative[j] + dying[j]));
+                else
+                    for (int j = 0; j < p; j++) l[j] = -r * (row[j] * hazardAtRisk - (cumulative[j] + full[j]));
+            }
+            CoxMatrixAlgebra.AddScaled(cumulative, 1, full);
+        }
+        return residuals;
+    }
+
+    /// <summary>
+    /// Robust variance on the original scale. <paramref name="scaledVariance"/> is I⁻¹ on the scaled design;
+    /// with D_s = L_s V_s the original-scale dfbeta is D_s·diag(scale).
+    /// </summary>
+    public static double[] RobustVariance(CoxRiskSets data, CoxPartialLikelihood likelihood, double[] scaledVariance, int[]? cluster)
+    {
+        int p = data.P, n = data.N;
+        var residuals = Compute(data, likelihood, likelihood.Efron);
+        var groupOf = new int[n];
+        int clusters;
+        if (cluster is null)
+        {
+            for (int k = 0; k < n; k++) groupOf[k] = k;
+            clusters = n;
+        }
+        else
+        {
+            var index = new Dictionary<int, int>();
+            for (int k = 0; k < n; k++)
+            {
+                int id = cluster[data.Order[k]];
+                if (!index.TryGetValue(id, out int c)) { c = index.Count; index.Add(id, c); }
+                groupOf[k] = c;
+            }
+            clusters = index.Count;
+        }
+        var dfbeta = new double[(long)clusters * p];
+        for (int k = 0; k < n; k++)
+        {
+            var l = residuals.AsSpan(k * p, p);
+            var target = dfbeta.AsSpan(groupOf[k] * p, p);
+            for (int i = 0; i < p; i++)
+                if (l[i] != 0) CoxMatrixAlgebra.AddScaled(target, l[i], scaledVariance.AsSpan(i * p, p));
+        }
+        var robust = new double[p * p];
+        for (int c = 0; c < clusters; c++)
+        {
+            var d = dfbeta.AsSpan(c * p, p);
+            for (int j = 0; j < p; j++) d[j] *= data.Scale[j];
+            CoxMatrixAlgebra.AddOuterLower(robust, d, 1);
+        }
+        CoxMatrixAlgebra.Symmetrise(robust, p);
+        return robust;
+    }
+}

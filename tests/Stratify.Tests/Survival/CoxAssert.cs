@@ -1,0 +1,23 @@
+namespace Stratify.Tests.Survival;
+
+/// <summary>Relative agreement with a reference value; a null in the reference JSON (R's NA, NaN or ±Inf) must be non-finite here.</summary>
+public static class CoxAssert
+{
+    public static void Close(double expected, double actual, double relative, string what)
+    {
+        if (double.IsNaN(expected))
+        {
+            Assert.False(double.IsFinite(actual), $"{what}: expected NA/Inf, got {actual:R}");
+            return;
+        }
+        double scale = Math.Max(Math.Abs(expected), 1e-300);
+        double difference = Math.Abs(actual - expected) / scale;
+        Assert.True(difference <= relative, $"{what}: expected {expected:R}, got {actual:R} (relative difference {difference:E2} > {relative:E0})");
+    }
+
+    public static void Close(double[] expected, double[] actual, double relative, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++) Close(expected[i], actual[i], relative, $"{what}[{i}]");
+    }
+}

@@ -1,0 +1,125 @@
+using Stratify.Survival;
+
+namespace Stratify.Tests.Survival;
+
+/// <summary>
+/// Cox fits agree with R's survival 3.5 coxph / summary.coxph / cox.zph / survfit on the bundled cohorts and the
+/// edge cases of tests/reference/data (expected numbers: tests/reference/cox_reference.json, from cox_reference.R).
+/// Tolerances: estimates, standard errors and intervals 1e-6 relative; p-values 1e-4; counts exact.
+/// </summary>
+public class CoxReferenceTests
+{
+    private const double Estimate = 1e-6;
+    private const double PValue = 1e-4;
+    private static readonly Dictionary<string, CoxModel> Fits = new();
+
+    public static IEnumerable<object[]> Models => CoxReferenceCase.Names();
+
+    private static (CoxReferenceCase Case, CoxModel Model) Fitted(string name)
+    {
+        var reference = CoxReferenceCase.Load(name);
+        lock (Fits)
+        {
+            if (!Fits.TryGetValue(name, out var model)) Fits[name] = model = reference.Fit();
+            return (reference, model);
+        }
+    }
+
+    [Theory, MemberData(nameof(Models))]
+    public void Counts_rows_and_events_as_R(string name)
+    {
+        var (r, model) = Fitted(name);
+        Assert.Equal(r.R.GetProperty("n").GetInt32(), model.N);
+        Assert.Equal(r.R.GetProperty("events").GetInt32(), model.Events);
+        Assert.Equal(r.Numbers("coef").Length, model.Coefficients.Count);
+    }
+
+    [Theory, MemberData(nameof(Models))]
+    public void Coefficients_and_standard_errors_match_coxph(string name)
+    {
+        var (r, model) = Fitted(name);
+        CoxAssert.Close(r.Numbers("coef"), model.Coefficients.Select(c => c.Coefficient).ToArray(), Estimate, "coef");
+        CoxAssert.Close(r.Numbers("se"), model.Coefficients.Select(c => c.Se).ToArray(), Estimate, "se");
+        CoxAssert.Close(r.Numbers("robust_se"), model.Coefficients.Select(c => c.RobustSe).ToArray(), Estimate, "robust se");
+    }
+
+    [Theory, MemberData(nameof(Models))]
+    public void Hazard_ratios_and_intervals_match_summary_coxph(string name)
+    {
+        var (r, model) = Fitted(name);
+        CoxAssert.Close(r.Numbers("hr"), model.Coefficients.Select(c => c.HazardRatio).ToArray(), Estimate, "exp(coef)");
+        CoxAssert.Close(r.Numbers("hr_lower"), model.Coefficients.Select(c => c.HazardRatioLower).ToArray(), Estimate, "lower .95");
+        CoxAssert.Close(r.Numbers("hr_upper"), model.Coefficients.Select(c => c.HazardRatioUpper).ToArray(), Estimate, "upper .95");
+        CoxAssert.Close(r.Numbers("z"), model.Coefficients.Select(c => c.Z).ToArray(), Estimate, "z");
+        CoxAssert.Close(r.Numbers("p"), model.Coefficients.Select(c => c.P).ToArray(), PValue, "Pr(>|z|)");
+    }
+
+    [Theory, MemberData(nameof(Models))]
+    public void Log_likelihoods_and_global_tests_match_summary_coxph(string name)
+    {
+        var (r, model) = Fitted(name);
+        CoxAssert.Close(r.R.GetProperty("loglik").GetProperty("null").GetDouble(), model.LogLikNull, 1e-9, "loglik null");
+        CoxAssert.Close(r.R.GetProperty("loglik").GetProperty("model").GetDouble(), model.LogLik, 1e-9, "loglik model");
+        foreach (var (key, test) in new[] { ("likelihood_ratio", model.LikelihoodRatio), ("wald", model.Wald), ("score", model.Score) })
+        {
+            var expected = r.R.GetProperty(key);
+            CoxAssert.Close(expected.GetProperty("statistic").GetDouble(), test.Statistic, key == "likelihood_ratio" ? 1e-5 : Estimate, key);
+            Assert.Equal(expected.GetProperty("df").GetInt32(), test.Df);
+            CoxAssert.Close(expected.GetProperty("p").GetDouble(), test.P, PValue, key + " p");
+        }
+    }
+
+    [Theory, MemberData(nameof(Models))]
+    public void Iterations_and_warnings_match_coxph(string name)
+    {
+        var (r, model) = Fitted(name);
+        Assert.Equal(r.R.GetProperty("iterations").GetInt32(), model.Iterations);
+        Assert.True(model.Converged);
+        bool rWarnsInfinite = r.R.GetProperty("warnings").EnumerateArray().Any(w => w.GetString()!.Contains("may be infinite"));
+        Assert.Equal(rWarnsInfinite, model.Warnings.Any(w => w.Contains("may be infinite")));
+    }
+
+    [Theory, MemberData(nameof(Models))]
+    public void Concordance_and_its_standard_error_match_fit_concordance(string name)
+    {
+        var (r, model) = Fitted(name);
+        var expected = r.R.GetProperty("concordance");
+        CoxAssert.Close(expected.GetProperty("c").GetDouble(), model.Concordance.C, Estimate, "concordance");
+        CoxAssert.Close(expected.GetProperty("se").GetDouble(), model.Concordance.Se, Estimate, "std");
+    }
+
+    [Theory, MemberData(nameof(Models))]
+    public void Proportional_hazards_test_matches_cox_zph(string name)
+    {
+        var (r, model) = Fitted(name);
+        var zph = r.R.GetProperty("zph");
+        var result = ProportionalHazardsTest.Compute(model);
+        var rows = result.Terms.Append(result.Global).ToArray();
+        Assert.Equal(zph.GetProperty("terms").EnumerateArray().Select(t => t.GetString()).ToArray(), rows.Select(t => t.Term).ToArray());
+        CoxAssert.Close(CoxReferenceCase.Numbers(zph.GetProperty("chisq")), rows.Select(t => t.ChiSquare).ToArray(), Estimate, "chisq");
+        Assert.Equal(CoxReferenceCase.Numbers(zph.GetProperty("df")), rows.Select(t => (double)t.Df).ToArray());
+        CoxAssert.Close(CoxReferenceCase.Numbers(zph.GetProperty("p")), rows.Select(t => t.P).ToArray(), PValue, "p");
+    }
+
+    [Theory, MemberData(nameof(Models))]
+    public void Baseline_survival_matches_survfit_at_the_mean_profile(string name)
+    {
+        var (r, model) = Fitted(name);
+        var baseline = r.R.GetProperty("baseline");
+        var curves = model.BaselineSurvival();
+        Assert.Equal(CoxReferenceCase.Numbers(baseline.GetProperty("time")), curves.SelectMany(c => c.Time).ToArray());
+        Assert.Equal(CoxReferenceCase.Numbers(baseline.GetProperty("n_risk")), curves.SelectMany(c => c.AtRisk).Select(v => (double)v).ToArray());
+        Assert.Equal(CoxReferenceCase.Numbers(baseline.GetProperty("n_event")), curves.SelectMany(c => c.Events).Select(v => (double)v).ToArray());
+        CoxAssert.Close(CoxReferenceCase.Numbers(baseline.GetProperty("surv")), curves.SelectMany(c => c.Survival).ToArray(), Estimate, "surv");
+    }
+
+    [Theory, MemberData(nameof(Models))]
+    public void Predicted_survival_for_a_profile_matches_survfit_newdata(string name)
+    {
+        var (r, model) = Fitted(name);
+        if (!r.R.TryGetProperty("predicted", out var predicted)) return;
+        var curves = model.PredictSurvival(CoxReferenceCase.Numbers(predicted.GetProperty("design")));
+        Assert.Equal(CoxReferenceCase.Numbers(predicted.GetProperty("time")), curves.SelectMany(c => c.Time).ToArray());
+        CoxAssert.Close(CoxReferenceCase.Numbers(predicted.GetProperty("surv")), curves.SelectMany(c => c.Survival).ToArray(), Estimate, "surv");
+    }
+}
