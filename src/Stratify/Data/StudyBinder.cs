@@ -150,6 +150,12 @@ public static class StudyBinder
                 : distinct.All(v => v is "0" or "1") ? EventCoding.ZeroOne
                 : distinct.All(v => v is "1" or "2") ? EventCoding.OneTwo
                 : distinct.All(v => v is "true" or "false" or "True" or "False") ? EventCoding.Boolean
+                : distinct.Contains("0") && distinct.Contains("2")
+                    ? throw new StratifyInputException("the event column mixes the 0/1 and 1/2 codings (0, 1 and 2 all occur)", source, column.Name,
+                        suggestion: "Declare the coding: event_coding: 0/1 or 1/2, or event_value / censored_value.")
+                // One recognisable coding plus stray values: assume it, so the row check below names the first stray value.
+                : distinct.Contains("0") ? EventCoding.ZeroOne
+                : distinct.Contains("2") ? EventCoding.OneTwo
                 : throw new StratifyInputException(
                     $"the event coding is not recognised: values {string.Join(", ", distinct.Take(6).Select(v => $"'{v}'"))}{(distinct.Length > 6 ? ", ..." : "")}",
                     source, column.Name,

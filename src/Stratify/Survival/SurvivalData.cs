@@ -80,105 +80,41 @@ public sealed class SurvivalData
     }
 
     /// <summary>
-    /// Binds survival columns of a cohort. The status column is coded as R's <c>Surv()</c> codes it: values in
-    /// {0, 1} (or false/true) mean 1 = event; values in {1, 2} mean 2 = event (1 = censored). Rows with a missing
-    /// time, status, group or stratum are dropped, as R's default <c>na.action = na.omit</c> does; the number is
-    /// in <paramref name="droppedRows"/>. A numeric group column becomes one level per distinct value ("1", "2").
-    /// Only levels present in the kept rows become groups.
+    /// The survival arrays of a bound, validated study (<see cref="StudyBinder"/>), grouped by
+    /// <paramref name="group"/> (for example the spec's group column, the treatment or the subgroups) and stratified
+    /// by the study's strata.
+    /// </summary>
+    public static SurvivalData From(BoundStudy study, Factor? group = null)
+    {
+        if (study.Time is null || study.Event is null)
+            throw new StratifyInputException("a survival analysis needs a time and an event column", study.Spec.SourceFile ?? study.Cohort.Source,
+                suggestion: "Give both time and event (--time and --event).");
+        return new SurvivalData(study.Time, study.Event, group?.Codes, group?.Levels, study.Strata?.Codes, study.Strata?.Levels);
+    }
+
+    /// <summary>
+    /// Binds survival columns of a cohort through <see cref="StudyBinder"/> (the one place event codings, missing
+    /// values and validation are handled): status 0/1 (1 = event), R's 1/2 (2 = event) or boolean; rows missing a
+    /// used value are dropped, as R's default <c>na.action = na.omit</c> does, and counted in
+    /// <paramref name="droppedRows"/>. A numeric group column becomes one level per distinct value ("1", "2").
     /// </summary>
     public static SurvivalData FromCohort(Cohort cohort, string time, string status, string? group, string? strata,
         out int droppedRows)
     {
-        var timeColumn = cohort[time] as NumericColumn
-            ?? throw new StratifyInputException("the time column must be numeric", cohort.Source, time);
-        var statusColumn = cohort[status] as NumericColumn
-            ?? throw new StratifyInputException("the status column must be numeric (0/1, 1/2 or true/false)", cohort.Source, status);
-        var groupColumn = group is null ? null : cohort[group];
-        var strataColumn = strata is null ? null : cohort[strata];
-
-        int n = cohort.RowCount;
-        var keep = new List<int>(n);
-        for (int i = 0; i < n; i++)
+        var study = StudyBinder.Bind(cohort, new StudySpec
         {
-            if (timeColumn.IsMissing(i) || statusColumn.IsMissing(i)) continue;
-            if (groupColumn is not null && groupColumn.IsMissing(i)) continue;
-            if (strataColumn is not null && strataColumn.IsMissing(i)) continue;
-            keep.Add(i);
-        }
-        droppedRows = n - keep.Count;
-
-        var times = new double[keep.Count];
-        for (int k = 0; k < keep.Count; k++)
-        {
-            double t = timeColumn.Values[keep[k]];
-            if (!double.IsFinite(t) || t < 0)
-                throw new StratifyInputException("survival time must be a finite number >= 0", cohort.Source, time,
-                    keep[k] + 1, timeColumn.Format(keep[k]));
-            times[k] = t;
-        }
-        var events = EventCoding(statusColumn, keep, cohort.Source);
-        var (groupCodes, groupLabels) = groupColumn is null ? (null, null) : Levels(groupColumn, keep);
-        var (strataCodes, strataLabels) = strataColumn is null ? (null, null) : Levels(strataColumn, keep);
-        return new SurvivalData(times, events, groupCodes, groupLabels, strataCodes, strataLabels);
+            Time = time,
+            Event = status,
+            Group = group,
+            Strata = strata is null ? [] : [strata],
+        });
+        droppedRows = study.RowsDropped;
+        return From(study, study.Group);
     }
 
     /// <inheritdoc cref="FromCohort(Cohort, string, string, string?, string?, out int)"/>
     public static SurvivalData FromCohort(Cohort cohort, string time, string status, string? group = null, string? strata = null)
         => FromCohort(cohort, time, status, group, strata, out _);
-
-    private static bool[] EventCoding(NumericColumn status, List<int> rows, string source)
-    {
-        bool zeroOne = true, oneTwo = true;
-        foreach (int i in rows)
-        {
-            double v = status.Values[i];
-            if (v != 0 && v != 1) zeroOne = false;
-            if (v != 1 && v != 2) oneTwo = false;
-        }
-        if (!zeroOne && !oneTwo)
-        {
-            foreach (int i in rows)
-            {
-                double v = status.Values[i];
-                if (v != 0 && v != 1 && v != 2)
-                    throw new StratifyInputException("status must be coded 0/1 (1 = event) or 1/2 (2 = event)", source,
-                        status.Name, i + 1, status.Format(i));
-            }
-            throw new StratifyInputException("status mixes the 0/1 and 1/2 codings (values 0, 1 and 2 all occur)", source, status.Name);
-        }
-        double eventCode = zeroOne ? 1 : 2;
-        var events = new bool[rows.Count];
-        for (int k = 0; k < rows.Count; k++) events[k] = status.Values[rows[k]] == eventCode;
-        return events;
-    }
-
-    private static (int[] Codes, string[] Labels) Levels(Column column, List<int> rows)
-    {
-        if (column is CategoricalColumn categorical)
-        {
-            var used = new bool[categorical.Levels.Length];
-            foreach (int i in rows) used[categorical.Codes[i]] = true;
-            var remap = new int[used.Length];
-            var labels = new List<string>();
-            for (int l = 0; l < used.Length; l++)
-            {
-                remap[l] = used[l] ? labels.Count : -1;
-                if (used[l]) labels.Add(categorical.Levels[l]);
-            }
-            var codes = new int[rows.Count];
-            for (int k = 0; k < rows.Count; k++) codes[k] = remap[categorical.Codes[rows[k]]];
-            return (codes, labels.ToArray());
-        }
-        var numeric = (NumericColumn)column;
-        var distinct = new SortedSet<double>();
-        foreach (int i in rows) distinct.Add(numeric.Values[i]);
-        var values = distinct.ToArray();
-        var numericCodes = new int[rows.Count];
-        for (int k = 0; k < rows.Count; k++) numericCodes[k] = Array.BinarySearch(values, numeric.Values[rows[k]]);
-        var numericLabels = new string[values.Length];
-        for (int l = 0; l < values.Length; l++) numericLabels[l] = values[l].ToString("R", CultureInfo.InvariantCulture);
-        return (numericCodes, numericLabels);
-    }
 
     private static (int[]? Codes, string[] Labels) CheckCodes(int[]? codes, string[]? labels, int n, string what)
     {

@@ -104,6 +104,13 @@ public class StudyBinderTests
     }
 
     [Fact]
+    public void A_status_mixing_0_1_and_2_is_refused_asking_for_a_declared_coding()
+    {
+        var error = Refused(Cohort(Num("time", 1, 2, 3), Num("status", 0, 1, 2)), Survival);
+        Assert.Contains("column 'status': the event column mixes the 0/1 and 1/2 codings", error.Message);
+    }
+
+    [Fact]
     public void Duplicate_patient_ids_are_refused_naming_both_rows()
     {
         var error = Refused(Cohort(Num("pid", 7, 8, 7), Num("time", 1, 2, 3), Num("status", 1, 0, 1)), Survival with { Id = "pid" });
