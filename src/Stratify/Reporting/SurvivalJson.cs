@@ -47,6 +47,12 @@ public sealed record PairwiseLogRankJson(string GroupA, string GroupB, double St
 /// <summary>Test for trend across the ordered groups (scores 1..k), 1 df.</summary>
 public sealed record LogRankTrendJson(double[] Scores, double Statistic, int Df, double P);
 
+/// <summary>A survival quantile of one group with its confidence limits (null = not reached).</summary>
+public sealed record SurvivalQuantileJson(string Group, double P, double Time, double Lower, double Upper);
+
+/// <summary>Nelson–Aalen cumulative hazard of one group with its standard error (R's cumhaz, std.chaz).</summary>
+public sealed record NelsonAalenJson(string Group, double[] Time, double[] Cumhaz, double[] Se);
+
 /// <summary>Maps survival result records to their JSON shapes.</summary>
 public static class SurvivalJson
 {
@@ -77,6 +83,23 @@ public static class SurvivalJson
     }
 
     /// <summary>R's conf.type name.</summary>
+    /// <summary>
+    /// The km document: <see cref="KaplanMeierJson"/>, plus, when asked for, <c>quantiles: [{group, p, time, lower,
+    /// upper}]</c> and <c>nelson_aalen: [{group, time, cumhaz, se}]</c>.
+    /// </summary>
+    public static System.Text.Json.Nodes.JsonObject KaplanMeierDocument(KaplanMeierEstimate estimate, IReadOnlyList<double> quantiles, NelsonAalenEstimate? nelsonAalen)
+    {
+        var document = System.Text.Json.JsonSerializer.SerializeToNode(From(estimate), JsonOutput.Options)!.AsObject();
+        if (quantiles.Count > 0)
+            document["quantiles"] = System.Text.Json.JsonSerializer.SerializeToNode(
+                estimate.Curves.SelectMany(c => quantiles.Select(p => { var q = c.Quantile(p); return new SurvivalQuantileJson(c.Group, p, q.Time, q.Lower, q.Upper); })).ToArray(),
+                JsonOutput.Options);
+        if (nelsonAalen is not null)
+            document["nelson_aalen"] = System.Text.Json.JsonSerializer.SerializeToNode(
+                nelsonAalen.Curves.Select(c => new NelsonAalenJson(c.Group, c.Time, c.CumulativeHazard, c.StdErr)).ToArray(), JsonOutput.Options);
+        return document;
+    }
+
     public static string ConfTypeName(SurvivalConfidenceType type) => type switch
     {
         SurvivalConfidenceType.Log => "log",

@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using Stratify.Data;
+using Stratify.Reporting;
+using Stratify.Survival;
+
+namespace Stratify.Cli.Commands;
+
+/// <summary>`stratify km`: Kaplan–Meier curves, medians, survival at times and RMST, overall or per --group.</summary>
+internal static class KaplanMeierCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var study = new StudyOptions();
+        var format = OutputFormats.Option(OutputFormat.Table, OutputFormat.Json);
+        var confType = new Option<string>("--conf-type") { Description = "Confidence interval type: log (default, as R), log-log or plain.", DefaultValueFactory = _ => "log" };
+        var confLevel = new Option<double>("--conf-level") { Description = "Confidence level.", DefaultValueFactory = _ => 0.95 };
+        var at = new Option<string?>("--at") { Description = "Times at which to report survival, comma separated." };
+        var rmst = new Option<double?>("--rmst") { Description = "Horizon tau of the restricted mean survival time." };
+        var quantiles = new Option<string?>("--quantiles") { Description = "Survival quantiles to report besides the median, e.g. 0.25,0.75." };
+        var cumhaz = new Option<bool>("--cumhaz") { Description = "Also report the Nelson–Aalen cumulative hazard." };
+        var command = new Command("km", "Kaplan–Meier survival curves with Greenwood confidence limits, medians, landmarks and RMST.")
+            { format, confType, confLevel, at, rmst, quantiles, cumhaz };
+        study.AddTo(command);
+        command.SetAction(parse =>
+        {
+            var output = OutputFormats.Parse(parse.GetValue(format), OutputFormat.Table, OutputFormat.Json);
+            var spec = study.ToSpec(parse);
+            var options = new KaplanMeierOptions
+            {
+                ConfType = ParseConfType(parse.GetValue(confType)),
+                ConfLevel = ParseLevel(parse.GetValue(confLevel)),
+                Times = (parse.GetValue(at) is { } times ? ParseNumbers(times, "--at") : spec.Landmarks.ToArray()),
+                RmstHorizon = ParsePositive(parse.GetValue(rmst), "--rmst") ?? spec.RmstHorizon,
+            };
+            var probabilities = parse.GetValue(quantiles) is { } q ? ParseNumbers(q, "--quantiles") : [];
+            if (probabilities.Any(p => p <= 0 || p >= 1))
+                throw new StratifyInputException("quantiles must lie strictly between 0 and 1", "--quantiles", value: parse.GetValue(quantiles));
+            var bound = StudyBinder.Load(spec);
+            var data = SurvivalData.From(bound, bound.Group);
+            var estimate = KaplanMeier.Fit(data, options);
+            var nelsonAalen = parse.GetValue(cumhaz) ? NelsonAalen.Fit(data) : null;
+            if (output == OutputFormat.Json)
+            {
+                context.Out.WriteLine(SurvivalJson.KaplanMeierDocument(estimate, probabilities, nelsonAalen).ToJsonString(JsonOutput.Options));
+                return CliApp.ExitOk;
+            }
+            var console = OutputFormats.Console(context);
+            string level = (options.ConfLevel * 100).ToString("0.##", CultureInfo.InvariantCulture);
+            var header = new List<string> { "Group", "n", "Events", $"Median ({level}% CI)" };
+            header.AddRange(probabilities.Select(p => $"{Text.Number(p)} quantile"));
+            if (options.RmstHorizon is double tau) header.Add($"RMST to {Text.Number(tau)} (SE)");
+            var rows = new List<IEnumerable<string>>();
+            foreach (var c in estimate.Curves)
+            {
+                var row = new List<string> { c.Group, c.N.ToString(CultureInfo.InvariantCulture), c.Events.ToString(CultureInfo.InvariantCulture), Text.WithInterval(c.Median.Time, c.Median.Lower, c.Median.Upper) };
+                foreach (double p in probabilities)
+                {
+                    var quantile = c.Quantile(p);
+                    row.Add(Text.WithInterval(quantile.Time, quantile.Lower, quantile.Upper));
+                }
+                if (c.Rmst is { } r) row.Add($"{Text.Number(r.Mean)} ({Text.Number(r.StdErr)})");
+                rows.Add(row);
+            }
+            console.Write(OutputFormats.Grid($"Kaplan–Meier ({SurvivalJson.ConfTypeName(options.ConfType)} {level}% limits; time in {spec.TimeUnit.ToString().ToLowerInvariant()})", header, rows));
+            if (options.Times.Length > 0)
+                console.Write(OutputFormats.Grid("Survival at requested times", ["Group", "Time", $"Survival ({level}% CI)", "At risk"],
+                    estimate.Curves.SelectMany(c => c.At.Select(a => (IEnumerable<string>)new[]
+                    {
+                        c.Group, Text.Number(a.Time), Text.WithInterval(a.Survival, a.Lower, a.Upper, 3), a.NRisk.ToString(CultureInfo.InvariantCulture),
+                    }))));
+            if (bound.RowsDropped > 0)
+                console.WriteLine($"{bound.RowsDropped} of {bound.RowsRead} rows dropped for missing values: {string.Join(", ", bound.Dropped.Select(d => $"{d.Column} {d.Rows}"))}.");
+            return CliApp.ExitOk;
+        });
+        return command;
+    }
+
+    public static SurvivalConfidenceType ParseConfType(string? text) => (text ?? "log").ToLowerInvariant() switch
+    {
+        "log" => SurvivalConfidenceType.Log,
+        "log-log" or "loglog" => SurvivalConfidenceType.LogLog,
+        "plain" => SurvivalConfidenceType.Plain,
+        _ => throw new StratifyInputException("unknown confidence interval type", "--conf-type", value: text, suggestion: "Use log, log-log or plain."),
+    };
+
+    public static double ParseLevel(double level) => level is > 0 and < 1
+        ? level
+        : throw new StratifyInputException("the confidence level must lie strictly between 0 and 1", "--conf-level", value: level.ToString(CultureInfo.InvariantCulture));
+
+    public static double? ParsePositive(double? value, string option) => value is null or > 0
+        ? value
+        : throw new StratifyInputException("must be a positive time", option, value: value.Value.ToString(CultureInfo.InvariantCulture));
+
+    public static double[] ParseNumbers(string text, string option) =>
+        StudyOptions.SplitList(text).Select(t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) && v >= 0
+            ? v
+            : throw new StratifyInputException("expected non-negative numbers separated by commas", option, value: t)).ToArray();
+}
+
+/// <summary>How the CLI prints numbers: NA for R's NA, up to 4 significant digits otherwise.</summary>
+internal static class Text
+{
+    public static string Number(double x, int digits = 4) =>
+        double.IsFinite(x) ? (Math.Abs(x) >= 1e5 ? x.ToString("0", CultureInfo.InvariantCulture) : x.ToString("G" + digits, CultureInfo.InvariantCulture)) : "NA";
+
+    public static string WithInterval(double x, double lower, double upper, int digits = 4) =>
+        $"{Number(x, digits)} ({Number(lower, digits)}–{Number(upper, digits)})";
+
+    public static string P(double p) => !double.IsFinite(p) ? "NA" : p < 0.001 ? "<0.001" : p.ToString("G3", CultureInfo.InvariantCulture);
+}
