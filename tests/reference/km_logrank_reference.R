@@ -49,6 +49,12 @@ nearties <- data.frame(time = rep(c(0.1 + 0.2, 0.3, 1 + 1e-12, 1, 2, 2 * (1 + 2e
 writeLines(c('"time","status","arm"',
              sprintf('%.17g,%d,"%s"', nearties$time, nearties$status, nearties$arm)), "tests/reference/data/near_ties.csv")
 
+# events and censorings at time 0 (the curve drops at 0; summary(times = 0) reports the drop)
+zerotime <- data.frame(time = c(0, 0, 1, 2, 3, 3, 4, 0, 1, 1, 5, 6),
+                       status = c(1, 0, 1, 1, 0, 1, 0, 1, 1, 0, 1, 1),
+                       arm = c(rep("A", 7), rep("B", 5)))
+write.csv(zerotime, "tests/reference/data/zero_time.csv", row.names = FALSE)
+
 # ---- helpers ------------------------------------------------------------------------------------------------
 read_case <- function(file) {
   d <- read.csv(file, stringsAsFactors = FALSE)
@@ -161,6 +167,7 @@ km <- list(
   km_case("noevents_arm", D("noevents.csv"), "time", "status", "arm", times = c(1, 6), tau = 10),
   km_case("noevents_arm_loglog", D("noevents.csv"), "time", "status", "arm", conf_type = "log-log", times = c(1, 6)),
   km_case("near_ties_arm", D("near_ties.csv"), "time", "status", "arm", times = c(0.3, 1, 2.5), tau = 6),
+  km_case("zero_time_arm", D("zero_time.csv"), "time", "status", "arm", times = c(0, 0.5, 2), tau = 3.5),
   km_case("single_event_arm", D("single_event.csv"), "time", "status", "arm", times = c(10), tau = 12),
   km_case("median_flat_arm", D("median_flat.csv"), "time", "status", "arm", times = c(2, 3.5, 8), tau = 6),
   km_case("median_flat_arm_loglog", D("median_flat.csv"), "time", "status", "arm", conf_type = "log-log"),
@@ -188,6 +195,7 @@ logrank <- list(
   logrank_case("noevents_arm", D("noevents.csv"), "time", "status", "arm"),
   logrank_case("near_ties_arm", D("near_ties.csv"), "time", "status", "arm"),
   logrank_case("near_ties_arm_rho1", D("near_ties.csv"), "time", "status", "arm", rho = 1),
+  logrank_case("zero_time_arm", D("zero_time.csv"), "time", "status", "arm"),
   logrank_case("single_event_arm", D("single_event.csv"), "time", "status", "arm"),
   logrank_case("one_patient_stratum", D("one_patient_stratum.csv"), "time", "status", "arm", strata = "centre")
 )

@@ -53,6 +53,21 @@ public sealed record SurvivalQuantileJson(string Group, double P, double Time, d
 /// <summary>Nelson–Aalen cumulative hazard of one group with its standard error (R's cumhaz, std.chaz).</summary>
 public sealed record NelsonAalenJson(string Group, double[] Time, double[] Cumhaz, double[] Se);
 
+/// <summary>
+/// The JSON shape of a survival tree: <c>{dropped_rows, splits: [{depth, rule, feature, threshold, left_levels,
+/// statistic, p, adjusted_p, candidates}], leaves: [{rule, n, events, median}]}</c>; splits in depth-first order
+/// (the node's own rule, then how it is split), leaves left to right; <c>threshold</c> is null for a categorical
+/// split and <c>median</c> null when not reached.
+/// </summary>
+public sealed record SurvivalTreeJson(int DroppedRows, IReadOnlyList<SurvivalTreeSplitJson> Splits, IReadOnlyList<SurvivalTreeLeafJson> Leaves);
+
+/// <summary>One inner node's split: patients with feature &lt;= threshold (or in left_levels) go left.</summary>
+public sealed record SurvivalTreeSplitJson(int Depth, string Rule, string Feature, double Threshold, string[] LeftLevels,
+    double Statistic, double P, double AdjustedP, int Candidates);
+
+/// <summary>One leaf: its rule, size, events and Kaplan–Meier median.</summary>
+public sealed record SurvivalTreeLeafJson(string Rule, int N, int Events, double Median);
+
 /// <summary>Maps survival result records to their JSON shapes.</summary>
 public static class SurvivalJson
 {
@@ -80,6 +95,25 @@ public static class SurvivalJson
             pairs.Add(new PairwiseLogRankJson(p.GroupA, p.GroupB, p.Statistic, p.PValue, p.PAdjusted, AdjustmentName(p.Method)));
         var trend = result.Trend is { } t ? new LogRankTrendJson(t.Scores, t.Statistic, t.DegreesOfFreedom, t.PValue) : null;
         return new LogRankJson(result.Statistic, result.DegreesOfFreedom, result.PValue, groups, pairs, trend);
+    }
+
+    public static SurvivalTreeJson From(SurvivalTreeModel model)
+    {
+        var splits = new List<SurvivalTreeSplitJson>();
+        var pending = new Stack<SurvivalTreeNode>();
+        pending.Push(model.Root);
+        while (pending.Count > 0)
+        {
+            var node = pending.Pop();
+            if (node.Split is not { } split) continue;
+            splits.Add(new SurvivalTreeSplitJson(node.Depth, node.Rule, split.Feature, split.Threshold, split.LeftLevels,
+                split.Statistic, split.PValue, split.AdjustedPValue, split.Candidates));
+            pending.Push(node.Right!);
+            pending.Push(node.Left!);
+        }
+        var leaves = new List<SurvivalTreeLeafJson>(model.Leaves.Count);
+        foreach (var leaf in model.Leaves) leaves.Add(new SurvivalTreeLeafJson(leaf.Rule, leaf.N, leaf.Events, leaf.Median));
+        return new SurvivalTreeJson(model.DroppedRows, splits, leaves);
     }
 
     /// <summary>R's conf.type name.</summary>

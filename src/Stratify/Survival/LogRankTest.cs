@@ -11,6 +11,8 @@ namespace Stratify.Survival;
 //   V_kl = sum_j w_j^2 d_j (n_j - d_j) / (n_j (n_j - 1)) * n_jk (delta_kl - n_jl / n_j)   (hypergeometric; 0 if n_j = 1)
 // O, E and V are summed over strata. Groups with E_k = 0 are dropped; with the remaining k' groups,
 //   chi2 = (O - E)' V^-1 (O - E) on the last k' - 1 of them (V is singular), df = k' - 1.
+//   (When even that reduced V is singular, e.g. every patient dies at one time, R's solve() stops with an error;
+//   here the statistic and p-value are NaN, written as null.)
 // Ties: all events at t_j are one hypergeometric draw; censored at t_j are at risk at t_j; times equal within
 // sqrt(machine eps) are merged first (R's timefix = TRUE).
 // Pairwise comparisons (as survminer's pairwise_survdiff): survdiff on the patients of the two groups only,

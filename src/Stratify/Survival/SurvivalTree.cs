@@ -218,7 +218,7 @@ public static class SurvivalTree
             int[] bounds = [0, count];
             int candidates = 0;
             double bestStatistic = double.NegativeInfinity;
-            (double Threshold, int Feature, bool[] LeftLevels) best = default;
+            (double Threshold, int Feature, bool[] LeftLevels) best = (double.NaN, -1, []);
             for (int f = 0; f < features.Count; f++)
             {
                 var feature = features[f];

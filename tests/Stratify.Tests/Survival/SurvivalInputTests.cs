@@ -83,4 +83,34 @@ public class SurvivalInputTests
         // R: print(pchisq(100, 1, lower.tail = FALSE), digits = 15) = 1.52397060483211e-23
         SurvivalReference.AssertClose(1.52397060483211e-23, MultipleTesting.ChiSquareUpperTail(100, 1), 1e-10, "p");
     }
+
+    [Fact]
+    public void Log_rank_without_groups_is_an_input_error()
+    {
+        var data = new SurvivalData([1, 2, 3], [true, false, true]);
+        var error = Assert.Throws<StratifyInputException>(() => LogRankTest.Compute(data, new LogRankOptions()));
+        Assert.Contains("group", error.Message);
+    }
+
+    [Fact]
+    public void Log_rank_with_one_populated_group_is_an_input_error()
+    {
+        var data = new SurvivalData([1, 2, 3], [true, false, true], [1, 1, 1], ["a", "b"]);
+        var error = Assert.Throws<StratifyInputException>(() => LogRankTest.Compute(data, new LogRankOptions()));
+        Assert.Contains("at least 2 groups", error.Message);
+    }
+
+    [Fact]
+    public void A_confidence_level_outside_0_and_1_is_an_input_error()
+    {
+        var data = new SurvivalData([1, 2, 3], [true, false, true]);
+        Assert.Throws<StratifyInputException>(() => KaplanMeier.Fit(data, new KaplanMeierOptions { ConfLevel = 95 }));
+    }
+
+    [Fact]
+    public void A_group_code_without_a_label_is_an_input_error()
+    {
+        var error = Assert.Throws<StratifyInputException>(() => new SurvivalData([1, 2], [true, true], [0, 2], ["a", "b"]));
+        Assert.Equal("group", error.Column);
+    }
 }

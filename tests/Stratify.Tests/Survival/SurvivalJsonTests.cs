@@ -54,4 +54,19 @@ public class SurvivalJsonTests
         using var doc2 = JsonDocument.Parse(JsonOutput.Serialize(SurvivalJson.From(withTrend)));
         Assert.Equal(["scores", "statistic", "df", "p"], doc2.RootElement.GetProperty("trend").EnumerateObject().Select(p => p.Name));
     }
+
+    [Fact]
+    public void Tree_json_lists_splits_depth_first_and_leaves_left_to_right()
+    {
+        var model = SurvivalTree.Grow(CsvCohortReader.Read(RepoPaths.Dataset("veteran.csv")), "time", "status",
+            ["karno", "celltype"], new SurvivalTreeOptions { MinNodeSize = 15 });
+        using var doc = JsonDocument.Parse(JsonOutput.Serialize(SurvivalJson.From(model)));
+        var root = doc.RootElement;
+        Assert.Equal(["dropped_rows", "splits", "leaves"], root.EnumerateObject().Select(p => p.Name));
+        var first = root.GetProperty("splits")[0];
+        Assert.Equal("all patients", first.GetProperty("rule").GetString());
+        Assert.Equal("karno", first.GetProperty("feature").GetString()); // R brute force: karno <= 40 (reference "tree")
+        Assert.Equal(model.Leaves.Count, root.GetProperty("leaves").GetArrayLength());
+        Assert.Equal(137, root.GetProperty("leaves").EnumerateArray().Sum(l => l.GetProperty("n").GetInt32()));
+    }
 }
