@@ -9,6 +9,9 @@ internal static class CommandCatalog
     public static IEnumerable<Command> Create(CliContext context)
     {
         yield return DescribeCommand.Create(context);
+        yield return KaplanMeierCommand.Create(context);
+        yield return LogRankCommand.Create(context);
+        yield return CoxCommand.Create(context);
         yield return ImportCommand.Create(context);
         yield return SimulateCommand.Create(context);
         yield return VersionCommand.Create(context);

@@ -23,11 +23,12 @@ internal sealed class StudyOptions
     public Option<string?> Categorical { get; } = new("--categorical") { Description = "Columns to treat as categorical, comma separated." };
     public Option<string[]> Reference { get; } = new("--reference") { Description = "Reference level, col=level (repeatable).", AllowMultipleArgumentsPerToken = true };
     public Option<string?> Strata { get; } = new("--strata") { Description = "Stratification columns, comma separated." };
+    public Option<string?> Cluster { get; } = new("--cluster") { Description = "Cluster column for robust standard errors (implies --robust in cox)." };
 
     public void AddTo(Command command)
     {
         command.Arguments.Add(Input);
-        foreach (var option in new Option[] { Data, Id, Time, TimeUnit, Event, EventValue, CensoredValue, Group, Treatment, Covariates, Categorical, Reference, Strata })
+        foreach (var option in new Option[] { Data, Id, Time, TimeUnit, Event, EventValue, CensoredValue, Group, Treatment, Covariates, Categorical, Reference, Strata, Cluster })
             command.Options.Add(option);
     }
 
@@ -51,6 +52,7 @@ internal sealed class StudyOptions
         if (parse.GetValue(Group) is { } group) spec = spec with { Group = group };
         if (parse.GetValue(Treatment) is { } treatment) spec = spec with { Treatment = treatment };
         if (parse.GetValue(Strata) is { } strata) spec = spec with { Strata = SplitList(strata) };
+        if (parse.GetValue(Cluster) is { } cluster) spec = spec with { Cluster = cluster };
 
         var categorical = SplitList(parse.GetValue(Categorical)).ToHashSet(StringComparer.Ordinal);
         var references = ParseReferences(parse.GetValue(Reference) ?? []);

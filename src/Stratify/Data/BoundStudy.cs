@@ -53,6 +53,8 @@ public sealed class BoundStudy
     /// <summary>All strata columns combined into one factor ("inst=3, sex=1").</summary>
     public Factor? Strata { get; init; }
     public IReadOnlyList<BoundCovariate> Covariates { get; init; } = [];
+    /// <summary>Cluster id per analysed row (0-based codes), for robust variances; null when none is named.</summary>
+    public int[]? Cluster { get; init; }
     public IReadOnlyList<Column> Features { get; init; } = [];
     public Column? IdColumn { get; init; }
     /// <summary>Rows dropped for a missing value, per column (a row missing two columns counts in both).</summary>

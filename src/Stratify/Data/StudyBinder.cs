@@ -34,6 +34,7 @@ public static class StudyBinder
         var group = Resolve(spec.Group);
         var subgroupColumn = spec.Subgroups is { Method: SubgroupMethod.Column } sg ? Resolve(sg.Column) : null;
         var strata = spec.Strata.Select(s => cohort[s]).ToArray();
+        var cluster = Resolve(spec.Cluster);
         var covariates = spec.Covariates.Select(c => (Spec: c, Column: cohort[c.Column])).ToArray();
         var features = (spec.Subgroups?.Features ?? []).Select(f => cohort[f.Column]).ToArray();
         if (time is not null && evt is null || evt is not null && time is null)
@@ -43,7 +44,7 @@ public static class StudyBinder
         // Every used column must hold values, and have a type its role accepts.
         var used = new List<Column>();
         void Use(Column? c) { if (c is not null && !used.Contains(c)) used.Add(c); }
-        Use(id); Use(time); Use(evt); Use(treatment); Use(group); Use(subgroupColumn);
+        Use(id); Use(time); Use(evt); Use(treatment); Use(group); Use(subgroupColumn); Use(cluster);
         foreach (var s in strata) Use(s);
         foreach (var c in covariates) Use(c.Column);
         foreach (var c in used.Concat(features))
@@ -91,6 +92,7 @@ public static class StudyBinder
             Group = group is null ? null : BindFactor(source, group, rows, null, null, "group"),
             SubgroupColumn = subgroupColumn is null ? null : BindFactor(source, subgroupColumn, rows, null, null, "subgroup"),
             Strata = strata.Length == 0 ? null : CombineStrata(source, strata, rows),
+            Cluster = cluster is null ? null : CombineStrata(source, [cluster], rows).Codes,
             Covariates = covariates.Select(c => BindCovariate(source, c.Spec, c.Column, rows)).ToArray(),
             Features = features,
             Dropped = dropped,

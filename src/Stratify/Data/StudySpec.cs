@@ -58,6 +58,8 @@ public sealed record StudySpec
     public string? TreatmentReference { get; init; }
     public IReadOnlyList<CovariateSpec> Covariates { get; init; } = [];
     public IReadOnlyList<string> Strata { get; init; } = [];
+    /// <summary>Cluster column for robust (sandwich) variances: patients of one cluster are not independent.</summary>
+    public string? Cluster { get; init; }
     /// <summary>An existing grouping column (describe's Table 1 columns, km and log-rank groups).</summary>
     public string? Group { get; init; }
     /// <summary>How subgroups are found (stratify run); null = the spec names no subgroup route.</summary>

@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using Stratify.Data;
+using Stratify.Reporting;
+using Stratify.Survival;
+
+namespace Stratify.Cli.Commands;
+
+/// <summary>`stratify cox`: Cox proportional hazards with Efron or Breslow ties, strata, robust SE, PH check.</summary>
+internal static class CoxCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var study = new StudyOptions();
+        var format = OutputFormats.Option(OutputFormat.Table, OutputFormat.Json);
+        var ties = new Option<string>("--ties") { Description = "Tie handling: efron (default, as R) or breslow.", DefaultValueFactory = _ => "efron" };
+        var robust = new Option<bool>("--robust") { Description = "Robust (sandwich) standard errors." };
+        var checkPh = new Option<bool>("--check-ph") { Description = "Test proportional hazards on scaled Schoenfeld residuals (as R's cox.zph, KM transform)." };
+        var command = new Command("cox", "Cox proportional hazards regression on --covariates (categorical via --categorical, --reference col=level).")
+            { format, ties, robust, checkPh };
+        study.AddTo(command);
+        command.SetAction(parse =>
+        {
+            var output = OutputFormats.Parse(parse.GetValue(format), OutputFormat.Table, OutputFormat.Json);
+            var spec = study.ToSpec(parse);
+            if (spec.Covariates.Count == 0)
+                throw new StratifyInputException("a Cox model needs covariates", spec.SourceFile ?? "command line",
+                    suggestion: "Pass --covariates age,sex (and --categorical sex), or list covariates in the spec.");
+            var bound = StudyBinder.Load(spec);
+            var options = new CoxOptions
+            {
+                Ties = (parse.GetValue(ties) ?? "efron").ToLowerInvariant() switch
+                {
+                    "efron" => CoxTies.Efron,
+                    "breslow" => CoxTies.Breslow,
+                    var other => throw new StratifyInputException("unknown tie method", "--ties", value: other, suggestion: "Use efron or breslow."),
+                },
+                Robust = parse.GetValue(robust) || bound.Cluster is not null,
+                Cluster = bound.Cluster,
+            };
+            var model = CoxProportionalHazards.Fit(bound.Time!, bound.Event!, StudyTerms.Design(bound), bound.Strata?.Codes, options);
+            var ph = parse.GetValue(checkPh) ? ProportionalHazardsTest.Compute(model) : null;
+            if (output == OutputFormat.Json)
+            {
+                JsonOutput.Write(CoxModelJson.From(model, ph), context.Out);
+                return CliApp.ExitOk;
+            }
+            var console = OutputFormats.Console(context);
+            var header = new List<string> { "Term", "coef", "HR", "95% CI", "SE", "z", "p" };
+            if (model.Robust) header.Insert(5, "robust SE");
+            console.Write(OutputFormats.Grid($"Cox model: n = {model.N}, events = {model.Events}, {model.Ties.ToString().ToLowerInvariant()} ties{(bound.Strata is null ? "" : $", strata {bound.Strata.Name}")}", header,
+                model.Coefficients.Select(c =>
+                {
+                    var row = new List<string> { c.Term, Text.Number(c.Coefficient), Text.Number(c.HazardRatio, 3), $"{Text.Number(c.HazardRatioLower, 3)}–{Text.Number(c.HazardRatioUpper, 3)}", Text.Number(c.Se), Text.Number(c.Z, 3), Text.P(c.P) };
+                    if (model.Robust) row.Insert(5, Text.Number(c.RobustSe));
+                    return (IEnumerable<string>)row;
+                })));
+            console.WriteLine($"Log-likelihood: null {Text.Number(model.LogLikNull, 6)}, model {Text.Number(model.LogLik, 6)}; {model.Iterations} iterations{(model.Converged ? "" : " (NOT converged)")}");
+            foreach (var (name, test) in new[] { ("Likelihood ratio", model.LikelihoodRatio), ("Wald", model.Wald), ("Score (log-rank)", model.Score) })
+                console.WriteLine($"{name} test = {Text.Number(test.Statistic)} on {test.Df} df, {Text.PClause(test.P)}");
+            console.WriteLine($"Concordance = {Text.Number(model.Concordance.C, 3)} (SE = {Text.Number(model.Concordance.Se, 3)})");
+            if (ph is not null)
+                console.Write(OutputFormats.Grid("Proportional hazards test (scaled Schoenfeld residuals, KM transform)", ["Term", "Chi-square", "df", "p"],
+                    ph.Terms.Append(ph.Global).Select(t => (IEnumerable<string>)[t.Term, Text.Number(t.ChiSquare), t.Df.ToString(CultureInfo.InvariantCulture), Text.P(t.P)])));
+            foreach (var warning in model.Warnings) console.WriteLine($"warning: {warning}");
+            if (bound.RowsDropped > 0)
+                console.WriteLine($"{bound.RowsDropped} of {bound.RowsRead} rows dropped for missing values: {string.Join(", ", bound.Dropped.Select(d => $"{d.Column} {d.Rows}"))}.");
+            return CliApp.ExitOk;
+        });
+        return command;
+    }
+}

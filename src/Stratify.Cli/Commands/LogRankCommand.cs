@@ -1,0 +1,67 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using Stratify.Data;
+using Stratify.Reporting;
+using Stratify.Survival;
+
+namespace Stratify.Cli.Commands;
+
+/// <summary>`stratify logrank`: k-group log-rank / Fleming–Harrington test, stratified, pairwise, trend.</summary>
+internal static class LogRankCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var study = new StudyOptions();
+        var format = OutputFormats.Option(OutputFormat.Table, OutputFormat.Json);
+        var rho = new Option<double>("--rho") { Description = "Fleming–Harrington G(rho) weight: 0 = log-rank (default), 1 = Peto–Peto.", DefaultValueFactory = _ => 0 };
+        var pairwise = new Option<string?>("--pairwise") { Description = "Pairwise comparisons adjusted by holm, bh or bonferroni (or none)." };
+        var trend = new Option<bool>("--trend") { Description = "Also test for a trend across the groups in their level order." };
+        var command = new Command("logrank", "Compare survival between groups (--group), optionally stratified (--strata).") { format, rho, pairwise, trend };
+        study.AddTo(command);
+        command.SetAction(parse =>
+        {
+            var output = OutputFormats.Parse(parse.GetValue(format), OutputFormat.Table, OutputFormat.Json);
+            var spec = study.ToSpec(parse);
+            if (spec.Group is null)
+                throw new StratifyInputException("the log-rank test compares groups: name the grouping column", spec.SourceFile ?? "command line",
+                    suggestion: "Pass --group <column> (or set group: in the spec).");
+            double weight = parse.GetValue(rho);
+            if (!double.IsFinite(weight) || weight < 0)
+                throw new StratifyInputException("rho must be a number ≥ 0", "--rho", value: weight.ToString(CultureInfo.InvariantCulture));
+            var bound = StudyBinder.Load(spec);
+            var result = LogRankTest.Compute(SurvivalData.From(bound, bound.Group), new LogRankOptions
+            {
+                Rho = weight,
+                Pairwise = ParseAdjustment(parse.GetValue(pairwise)),
+                Trend = parse.GetValue(trend),
+            });
+            if (output == OutputFormat.Json)
+            {
+                JsonOutput.Write(SurvivalJson.From(result), context.Out);
+                return CliApp.ExitOk;
+            }
+            var console = OutputFormats.Console(context);
+            console.Write(OutputFormats.Grid($"{(weight == 0 ? "Log-rank" : $"Fleming–Harrington (rho = {Text.Number(weight)})")} test by {bound.Group!.Name}{(bound.Strata is null ? "" : $", stratified by {bound.Strata.Name}")}",
+                ["Group", "n", "Observed", "Expected", "O/E"],
+                result.Groups.Select(g => (IEnumerable<string>)[g.Group, g.N.ToString(CultureInfo.InvariantCulture), Text.Number(g.Observed), Text.Number(g.Expected), Text.Number(g.Observed / g.Expected, 3)])));
+            console.WriteLine($"Chi-square = {Text.Number(result.Statistic)} on {result.DegreesOfFreedom} df, {Text.PClause(result.PValue)}");
+            if (result.Trend is { } t) console.WriteLine($"Test for trend: chi-square = {Text.Number(t.Statistic)} on 1 df, {Text.PClause(t.PValue)}");
+            if (result.Pairwise.Count > 0)
+                console.Write(OutputFormats.Grid($"Pairwise comparisons ({SurvivalJson.AdjustmentName(result.Pairwise[0].Method)} adjusted)", ["Group A", "Group B", "Chi-square", "p", "Adjusted p"],
+                    result.Pairwise.Select(p => (IEnumerable<string>)[p.GroupA, p.GroupB, Text.Number(p.Statistic), Text.P(p.PValue), Text.P(p.PAdjusted)])));
+            return CliApp.ExitOk;
+        });
+        return command;
+    }
+
+    public static PValueAdjustment? ParseAdjustment(string? text) => text?.ToLowerInvariant() switch
+    {
+        null => null,
+        "holm" => PValueAdjustment.Holm,
+        "bh" or "fdr" or "benjamini-hochberg" => PValueAdjustment.BenjaminiHochberg,
+        "bonferroni" => PValueAdjustment.Bonferroni,
+        "none" => PValueAdjustment.None,
+        _ => throw new StratifyInputException("unknown p-value adjustment", "--pairwise", value: text, suggestion: "Use holm, bh, bonferroni or none."),
+    };
+}
