@@ -50,6 +50,13 @@ internal static class OutputFormats
         return console;
     }
 
+    /// <summary>Says how many rows a missing value removed, per column; nothing when none was removed.</summary>
+    public static void WriteDropped(IAnsiConsole console, BoundStudy bound)
+    {
+        if (bound.RowsDropped > 0)
+            console.WriteLine($"{bound.RowsDropped} of {bound.RowsRead} rows dropped for missing values: {string.Join(", ", bound.Dropped.Select(d => $"{d.Column} {d.Rows}"))}.");
+    }
+
     /// <summary>Draws a header and rows of cells as a Spectre table (cells are escaped: data text is never markup).</summary>
     public static Table Grid(string? title, IEnumerable<string> header, IEnumerable<IEnumerable<string>> rows)
     {

@@ -64,8 +64,7 @@ internal static class CoxCommand
                 console.Write(OutputFormats.Grid("Proportional hazards test (scaled Schoenfeld residuals, KM transform)", ["Term", "Chi-square", "df", "p"],
                     ph.Terms.Append(ph.Global).Select(t => (IEnumerable<string>)[t.Term, Text.Number(t.ChiSquare), t.Df.ToString(CultureInfo.InvariantCulture), Text.P(t.P)])));
             foreach (var warning in model.Warnings) console.WriteLine($"warning: {warning}");
-            if (bound.RowsDropped > 0)
-                console.WriteLine($"{bound.RowsDropped} of {bound.RowsRead} rows dropped for missing values: {string.Join(", ", bound.Dropped.Select(d => $"{d.Column} {d.Rows}"))}.");
+            OutputFormats.WriteDropped(console, bound);
             return CliApp.ExitOk;
         });
         return command;

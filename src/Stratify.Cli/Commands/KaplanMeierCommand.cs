@@ -70,8 +70,7 @@ internal static class KaplanMeierCommand
                     {
                         c.Group, Text.Number(a.Time), Text.WithInterval(a.Survival, a.Lower, a.Upper, 3), a.NRisk.ToString(CultureInfo.InvariantCulture),
                     }))));
-            if (bound.RowsDropped > 0)
-                console.WriteLine($"{bound.RowsDropped} of {bound.RowsRead} rows dropped for missing values: {string.Join(", ", bound.Dropped.Select(d => $"{d.Column} {d.Rows}"))}.");
+            OutputFormats.WriteDropped(console, bound);
             return CliApp.ExitOk;
         });
         return command;
