@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Text;
+using Stratify.Data;
+
+namespace Stratify.Reporting;
+
+/// <summary>
+/// Writes patient id → subgroup (and optional extra columns such as split membership) as Parquet (.parquet) or
+/// CSV (.csv), chosen by the file's extension. Written to a temporary file and moved into place.
+/// </summary>
+public static class AssignmentFile
+{
+    public static void Write(string path, BoundStudy study, string[] subgroupOfRow, IReadOnlyDictionary<string, string[]>? extra = null)
+    {
+        var ids = new string[study.RowCount];
+        for (int k = 0; k < ids.Length; k++) ids[k] = study.PatientId(k);
+        string idName = study.IdColumn?.Name ?? "row";
+        var columns = new List<(string Name, string[] Values)> { (idName, ids), ("subgroup", subgroupOfRow) };
+        if (extra is not null) columns.AddRange(extra.Select(kv => (kv.Key, kv.Value)));
+        var extension = Path.GetExtension(path).ToLowerInvariant();
+        if (extension == ".csv") WriteCsv(path, columns);
+        else if (extension == ".parquet") WriteParquet(path, columns, study.IdColumn);
+        else throw new StratifyInputException("the assignments file must end in .parquet or .csv", "--out", value: path);
+    }
+
+    private static void WriteParquet(string path, List<(string Name, string[] Values)> columns, Column? idColumn)
+    {
+        var cohortColumns = new List<Column>();
+        foreach (var (name, values) in columns)
+        {
+            bool numericId = cohortColumns.Count == 0 && (idColumn is null or NumericColumn)
+                && values.All(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+            cohortColumns.Add(numericId
+                ? new NumericColumn(name, values.Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray(), null, SourceType.Integer)
+                : CategoricalColumn.FromStrings(name, values));
+        }
+        ParquetCohortWriter.Write(new Cohort(cohortColumns, path), path);
+    }
+
+    private static void WriteCsv(string path, List<(string Name, string[] Values)> columns)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var temporary = full + ".tmp";
+        using (var writer = new StreamWriter(temporary, false, new UTF8Encoding(false)))
+        {
+            writer.Write(string.Join(",", columns.Select(c => TabularText.QuoteCsv(c.Name))) + "\n");
+            int n = columns[0].Values.Length;
+            for (int i = 0; i < n; i++)
+                writer.Write(string.Join(",", columns.Select(c => TabularText.QuoteCsv(c.Values[i]))) + "\n");
+        }
+        File.Move(temporary, full, overwrite: true);
+    }
+}
