@@ -49,16 +49,42 @@ public static class HeadlessChromium
         return null;
     }
 
-    /// <summary>Runs Chromium with the common flags plus <paramref name="taskArguments"/> on <paramref name="htmlPath"/>.</summary>
-    internal static ChromiumResult Run(string htmlPath, string outputPath, IReadOnlyList<string> taskArguments, TimeSpan timeout)
+    /// <summary>
+    /// Runs Chromium with the common flags plus <paramref name="taskArguments"/> ("{output}" is replaced by the
+    /// output path) on <paramref name="htmlPath"/>; <paramref name="chromiumPath"/> overrides <see cref="Locate"/>.
+    /// </summary>
+    internal static ChromiumResult Run(string htmlPath, string outputPath, IReadOnlyList<string> taskArguments,
+        TimeSpan timeout, string? chromiumPath)
     {
-        var executable = Locate();
-        if (executable is null) return new ChromiumResult(ChromiumOutcome.NotInstalled, outputPath, NotInstalledMessage, []);
-        var input = Path.GetFullPath(htmlPath);
-        if (!File.Exists(input))
-            return new ChromiumResult(ChromiumOutcome.Failed, outputPath, $"{input}: file not found", []);
         var output = Path.GetFullPath(outputPath);
         if (File.Exists(output)) File.Delete(output);
+        var (run, _) = Execute(htmlPath, taskArguments.Select(a => a.Replace("{output}", output, StringComparison.Ordinal)).ToArray(),
+            timeout, chromiumPath);
+        if (run.Outcome != ChromiumOutcome.Succeeded) return run with { OutputPath = output };
+        if (!File.Exists(output) || new FileInfo(output).Length == 0)
+            return run with { Outcome = ChromiumOutcome.Failed, OutputPath = output,
+                Message = $"Chromium exited normally but wrote no {Path.GetFileName(output)}" };
+        return run with { OutputPath = output };
+    }
+
+    /// <summary>
+    /// The page's DOM after parsing and layout (<c>--dump-dom</c>), serialised as HTML; shows what the browser made
+    /// of the markup (e.g. how many &lt;svg&gt; elements survived parsing).
+    /// </summary>
+    public static (ChromiumResult Result, string Dom) DumpDom(string htmlPath, TimeSpan? timeout = null, string? chromiumPath = null)
+    {
+        return Execute(htmlPath, ["--dump-dom"], timeout ?? TimeSpan.FromSeconds(120), chromiumPath);
+    }
+
+    /// <summary>Starts Chromium, waits for it and returns the result with Chromium's standard output.</summary>
+    private static (ChromiumResult Result, string StandardOutput) Execute(string htmlPath, IReadOnlyList<string> taskArguments, TimeSpan timeout, string? chromiumPath)
+    {
+        var executable = chromiumPath ?? Locate();
+        if (executable is null || !File.Exists(executable))
+            return (new ChromiumResult(ChromiumOutcome.NotInstalled, "", NotInstalledMessage, []), "");
+        var input = Path.GetFullPath(htmlPath);
+        if (!File.Exists(input))
+            return (new ChromiumResult(ChromiumOutcome.Failed, "", $"{input}: file not found", []), "");
 
         var profile = Path.Combine(Path.GetTempPath(), "stratify-chromium-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(profile);
@@ -78,7 +104,7 @@ public static class HeadlessChromium
                          "--user-data-dir=" + profile,
                      })
                 start.ArgumentList.Add(argument);
-            foreach (var argument in taskArguments) start.ArgumentList.Add(argument.Replace("{output}", output, StringComparison.Ordinal));
+            foreach (var argument in taskArguments) start.ArgumentList.Add(argument);
             start.ArgumentList.Add(new Uri(input).AbsoluteUri);
 
             using var process = Process.Start(start)
@@ -89,16 +115,16 @@ public static class HeadlessChromium
             {
                 process.Kill(entireProcessTree: true);
                 process.WaitForExit();
-                return new ChromiumResult(ChromiumOutcome.Failed, output,
-                    $"Chromium did not finish within {timeout.TotalSeconds:0} s on {input}", []);
+                return (new ChromiumResult(ChromiumOutcome.Failed, "",
+                    $"Chromium did not finish within {timeout.TotalSeconds:0} s on {input}", []), "");
             }
             process.WaitForExit();
-            var log = stderr.Result + "\n" + stdout.Result;
+            var log = stderr.Result;
             var console = ConsoleMessages(log);
-            if (process.ExitCode != 0 || !File.Exists(output) || new FileInfo(output).Length == 0)
-                return new ChromiumResult(ChromiumOutcome.Failed, output,
-                    $"Chromium exited with code {process.ExitCode} and wrote no {Path.GetFileName(output)}: {LastLines(log, 5)}", console);
-            return new ChromiumResult(ChromiumOutcome.Succeeded, output, "", console);
+            if (process.ExitCode != 0)
+                return (new ChromiumResult(ChromiumOutcome.Failed, "",
+                    $"Chromium exited with code {process.ExitCode}: {LastLines(log, 5)}", console), stdout.Result);
+            return (new ChromiumResult(ChromiumOutcome.Succeeded, "", "", console), stdout.Result);
         }
         finally
         {
@@ -137,15 +163,16 @@ public static class HeadlessChromium
 /// </code></example>
 public static class ChromiumPdfPrinter
 {
-    public static ChromiumResult Print(string htmlPath, string pdfPath, TimeSpan? timeout = null) =>
+    public static ChromiumResult Print(string htmlPath, string pdfPath, TimeSpan? timeout = null, string? chromiumPath = null) =>
         HeadlessChromium.Run(htmlPath, pdfPath, ["--print-to-pdf={output}", "--no-pdf-header-footer"],
-            timeout ?? TimeSpan.FromSeconds(120));
+            timeout ?? TimeSpan.FromSeconds(120), chromiumPath);
 }
 
 /// <summary>Takes a PNG screenshot of a page (default 1200×2000 CSS pixels) with headless Chromium, for tests.</summary>
 public static class ChromiumScreenshot
 {
-    public static ChromiumResult Capture(string htmlPath, string pngPath, int width = 1200, int height = 2000, TimeSpan? timeout = null) =>
+    public static ChromiumResult Capture(string htmlPath, string pngPath, int width = 1200, int height = 2000,
+        TimeSpan? timeout = null, string? chromiumPath = null) =>
         HeadlessChromium.Run(htmlPath, pngPath,
-            ["--screenshot={output}", $"--window-size={width},{height}"], timeout ?? TimeSpan.FromSeconds(120));
+            ["--screenshot={output}", $"--window-size={width},{height}"], timeout ?? TimeSpan.FromSeconds(120), chromiumPath);
 }
