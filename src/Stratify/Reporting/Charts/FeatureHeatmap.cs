@@ -100,7 +100,7 @@ public static class FeatureHeatmap
         var (end, fraction) = t < 0 ? (ChartStyle.DivergingLowHex, -t) : (ChartStyle.DivergingHighHex, t);
         var from = Color.FromHex(ChartStyle.DivergingMidHex);
         var to = Color.FromHex(end);
-        byte Mix(byte a, byte b) => (byte)Math.Round(a + (b - a) * fraction);
+        byte Mix(byte a, byte b) => (byte)Math.Round(a + (b - a) * fraction, MidpointRounding.AwayFromZero);
         return $"#{Mix(from.R, to.R):X2}{Mix(from.G, to.G):X2}{Mix(from.B, to.B):X2}";
     }
 
