@@ -126,4 +126,14 @@ public class HtmlDocumentBuilderTests
         builder.Figure(CriteriaChart.Render(ReportSamples.Criteria()), "criteria");
         Assert.Equal(4, Count(builder.Build(), "<figure>"));
     }
+
+    [Fact]
+    public void Every_clip_path_reference_resolves_to_an_id_defined_once_in_the_document()
+    {
+        var ids = Regex.Matches(Document, "\\sid=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        var references = Regex.Matches(Document, "url\\(#([^)]+)\\)").Select(m => m.Groups[1].Value).ToHashSet();
+        Assert.NotEmpty(references);
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.Subset(ids.ToHashSet(), references);
+    }
 }

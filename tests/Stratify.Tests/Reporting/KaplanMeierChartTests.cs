@@ -115,4 +115,11 @@ public class KaplanMeierChartTests
         Assert.NotEmpty(Ids(first));
         Assert.Empty(Ids(first).Intersect(Ids(second)));
     }
+
+    [Fact]
+    public void The_same_input_renders_to_the_same_bytes()
+    {
+        // ScottPlot numbers clip paths with a process-wide counter; the figure renumbers them.
+        Assert.Equal(Svg, KaplanMeierChart.Render(ReportSamples.KaplanMeier()));
+    }
 }

@@ -90,20 +90,36 @@ internal sealed class SvgFigure
         copy.SetAttributeValue("aria-label", altText);
         copy.SetAttributeValue("font-family", ChartStyle.FontFamilyCss);
         copy.AddFirst(new XElement(Svg + "title", new XText(altText)));
+        foreach (var attribute in copy.Descendants().SelectMany(e => e.Attributes()))
+            if (attribute.Name.LocalName == "font-family" && attribute.Value == ChartStyle.FontName)
+                attribute.Value = ChartStyle.FontFamilyCss;
+        // ScottPlot's clip-path ids come from a process-wide counter: renumber them in document order so the same
+        // chart gives the same bytes, then prefix a hash of the content so different charts never share an id.
+        RenameIds(copy, index => "c" + index.ToString(Invariant));
         var prefix = "f" + ContentHash(copy.ToString(SaveOptions.DisableFormatting)) + "_";
-        foreach (var element in copy.Descendants())
-        {
-            var id = element.Attribute("id");
-            if (id is not null) id.Value = prefix + id.Value;
-            foreach (var attribute in element.Attributes())
-            {
-                if (attribute.Value.Contains("url(#", StringComparison.Ordinal))
-                    attribute.Value = attribute.Value.Replace("url(#", "url(#" + prefix, StringComparison.Ordinal);
-                if (attribute.Name.LocalName == "font-family" && attribute.Value == ChartStyle.FontName)
-                    attribute.Value = ChartStyle.FontFamilyCss;
-            }
-        }
+        RenameIds(copy, index => prefix + "c" + index.ToString(Invariant));
         return copy.ToString(SaveOptions.DisableFormatting);
+    }
+
+    private static void RenameIds(XElement root, Func<int, string> name)
+    {
+        var renamed = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var id in root.Descendants().Select(e => e.Attribute("id")).OfType<XAttribute>())
+        {
+            var fresh = name(renamed.Count);
+            renamed[id.Value] = fresh;
+            id.Value = fresh;
+        }
+        if (renamed.Count == 0) return;
+        foreach (var attribute in root.Descendants().SelectMany(e => e.Attributes()))
+        {
+            int start = attribute.Value.IndexOf("url(#", StringComparison.Ordinal);
+            if (start < 0) continue;
+            int end = attribute.Value.IndexOf(')', start);
+            var old = attribute.Value[(start + 5)..end];
+            if (renamed.TryGetValue(old, out var fresh))
+                attribute.Value = attribute.Value[..(start + 5)] + fresh + attribute.Value[end..];
+        }
     }
 
     private static string ContentHash(string text) =>
