@@ -122,4 +122,23 @@ public class KaplanMeierChartTests
         // ScottPlot numbers clip paths with a process-wide counter; the figure renumbers them.
         Assert.Equal(Svg, KaplanMeierChart.Render(ReportSamples.KaplanMeier()));
     }
+
+    [Fact]
+    public void Survival_is_drawn_as_a_post_step_function_that_never_rises()
+    {
+        // The first (solid) curve's path: from (0, 1) flat to the first event, then down, alternately.
+        var path = new SvgInspection(Svg).Elements("path")
+            .Where(p => (string?)p.Attribute("stroke") == ChartStyle.OkabeItoHex[0] && (string?)p.Attribute("fill") == "none")
+            .Select(p => (string)p.Attribute("d")!).OrderByDescending(d => d.Length).First();
+        var points = System.Text.RegularExpressions.Regex.Matches(path, @"[ML]([-0-9.]+) ([-0-9.]+)")
+            .Select(m => (X: double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
+                          Y: double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        Assert.True(points.Count > 10);
+        for (int i = 1; i < points.Count; i++)
+        {
+            bool horizontal = Math.Abs(points[i].Y - points[i - 1].Y) < 0.01 && points[i].X > points[i - 1].X;
+            bool drop = Math.Abs(points[i].X - points[i - 1].X) < 0.01 && points[i].Y >= points[i - 1].Y; // never rises (pixel y grows downward)
+            Assert.True(i % 2 == 1 ? horizontal : drop, $"segment {i} is not a {(i % 2 == 1 ? "flat run" : "drop")}");
+        }
+    }
 }

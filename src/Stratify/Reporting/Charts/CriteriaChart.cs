@@ -80,6 +80,7 @@ public static class CriteriaChart
         plot.ShowLegend(Edge.Bottom);
         plot.Legend.Orientation = Orientation.Horizontal;
         plot.Legend.FontSize = 12;
+        plot.Legend.SymbolWidth = 34;
         return SvgFigure.Render(plot, input.Width, input.Height).ToInlineSvg(input.AltText);
     }
 

@@ -36,7 +36,9 @@ public static class ForestPlot
 {
     private const double RowHeight = 30, HeaderHeight = 40, AxisBlock = 52, FooterHeight = 26;
     private const double NColumnWidth = 50, EstimateColumnWidth = 150, PColumnWidth = 84;
-    private static readonly double[] CandidateTicks = [0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 4, 5, 10, 20, 50, 100];
+    // Tick candidates in order of preference; each is kept only if it is far enough from those already kept.
+    private static readonly double[] CandidateTicks = [1, 0.5, 2, 0.1, 10, 0.25, 4, 0.2, 5, 0.01, 100, 0.05, 20, 0.02, 50];
+    private const double MinimumTickSpacing = 42;
 
     public const string NotEstimable = "not estimable";
 
@@ -46,7 +48,7 @@ public static class ForestPlot
         var rows = input.Rows;
         int count = rows.Count;
         int longestLabel = rows.Count == 0 ? 8 : rows.Max(r => r.Label.Length);
-        double labelWidth = Math.Clamp(longestLabel * 7.4 + 12, 110, 250);
+        double labelWidth = Math.Clamp(longestLabel * 7.4 + 12, 110, 200);
         double left = 8 + labelWidth + NColumnWidth;
         double right = EstimateColumnWidth + PColumnWidth + 8;
         double height = HeaderHeight + Math.Max(count, 1) * RowHeight + AxisBlock;
@@ -55,7 +57,7 @@ public static class ForestPlot
         var plot = ChartStyle.NewPlot();
         plot.Layout.Fixed(new PixelPadding((float)left, (float)right, (float)AxisBlock, (float)HeaderHeight));
         plot.Axes.SetLimits(Math.Log10(low), Math.Log10(high), 0.5, count + 0.5);
-        var ticks = CandidateTicks.Where(t => t >= low && t <= high).ToArray();
+        var ticks = Ticks(low, high, input.Width - left - right);
         plot.Axes.Bottom.SetTicks(ticks.Select(Math.Log10).ToArray(), ticks.Select(t => ChartStyle.Number(t, 2)).ToArray());
         plot.Axes.Left.SetTicks([], []);
         plot.Axes.Left.FrameLineStyle.Width = 0;
@@ -111,6 +113,21 @@ public static class ForestPlot
     public static string EstimateText(ForestRow row) => row.Estimate is double estimate
         ? $"{ChartStyle.Number(estimate, 2, fixedDigits: true)} ({ChartStyle.Number(row.Lower ?? double.NaN, 2, fixedDigits: true)}–{ChartStyle.Number(row.Upper ?? double.NaN, 2, fixedDigits: true)})"
         : NotEstimable;
+
+    /// <summary>Ticks inside [low, high], at least <see cref="MinimumTickSpacing"/> pixels apart on the log axis.</summary>
+    private static double[] Ticks(double low, double high, double pixels)
+    {
+        double pixelsPerDecade = pixels / (Math.Log10(high) - Math.Log10(low));
+        var kept = new List<double>();
+        foreach (var tick in CandidateTicks)
+        {
+            if (tick < low || tick > high) continue;
+            if (kept.TrueForAll(k => Math.Abs(Math.Log10(k) - Math.Log10(tick)) * pixelsPerDecade >= MinimumTickSpacing))
+                kept.Add(tick);
+        }
+        kept.Sort();
+        return kept.ToArray();
+    }
 
     private static double RowY(int index, int count) => count - index;
 

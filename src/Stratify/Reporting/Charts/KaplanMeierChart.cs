@@ -74,7 +74,7 @@ public static class KaplanMeierChart
                 legendLabels.Add($"{curve.Label} (not shown: n < {input.SmallCellThreshold})");
                 continue;
             }
-            AddCurve(plot, curve, c, out double lastTime);
+            AddCurve(plot, curve, c, input.Curves.Count > 3 ? 0.10 : 0.18, out double lastTime);
             maxTime = Math.Max(maxTime, lastTime);
             drawn.Add((curve, c));
         }
@@ -106,6 +106,7 @@ public static class KaplanMeierChart
         plot.ShowLegend(Edge.Bottom);
         plot.Legend.Orientation = Orientation.Vertical;
         plot.Legend.FontSize = 12;
+        plot.Legend.SymbolWidth = 34; // long enough to show each series' dash pattern
 
         int plotHeight = input.PlotHeight + (int)((legendRows - 1) * LegendRow);
         var figure = SvgFigure.Render(plot, input.Width, plotHeight);
@@ -129,7 +130,8 @@ public static class KaplanMeierChart
     public static string RiskCount(int count, int threshold) =>
         count > 0 && count < threshold ? $"<{threshold}" : count.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private static void AddCurve(Plot plot, KaplanMeierCurve curve, int series, out double lastTime)
+    /// <param name="bandAlpha">Band opacity: lighter when many curves overlap, so the lines stay readable.</param>
+    private static void AddCurve(Plot plot, KaplanMeierCurve curve, int series, double bandAlpha, out double lastTime)
     {
         var colour = ChartStyle.SeriesColour(series);
         bool startsAtZero = curve.Times.Count > 0 && curve.Times[0] == 0;
@@ -155,7 +157,7 @@ public static class KaplanMeierChart
         lows[n - 1] = lows[n - 2];
         highs[n - 1] = highs[n - 2];
 
-        AddStepBand(plot, xs, lows, highs, colour.WithAlpha(0.18));
+        AddStepBand(plot, xs, lows, highs, colour.WithAlpha(bandAlpha));
         var line = plot.Add.ScatterLine(xs, ys, colour);
         line.ConnectStyle = ConnectStyle.StepHorizontal;
         line.LineWidth = 2.5f;
