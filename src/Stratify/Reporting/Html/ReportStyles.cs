@@ -20,7 +20,7 @@ public static class ReportStyles
         h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
         p { margin: 0 0 3mm; }
         .note { border-left: 4px solid #555; background: #f2f2f2; padding: 2mm 3mm; }
-        .warning { border-left: 4px dashed #000; background: #f2f2f2; padding: 2mm 3mm; font-weight: bold; }
+        .warning { border-left: 6px double #000; background: #f2f2f2; padding: 2mm 3mm; font-weight: bold; }
         dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 1mm 6mm; margin: 0 0 4mm; }
         dl.facts dt { font-weight: bold; }
         dl.facts dd { margin: 0; }
