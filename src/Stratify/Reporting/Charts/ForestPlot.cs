@@ -1,0 +1,169 @@
+using System.Globalization;
+using ScottPlot;
+using Stratify.Data;
+
+namespace Stratify.Reporting.Charts;
+
+/// <summary>
+/// One forest-plot row: a subgroup label, its size, the hazard ratio with its 95% confidence limits (all null when
+/// the model could not estimate it) and an optional p-value text printed as given.
+/// </summary>
+public sealed record ForestRow(string Label, int N, double? Estimate, double? Lower, double? Upper, string? PText = null);
+
+/// <summary>The rows top to bottom, a footer line (e.g. "Interaction p = 0.03") and the figure's text alternative.</summary>
+public sealed record ForestPlotInput(
+    IReadOnlyList<ForestRow> Rows,
+    string? Footer,
+    string AltText,
+    string EffectLabel = "Hazard ratio",
+    int Width = 760);
+
+/// <summary>
+/// A forest plot of hazard ratios: log-scale x axis with a dashed reference line at 1, squares whose area grows
+/// with n, 95% CI whiskers, and text columns (label, n, "HR (95% CI)", p) aligned with the rows.
+/// </summary>
+/// <remarks>
+/// ScottPlot 5 has no logarithmic axis; the data are drawn at log10(HR) and the ticks are labelled with HR values,
+/// the approach ScottPlot's documentation gives for log scales. The text columns are SVG text placed with
+/// ScottPlot's coordinate→pixel mapping after the render, so each sits on its row's centre line.
+/// </remarks>
+/// <example><code>
+/// var input = new ForestPlotInput([new ForestRow("Female", 90, 0.59, 0.42, 0.82, "p = 0.002")],
+///     "Interaction p = 0.03", "Hazard ratio of death by sex");
+/// string svg = ForestPlot.Render(input);
+/// </code></example>
+public static class ForestPlot
+{
+    private const double RowHeight = 30, HeaderHeight = 40, AxisBlock = 52, FooterHeight = 26;
+    private const double NColumnWidth = 50, EstimateColumnWidth = 150, PColumnWidth = 84;
+    // Tick candidates in order of preference; each is kept only if it is far enough from those already kept.
+    private static readonly double[] CandidateTicks = [1, 0.5, 2, 0.1, 10, 0.25, 4, 0.2, 5, 0.01, 100, 0.05, 20, 0.02, 50];
+    private const double MinimumTickSpacing = 42;
+
+    public const string NotEstimable = "not estimable";
+
+    public static string Render(ForestPlotInput input)
+    {
+        Validate(input);
+        var rows = input.Rows;
+        int count = rows.Count;
+        int longestLabel = rows.Count == 0 ? 8 : rows.Max(r => r.Label.Length);
+        double labelWidth = Math.Clamp(longestLabel * 7.4 + 12, 110, 200);
+        double left = 8 + labelWidth + NColumnWidth;
+        double right = EstimateColumnWidth + PColumnWidth + 8;
+        double height = HeaderHeight + Math.Max(count, 1) * RowHeight + AxisBlock;
+
+        var (low, high) = Range(rows);
+        var plot = ChartStyle.NewPlot();
+        plot.Layout.Fixed(new PixelPadding((float)left, (float)right, (float)AxisBlock, (float)HeaderHeight));
+        plot.Axes.SetLimits(Math.Log10(low), Math.Log10(high), 0.5, count + 0.5);
+        var ticks = Ticks(low, high, input.Width - left - right);
+        plot.Axes.Bottom.SetTicks(ticks.Select(Math.Log10).ToArray(), ticks.Select(t => ChartStyle.Number(t, 2)).ToArray());
+        plot.Axes.Left.SetTicks([], []);
+        plot.Axes.Left.FrameLineStyle.Width = 0;
+        plot.Axes.Right.FrameLineStyle.Width = 0;
+        plot.Axes.Top.FrameLineStyle.Width = 0;
+        plot.Grid.YAxisStyle.MajorLineStyle.Width = 0;
+        plot.XLabel($"{input.EffectLabel} (log scale)", 13);
+        plot.Add.VerticalLine(0, 1.5f, Colors.Black, LinePattern.Dashed);
+
+        int largest = rows.Count == 0 ? 1 : Math.Max(1, rows.Max(r => r.N));
+        var ink = ChartStyle.SeriesColour(0);
+        for (int i = 0; i < count; i++)
+        {
+            var row = rows[i];
+            if (row.Estimate is not double estimate) continue;
+            double y = RowY(i, count);
+            double lower = Math.Clamp(row.Lower ?? estimate, low, high), upper = Math.Clamp(row.Upper ?? estimate, low, high);
+            var whisker = plot.Add.Line(Math.Log10(lower), y, Math.Log10(upper), y);
+            whisker.LineColor = Colors.Black;
+            whisker.LineWidth = 1.5f;
+            // Square area proportional to n (side ∝ √n), as in Lewis & Clarke (2001), BMJ 322:1479.
+            float side = (float)(6 + 14 * Math.Sqrt((double)row.N / largest));
+            plot.Add.Marker(Math.Log10(estimate), y, MarkerShape.FilledSquare, side, ink);
+        }
+
+        var figure = SvgFigure.Render(plot, input.Width, (int)height);
+        double headerY = HeaderHeight - 14;
+        double estimateX = input.Width - right + 12;
+        double pX = input.Width - PColumnWidth;
+        figure.AddText(8, headerY, "Subgroup", anchor: "start", bold: true);
+        figure.AddText(8 + labelWidth + NColumnWidth - 10, headerY, "n", anchor: "end", bold: true);
+        figure.AddText(estimateX, headerY, $"{Abbreviation(input.EffectLabel)} (95% CI)", anchor: "start", bold: true);
+        figure.AddText(pX, headerY, "p", anchor: "start", bold: true);
+        figure.AddLine(8, headerY + 6, input.Width - 8, headerY + 6, "#000000");
+        for (int i = 0; i < count; i++)
+        {
+            var row = rows[i];
+            double y = plot.GetPixel(new Coordinates(0, RowY(i, count))).Y + 4;
+            figure.AddText(8, y, Shorten(row.Label, (int)((labelWidth - 12) / 7.4)), anchor: "start");
+            figure.AddText(8 + labelWidth + NColumnWidth - 10, y, row.N.ToString(CultureInfo.InvariantCulture), anchor: "end");
+            figure.AddText(estimateX, y, EstimateText(row), anchor: "start", fill: row.Estimate is null ? "#444444" : "#000000");
+            if (row.PText is not null) figure.AddText(pX, y, row.PText, anchor: "start");
+        }
+        if (!string.IsNullOrEmpty(input.Footer))
+        {
+            double footerTop = figure.ExtendDown(FooterHeight);
+            figure.AddText(8, footerTop + 17, input.Footer, anchor: "start", size: 12.5, bold: true);
+        }
+        return figure.ToInlineSvg(input.AltText);
+    }
+
+    /// <summary>"1.32 (0.95–1.84)", or "not estimable" when the estimate is missing.</summary>
+    public static string EstimateText(ForestRow row) => row.Estimate is double estimate
+        ? $"{ChartStyle.Number(estimate, 2, fixedDigits: true)} ({ChartStyle.Number(row.Lower ?? double.NaN, 2, fixedDigits: true)}–{ChartStyle.Number(row.Upper ?? double.NaN, 2, fixedDigits: true)})"
+        : NotEstimable;
+
+    /// <summary>Ticks inside [low, high], at least <see cref="MinimumTickSpacing"/> pixels apart on the log axis.</summary>
+    private static double[] Ticks(double low, double high, double pixels)
+    {
+        double pixelsPerDecade = pixels / (Math.Log10(high) - Math.Log10(low));
+        var kept = new List<double>();
+        foreach (var tick in CandidateTicks)
+        {
+            if (tick < low || tick > high) continue;
+            if (kept.TrueForAll(k => Math.Abs(Math.Log10(k) - Math.Log10(tick)) * pixelsPerDecade >= MinimumTickSpacing))
+                kept.Add(tick);
+        }
+        kept.Sort();
+        return kept.ToArray();
+    }
+
+    private static double RowY(int index, int count) => count - index;
+
+    private static string Abbreviation(string effectLabel) =>
+        effectLabel == "Hazard ratio" ? "HR" : effectLabel;
+
+    /// <summary>The x range in HR units: every finite limit and 1, widened by 15% on the log scale, within [0.01, 100].</summary>
+    private static (double Low, double High) Range(IReadOnlyList<ForestRow> rows)
+    {
+        double low = 1, high = 1;
+        foreach (var row in rows)
+        {
+            foreach (var value in new[] { row.Lower, row.Estimate, row.Upper })
+            {
+                if (value is not double v || !double.IsFinite(v) || v <= 0) continue;
+                low = Math.Min(low, v);
+                high = Math.Max(high, v);
+            }
+        }
+        double logLow = Math.Log10(Math.Max(low, 0.01)), logHigh = Math.Log10(Math.Min(high, 100));
+        double pad = Math.Max(0.08, (logHigh - logLow) * 0.15);
+        return (Math.Pow(10, logLow - pad), Math.Pow(10, logHigh + pad));
+    }
+
+    private static string Shorten(string label, int maxChars) =>
+        label.Length <= maxChars ? label : label[..Math.Max(1, maxChars - 1)] + "…";
+
+    private static void Validate(ForestPlotInput input)
+    {
+        foreach (var row in input.Rows)
+        {
+            if (row.Estimate is double e && (!(e > 0) || !double.IsFinite(e)))
+                throw new StratifyInputException($"Forest plot row '{row.Label}': the hazard ratio must be positive and finite.",
+                    value: e.ToString(CultureInfo.InvariantCulture));
+            if (row.Estimate is not null && (row.Lower is not double l || row.Upper is not double u || !(l > 0) || l > u))
+                throw new StratifyInputException($"Forest plot row '{row.Label}': the confidence limits must be positive with lower ≤ upper.");
+        }
+    }
+}
