@@ -96,7 +96,7 @@ run_model <- function(name, file, time, status, event_value, covariates, ties = 
     means = I(unname(fit$means)),
     zph = if (is.null(zph)) NULL else list(terms = I(rownames(zph$table)), chisq = I(unname(zph$table[, "chisq"])),
                                            df = I(unname(zph$table[, "df"])), p = I(unname(zph$table[, "p"]))),
-    baseline = list(time = base$time, n_risk = base$n.risk, n_event = base$n.event, surv = base$surv,
+    baseline = list(time = base$time, n_risk = base$n.risk, n_event = base$n.event, surv = base$surv, std_err = base$std.err, lower = base$lower, upper = base$upper,
                     strata = if (is.null(base$strata)) NULL else rep(seq_along(base$strata), base$strata))
   )
   if (!is.null(profile)) {
@@ -107,7 +107,8 @@ run_model <- function(name, file, time, status, event_value, covariates, ties = 
       nd[[make.names(cv$name)]] <- factor(as.character(nd[[make.names(cv$name)]]), levels = lev)
     }
     pf <- survfit(fit, newdata = nd)
-    out$predicted <- list(design = I(profile$design), time = I(pf$time), surv = I(as.vector(pf$surv)))
+    out$predicted <- list(design = I(profile$design), time = I(pf$time), surv = I(as.vector(pf$surv)),
+                          std_err = I(as.vector(pf$std.err)), lower = I(as.vector(pf$lower)), upper = I(as.vector(pf$upper)))
   }
   out
 }
