@@ -246,6 +246,9 @@ public static class CoxProportionalHazards
         if (n == 0) throw new StratifyInputException("no rows to fit");
         if (died.Length != n) throw new StratifyInputException($"event has {died.Length} rows but time has {n}", column: "event");
         if (design.Rows != n) throw new StratifyInputException($"the covariates have {design.Rows} rows but time has {n}");
+        if (design.Columns == 0)
+            throw new StratifyInputException("the model has no design columns (a categorical covariate with a single level has no contrast)",
+                column: string.Join(", ", design.TermNames));
         if (strata is not null && strata.Length != n) throw new StratifyInputException($"strata has {strata.Length} rows but time has {n}", column: "strata");
         if (options.Cluster is not null && options.Cluster.Length != n)
             throw new StratifyInputException($"cluster has {options.Cluster.Length} rows but time has {n}", column: "cluster");
