@@ -96,7 +96,7 @@ run_model <- function(name, file, time, status, event_value, covariates, ties = 
     means = I(unname(fit$means)),
     zph = if (is.null(zph)) NULL else list(terms = I(rownames(zph$table)), chisq = I(unname(zph$table[, "chisq"])),
                                            df = I(unname(zph$table[, "df"])), p = I(unname(zph$table[, "p"]))),
-    baseline = list(time = base$time, n_risk = base$n.risk, n_event = base$n.event, surv = base$surv,
+    baseline = list(time = base$time, n_risk = base$n.risk, n_event = base$n.event, surv = base$surv, std_err = base$std.err, lower = base$lower, upper = base$upper,
                     strata = if (is.null(base$strata)) NULL else rep(seq_along(base$strata), base$strata))
   )
   if (!is.null(profile)) {
@@ -107,7 +107,8 @@ run_model <- function(name, file, time, status, event_value, covariates, ties = 
       nd[[make.names(cv$name)]] <- factor(as.character(nd[[make.names(cv$name)]]), levels = lev)
     }
     pf <- survfit(fit, newdata = nd)
-    out$predicted <- list(design = I(profile$design), time = I(pf$time), surv = I(as.vector(pf$surv)))
+    out$predicted <- list(design = I(profile$design), time = I(pf$time), surv = I(as.vector(pf$surv)),
+                          std_err = I(as.vector(pf$std.err)), lower = I(as.vector(pf$lower)), upper = I(as.vector(pf$upper)))
   }
   out
 }
@@ -126,6 +127,9 @@ models <- list(
   run_model("lung_strata_sex_breslow", "lung.csv", "time", "status", 2, list(num("age"), num("ph.ecog")), strata = "sex", ties = "breslow"),
   run_model("lung_cluster_inst", "lung.csv", "time", "status", 2, lung_cov, cluster = "inst"),
   run_model("lung_robust", "lung.csv", "time", "status", 2, lung_cov, robust = TRUE),
+  run_model("lung_strata_cluster_breslow", "lung.csv", "time", "status", 2, list(num("age"), cat_("ph.ecog", "0")),
+            strata = "sex", cluster = "inst", ties = "breslow"),
+  run_model("heavy_ties_robust", "cox_heavy_ties.csv", "time", "status", 1, list(num("x1"), num("x2")), robust = TRUE),
   run_model("veteran", "veteran.csv", "time", "status", 1, list(num("trt"), cat_("celltype", "adeno"), num("karno")),
             profile = list(values = list(trt = 2, celltype = "smallcell", karno = 50), design = c(2, 0, 1, 0, 50))),
   run_model("gbsg", "gbsg.csv", "rfstime", "status", 1,

@@ -35,11 +35,9 @@ public static class CoxConcordance
     private static int[] DescendingOrder(double[] time, bool[] died, int[]? strata)
     {
         int n = time.Length;
-        var order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
         var keys = new double[n];
         for (int i = 0; i < n; i++) keys[i] = -time[i];
-        Array.Sort(keys, order);
+        var order = CoxRadixSort.Order(keys);
         if (strata is not null) order = CoxRiskSets.StableByStratum(order, CoxRiskSets.IndexStrata(strata, out var labels), labels.Length);
         for (int i = 0; i < n;)
         {
@@ -175,15 +173,12 @@ public static class CoxConcordance
     private static int[] Ranks(double[] risk, out int distinct)
     {
         int n = risk.Length;
-        var byRisk = new int[n];
-        for (int i = 0; i < n; i++) byRisk[i] = i;
-        var sortedRisk = (double[])risk.Clone();
-        Array.Sort(sortedRisk, byRisk);
+        var byRisk = CoxRadixSort.Order(risk);
         var rank = new int[n];
         distinct = 0;
         for (int i = 0; i < n; i++)
         {
-            if (i > 0 && sortedRisk[i] != sortedRisk[i - 1]) distinct++;
+            if (i > 0 && risk[byRisk[i]] != risk[byRisk[i - 1]]) distinct++;
             rank[byRisk[i]] = distinct;
         }
         if (n > 0) distinct++;

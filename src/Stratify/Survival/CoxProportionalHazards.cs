@@ -17,11 +17,13 @@ namespace Stratify.Survival;
 /// <item>variance = I⁻¹ at the final β; Wald z = β/SE; likelihood-ratio 2(ℓ − ℓ₀), score UᵀI⁻¹U at β = 0 and Wald
 /// βᵀV⁻¹β tests with df = number of non-aliased columns (<c>summary.coxph</c>);</item>
 /// <item>robust variance (Lin and Wei 1989): V = DᵀD with D the dfbeta residuals (score residuals × I⁻¹), summed
-/// within clusters;</item>
+/// within clusters; as in <c>summary.coxph</c> of a robust fit, z, p, the 95% intervals and the Wald test then use
+/// the robust variance, while the likelihood-ratio and score tests stay model-based;</item>
 /// <item>a coefficient heading to ±∞ (monotone likelihood) is flagged as R does: |U·V|_j > eps and > sqrt(eps)·|β_j|
 /// at convergence.</item>
 /// </list>
 /// Harrell's C and its standard error follow R's <c>concordancefit</c> (<see cref="CoxConcordance"/>).
+/// Times are tied only when exactly equal (R's <c>timefix</c> rounding of near-equal times is not applied).
 /// </summary>
 /// <example>
 /// <code>
@@ -35,6 +37,12 @@ public static class CoxProportionalHazards
 {
     private const double NormalQuantile975 = 1.959963984540054;
 
+    /// <summary>Fits the model to complete rows.</summary>
+    /// <param name="time">Follow-up time per row, finite and ≥ 0.</param>
+    /// <param name="died">True where the row's time is an event, false where it is censored.</param>
+    /// <param name="design">Covariates (see <see cref="DesignMatrix.Build"/>).</param>
+    /// <param name="strata">Optional stratum label per row: a separate baseline hazard per stratum (R's <c>strata()</c>).</param>
+    /// <param name="options">Ties, iteration control, robust variance and clusters; defaults as R.</param>
     public static CoxModel Fit(double[] time, bool[] died, DesignMatrix design, int[]? strata = null, CoxOptions? options = null)
         => Fit(time, died, design, strata, options, CoxRiskSets.ChunkRows);
 
@@ -238,6 +246,9 @@ public static class CoxProportionalHazards
         if (n == 0) throw new StratifyInputException("no rows to fit");
         if (died.Length != n) throw new StratifyInputException($"event has {died.Length} rows but time has {n}", column: "event");
         if (design.Rows != n) throw new StratifyInputException($"the covariates have {design.Rows} rows but time has {n}");
+        if (design.Columns == 0)
+            throw new StratifyInputException("the model has no design columns (a categorical covariate with a single level has no contrast)",
+                column: string.Join(", ", design.TermNames));
         if (strata is not null && strata.Length != n) throw new StratifyInputException($"strata has {strata.Length} rows but time has {n}", column: "strata");
         if (options.Cluster is not null && options.Cluster.Length != n)
             throw new StratifyInputException($"cluster has {options.Cluster.Length} rows but time has {n}", column: "cluster");

@@ -50,10 +50,7 @@ internal sealed class CoxRiskSets
     public static CoxRiskSets Build(double[] time, bool[] died, DesignMatrix design, int[]? strata, int chunkRows = ChunkRows)
     {
         int n = time.Length, p = design.Columns;
-        var order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        var keys = (double[])time.Clone();
-        Array.Sort(keys, order);
+        var order = CoxRadixSort.Order(time);
 
         // Stable counting sort by stratum keeps the time order within each stratum.
         int[] stratumIndex = new int[n];

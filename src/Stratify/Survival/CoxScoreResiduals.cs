@@ -21,51 +21,10 @@ internal static class CoxScoreResiduals
         int p = data.P, groups = data.GroupCount;
         var x = data.X;
         var risk = likelihood.Risk;
-        // Per group: A increments for rows at risk (full) and dying (Efron-weighted), and the mean of the Efron means.
-        var atRiskMean = new double[(long)groups * p];
-        var dyingMean = new double[(long)groups * p];
-        var averageMean = new double[(long)groups * p];
-        var a = new double[p];
-        var deathX = new double[p];
-        double denominator = 0;
-        for (int g = groups - 1; g >= 0; g--)
-        {
-            if (g == groups - 1 || data.GroupStratum[g] != data.GroupStratum[g + 1])
-            {
-                denominator = 0;
-                Array.Clear(a);
-            }
-            int start = data.GroupStart[g], end = data.GroupStart[g + 1], deaths = data.GroupDeaths[g];
-            double deathRisk = 0;
-            Array.Clear(deathX);
-            for (int i = start; i < end; i++)
-            {
-                if (data.Event[i]) { deathRisk += risk[i]; CoxMatrixAlgebra.AddScaled(deathX, risk[i], x.AsSpan(i * p, p)); }
-                else { denominator += risk[i]; CoxMatrixAlgebra.AddScaled(a, risk[i], x.AsSpan(i * p, p)); }
-            }
-            if (deaths > 0)
-            {
-                var full = atRiskMean.AsSpan(g * p, p);
-                var dying = dyingMean.AsSpan(g * p, p);
-                var average = averageMean.AsSpan(g * p, p);
-                int terms = efron ? deaths : 1;
-                for (int k = 0; k < terms; k++)
-                {
-                    double share = efron ? (double)(deaths - k) / deaths : 1;
-                    double d = denominator + share * deathRisk;
-                    double weight = efron ? 1 : deaths;
-                    for (int j = 0; j < p; j++)
-                    {
-                        double mean = (a[j] + share * deathX[j]) / d;
-                        full[j] += weight * mean / d;
-                        dying[j] += weight * share * mean / d;
-                        average[j] += mean / terms;
-                    }
-                }
-            }
-            denominator += deathRisk;
-            CoxMatrixAlgebra.AddScaled(a, 1, deathX);
-        }
+        var sums = CoxTieGroupSums.Compute(data, risk, efron);
+        var atRiskMean = sums.AtRiskMean;
+        var dyingMean = sums.DyingMean;
+        var averageMean = sums.AverageMean;
 
         var residuals = new double[(long)data.N * p];
         var cumulative = new double[p];
@@ -136,5 +95,83 @@ internal static class CoxScoreResiduals
         }
         CoxMatrixAlgebra.Symmetrise(robust, p);
         return robust;
+    }
+}
+
+/// <summary>
+/// Per tie group with events, the sums over its Efron terms k (one Breslow term with weight d) that residuals and
+/// survival-curve variances need, on the centred scaled design: A = Σ_k w x̄_k/D_k (row at risk), the same with
+/// weights s_k = (d−k)/d (row dying at t), the average of the x̄_k, and Σ_k w/D_k² (the hazard variance increment).
+/// </summary>
+internal sealed class CoxTieGroupSums
+{
+    private CoxTieGroupSums(double[] atRisk, double[] dying, double[] average, double[] hazardVariance)
+    {
+        AtRiskMean = atRisk;
+        DyingMean = dying;
+        AverageMean = average;
+        HazardVariance = hazardVariance;
+    }
+
+    /// <summary>Per group, p values: Σ_k w x̄_k / D_k.</summary>
+    public double[] AtRiskMean { get; }
+    /// <summary>Per group, p values: Σ_k w s_k x̄_k / D_k.</summary>
+    public double[] DyingMean { get; }
+    /// <summary>Per group, p values: (1/K) Σ_k x̄_k.</summary>
+    public double[] AverageMean { get; }
+    /// <summary>Per group: Σ_k w / D_k².</summary>
+    public double[] HazardVariance { get; }
+
+    public static CoxTieGroupSums Compute(CoxRiskSets data, double[] risk, bool efron)
+    {
+        int p = data.P, groups = data.GroupCount;
+        var x = data.X;
+        var atRiskMean = new double[(long)groups * p];
+        var dyingMean = new double[(long)groups * p];
+        var averageMean = new double[(long)groups * p];
+        var hazardVariance = new double[groups];
+        var a = new double[p];
+        var deathX = new double[p];
+        double denominator = 0;
+        for (int g = groups - 1; g >= 0; g--)
+        {
+            if (g == groups - 1 || data.GroupStratum[g] != data.GroupStratum[g + 1])
+            {
+                denominator = 0;
+                Array.Clear(a);
+            }
+            int start = data.GroupStart[g], end = data.GroupStart[g + 1], deaths = data.GroupDeaths[g];
+            double deathRisk = 0;
+            Array.Clear(deathX);
+            for (int i = start; i < end; i++)
+            {
+                if (data.Event[i]) { deathRisk += risk[i]; CoxMatrixAlgebra.AddScaled(deathX, risk[i], x.AsSpan(i * p, p)); }
+                else { denominator += risk[i]; CoxMatrixAlgebra.AddScaled(a, risk[i], x.AsSpan(i * p, p)); }
+            }
+            if (deaths > 0)
+            {
+                var full = atRiskMean.AsSpan(g * p, p);
+                var dying = dyingMean.AsSpan(g * p, p);
+                var average = averageMean.AsSpan(g * p, p);
+                int terms = efron ? deaths : 1;
+                double weight = efron ? 1 : deaths;
+                for (int k = 0; k < terms; k++)
+                {
+                    double share = efron ? (double)(deaths - k) / deaths : 1;
+                    double d = denominator + share * deathRisk;
+                    hazardVariance[g] += weight / (d * d);
+                    for (int j = 0; j < p; j++)
+                    {
+                        double mean = (a[j] + share * deathX[j]) / d;
+                        full[j] += weight * mean / d;
+                        dying[j] += weight * share * mean / d;
+                        average[j] += mean / terms;
+                    }
+                }
+            }
+            denominator += deathRisk;
+            CoxMatrixAlgebra.AddScaled(a, 1, deathX);
+        }
+        return new CoxTieGroupSums(atRiskMean, dyingMean, averageMean, hazardVariance);
     }
 }

@@ -114,6 +114,17 @@ public class CoxReferenceTests
     }
 
     [Theory, MemberData(nameof(Models))]
+    public void Baseline_standard_errors_and_limits_match_survfit(string name)
+    {
+        var (r, model) = Fitted(name);
+        var baseline = r.R.GetProperty("baseline");
+        var curves = model.BaselineSurvival();
+        CoxAssert.Close(CoxReferenceCase.Numbers(baseline.GetProperty("std_err")), curves.SelectMany(c => c.StdErr).ToArray(), Estimate, "std.err");
+        CoxAssert.Close(CoxReferenceCase.Numbers(baseline.GetProperty("lower")), curves.SelectMany(c => c.Lower).ToArray(), Estimate, "lower");
+        CoxAssert.Close(CoxReferenceCase.Numbers(baseline.GetProperty("upper")), curves.SelectMany(c => c.Upper).ToArray(), Estimate, "upper");
+    }
+
+    [Theory, MemberData(nameof(Models))]
     public void Predicted_survival_for_a_profile_matches_survfit_newdata(string name)
     {
         var (r, model) = Fitted(name);
@@ -121,5 +132,8 @@ public class CoxReferenceTests
         var curves = model.PredictSurvival(CoxReferenceCase.Numbers(predicted.GetProperty("design")));
         Assert.Equal(CoxReferenceCase.Numbers(predicted.GetProperty("time")), curves.SelectMany(c => c.Time).ToArray());
         CoxAssert.Close(CoxReferenceCase.Numbers(predicted.GetProperty("surv")), curves.SelectMany(c => c.Survival).ToArray(), Estimate, "surv");
+        CoxAssert.Close(CoxReferenceCase.Numbers(predicted.GetProperty("std_err")), curves.SelectMany(c => c.StdErr).ToArray(), Estimate, "std.err");
+        CoxAssert.Close(CoxReferenceCase.Numbers(predicted.GetProperty("lower")), curves.SelectMany(c => c.Lower).ToArray(), Estimate, "lower");
+        CoxAssert.Close(CoxReferenceCase.Numbers(predicted.GetProperty("upper")), curves.SelectMany(c => c.Upper).ToArray(), Estimate, "upper");
     }
 }

@@ -1,0 +1,27 @@
+using FsCheck.Xunit;
+using Stratify.Survival;
+
+namespace Stratify.Tests.Survival;
+
+/// <summary>The radix sort used for the Cox fit's time order and the concordance ranks is a stable ascending sort.</summary>
+public class CoxRadixSortTests
+{
+    [Property(MaxTest = 60)]
+    public bool Order_equals_a_stable_comparison_sort(int seed)
+    {
+        var random = new Random(seed);
+        int n = random.Next(0, 3000);
+        var keys = new double[n];
+        for (int i = 0; i < n; i++)
+            keys[i] = random.Next(5) switch
+            {
+                0 => random.Next(-3, 4),                      // many ties, negative and positive
+                1 => -0.0,
+                2 => (random.NextDouble() - 0.5) * 1e300,
+                3 => (random.NextDouble() - 0.5) * 1e-300,
+                _ => Math.Round(random.NextDouble() * 100, 1),
+            };
+        var expected = Enumerable.Range(0, n).OrderBy(i => keys[i]).ToArray(); // LINQ OrderBy is stable
+        return CoxRadixSort.Order(keys).SequenceEqual(expected);
+    }
+}
