@@ -1,0 +1,53 @@
+# Reference values for Stratify's clustering tests (tests/Stratify.Tests/Clustering/).
+# Run from the repository root:  Rscript tests/reference/cluster_reference.R
+# Writes tests/reference/cluster_reference.json. R 4.2, cluster 2.1.4, jsonlite.
+#
+# Feature sets (the C# tests build the same FeatureSet from the same CSV):
+#   lung:      age, sex (factor), ph.ecog (ordered 0<1<2<3), wt.loss, meal.cal      (missing values present)
+#   veteran:   celltype (factor), karno, age, diagtime, prior (factor), trt (factor)
+#   gbsg:      age, meno (factor), size, grade (ordered 1<2<3), nodes, pgr, er
+#   rotterdam: age, meno (factor), size (ordered <=20 < 20-50 < >50), grade (ordered), nodes, er
+suppressPackageStartupMessages({ library(cluster); library(jsonlite) })
+
+rd <- function(f) read.csv(file.path("datasets", f), stringsAsFactors = FALSE)
+lung <- rd("lung.csv"); veteran <- rd("veteran.csv"); gbsg <- rd("gbsg.csv"); rotterdam <- rd("rotterdam.csv")
+
+features <- list(
+  lung = data.frame(age = lung$age, sex = factor(lung$sex), ph.ecog = factor(lung$ph.ecog, ordered = TRUE),
+                    wt.loss = lung$wt.loss, meal.cal = lung$meal.cal),
+  veteran = data.frame(celltype = factor(veteran$celltype), karno = veteran$karno, age = veteran$age,
+                       diagtime = veteran$diagtime, prior = factor(veteran$prior), trt = factor(veteran$trt)),
+  gbsg = data.frame(age = gbsg$age, meno = factor(gbsg$meno), size = gbsg$size,
+                    grade = factor(gbsg$grade, ordered = TRUE), nodes = gbsg$nodes, pgr = gbsg$pgr, er = gbsg$er),
+  rotterdam = data.frame(age = rotterdam$age, meno = factor(rotterdam$meno),
+                         size = factor(rotterdam$size, levels = c("<=20", "20-50", ">50"), ordered = TRUE),
+                         grade = factor(rotterdam$grade, ordered = TRUE), nodes = rotterdam$nodes, er = rotterdam$er))
+
+out <- list(r_version = R.version.string, cluster_version = as.character(packageVersion("cluster")))
+
+# 1. Gower dissimilarities: the full lower triangle (dist order) for lung (with and without weights) and veteran;
+#    for the larger sets the sum and a few entries (1-based positions in the dist vector).
+d_lung <- daisy(features$lung, metric = "gower")
+lung_weights <- c(1, 2, 1, 0.5, 3)
+d_lung_w <- daisy(features$lung, metric = "gower", weights = lung_weights)
+d_vet <- daisy(features$veteran, metric = "gower")
+out$gower <- list(
+  lung = list(types = attr(d_lung, "Types"), dist = as.numeric(d_lung)),
+  lung_weighted = list(weights = lung_weights, dist = as.numeric(d_lung_w)),
+  veteran = list(types = attr(d_vet, "Types"), dist = as.numeric(d_vet)))
+dists <- list(lung = d_lung, veteran = d_vet, gbsg = daisy(features$gbsg, metric = "gower"),
+              rotterdam = daisy(features$rotterdam, metric = "gower"))
+probe <- function(d) { m <- length(d); pos <- unique(c(1, 2, 17, m %/% 3, m %/% 2, m - 1, m)); list(sum = sum(d), positions = pos, values = as.numeric(d[pos])) }
+out$gower_summary <- lapply(dists[c("gbsg", "rotterdam")], probe)
+
+# 2. PAM (BUILD + SWAP, the original algorithm; objective = average dissimilarity to the nearest medoid)
+#    and silhouette widths, for k = 2..6.
+out$pam <- lapply(dists, function(d) lapply(2:6, function(k) {
+  p <- pam(d, k, diss = TRUE)
+  s <- silhouette(p$clustering, d)
+  list(k = k, medoids = as.integer(p$id.med), objective_build = unname(p$objective[1]),
+       objective_swap = unname(p$objective[2]), clustering = as.integer(p$clustering),
+       silhouette_width = as.numeric(s[, "sil_width"]), silhouette_average = mean(s[, "sil_width"]))
+}))
+
+writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, na = "null"), "tests/reference/cluster_reference.json")
