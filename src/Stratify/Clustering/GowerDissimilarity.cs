@@ -20,15 +20,20 @@ namespace Stratify.Clustering;
 /// var d = GowerDissimilarity.Compute(FeatureSet.FromCohort(lung, specs));   // = daisy(lung[, cols], "gower")
 /// </code></example>
 /// </summary>
-public static class GowerDissimilarity
+public sealed class GowerDissimilarity
 {
-    public static DissimilarityMatrix Compute(FeatureSet features, int maxDegreeOfParallelism = -1)
+    private readonly double[][] scaled;
+    private readonly bool[] nominal;
+    private readonly double[] weights;
+
+    /// <summary>Prepares the range-scaled features (ranges over all rows of <paramref name="features"/>).</summary>
+    public GowerDissimilarity(FeatureSet features)
     {
-        int n = features.RowCount;
         int p = features.Features.Count;
-        var scaled = new double[p][];
-        var nominal = new bool[p];
-        var weights = new double[p];
+        Count = features.RowCount;
+        scaled = new double[p][];
+        nominal = new bool[p];
+        weights = new double[p];
         for (int f = 0; f < p; f++)
         {
             var feature = features.Features[f];
@@ -36,6 +41,46 @@ public static class GowerDissimilarity
             nominal[f] = feature.Role == FeatureRole.Categorical;
             scaled[f] = RangeScaled(feature.Values);
         }
+    }
+
+    /// <summary>Number of rows (patients).</summary>
+    public int Count { get; }
+
+    /// <summary>The full dissimilarity matrix of a feature set (daisy's result).</summary>
+    public static DissimilarityMatrix Compute(FeatureSet features, int maxDegreeOfParallelism = -1) =>
+        new GowerDissimilarity(features).Matrix(maxDegreeOfParallelism);
+
+    /// <summary>d(i, j) for one pair, by the same formula (used to assign patients to medoids without the full matrix).</summary>
+    public double Pair(int i, int j)
+    {
+        double numerator = 0, denominator = 0;
+        for (int f = 0; f < scaled.Length; f++)
+        {
+            double a = scaled[f][i], b = scaled[f][j];
+            if (double.IsNaN(a) || double.IsNaN(b)) continue;
+            denominator += weights[f];
+            if (nominal[f]) { if (a != b) numerator += weights[f]; }
+            else numerator += weights[f] * Math.Abs(a - b);
+        }
+        return denominator == 0 ? double.NaN : numerator / denominator;
+    }
+
+    /// <summary>The dissimilarities among a subset of rows (ranges stay those of the whole set).</summary>
+    public DissimilarityMatrix Subset(ReadOnlySpan<int> rows)
+    {
+        int m = rows.Length;
+        var packed = new double[(long)m * (m - 1) / 2];
+        long k = 0;
+        for (int a = 0; a < m; a++)
+            for (int b = a + 1; b < m; b++)
+                packed[k++] = Pair(rows[a], rows[b]);
+        return new DissimilarityMatrix(m, packed);
+    }
+
+    /// <summary>All n(n−1)/2 dissimilarities, columns of the triangle in parallel.</summary>
+    public DissimilarityMatrix Matrix(int maxDegreeOfParallelism = -1)
+    {
+        int n = Count;
         var packed = new double[(long)n * (n - 1) / 2];
         var result = new DissimilarityMatrix(n, packed);
         Parallel.For(0, Math.Max(n - 1, 0), new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism },

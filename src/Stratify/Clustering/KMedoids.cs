@@ -1,0 +1,322 @@
+namespace Stratify.Clustering;
+
+/// <summary>How the first k medoids are chosen before the swap phase.</summary>
+public enum MedoidInitialisation
+{
+    /// <summary>PAM's BUILD (Kaufman &amp; Rousseeuw 1990): the object with the least total dissimilarity, then greedily the
+    /// object that lowers the total most; ties go to the later object, as R's pam. Deterministic, O(n²k).</summary>
+    Build,
+    /// <summary>k distinct objects drawn uniformly (seeded).</summary>
+    Random,
+    /// <summary>k-means++ on dissimilarities (Arthur &amp; Vassilvitskii 2007): each next medoid drawn with probability ∝ d², seeded.</summary>
+    KMeansPlusPlus,
+}
+
+/// <summary>Options of <see cref="KMedoids"/>.</summary>
+/// <param name="K">Number of clusters (2 ≤ k &lt; n).</param>
+/// <param name="Initialisation">BUILD (default), random or k-means++.</param>
+/// <param name="Seed">Seed for random initialisation and for CLARA's samples.</param>
+/// <param name="MaxPasses">Upper bound on passes over all candidates (FasterPAM usually stops after a handful).</param>
+/// <param name="ClaraThreshold">From this many patients on, <see cref="KMedoids.Clara"/> is used (the full matrix would not fit).</param>
+/// <param name="ClaraSamples">CLARA: number of samples (R's clara default 5).</param>
+/// <param name="ClaraSampleSize">CLARA: sample size; null = 40 + 2k, R's clara default.</param>
+public sealed record KMedoidsOptions(int K, MedoidInitialisation Initialisation = MedoidInitialisation.Build, int Seed = 1,
+    int MaxPasses = 100, int ClaraThreshold = 50_000, int ClaraSamples = 5, int? ClaraSampleSize = null);
+
+/// <summary>A k-medoids clustering.</summary>
+/// <param name="Medoids">0-based object indices of the medoids, cluster c having medoid Medoids[c].</param>
+/// <param name="Assignment">Cluster (0..k−1) of each object: its nearest medoid (ties: the lower cluster).</param>
+/// <param name="Objective">Total dissimilarity of the objects to their nearest medoid, Σ_i d(i, m(i)).</param>
+/// <param name="Swaps">Swaps performed after initialisation.</param>
+/// <param name="Passes">Passes over the candidates (the last one finds no improving swap).</param>
+/// <param name="InitialObjective">Total after initialisation (R's pam objective["build"] × n for BUILD).</param>
+/// <param name="SampleSize">CLARA's sample size, or null when every object took part in the search.</param>
+public sealed record KMedoidsResult(int[] Medoids, int[] Assignment, double Objective, double InitialObjective, int Swaps, int Passes, int? SampleSize)
+{
+    public int K => Medoids.Length;
+    /// <summary>Objective / n: the number R's pam reports as objective["swap"].</summary>
+    public double AverageDissimilarity => Objective / Assignment.Length;
+}
+
+/// <summary>
+/// k-medoids (partitioning around medoids): minimise TD = Σ_i min_c d(i, m_c) over medoid sets {m_1..m_k} ⊂ objects.
+///
+/// Search: FasterPAM (Schubert &amp; Rousseeuw 2021, "Fast and eager k-medoids clustering: O(k) runtime improvement of
+/// the PAM, CLARA, and CLARANS algorithms", Information Systems 101:101804, Algorithm 3). For each non-medoid candidate
+/// x_c, one pass over the objects gives the change of TD for swapping x_c with every medoid at once:
+///   ΔTD_i = removal_loss_i + Σ_o [ d_oc &lt; dn_o : (dn_o − ds_o) credited to o's medoid, (d_oc − dn_o) shared ]
+///                           + [ dn_o ≤ d_oc &lt; ds_o : (d_oc − ds_o) credited to o's medoid ],
+/// with dn/ds the distances to the nearest and second-nearest medoid and removal_loss_i = Σ_{o: m(o)=i} (ds_o − dn_o).
+/// The best swap for x_c is made at once if it lowers TD ("eager"); candidates are visited cyclically from the last
+/// swap, and the search stops after a full cycle without an improving swap — a local optimum of PAM's swap
+/// neighbourhood, the same stopping rule as R's pam(pamonce = 6). PAM's steepest-descent SWAP can end in a different
+/// local optimum; neither is guaranteed global.
+///
+/// Large n: <see cref="Clara"/> (Kaufman &amp; Rousseeuw 1990 ch. 3): FasterPAM on random samples (each after the
+/// first contains the best medoids so far), every object assigned, the sample whose medoids give the lowest TD over
+/// all objects wins.
+/// <example><code>
+/// var d = GowerDissimilarity.Compute(features);
+/// var fit = KMedoids.Fit(d, new KMedoidsOptions(K: 3));      // compare pam(d, 3)$objective["swap"] with fit.AverageDissimilarity
+/// </code></example>
+/// </summary>
+public static class KMedoids
+{
+    public static KMedoidsResult Fit(DissimilarityMatrix d, KMedoidsOptions options)
+    {
+        Validate(d.Count, options.K);
+        if (d.HasMissing())
+            throw new Data.StratifyInputException("some pairs of patients share no observed feature, so their dissimilarity is undefined; drop or impute missing values");
+        var square = new SquareDissimilarities(d);
+        var rng = new Random(options.Seed);
+        int[] medoids = options.Initialisation switch
+        {
+            MedoidInitialisation.Build => Build(square, options.K),
+            MedoidInitialisation.Random => RandomDistinct(rng, square.Count, options.K),
+            _ => PlusPlus(square, options.K, rng),
+        };
+        return FasterPam(square, medoids, options.MaxPasses, null);
+    }
+
+    /// <summary>FasterPAM's swap phase from given medoids (0-based).</summary>
+    public static KMedoidsResult FitFrom(DissimilarityMatrix d, int[] initialMedoids, int maxPasses = 100)
+    {
+        Validate(d.Count, initialMedoids.Length);
+        return FasterPam(new SquareDissimilarities(d), (int[])initialMedoids.Clone(), maxPasses, null);
+    }
+
+    /// <summary>
+    /// CLARA with FasterPAM inside, on Gower dissimilarities computed on demand (ranges over all patients).
+    /// Deterministic from <see cref="KMedoidsOptions.Seed"/>.
+    /// </summary>
+    public static KMedoidsResult Clara(GowerDissimilarity gower, KMedoidsOptions options)
+    {
+        int n = gower.Count, k = options.K;
+        Validate(n, k);
+        int sampleSize = Math.Min(n, options.ClaraSampleSize ?? 40 + 2 * k);
+        if (sampleSize <= k) throw new Data.StratifyInputException($"CLARA's sample size ({sampleSize}) must exceed k ({k})");
+        var rng = new Random(options.Seed);
+        int[]? best = null;
+        int[] bestAssignment = new int[n];
+        double bestObjective = double.PositiveInfinity;
+        int swaps = 0, passes = 0;
+        var assignment = new int[n];
+        for (int s = 0; s < Math.Max(1, options.ClaraSamples); s++)
+        {
+            var sample = new List<int>(sampleSize);
+            var inSample = new HashSet<int>();
+            if (best is not null) foreach (int m in best) if (inSample.Add(m)) sample.Add(m);
+            while (sample.Count < sampleSize) { int i = rng.Next(n); if (inSample.Add(i)) sample.Add(i); }
+            sample.Sort();
+            var rows = sample.ToArray();
+            var sub = gower.Subset(rows);
+            if (sub.HasMissing()) continue;
+            var square = new SquareDissimilarities(sub);
+            var local = FasterPam(square, Build(square, k), options.MaxPasses, null);
+            swaps += local.Swaps;
+            passes += local.Passes;
+            var medoids = new int[k];
+            for (int c = 0; c < k; c++) medoids[c] = rows[local.Medoids[c]];
+            double total = AssignAll(gower, medoids, assignment);
+            if (total < bestObjective)
+            {
+                bestObjective = total;
+                best = medoids;
+                Array.Copy(assignment, bestAssignment, n);
+            }
+        }
+        if (best is null) throw new Data.StratifyInputException("every CLARA sample had pairs without a common observed feature; drop or impute missing values");
+        return new KMedoidsResult(best, bestAssignment, bestObjective, double.NaN, swaps, passes, sampleSize);
+    }
+
+    /// <summary>Nearest-medoid assignment of every patient (parallel over patients); returns the total dissimilarity.</summary>
+    private static double AssignAll(GowerDissimilarity gower, int[] medoids, int[] assignment)
+    {
+        int n = gower.Count;
+        var nearest = new double[n];
+        Parallel.For(0, n, i =>
+        {
+            double best = double.PositiveInfinity;
+            int cluster = 0;
+            for (int c = 0; c < medoids.Length; c++)
+            {
+                double v = gower.Pair(i, medoids[c]);
+                if (v < best) { best = v; cluster = c; }
+            }
+            assignment[i] = cluster;
+            nearest[i] = double.IsPositiveInfinity(best) ? double.NaN : best;
+        });
+        double total = 0;
+        foreach (double v in nearest) total += v;
+        return total;
+    }
+
+    private static void Validate(int n, int k)
+    {
+        if (k < 1 || k >= n) throw new Data.StratifyInputException($"k must be between 1 and n − 1 = {n - 1}", value: k.ToString());
+    }
+
+    /// <summary>PAM BUILD, ties to the later object as in R's pam (<c>ammax &lt;= beter[i]</c>).</summary>
+    internal static int[] Build(SquareDissimilarities d, int k)
+    {
+        int n = d.Count;
+        var nearest = new double[n];
+        Array.Fill(nearest, double.PositiveInfinity);
+        var isMedoid = new bool[n];
+        var medoids = new int[k];
+        var gain = new double[n];
+        for (int m = 0; m < k; m++)
+        {
+            bool first = m == 0;
+            Parallel.For(0, n, c =>
+            {
+                if (isMedoid[c]) { gain[c] = double.NegativeInfinity; return; }
+                var row = d.Row(c);
+                double g = 0;
+                if (first) { for (int o = 0; o < n; o++) g -= row[o]; }
+                else for (int o = 0; o < n; o++) { double t = nearest[o] - row[o]; if (t > 0) g += t; }
+                gain[c] = g;
+            });
+            int best = -1;
+            double bestGain = double.NegativeInfinity;
+            for (int c = 0; c < n; c++) if (!isMedoid[c] && gain[c] >= bestGain) { bestGain = gain[c]; best = c; }
+            medoids[m] = best;
+            isMedoid[best] = true;
+            var bestRow = d.Row(best);
+            for (int o = 0; o < n; o++) if (bestRow[o] < nearest[o]) nearest[o] = bestRow[o];
+        }
+        return medoids;
+    }
+
+    private static int[] RandomDistinct(Random rng, int n, int k)
+    {
+        var chosen = new HashSet<int>();
+        var medoids = new int[k];
+        for (int m = 0; m < k;) { int c = rng.Next(n); if (chosen.Add(c)) medoids[m++] = c; }
+        return medoids;
+    }
+
+    private static int[] PlusPlus(SquareDissimilarities d, int k, Random rng)
+    {
+        int n = d.Count;
+        var medoids = new int[k];
+        var nearest = new double[n];
+        medoids[0] = rng.Next(n);
+        d.Row(medoids[0]).CopyTo(nearest);
+        for (int m = 1; m < k; m++)
+        {
+            double total = 0;
+            for (int o = 0; o < n; o++) total += nearest[o] * nearest[o];
+            double u = rng.NextDouble() * total, acc = 0;
+            int pick = -1;
+            for (int o = 0; o < n; o++)
+            {
+                if (nearest[o] == 0) continue;
+                acc += nearest[o] * nearest[o];
+                pick = o;
+                if (acc >= u) break;
+            }
+            if (pick < 0) pick = Array.IndexOf(nearest, nearest.Max());
+            medoids[m] = pick;
+            var row = d.Row(pick);
+            for (int o = 0; o < n; o++) if (row[o] < nearest[o]) nearest[o] = row[o];
+        }
+        return medoids;
+    }
+
+    /// <summary>FasterPAM swap phase (eager, cyclic candidates, stop after a full cycle without improvement).</summary>
+    private static KMedoidsResult FasterPam(SquareDissimilarities d, int[] medoids, int maxPasses, int? sampleSize)
+    {
+        int n = d.Count, k = medoids.Length;
+        var isMedoid = new bool[n];
+        foreach (int m in medoids)
+        {
+            if (m < 0 || m >= n || isMedoid[m]) throw new Data.StratifyInputException("initial medoids must be distinct object indices");
+            isMedoid[m] = true;
+        }
+        var nearestCluster = new int[n];
+        var nearest = new double[n];
+        var second = new double[n];
+        UpdateNearest(d, medoids, nearestCluster, nearest, second);
+        double initial = Sum(nearest);
+        var removalLoss = new double[k];
+        var delta = new double[k];
+        RemovalLoss(nearestCluster, nearest, second, removalLoss);
+
+        int swaps = 0, passes = 0;
+        int lastSwap = -1; // the candidate of the last swap; a full cycle back to it without a swap ends the search
+        int c = 0;
+        int sinceSwap = 0;
+        // Tolerance: a swap must lower TD by more than rounding noise, or floating-point ties could cycle forever.
+        double tolerance = 1e-12 * Math.Max(initial, 1e-300);
+        while (passes < maxPasses)
+        {
+            if (!isMedoid[c])
+            {
+                var row = d.Row(c);
+                Array.Copy(removalLoss, delta, k);
+                double shared = 0;
+                for (int o = 0; o < n; o++)
+                {
+                    double doc = row[o], dn = nearest[o];
+                    if (doc < dn)
+                    {
+                        shared += doc - dn;
+                        delta[nearestCluster[o]] += dn - second[o];
+                    }
+                    else if (doc < second[o])
+                        delta[nearestCluster[o]] += doc - second[o];
+                }
+                int bestMedoid = 0;
+                for (int i = 1; i < k; i++) if (delta[i] < delta[bestMedoid]) bestMedoid = i;
+                if (delta[bestMedoid] + shared < -tolerance)
+                {
+                    isMedoid[medoids[bestMedoid]] = false;
+                    medoids[bestMedoid] = c;
+                    isMedoid[c] = true;
+                    UpdateNearest(d, medoids, nearestCluster, nearest, second);
+                    RemovalLoss(nearestCluster, nearest, second, removalLoss);
+                    swaps++;
+                    lastSwap = c;
+                    sinceSwap = 0;
+                }
+            }
+            sinceSwap++;
+            c++;
+            if (c == n) { c = 0; passes++; }
+            if (sinceSwap >= n) break; // a full cycle of candidates without an improving swap
+        }
+        if (sinceSwap > 0 && c != 0) passes++;
+        return new KMedoidsResult(medoids, nearestCluster, Sum(nearest), initial, swaps, passes, sampleSize);
+    }
+
+    private static void UpdateNearest(SquareDissimilarities d, int[] medoids, int[] nearestCluster, double[] nearest, double[] second)
+    {
+        int n = d.Count, k = medoids.Length;
+        Array.Fill(nearest, double.PositiveInfinity);
+        Array.Fill(second, double.PositiveInfinity);
+        for (int m = 0; m < k; m++)
+        {
+            var row = d.Row(medoids[m]);
+            for (int o = 0; o < n; o++)
+            {
+                double v = row[o];
+                if (v < nearest[o]) { second[o] = nearest[o]; nearest[o] = v; nearestCluster[o] = m; }
+                else if (v < second[o]) second[o] = v;
+            }
+        }
+    }
+
+    private static void RemovalLoss(int[] nearestCluster, double[] nearest, double[] second, double[] loss)
+    {
+        Array.Clear(loss);
+        for (int o = 0; o < nearest.Length; o++) loss[nearestCluster[o]] += second[o] - nearest[o];
+    }
+
+    private static double Sum(double[] values)
+    {
+        double s = 0;
+        foreach (double v in values) s += v;
+        return s;
+    }
+}
