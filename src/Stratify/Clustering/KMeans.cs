@@ -207,9 +207,8 @@ public static class KMeans
                 else if (shift[c] > secondShift) secondShift = shift[c];
             }
             Array.Copy(newCenters, centers, k * p);
-            if (shiftTotal <= tolerance) break;
 
-            // Hamerly bounds after the move, then the E-step with pruning.
+            // Hamerly bounds after the move, then the E-step with pruning (exact: equals a full Lloyd assignment).
             for (int c = 0; c < k; c++)
             {
                 double m = double.PositiveInfinity;
@@ -231,24 +230,13 @@ public static class KMeans
                     FullAssign(x.Row(i), centers, k, p, out assignment[i], out upper[i], out lower[i]);
                 }
             });
+            // Converged: the E-step just run gave the labels for the final centers (scikit-learn's last E-step).
+            if (shiftTotal <= tolerance) break;
         }
-        // Final E-step against the final centers (labels consistent with centers, as scikit-learn), and the objective.
         var nearest = new double[n];
         ForBlocks(n, parallelism, (lo, hi) =>
         {
-            for (int i = lo; i < hi; i++)
-            {
-                var row = x.Row(i);
-                double best = double.PositiveInfinity;
-                int bestCluster = 0;
-                for (int c = 0; c < k; c++)
-                {
-                    double d = SquaredDistance(row, centers.AsSpan(c * p, p));
-                    if (d < best) { best = d; bestCluster = c; }
-                }
-                assignment[i] = bestCluster;
-                nearest[i] = best;
-            }
+            for (int i = lo; i < hi; i++) nearest[i] = SquaredDistance(x.Row(i), centers.AsSpan(assignment[i] * p, p));
         });
         return new KMeansResult(centers, k, p, assignment, BlockSum(nearest, parallelism), iteration, 0);
     }
