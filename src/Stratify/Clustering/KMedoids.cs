@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Stratify.Clustering;
 
 /// <summary>How the first k medoids are chosen before the swap phase.</summary>
@@ -172,10 +174,7 @@ public static class KMedoids
             {
                 if (isMedoid[c]) { gain[c] = double.NegativeInfinity; return; }
                 var row = d.Row(c);
-                double g = 0;
-                if (first) { for (int o = 0; o < n; o++) g -= row[o]; }
-                else for (int o = 0; o < n; o++) { double t = nearest[o] - row[o]; if (t > 0) g += t; }
-                gain[c] = g;
+                gain[c] = first ? -VectorSum(row) : PositiveGain(nearest, row);
             });
             int best = -1;
             double bestGain = double.NegativeInfinity;
@@ -239,55 +238,131 @@ public static class KMedoids
         var second = new double[n];
         UpdateNearest(d, medoids, nearestCluster, nearest, second);
         double initial = Sum(nearest);
+        if (k == 1)
+        {
+            // One medoid: the global optimum is BUILD's first step, the object with the least total dissimilarity.
+            medoids[0] = Build(d, 1)[0];
+            UpdateNearest(d, medoids, nearestCluster, nearest, second);
+            return new KMedoidsResult(medoids, nearestCluster, Sum(nearest), initial, 0, 1, sampleSize);
+        }
         var removalLoss = new double[k];
         var delta = new double[k];
         RemovalLoss(nearestCluster, nearest, second, removalLoss);
 
         int swaps = 0, passes = 0;
-        int lastSwap = -1; // the candidate of the last swap; a full cycle back to it without a swap ends the search
-        int c = 0;
-        int sinceSwap = 0;
         // Tolerance: a swap must lower TD by more than rounding noise, or floating-point ties could cycle forever.
         double tolerance = 1e-12 * Math.Max(initial, 1e-300);
-        while (passes < maxPasses)
+        var clusterCode = new double[n]; // nearest cluster as a double, for the vectorised per-cluster sums
+        for (int o = 0; o < n; o++) clusterCode[o] = nearestCluster[o];
+        // Candidates are evaluated in batches in parallel, then scanned in order: the first improving one is swapped
+        // and the scan resumes after it, so the swaps are exactly those of the sequential eager algorithm.
+        const int batch = 32;
+        var batchCandidates = new int[batch];
+        var batchMedoid = new int[batch];
+        var batchChange = new double[batch];
+        int c = 0, sinceSwap = 0, visited = 0;
+        while (sinceSwap < n && visited < (long)maxPasses * n)
         {
-            if (!isMedoid[c])
+            int count = 0, scanned = 0;
+            for (int t = c; count < batch && scanned < n - sinceSwap; scanned++, t = t + 1 == n ? 0 : t + 1)
+                batchCandidates[count++] = t;
+            Parallel.For(0, count, b =>
             {
-                var row = d.Row(c);
-                Array.Copy(removalLoss, delta, k);
-                double shared = 0;
-                for (int o = 0; o < n; o++)
-                {
-                    double doc = row[o], dn = nearest[o];
-                    if (doc < dn)
-                    {
-                        shared += doc - dn;
-                        delta[nearestCluster[o]] += dn - second[o];
-                    }
-                    else if (doc < second[o])
-                        delta[nearestCluster[o]] += doc - second[o];
-                }
-                int bestMedoid = 0;
-                for (int i = 1; i < k; i++) if (delta[i] < delta[bestMedoid]) bestMedoid = i;
-                if (delta[bestMedoid] + shared < -tolerance)
-                {
-                    isMedoid[medoids[bestMedoid]] = false;
-                    medoids[bestMedoid] = c;
-                    isMedoid[c] = true;
-                    UpdateNearest(d, medoids, nearestCluster, nearest, second);
-                    RemovalLoss(nearestCluster, nearest, second, removalLoss);
-                    swaps++;
-                    lastSwap = c;
-                    sinceSwap = 0;
-                }
+                int candidate = batchCandidates[b];
+                if (isMedoid[candidate]) { batchChange[b] = double.PositiveInfinity; return; }
+                (batchMedoid[b], batchChange[b]) = SwapChange(d.Row(candidate), nearest, second, clusterCode, removalLoss);
+            });
+            int swappedAt = -1;
+            for (int b = 0; b < count; b++)
+            {
+                if (batchChange[b] < -tolerance) { swappedAt = b; break; }
             }
-            sinceSwap++;
-            c++;
-            if (c == n) { c = 0; passes++; }
-            if (sinceSwap >= n) break; // a full cycle of candidates without an improving swap
+            int consumed = swappedAt < 0 ? count : swappedAt + 1;
+            visited += consumed;
+            sinceSwap += consumed;
+            c = (c + consumed) % n;
+            if (swappedAt >= 0)
+            {
+                int candidate = batchCandidates[swappedAt], m = batchMedoid[swappedAt];
+                isMedoid[medoids[m]] = false;
+                medoids[m] = candidate;
+                isMedoid[candidate] = true;
+                UpdateNearest(d, medoids, nearestCluster, nearest, second);
+                for (int o = 0; o < n; o++) clusterCode[o] = nearestCluster[o];
+                RemovalLoss(nearestCluster, nearest, second, removalLoss);
+                swaps++;
+                sinceSwap = 0;
+            }
         }
-        if (sinceSwap > 0 && c != 0) passes++;
+        passes = (visited + n - 1) / n;
         return new KMedoidsResult(medoids, nearestCluster, Sum(nearest), initial, swaps, passes, sampleSize);
+    }
+
+    /// <summary>
+    /// FasterPAM's ΔTD for making <paramref name="row"/>'s object a medoid, for the best medoid to give up. Per object o:
+    ///   shared    += min(d_oc − dn_o, 0)
+    ///   ΔTD[m(o)] += min(d_oc, ds_o) − ds_o − min(d_oc − dn_o, 0)
+    /// which is the paper's case analysis (d_oc &lt; dn: dn − ds; dn ≤ d_oc &lt; ds: d_oc − ds; else 0) without branches,
+    /// vectorised with one masked accumulator per cluster.
+    /// </summary>
+    private static (int Medoid, double Change) SwapChange(ReadOnlySpan<double> row, double[] nearest, double[] second, double[] clusterCode, double[] removalLoss)
+    {
+        int n = row.Length, k = removalLoss.Length, w = Vector<double>.Count;
+        Span<double> delta = stackalloc double[k];
+        removalLoss.CopyTo(delta);
+        double shared = 0;
+        int o = 0;
+        if (k <= 16)
+        {
+            Span<Vector<double>> accumulators = stackalloc Vector<double>[k];
+            var sharedAcc = Vector<double>.Zero;
+            for (; o <= n - w; o += w)
+            {
+                var doc = new Vector<double>(row[o..]);
+                var dn = new Vector<double>(nearest.AsSpan(o));
+                var ds = new Vector<double>(second.AsSpan(o));
+                var cluster = new Vector<double>(clusterCode.AsSpan(o));
+                var closer = Vector.Min(doc - dn, Vector<double>.Zero);
+                sharedAcc += closer;
+                var term = Vector.Min(doc, ds) - ds - closer;
+                for (int m = 0; m < k; m++)
+                    accumulators[m] += Vector.ConditionalSelect(Vector.Equals(cluster, new Vector<double>(m)), term, Vector<double>.Zero);
+            }
+            shared = Vector.Sum(sharedAcc);
+            for (int m = 0; m < k; m++) delta[m] += Vector.Sum(accumulators[m]);
+        }
+        for (; o < n; o++)
+        {
+            double doc = row[o], dn = nearest[o], ds = second[o];
+            double closer = Math.Min(doc - dn, 0);
+            shared += closer;
+            delta[(int)clusterCode[o]] += Math.Min(doc, ds) - ds - closer;
+        }
+        int best = 0;
+        for (int m = 1; m < k; m++) if (delta[m] < delta[best]) best = m;
+        return (best, delta[best] + shared);
+    }
+
+    private static double VectorSum(ReadOnlySpan<double> values)
+    {
+        int w = Vector<double>.Count, i = 0;
+        var acc = Vector<double>.Zero;
+        for (; i <= values.Length - w; i += w) acc += new Vector<double>(values[i..]);
+        double s = Vector.Sum(acc);
+        for (; i < values.Length; i++) s += values[i];
+        return s;
+    }
+
+    /// <summary>Σ_o max(nearest_o − row_o, 0): BUILD's gain of adding the row's object.</summary>
+    private static double PositiveGain(double[] nearest, ReadOnlySpan<double> row)
+    {
+        int w = Vector<double>.Count, i = 0;
+        var acc = Vector<double>.Zero;
+        for (; i <= row.Length - w; i += w)
+            acc += Vector.Max(new Vector<double>(nearest.AsSpan(i)) - new Vector<double>(row[i..]), Vector<double>.Zero);
+        double s = Vector.Sum(acc);
+        for (; i < row.Length; i++) s += Math.Max(nearest[i] - row[i], 0);
+        return s;
     }
 
     private static void UpdateNearest(SquareDissimilarities d, int[] medoids, int[] nearestCluster, double[] nearest, double[] second)

@@ -11,7 +11,8 @@ internal sealed class SquareDissimilarities
     {
         int n = d.Count;
         Count = n;
-        Data = new double[(long)n * n];
+        Data = GC.AllocateUninitializedArray<double>(checked(n * n));
+        for (int i = 0; i < n; i++) Data[(long)i * n + i] = 0;
         var packed = d.Packed;
         // Upper triangle from the contiguous columns of the packed triangle, then a blocked transpose for the lower.
         Parallel.For(0, n, i =>
