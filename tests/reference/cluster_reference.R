@@ -53,4 +53,26 @@ out$pam <- lapply(dists, function(d) lapply(2:6, function(k) {
        silhouette_width = as.numeric(s[, "sil_width"]), silhouette_average = mean(s[, "sil_width"]))
 }))
 
+# 3. Gap statistic pieces that do not depend on R's random reference sets: log W_k of the data (clusGap's W.k,
+#    d.power = 1) with pam(pamonce = 6) on standardised gbsg numeric columns, and maxSE's two rules.
+std <- function(m) scale(m)   # (x - mean) / sd with n - 1, as FeatureScaling.Standardise
+x_gbsg <- std(as.matrix(gbsg[, c("age", "size", "nodes", "pgr", "er")]))
+set.seed(1)
+gap <- clusGap(x_gbsg, FUNcluster = function(x, k) list(cluster = pam(x, k, pamonce = 6)$clustering), K.max = 6, B = 5,
+               spaceH0 = "original", verbose = FALSE)
+tab <- gap$Tab
+vectors <- list(list(f = c(0.1, 0.3, 0.35, 0.34, 0.5), se = c(0.02, 0.02, 0.06, 0.02, 0.02)),
+                list(f = c(0.5, 0.4, 0.6, 0.7, 0.65), se = c(0.05, 0.05, 0.05, 0.2, 0.05)),
+                list(f = as.numeric(tab[, "gap"]), se = as.numeric(tab[, "SE.sim"])))
+out$gap <- list(columns = c("age", "size", "nodes", "pgr", "er"), logW = as.numeric(tab[, "logW"]),
+  maxse = lapply(vectors, function(v) c(v, list(firstSEmax = maxSE(v$f, v$se, "firstSEmax"),
+                                                  Tibs2001SEmax = maxSE(v$f, v$se, "Tibs2001SEmax")))))
+
+# 4. Hierarchical clustering: Ward (ward.D2) on Euclidean distances of the standardised gbsg columns, and average
+#    linkage on the lung Gower dissimilarities; merge heights (increasing) and cutree(k) for k = 2..6.
+hc_ref <- function(h) list(height = as.numeric(h$height), merge = as.vector(t(h$merge)),
+                           cutree = lapply(2:6, function(k) as.integer(cutree(h, k))))
+out$hclust <- list(ward_gbsg = hc_ref(hclust(dist(x_gbsg), method = "ward.D2")),
+                   average_lung = hc_ref(hclust(d_lung, method = "average")))
+
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, na = "null"), "tests/reference/cluster_reference.json")
