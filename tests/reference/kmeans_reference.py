@@ -54,5 +54,31 @@ pairs = [(gbsg[0]["labels_seed_0"], gbsg[1]["labels_seed_0"]), (gbsg[1]["labels_
 for a, b in pairs:
     out["ari"].append({"a": list(map(int, a)), "b": list(map(int, b)), "ari": float(adjusted_rand_score(a, b))})
 
+# Gaussian mixtures from a fully specified start (Stratify's GaussianMixture.FitFrom initialisation): initial means =
+# rows at 0, n/3, 2n/3 (k = 3); hard partition by nearest initial mean; weights and covariances of that partition
+# (+ reg_covar); passed to scikit-learn as weights_init, means_init, precisions_init so both run EM from one state.
+from sklearn.mixture import GaussianMixture  # noqa: E402
+from sklearn.mixture._gaussian_mixture import _estimate_gaussian_parameters  # noqa: E402
+
+for name, columns in SETS.items():
+    x = load(name, columns)
+    n = x.shape[0]
+    rows = [0, n // 3, 2 * n // 3]
+    means0 = x[rows]
+    labels = np.argmin(((x[:, None, :] - means0[None, :, :]) ** 2).sum(axis=2), axis=1)
+    resp = np.zeros((n, 3))
+    resp[np.arange(n), labels] = 1
+    cases = []
+    for cov_type in ("full", "diag"):
+        nk, _, cov = _estimate_gaussian_parameters(x, resp, 1e-6, cov_type)
+        precisions = np.linalg.inv(cov) if cov_type == "full" else 1.0 / cov
+        gm = GaussianMixture(n_components=3, covariance_type=cov_type, weights_init=nk / n, means_init=means0,
+                             precisions_init=precisions, max_iter=100, tol=1e-3, random_state=0).fit(x)
+        cases.append({"covariance": cov_type, "columns": columns, "initial_rows": rows,
+                      "lower_bound": float(gm.lower_bound_), "n_iter": int(gm.n_iter_), "converged": bool(gm.converged_),
+                      "score": float(gm.score(x)), "bic": float(gm.bic(x)),
+                      "weights": gm.weights_.tolist(), "means": gm.means_.ravel().tolist()})
+    out["gmm"][name] = cases
+
 with open("tests/reference/kmeans_reference.json", "w") as f:
     json.dump(out, f)

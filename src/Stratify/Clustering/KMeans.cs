@@ -92,7 +92,7 @@ public static class KMeans
     }
 
     /// <summary>Greedy k-means++ (scikit-learn's _kmeans_plusplus).</summary>
-    private static double[] PlusPlus(CoordinateMatrix x, int k, Random rng, int parallelism)
+    internal static double[] PlusPlus(CoordinateMatrix x, int k, Random rng, int parallelism)
     {
         int n = x.Rows, p = x.Columns;
         int trials = 2 + (int)Math.Log(k);
