@@ -50,32 +50,30 @@ public static class GapStatistic
     }
 
     /// <summary>
-    /// Gap statistic for k = 1..maxK. <paramref name="cluster"/> partitions a feature set into k clusters and returns the
-    /// assignment and the dissimilarities it used; it is called on the data and on each reference set.
+    /// Gap statistic for k = 1..maxK. <paramref name="drawReference"/> draws one reference data set like
+    /// <paramref name="data"/> (<see cref="UniformReference(FeatureSet, Random)"/> or
+    /// <see cref="UniformReference(CoordinateMatrix, Random)"/>); <paramref name="cluster"/> partitions a data set into k
+    /// clusters and returns the assignment and the dissimilarities it used (called with k = 1 too, where only the
+    /// dissimilarities matter).
     /// </summary>
-    public static GapResult Compute(FeatureSet features, int maxK, int referenceSets, int seed,
-        Func<FeatureSet, int, (int[] Assignment, DissimilarityMatrix Dissimilarities)> cluster)
+    public static GapResult Compute<T>(T data, Func<T, Random, T> drawReference, int maxK, int referenceSets, int seed,
+        Func<T, int, (int[] Assignment, DissimilarityMatrix Dissimilarities)> cluster)
     {
         if (referenceSets < 2) throw new Data.StratifyInputException("the gap statistic needs at least 2 reference sets", value: referenceSets.ToString());
-        var logW = new double[maxK];
-        for (int k = 1; k <= maxK; k++) logW[k - 1] = Math.Log(Dispersion(features, k, cluster));
+        var logW = LogDispersions(data, maxK, cluster);
         var rng = new Random(seed);
-        var reference = new double[referenceSets, maxK];
-        for (int b = 0; b < referenceSets; b++)
-        {
-            var uniform = UniformReference(features, rng);
-            for (int k = 1; k <= maxK; k++) reference[b, k - 1] = Math.Log(Dispersion(uniform, k, cluster));
-        }
+        var reference = new double[referenceSets][];
+        for (int b = 0; b < referenceSets; b++) reference[b] = LogDispersions(drawReference(data, rng), maxK, cluster);
         var expected = new double[maxK];
         var se = new double[maxK];
         var gap = new double[maxK];
         for (int k = 0; k < maxK; k++)
         {
             double mean = 0;
-            for (int b = 0; b < referenceSets; b++) mean += reference[b, k];
+            for (int b = 0; b < referenceSets; b++) mean += reference[b][k];
             mean /= referenceSets;
             double ss = 0;
-            for (int b = 0; b < referenceSets; b++) ss += (reference[b, k] - mean) * (reference[b, k] - mean);
+            for (int b = 0; b < referenceSets; b++) ss += (reference[b][k] - mean) * (reference[b][k] - mean);
             expected[k] = mean;
             se[k] = Math.Sqrt((1 + 1.0 / referenceSets) * ss / (referenceSets - 1));
             gap[k] = mean - logW[k];
@@ -83,20 +81,36 @@ public static class GapStatistic
         return new GapResult(logW, expected, gap, se, referenceSets);
     }
 
-    private static double Dispersion(FeatureSet features, int k, Func<FeatureSet, int, (int[], DissimilarityMatrix)> cluster)
+    private static double[] LogDispersions<T>(T data, int maxK, Func<T, int, (int[] Assignment, DissimilarityMatrix Dissimilarities)> cluster)
     {
-        if (k == 1)
+        var result = new double[maxK];
+        for (int k = 1; k <= maxK; k++)
         {
-            var (_, d1) = cluster(features, 1);
-            return WithinDispersion(d1, new int[features.RowCount], 1);
+            var (assignment, d) = cluster(data, k);
+            result[k - 1] = Math.Log(WithinDispersion(d, k == 1 ? new int[d.Count] : assignment, k));
         }
-        var (assignment, d) = cluster(features, k);
-        return WithinDispersion(d, assignment, k);
+        return result;
+    }
+
+    /// <summary>A reference matrix: each column uniform over its observed range (clusGap's spaceH0 = "original").</summary>
+    public static CoordinateMatrix UniformReference(CoordinateMatrix x, Random rng)
+    {
+        int n = x.Rows, p = x.Columns;
+        var min = new double[p];
+        var max = new double[p];
+        Array.Fill(min, double.PositiveInfinity);
+        Array.Fill(max, double.NegativeInfinity);
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < p; j++) { double v = x.Data[i * p + j]; min[j] = Math.Min(min[j], v); max[j] = Math.Max(max[j], v); }
+        var data = new double[n * p];
+        for (int j = 0; j < p; j++)
+            for (int i = 0; i < n; i++) data[i * p + j] = min[j] + (max[j] - min[j]) * rng.NextDouble();
+        return x with { Data = data };
     }
 
     /// <summary>A reference set: each feature drawn independently and uniformly over its observed range (numeric) or its
     /// observed codes (categorical, ordinal); missing values stay where they were.</summary>
-    internal static FeatureSet UniformReference(FeatureSet features, Random rng)
+    public static FeatureSet UniformReference(FeatureSet features, Random rng)
     {
         var drawn = new List<Feature>(features.Features.Count);
         foreach (var f in features.Features)

@@ -74,10 +74,9 @@ public static class Silhouette
     }
 
     /// <summary>Silhouette widths for a seeded random sample of <paramref name="sampleSize"/> objects (each against all
-    /// objects, Gower computed on demand) — for cohorts too large for the full matrix.</summary>
-    public static SilhouetteResult Sampled(GowerDissimilarity gower, int[] assignment, int k, int sampleSize, int seed)
+    /// objects, dissimilarities computed on demand by <paramref name="pair"/>) — for cohorts too large for the full matrix.</summary>
+    public static SilhouetteResult Sampled(int n, Func<int, int, double> pair, int[] assignment, int k, int sampleSize, int seed)
     {
-        int n = gower.Count;
         Check(assignment, n, k);
         var rng = new Random(seed);
         var objects = Enumerable.Range(0, n).OrderBy(_ => rng.Next()).Take(Math.Min(sampleSize, n)).Order().ToArray();
@@ -90,7 +89,7 @@ public static class Silhouette
         {
             int i = objects[t];
             var sums = new double[k];
-            for (int j = 0; j < n; j++) if (j != i) sums[assignment[j]] += gower.Pair(i, j);
+            for (int j = 0; j < n; j++) if (j != i) sums[assignment[j]] += pair(i, j);
             (widths[i], neighbour[i]) = Width(sums, counts, assignment[i]);
         });
         return Summarise(widths, neighbour, assignment, k, objects);

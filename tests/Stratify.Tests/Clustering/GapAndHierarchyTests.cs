@@ -43,8 +43,8 @@ public class GapAndHierarchyTests
             var d = GowerDissimilarity.Compute(f);
             return (k == 1 ? new int[d.Count] : KMedoids.Fit(d, new KMedoidsOptions(k)).Assignment, d);
         }
-        var a = GapStatistic.Compute(features, 4, 5, seed: 3, Cluster);
-        var b = GapStatistic.Compute(features, 4, 5, seed: 3, Cluster);
+        var a = GapStatistic.Compute(features, GapStatistic.UniformReference, 4, 5, seed: 3, Cluster);
+        var b = GapStatistic.Compute(features, GapStatistic.UniformReference, 4, 5, seed: 3, Cluster);
         Assert.Equal(a.Gap, b.Gap);
         Assert.Equal(5, a.ReferenceSets);
         Assert.All(a.StandardError, se => Assert.True(se > 0));
