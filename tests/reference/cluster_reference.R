@@ -75,4 +75,20 @@ hc_ref <- function(h) list(height = as.numeric(h$height), merge = as.vector(t(h$
 out$hclust <- list(ward_gbsg = hc_ref(hclust(dist(x_gbsg), method = "ward.D2")),
                    average_lung = hc_ref(hclust(d_lung, method = "average")))
 
+# 5. Profiles of R's pam(k = 3) clustering of lung: standardised mean difference of age (pooled SD of the cluster
+#    and the rest, each with n - 1) and difference in the proportion of sex = 2, cluster against the rest.
+cl3 <- pam(d_lung, 3, diss = TRUE)$clustering
+smd <- function(v, inside) { a <- v[inside & !is.na(v)]; b <- v[!inside & !is.na(v)]
+  (mean(a) - mean(b)) / sqrt((var(a) + var(b)) / 2) }
+out$profiles <- list(clustering = as.integer(cl3), clusters = lapply(1:3, function(c) {
+  inside <- cl3 == c
+  p_in <- mean(lung$sex[inside] == 2); p_out <- mean(lung$sex[!inside] == 2)
+  list(cluster = c, age_mean = mean(lung$age[inside]), age_smd = smd(lung$age, inside), wt_loss_smd = smd(lung$wt.loss, inside),
+       sex2_difference = p_in - p_out,
+       sex2_smd = (p_in - p_out) / sqrt((p_in * (1 - p_in) + p_out * (1 - p_out)) / 2))
+}))
+
+# 6. Robust scaling of gbsg nodes: (x - median) / IQR (R's IQR, type 7), first 10 patients.
+out$robust_nodes <- as.numeric(((gbsg$nodes - median(gbsg$nodes)) / IQR(gbsg$nodes))[1:10])
+
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, na = "null"), "tests/reference/cluster_reference.json")

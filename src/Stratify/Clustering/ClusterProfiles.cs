@@ -6,7 +6,8 @@ namespace Stratify.Clustering;
 /// <param name="RestValue">The same among all other patients.</param>
 /// <param name="Difference">ClusterValue − RestValue.</param>
 /// <param name="StandardisedDifference">Difference / sqrt((s²_cluster + s²_rest) / 2); for a level the variances are
-/// p(1 − p) (Austin 2009, Stat Med 28:3083). 0 when both variances are 0.</param>
+/// p(1 − p) (Austin 2009, Stat Med 28:3083). ±∞ when both variances are 0 but the values differ (perfect separation;
+/// JSON null), 0 when nothing differs.</param>
 public sealed record ProfileEntry(string Feature, string? Level, double ClusterValue, double RestValue, double Difference, double StandardisedDifference);
 
 /// <summary>A cluster's profile: every feature's difference, sorted by |standardised difference|, and a short label.</summary>
@@ -61,8 +62,8 @@ public static class ClusterProfiles
     {
         double diff = inside - outside;
         double pooled = Math.Sqrt((varIn + varOut) / 2);
-        double smd = pooled > 0 ? diff / pooled : 0;
-        return new ProfileEntry(feature, level, inside, outside, diff, double.IsNaN(smd) ? 0 : smd);
+        double smd = pooled > 0 ? diff / pooled : diff == 0 || double.IsNaN(diff) ? 0 : Math.CopySign(double.PositiveInfinity, diff);
+        return new ProfileEntry(feature, level, inside, outside, diff, smd);
     }
 
     private static string Label(List<ProfileEntry> entries, FeatureSet features, Dictionary<string, string> medianLevel)
