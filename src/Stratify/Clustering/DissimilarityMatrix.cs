@@ -49,6 +49,24 @@ public sealed class DissimilarityMatrix
         if (i < n - 1) Packed.AsSpan((int)ColumnStart(i), n - i - 1).CopyTo(row[(i + 1)..]);
     }
 
+    /// <summary>Boundaries of about <paramref name="blocks"/> column ranges of the triangle holding about equal numbers of
+    /// pairs (for parallel passes over the packed values): range b is columns bounds[b]..bounds[b+1]−1.</summary>
+    public int[] ColumnBlocks(int blocks)
+    {
+        int n = Count;
+        blocks = Math.Max(1, Math.Min(Math.Max(n - 1, 1), blocks));
+        var bounds = new int[blocks + 1];
+        double total = (double)n * (n - 1) / 2;
+        for (int b = 1, i = 0; b < blocks; b++)
+        {
+            double target = total * b / blocks, done = (double)n * i - (double)i * (i + 1) / 2;
+            while (i < n - 1 && done < target) { i++; done = (double)n * i - (double)i * (i + 1) / 2; }
+            bounds[b] = i;
+        }
+        bounds[blocks] = Math.Max(n - 1, 0);
+        return bounds;
+    }
+
     /// <summary>True when some pair has no dissimilarity (NaN).</summary>
     public bool HasMissing()
     {

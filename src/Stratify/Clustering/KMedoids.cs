@@ -69,22 +69,21 @@ public static class KMedoids
         Validate(d.Count, options.K);
         if (d.HasMissing())
             throw new Data.StratifyInputException("some pairs of patients share no observed feature, so their dissimilarity is undefined; drop or impute missing values");
-        var square = new SquareDissimilarities(d);
         var rng = new Random(options.Seed);
         int[] medoids = options.Initialisation switch
         {
-            MedoidInitialisation.Build => Build(square, options.K),
-            MedoidInitialisation.Random => RandomDistinct(rng, square.Count, options.K),
-            _ => PlusPlus(square, options.K, rng),
+            MedoidInitialisation.Build => Build(d, options.K),
+            MedoidInitialisation.Random => RandomDistinct(rng, d.Count, options.K),
+            _ => PlusPlus(d, options.K, rng),
         };
-        return FasterPam(square, medoids, options.MaxPasses, null);
+        return FasterPam(d, medoids, options.MaxPasses, null);
     }
 
     /// <summary>FasterPAM's swap phase from given medoids (0-based).</summary>
     public static KMedoidsResult FitFrom(DissimilarityMatrix d, int[] initialMedoids, int maxPasses = 100)
     {
         Validate(d.Count, initialMedoids.Length);
-        return FasterPam(new SquareDissimilarities(d), (int[])initialMedoids.Clone(), maxPasses, null);
+        return FasterPam(d, (int[])initialMedoids.Clone(), maxPasses, null);
     }
 
     /// <summary>
@@ -113,8 +112,7 @@ public static class KMedoids
             var rows = sample.ToArray();
             var sub = gower.Subset(rows);
             if (sub.HasMissing()) continue;
-            var square = new SquareDissimilarities(sub);
-            var local = FasterPam(square, Build(square, k), options.MaxPasses, null);
+            var local = FasterPam(sub, Build(sub, k), options.MaxPasses, null);
             swaps += local.Swaps;
             passes += local.Passes;
             var medoids = new int[k];
@@ -158,33 +156,89 @@ public static class KMedoids
         if (k < 1 || k >= n) throw new Data.StratifyInputException($"k must be between 1 and n − 1 = {n - 1}", value: k.ToString());
     }
 
-    /// <summary>PAM BUILD, ties to the later object as in R's pam (<c>ammax &lt;= beter[i]</c>).</summary>
-    internal static int[] Build(SquareDissimilarities d, int k)
+    /// <summary>
+    /// PAM BUILD, ties to the later object as in R's pam (<c>ammax &lt;= beter[i]</c>; gains within 1e-12 relative count
+    /// as ties, since they are summed in a different order). Each round streams once over the packed triangle:
+    /// column i (objects j &gt; i, contiguous) adds max(nearest_j − d_ij, 0) to gain_i and max(nearest_i − d_ij, 0) to
+    /// gain_j, both vectorised; column blocks run in parallel with their own gain arrays, reduced in block order.
+    /// </summary>
+    internal static int[] Build(DissimilarityMatrix d, int k)
     {
         int n = d.Count;
         var nearest = new double[n];
         Array.Fill(nearest, double.PositiveInfinity);
         var isMedoid = new bool[n];
         var medoids = new int[k];
-        var gain = new double[n];
+        var row = new double[n];
+        var bounds = d.ColumnBlocks(Environment.ProcessorCount * 4);
         for (int m = 0; m < k; m++)
         {
-            bool first = m == 0;
-            Parallel.For(0, n, c =>
-            {
-                if (isMedoid[c]) { gain[c] = double.NegativeInfinity; return; }
-                var row = d.Row(c);
-                gain[c] = first ? -VectorSum(row) : PositiveGain(nearest, row);
-            });
+            var gain = StreamGains(d, nearest, first: m == 0, bounds);
             int best = -1;
             double bestGain = double.NegativeInfinity;
-            for (int c = 0; c < n; c++) if (!isMedoid[c] && gain[c] >= bestGain) { bestGain = gain[c]; best = c; }
+            for (int c = 0; c < n; c++)
+                if (!isMedoid[c] && gain[c] >= bestGain - 1e-12 * Math.Abs(bestGain)) { bestGain = Math.Max(gain[c], bestGain); best = c; }
             medoids[m] = best;
             isMedoid[best] = true;
-            var bestRow = d.Row(best);
-            for (int o = 0; o < n; o++) if (bestRow[o] < nearest[o]) nearest[o] = bestRow[o];
+            d.CopyRow(best, row);
+            for (int o = 0; o < n; o++) if (row[o] < nearest[o]) nearest[o] = row[o];
         }
         return medoids;
+    }
+
+    private static double[] StreamGains(DissimilarityMatrix d, double[] nearest, bool first, int[] bounds)
+    {
+        int n = d.Count, blocks = bounds.Length - 1, w = Vector<double>.Count;
+        var packed = d.Packed;
+        var partial = new double[blocks][];
+        Parallel.For(0, blocks, b =>
+        {
+            var gain = new double[n];
+            for (int i = bounds[b]; i < bounds[b + 1]; i++)
+            {
+                int length = n - i - 1;
+                var seg = new ReadOnlySpan<double>(packed, (int)d.ColumnStart(i), length);
+                var near = new ReadOnlySpan<double>(nearest, i + 1, length);
+                var target = new Span<double>(gain, i + 1, length);
+                double ni = nearest[i];
+                var niv = new Vector<double>(ni);
+                var acc = Vector<double>.Zero;
+                int t = 0;
+                if (first)
+                {
+                    for (; t <= length - w; t += w)
+                    {
+                        var v = new Vector<double>(seg[t..]);
+                        acc += v;
+                        (new Vector<double>(target[t..]) - v).CopyTo(target[t..]);
+                    }
+                    double s = Vector.Sum(acc);
+                    for (; t < length; t++) { s += seg[t]; target[t] -= seg[t]; }
+                    gain[i] -= s;
+                }
+                else
+                {
+                    for (; t <= length - w; t += w)
+                    {
+                        var v = new Vector<double>(seg[t..]);
+                        acc += Vector.Max(new Vector<double>(near[t..]) - v, Vector<double>.Zero);
+                        (new Vector<double>(target[t..]) + Vector.Max(niv - v, Vector<double>.Zero)).CopyTo(target[t..]);
+                    }
+                    double s = Vector.Sum(acc);
+                    for (; t < length; t++) { s += Math.Max(near[t] - seg[t], 0); target[t] += Math.Max(ni - seg[t], 0); }
+                    gain[i] += s;
+                }
+            }
+            partial[b] = gain;
+        });
+        var total = partial[0];
+        for (int b = 1; b < blocks; b++)
+        {
+            var g = partial[b];
+            for (int c = 0; c < n; c++) total[c] += g[c];
+        }
+        if (!first) for (int c = 0; c < n; c++) total[c] += Math.Max(nearest[c], 0); // the object itself: d(c, c) = 0
+        return total;
     }
 
     private static int[] RandomDistinct(Random rng, int n, int k)
@@ -195,13 +249,14 @@ public static class KMedoids
         return medoids;
     }
 
-    private static int[] PlusPlus(SquareDissimilarities d, int k, Random rng)
+    private static int[] PlusPlus(DissimilarityMatrix d, int k, Random rng)
     {
         int n = d.Count;
         var medoids = new int[k];
         var nearest = new double[n];
+        var row = new double[n];
         medoids[0] = rng.Next(n);
-        d.Row(medoids[0]).CopyTo(nearest);
+        d.CopyRow(medoids[0], nearest);
         for (int m = 1; m < k; m++)
         {
             double total = 0;
@@ -217,14 +272,14 @@ public static class KMedoids
             }
             if (pick < 0) pick = Array.IndexOf(nearest, nearest.Max());
             medoids[m] = pick;
-            var row = d.Row(pick);
+            d.CopyRow(pick, row);
             for (int o = 0; o < n; o++) if (row[o] < nearest[o]) nearest[o] = row[o];
         }
         return medoids;
     }
 
     /// <summary>FasterPAM swap phase (eager, cyclic candidates, stop after a full cycle without improvement).</summary>
-    private static KMedoidsResult FasterPam(SquareDissimilarities d, int[] medoids, int maxPasses, int? sampleSize)
+    private static KMedoidsResult FasterPam(DissimilarityMatrix d, int[] medoids, int maxPasses, int? sampleSize)
     {
         int n = d.Count, k = medoids.Length;
         var isMedoid = new bool[n];
@@ -233,83 +288,188 @@ public static class KMedoids
             if (m < 0 || m >= n || isMedoid[m]) throw new Data.StratifyInputException("initial medoids must be distinct object indices");
             isMedoid[m] = true;
         }
+        var medoidRows = new double[k][];
+        for (int m = 0; m < k; m++) { medoidRows[m] = new double[n]; d.CopyRow(medoids[m], medoidRows[m]); }
         var nearestCluster = new int[n];
         var nearest = new double[n];
         var second = new double[n];
-        UpdateNearest(d, medoids, nearestCluster, nearest, second);
+        UpdateNearest(medoidRows, nearestCluster, nearest, second);
         double initial = Sum(nearest);
         if (k == 1)
         {
             // One medoid: the global optimum is BUILD's first step, the object with the least total dissimilarity.
             medoids[0] = Build(d, 1)[0];
-            UpdateNearest(d, medoids, nearestCluster, nearest, second);
+            d.CopyRow(medoids[0], medoidRows[0]);
+            UpdateNearest(medoidRows, nearestCluster, nearest, second);
             return new KMedoidsResult(medoids, nearestCluster, Sum(nearest), initial, 0, 1, sampleSize);
         }
         var removalLoss = new double[k];
-        var delta = new double[k];
         RemovalLoss(nearestCluster, nearest, second, removalLoss);
 
-        int swaps = 0, passes = 0;
+        int swaps = 0;
         // Tolerance: a swap must lower TD by more than rounding noise, or floating-point ties could cycle forever.
         double tolerance = 1e-12 * Math.Max(initial, 1e-300);
         var clusterCode = new double[n]; // nearest cluster as a double, for the vectorised per-cluster sums
         for (int o = 0; o < n; o++) clusterCode[o] = nearestCluster[o];
-        // Candidates are evaluated in batches in parallel, then scanned in order: the first improving one is swapped
-        // and the scan resumes after it, so the swaps are exactly those of the sequential eager algorithm.
+        // Candidates are evaluated in batches of consecutive objects (in parallel), then scanned in order: the first
+        // improving one is swapped and the scan resumes after it, so the swaps are those of the sequential algorithm.
         const int batch = 32;
-        var batchCandidates = new int[batch];
         var batchMedoid = new int[batch];
         var batchChange = new double[batch];
-        int c = 0, sinceSwap = 0, visited = 0;
+        var state = new SwapState(d, nearest, second, clusterCode, removalLoss);
+        int c = 0, sinceSwap = 0;
+        long visited = 0;
         while (sinceSwap < n && visited < (long)maxPasses * n)
         {
-            int count = 0, scanned = 0;
-            for (int t = c; count < batch && scanned < n - sinceSwap; scanned++, t = t + 1 == n ? 0 : t + 1)
-                batchCandidates[count++] = t;
-            Parallel.For(0, count, b =>
-            {
-                int candidate = batchCandidates[b];
-                if (isMedoid[candidate]) { batchChange[b] = double.PositiveInfinity; return; }
-                (batchMedoid[b], batchChange[b]) = SwapChange(d.Row(candidate), nearest, second, clusterCode, removalLoss);
-            });
+            int count = Math.Min(batch, Math.Min(n - c, n - sinceSwap));
+            state.Evaluate(c, count, batchMedoid, batchChange);
             int swappedAt = -1;
-            for (int b = 0; b < count; b++)
-            {
-                if (batchChange[b] < -tolerance) { swappedAt = b; break; }
-            }
+            for (int t = 0; t < count; t++)
+                if (!isMedoid[c + t] && batchChange[t] < -tolerance) { swappedAt = t; break; }
             int consumed = swappedAt < 0 ? count : swappedAt + 1;
             visited += consumed;
             sinceSwap += consumed;
-            c = (c + consumed) % n;
             if (swappedAt >= 0)
             {
-                int candidate = batchCandidates[swappedAt], m = batchMedoid[swappedAt];
+                int candidate = c + swappedAt, m = batchMedoid[swappedAt];
                 isMedoid[medoids[m]] = false;
                 medoids[m] = candidate;
                 isMedoid[candidate] = true;
-                UpdateNearest(d, medoids, nearestCluster, nearest, second);
+                d.CopyRow(candidate, medoidRows[m]);
+                UpdateNearest(medoidRows, nearestCluster, nearest, second);
                 for (int o = 0; o < n; o++) clusterCode[o] = nearestCluster[o];
                 RemovalLoss(nearestCluster, nearest, second, removalLoss);
                 swaps++;
                 sinceSwap = 0;
             }
+            c = (c + consumed) % n;
         }
-        passes = (visited + n - 1) / n;
+        int passes = (int)((visited + n - 1) / n);
         return new KMedoidsResult(medoids, nearestCluster, Sum(nearest), initial, swaps, passes, sampleSize);
     }
 
     /// <summary>
-    /// FasterPAM's ΔTD for making <paramref name="row"/>'s object a medoid, for the best medoid to give up. Per object o:
-    ///   shared    += min(d_oc − dn_o, 0)
-    ///   ΔTD[m(o)] += min(d_oc, ds_o) − ds_o − min(d_oc − dn_o, 0)
-    /// which is the paper's case analysis (d_oc &lt; dn: dn − ds; dn ≤ d_oc &lt; ds: d_oc − ds; else 0) without branches,
-    /// vectorised with one masked accumulator per cluster.
+    /// FasterPAM's ΔTD for a batch of consecutive candidates c0..c0+B−1, read straight from the packed triangle.
+    /// Per object o and candidate c (Schubert &amp; Rousseeuw's case analysis, written without branches):
+    ///   shared_c      += min(d_oc − dn_o, 0)
+    ///   ΔTD_c[m(o)]   += min(d_oc, ds_o) − ds_o − min(d_oc − dn_o, 0)
+    /// (d_oc &lt; dn: dn − ds; dn ≤ d_oc &lt; ds: d_oc − ds; else 0), and ΔTD_c[m] starts at the removal loss of medoid m.
+    /// Objects o &lt; c0 hold the batch's B distances contiguously in column o (vectorised across candidates); objects
+    /// after the batch lie in each candidate's own column (vectorised across objects, one masked accumulator per
+    /// cluster); the B × B block inside the batch is done scalar. Object ranges and candidates run in parallel, each
+    /// into its own accumulators, summed in a fixed order.
     /// </summary>
-    private static (int Medoid, double Change) SwapChange(ReadOnlySpan<double> row, double[] nearest, double[] second, double[] clusterCode, double[] removalLoss)
+    private sealed class SwapState(DissimilarityMatrix d, double[] nearest, double[] second, double[] clusterCode, double[] removalLoss)
     {
-        int n = row.Length, k = removalLoss.Length, w = Vector<double>.Count;
-        Span<double> delta = stackalloc double[k];
-        removalLoss.CopyTo(delta);
+        private const int Chunks = 8;
+
+        public void Evaluate(int c0, int count, int[] bestMedoid, double[] change)
+        {
+            int n = d.Count, k = removalLoss.Length;
+            int after = c0 + count;
+            var chunkAcc = new double[Chunks + 1][];   // [chunk or inner block] k × B per-cluster sums, then B shared
+            var columnAcc = new double[count][];        // per candidate: k per-cluster sums, then shared
+            Parallel.For(0, Chunks + 1 + count, item =>
+            {
+                if (item < Chunks)
+                {
+                    int lo = (int)((long)c0 * item / Chunks), hi = (int)((long)c0 * (item + 1) / Chunks);
+                    chunkAcc[item] = Leading(lo, hi, c0, count, k);
+                }
+                else if (item == Chunks) chunkAcc[item] = Inner(c0, count, k);
+                else
+                {
+                    int t = item - Chunks - 1;
+                    columnAcc[t] = Trailing(c0 + t, after, k);
+                }
+            });
+            Span<double> delta = stackalloc double[k];
+            for (int t = 0; t < count; t++)
+            {
+                removalLoss.CopyTo(delta);
+                double shared = 0;
+                foreach (var acc in chunkAcc)
+                {
+                    for (int m = 0; m < k; m++) delta[m] += acc[m * count + t];
+                    shared += acc[k * count + t];
+                }
+                for (int m = 0; m < k; m++) delta[m] += columnAcc[t][m];
+                shared += columnAcc[t][k];
+                int best = 0;
+                for (int m = 1; m < k; m++) if (delta[m] < delta[best]) best = m;
+                bestMedoid[t] = best;
+                change[t] = delta[best] + shared;
+            }
+        }
+
+        /// <summary>Objects lo..hi−1 (all before the batch): d(o, c0 + t) = packed[ColumnStart(o) + c0 − o − 1 + t].</summary>
+        private double[] Leading(int lo, int hi, int c0, int count, int k)
+        {
+            var acc = new double[(k + 1) * count];
+            var packed = d.Packed;
+            int w = Vector<double>.Count;
+            var sharedSpan = acc.AsSpan(k * count, count);
+            for (int o = lo; o < hi; o++)
+            {
+                var seg = new ReadOnlySpan<double>(packed, (int)(d.ColumnStart(o) + c0 - o - 1), count);
+                double dn = nearest[o], ds = second[o];
+                var target = acc.AsSpan((int)clusterCode[o] * count, count);
+                var dnv = new Vector<double>(dn);
+                var dsv = new Vector<double>(ds);
+                int t = 0;
+                for (; t <= count - w; t += w)
+                {
+                    var v = new Vector<double>(seg[t..]);
+                    var closer = Vector.Min(v - dnv, Vector<double>.Zero);
+                    (new Vector<double>(sharedSpan[t..]) + closer).CopyTo(sharedSpan[t..]);
+                    (new Vector<double>(target[t..]) + (Vector.Min(v, dsv) - dsv - closer)).CopyTo(target[t..]);
+                }
+                for (; t < count; t++)
+                {
+                    double v = seg[t], closer = Math.Min(v - dn, 0);
+                    sharedSpan[t] += closer;
+                    target[t] += Math.Min(v, ds) - ds - closer;
+                }
+            }
+            return acc;
+        }
+
+        /// <summary>Objects inside the batch (including the candidate itself, d = 0).</summary>
+        private double[] Inner(int c0, int count, int k)
+        {
+            var acc = new double[(k + 1) * count];
+            for (int o = c0; o < c0 + count; o++)
+            {
+                double dn = nearest[o], ds = second[o];
+                int cluster = (int)clusterCode[o];
+                for (int t = 0; t < count; t++)
+                {
+                    double v = d[o, c0 + t], closer = Math.Min(v - dn, 0);
+                    acc[k * count + t] += closer;
+                    acc[cluster * count + t] += Math.Min(v, ds) - ds - closer;
+                }
+            }
+            return acc;
+        }
+
+        /// <summary>Objects after the batch, from candidate c's own column (contiguous).</summary>
+        private double[] Trailing(int c, int after, int k)
+        {
+            int n = d.Count, length = n - after;
+            var acc = new double[k + 1];
+            if (length <= 0) return acc;
+            var seg = new ReadOnlySpan<double>(d.Packed, (int)(d.ColumnStart(c) + after - c - 1), length);
+            acc[k] = SwapChangeRange(seg, nearest.AsSpan(after, length), second.AsSpan(after, length), clusterCode.AsSpan(after, length), acc.AsSpan(0, k));
+            return acc;
+        }
+    }
+
+    /// <summary>Adds the per-cluster ΔTD terms of one candidate over a range of objects to <paramref name="delta"/>;
+    /// returns the shared term.</summary>
+    private static double SwapChangeRange(ReadOnlySpan<double> row, ReadOnlySpan<double> nearest, ReadOnlySpan<double> second,
+        ReadOnlySpan<double> clusterCode, Span<double> delta)
+    {
+        int n = row.Length, k = delta.Length, w = Vector<double>.Count;
         double shared = 0;
         int o = 0;
         if (k <= 16)
@@ -319,9 +479,9 @@ public static class KMedoids
             for (; o <= n - w; o += w)
             {
                 var doc = new Vector<double>(row[o..]);
-                var dn = new Vector<double>(nearest.AsSpan(o));
-                var ds = new Vector<double>(second.AsSpan(o));
-                var cluster = new Vector<double>(clusterCode.AsSpan(o));
+                var dn = new Vector<double>(nearest[o..]);
+                var ds = new Vector<double>(second[o..]);
+                var cluster = new Vector<double>(clusterCode[o..]);
                 var closer = Vector.Min(doc - dn, Vector<double>.Zero);
                 sharedAcc += closer;
                 var term = Vector.Min(doc, ds) - ds - closer;
@@ -338,41 +498,17 @@ public static class KMedoids
             shared += closer;
             delta[(int)clusterCode[o]] += Math.Min(doc, ds) - ds - closer;
         }
-        int best = 0;
-        for (int m = 1; m < k; m++) if (delta[m] < delta[best]) best = m;
-        return (best, delta[best] + shared);
+        return shared;
     }
 
-    private static double VectorSum(ReadOnlySpan<double> values)
+    private static void UpdateNearest(double[][] medoidRows, int[] nearestCluster, double[] nearest, double[] second)
     {
-        int w = Vector<double>.Count, i = 0;
-        var acc = Vector<double>.Zero;
-        for (; i <= values.Length - w; i += w) acc += new Vector<double>(values[i..]);
-        double s = Vector.Sum(acc);
-        for (; i < values.Length; i++) s += values[i];
-        return s;
-    }
-
-    /// <summary>Σ_o max(nearest_o − row_o, 0): BUILD's gain of adding the row's object.</summary>
-    private static double PositiveGain(double[] nearest, ReadOnlySpan<double> row)
-    {
-        int w = Vector<double>.Count, i = 0;
-        var acc = Vector<double>.Zero;
-        for (; i <= row.Length - w; i += w)
-            acc += Vector.Max(new Vector<double>(nearest.AsSpan(i)) - new Vector<double>(row[i..]), Vector<double>.Zero);
-        double s = Vector.Sum(acc);
-        for (; i < row.Length; i++) s += Math.Max(nearest[i] - row[i], 0);
-        return s;
-    }
-
-    private static void UpdateNearest(SquareDissimilarities d, int[] medoids, int[] nearestCluster, double[] nearest, double[] second)
-    {
-        int n = d.Count, k = medoids.Length;
+        int n = nearest.Length, k = medoidRows.Length;
         Array.Fill(nearest, double.PositiveInfinity);
         Array.Fill(second, double.PositiveInfinity);
         for (int m = 0; m < k; m++)
         {
-            var row = d.Row(medoids[m]);
+            var row = medoidRows[m];
             for (int o = 0; o < n; o++)
             {
                 double v = row[o];

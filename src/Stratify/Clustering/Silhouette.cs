@@ -26,17 +26,8 @@ public static class Silhouette
         Check(assignment, n, k);
         var packed = d.Packed;
         int threads = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
-        // Split the columns into blocks of roughly equal pair counts.
-        int blocks = Math.Max(1, Math.Min(n - 1, threads * 4));
-        var bounds = new int[blocks + 1];
-        double totalPairs = (double)n * (n - 1) / 2;
-        for (int b = 1, i = 0; b < blocks; b++)
-        {
-            double target = totalPairs * b / blocks, done = (double)n * i - (double)i * (i + 1) / 2;
-            while (i < n - 1 && done < target) { i++; done = (double)n * i - (double)i * (i + 1) / 2; }
-            bounds[b] = i;
-        }
-        bounds[blocks] = Math.Max(n - 1, 0);
+        var bounds = d.ColumnBlocks(threads * 4);
+        int blocks = bounds.Length - 1;
         var partial = new double[blocks][];
         Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, b =>
         {
