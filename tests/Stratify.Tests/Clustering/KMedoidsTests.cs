@@ -115,3 +115,34 @@ public class KMedoidsTests
         Assert.Equal(46, fit.SampleSize); // 40 + 2k, R's clara default
     }
 }
+
+/// <summary>Large-cohort modes: sampled silhouettes and CLARA through the pipeline.</summary>
+public class LargeCohortModeTests
+{
+    [Fact]
+    public void Sampled_silhouette_widths_equal_the_exact_widths_of_the_sampled_patients()
+    {
+        var features = ClusterReference.Features("gbsg");
+        var gower = new GowerDissimilarity(features);
+        var d = gower.Matrix();
+        var fit = KMedoids.Fit(d, new KMedoidsOptions(3));
+        var exact = Silhouette.Compute(d, fit.Assignment, 3);
+        var sampled = Silhouette.Sampled(d.Count, gower.Pair, fit.Assignment, 3, sampleSize: 100, seed: 9);
+        Assert.Equal(100, sampled.Objects!.Length);
+        foreach (int i in sampled.Objects) Assert.Equal(exact.Widths[i], sampled.Widths[i], 1e-12);
+        Assert.Equal(sampled.Objects.Average(i => exact.Widths[i]), sampled.Average, 1e-12);
+    }
+
+    [Fact]
+    public void Pipeline_switches_to_clara_and_sampled_silhouettes_above_the_thresholds()
+    {
+        var features = ClusterReference.Features("rotterdam");
+        var r = SubgroupDiscovery.Fit(features, new ClusteringOptions(ClusteringMethod.KMedoids, K: 3, ClaraThreshold: 1000,
+            ExactLimit: 1000, SilhouetteSample: 300, StabilityResamples: 5));
+        Assert.Equal(features.RowCount, r.Assignment.Length);
+        Assert.Contains(r.Warnings, w => w.StartsWith("k-medoids by CLARA", StringComparison.Ordinal));
+        Assert.Contains(r.Warnings, w => w.StartsWith("silhouette widths computed for a random sample of 300", StringComparison.Ordinal));
+        Assert.Contains(r.Warnings, w => w.StartsWith("stability not assessed", StringComparison.Ordinal));
+        Assert.True(double.IsNaN(r.Pac));
+    }
+}
