@@ -170,7 +170,7 @@ public static class KMedoids
         var isMedoid = new bool[n];
         var medoids = new int[k];
         var row = new double[n];
-        var bounds = d.ColumnBlocks(Environment.ProcessorCount * 4);
+        var bounds = d.ColumnBlocks(16); // fixed blocks: the sums do not depend on the machine's core count
         for (int m = 0; m < k; m++)
         {
             var gain = StreamGains(d, nearest, first: m == 0, bounds);

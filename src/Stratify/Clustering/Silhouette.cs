@@ -25,8 +25,7 @@ public static class Silhouette
         int n = d.Count;
         Check(assignment, n, k);
         var packed = d.Packed;
-        int threads = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
-        var bounds = d.ColumnBlocks(threads * 4);
+        var bounds = d.ColumnBlocks(16); // fixed blocks: the sums do not depend on the machine's core count
         int blocks = bounds.Length - 1;
         var partial = new double[blocks][];
         Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, b =>
