@@ -25,6 +25,7 @@ public sealed class GowerDissimilarity
     private readonly double[][] scaled;
     private readonly bool[] nominal;
     private readonly double[] weights;
+    private readonly bool[] incomplete;
 
     /// <summary>Prepares the range-scaled features (ranges over all rows of <paramref name="features"/>).</summary>
     public GowerDissimilarity(FeatureSet features)
@@ -34,12 +35,14 @@ public sealed class GowerDissimilarity
         scaled = new double[p][];
         nominal = new bool[p];
         weights = new double[p];
+        incomplete = new bool[p];
         for (int f = 0; f < p; f++)
         {
             var feature = features.Features[f];
             weights[f] = feature.Weight;
             nominal[f] = feature.Role == FeatureRole.Categorical;
             scaled[f] = RangeScaled(feature.Values);
+            incomplete[f] = feature.HasMissing;
         }
     }
 
@@ -87,7 +90,7 @@ public sealed class GowerDissimilarity
             () => new double[n],
             (i, _, denominator) =>
             {
-                FillColumn(i, n, scaled, nominal, weights, packed.AsSpan((int)result.ColumnStart(i), n - i - 1), denominator.AsSpan(0, n - i - 1));
+                FillColumn(i, n, packed.AsSpan((int)result.ColumnStart(i), n - i - 1), denominator.AsSpan(0, n - i - 1));
                 return denominator;
             },
             _ => { });
@@ -111,15 +114,22 @@ public sealed class GowerDissimilarity
         return result;
     }
 
-    /// <summary>Dissimilarities d(i+1..n−1, i): numerator and weight sum accumulated feature by feature.</summary>
-    private static void FillColumn(int i, int n, double[][] scaled, bool[] nominal, double[] weights,
-        Span<double> numerator, Span<double> denominator)
+    /// <summary>
+    /// Dissimilarities d(i+1..n−1, i): numerator and weight sum accumulated feature by feature. A feature without any
+    /// missing value adds its weight to every pair, so it enters the weight sum as one constant instead of a masked
+    /// vector add (the sum is then formed in a different order than daisy's, which changes it by at most an ulp).
+    /// </summary>
+    private void FillColumn(int i, int n, Span<double> numerator, Span<double> denominator)
     {
         numerator.Clear();
-        denominator.Clear();
         int start = i + 1;
         int length = n - start;
         int width = Vector<double>.Count;
+        double constantWeight = 0;
+        bool pairwiseWeights = false;
+        for (int f = 0; f < scaled.Length; f++)
+            if (incomplete[f] && !double.IsNaN(scaled[f][i])) { pairwiseWeights = true; break; }
+        if (pairwiseWeights) denominator.Clear();
         for (int f = 0; f < scaled.Length; f++)
         {
             double xi = scaled[f][i];
@@ -129,6 +139,22 @@ public sealed class GowerDissimilarity
             var wv = new Vector<double>(w);
             var xiv = new Vector<double>(xi);
             int k = 0;
+            if (!incomplete[f])
+            {
+                constantWeight += w;
+                if (nominal[f])
+                    for (; k <= length - width; k += width)
+                    {
+                        var differ = ~Vector.Equals(new Vector<double>(x[k..]), xiv);
+                        (Vector.ConditionalSelect(differ, wv, Vector<double>.Zero) + new Vector<double>(numerator[k..])).CopyTo(numerator[k..]);
+                    }
+                else
+                    for (; k <= length - width; k += width)
+                        (wv * Vector.Abs(new Vector<double>(x[k..]) - xiv) + new Vector<double>(numerator[k..])).CopyTo(numerator[k..]);
+                for (; k < length; k++)
+                    numerator[k] += nominal[f] ? (x[k] != xi ? w : 0) : w * Math.Abs(x[k] - xi);
+                continue;
+            }
             if (nominal[f])
             {
                 for (; k <= length - width; k += width)
@@ -166,7 +192,16 @@ public sealed class GowerDissimilarity
                 }
             }
         }
+        if (!pairwiseWeights)
+        {
+            if (constantWeight == 0) numerator.Fill(double.NaN);
+            else for (int k = 0; k < length; k++) numerator[k] /= constantWeight;
+            return;
+        }
         for (int k = 0; k < length; k++)
-            numerator[k] = denominator[k] == 0 ? double.NaN : numerator[k] / denominator[k];
+        {
+            double total = denominator[k] + constantWeight;
+            numerator[k] = total == 0 ? double.NaN : numerator[k] / total;
+        }
     }
 }
