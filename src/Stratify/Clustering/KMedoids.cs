@@ -44,7 +44,7 @@ public sealed record KMedoidsResult(int[] Medoids, int[] Assignment, double Obje
 /// k-medoids (partitioning around medoids): minimise TD = Σ_i min_c d(i, m_c) over medoid sets {m_1..m_k} ⊂ objects.
 ///
 /// Search: FasterPAM (Schubert &amp; Rousseeuw 2021, "Fast and eager k-medoids clustering: O(k) runtime improvement of
-/// the PAM, CLARA, and CLARANS algorithms", Information Systems 101:101804, Algorithm 3). For each non-medoid candidate
+/// the PAM, CLARA, and CLARANS algorithms", Information Systems 101:101804). For each non-medoid candidate
 /// x_c, one pass over the objects gives the change of TD for swapping x_c with every medoid at once:
 ///   ΔTD_i = removal_loss_i + Σ_o [ d_oc &lt; dn_o : (dn_o − ds_o) credited to o's medoid, (d_oc − dn_o) shared ]
 ///                           + [ dn_o ≤ d_oc &lt; ds_o : (d_oc − ds_o) credited to o's medoid ],

@@ -1,9 +1,10 @@
 namespace Stratify.Clustering;
 
 /// <summary>
-/// The full n × n matrix expanded from a packed triangle, for algorithms that read whole rows many times
-/// (FasterPAM evaluates each candidate medoid against every object). Row-major, so a row is one contiguous span.
-/// Costs n² doubles (800 MB at n = 10,000); <see cref="KMedoids"/> switches to CLARA well before that matters.
+/// The full n × n matrix expanded from a packed triangle, for algorithms that read and rewrite whole rows many times
+/// (the nearest-neighbour chain of <see cref="HierarchicalClustering"/> scans a row per step and updates a row and a
+/// column per merge). Row-major, so a row is one contiguous span. Costs n² doubles (800 MB at n = 10,000), which is
+/// why hierarchical clustering is limited to cohorts of that size.
 /// </summary>
 internal sealed class SquareDissimilarities
 {
