@@ -313,7 +313,7 @@ public static class KMedoids
         for (int o = 0; o < n; o++) clusterCode[o] = nearestCluster[o];
         // Candidates are evaluated in batches of consecutive objects (in parallel), then scanned in order: the first
         // improving one is swapped and the scan resumes after it, so the swaps are those of the sequential algorithm.
-        const int batch = 32;
+        const int batch = 64;
         var batchMedoid = new int[batch];
         var batchChange = new double[batch];
         var state = new SwapState(d, nearest, second, clusterCode, removalLoss);
