@@ -1,0 +1,38 @@
+namespace Stratify.Clustering;
+
+/// <summary>The criteria for one candidate k (NaN where not computed).</summary>
+/// <param name="Silhouette">Average silhouette width (higher is better).</param>
+/// <param name="Gap">Gap statistic (with <see cref="GapSe"/>, its simulation standard error).</param>
+/// <param name="Bic">Mixture BIC (lower is better); NaN for other methods.</param>
+public sealed record KCriteria(int K, double Silhouette, double Gap, double GapSe, double Bic);
+
+/// <summary>One cluster of a <see cref="ClusteringResult"/>.</summary>
+/// <param name="Cluster">1-based cluster number (clusters are numbered by decreasing size).</param>
+/// <param name="Medoid">k-medoids: the medoid's cohort row (1-based, as a spreadsheet counts data rows); else null.</param>
+/// <param name="Center">Coordinate methods: the center, by coordinate column (scaled units); else null.</param>
+/// <param name="Stability">Bootstrap mean Jaccard (NaN when stability was not assessed).</param>
+/// <param name="Label">Short description from the top distinguishing features (<see cref="ClusterProfiles"/>).</param>
+/// <param name="Profile">All features' differences against the rest, largest first.</param>
+public sealed record ClusterSummary(int Cluster, int Size, int? Medoid, IReadOnlyDictionary<string, double>? Center, double Stability,
+    string Label, IReadOnlyList<ProfileEntry> Profile);
+
+/// <summary>
+/// The outcome of <see cref="SubgroupDiscovery.Fit"/>: the chosen clustering, the criteria table over the k range,
+/// per-cluster summaries and the warnings a reader must see (missing-value handling, unstable clusters, sampling).
+/// <see cref="Assignment"/>[i] is the cluster (1..k) of feature-set row i, which is cohort row <see cref="SourceRows"/>[i].
+/// <example><code>
+/// var result = SubgroupDiscovery.Fit(features, new ClusteringOptions(ClusteringMethod.KMedoids, KMin: 2, KMax: 6));
+/// Console.WriteLine($"k = {result.K}, silhouette {result.Silhouette:F2}: {result.Clusters[0].Label}");
+/// </code></example>
+/// </summary>
+public sealed record ClusteringResult(string Method, string Distance, int K, int N, double Objective, double Silhouette, double Pac,
+    IReadOnlyList<KCriteria> Criteria, IReadOnlyList<ClusterSummary> Clusters, IReadOnlyList<string> Warnings, int[] Assignment, int[] SourceRows)
+{
+    /// <summary>Cluster (1..k) per cohort row; 0 for rows not clustered (dropped for missing values).</summary>
+    public int[] CohortAssignment(int cohortRows)
+    {
+        var result = new int[cohortRows];
+        for (int i = 0; i < SourceRows.Length; i++) result[SourceRows[i]] = Assignment[i];
+        return result;
+    }
+}

@@ -1,0 +1,110 @@
+namespace Stratify.Clustering;
+
+/// <summary>
+/// A symmetric dissimilarity matrix with zero diagonal, stored as R's <c>dist</c> stores it: the lower triangle
+/// column by column, n(n−1)/2 doubles. For 0-based i &lt; j, d(j, i) sits at n·i − i(i+1)/2 + (j − i − 1), so
+/// column i of the triangle (rows i+1..n−1) is contiguous. NaN marks a pair with no feature in common
+/// (daisy's NA).
+/// <example><code>
+/// var d = GowerDissimilarity.Compute(features);
+/// double d01 = d[0, 1];              // same as as.matrix(daisy(...))[1, 2] in R
+/// </code></example>
+/// </summary>
+public sealed class DissimilarityMatrix
+{
+    public DissimilarityMatrix(int count, double[] packed)
+    {
+        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count));
+        if (packed.LongLength != (long)count * (count - 1) / 2)
+            throw new ArgumentException($"a {count} × {count} triangle needs {(long)count * (count - 1) / 2} values, got {packed.LongLength}", nameof(packed));
+        Count = count;
+        Packed = packed;
+    }
+
+    /// <summary>Number of objects n.</summary>
+    public int Count { get; }
+
+    /// <summary>The lower triangle in dist order (see the class summary).</summary>
+    public double[] Packed { get; }
+
+    /// <summary>Start of column <paramref name="i"/> of the triangle: the entry d(i+1, i).</summary>
+    public long ColumnStart(int i) => (long)Count * i - (long)i * (i + 1) / 2;
+
+    public double this[int i, int j]
+    {
+        get
+        {
+            if (i == j) return 0;
+            if (i > j) (i, j) = (j, i);
+            return Packed[ColumnStart(i) + (j - i - 1)];
+        }
+    }
+
+    /// <summary>Copies row <paramref name="i"/> of the full matrix (d(i, 0..n−1), zero at i) into <paramref name="row"/>.</summary>
+    public void CopyRow(int i, Span<double> row)
+    {
+        int n = Count;
+        for (int j = 0; j < i; j++) row[j] = Packed[ColumnStart(j) + (i - j - 1)];
+        row[i] = 0;
+        if (i < n - 1) Packed.AsSpan((int)ColumnStart(i), n - i - 1).CopyTo(row[(i + 1)..]);
+    }
+
+    /// <summary>Boundaries of about <paramref name="blocks"/> column ranges of the triangle holding about equal numbers of
+    /// pairs (for parallel passes over the packed values): range b is columns bounds[b]..bounds[b+1]−1.</summary>
+    public int[] ColumnBlocks(int blocks)
+    {
+        int n = Count;
+        blocks = Math.Max(1, Math.Min(Math.Max(n - 1, 1), blocks));
+        var bounds = new int[blocks + 1];
+        double total = (double)n * (n - 1) / 2;
+        for (int b = 1, i = 0; b < blocks; b++)
+        {
+            double target = total * b / blocks, done = (double)n * i - (double)i * (i + 1) / 2;
+            while (i < n - 1 && done < target) { i++; done = (double)n * i - (double)i * (i + 1) / 2; }
+            bounds[b] = i;
+        }
+        bounds[blocks] = Math.Max(n - 1, 0);
+        return bounds;
+    }
+
+    /// <summary>True when some pair has no dissimilarity (NaN).</summary>
+    public bool HasMissing()
+    {
+        foreach (double v in Packed) if (double.IsNaN(v)) return true;
+        return false;
+    }
+
+    /// <summary>The dissimilarities among a subset of objects (in the given order).</summary>
+    public DissimilarityMatrix Subset(ReadOnlySpan<int> objects)
+    {
+        int m = objects.Length;
+        var packed = new double[(long)m * (m - 1) / 2];
+        long k = 0;
+        for (int a = 0; a < m; a++)
+            for (int b = a + 1; b < m; b++)
+                packed[k++] = this[objects[a], objects[b]];
+        return new DissimilarityMatrix(m, packed);
+    }
+
+    /// <summary>Euclidean distances between the rows of a coordinate matrix (R's <c>dist(x)</c>).</summary>
+    public static DissimilarityMatrix Euclidean(CoordinateMatrix x, int maxDegreeOfParallelism = -1)
+    {
+        int n = x.Rows, p = x.Columns;
+        var packed = new double[(long)n * (n - 1) / 2];
+        var data = x.Data;
+        var result = new DissimilarityMatrix(n, packed);
+        Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, i =>
+        {
+            long start = result.ColumnStart(i);
+            var xi = new ReadOnlySpan<double>(data, i * p, p);
+            for (int j = i + 1; j < n; j++)
+            {
+                var xj = new ReadOnlySpan<double>(data, j * p, p);
+                double s = 0;
+                for (int c = 0; c < p; c++) { double t = xi[c] - xj[c]; s += t * t; }
+                packed[start + j - i - 1] = Math.Sqrt(s);
+            }
+        });
+        return result;
+    }
+}

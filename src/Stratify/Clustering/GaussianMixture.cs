@@ -1,0 +1,270 @@
+namespace Stratify.Clustering;
+
+/// <summary>Covariance structure of each mixture component.</summary>
+public enum CovarianceType
+{
+    /// <summary>A full p × p covariance per component.</summary>
+    Full,
+    /// <summary>A diagonal covariance per component (features independent within a component).</summary>
+    Diagonal,
+}
+
+/// <summary>Options of <see cref="GaussianMixture"/>; defaults are scikit-learn's.</summary>
+/// <param name="K">Number of components.</param>
+/// <param name="Covariance">Full or diagonal.</param>
+/// <param name="Seed">Seed of the k-means++ initial means.</param>
+/// <param name="Restarts">Independent starts; the highest final log-likelihood wins (scikit-learn's n_init).</param>
+/// <param name="MaxIterations">EM iteration cap (100).</param>
+/// <param name="Tolerance">Stop when the mean log-likelihood changes by less than this (1e-3).</param>
+/// <param name="Regularisation">Added to covariance diagonals (reg_covar, 1e-6).</param>
+public sealed record GaussianMixtureOptions(int K, CovarianceType Covariance = CovarianceType.Full, int Seed = 1, int Restarts = 1,
+    int MaxIterations = 100, double Tolerance = 1e-3, double Regularisation = 1e-6);
+
+/// <summary>A fitted Gaussian mixture.</summary>
+/// <param name="Means">k × p, row-major.</param>
+/// <param name="Covariances">Full: k × p × p; diagonal: k × p.</param>
+/// <param name="Assignment">Most probable component of each row.</param>
+/// <param name="Responsibilities">n × k posterior probabilities, row-major.</param>
+/// <param name="LowerBound">Mean log-likelihood at the last E-step of EM (scikit-learn's lower_bound_).</param>
+/// <param name="MeanLogLikelihood">Mean log-likelihood at the final parameters (scikit-learn's score(X)).</param>
+/// <param name="Bic">−2 n · MeanLogLikelihood + Parameters · ln n (scikit-learn's bic(X); lower is better).</param>
+public sealed record GaussianMixtureResult(int K, int Dimensions, CovarianceType Covariance, double[] Weights, double[] Means, double[] Covariances,
+    int[] Assignment, double[] Responsibilities, double LowerBound, double MeanLogLikelihood, double Bic, int Parameters, int Iterations, bool Converged);
+
+/// <summary>
+/// Gaussian mixture by EM (Dempster, Laird &amp; Rubin 1977), following scikit-learn's GaussianMixture step for step:
+/// E-step log r_ik = log w_k + log N(x_i; μ_k, Σ_k) − logsumexp_k(·); M-step n_k = Σ_i r_ik + 10ε, μ_k = Σ_i r_ik x_i / n_k,
+/// Σ_k = Σ_i r_ik (x_i − μ_k)(x_i − μ_k)ᵀ / n_k + reg·I (diagonal: E_k[x²] − μ_k² + reg), w_k = n_k / Σ n_k; stop when
+/// |Δ mean log-likelihood| &lt; tol; a final E-step gives the labels. Parameters for BIC: k·p (means) + k − 1 (weights)
+/// + k·p(p+1)/2 (full) or k·p (diagonal).
+/// Initialisation (documented so it can be reproduced): initial means (k-means++ from the seed, or given); every row
+/// is assigned to its nearest initial mean; weights and covariances are those of that hard partition (covariances
+/// around the partition's own means, + reg), and the means are the initial means — scikit-learn's initialisation when
+/// its k-means labels are replaced by this partition and means_init is given.
+/// <example><code>
+/// var gmm = GaussianMixture.Fit(coords, new GaussianMixtureOptions(K: 3, Covariance: CovarianceType.Diagonal));
+/// double bic = gmm.Bic;
+/// </code></example>
+/// </summary>
+public static class GaussianMixture
+{
+    public static GaussianMixtureResult Fit(CoordinateMatrix x, GaussianMixtureOptions options)
+    {
+        if (options.K < 1 || options.K > x.Rows) throw new Data.StratifyInputException($"k must be between 1 and {x.Rows}", value: options.K.ToString());
+        GaussianMixtureResult? best = null;
+        for (int r = 0; r < Math.Max(1, options.Restarts); r++)
+        {
+            var means = KMeans.PlusPlus(x, options.K, new Random(unchecked(options.Seed * 1_000_003 + r)), -1);
+            var fit = FitFrom(x, means, options);
+            if (best is null || fit.MeanLogLikelihood > best.MeanLogLikelihood) best = fit;
+        }
+        return best!;
+    }
+
+    /// <summary>EM from given initial means (k × p row-major), initialised as described on the class.</summary>
+    public static GaussianMixtureResult FitFrom(CoordinateMatrix x, double[] initialMeans, GaussianMixtureOptions options)
+    {
+        int n = x.Rows, p = x.Columns, k = options.K;
+        if (initialMeans.Length != k * p) throw new ArgumentException($"initial means need {k * p} values");
+        foreach (double v in x.Data) if (!double.IsFinite(v)) throw new Data.StratifyInputException("a Gaussian mixture needs finite coordinates (no missing values)");
+        bool full = options.Covariance == CovarianceType.Full;
+        var resp = new double[n * k];
+        for (int i = 0; i < n; i++)
+        {
+            int nearest = 0;
+            double best = double.PositiveInfinity;
+            for (int c = 0; c < k; c++)
+            {
+                double d = KMeans.SquaredDistance(x.Row(i), initialMeans.AsSpan(c * p, p));
+                if (d < best) { best = d; nearest = c; }
+            }
+            resp[i * k + nearest] = 1;
+        }
+        var weights = new double[k];
+        var means = new double[k * p];
+        var covariances = new double[full ? k * p * p : k * p];
+        MStep(x, resp, k, full, options.Regularisation, weights, means, covariances, normaliseWeights: false);
+        for (int c = 0; c < k; c++) weights[c] /= n;
+        Array.Copy(initialMeans, means, k * p);
+
+        double lowerBound = double.NegativeInfinity;
+        bool converged = false;
+        int iteration = 0;
+        for (iteration = 1; iteration <= options.MaxIterations; iteration++)
+        {
+            double previous = lowerBound;
+            lowerBound = EStep(x, k, full, weights, means, covariances, resp);
+            MStep(x, resp, k, full, options.Regularisation, weights, means, covariances, normaliseWeights: true);
+            if (Math.Abs(lowerBound - previous) < options.Tolerance) { converged = true; break; }
+        }
+        if (!converged) iteration = options.MaxIterations;
+        double meanLogLikelihood = EStep(x, k, full, weights, means, covariances, resp);
+        var assignment = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            int arg = 0;
+            for (int c = 1; c < k; c++) if (resp[i * k + c] > resp[i * k + arg]) arg = c;
+            assignment[i] = arg;
+        }
+        int parameters = k * p + k - 1 + (full ? k * p * (p + 1) / 2 : k * p);
+        double bic = -2 * meanLogLikelihood * n + parameters * Math.Log(n);
+        return new GaussianMixtureResult(k, p, options.Covariance, weights, means, covariances, assignment, resp, lowerBound, meanLogLikelihood,
+            bic, parameters, iteration, converged);
+    }
+
+    /// <summary>Responsibilities (into <paramref name="resp"/>) and the mean log-likelihood.</summary>
+    private static double EStep(CoordinateMatrix x, int k, bool full, double[] weights, double[] means, double[] covariances, double[] resp)
+    {
+        int n = x.Rows, p = x.Columns;
+        // Per component: Cholesky factor (full) or variances (diagonal), and the log normalising constant.
+        var factors = new double[k][];
+        var logConstant = new double[k];
+        for (int c = 0; c < k; c++)
+        {
+            double logDet;
+            if (full)
+            {
+                factors[c] = Cholesky(covariances.AsSpan(c * p * p, p * p), p);
+                logDet = 0;
+                for (int j = 0; j < p; j++) logDet += Math.Log(factors[c][j * p + j]);
+                logDet *= 2;
+            }
+            else
+            {
+                factors[c] = covariances.AsSpan(c * p, p).ToArray();
+                logDet = 0;
+                for (int j = 0; j < p; j++) logDet += Math.Log(factors[c][j]);
+            }
+            logConstant[c] = Math.Log(weights[c]) - 0.5 * (p * Math.Log(2 * Math.PI) + logDet);
+        }
+        var rowNorm = new double[n];
+        KMeans.ForBlocks(n, -1, (lo, hi) =>
+        {
+            var z = new double[p];
+            var logp = new double[k];
+            for (int i = lo; i < hi; i++)
+            {
+                var row = x.Row(i);
+                double max = double.NegativeInfinity;
+                for (int c = 0; c < k; c++)
+                {
+                    var mean = means.AsSpan(c * p, p);
+                    double q = 0;
+                    if (full)
+                    {
+                        var l = factors[c];
+                        for (int a = 0; a < p; a++)
+                        {
+                            double s = row[a] - mean[a];
+                            for (int b = 0; b < a; b++) s -= l[a * p + b] * z[b];
+                            z[a] = s / l[a * p + a];
+                            q += z[a] * z[a];
+                        }
+                    }
+                    else
+                    {
+                        var v = factors[c];
+                        for (int a = 0; a < p; a++) { double t = row[a] - mean[a]; q += t * t / v[a]; }
+                    }
+                    logp[c] = logConstant[c] - 0.5 * q;
+                    if (logp[c] > max) max = logp[c];
+                }
+                double sum = 0;
+                for (int c = 0; c < k; c++) sum += Math.Exp(logp[c] - max);
+                double norm = max + Math.Log(sum);
+                rowNorm[i] = norm;
+                for (int c = 0; c < k; c++) resp[i * k + c] = Math.Exp(logp[c] - norm);
+            }
+        });
+        return KMeans.BlockSum(rowNorm, -1) / n;
+    }
+
+    private static void MStep(CoordinateMatrix x, double[] resp, int k, bool full, double reg, double[] weights, double[] means, double[] covariances, bool normaliseWeights)
+    {
+        int n = x.Rows, p = x.Columns;
+        const double tenEpsilon = 10 * 2.220446049250313e-16; // scikit-learn adds 10 · machine epsilon to n_k
+        Array.Clear(means);
+        Array.Clear(covariances);
+        for (int c = 0; c < k; c++)
+        {
+            double nk = 0;
+            for (int i = 0; i < n; i++) nk += resp[i * k + c];
+            nk += tenEpsilon;
+            weights[c] = nk;
+            var mean = means.AsSpan(c * p, p);
+            for (int i = 0; i < n; i++)
+            {
+                double r = resp[i * k + c];
+                if (r == 0) continue;
+                var row = x.Row(i);
+                for (int j = 0; j < p; j++) mean[j] += r * row[j];
+            }
+            for (int j = 0; j < p; j++) mean[j] /= nk;
+            if (full)
+            {
+                var cov = covariances.AsSpan(c * p * p, p * p);
+                var centred = new double[p];
+                for (int i = 0; i < n; i++)
+                {
+                    double r = resp[i * k + c];
+                    if (r == 0) continue;
+                    var row = x.Row(i);
+                    for (int j = 0; j < p; j++) centred[j] = row[j] - mean[j];
+                    for (int a = 0; a < p; a++)
+                    {
+                        double ra = r * centred[a];
+                        for (int b = 0; b <= a; b++) cov[a * p + b] += ra * centred[b];
+                    }
+                }
+                for (int a = 0; a < p; a++)
+                    for (int b = 0; b <= a; b++)
+                    {
+                        double v = cov[a * p + b] / nk;
+                        cov[a * p + b] = v;
+                        cov[b * p + a] = v;
+                    }
+                for (int a = 0; a < p; a++) cov[a * p + a] += reg;
+            }
+            else
+            {
+                // scikit-learn's diagonal formula: E[x²] − 2 μ E[x] + μ², + reg.
+                var variance = covariances.AsSpan(c * p, p);
+                var meanSquare = new double[p];
+                for (int i = 0; i < n; i++)
+                {
+                    double r = resp[i * k + c];
+                    if (r == 0) continue;
+                    var row = x.Row(i);
+                    for (int j = 0; j < p; j++) meanSquare[j] += r * row[j] * row[j];
+                }
+                for (int j = 0; j < p; j++)
+                    variance[j] = meanSquare[j] / nk - 2 * (mean[j] * mean[j]) + mean[j] * mean[j] + reg;
+            }
+        }
+        if (normaliseWeights)
+        {
+            double total = 0;
+            foreach (double w in weights) total += w;
+            for (int c = 0; c < k; c++) weights[c] /= total;
+        }
+    }
+
+    /// <summary>Lower Cholesky factor L (row-major) with L Lᵀ = A.</summary>
+    private static double[] Cholesky(ReadOnlySpan<double> a, int p)
+    {
+        var l = new double[p * p];
+        for (int i = 0; i < p; i++)
+            for (int j = 0; j <= i; j++)
+            {
+                double s = a[i * p + j];
+                for (int t = 0; t < j; t++) s -= l[i * p + t] * l[j * p + t];
+                if (i == j)
+                {
+                    if (!(s > 0)) throw new Data.StratifyInputException("a mixture component's covariance is not positive definite: too few patients in a component or collinear features; lower k or use diagonal covariances");
+                    l[i * p + i] = Math.Sqrt(s);
+                }
+                else l[i * p + j] = s / l[j * p + j];
+            }
+        return l;
+    }
+}

@@ -1,0 +1,533 @@
+using System.Numerics;
+
+namespace Stratify.Clustering;
+
+/// <summary>How the first k medoids are chosen before the swap phase.</summary>
+public enum MedoidInitialisation
+{
+    /// <summary>PAM's BUILD (Kaufman &amp; Rousseeuw 1990): the object with the least total dissimilarity, then greedily the
+    /// object that lowers the total most; ties go to the later object, as R's pam. Deterministic, O(n²k).</summary>
+    Build,
+    /// <summary>k distinct objects drawn uniformly (seeded).</summary>
+    Random,
+    /// <summary>k-means++ on dissimilarities (Arthur &amp; Vassilvitskii 2007): each next medoid drawn with probability ∝ d², seeded.</summary>
+    KMeansPlusPlus,
+}
+
+/// <summary>Options of <see cref="KMedoids"/>.</summary>
+/// <param name="K">Number of clusters (2 ≤ k &lt; n).</param>
+/// <param name="Initialisation">BUILD (default), random or k-means++.</param>
+/// <param name="Seed">Seed for random initialisation and for CLARA's samples.</param>
+/// <param name="MaxPasses">Upper bound on passes over all candidates (FasterPAM usually stops after a handful).</param>
+/// <param name="ClaraThreshold">From this many patients on, <see cref="KMedoids.Clara"/> is used (the full matrix would not fit).</param>
+/// <param name="ClaraSamples">CLARA: number of samples (R's clara default 5).</param>
+/// <param name="ClaraSampleSize">CLARA: sample size; null = 40 + 2k, R's clara default.</param>
+public sealed record KMedoidsOptions(int K, MedoidInitialisation Initialisation = MedoidInitialisation.Build, int Seed = 1,
+    int MaxPasses = 100, int ClaraThreshold = 50_000, int ClaraSamples = 5, int? ClaraSampleSize = null);
+
+/// <summary>A k-medoids clustering.</summary>
+/// <param name="Medoids">0-based object indices of the medoids, cluster c having medoid Medoids[c].</param>
+/// <param name="Assignment">Cluster (0..k−1) of each object: its nearest medoid (ties: the lower cluster).</param>
+/// <param name="Objective">Total dissimilarity of the objects to their nearest medoid, Σ_i d(i, m(i)).</param>
+/// <param name="Swaps">Swaps performed after initialisation.</param>
+/// <param name="Passes">Passes over the candidates (the last one finds no improving swap).</param>
+/// <param name="InitialObjective">Total after initialisation (R's pam objective["build"] × n for BUILD).</param>
+/// <param name="SampleSize">CLARA's sample size, or null when every object took part in the search.</param>
+public sealed record KMedoidsResult(int[] Medoids, int[] Assignment, double Objective, double InitialObjective, int Swaps, int Passes, int? SampleSize)
+{
+    public int K => Medoids.Length;
+    /// <summary>Objective / n: the number R's pam reports as objective["swap"].</summary>
+    public double AverageDissimilarity => Objective / Assignment.Length;
+}
+
+/// <summary>
+/// k-medoids (partitioning around medoids): minimise TD = Σ_i min_c d(i, m_c) over medoid sets {m_1..m_k} ⊂ objects.
+///
+/// Search: FasterPAM (Schubert &amp; Rousseeuw 2021, "Fast and eager k-medoids clustering: O(k) runtime improvement of
+/// the PAM, CLARA, and CLARANS algorithms", Information Systems 101:101804). For each non-medoid candidate
+/// x_c, one pass over the objects gives the change of TD for swapping x_c with every medoid at once:
+///   ΔTD_i = removal_loss_i + Σ_o [ d_oc &lt; dn_o : (dn_o − ds_o) credited to o's medoid, (d_oc − dn_o) shared ]
+///                           + [ dn_o ≤ d_oc &lt; ds_o : (d_oc − ds_o) credited to o's medoid ],
+/// with dn/ds the distances to the nearest and second-nearest medoid and removal_loss_i = Σ_{o: m(o)=i} (ds_o − dn_o).
+/// The best swap for x_c is made at once if it lowers TD ("eager"); candidates are visited cyclically from the last
+/// swap, and the search stops after a full cycle without an improving swap — a local optimum of PAM's swap
+/// neighbourhood, the same stopping rule as R's pam(pamonce = 6). PAM's steepest-descent SWAP can end in a different
+/// local optimum; neither is guaranteed global.
+///
+/// Large n: <see cref="Clara"/> (Kaufman &amp; Rousseeuw 1990 ch. 3): FasterPAM on random samples (each after the
+/// first contains the best medoids so far), every object assigned, the sample whose medoids give the lowest TD over
+/// all objects wins.
+/// <example><code>
+/// var d = GowerDissimilarity.Compute(features);
+/// var fit = KMedoids.Fit(d, new KMedoidsOptions(K: 3));      // compare pam(d, 3)$objective["swap"] with fit.AverageDissimilarity
+/// </code></example>
+/// </summary>
+public static class KMedoids
+{
+    public static KMedoidsResult Fit(DissimilarityMatrix d, KMedoidsOptions options)
+    {
+        Validate(d.Count, options.K);
+        if (d.HasMissing())
+            throw new Data.StratifyInputException("some pairs of patients share no observed feature, so their dissimilarity is undefined; drop or impute missing values");
+        var rng = new Random(options.Seed);
+        int[] medoids = options.Initialisation switch
+        {
+            MedoidInitialisation.Build => Build(d, options.K),
+            MedoidInitialisation.Random => RandomDistinct(rng, d.Count, options.K),
+            _ => PlusPlus(d, options.K, rng),
+        };
+        return FasterPam(d, medoids, options.MaxPasses, null);
+    }
+
+    /// <summary>FasterPAM's swap phase from given medoids (0-based).</summary>
+    public static KMedoidsResult FitFrom(DissimilarityMatrix d, int[] initialMedoids, int maxPasses = 100)
+    {
+        Validate(d.Count, initialMedoids.Length);
+        return FasterPam(d, (int[])initialMedoids.Clone(), maxPasses, null);
+    }
+
+    /// <summary>
+    /// CLARA with FasterPAM inside, on Gower dissimilarities computed on demand (ranges over all patients).
+    /// Deterministic from <see cref="KMedoidsOptions.Seed"/>.
+    /// </summary>
+    public static KMedoidsResult Clara(GowerDissimilarity gower, KMedoidsOptions options)
+    {
+        int n = gower.Count, k = options.K;
+        Validate(n, k);
+        int sampleSize = Math.Min(n, options.ClaraSampleSize ?? 40 + 2 * k);
+        if (sampleSize <= k) throw new Data.StratifyInputException($"CLARA's sample size ({sampleSize}) must exceed k ({k})");
+        var rng = new Random(options.Seed);
+        int[]? best = null;
+        int[] bestAssignment = new int[n];
+        double bestObjective = double.PositiveInfinity;
+        int swaps = 0, passes = 0;
+        var assignment = new int[n];
+        for (int s = 0; s < Math.Max(1, options.ClaraSamples); s++)
+        {
+            var sample = new List<int>(sampleSize);
+            var inSample = new HashSet<int>();
+            if (best is not null) foreach (int m in best) if (inSample.Add(m)) sample.Add(m);
+            while (sample.Count < sampleSize) { int i = rng.Next(n); if (inSample.Add(i)) sample.Add(i); }
+            sample.Sort();
+            var rows = sample.ToArray();
+            var sub = gower.Subset(rows);
+            if (sub.HasMissing()) continue;
+            var local = FasterPam(sub, Build(sub, k), options.MaxPasses, null);
+            swaps += local.Swaps;
+            passes += local.Passes;
+            var medoids = new int[k];
+            for (int c = 0; c < k; c++) medoids[c] = rows[local.Medoids[c]];
+            double total = AssignAll(gower, medoids, assignment);
+            if (total < bestObjective)
+            {
+                bestObjective = total;
+                best = medoids;
+                Array.Copy(assignment, bestAssignment, n);
+            }
+        }
+        if (best is null) throw new Data.StratifyInputException("every CLARA sample had pairs without a common observed feature; drop or impute missing values");
+        return new KMedoidsResult(best, bestAssignment, bestObjective, double.NaN, swaps, passes, sampleSize);
+    }
+
+    /// <summary>Nearest-medoid assignment of every patient (parallel over patients); returns the total dissimilarity.</summary>
+    private static double AssignAll(GowerDissimilarity gower, int[] medoids, int[] assignment)
+    {
+        int n = gower.Count;
+        var nearest = new double[n];
+        Parallel.For(0, n, i =>
+        {
+            double best = double.PositiveInfinity;
+            int cluster = 0;
+            for (int c = 0; c < medoids.Length; c++)
+            {
+                double v = gower.Pair(i, medoids[c]);
+                if (v < best) { best = v; cluster = c; }
+            }
+            assignment[i] = cluster;
+            nearest[i] = double.IsPositiveInfinity(best) ? double.NaN : best;
+        });
+        double total = 0;
+        foreach (double v in nearest) total += v;
+        return total;
+    }
+
+    private static void Validate(int n, int k)
+    {
+        if (k < 1 || k >= n) throw new Data.StratifyInputException($"k must be between 1 and n − 1 = {n - 1}", value: k.ToString());
+    }
+
+    /// <summary>
+    /// PAM BUILD, ties to the later object as in R's pam (<c>ammax &lt;= beter[i]</c>; gains within 1e-12 relative count
+    /// as ties, since they are summed in a different order). Each round streams once over the packed triangle:
+    /// column i (objects j &gt; i, contiguous) adds max(nearest_j − d_ij, 0) to gain_i and max(nearest_i − d_ij, 0) to
+    /// gain_j, both vectorised; column blocks run in parallel with their own gain arrays, reduced in block order.
+    /// </summary>
+    internal static int[] Build(DissimilarityMatrix d, int k)
+    {
+        int n = d.Count;
+        var nearest = new double[n];
+        Array.Fill(nearest, double.PositiveInfinity);
+        var isMedoid = new bool[n];
+        var medoids = new int[k];
+        var row = new double[n];
+        var bounds = d.ColumnBlocks(16); // fixed blocks: the sums do not depend on the machine's core count
+        for (int m = 0; m < k; m++)
+        {
+            var gain = StreamGains(d, nearest, first: m == 0, bounds);
+            int best = -1;
+            double bestGain = double.NegativeInfinity;
+            for (int c = 0; c < n; c++)
+                if (!isMedoid[c] && gain[c] >= bestGain - 1e-12 * Math.Abs(bestGain)) { bestGain = Math.Max(gain[c], bestGain); best = c; }
+            medoids[m] = best;
+            isMedoid[best] = true;
+            d.CopyRow(best, row);
+            for (int o = 0; o < n; o++) if (row[o] < nearest[o]) nearest[o] = row[o];
+        }
+        return medoids;
+    }
+
+    private static double[] StreamGains(DissimilarityMatrix d, double[] nearest, bool first, int[] bounds)
+    {
+        int n = d.Count, blocks = bounds.Length - 1, w = Vector<double>.Count;
+        var packed = d.Packed;
+        var partial = new double[blocks][];
+        Parallel.For(0, blocks, b =>
+        {
+            var gain = new double[n];
+            for (int i = bounds[b]; i < bounds[b + 1]; i++)
+            {
+                int length = n - i - 1;
+                var seg = new ReadOnlySpan<double>(packed, (int)d.ColumnStart(i), length);
+                var near = new ReadOnlySpan<double>(nearest, i + 1, length);
+                var target = new Span<double>(gain, i + 1, length);
+                double ni = nearest[i];
+                var niv = new Vector<double>(ni);
+                var acc = Vector<double>.Zero;
+                int t = 0;
+                if (first)
+                {
+                    for (; t <= length - w; t += w)
+                    {
+                        var v = new Vector<double>(seg[t..]);
+                        acc += v;
+                        (new Vector<double>(target[t..]) - v).CopyTo(target[t..]);
+                    }
+                    double s = Vector.Sum(acc);
+                    for (; t < length; t++) { s += seg[t]; target[t] -= seg[t]; }
+                    gain[i] -= s;
+                }
+                else
+                {
+                    for (; t <= length - w; t += w)
+                    {
+                        var v = new Vector<double>(seg[t..]);
+                        acc += Vector.Max(new Vector<double>(near[t..]) - v, Vector<double>.Zero);
+                        (new Vector<double>(target[t..]) + Vector.Max(niv - v, Vector<double>.Zero)).CopyTo(target[t..]);
+                    }
+                    double s = Vector.Sum(acc);
+                    for (; t < length; t++) { s += Math.Max(near[t] - seg[t], 0); target[t] += Math.Max(ni - seg[t], 0); }
+                    gain[i] += s;
+                }
+            }
+            partial[b] = gain;
+        });
+        var total = partial[0];
+        for (int b = 1; b < blocks; b++)
+        {
+            var g = partial[b];
+            for (int c = 0; c < n; c++) total[c] += g[c];
+        }
+        if (!first) for (int c = 0; c < n; c++) total[c] += Math.Max(nearest[c], 0); // the object itself: d(c, c) = 0
+        return total;
+    }
+
+    private static int[] RandomDistinct(Random rng, int n, int k)
+    {
+        var chosen = new HashSet<int>();
+        var medoids = new int[k];
+        for (int m = 0; m < k;) { int c = rng.Next(n); if (chosen.Add(c)) medoids[m++] = c; }
+        return medoids;
+    }
+
+    private static int[] PlusPlus(DissimilarityMatrix d, int k, Random rng)
+    {
+        int n = d.Count;
+        var medoids = new int[k];
+        var nearest = new double[n];
+        var row = new double[n];
+        medoids[0] = rng.Next(n);
+        d.CopyRow(medoids[0], nearest);
+        for (int m = 1; m < k; m++)
+        {
+            double total = 0;
+            for (int o = 0; o < n; o++) total += nearest[o] * nearest[o];
+            double u = rng.NextDouble() * total, acc = 0;
+            int pick = -1;
+            for (int o = 0; o < n; o++)
+            {
+                if (nearest[o] == 0) continue;
+                acc += nearest[o] * nearest[o];
+                pick = o;
+                if (acc >= u) break;
+            }
+            if (pick < 0) pick = Array.IndexOf(nearest, nearest.Max());
+            medoids[m] = pick;
+            d.CopyRow(pick, row);
+            for (int o = 0; o < n; o++) if (row[o] < nearest[o]) nearest[o] = row[o];
+        }
+        return medoids;
+    }
+
+    /// <summary>FasterPAM swap phase (eager, cyclic candidates, stop after a full cycle without improvement).</summary>
+    private static KMedoidsResult FasterPam(DissimilarityMatrix d, int[] medoids, int maxPasses, int? sampleSize)
+    {
+        int n = d.Count, k = medoids.Length;
+        var isMedoid = new bool[n];
+        foreach (int m in medoids)
+        {
+            if (m < 0 || m >= n || isMedoid[m]) throw new Data.StratifyInputException("initial medoids must be distinct object indices");
+            isMedoid[m] = true;
+        }
+        var medoidRows = new double[k][];
+        for (int m = 0; m < k; m++) { medoidRows[m] = new double[n]; d.CopyRow(medoids[m], medoidRows[m]); }
+        var nearestCluster = new int[n];
+        var nearest = new double[n];
+        var second = new double[n];
+        UpdateNearest(medoidRows, nearestCluster, nearest, second);
+        double initial = Sum(nearest);
+        if (k == 1)
+        {
+            // One medoid: the global optimum is BUILD's first step, the object with the least total dissimilarity.
+            medoids[0] = Build(d, 1)[0];
+            d.CopyRow(medoids[0], medoidRows[0]);
+            UpdateNearest(medoidRows, nearestCluster, nearest, second);
+            return new KMedoidsResult(medoids, nearestCluster, Sum(nearest), initial, 0, 1, sampleSize);
+        }
+        var removalLoss = new double[k];
+        RemovalLoss(nearestCluster, nearest, second, removalLoss);
+
+        int swaps = 0;
+        // Tolerance: a swap must lower TD by more than rounding noise, or floating-point ties could cycle forever.
+        double tolerance = 1e-12 * Math.Max(initial, 1e-300);
+        var clusterCode = new double[n]; // nearest cluster as a double, for the vectorised per-cluster sums
+        for (int o = 0; o < n; o++) clusterCode[o] = nearestCluster[o];
+        // Candidates are evaluated in batches of consecutive objects (in parallel), then scanned in order: the first
+        // improving one is swapped and the scan resumes after it, so the swaps are those of the sequential algorithm.
+        const int batch = 64;
+        var batchMedoid = new int[batch];
+        var batchChange = new double[batch];
+        var state = new SwapState(d, nearest, second, clusterCode, removalLoss);
+        int c = 0, sinceSwap = 0;
+        long visited = 0;
+        while (sinceSwap < n && visited < (long)maxPasses * n)
+        {
+            int count = Math.Min(batch, Math.Min(n - c, n - sinceSwap));
+            state.Evaluate(c, count, batchMedoid, batchChange);
+            int swappedAt = -1;
+            for (int t = 0; t < count; t++)
+                if (!isMedoid[c + t] && batchChange[t] < -tolerance) { swappedAt = t; break; }
+            int consumed = swappedAt < 0 ? count : swappedAt + 1;
+            visited += consumed;
+            sinceSwap += consumed;
+            if (swappedAt >= 0)
+            {
+                int candidate = c + swappedAt, m = batchMedoid[swappedAt];
+                isMedoid[medoids[m]] = false;
+                medoids[m] = candidate;
+                isMedoid[candidate] = true;
+                d.CopyRow(candidate, medoidRows[m]);
+                UpdateNearest(medoidRows, nearestCluster, nearest, second);
+                for (int o = 0; o < n; o++) clusterCode[o] = nearestCluster[o];
+                RemovalLoss(nearestCluster, nearest, second, removalLoss);
+                swaps++;
+                sinceSwap = 0;
+            }
+            c = (c + consumed) % n;
+        }
+        int passes = (int)((visited + n - 1) / n);
+        return new KMedoidsResult(medoids, nearestCluster, Sum(nearest), initial, swaps, passes, sampleSize);
+    }
+
+    /// <summary>
+    /// FasterPAM's ΔTD for a batch of consecutive candidates c0..c0+B−1, read straight from the packed triangle.
+    /// Per object o and candidate c (Schubert &amp; Rousseeuw's case analysis, written without branches):
+    ///   shared_c      += min(d_oc − dn_o, 0)
+    ///   ΔTD_c[m(o)]   += min(d_oc, ds_o) − ds_o − min(d_oc − dn_o, 0)
+    /// (d_oc &lt; dn: dn − ds; dn ≤ d_oc &lt; ds: d_oc − ds; else 0), and ΔTD_c[m] starts at the removal loss of medoid m.
+    /// Objects o &lt; c0 hold the batch's B distances contiguously in column o (vectorised across candidates); objects
+    /// after the batch lie in each candidate's own column (vectorised across objects, one masked accumulator per
+    /// cluster); the B × B block inside the batch is done scalar. Object ranges and candidates run in parallel, each
+    /// into its own accumulators, summed in a fixed order.
+    /// </summary>
+    private sealed class SwapState(DissimilarityMatrix d, double[] nearest, double[] second, double[] clusterCode, double[] removalLoss)
+    {
+        private const int Chunks = 8;
+
+        public void Evaluate(int c0, int count, int[] bestMedoid, double[] change)
+        {
+            int n = d.Count, k = removalLoss.Length;
+            int after = c0 + count;
+            var chunkAcc = new double[Chunks + 1][];   // [chunk or inner block] k × B per-cluster sums, then B shared
+            var columnAcc = new double[count][];        // per candidate: k per-cluster sums, then shared
+            Parallel.For(0, Chunks + 1 + count, item =>
+            {
+                if (item < Chunks)
+                {
+                    int lo = (int)((long)c0 * item / Chunks), hi = (int)((long)c0 * (item + 1) / Chunks);
+                    chunkAcc[item] = Leading(lo, hi, c0, count, k);
+                }
+                else if (item == Chunks) chunkAcc[item] = Inner(c0, count, k);
+                else
+                {
+                    int t = item - Chunks - 1;
+                    columnAcc[t] = Trailing(c0 + t, after, k);
+                }
+            });
+            Span<double> delta = stackalloc double[k];
+            for (int t = 0; t < count; t++)
+            {
+                removalLoss.CopyTo(delta);
+                double shared = 0;
+                foreach (var acc in chunkAcc)
+                {
+                    for (int m = 0; m < k; m++) delta[m] += acc[m * count + t];
+                    shared += acc[k * count + t];
+                }
+                for (int m = 0; m < k; m++) delta[m] += columnAcc[t][m];
+                shared += columnAcc[t][k];
+                int best = 0;
+                for (int m = 1; m < k; m++) if (delta[m] < delta[best]) best = m;
+                bestMedoid[t] = best;
+                change[t] = delta[best] + shared;
+            }
+        }
+
+        /// <summary>Objects lo..hi−1 (all before the batch): d(o, c0 + t) = packed[ColumnStart(o) + c0 − o − 1 + t].</summary>
+        private double[] Leading(int lo, int hi, int c0, int count, int k)
+        {
+            var acc = new double[(k + 1) * count];
+            var packed = d.Packed;
+            int w = Vector<double>.Count;
+            var sharedSpan = acc.AsSpan(k * count, count);
+            for (int o = lo; o < hi; o++)
+            {
+                var seg = new ReadOnlySpan<double>(packed, (int)(d.ColumnStart(o) + c0 - o - 1), count);
+                double dn = nearest[o], ds = second[o];
+                var target = acc.AsSpan((int)clusterCode[o] * count, count);
+                var dnv = new Vector<double>(dn);
+                var dsv = new Vector<double>(ds);
+                int t = 0;
+                for (; t <= count - w; t += w)
+                {
+                    var v = new Vector<double>(seg[t..]);
+                    var closer = Vector.Min(v - dnv, Vector<double>.Zero);
+                    (new Vector<double>(sharedSpan[t..]) + closer).CopyTo(sharedSpan[t..]);
+                    (new Vector<double>(target[t..]) + (Vector.Min(v, dsv) - dsv - closer)).CopyTo(target[t..]);
+                }
+                for (; t < count; t++)
+                {
+                    double v = seg[t], closer = Math.Min(v - dn, 0);
+                    sharedSpan[t] += closer;
+                    target[t] += Math.Min(v, ds) - ds - closer;
+                }
+            }
+            return acc;
+        }
+
+        /// <summary>Objects inside the batch (including the candidate itself, d = 0).</summary>
+        private double[] Inner(int c0, int count, int k)
+        {
+            var acc = new double[(k + 1) * count];
+            for (int o = c0; o < c0 + count; o++)
+            {
+                double dn = nearest[o], ds = second[o];
+                int cluster = (int)clusterCode[o];
+                for (int t = 0; t < count; t++)
+                {
+                    double v = d[o, c0 + t], closer = Math.Min(v - dn, 0);
+                    acc[k * count + t] += closer;
+                    acc[cluster * count + t] += Math.Min(v, ds) - ds - closer;
+                }
+            }
+            return acc;
+        }
+
+        /// <summary>Objects after the batch, from candidate c's own column (contiguous).</summary>
+        private double[] Trailing(int c, int after, int k)
+        {
+            int n = d.Count, length = n - after;
+            var acc = new double[k + 1];
+            if (length <= 0) return acc;
+            var seg = new ReadOnlySpan<double>(d.Packed, (int)(d.ColumnStart(c) + after - c - 1), length);
+            acc[k] = SwapChangeRange(seg, nearest.AsSpan(after, length), second.AsSpan(after, length), clusterCode.AsSpan(after, length), acc.AsSpan(0, k));
+            return acc;
+        }
+    }
+
+    /// <summary>Adds the per-cluster ΔTD terms of one candidate over a range of objects to <paramref name="delta"/>;
+    /// returns the shared term.</summary>
+    private static double SwapChangeRange(ReadOnlySpan<double> row, ReadOnlySpan<double> nearest, ReadOnlySpan<double> second,
+        ReadOnlySpan<double> clusterCode, Span<double> delta)
+    {
+        int n = row.Length, k = delta.Length, w = Vector<double>.Count;
+        double shared = 0;
+        int o = 0;
+        if (k <= 16)
+        {
+            Span<Vector<double>> accumulators = stackalloc Vector<double>[k];
+            var sharedAcc = Vector<double>.Zero;
+            for (; o <= n - w; o += w)
+            {
+                var doc = new Vector<double>(row[o..]);
+                var dn = new Vector<double>(nearest[o..]);
+                var ds = new Vector<double>(second[o..]);
+                var cluster = new Vector<double>(clusterCode[o..]);
+                var closer = Vector.Min(doc - dn, Vector<double>.Zero);
+                sharedAcc += closer;
+                var term = Vector.Min(doc, ds) - ds - closer;
+                for (int m = 0; m < k; m++)
+                    accumulators[m] += Vector.ConditionalSelect(Vector.Equals(cluster, new Vector<double>(m)), term, Vector<double>.Zero);
+            }
+            shared = Vector.Sum(sharedAcc);
+            for (int m = 0; m < k; m++) delta[m] += Vector.Sum(accumulators[m]);
+        }
+        for (; o < n; o++)
+        {
+            double doc = row[o], dn = nearest[o], ds = second[o];
+            double closer = Math.Min(doc - dn, 0);
+            shared += closer;
+            delta[(int)clusterCode[o]] += Math.Min(doc, ds) - ds - closer;
+        }
+        return shared;
+    }
+
+    private static void UpdateNearest(double[][] medoidRows, int[] nearestCluster, double[] nearest, double[] second)
+    {
+        int n = nearest.Length, k = medoidRows.Length;
+        Array.Fill(nearest, double.PositiveInfinity);
+        Array.Fill(second, double.PositiveInfinity);
+        for (int m = 0; m < k; m++)
+        {
+            var row = medoidRows[m];
+            for (int o = 0; o < n; o++)
+            {
+                double v = row[o];
+                if (v < nearest[o]) { second[o] = nearest[o]; nearest[o] = v; nearestCluster[o] = m; }
+                else if (v < second[o]) second[o] = v;
+            }
+        }
+    }
+
+    private static void RemovalLoss(int[] nearestCluster, double[] nearest, double[] second, double[] loss)
+    {
+        Array.Clear(loss);
+        for (int o = 0; o < nearest.Length; o++) loss[nearestCluster[o]] += second[o] - nearest[o];
+    }
+
+    private static double Sum(double[] values)
+    {
+        double s = 0;
+        foreach (double v in values) s += v;
+        return s;
+    }
+}

@@ -1,0 +1,242 @@
+using System.Globalization;
+
+namespace Stratify.Clustering;
+
+/// <summary>Which clustering algorithm <see cref="SubgroupDiscovery"/> runs.</summary>
+public enum ClusteringMethod
+{
+    /// <summary>k-medoids (BUILD + FasterPAM; CLARA for large cohorts) on Gower dissimilarities — mixed data, missing values allowed.</summary>
+    KMedoids,
+    /// <summary>k-means on scaled coordinates (categorical one-hot).</summary>
+    KMeans,
+    /// <summary>Gaussian mixture (EM) on scaled coordinates.</summary>
+    GaussianMixture,
+    /// <summary>Agglomerative: Ward (ward.D2) on Euclidean coordinates, or average linkage on Gower (n ≤ 10,000).</summary>
+    Hierarchical,
+}
+
+/// <summary>Options of <see cref="SubgroupDiscovery.Fit"/> (what a <c>stratify cluster</c> command line sets).</summary>
+/// <param name="K">A fixed number of clusters; null chooses k over KMin..KMax by the documented rule.</param>
+/// <param name="GapReferenceSets">B for the gap statistic (0 = not computed).</param>
+/// <param name="StabilityResamples">Bootstrap resamples for Jaccard stability and PAC (0 = not assessed).</param>
+/// <param name="SilhouetteSample">Above <see cref="ExactLimit"/> patients silhouettes use a random sample of this many.</param>
+/// <param name="ExactLimit">Largest cohort for the full dissimilarity matrix of coordinate methods, hierarchical
+/// clustering, the gap statistic and stability (their cost grows as n²).</param>
+public sealed record ClusteringOptions(
+    ClusteringMethod Method = ClusteringMethod.KMedoids,
+    int? K = null, int KMin = 2, int KMax = 8, int Seed = 1,
+    FeatureScaling Scaling = FeatureScaling.Standardise,
+    int Restarts = 10,
+    CovarianceType Covariance = CovarianceType.Full,
+    Linkage Linkage = Linkage.WardD2,
+    int GapReferenceSets = 10, GapRule GapRule = GapRule.FirstSEMax,
+    int StabilityResamples = 20,
+    int ClaraThreshold = 50_000, int SilhouetteSample = 2_000, int ExactLimit = 10_000);
+
+/// <summary>
+/// Subgroup discovery by clustering: one call from a feature set to a reported <see cref="ClusteringResult"/>.
+///
+/// Steps: (1) fit the method for each k in KMin..KMax (or the fixed k); (2) criteria per k: average silhouette on the
+/// method's dissimilarity (Gower for k-medoids and average linkage, Euclidean on the coordinates otherwise), gap
+/// statistic (<see cref="GapStatistic"/>), BIC for mixtures; (3) choose k — the rule: mixtures the lowest BIC; every
+/// other method the highest average silhouette (Kaufman &amp; Rousseeuw 1990); when the gap statistic's k (by
+/// <see cref="ClusteringOptions.GapRule"/>) differs, a warning says so; (4) clusters renumbered by decreasing size
+/// (ties: the cluster of the earlier patient first); (5) bootstrap stability (<see cref="ClusterStability"/>) and
+/// profiles with labels (<see cref="ClusterProfiles"/>).
+/// Deterministic given <see cref="ClusteringOptions.Seed"/>.
+/// <example><code>
+/// var lung = CsvCohortReader.Read("datasets/lung.csv");
+/// var features = FeatureSet.FromCohort(lung, [new("age", FeatureRole.Numeric), new("sex", FeatureRole.Categorical),
+///     new("ph.ecog", FeatureRole.Ordinal), new("wt.loss", FeatureRole.Numeric)]);
+/// var result = SubgroupDiscovery.Fit(features, new ClusteringOptions(ClusteringMethod.KMedoids, KMax: 6));
+/// </code></example>
+/// </summary>
+public static class SubgroupDiscovery
+{
+    private sealed record Fitted(int[] Assignment, double Objective, int[]? Medoids, double[]? Centers, double Bic);
+
+    public static ClusteringResult Fit(FeatureSet features, ClusteringOptions options)
+    {
+        int n = features.RowCount;
+        int kMin = options.K ?? options.KMin, kMax = options.K ?? options.KMax;
+        if (kMin < 2 || kMax < kMin || kMax >= n)
+            throw new Data.StratifyInputException($"k must satisfy 2 ≤ k ≤ {n - 1} (and k-min ≤ k-max); got {kMin}..{kMax}");
+        var warnings = MissingWarnings(features.Missing);
+        bool exact = n <= options.ExactLimit;
+        bool coordinates = options.Method is ClusteringMethod.KMeans or ClusteringMethod.GaussianMixture
+            || options.Method == ClusteringMethod.Hierarchical && options.Linkage == Linkage.WardD2;
+        if (options.Method == ClusteringMethod.Hierarchical && !exact)
+            throw new Data.StratifyInputException($"hierarchical clustering is limited to {options.ExactLimit} patients (it needs the full matrix); use k-medoids or k-means", value: n.ToString(CultureInfo.InvariantCulture));
+
+        CoordinateMatrix? x = coordinates ? features.ToCoordinates(options.Scaling) : null;
+        GowerDissimilarity? gower = coordinates ? null : new GowerDissimilarity(features);
+        bool clara = options.Method == ClusteringMethod.KMedoids && n >= options.ClaraThreshold;
+        DissimilarityMatrix? d = clara || !exact && coordinates ? null
+            : coordinates ? DissimilarityMatrix.Euclidean(x!) : gower!.Matrix();
+        if (d is not null && d.HasMissing())
+            throw new Data.StratifyInputException("some patients share no observed feature, so their Gower dissimilarity is undefined; use the drop-rows or impute missing-value policy");
+        if (clara) warnings.Add($"k-medoids by CLARA ({options.ClaraThreshold:N0}+ patients): medoids searched on samples, every patient assigned");
+        Dendrogram? tree = options.Method == ClusteringMethod.Hierarchical ? HierarchicalClustering.Fit(d!, options.Linkage) : null;
+
+        Fitted FitK(int k) => options.Method switch
+        {
+            ClusteringMethod.KMedoids => Medoids(clara ? KMedoids.Clara(gower!, Medoid(k, options)) : KMedoids.Fit(d!, Medoid(k, options))),
+            ClusteringMethod.KMeans => Means(KMeans.Fit(x!, new KMeansOptions(k, options.Restarts, options.Seed))),
+            ClusteringMethod.GaussianMixture => Mixture(GaussianMixture.Fit(x!, new GaussianMixtureOptions(k, options.Covariance, options.Seed, Math.Max(1, options.Restarts / 5)))),
+            _ => Tree(tree!, d!, k),
+        };
+
+        var fits = new Dictionary<int, Fitted>();
+        var silhouettes = new Dictionary<int, double>();
+        for (int k = kMin; k <= kMax; k++)
+        {
+            var fit = fits[k] = FitK(k);
+            silhouettes[k] = d is not null
+                ? Silhouette.Compute(d, fit.Assignment, k).Average
+                : Silhouette.Sampled(n, coordinates ? (i, j) => Math.Sqrt(KMeans.SquaredDistance(x!.Row(i), x!.Row(j))) : gower!.Pair,
+                    fit.Assignment, k, options.SilhouetteSample, options.Seed).Average;
+        }
+        if (d is null) warnings.Add($"silhouette widths computed for a random sample of {options.SilhouetteSample:N0} patients");
+
+        GapResult? gap = null;
+        if (options.GapReferenceSets > 0 && exact && options.K is null)
+            gap = coordinates
+                ? GapStatistic.Compute(x!, GapStatistic.UniformReference, kMax, options.GapReferenceSets, options.Seed, (data, k) => Recluster(options, data, k))
+                : GapStatistic.Compute(features, GapStatistic.UniformReference, kMax, options.GapReferenceSets, options.Seed, (data, k) => Recluster(options, data, k));
+        else if (options.GapReferenceSets > 0 && options.K is null)
+            warnings.Add($"gap statistic not computed above {options.ExactLimit:N0} patients");
+
+        var criteria = new List<KCriteria>();
+        for (int k = kMin; k <= kMax; k++)
+            criteria.Add(new KCriteria(k, silhouettes[k], gap?.Gap[k - 1] ?? double.NaN, gap?.StandardError[k - 1] ?? double.NaN, fits[k].Bic));
+        int chosen = options.K ?? (options.Method == ClusteringMethod.GaussianMixture
+            ? criteria.MinBy(c => c.Bic)!.K
+            : criteria.MaxBy(c => c.Silhouette)!.K);
+        if (gap is not null)
+        {
+            int gapK = gap.Recommend(options.GapRule);
+            if (gapK != chosen)
+                warnings.Add($"the gap statistic ({options.GapRule}) prefers k = {gapK}; k = {chosen} was chosen by {(options.Method == ClusteringMethod.GaussianMixture ? "BIC" : "average silhouette")}");
+        }
+
+        var final = fits[chosen];
+        var (assignment, order) = RenumberBySize(final.Assignment, chosen);
+        StabilityResult? stability = null;
+        if (options.StabilityResamples > 0 && exact)
+        {
+            stability = ClusterStability.Assess(assignment, chosen, rows => StabilityRecluster(options, x, d, rows, chosen), options.StabilityResamples, options.Seed);
+        }
+        else if (options.StabilityResamples > 0)
+            warnings.Add($"stability not assessed above {options.ExactLimit:N0} patients");
+
+        var profiles = ClusterProfiles.Describe(features, assignment, chosen);
+        var clusters = new List<ClusterSummary>(chosen);
+        for (int c = 0; c < chosen; c++)
+        {
+            int old = order[c];
+            int? medoid = final.Medoids is null ? null : features.SourceRows[final.Medoids[old]] + 1;
+            Dictionary<string, double>? center = null;
+            if (final.Centers is not null)
+            {
+                center = new Dictionary<string, double>(StringComparer.Ordinal);
+                for (int j = 0; j < x!.Columns; j++) center[x.ColumnNames[j]] = final.Centers[old * x.Columns + j];
+            }
+            double jaccard = stability?.MeanJaccard[c] ?? double.NaN;
+            if (stability is not null && stability.Verdict(c) != "stable")
+                warnings.Add($"cluster {c + 1} is {stability.Verdict(c)} (bootstrap mean Jaccard {jaccard:F2}; below 0.6 is unstable, 0.5 or less dissolved)");
+            clusters.Add(new ClusterSummary(c + 1, profiles[c].Size, medoid, center, jaccard, profiles[c].Label, profiles[c].Entries));
+        }
+        var oneBased = new int[n];
+        for (int i = 0; i < n; i++) oneBased[i] = assignment[i] + 1;
+        return new ClusteringResult(MethodName(options), coordinates ? "euclidean" : "gower", chosen, n, final.Objective,
+            silhouettes[chosen], stability?.Pac ?? double.NaN, criteria, clusters, warnings, oneBased, features.SourceRows);
+    }
+
+    private static KMedoidsOptions Medoid(int k, ClusteringOptions o) => new(k, Seed: o.Seed, ClaraThreshold: o.ClaraThreshold);
+
+    private static Fitted Medoids(KMedoidsResult r) => new(r.Assignment, r.Objective, r.Medoids, null, double.NaN);
+    private static Fitted Means(KMeansResult r) => new(r.Assignment, r.Objective, null, r.Centers, double.NaN);
+    private static Fitted Mixture(GaussianMixtureResult r) => new(r.Assignment, r.MeanLogLikelihood * r.Assignment.Length, null, r.Means, r.Bic);
+
+    /// <summary>Hierarchical: the cut, and as objective the within-cluster dispersion W_k (the gap statistic's).</summary>
+    private static Fitted Tree(Dendrogram tree, DissimilarityMatrix d, int k)
+    {
+        var cut = tree.Cut(k);
+        return new Fitted(cut, GapStatistic.WithinDispersion(d, cut, k), null, null, double.NaN);
+    }
+
+    /// <summary>The method applied to a gap-statistic data set (the data or a reference set).</summary>
+    private static (int[], DissimilarityMatrix) Recluster<T>(ClusteringOptions o, T data, int k)
+    {
+        var d = data switch
+        {
+            CoordinateMatrix m => DissimilarityMatrix.Euclidean(m),
+            FeatureSet f => GowerDissimilarity.Compute(f),
+            _ => throw new ArgumentException(nameof(data)),
+        };
+        if (k == 1) return (new int[d.Count], d);
+        int[] assignment = o.Method switch
+        {
+            ClusteringMethod.KMedoids => KMedoids.Fit(d, new KMedoidsOptions(k)).Assignment,
+            ClusteringMethod.KMeans => KMeans.Fit((CoordinateMatrix)(object)data!, new KMeansOptions(k, Math.Min(o.Restarts, 3), o.Seed)).Assignment,
+            ClusteringMethod.GaussianMixture => GaussianMixture.Fit((CoordinateMatrix)(object)data!, new GaussianMixtureOptions(k, o.Covariance, o.Seed)).Assignment,
+            _ => HierarchicalClustering.Fit(d, o.Linkage).Cut(k),
+        };
+        return (assignment, d);
+    }
+
+    /// <summary>The method applied to the distinct patients of a bootstrap resample.</summary>
+    private static int[] StabilityRecluster(ClusteringOptions o, CoordinateMatrix? x, DissimilarityMatrix? d, int[] rows, int k)
+    {
+        CoordinateMatrix SubsetRows()
+        {
+            int p = x!.Columns;
+            var data = new double[rows.Length * p];
+            for (int t = 0; t < rows.Length; t++) Array.Copy(x.Data, rows[t] * p, data, t * p, p);
+            return x with { Data = data, Rows = rows.Length };
+        }
+        return o.Method switch
+        {
+            ClusteringMethod.KMedoids => KMedoids.Fit(d!.Subset(rows), new KMedoidsOptions(k)).Assignment,
+            ClusteringMethod.KMeans => KMeans.Fit(SubsetRows(), new KMeansOptions(k, Math.Min(o.Restarts, 3), o.Seed)).Assignment,
+            ClusteringMethod.GaussianMixture => GaussianMixture.Fit(SubsetRows(), new GaussianMixtureOptions(k, o.Covariance, o.Seed)).Assignment,
+            _ => HierarchicalClustering.Fit(d!.Subset(rows), o.Linkage).Cut(k),
+        };
+    }
+
+    /// <summary>Clusters renumbered by decreasing size (ties: the cluster whose first patient comes first).</summary>
+    private static (int[] Assignment, int[] OldOfNew) RenumberBySize(int[] assignment, int k)
+    {
+        var counts = Silhouette.Counts(assignment, k);
+        var first = new int[k];
+        Array.Fill(first, int.MaxValue);
+        for (int i = assignment.Length - 1; i >= 0; i--) first[assignment[i]] = i;
+        var order = Enumerable.Range(0, k).OrderByDescending(c => counts[c]).ThenBy(c => first[c]).ToArray();
+        var newOf = new int[k];
+        for (int c = 0; c < k; c++) newOf[order[c]] = c;
+        var result = new int[assignment.Length];
+        for (int i = 0; i < assignment.Length; i++) result[i] = newOf[assignment[i]];
+        return (result, order);
+    }
+
+    private static string MethodName(ClusteringOptions o) => o.Method switch
+    {
+        ClusteringMethod.KMedoids => "k-medoids (FasterPAM)",
+        ClusteringMethod.KMeans => "k-means",
+        ClusteringMethod.GaussianMixture => o.Covariance == CovarianceType.Full ? "gaussian mixture (full)" : "gaussian mixture (diagonal)",
+        _ => o.Linkage == Linkage.WardD2 ? "hierarchical (ward.D2)" : "hierarchical (average)",
+    };
+
+    private static List<string> MissingWarnings(MissingValueReport report)
+    {
+        var warnings = new List<string>();
+        if (report.RowsDropped > 0)
+            warnings.Add($"{report.RowsDropped} of {report.RowsInCohort} patients dropped for missing values");
+        foreach (var (feature, count) in report.ImputedPerFeature)
+            warnings.Add($"{feature}: {count} missing values imputed (median, or mode for a categorical feature), indicator feature added");
+        if (report.Policy == MissingPolicy.Pairwise)
+            foreach (var (feature, count) in report.MissingPerFeature)
+                if (count > 0) warnings.Add($"{feature}: {count} missing values; Gower leaves the feature out of those patients' pairs");
+        return warnings;
+    }
+}

@@ -1,0 +1,148 @@
+using System.Text.Json;
+using Stratify.Clustering;
+
+namespace Stratify.Tests.Clustering;
+
+/// <summary>FasterPAM against R's cluster::pam (BUILD + steepest-descent SWAP) on Gower dissimilarities, k = 2..6.</summary>
+public class KMedoidsTests
+{
+    private static readonly Dictionary<string, DissimilarityMatrix> Gower = new();
+
+    private static DissimilarityMatrix Dissimilarities(string dataset)
+    {
+        lock (Gower)
+        {
+            if (!Gower.TryGetValue(dataset, out var d)) Gower[dataset] = d = GowerDissimilarity.Compute(ClusterReference.Features(dataset));
+            return d;
+        }
+    }
+
+    private static JsonElement RPam(string dataset, int k) =>
+        ClusterReference.FromR.GetProperty("pam").GetProperty(dataset)[k - 2];
+
+    public static TheoryData<string, int> Cases()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var dataset in new[] { "lung", "veteran", "gbsg", "rotterdam" })
+            for (int k = 2; k <= 6; k++) data.Add(dataset, k);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Build_initialisation_equals_pam_build(string dataset, int k)
+    {
+        // R: pam(daisy(...), k)$objective["build"] is the average dissimilarity after BUILD.
+        var fit = KMedoids.Fit(Dissimilarities(dataset), new KMedoidsOptions(k));
+        Assert.Equal(RPam(dataset, k).GetProperty("objective_build").GetDouble(), fit.InitialObjective / fit.Assignment.Length, 1e-12);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void FasterPam_equals_R_fasterpam(string dataset, int k)
+    {
+        // R: pam(daisy(...), k, pamonce = 6) — BUILD then FasterPAM; same medoids and objective["swap"].
+        var reference = RPam(dataset, k);
+        var fit = KMedoids.Fit(Dissimilarities(dataset), new KMedoidsOptions(k));
+        Assert.Equal(reference.GetProperty("fasterpam_medoids").Ints().Select(m => m - 1).Order(), fit.Medoids.Order());
+        Assert.Equal(reference.GetProperty("fasterpam_objective").GetDouble(), fit.AverageDissimilarity, 1e-12);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void FasterPam_equals_classic_pam_or_ends_in_a_documented_other_local_optimum(string dataset, int k)
+    {
+        // R: pam(daisy(...), k)$objective["swap"] and $id.med (steepest-descent SWAP). Eager swaps may stop in another
+        // local optimum. On these 20 cases that happens once: veteran k = 4, where FasterPAM (ours and R's pamonce = 6
+        // alike) ends at 0.1687552 against classic PAM's 0.1682447 (0.3 % higher); nowhere is it lower.
+        var reference = RPam(dataset, k);
+        var fit = KMedoids.Fit(Dissimilarities(dataset), new KMedoidsOptions(k));
+        double rObjective = reference.GetProperty("objective_swap").GetDouble();
+        var rMedoids = reference.GetProperty("medoids").Ints().Select(m => m - 1).Order().ToArray();
+        if (dataset == "veteran" && k == 4)
+        {
+            Assert.NotEqual(rMedoids, fit.Medoids.Order().ToArray());
+            Assert.InRange(fit.AverageDissimilarity / rObjective, 1.0, 1.005);
+            return;
+        }
+        Assert.Equal(rMedoids, fit.Medoids.Order().ToArray());
+        Assert.Equal(rObjective, fit.AverageDissimilarity, 1e-12);
+    }
+
+    [Theory]
+    [InlineData("lung")]
+    [InlineData("gbsg")]
+    public void Silhouette_widths_equal_R_silhouette(string dataset)
+    {
+        // R: silhouette(pam(d, k)$clustering, d)[, "sil_width"], on R's own clustering so both sides use the same partition.
+        var d = Dissimilarities(dataset);
+        for (int k = 2; k <= 6; k++)
+        {
+            var reference = RPam(dataset, k);
+            var assignment = reference.GetProperty("clustering").Ints().Select(c => c - 1).ToArray();
+            var sil = Silhouette.Compute(d, assignment, k);
+            Assert.True(ClusterReference.MaxAbsDifference(sil.Widths, reference.GetProperty("silhouette_width").Doubles()) <= 1e-12);
+            Assert.Equal(reference.GetProperty("silhouette_average").GetDouble(), sil.Average, 1e-12);
+        }
+    }
+
+    [Fact]
+    public void Random_and_plusplus_initialisations_are_deterministic_given_the_seed()
+    {
+        var d = Dissimilarities("veteran");
+        foreach (var init in new[] { MedoidInitialisation.Random, MedoidInitialisation.KMeansPlusPlus })
+        {
+            var a = KMedoids.Fit(d, new KMedoidsOptions(4, init, Seed: 7));
+            var b = KMedoids.Fit(d, new KMedoidsOptions(4, init, Seed: 7));
+            Assert.Equal(a.Medoids, b.Medoids);
+            Assert.Equal(a.Objective, b.Objective);
+        }
+    }
+
+    [Fact]
+    public void Clara_assigns_every_patient_and_reports_the_objective_over_all()
+    {
+        var features = ClusterReference.Features("rotterdam");
+        var gower = new GowerDissimilarity(features);
+        var fit = KMedoids.Clara(gower, new KMedoidsOptions(3, Seed: 11, ClaraSamples: 5));
+        Assert.Equal(features.RowCount, fit.Assignment.Length);
+        double total = 0;
+        for (int i = 0; i < fit.Assignment.Length; i++) total += gower.Pair(i, fit.Medoids[fit.Assignment[i]]);
+        Assert.Equal(total, fit.Objective, 1e-9);
+        // Sampling can only lose against the search over all patients (same BUILD + FasterPAM on the full matrix).
+        var full = KMedoids.Fit(GowerDissimilarity.Compute(features), new KMedoidsOptions(3));
+        Assert.True(fit.Objective >= full.Objective - 1e-9);
+        Assert.Equal(46, fit.SampleSize); // 40 + 2k, R's clara default
+    }
+}
+
+/// <summary>Large-cohort modes: sampled silhouettes and CLARA through the pipeline.</summary>
+public class LargeCohortModeTests
+{
+    [Fact]
+    public void Sampled_silhouette_widths_equal_the_exact_widths_of_the_sampled_patients()
+    {
+        var features = ClusterReference.Features("gbsg");
+        var gower = new GowerDissimilarity(features);
+        var d = gower.Matrix();
+        var fit = KMedoids.Fit(d, new KMedoidsOptions(3));
+        var exact = Silhouette.Compute(d, fit.Assignment, 3);
+        var sampled = Silhouette.Sampled(d.Count, gower.Pair, fit.Assignment, 3, sampleSize: 100, seed: 9);
+        Assert.Equal(100, sampled.Objects!.Length);
+        foreach (int i in sampled.Objects) Assert.Equal(exact.Widths[i], sampled.Widths[i], 1e-12);
+        Assert.Equal(sampled.Objects.Average(i => exact.Widths[i]), sampled.Average, 1e-12);
+    }
+
+    [Fact]
+    public void Pipeline_switches_to_clara_and_sampled_silhouettes_above_the_thresholds()
+    {
+        var features = ClusterReference.Features("rotterdam");
+        var r = SubgroupDiscovery.Fit(features, new ClusteringOptions(ClusteringMethod.KMedoids, K: 3, ClaraThreshold: 1000,
+            ExactLimit: 1000, SilhouetteSample: 300, StabilityResamples: 5));
+        Assert.Equal(features.RowCount, r.Assignment.Length);
+        Assert.Contains(r.Warnings, w => w.StartsWith("k-medoids by CLARA", StringComparison.Ordinal));
+        Assert.Contains(r.Warnings, w => w.StartsWith("silhouette widths computed for a random sample of 300", StringComparison.Ordinal));
+        Assert.Contains(r.Warnings, w => w.StartsWith("stability not assessed", StringComparison.Ordinal));
+        Assert.True(double.IsNaN(r.Pac));
+    }
+}

@@ -1,0 +1,119 @@
+using System.Text.Json;
+using Stratify.Clustering;
+using Stratify.Reporting;
+
+namespace Stratify.Tests.Clustering;
+
+/// <summary>The end-to-end clustering pipeline, its k choice, stability, profiles and JSON form.</summary>
+public class SubgroupDiscoveryTests
+{
+    private static readonly Lazy<ClusteringResult> LungKMedoids = new(() =>
+        SubgroupDiscovery.Fit(ClusterReference.Features("lung"),
+            new ClusteringOptions(ClusteringMethod.KMedoids, KMin: 2, KMax: 5, GapReferenceSets: 5, StabilityResamples: 10)));
+
+    [Fact]
+    public void Chosen_k_has_the_highest_average_silhouette_in_the_criteria_table()
+    {
+        var r = LungKMedoids.Value;
+        Assert.Equal([2, 3, 4, 5], r.Criteria.Select(c => c.K));
+        Assert.Equal(r.Criteria.MaxBy(c => c.Silhouette)!.K, r.K);
+        Assert.All(r.Criteria, c => { Assert.False(double.IsNaN(c.Gap)); Assert.True(double.IsNaN(c.Bic)); });
+    }
+
+    [Fact]
+    public void KMedoids_pipeline_equals_the_kernels_it_composes()
+    {
+        // The pipeline's silhouette for each k is that of BUILD + FasterPAM on the daisy-equal Gower matrix.
+        var r = LungKMedoids.Value;
+        var d = GowerDissimilarity.Compute(ClusterReference.Features("lung"));
+        foreach (var c in r.Criteria)
+        {
+            var fit = KMedoids.Fit(d, new KMedoidsOptions(c.K));
+            Assert.Equal(Silhouette.Compute(d, fit.Assignment, c.K).Average, c.Silhouette, 1e-12);
+        }
+        var chosen = KMedoids.Fit(d, new KMedoidsOptions(r.K));
+        Assert.Equal(chosen.Objective, r.Objective, 1e-9);
+        Assert.Equal(chosen.Medoids.Select(m => m + 1).Order(), r.Clusters.Select(c => c.Medoid!.Value).Order());
+    }
+
+    [Fact]
+    public void Clusters_are_numbered_by_decreasing_size_and_cover_every_patient()
+    {
+        var r = LungKMedoids.Value;
+        Assert.Equal(228, r.N);
+        Assert.Equal(r.N, r.Clusters.Sum(c => c.Size));
+        Assert.True(r.Clusters.Zip(r.Clusters.Skip(1)).All(p => p.First.Size >= p.Second.Size));
+        for (int c = 1; c <= r.K; c++) Assert.Equal(r.Clusters[c - 1].Size, r.Assignment.Count(a => a == c));
+    }
+
+    [Fact]
+    public void Stability_and_pac_are_reported_and_deterministic()
+    {
+        var r = LungKMedoids.Value;
+        Assert.All(r.Clusters, c => Assert.InRange(c.Stability, 0, 1));
+        Assert.InRange(r.Pac, 0, 1);
+        var again = SubgroupDiscovery.Fit(ClusterReference.Features("lung"),
+            new ClusteringOptions(ClusteringMethod.KMedoids, KMin: 2, KMax: 5, GapReferenceSets: 5, StabilityResamples: 10));
+        Assert.Equal(r.Clusters.Select(c => c.Stability), again.Clusters.Select(c => c.Stability));
+        Assert.Equal(r.Pac, again.Pac);
+    }
+
+    [Fact]
+    public void Missing_values_are_reported_in_the_warnings()
+    {
+        // lung: wt.loss has 14 missing values, meal.cal 47, ph.ecog 1 (R: colSums(is.na(lung))).
+        var r = LungKMedoids.Value;
+        Assert.Contains(r.Warnings, w => w.StartsWith("wt.loss: 14 missing values", StringComparison.Ordinal));
+        Assert.Contains(r.Warnings, w => w.StartsWith("meal.cal: 47 missing values", StringComparison.Ordinal));
+        var dropped = FeatureSet.FromCohort(ClusterReference.Cohort("lung"), ClusterReference.Specs("lung"), MissingPolicy.DropRows);
+        Assert.Equal(170, dropped.RowCount); // R: sum(complete.cases(lung[, c("age", "sex", "ph.ecog", "wt.loss", "meal.cal")]))
+        Assert.Equal(58, dropped.Missing.RowsDropped);
+    }
+
+    [Fact]
+    public void Json_has_the_documented_shape()
+    {
+        var json = JsonOutput.Serialize(ClusteringJson.From(LungKMedoids.Value));
+        using var doc = JsonDocument.Parse(json);
+        var root = doc.RootElement;
+        Assert.Equal(["method", "distance", "k", "n", "objective", "silhouette", "pac", "criteria", "clusters", "warnings"],
+            root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["k", "silhouette", "gap", "gap_se", "bic"], root.GetProperty("criteria")[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("criteria")[0].GetProperty("bic").ValueKind);
+        var cluster = root.GetProperty("clusters")[0];
+        Assert.Equal(["cluster", "size", "medoid", "stability", "label", "profile"], cluster.EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public void KMeans_pipeline_reports_centers_instead_of_medoids()
+    {
+        var features = FeatureSet.FromCohort(ClusterReference.Cohort("gbsg"),
+            new[] { "age", "size", "nodes", "pgr", "er" }.Select(c => new FeatureSpec(c, FeatureRole.Numeric)).ToList());
+        var r = SubgroupDiscovery.Fit(features, new ClusteringOptions(ClusteringMethod.KMeans, K: 3, StabilityResamples: 5));
+        Assert.Equal("euclidean", r.Distance);
+        Assert.Single(r.Criteria);
+        Assert.All(r.Clusters, c => { Assert.Null(c.Medoid); Assert.Equal(5, c.Center!.Count); });
+        var json = JsonOutput.Serialize(ClusteringJson.From(r));
+        Assert.Contains("\"center\"", json);
+        Assert.DoesNotContain("\"medoid\"", json);
+    }
+
+    [Fact]
+    public void Mixture_pipeline_chooses_the_lowest_bic()
+    {
+        var features = FeatureSet.FromCohort(ClusterReference.Cohort("gbsg"),
+            new[] { "age", "size", "nodes", "pgr", "er" }.Select(c => new FeatureSpec(c, FeatureRole.Numeric)).ToList());
+        var r = SubgroupDiscovery.Fit(features, new ClusteringOptions(ClusteringMethod.GaussianMixture, KMin: 2, KMax: 4,
+            Covariance: CovarianceType.Diagonal, GapReferenceSets: 0, StabilityResamples: 0));
+        Assert.Equal(r.Criteria.MinBy(c => c.Bic)!.K, r.K);
+        Assert.All(r.Criteria, c => Assert.False(double.IsNaN(c.Bic)));
+    }
+
+    [Fact]
+    public void Coordinate_methods_refuse_missing_values_with_a_message_naming_the_column()
+    {
+        var ex = Assert.Throws<Stratify.Data.StratifyInputException>(() =>
+            SubgroupDiscovery.Fit(ClusterReference.Features("lung"), new ClusteringOptions(ClusteringMethod.KMeans, K: 3)));
+        Assert.Equal("ph.ecog", ex.Column); // the first feature with a missing value
+    }
+}
