@@ -44,6 +44,8 @@ public sealed record CovariateSpec(string Column, CovariateKind Kind, string? Re
 public sealed record StudySpec
 {
     public string? Title { get; init; }
+    /// <summary>The endpoint in words for reports, e.g. "recurrence-free survival" (default "survival").</summary>
+    public string? Endpoint { get; init; }
     public IReadOnlyList<string> Data { get; init; } = [];
     public string? Id { get; init; }
     public string? Time { get; init; }

@@ -13,7 +13,7 @@ public static class StudySpecReader
 {
     private static readonly string[] TopKeys =
     [
-        "title", "data", "id", "time", "time_unit", "event", "event_coding", "event_value", "censored_value",
+        "title", "endpoint", "data", "id", "time", "time_unit", "event", "event_coding", "event_value", "censored_value",
         "treatment", "treatment_reference", "covariates", "strata", "cluster", "group", "subgroups", "landmarks", "rmst_horizon",
         "validation", "output", "seed", "small_cell_threshold",
     ];
@@ -59,6 +59,7 @@ public static class StudySpecReader
             switch (key)
             {
                 case "title": spec = spec with { Title = Scalar(value, path, key) }; break;
+                case "endpoint": spec = spec with { Endpoint = Scalar(value, path, key) }; break;
                 case "data": spec = spec with { Data = List(value, path, key).Select(p => Path.GetFullPath(Path.Combine(folder, p))).ToArray() }; break;
                 case "id": spec = spec with { Id = Scalar(value, path, key) }; break;
                 case "time": spec = spec with { Time = Scalar(value, path, key) }; break;

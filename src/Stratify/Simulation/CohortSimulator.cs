@@ -23,18 +23,18 @@ public sealed record SimulationModel
     public double[] TreatmentHazardRatio { get; init; } = [0.5, 1.0, 1.5];
     /// <summary>Log hazard ratio per year of age above 60 (within subgroup).</summary>
     public double AgeLogHazardPerYear { get; init; } = 0.01;
-    public double[] AgeMean { get; init; } = [48, 62, 74];
-    public double AgeSd { get; init; } = 6;
+    public double[] AgeMean { get; init; } = [46, 62, 76];
+    public double AgeSd { get; init; } = 5;
     /// <summary>P(ECOG = 0, 1, 2, 3) per subgroup.</summary>
-    public double[][] EcogProbabilities { get; init; } = [[0.6, 0.3, 0.08, 0.02], [0.25, 0.45, 0.25, 0.05], [0.05, 0.25, 0.45, 0.25]];
-    /// <summary>P(female) per subgroup.</summary>
-    public double[] FemaleProbability { get; init; } = [0.6, 0.5, 0.4];
+    public double[][] EcogProbabilities { get; init; } = [[0.7, 0.25, 0.05, 0.0], [0.1, 0.7, 0.15, 0.05], [0.0, 0.1, 0.5, 0.4]];
+    /// <summary>P(female) per subgroup: equal, so sex is a planted noise feature that carries no subgroup signal.</summary>
+    public double[] FemaleProbability { get; init; } = [0.5, 0.5, 0.5];
     /// <summary>log biomarker ~ Normal(mean, 0.35) per subgroup.</summary>
-    public double[] LogBiomarkerMean { get; init; } = [0.0, 1.0, 2.0];
+    public double[] LogBiomarkerMean { get; init; } = [0.0, 1.2, 2.4];
     /// <summary>Positive lymph nodes ~ Poisson(mean) per subgroup.</summary>
     public double[] NodesMean { get; init; } = [0.5, 3, 7];
     public string[] Histologies { get; init; } = ["adenocarcinoma", "squamous", "large cell"];
-    public double[][] HistologyProbabilities { get; init; } = [[0.7, 0.2, 0.1], [0.3, 0.5, 0.2], [0.15, 0.25, 0.6]];
+    public double[][] HistologyProbabilities { get; init; } = [[0.8, 0.1, 0.1], [0.1, 0.8, 0.1], [0.1, 0.1, 0.8]];
     /// <summary>Probability of randomisation to "treated" (else "control").</summary>
     public double TreatedProbability { get; init; } = 0.5;
     /// <summary>Administrative censoring uniform on [min, max] days, plus exponential loss to follow-up.</summary>

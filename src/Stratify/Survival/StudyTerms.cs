@@ -28,6 +28,23 @@ public static class StudyTerms
         return ranks;
     }
 
+    /// <summary>The same term on a subset of rows (indices into the term's rows).</summary>
+    public static CovariateTerm Restrict(CovariateTerm term, int[] rows)
+    {
+        static T[] Pick<T>(T[] values, int[] rows)
+        {
+            var result = new T[rows.Length];
+            for (int k = 0; k < rows.Length; k++) result[k] = values[rows[k]];
+            return result;
+        }
+        return term switch
+        {
+            NumericTerm n => CovariateTerm.Numeric(n.Name, Pick(n.Values, rows)),
+            CategoricalTerm c => CovariateTerm.Categorical(c.Name, Pick(c.Codes, rows), c.Levels, c.Reference),
+            _ => throw new ArgumentException($"unknown term type {term.GetType().Name}"),
+        };
+    }
+
     /// <summary>The design matrix of the study's covariates.</summary>
     public static DesignMatrix Design(BoundStudy study) => DesignMatrix.Build(study.Covariates.Select(From).ToArray());
 }

@@ -1,0 +1,198 @@
+using Stratify.Clustering;
+using Stratify.Data;
+using Stratify.Survival;
+
+namespace Stratify.Stratification;
+
+/// <summary>
+/// The subgroups of a run: an id per subgroup ("A", "B", … in decreasing size for clusters and left-to-right
+/// leaves for a tree; the level for an existing column), each analysed patient's subgroup, a plain-language
+/// description and, for a tree, the rule. Patients a split could not place (a tree feature missing) have code −1.
+/// </summary>
+public sealed record SubgroupAssignment(
+    SubgroupMethod Method,
+    string[] Ids,
+    string[] Descriptions,
+    string?[] Rules,
+    int[] CodeOfRow,
+    IReadOnlyList<string> Features,
+    ClusteringResult? Clustering,
+    SurvivalTreeModel? Tree,
+    IReadOnlyList<ClusterProfile> Profiles,
+    IReadOnlyList<string> Warnings)
+{
+    public Factor ToFactor(string name, int[] rows)
+    {
+        var codes = new int[rows.Length];
+        for (int k = 0; k < rows.Length; k++) codes[k] = CodeOfRow[rows[k]];
+        return new Factor(name, codes, Ids);
+    }
+}
+
+/// <summary>
+/// Finds subgroups by the spec's route, on the discovery patients only, and places every analysed patient:
+/// clustering (k-medoids on Gower; k-means, mixtures and Ward on scaled coordinates) — held-out patients join the
+/// subgroup of the nearest medoid (Gower) or the nearest discovery centroid (coordinates); a survival tree —
+/// held-out patients follow its rules; or an existing column's levels.
+/// </summary>
+public static class SubgroupFinder
+{
+    public static SubgroupAssignment Find(BoundStudy study, int[] discovery, int seed, IProgress<string>? progress = null)
+    {
+        var spec = study.Spec.Subgroups ?? throw new StratifyInputException("the spec names no subgroups", study.Spec.SourceFile,
+            suggestion: "Add subgroups: with method (kmedoids, kmeans, gmm, hierarchical, tree or column) and features.");
+        return spec.Method switch
+        {
+            SubgroupMethod.Column => ByColumn(study, spec),
+            SubgroupMethod.SurvivalTree => ByTree(study, spec, discovery, progress),
+            _ => ByClustering(study, spec, discovery, seed, progress),
+        };
+    }
+
+    private static SubgroupAssignment ByColumn(BoundStudy study, SubgroupSpec spec)
+    {
+        var factor = study.SubgroupColumn!;
+        var features = FeatureSpecs(study, spec);
+        var profiles = features.Count == 0 ? [] : ClusterProfiles.Describe(Features(study, features, MissingPolicy.Pairwise), factor.Codes, factor.LevelCount);
+        return new SubgroupAssignment(spec.Method, factor.Levels, factor.Levels.Select(l => $"{factor.Name} = {l}").ToArray(),
+            new string?[factor.LevelCount], factor.Codes, features.Select(f => f.Column).ToArray(), null, null, profiles, []);
+    }
+
+    private static SubgroupAssignment ByTree(BoundStudy study, SubgroupSpec spec, int[] discovery, IProgress<string>? progress)
+    {
+        // The tree's features are bound as covariates by the run, so every analysed patient has them.
+        var features = study.Covariates.Where(c => spec.Features.Any(f => f.Column == c.Name)).Select(StudyTreeFeatures.From).ToArray();
+        progress?.Report($"growing a survival tree on {discovery.Length:N0} patients ({features.Length} candidate features)");
+        var data = new SurvivalData(Pick(study.Time!, discovery), Pick(study.Event!, discovery));
+        var model = SurvivalTree.Grow(data, features.Select(f => Restrict(f, discovery)).ToArray(),
+            new SurvivalTreeOptions { MinNodeSize = spec.MinNodeSize, MaxDepth = spec.MaxDepth });
+        var ids = Enumerable.Range(0, model.Leaves.Count).Select(Letter).ToArray();
+        var codes = new int[study.RowCount];
+        for (int row = 0; row < codes.Length; row++) codes[row] = Leaf(model, features, row);
+        var warnings = new List<string>();
+        if (model.Leaves.Count == 1)
+            warnings.Add("the survival tree found no split that passes the Bonferroni-adjusted test: all patients form one subgroup");
+        var featureSet = Features(study, spec.Features, MissingPolicy.Pairwise);
+        var profiles = model.Leaves.Count > 1 ? ClusterProfiles.Describe(featureSet, codes, model.Leaves.Count) : [];
+        return new SubgroupAssignment(spec.Method, ids, model.Leaves.Select(l => l.Rule).ToArray(), model.Leaves.Select(l => (string?)l.Rule).ToArray(),
+            codes, spec.Features.Select(f => f.Column).ToArray(), null, model, profiles, warnings);
+    }
+
+    /// <summary>The leaf whose every condition the row meets.</summary>
+    private static int Leaf(SurvivalTreeModel model, SurvivalTreeFeature[] features, int row)
+    {
+        for (int leaf = 0; leaf < model.Leaves.Count; leaf++)
+        {
+            bool all = true;
+            foreach (var c in model.Leaves[leaf].Conditions)
+            {
+                var f = features[c.FeatureIndex];
+                bool meets = c.IsNumeric
+                    ? (c.Above ? f.Values![row] > c.Threshold : f.Values![row] <= c.Threshold)
+                    : c.LevelsIn.Contains(f.Levels![f.Codes![row]]);
+                if (!meets) { all = false; break; }
+            }
+            if (all) return leaf;
+        }
+        return -1;
+    }
+
+    private static SubgroupAssignment ByClustering(BoundStudy study, SubgroupSpec spec, int[] discovery, int seed, IProgress<string>? progress)
+    {
+        var method = spec.Method switch
+        {
+            SubgroupMethod.KMeans => ClusteringMethod.KMeans,
+            SubgroupMethod.GaussianMixture => ClusteringMethod.GaussianMixture,
+            SubgroupMethod.Hierarchical => ClusteringMethod.Hierarchical,
+            _ => ClusteringMethod.KMedoids,
+        };
+        bool gower = method == ClusteringMethod.KMedoids;
+        // Gower handles missing values pairwise (as daisy); coordinate methods impute with an indicator, and say so.
+        var all = Features(study, spec.Features, gower ? MissingPolicy.Pairwise : MissingPolicy.Impute);
+        var found = Subset(all, discovery);
+        progress?.Report($"clustering {discovery.Length:N0} patients by {method} for k = {spec.KMin}..{spec.KMax}" +
+            (spec.Bootstrap > 0 ? $", {spec.Bootstrap} bootstrap replicates" : ""));
+        var result = SubgroupDiscovery.Fit(found, new ClusteringOptions(method, K: spec.KMin == spec.KMax ? spec.KMin : null,
+            KMin: spec.KMin, KMax: spec.KMax, Seed: seed, StabilityResamples: spec.Bootstrap));
+        int k = result.K;
+        var codes = new int[study.RowCount];
+        Array.Fill(codes, -1);
+        for (int i = 0; i < discovery.Length; i++) codes[discovery[i]] = result.Assignment[i] - 1;
+        if (discovery.Length < study.RowCount)
+        {
+            var held = Enumerable.Range(0, study.RowCount).Except(discovery).ToArray();
+            if (gower)
+            {
+                var distance = new GowerDissimilarity(all);
+                // Medoid is the 1-based source row, and the discovery set's source rows are analysed-row indices.
+                var medoids = result.Clusters.OrderBy(c => c.Cluster).Select(c => c.Medoid!.Value - 1).ToArray();
+                foreach (int row in held) codes[row] = Nearest(medoids.Length, c => distance.Pair(row, medoids[c]));
+            }
+            else
+            {
+                var x = all.ToCoordinates();
+                var centroids = new double[k * x.Columns];
+                var sizes = new int[k];
+                for (int i = 0; i < discovery.Length; i++)
+                {
+                    int c = result.Assignment[i] - 1;
+                    sizes[c]++;
+                    var r = x.Row(discovery[i]);
+                    for (int j = 0; j < x.Columns; j++) centroids[c * x.Columns + j] += r[j];
+                }
+                for (int c = 0; c < k; c++) for (int j = 0; j < x.Columns; j++) centroids[c * x.Columns + j] /= sizes[c];
+                foreach (int row in held)
+                    codes[row] = Nearest(k, c => KMeans.SquaredDistance(x.Row(row), centroids.AsSpan(c * x.Columns, x.Columns)));
+            }
+        }
+        var ids = Enumerable.Range(0, k).Select(Letter).ToArray();
+        var profiles = ClusterProfiles.Describe(all, codes, k);
+        var descriptions = result.Clusters.OrderBy(c => c.Cluster).Select(c => c.Label).ToArray();
+        return new SubgroupAssignment(spec.Method, ids, descriptions, new string?[k], codes, spec.Features.Select(f => f.Column).ToArray(),
+            result, null, profiles, result.Warnings);
+    }
+
+    private static int Nearest(int count, Func<int, double> distance)
+    {
+        int best = 0;
+        double bestDistance = double.PositiveInfinity;
+        for (int c = 0; c < count; c++)
+        {
+            double d = distance(c);
+            if (d < bestDistance) { bestDistance = d; best = c; }
+        }
+        return best;
+    }
+
+    public static string Letter(int index) => index < 26 ? ((char)('A' + index)).ToString() : $"S{index + 1}";
+
+    private static IReadOnlyList<CovariateSpec> FeatureSpecs(BoundStudy study, SubgroupSpec spec) =>
+        spec.Features.Count > 0 ? spec.Features : study.Spec.Covariates;
+
+    /// <summary>The features over the analysed patients (row i = analysed row i).</summary>
+    private static FeatureSet Features(BoundStudy study, IReadOnlyList<CovariateSpec> specs, MissingPolicy policy) =>
+        FeatureSet.FromCohort(study.Cohort.SelectRows(study.Rows), specs.Select(s => new FeatureSpec(s.Column, s.Kind switch
+        {
+            CovariateKind.Numeric => FeatureRole.Numeric,
+            CovariateKind.Categorical => FeatureRole.Categorical,
+            _ => FeatureRole.Ordinal,
+        }, 1.0, s.Levels)).ToArray(), policy);
+
+    private static FeatureSet Subset(FeatureSet all, int[] rows)
+    {
+        if (rows.Length == all.RowCount) return all;
+        var features = all.Features.Select(f => f with { Values = Pick(f.Values, rows) }).ToArray();
+        return new FeatureSet(features, rows, all.Missing);
+    }
+
+    private static SurvivalTreeFeature Restrict(SurvivalTreeFeature f, int[] rows) => f.IsNumeric
+        ? SurvivalTreeFeature.Numeric(f.Name, Pick(f.Values!, rows))
+        : SurvivalTreeFeature.Categorical(f.Name, Pick(f.Codes!, rows), f.Levels!);
+
+    public static T[] Pick<T>(T[] values, int[] rows)
+    {
+        var result = new T[rows.Length];
+        for (int k = 0; k < rows.Length; k++) result[k] = values[rows[k]];
+        return result;
+    }
+}

@@ -1,0 +1,190 @@
+using System.Text.Json;
+using Stratify.Clustering;
+using Stratify.Data;
+using Stratify.Reporting;
+using Stratify.Simulation;
+using Stratify.Stratification;
+
+namespace Stratify.Tests.Stratification;
+
+public class StratificationRunTests
+{
+    private static readonly JsonElement Reference = JsonDocument.Parse(File.ReadAllText(RepoPaths.ReferenceFile("run_reference.json"))).RootElement;
+
+    private static (StratificationResult Run, ResultsDocument Document) Run(StudySpec spec)
+    {
+        var run = StratificationRun.Execute(spec);
+        return (run, ResultsMapping.ToDocument(run, RunOutput.HashInputs(spec)));
+    }
+
+    private static void Close(double expected, double actual, double relative = 1e-6) =>
+        Assert.True(Math.Abs(expected - actual) <= relative * Math.Abs(expected), $"expected {expected:R}, got {actual:R}");
+
+    private static double Number(JsonElement e) => e.ValueKind == JsonValueKind.String ? double.NaN : e.GetDouble();
+
+    [Fact]
+    public void Subgroups_by_an_existing_column_reproduce_R_survival_and_treatment_effects()
+    {
+        // tests/reference/run_reference.R: gbsg by grade, hormonal therapy, adjusted for age and nodes.
+        var (_, doc) = Run(StudySpecReader.Read(RepoPaths.ReferenceFile("specs/gbsg_by_grade.yaml")));
+        var r = Reference;
+        Assert.Equal(["1", "2", "3"], doc.Subgroups.Select(s => s.Id));
+        var km = doc.Survival.KaplanMeier.Groups;
+        for (int g = 0; g < 3; g++)
+        {
+            Assert.Equal(r.GetProperty("km").GetProperty("n")[g].GetInt32(), km[g].N);
+            Assert.Equal(r.GetProperty("km").GetProperty("events")[g].GetInt32(), km[g].Events);
+            var median = Number(r.GetProperty("km").GetProperty("median")[g]);
+            if (double.IsNaN(median)) Assert.True(double.IsNaN(km[g].Median)); else Assert.Equal(median, km[g].Median);
+            Close(r.GetProperty("km").GetProperty("rmst")[g].GetDouble(), km[g].Rmst);
+            Close(r.GetProperty("km").GetProperty("rmst_se")[g].GetDouble(), km[g].RmstSe);
+            Close(r.GetProperty("km").GetProperty("at_survival")[2 * g + 1].GetDouble(), km[g].At[1].Survival);
+        }
+        Close(r.GetProperty("logrank").GetProperty("statistic").GetDouble(), doc.Survival.LogRank.Statistic);
+        for (int i = 0; i < 3; i++)
+            Close(r.GetProperty("logrank").GetProperty("pairwise_holm")[i].GetDouble(), doc.Survival.LogRank.Pairwise[i].PAdjusted, 1e-4);
+        var cox = doc.Survival.Cox;
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.Equal(r.GetProperty("cox").GetProperty("terms")[i].GetString(), cox.Terms[i].Term);
+            Close(r.GetProperty("cox").GetProperty("coef")[i].GetDouble(), cox.Terms[i].Coef);
+            Close(r.GetProperty("cox").GetProperty("se")[i].GetDouble(), cox.Terms[i].Se);
+        }
+        Close(r.GetProperty("cox").GetProperty("concordance").GetDouble(), cox.Concordance.C);
+        Close(r.GetProperty("cox").GetProperty("zph_global").GetDouble(), cox.PhTest!.Global.Chisq);
+        var effects = doc.Treatment!.BySubgroup;
+        for (int g = 0; g < 3; g++)
+        {
+            var e = r.GetProperty("effects")[g];
+            Assert.Equal(e.GetProperty("n").GetInt32(), effects[g].N);
+            Assert.Equal(e.GetProperty("events").GetInt32(), effects[g].Events);
+            Close(e.GetProperty("hr").GetDouble(), effects[g].Hr);
+            Close(e.GetProperty("lower").GetDouble(), effects[g].HrLower);
+            Close(e.GetProperty("upper").GetDouble(), effects[g].HrUpper);
+            Close(e.GetProperty("p").GetDouble(), effects[g].P, 1e-4);
+            Close(e.GetProperty("rmst_difference").GetDouble(), effects[g].RmstDifference);
+            Close(e.GetProperty("rmst_difference_se").GetDouble(), effects[g].RmstDifferenceSe);
+        }
+        Close(r.GetProperty("overall_hr").GetDouble(), doc.Treatment.Overall.Hr);
+        var interaction = r.GetProperty("interaction");
+        Close(interaction.GetProperty("statistic").GetDouble(), doc.Treatment.Interaction.Statistic, 1e-5);
+        Assert.Equal(interaction.GetProperty("df").GetInt32(), doc.Treatment.Interaction.Df);
+        Close(interaction.GetProperty("p").GetDouble(), doc.Treatment.Interaction.P, 1e-4);
+    }
+
+    [Fact]
+    public void Verdicts_follow_the_confidence_interval_and_sentences_state_it()
+    {
+        var (_, doc) = Run(StudySpecReader.Read(RepoPaths.ReferenceFile("specs/gbsg_by_grade.yaml")));
+        foreach (var e in doc.Treatment!.BySubgroup)
+        {
+            var expected = e.HrUpper < 1 ? "benefit" : e.HrLower > 1 ? "harm" : "no clear difference";
+            Assert.Equal(expected, e.Verdict);
+            Assert.Contains($"In subgroup {e.Subgroup} (n = ", e.Sentence);
+            Assert.Contains("95% CI", e.Sentence);
+        }
+        Assert.True(doc.Inference.Exploratory);
+        Assert.Contains("exploratory", doc.Warnings[0]);
+    }
+
+    [Fact]
+    public void Same_data_spec_and_seed_give_byte_identical_results()
+    {
+        var spec = StudySpecReader.Read(RepoPaths.Dataset("lung.yaml"));
+        var first = JsonOutput.Serialize(Run(spec).Document);
+        var second = JsonOutput.Serialize(Run(spec).Document);
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public void A_split_discovers_and_estimates_on_disjoint_patients()
+    {
+        var spec = StudySpecReader.Read(RepoPaths.Dataset("rotterdam.yaml")) with { Subgroups = null };
+        spec = spec with
+        {
+            Subgroups = new SubgroupSpec { Method = SubgroupMethod.KMeans, Features = [new CovariateSpec("age", CovariateKind.Numeric), new CovariateSpec("nodes", CovariateKind.Numeric)], KMin = 2, KMax = 3, Bootstrap = 0 },
+            Validation = new ValidationSpec { Mode = ValidationMode.Split, Fraction = 0.4, Seed = 9 },
+        };
+        var (run, doc) = Run(spec);
+        int discovery = run.InDiscovery.Count(d => d);
+        Assert.Equal((int)Math.Round(0.4 * run.Study.RowCount), discovery);
+        Assert.Equal(run.Study.RowCount - discovery, run.EstimationRows.Length);
+        Assert.All(run.EstimationRows, r => Assert.False(run.InDiscovery[r]));
+        Assert.Equal(run.EstimationRows.Length, doc.Subgroups.Sum(s => s.N));
+        Assert.False(doc.Inference.Exploratory);
+        Assert.Equal("split", doc.Inference.Mode);
+        Assert.Contains("held-out", doc.Inference.Statement);
+    }
+
+    [Fact]
+    public void A_survival_tree_route_states_each_subgroup_as_a_rule()
+    {
+        var (_, doc) = Run(StudySpecReader.Read(RepoPaths.Dataset("veteran.yaml")));
+        Assert.Equal("tree", doc.Discovery.Method);
+        Assert.True(doc.Subgroups.Count >= 2);
+        Assert.All(doc.Subgroups, s => Assert.Equal(s.Description, s.Rule));
+        Assert.Equal(137, doc.Subgroups.Sum(s => s.N));
+    }
+
+    [Fact]
+    public void Planted_subgroups_and_treatment_effects_are_recovered_from_a_simulated_trial()
+    {
+        using var dir = new TempFolder();
+        CohortSimulator.Write(dir.File("sim.parquet"), 3000, seed: 5);
+        File.WriteAllText(dir.File("sim.yaml"), """
+            data: sim.parquet
+            id: patient_id
+            time: time
+            event: event
+            treatment: arm
+            treatment_reference: control
+            subgroups:
+              method: kmedoids
+              features:
+                numeric: [age, biomarker, nodes]
+                categorical: [histology]
+                ordinal: {ecog: [0, 1, 2, 3]}
+              k: 2..5
+              bootstrap: 0
+            output: out
+            seed: 1
+            """);
+        var (run, doc) = Run(StudySpecReader.Read(dir.File("sim.yaml")));
+        var truth = ((NumericColumn)run.Study.Cohort["true_subgroup"]).Values;
+        var planted = run.EstimationRows.Select(r => (int)truth[run.Study.Rows[r]]).ToArray();
+        // Floor 0.5: the planted subgroups overlap by design (10% of each has another subgroup's histology, ECOG and
+        // node counts overlap), so perfect recovery is impossible; 0.5 means most pairs are placed as planted.
+        double ari = AdjustedRandIndex.Compute(planted, run.SubgroupFactor.Codes);
+        Assert.True(ari > 0.5, $"adjusted Rand index {ari:F3}");
+        // Each found subgroup that is at least 80% one planted subgroup shows that subgroup's planted effect:
+        // HR 0.5 (benefit) in planted 1, 1.0 in planted 2, 1.5 (harm) in planted 3.
+        var expected = new Dictionary<int, string[]> { [1] = ["benefit"], [2] = ["no clear difference"], [3] = ["harm"] };
+        int checkedSubgroups = 0;
+        for (int s = 0; s < doc.Subgroups.Count; s++)
+        {
+            var members = planted.Where((_, i) => run.SubgroupFactor.Codes[i] == s).ToArray();
+            var majority = members.GroupBy(p => p).OrderByDescending(g => g.Count()).First();
+            if (majority.Count() < 0.8 * members.Length || members.Length < 300) continue;
+            Assert.Contains(doc.Treatment!.BySubgroup[s].Verdict, expected[majority.Key]);
+            checkedSubgroups++;
+        }
+        Assert.True(checkedSubgroups >= 3, $"only {checkedSubgroups} subgroups were dominated by one planted subgroup");
+    }
+
+    [Fact]
+    public void A_spec_without_subgroups_is_refused_with_a_suggestion()
+    {
+        var spec = StudySpecReader.Read(RepoPaths.Dataset("lung.yaml")) with { Subgroups = null };
+        var error = Assert.Throws<StratifyInputException>(() => StratificationRun.Execute(spec));
+        Assert.Contains("the spec names no subgroups", error.Message);
+        Assert.Contains("method", error.Message);
+    }
+
+    [Fact]
+    public void A_treatment_with_three_arms_is_refused()
+    {
+        var spec = StudySpecReader.Read(RepoPaths.Dataset("veteran.yaml")) with { Treatment = "celltype", TreatmentReference = null };
+        var error = Assert.Throws<StratifyInputException>(() => StratificationRun.Execute(spec));
+        Assert.Contains("treatment tailoring compares two arms, but the treatment column has 4", error.Message);
+    }
+}
