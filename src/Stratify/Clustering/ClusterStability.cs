@@ -23,6 +23,11 @@ public sealed record StabilityResult(double[] MeanJaccard, int[] Dissolved, doub
 /// Consensus (Monti et al. 2003): M_ij = (resamples with i, j in one cluster) / (resamples containing both);
 /// PAC (Şenbabaoğlu, Michailidis &amp; Li 2014, Sci Rep 4:6207) = share of pairs with 0.1 &lt; M_ij &lt; 0.9, over pairs
 /// drawn together at least once; low is stable. Deterministic from the seed.
+/// <example><code>
+/// var stability = ClusterStability.Assess(fit.Assignment, fit.K,
+///     rows => KMedoids.Fit(d.Subset(rows), new KMedoidsOptions(fit.K)).Assignment, resamples: 50, seed: 1);
+/// string verdict = stability.Verdict(0);   // "stable", "unstable" or "dissolved"
+/// </code></example>
 /// </summary>
 public static class ClusterStability
 {

@@ -28,6 +28,21 @@ public sealed record ClusterSummary(int Cluster, int Size, int? Medoid, IReadOnl
 public sealed record ClusteringResult(string Method, string Distance, int K, int N, double Objective, double Silhouette, double Pac,
     IReadOnlyList<KCriteria> Criteria, IReadOnlyList<ClusterSummary> Clusters, IReadOnlyList<string> Warnings, int[] Assignment, int[] SourceRows)
 {
+    /// <summary>A few plain-text lines for a console: method, k and criteria, then one line per cluster.</summary>
+    public string Summarise()
+    {
+        static string F(double v) => double.IsNaN(v) ? "–" : v.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+        var text = new System.Text.StringBuilder();
+        text.AppendLine($"{Method} on {Distance} dissimilarities: k = {K}, n = {N}, average silhouette {F(Silhouette)}, PAC {F(Pac)}");
+        text.AppendLine("  k  silhouette  gap (SE)        BIC");
+        foreach (var c in Criteria)
+            text.AppendLine($"  {c.K,-2} {F(c.Silhouette),-11} {F(c.Gap) + " (" + F(c.GapSe) + ")",-15} {F(c.Bic)}");
+        foreach (var c in Clusters)
+            text.AppendLine($"  cluster {c.Cluster}: {c.Size} patients, stability {F(c.Stability)}: {c.Label}");
+        foreach (var w in Warnings) text.AppendLine("  warning: " + w);
+        return text.ToString();
+    }
+
     /// <summary>Cluster (1..k) per cohort row; 0 for rows not clustered (dropped for missing values).</summary>
     public int[] CohortAssignment(int cohortRows)
     {

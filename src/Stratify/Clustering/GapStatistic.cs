@@ -28,6 +28,11 @@ public sealed record GapResult(double[] LogW, double[] ExpectedLogW, double[] Ga
 /// with B reference sets drawn uniformly over the range of each feature (categorical and ordinal features: uniformly
 /// over their observed codes), clustered by the same method. R's default reference is "scaledPCA" (uniform in the
 /// principal-component box); "original" is used here because it applies to mixed data too.
+/// <example><code>
+/// var gap = GapStatistic.Compute(coords, GapStatistic.UniformReference, maxK: 8, referenceSets: 20, seed: 1,
+///     (x, k) => { var d = DissimilarityMatrix.Euclidean(x); return (KMedoids.Fit(d, new(Math.Max(k, 1))).Assignment, d); });
+/// int k = gap.Recommend(GapRule.FirstSEMax);
+/// </code></example>
 /// </summary>
 public static class GapStatistic
 {

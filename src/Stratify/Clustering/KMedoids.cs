@@ -354,10 +354,11 @@ public static class KMedoids
     ///   shared_c      += min(d_oc − dn_o, 0)
     ///   ΔTD_c[m(o)]   += min(d_oc, ds_o) − ds_o − min(d_oc − dn_o, 0)
     /// (d_oc &lt; dn: dn − ds; dn ≤ d_oc &lt; ds: d_oc − ds; else 0), and ΔTD_c[m] starts at the removal loss of medoid m.
-    /// Objects o &lt; c0 hold the batch's B distances contiguously in column o (vectorised across candidates); objects
-    /// after the batch lie in each candidate's own column (vectorised across objects, one masked accumulator per
-    /// cluster); the B × B block inside the batch is done scalar. Object ranges and candidates run in parallel, each
-    /// into its own accumulators, summed in a fixed order.
+    /// Objects o &lt; c0 hold the batch's B distances contiguously in column o; objects after the batch lie in the
+    /// candidates' own columns and are copied in transposed tiles of 64 objects; either way each object then updates
+    /// its cluster's B accumulators with one vector pass across the candidates. The B × B block inside the batch is
+    /// done scalar. Fixed object ranges run in parallel into their own accumulators, summed in a fixed order, so the
+    /// result does not depend on the number of threads.
     /// </summary>
     private sealed class SwapState(DissimilarityMatrix d, double[] nearest, double[] second, double[] clusterCode, double[] removalLoss)
     {
@@ -367,9 +368,9 @@ public static class KMedoids
         {
             int n = d.Count, k = removalLoss.Length;
             int after = c0 + count;
-            var chunkAcc = new double[Chunks + 1][];   // [chunk or inner block] k × B per-cluster sums, then B shared
-            var columnAcc = new double[count][];        // per candidate: k per-cluster sums, then shared
-            Parallel.For(0, Chunks + 1 + count, item =>
+            // Accumulators: [leading chunks | inner block | trailing chunks], each k × B per-cluster sums then B shared.
+            var chunkAcc = new double[2 * Chunks + 1][];
+            Parallel.For(0, 2 * Chunks + 1, item =>
             {
                 if (item < Chunks)
                 {
@@ -379,8 +380,8 @@ public static class KMedoids
                 else if (item == Chunks) chunkAcc[item] = Inner(c0, count, k);
                 else
                 {
-                    int t = item - Chunks - 1;
-                    columnAcc[t] = Trailing(c0 + t, after, k);
+                    int q = item - Chunks - 1, span = n - after;
+                    chunkAcc[item] = Trailing(after + (int)((long)span * q / Chunks), after + (int)((long)span * (q + 1) / Chunks), c0, count, k);
                 }
             });
             Span<double> delta = stackalloc double[k];
@@ -393,8 +394,6 @@ public static class KMedoids
                     for (int m = 0; m < k; m++) delta[m] += acc[m * count + t];
                     shared += acc[k * count + t];
                 }
-                for (int m = 0; m < k; m++) delta[m] += columnAcc[t][m];
-                shared += columnAcc[t][k];
                 int best = 0;
                 for (int m = 1; m < k; m++) if (delta[m] < delta[best]) best = m;
                 bestMedoid[t] = best;
@@ -407,31 +406,57 @@ public static class KMedoids
         {
             var acc = new double[(k + 1) * count];
             var packed = d.Packed;
-            int w = Vector<double>.Count;
-            var sharedSpan = acc.AsSpan(k * count, count);
             for (int o = lo; o < hi; o++)
+                AddObject(o, new ReadOnlySpan<double>(packed, (int)(d.ColumnStart(o) + c0 - o - 1), count), acc, count, k);
+            return acc;
+        }
+
+        /// <summary>Objects lo..hi−1 after the batch: each candidate's column holds them contiguously, so tiles of 64
+        /// objects are copied transposed (object-major) and then treated like the leading objects.</summary>
+        private double[] Trailing(int lo, int hi, int c0, int count, int k)
+        {
+            const int tileObjects = 64;
+            var acc = new double[(k + 1) * count];
+            var tile = new double[tileObjects * count];
+            var packed = d.Packed;
+            for (int start = lo; start < hi; start += tileObjects)
             {
-                var seg = new ReadOnlySpan<double>(packed, (int)(d.ColumnStart(o) + c0 - o - 1), count);
-                double dn = nearest[o], ds = second[o];
-                var target = acc.AsSpan((int)clusterCode[o] * count, count);
-                var dnv = new Vector<double>(dn);
-                var dsv = new Vector<double>(ds);
-                int t = 0;
-                for (; t <= count - w; t += w)
+                int length = Math.Min(tileObjects, hi - start);
+                for (int t = 0; t < count; t++)
                 {
-                    var v = new Vector<double>(seg[t..]);
-                    var closer = Vector.Min(v - dnv, Vector<double>.Zero);
-                    (new Vector<double>(sharedSpan[t..]) + closer).CopyTo(sharedSpan[t..]);
-                    (new Vector<double>(target[t..]) + (Vector.Min(v, dsv) - dsv - closer)).CopyTo(target[t..]);
+                    int c = c0 + t;
+                    var column = new ReadOnlySpan<double>(packed, (int)(d.ColumnStart(c) + start - c - 1), length);
+                    for (int j = 0; j < length; j++) tile[j * count + t] = column[j];
                 }
-                for (; t < count; t++)
-                {
-                    double v = seg[t], closer = Math.Min(v - dn, 0);
-                    sharedSpan[t] += closer;
-                    target[t] += Math.Min(v, ds) - ds - closer;
-                }
+                for (int j = 0; j < length; j++)
+                    AddObject(start + j, new ReadOnlySpan<double>(tile, j * count, count), acc, count, k);
             }
             return acc;
+        }
+
+        /// <summary>Adds object o's terms for every candidate of the batch (<paramref name="distances"/>[t] = d(o, c0 + t)).</summary>
+        private void AddObject(int o, ReadOnlySpan<double> distances, double[] acc, int count, int k)
+        {
+            int w = Vector<double>.Count;
+            var sharedSpan = acc.AsSpan(k * count, count);
+            double dn = nearest[o], ds = second[o];
+            var target = acc.AsSpan((int)clusterCode[o] * count, count);
+            var dnv = new Vector<double>(dn);
+            var dsv = new Vector<double>(ds);
+            int t = 0;
+            for (; t <= count - w; t += w)
+            {
+                var v = new Vector<double>(distances[t..]);
+                var closer = Vector.Min(v - dnv, Vector<double>.Zero);
+                (new Vector<double>(sharedSpan[t..]) + closer).CopyTo(sharedSpan[t..]);
+                (new Vector<double>(target[t..]) + (Vector.Min(v, dsv) - dsv - closer)).CopyTo(target[t..]);
+            }
+            for (; t < count; t++)
+            {
+                double v = distances[t], closer = Math.Min(v - dn, 0);
+                sharedSpan[t] += closer;
+                target[t] += Math.Min(v, ds) - ds - closer;
+            }
         }
 
         /// <summary>Objects inside the batch (including the candidate itself, d = 0).</summary>
@@ -452,53 +477,6 @@ public static class KMedoids
             return acc;
         }
 
-        /// <summary>Objects after the batch, from candidate c's own column (contiguous).</summary>
-        private double[] Trailing(int c, int after, int k)
-        {
-            int n = d.Count, length = n - after;
-            var acc = new double[k + 1];
-            if (length <= 0) return acc;
-            var seg = new ReadOnlySpan<double>(d.Packed, (int)(d.ColumnStart(c) + after - c - 1), length);
-            acc[k] = SwapChangeRange(seg, nearest.AsSpan(after, length), second.AsSpan(after, length), clusterCode.AsSpan(after, length), acc.AsSpan(0, k));
-            return acc;
-        }
-    }
-
-    /// <summary>Adds the per-cluster ΔTD terms of one candidate over a range of objects to <paramref name="delta"/>;
-    /// returns the shared term.</summary>
-    private static double SwapChangeRange(ReadOnlySpan<double> row, ReadOnlySpan<double> nearest, ReadOnlySpan<double> second,
-        ReadOnlySpan<double> clusterCode, Span<double> delta)
-    {
-        int n = row.Length, k = delta.Length, w = Vector<double>.Count;
-        double shared = 0;
-        int o = 0;
-        if (k <= 16)
-        {
-            Span<Vector<double>> accumulators = stackalloc Vector<double>[k];
-            var sharedAcc = Vector<double>.Zero;
-            for (; o <= n - w; o += w)
-            {
-                var doc = new Vector<double>(row[o..]);
-                var dn = new Vector<double>(nearest[o..]);
-                var ds = new Vector<double>(second[o..]);
-                var cluster = new Vector<double>(clusterCode[o..]);
-                var closer = Vector.Min(doc - dn, Vector<double>.Zero);
-                sharedAcc += closer;
-                var term = Vector.Min(doc, ds) - ds - closer;
-                for (int m = 0; m < k; m++)
-                    accumulators[m] += Vector.ConditionalSelect(Vector.Equals(cluster, new Vector<double>(m)), term, Vector<double>.Zero);
-            }
-            shared = Vector.Sum(sharedAcc);
-            for (int m = 0; m < k; m++) delta[m] += Vector.Sum(accumulators[m]);
-        }
-        for (; o < n; o++)
-        {
-            double doc = row[o], dn = nearest[o], ds = second[o];
-            double closer = Math.Min(doc - dn, 0);
-            shared += closer;
-            delta[(int)clusterCode[o]] += Math.Min(doc, ds) - ds - closer;
-        }
-        return shared;
     }
 
     private static void UpdateNearest(double[][] medoidRows, int[] nearestCluster, double[] nearest, double[] second)

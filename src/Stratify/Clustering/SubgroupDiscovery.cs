@@ -99,10 +99,11 @@ public static class SubgroupDiscovery
         if (d is null) warnings.Add($"silhouette widths computed for a random sample of {options.SilhouetteSample:N0} patients");
 
         GapResult? gap = null;
+        var prepared = new System.Runtime.CompilerServices.ConditionalWeakTable<object, Prepared>();
         if (options.GapReferenceSets > 0 && exact && options.K is null)
             gap = coordinates
-                ? GapStatistic.Compute(x!, GapStatistic.UniformReference, kMax, options.GapReferenceSets, options.Seed, (data, k) => Recluster(options, data, k))
-                : GapStatistic.Compute(features, GapStatistic.UniformReference, kMax, options.GapReferenceSets, options.Seed, (data, k) => Recluster(options, data, k));
+                ? GapStatistic.Compute(x!, GapStatistic.UniformReference, kMax, options.GapReferenceSets, options.Seed, (data, k) => Recluster(options, data, k, prepared))
+                : GapStatistic.Compute(features, GapStatistic.UniformReference, kMax, options.GapReferenceSets, options.Seed, (data, k) => Recluster(options, data, k, prepared));
         else if (options.GapReferenceSets > 0 && options.K is null)
             warnings.Add($"gap statistic not computed above {options.ExactLimit:N0} patients");
 
@@ -165,22 +166,34 @@ public static class SubgroupDiscovery
         return new Fitted(cut, GapStatistic.WithinDispersion(d, cut, k), null, null, double.NaN);
     }
 
-    /// <summary>The method applied to a gap-statistic data set (the data or a reference set).</summary>
-    private static (int[], DissimilarityMatrix) Recluster<T>(ClusteringOptions o, T data, int k)
+    /// <summary>A gap-statistic data set's dissimilarities and (hierarchical) tree, computed once for all k.</summary>
+    private sealed class Prepared
     {
-        var d = data switch
+        public required DissimilarityMatrix Dissimilarities { get; init; }
+        public Dendrogram? Tree { get; set; }
+    }
+
+    /// <summary>The method applied to a gap-statistic data set (the data or a reference set).</summary>
+    private static (int[], DissimilarityMatrix) Recluster<T>(ClusteringOptions o, T data, int k,
+        System.Runtime.CompilerServices.ConditionalWeakTable<object, Prepared> cache) where T : class
+    {
+        var entry = cache.GetValue(data, key => new Prepared
         {
-            CoordinateMatrix m => DissimilarityMatrix.Euclidean(m),
-            FeatureSet f => GowerDissimilarity.Compute(f),
-            _ => throw new ArgumentException(nameof(data)),
-        };
+            Dissimilarities = key switch
+            {
+                CoordinateMatrix m => DissimilarityMatrix.Euclidean(m),
+                FeatureSet f => GowerDissimilarity.Compute(f),
+                _ => throw new ArgumentException(nameof(data)),
+            },
+        });
+        var d = entry.Dissimilarities;
         if (k == 1) return (new int[d.Count], d);
         int[] assignment = o.Method switch
         {
             ClusteringMethod.KMedoids => KMedoids.Fit(d, new KMedoidsOptions(k)).Assignment,
             ClusteringMethod.KMeans => KMeans.Fit((CoordinateMatrix)(object)data!, new KMeansOptions(k, Math.Min(o.Restarts, 3), o.Seed)).Assignment,
             ClusteringMethod.GaussianMixture => GaussianMixture.Fit((CoordinateMatrix)(object)data!, new GaussianMixtureOptions(k, o.Covariance, o.Seed)).Assignment,
-            _ => HierarchicalClustering.Fit(d, o.Linkage).Cut(k),
+            _ => (entry.Tree ??= HierarchicalClustering.Fit(d, o.Linkage)).Cut(k),
         };
         return (assignment, d);
     }

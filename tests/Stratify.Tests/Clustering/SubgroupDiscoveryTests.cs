@@ -117,3 +117,32 @@ public class SubgroupDiscoveryTests
         Assert.Equal("ph.ecog", ex.Column); // the first feature with a missing value
     }
 }
+
+/// <summary>Hierarchical clustering through the pipeline.</summary>
+public class HierarchicalPipelineTests
+{
+    [Fact]
+    public void Average_linkage_on_Gower_cuts_the_tree_R_builds()
+    {
+        // The pipeline's k = 3 partition is cutree(hclust(daisy(lung features), "average"), 3), renumbered by size.
+        var r = SubgroupDiscovery.Fit(ClusterReference.Features("lung"), new ClusteringOptions(ClusteringMethod.Hierarchical, K: 3,
+            Linkage: Linkage.Average, StabilityResamples: 3));
+        var rCut = ClusterReference.FromR.GetProperty("hclust").GetProperty("average_lung").GetProperty("cutree")[1].Ints();
+        Assert.Equal(1.0, AdjustedRandIndex.Compute(rCut, r.Assignment), 12);
+        Assert.Equal("gower", r.Distance);
+    }
+
+    [Fact]
+    public void Ward_pipeline_fills_the_criteria_table_and_summarises_itself()
+    {
+        var features = FeatureSet.FromCohort(ClusterReference.Cohort("gbsg"),
+            new[] { "age", "size", "nodes", "pgr", "er" }.Select(c => new FeatureSpec(c, FeatureRole.Numeric)).ToList());
+        var r = SubgroupDiscovery.Fit(features, new ClusteringOptions(ClusteringMethod.Hierarchical, KMin: 2, KMax: 4, GapReferenceSets: 3,
+            StabilityResamples: 0));
+        Assert.Equal(3, r.Criteria.Count);
+        Assert.All(r.Criteria, c => Assert.False(double.IsNaN(c.Gap)));
+        var text = r.Summarise();
+        Assert.StartsWith("hierarchical (ward.D2) on euclidean dissimilarities: k = " + r.K, text, StringComparison.Ordinal);
+        Assert.Contains("cluster 1: ", text, StringComparison.Ordinal);
+    }
+}
