@@ -12,6 +12,7 @@ internal static class CommandCatalog
         yield return KaplanMeierCommand.Create(context);
         yield return LogRankCommand.Create(context);
         yield return CoxCommand.Create(context);
+        yield return ClusterCommand.Create(context);
         yield return TreeCommand.Create(context);
         yield return ImportCommand.Create(context);
         yield return SimulateCommand.Create(context);

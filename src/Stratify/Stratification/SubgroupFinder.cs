@@ -170,7 +170,7 @@ public static class SubgroupFinder
         spec.Features.Count > 0 ? spec.Features : study.Spec.Covariates;
 
     /// <summary>The features over the analysed patients (row i = analysed row i).</summary>
-    private static FeatureSet Features(BoundStudy study, IReadOnlyList<CovariateSpec> specs, MissingPolicy policy) =>
+    public static FeatureSet Features(BoundStudy study, IReadOnlyList<CovariateSpec> specs, MissingPolicy policy) =>
         FeatureSet.FromCohort(study.Cohort.SelectRows(study.Rows), specs.Select(s => new FeatureSpec(s.Column, s.Kind switch
         {
             CovariateKind.Numeric => FeatureRole.Numeric,

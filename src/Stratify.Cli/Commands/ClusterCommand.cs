@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using Stratify.Clustering;
+using Stratify.Data;
+using Stratify.Reporting;
+using Stratify.Stratification;
+
+namespace Stratify.Cli.Commands;
+
+/// <summary>`stratify cluster`: subgroups from baseline features, k chosen honestly, stability, profiles.</summary>
+internal static class ClusterCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var study = new StudyOptions();
+        var format = OutputFormats.Option(OutputFormat.Table, OutputFormat.Json);
+        var features = new Option<string?>("--features") { Description = "Clustering features, comma separated (text columns are categorical)." };
+        var ordinal = new Option<string?>("--ordinal") { Description = "Features to treat as ordinal (levels in sorted order), comma separated." };
+        var method = new Option<string>("--method") { Description = "kmedoids (Gower; default), kmeans, gmm or hierarchical.", DefaultValueFactory = _ => "kmedoids" };
+        var k = new Option<string>("--k") { Description = "Number of clusters, or a range such as 2..8 to choose k.", DefaultValueFactory = _ => "2..8" };
+        var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for stability (0 = none).", DefaultValueFactory = _ => 20 };
+        var gap = new Option<int>("--gap") { Description = "Reference sets for the gap statistic (0 = none).", DefaultValueFactory = _ => 10 };
+        var seed = new Option<int?>("--seed") { Description = "Random seed (default: the spec's seed, else 1)." };
+        var scaling = new Option<string>("--scaling") { Description = "Numeric scaling for coordinate methods: standardise (default) or robust (median/IQR).", DefaultValueFactory = _ => "standardise" };
+        var missing = new Option<string?>("--missing") { Description = "Missing values: pairwise (Gower default), drop, or impute (coordinate default)." };
+        var covariance = new Option<string>("--covariance") { Description = "Mixture covariance: full (default) or diagonal.", DefaultValueFactory = _ => "full" };
+        var linkage = new Option<string>("--linkage") { Description = "Hierarchical linkage: ward (default, Euclidean) or average (Gower).", DefaultValueFactory = _ => "ward" };
+        var output = new Option<string?>("--out") { Description = "Write patient id → cluster to this .parquet or .csv file." };
+        var command = new Command("cluster", "Cluster patients on baseline features; choose k by silhouette/gap/BIC; bootstrap stability; profiles.")
+            { format, features, ordinal, method, k, bootstrap, gap, seed, scaling, missing, covariance, linkage, output };
+        study.AddTo(command);
+        command.SetAction(parse =>
+        {
+            var shape = OutputFormats.Parse(parse.GetValue(format), OutputFormat.Table, OutputFormat.Json);
+            var spec = FeatureOptions.WithFeatures(study.ToSpec(parse), parse.GetValue(features), "--features");
+            var ordinals = StudyOptions.SplitList(parse.GetValue(ordinal)).ToHashSet(StringComparer.Ordinal);
+            var featureSpecs = spec.Subgroups!.Features.Select(f => ordinals.Contains(f.Column) ? f with { Kind = CovariateKind.Ordinal } : f).ToArray();
+            var (kMin, kMax) = StudySpecReader.ParseK(parse.GetValue(k)!, "--k");
+            var clusteringMethod = (parse.GetValue(method) ?? "kmedoids").ToLowerInvariant() switch
+            {
+                "kmedoids" or "k-medoids" or "pam" => ClusteringMethod.KMedoids,
+                "kmeans" or "k-means" => ClusteringMethod.KMeans,
+                "gmm" or "mixture" => ClusteringMethod.GaussianMixture,
+                "hierarchical" or "agglomerative" => ClusteringMethod.Hierarchical,
+                var other => throw new StratifyInputException("unknown clustering method", "--method", value: other, suggestion: "Use kmedoids, kmeans, gmm or hierarchical."),
+            };
+            var hierarchicalLinkage = Choose(parse.GetValue(linkage), "--linkage", ("ward", Linkage.WardD2), ("average", Linkage.Average));
+            bool gower = clusteringMethod == ClusteringMethod.KMedoids || clusteringMethod == ClusteringMethod.Hierarchical && hierarchicalLinkage == Linkage.Average;
+            var policy = parse.GetValue(missing) is { } m
+                ? Choose(m, "--missing", ("pairwise", MissingPolicy.Pairwise), ("drop", MissingPolicy.DropRows), ("impute", MissingPolicy.Impute))
+                : gower ? MissingPolicy.Pairwise : MissingPolicy.Impute;
+            if (parse.GetValue(bootstrap) < 0) throw new StratifyInputException("must be 0 or more", "--bootstrap");
+            if (parse.GetValue(gap) < 0) throw new StratifyInputException("must be 0 or more", "--gap");
+            var bound = StudyBinder.Load(spec);
+            var featureSet = SubgroupFinder.Features(bound, featureSpecs, policy);
+            var result = SubgroupDiscovery.Fit(featureSet, new ClusteringOptions(clusteringMethod,
+                K: kMin == kMax ? kMin : null, KMin: kMin, KMax: kMax, Seed: parse.GetValue(seed) ?? spec.Seed,
+                Scaling: Choose(parse.GetValue(scaling), "--scaling", ("standardise", FeatureScaling.Standardise), ("robust", FeatureScaling.Robust)),
+                Covariance: Choose(parse.GetValue(covariance), "--covariance", ("full", CovarianceType.Full), ("diagonal", CovarianceType.Diagonal)),
+                Linkage: hierarchicalLinkage, GapReferenceSets: parse.GetValue(gap), StabilityResamples: parse.GetValue(bootstrap)));
+            if (parse.GetValue(output) is { } path)
+            {
+                var labels = new string[bound.RowCount];
+                Array.Fill(labels, "unassigned");
+                for (int i = 0; i < result.Assignment.Length; i++) labels[result.SourceRows[i]] = SubgroupFinder.Letter(result.Assignment[i] - 1);
+                AssignmentFile.Write(path, bound, labels);
+            }
+            if (shape == OutputFormat.Json)
+            {
+                JsonOutput.Write(ClusteringJson.From(result), context.Out);
+                return CliApp.ExitOk;
+            }
+            var console = OutputFormats.Console(context);
+            console.Write(OutputFormats.Grid($"Choosing k ({result.Method}, {result.Distance})", ["k", "Silhouette", "Gap (SE)", "BIC"],
+                result.Criteria.Select(c => (IEnumerable<string>)[c.K.ToString(CultureInfo.InvariantCulture) + (c.K == result.K ? " ←" : ""),
+                    Text.Number(c.Silhouette, 3), $"{Text.Number(c.Gap, 3)} ({Text.Number(c.GapSe, 2)})", Text.Number(c.Bic, 6)])));
+            console.Write(OutputFormats.Grid($"{result.K} subgroups of {result.N:N0} patients (average silhouette {Text.Number(result.Silhouette, 3)})",
+                ["Subgroup", "Size", "Stability (Jaccard)", "Description"],
+                result.Clusters.Select(c => (IEnumerable<string>)[SubgroupFinder.Letter(c.Cluster - 1), c.Size.ToString(CultureInfo.InvariantCulture),
+                    double.IsNaN(c.Stability) ? "not assessed" : $"{Text.Number(c.Stability, 2)}{(c.Stability < 0.6 ? " (unstable)" : "")}", c.Label])));
+            foreach (var warning in result.Warnings) console.WriteLine($"warning: {warning}");
+            return CliApp.ExitOk;
+        });
+        return command;
+    }
+
+    private static T Choose<T>(string? text, string option, params (string Name, T Value)[] choices)
+    {
+        foreach (var (name, value) in choices)
+            if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase)) return value;
+        throw new StratifyInputException($"unknown value for {option}", option, value: text, suggestion: $"Use {string.Join(" or ", choices.Select(c => c.Name))}.");
+    }
+}
