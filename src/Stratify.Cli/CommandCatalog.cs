@@ -13,6 +13,7 @@ internal static class CommandCatalog
         yield return LogRankCommand.Create(context);
         yield return CoxCommand.Create(context);
         yield return TreeCommand.Create(context);
+        yield return ReportCommand.Create(context);
         yield return ImportCommand.Create(context);
         yield return SimulateCommand.Create(context);
         yield return VersionCommand.Create(context);
