@@ -1,0 +1,304 @@
+// The subgroup report: one self-contained HTML page (inline CSS and SVG, no script, no fetch) built from
+// results.json alone (plus manifest.json for the reproducibility section), in the order a clinician reads it:
+//   1. the question, how trustworthy the p-values are (exploratory or validated on held-out patients), and the
+//      subgroups with their median survival and the treatment effect in words;
+//   2. Kaplan–Meier curves by subgroup, then by treatment arm within each subgroup;
+//   3. the forest plot of treatment hazard ratios with the interaction test;
+//   4. subgroup profiles (heatmap of standardised differences, Table 1 by subgroup and by arm);
+//   5. diagnostics (discovery, stability, log-rank, Cox with PH test and concordance, missing data, warnings);
+//   6. methods with references, and the manifest (files with SHA-256, seed, versions, spec as run).
+// Privacy: the results document holds no row-level data and no identifiers; every count is printed through
+// SmallCellPolicy, and groups below the small-cell threshold are not described (see SubgroupReportSmallCells.cs).
+// All data strings go through HtmlDocumentBuilder, which escapes them. The output is deterministic.
+using System.Globalization;
+using Stratify.Reporting.Charts;
+using Stratify.Reporting.Html;
+
+namespace Stratify.Reporting;
+
+/// <summary>
+/// Renders the subgroup report of a <c>stratify run</c> as one standalone HTML document.
+/// </summary>
+/// <example><code>
+/// var results = SubgroupReportFiles.ReadResults("out/results.json");
+/// var manifest = SubgroupReportFiles.ReadManifest("out/manifest.json");
+/// File.WriteAllText("out/report.html", SubgroupReport.Render(results, manifest));
+/// </code></example>
+public static partial class SubgroupReport
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>The complete HTML document. <paramref name="manifest"/> may be null (no reproducibility details then).</summary>
+    public static string Render(ResultsDocument results, ManifestDocument? manifest)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var report = new ReportContext(results, manifest, new SmallCellPolicy(Math.Max(1, results.Study.SmallCellThreshold)),
+            new HtmlDocumentBuilder(string.IsNullOrWhiteSpace(results.Study.Title) ? "Subgroup report" : results.Study.Title));
+        WriteQuestion(report);
+        WriteSubgroups(report);
+        WriteSurvival(report);
+        WriteTreatmentEffects(report);
+        WriteProfiles(report);
+        WriteDiagnostics(report);
+        WriteMethods(report);
+        report.Html.Footer($"Stratify subgroup report, results schema {results.SchemaVersion}"
+            + (manifest is null ? "" : $", Stratify {manifest.StratifyVersion}, run finished {manifest.FinishedUtc}") + ".");
+        return report.Build();
+    }
+
+    /// <summary>What every section needs: the documents, the small-cell policy and the page being built.</summary>
+    private sealed class ReportContext(ResultsDocument results, ManifestDocument? manifest, SmallCellPolicy cells, HtmlDocumentBuilder html)
+    {
+        private readonly Dictionary<string, string> _preformatted = new(StringComparer.Ordinal);
+
+        public ResultsDocument Results { get; } = results;
+        public ManifestDocument? Manifest { get; } = manifest;
+        public SmallCellPolicy Cells { get; } = cells;
+        public HtmlDocumentBuilder Html { get; } = html;
+        public string TimeUnit => Results.Study.Endpoint.TimeUnit;
+
+        /// <summary>The subgroup's size, or null when the subgroup is not in the subgroup list.</summary>
+        public int? SubgroupSize(string id)
+        {
+            foreach (var s in Results.Subgroups) if (s.Id == id) return s.N;
+            return null;
+        }
+
+        /// <summary>
+        /// A block of preformatted text (the spec as run). The builder has no &lt;pre&gt;; a paragraph holding a
+        /// one-off token marks the place, and <see cref="Build"/> swaps it for the escaped text in a &lt;pre&gt;.
+        /// </summary>
+        public void Preformatted(string text)
+        {
+            var token = "preformatted-" + Guid.NewGuid().ToString("N");
+            _preformatted[token] = text;
+            Html.Paragraph(token);
+        }
+
+        public string Build()
+        {
+            var html = Html.Build();
+            foreach (var (token, text) in _preformatted)
+                html = html.Replace("<p>" + token + "</p>", "<pre class=\"spec\" style=\"white-space: pre-wrap; overflow-wrap: anywhere; font-size: 8.5pt; background: #f6f6f6; padding: 2mm 3mm;\">" + HtmlText.Escape(text) + "</pre>", StringComparison.Ordinal);
+            return html;
+        }
+    }
+
+    private static void WriteQuestion(ReportContext report)
+    {
+        var study = report.Results.Study;
+        var endpoint = study.Endpoint;
+        var html = report.Html;
+        html.Heading(2, "The question", "question");
+        var facts = new List<KeyValuePair<string, string>>
+        {
+            new("Patients", $"{Count(study.RowsAnalysed)} analysed of {Count(study.RowsRead)} rows read"),
+            new("Endpoint", $"{endpoint.Time} ({endpoint.TimeUnit}); event: {endpoint.EventCoding}; {report.Cells.Count(endpoint.Events)} events"),
+            new("Treatment", TreatmentQuestion(report.Results)),
+        };
+        if (study.Covariates.Count > 0) facts.Add(new("Adjusted for", string.Join(", ", study.Covariates)));
+        facts.Add(new("Subgroups found by", $"{MethodName(report.Results.Discovery.Method)} on {string.Join(", ", report.Results.Discovery.Features)}"));
+        html.Facts(facts);
+
+        var inference = report.Results.Inference;
+        string lead = inference.Exploratory
+            ? "Exploratory results. "
+            : $"Validated on held-out patients (found on {Count(inference.DiscoveryN)}, estimated on {Count(inference.EstimationN)}). ";
+        html.Callout(lead + inference.Statement, inference.Exploratory ? CalloutKind.Warning : CalloutKind.Note);
+    }
+
+    private static string TreatmentQuestion(ResultsDocument results)
+    {
+        if (results.Treatment is { } t)
+            return $"{t.Treated} compared with {t.Reference} (column {t.Column})";
+        if (results.Study.Treatment is { } arms)
+            return $"{string.Join(", ", arms.Arms.Where(a => a != arms.Reference))} compared with {arms.Reference} (column {arms.Column})";
+        return NoTreatment;
+    }
+
+    private const string NoTreatment = "No treatment comparison was specified.";
+
+    private static void WriteSubgroups(ReportContext report)
+    {
+        var results = report.Results;
+        var html = report.Html;
+        html.Heading(2, "Subgroups", "subgroups");
+        var unit = report.TimeUnit;
+        var rows = new List<HtmlTableRow>(results.Subgroups.Count);
+        foreach (var subgroup in results.Subgroups)
+        {
+            var km = FindGroup(results.Survival.KaplanMeier, subgroup.Id);
+            string median = report.Cells.Hides(subgroup.N) ? NotShown(report)
+                : km is null ? "NA" : MedianText(km);
+            rows.Add(new HtmlTableRow(subgroup.Id, [report.Cells.Count(subgroup.N), report.Cells.Count(subgroup.Events), subgroup.Description, median]));
+        }
+        html.Table(new HtmlTable($"Subgroups: size, events and median {EndpointName(results)} with 95% CI",
+            ["Subgroup", "n", "Events", "Description", $"Median ({unit}, 95% CI)"], rows, [1, 2]));
+        if (results.Subgroups.Any(s => report.Cells.Hides(s.N)))
+            html.Callout($"Subgroups with fewer than {report.Cells.Threshold} patients are shown only as \"{report.Cells.Below}\": "
+                + "their curves, medians and profiles are withheld to protect patient privacy.");
+
+        html.Heading(3, "Treatment effect by subgroup");
+        if (results.Treatment is not { } treatment)
+        {
+            html.Paragraph(NoTreatment + " The report describes prognosis by subgroup only.");
+            return;
+        }
+        foreach (var effect in treatment.BySubgroup) html.Paragraph(report.Cells.MaskCountsInSentence(effect.Sentence));
+        html.Paragraph(report.Cells.MaskCountsInSentence(treatment.Overall.Sentence));
+    }
+
+    private static void WriteSurvival(ReportContext report)
+    {
+        var results = report.Results;
+        var html = report.Html;
+        var km = results.Survival.KaplanMeier;
+        html.Heading(2, $"Survival by subgroup", "survival");
+        var chart = SubgroupReportCurves.Chart(km, g => $"Subgroup {g}", report.TimeUnit,
+            $"Kaplan–Meier estimates of {EndpointName(results)} by subgroup", report.Cells.Threshold);
+        html.Figure(KaplanMeierChart.Render(chart),
+            $"Kaplan–Meier estimates of {EndpointName(results)} by subgroup with 95% pointwise confidence bands "
+            + $"({km.ConfType} transformation); + marks censored patients; numbers at risk below the time axis.");
+        WriteLandmarks(report, km);
+
+        if (results.Treatment is not { } treatment) return;
+        html.Heading(3, "By treatment arm within each subgroup");
+        foreach (var effect in treatment.BySubgroup)
+        {
+            if (report.Cells.Hides(effect.N) || report.SubgroupSize(effect.Subgroup) is int n && report.Cells.Hides(n))
+            {
+                html.Paragraph($"Subgroup {effect.Subgroup}: fewer than {report.Cells.Threshold} patients, curves not shown.");
+                continue;
+            }
+            var byArm = SubgroupReportCurves.Chart(effect.KaplanMeierByArm, arm => arm, report.TimeUnit,
+                $"Kaplan–Meier estimates by treatment arm in subgroup {effect.Subgroup}", report.Cells.Threshold);
+            html.Figure(KaplanMeierChart.Render(byArm),
+                $"Subgroup {effect.Subgroup}: {EndpointName(results)} by treatment arm ({treatment.Treated} vs {treatment.Reference}), 95% confidence bands.");
+        }
+    }
+
+    /// <summary>Median, RMST and survival at the landmark times of each subgroup.</summary>
+    private static void WriteLandmarks(ReportContext report, KaplanMeierJson km)
+    {
+        var study = report.Results.Study;
+        bool rmst = double.IsFinite(study.RmstHorizon) && study.RmstHorizon > 0;
+        var header = new List<string> { "Subgroup", "n", "Events", "Median (95% CI)" };
+        if (rmst) header.Add($"RMST to {Number(study.RmstHorizon, 0)} (SE)");
+        foreach (var t in study.Landmarks) header.Add($"S({Number(t, 0)}) (95% CI)");
+        var rows = new List<HtmlTableRow>();
+        foreach (var group in km.Groups)
+        {
+            var cells = new List<string> { report.Cells.Count(group.N), report.Cells.Count(group.Events) };
+            bool hidden = report.Cells.Hides(group.N);
+            cells.Add(hidden ? NotShown(report) : MedianText(group));
+            if (rmst) cells.Add(hidden ? NotShown(report) : $"{Number(group.Rmst, 1)} ({Number(group.RmstSe, 1)})");
+            foreach (var t in study.Landmarks)
+            {
+                var at = group.At.FirstOrDefault(a => a.Time == t);
+                cells.Add(hidden ? NotShown(report) : at is null || double.IsNaN(at.Survival) ? "NA"
+                    : $"{Number(at.Survival, 2)} ({Number(at.Lower, 2)}–{Number(at.Upper, 2)})");
+            }
+            rows.Add(new HtmlTableRow(group.Group, cells));
+        }
+        report.Html.Table(new HtmlTable($"Survival summaries by subgroup (times in {report.TimeUnit})", header, rows,
+            Enumerable.Range(1, header.Count - 1).ToArray()));
+    }
+
+    private static void WriteTreatmentEffects(ReportContext report)
+    {
+        var html = report.Html;
+        html.Heading(2, "Treatment effect by subgroup", "treatment");
+        if (report.Results.Treatment is not { } treatment)
+        {
+            html.Paragraph(NoTreatment);
+            return;
+        }
+        var forestRows = new List<ForestRow>();
+        var hidden = new List<string>();
+        foreach (var effect in treatment.BySubgroup)
+        {
+            if (report.Cells.Hides(effect.N)) { hidden.Add(effect.Subgroup); continue; }
+            forestRows.Add(Forest($"Subgroup {effect.Subgroup}", effect));
+        }
+        forestRows.Add(Forest("All patients", treatment.Overall));
+        var interaction = treatment.Interaction;
+        string footer = $"Interaction (subgroup × treatment) likelihood-ratio test: χ² = {Number(interaction.Statistic, 2)}, "
+            + $"df = {interaction.Df}, {PEquals(interaction.P)}";
+        html.Figure(ForestPlot.Render(new ForestPlotInput(forestRows, footer,
+                $"Hazard ratios of {treatment.Treated} vs {treatment.Reference} by subgroup")),
+            $"Hazard ratio of {EndpointName(report.Results)} for {treatment.Treated} vs {treatment.Reference} in each subgroup "
+            + "and in all patients (Cox model within the subgroup), with 95% CIs; a hazard ratio below 1 favours "
+            + $"{treatment.Treated}. Square area is proportional to the subgroup size."
+            + (hidden.Count > 0 ? $" Not shown (fewer than {report.Cells.Threshold} patients): subgroup {string.Join(", ", hidden)}." : ""));
+
+        var rows = new List<HtmlTableRow>();
+        foreach (var effect in treatment.BySubgroup.Append(treatment.Overall))
+        {
+            rows.Add(new HtmlTableRow(effect == treatment.Overall ? "All patients" : effect.Subgroup,
+            [
+                report.Cells.Count(effect.N), report.Cells.Count(effect.Events), HazardRatioText(effect), P(effect.P),
+                double.IsFinite(effect.RmstDifference)
+                    ? $"{Number(effect.RmstDifference, 1)} ({Number(effect.RmstDifferenceLower, 1)} to {Number(effect.RmstDifferenceUpper, 1)})"
+                    : "NA",
+                effect.Verdict,
+            ]));
+        }
+        html.Table(new HtmlTable($"Treatment effect ({treatment.Treated} vs {treatment.Reference}) by subgroup; RMST difference in {report.TimeUnit} "
+                + $"up to {Number(report.Results.Study.RmstHorizon, 0)}",
+            ["Subgroup", "n", "Events", "HR (95% CI)", "p", "RMST difference (95% CI)", "Verdict"], rows, [1, 2, 3, 4, 5]));
+        html.Paragraph($"Interaction (subgroup × treatment) likelihood-ratio test: χ² = {Number(interaction.Statistic, 2)}, df = {interaction.Df}, "
+            + $"{PEquals(interaction.P)}. "
+            + (interaction.P < 0.05
+                ? "The treatment effect appears to differ between subgroups."
+                : "There is no clear evidence that the treatment effect differs between subgroups; subgroup-specific effects should be read with caution."));
+    }
+
+    private static ForestRow Forest(string label, TreatmentEffectJson effect) =>
+        double.IsFinite(effect.Hr) && effect.Hr > 0 && double.IsFinite(effect.HrLower) && double.IsFinite(effect.HrUpper)
+            ? new ForestRow(label, effect.N, effect.Hr, effect.HrLower, effect.HrUpper, PEquals(effect.P))
+            : new ForestRow(label, effect.N, null, null, null);
+
+    private static string HazardRatioText(TreatmentEffectJson effect) =>
+        double.IsFinite(effect.Hr) ? $"{Number(effect.Hr, 2)} ({Number(effect.HrLower, 2)}–{Number(effect.HrUpper, 2)})" : "not estimable";
+
+    private static KaplanMeierGroupJson? FindGroup(KaplanMeierJson km, string group)
+    {
+        foreach (var g in km.Groups) if (g.Group == group) return g;
+        return null;
+    }
+
+    /// <summary>"310 (285–363)" (median and 95% CI); "not reached" when the curve stays above 0.5; "NR" for a limit not reached.</summary>
+    private static string MedianText(KaplanMeierGroupJson group)
+    {
+        if (double.IsNaN(group.Median)) return $"not reached ({Limit(group.MedianLower)}–NR)";
+        return $"{Number(group.Median, 0)} ({Limit(group.MedianLower)}–{Limit(group.MedianUpper)})";
+
+        static string Limit(double value) => double.IsNaN(value) ? "NR" : Number(value, 0);
+    }
+
+    private static string NotShown(ReportContext report) => $"not shown (n {report.Cells.Below})";
+
+    private static string EndpointName(ResultsDocument results) => $"survival ({results.Study.Endpoint.Time})";
+
+    private static string MethodName(string method) => method switch
+    {
+        "kmedoids" => "k-medoids clustering (FasterPAM)",
+        "kmeans" => "k-means clustering",
+        "gmm" => "Gaussian mixture model",
+        "hierarchical" => "hierarchical clustering",
+        "tree" => "a survival tree",
+        "column" => "a given column",
+        _ => method,
+    };
+
+    private static string Count(int n) => n.ToString(Invariant);
+
+    /// <summary>A number with <paramref name="digits"/> decimals (invariant), "NA" when undefined.</summary>
+    private static string Number(double value, int digits) =>
+        double.IsFinite(value) ? value.ToString("F" + digits.ToString(Invariant), Invariant) : "NA";
+
+    private static string P(double p) => double.IsNaN(p) ? "NA" : Table1Formats.FormatP(p);
+
+    /// <summary>"p = 0.0340", "p &lt; 0.001" or "p = NA".</summary>
+    private static string PEquals(double p) => !double.IsNaN(p) && p < 0.001 ? "p < 0.001" : "p = " + P(p);
+}

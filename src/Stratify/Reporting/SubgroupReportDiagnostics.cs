@@ -1,0 +1,243 @@
+// Sections 4 and 5 of the subgroup report: who is in each subgroup (heatmap of standardised differences, Table 1 by
+// subgroup and by treatment arm) and the diagnostics a statistician checks (how the subgroups were found and how
+// stable they are, log-rank tests, the Cox model with its proportional-hazards test and concordance, missing data,
+// warnings). Heatmap columns: at most MaxHeatmapFeatures features, those with the largest |standardised
+// difference| in any shown subgroup, in the order of the discovery's feature list.
+using Stratify.Reporting.Charts;
+using Stratify.Reporting.Html;
+using Stratify.Survival;
+
+namespace Stratify.Reporting;
+
+public static partial class SubgroupReport
+{
+    /// <summary>The heatmap shows at most this many features (the most different ones).</summary>
+    public const int MaxHeatmapFeatures = 12;
+
+    private static void WriteProfiles(ReportContext report)
+    {
+        var results = report.Results;
+        var html = report.Html;
+        html.Heading(2, "Subgroup profiles", "profiles");
+        var profiles = results.Discovery.Profiles.Where(p => !(report.SubgroupSize(p.Subgroup) is int n && report.Cells.Hides(n))).ToList();
+        var features = HeatmapFeatures(profiles);
+        if (profiles.Count > 0 && features.Count > 0)
+        {
+            var values = new double[profiles.Count, features.Count];
+            for (int r = 0; r < profiles.Count; r++)
+            {
+                for (int c = 0; c < features.Count; c++)
+                {
+                    var value = profiles[r].Values.FirstOrDefault(v => v.Feature == features[c]);
+                    values[r, c] = value?.StandardisedDifference ?? double.NaN;
+                }
+            }
+            html.Figure(FeatureHeatmap.Render(new FeatureHeatmapInput(profiles.Select(p => $"Subgroup {p.Subgroup}").ToList(), features, values,
+                    "Standardised differences of the features by subgroup")),
+                "Standardised difference of each feature (or feature = level) between the subgroup and the other patients: "
+                + "orange above, blue below the rest of the cohort"
+                + (features.Count < DistinctFeatures(profiles) ? $"; the {features.Count} most different features are shown." : "."));
+        }
+        else
+        {
+            html.Paragraph("No feature profiles are available.");
+        }
+        WriteTable1(report, results.Table1BySubgroup, "Patient characteristics by subgroup (Table 1)");
+        if (results.Study.Treatment is not null || results.Treatment is not null)
+            WriteTable1(report, results.Table1ByTreatment, "Patient characteristics by treatment arm");
+    }
+
+    private static int DistinctFeatures(IReadOnlyList<SubgroupProfileJson> profiles) =>
+        profiles.SelectMany(p => p.Values).Select(v => v.Feature).Distinct(StringComparer.Ordinal).Count();
+
+    private static List<string> HeatmapFeatures(IReadOnlyList<SubgroupProfileJson> profiles)
+    {
+        var order = new List<string>();
+        var largest = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var profile in profiles)
+        {
+            foreach (var value in profile.Values)
+            {
+                double size = double.IsFinite(value.StandardisedDifference) ? Math.Abs(value.StandardisedDifference) : 0;
+                if (!largest.TryGetValue(value.Feature, out double seen)) { order.Add(value.Feature); largest[value.Feature] = size; }
+                else largest[value.Feature] = Math.Max(seen, size);
+            }
+        }
+        var kept = order.OrderByDescending(f => largest[f]).Take(MaxHeatmapFeatures).ToHashSet(StringComparer.Ordinal);
+        return order.Where(kept.Contains).ToList();
+    }
+
+    /// <summary>
+    /// A Table 1 document as an HTML table (Variable, Characteristic, Overall, one column per group, p). Counts pass
+    /// the small-cell policy; a group below the threshold keeps its column but every cell reads "not shown".
+    /// </summary>
+    private static void WriteTable1(ReportContext report, Table1Document table, string caption)
+    {
+        var cells = report.Cells;
+        var header = new List<string> { "Variable", "Characteristic", $"Overall (n = {cells.Count(table.OverallN)})" };
+        foreach (var group in table.Groups) header.Add($"{group.Group} (n = {cells.Count(group.N)})");
+        header.Add("p");
+        var rows = new List<HtmlTableRow>();
+        foreach (var variable in table.Variables)
+        {
+            for (int r = 0; r < variable.Rows.Count; r++)
+            {
+                var row = variable.Rows[r];
+                var line = new List<string> { row.Label, cells.Table1Cell(row.Overall.Text) };
+                for (int g = 0; g < row.ByGroup.Count; g++)
+                {
+                    bool hidden = g < table.Groups.Count && cells.Hides(table.Groups[g].N);
+                    line.Add(hidden ? "not shown" : cells.Table1Cell(row.ByGroup[g].Text));
+                }
+                line.Add(r == 0 ? P(variable.P ?? double.NaN) : "");
+                rows.Add(new HtmlTableRow(r == 0 ? variable.Variable : "", line));
+            }
+        }
+        report.Html.Table(new HtmlTable(caption, header, rows, Enumerable.Range(2, header.Count - 2).ToArray()));
+        if (table.GroupMissing > 0)
+            report.Html.Paragraph($"{cells.Count(table.GroupMissing)} patients without a group are counted in the overall column only.");
+    }
+
+    private static void WriteDiagnostics(ReportContext report)
+    {
+        var results = report.Results;
+        var html = report.Html;
+        html.Heading(2, "Diagnostics", "diagnostics");
+        html.Heading(3, "How the subgroups were found");
+        var discovery = results.Discovery;
+        html.Paragraph($"Method: {MethodName(discovery.Method)}. Features: {string.Join(", ", discovery.Features)}.");
+        if (discovery.Clustering is { } clustering) WriteClustering(report, clustering);
+        if (discovery.Tree is { } tree) WriteTree(report, tree);
+        WriteLogRank(report, results.Survival.LogRank);
+        WriteCox(report, results.Survival.Cox);
+        WriteMissingData(report);
+        html.Heading(3, "Warnings");
+        if (results.Warnings.Count == 0) html.Paragraph("The analysis raised no warnings.");
+        foreach (var warning in results.Warnings) html.Callout(cellsMasked(warning), CalloutKind.Warning);
+
+        string cellsMasked(string text) => report.Cells.MaskCountsInSentence(text);
+    }
+
+    private static void WriteClustering(ReportContext report, DiscoveryClusteringJson clustering)
+    {
+        var html = report.Html;
+        html.Paragraph($"Distance: {clustering.Distance}. Number of subgroups k = {clustering.K} (recommended k = {clustering.RecommendedK}); "
+            + $"average silhouette width {Number(clustering.Silhouette, 3)}; objective {Number(clustering.Objective, 4)}; "
+            + $"proportion of ambiguous clustering (PAC) {Number(clustering.Pac, 3)}.");
+        if (clustering.Criteria.Count > 0)
+        {
+            var criteria = clustering.Criteria;
+            var series = new List<CriterionSeries> { new("Silhouette", criteria.Select(c => c.Silhouette).ToList(), null) };
+            if (criteria.Any(c => double.IsFinite(c.Gap)))
+                series.Add(new CriterionSeries("Gap", criteria.Select(c => c.Gap).ToList(), criteria.Select(c => c.GapSe).ToList()));
+            html.Figure(CriteriaChart.Render(new CriteriaChartInput(criteria.Select(c => c.K).ToList(), series, clustering.RecommendedK,
+                    "Average silhouette width and gap statistic by number of subgroups k")),
+                "Choice of the number of subgroups: average silhouette width (higher is better) and the gap statistic with its "
+                + "standard error, by k; the dashed line marks the recommended k.");
+            html.Table(new HtmlTable("Clustering criteria by number of subgroups k", ["k", "Silhouette", "Gap (SE)", "BIC"],
+                criteria.Select(c => new HtmlTableRow(c.K.ToString(Invariant),
+                    [Number(c.Silhouette, 3), double.IsFinite(c.Gap) ? $"{Number(c.Gap, 3)} ({Number(c.GapSe, 3)})" : "NA", Number(c.Bic, 1)])).ToList(),
+                [1, 2, 3]));
+        }
+        if (clustering.Stability.Count == 0) return;
+        html.Table(new HtmlTable("Bootstrap stability of each subgroup (mean Jaccard similarity; stable at 0.6 or above)",
+            ["Subgroup", "Mean Jaccard", "Stable"],
+            clustering.Stability.Select(s => new HtmlTableRow(s.Subgroup, [Number(s.Jaccard, 2), s.Stable ? "yes" : "no"])).ToList(), [1]));
+        var unstable = clustering.Stability.Where(s => !s.Stable).Select(s => s.Subgroup).ToList();
+        if (unstable.Count > 0)
+            html.Callout($"Unstable: subgroup{(unstable.Count > 1 ? "s" : "")} {string.Join(", ", unstable)} "
+                + "did not reappear reliably when the patients were resampled (mean Jaccard below 0.6); "
+                + "treat such a subgroup as a pattern of the sample, not as a reproducible patient type.", CalloutKind.Warning);
+        else
+            html.Paragraph("Every subgroup reappeared reliably when the patients were resampled (mean Jaccard 0.6 or above).");
+    }
+
+    private static void WriteTree(ReportContext report, SurvivalTreeJson tree)
+    {
+        var cells = report.Cells;
+        report.Html.Table(new HtmlTable("Survival tree splits (maximal log-rank statistic, Bonferroni-adjusted p)",
+            ["Node", "Split feature", "Statistic", "Adjusted p"],
+            tree.Splits.Select(s => new HtmlTableRow(s.Rule, [s.Feature, Number(s.Statistic, 2), P(s.AdjustedP)])).ToList(), [2, 3]));
+        report.Html.Table(new HtmlTable($"Survival tree leaves (the subgroups) and their rules; median in {report.TimeUnit}",
+            ["Rule", "n", "Events", "Median"],
+            tree.Leaves.Select(l => new HtmlTableRow(l.Rule,
+                [cells.Count(l.N), cells.Count(l.Events), cells.Hides(l.N) ? NotShown(report) : double.IsNaN(l.Median) ? "not reached" : Number(l.Median, 0)])).ToList(),
+            [1, 2, 3]));
+    }
+
+    private static void WriteLogRank(ReportContext report, LogRankJson logRank)
+    {
+        var html = report.Html;
+        var cells = report.Cells;
+        html.Heading(3, "Log-rank test");
+        html.Paragraph($"Survival differs between subgroups if the log-rank test rejects equality: χ² = {Number(logRank.Statistic, 2)}, "
+            + $"df = {logRank.Df}, {PEquals(logRank.P)}.");
+        html.Table(new HtmlTable("Observed and expected events by subgroup (log-rank test)", ["Subgroup", "n", "Observed", "Expected"],
+            logRank.Groups.Select(g => new HtmlTableRow(g.Group, [cells.Count(g.N), cells.Count(g.Observed), Number(g.Expected, 1)])).ToList(),
+            [1, 2, 3]));
+        if (logRank.Pairwise.Count > 0)
+            html.Table(new HtmlTable($"Pairwise log-rank tests ({AdjustmentName(logRank.Pairwise[0].Method)}-adjusted p)",
+                ["Comparison", "χ²", "p", "Adjusted p"],
+                logRank.Pairwise.Select(p => new HtmlTableRow($"{p.GroupA} vs {p.GroupB}", [Number(p.Statistic, 2), P(p.P), P(p.PAdjusted)])).ToList(),
+                [1, 2, 3]));
+    }
+
+    private static string AdjustmentName(string method) => method switch
+    {
+        "holm" => "Holm",
+        "bonferroni" => "Bonferroni",
+        "BH" => "Benjamini–Hochberg",
+        "none" => "un",
+        _ => method,
+    };
+
+    private static void WriteCox(ReportContext report, CoxModelJson cox)
+    {
+        var html = report.Html;
+        var cells = report.Cells;
+        html.Heading(3, "Cox model by subgroup");
+        var tests = cox.Tests;
+        html.Paragraph($"Cox proportional-hazards model with subgroup as a factor ({cells.Count(cox.N)} patients, {cells.Count(cox.Events)} events, "
+            + $"{TiesName(cox.Ties)} ties): likelihood-ratio test χ² = {Number(tests.LikelihoodRatio.Statistic, 2)}, df = {tests.LikelihoodRatio.Df}, "
+            + $"{PEquals(tests.LikelihoodRatio.P)}; concordance C = {Number(cox.Concordance.C, 3)} (SE {Number(cox.Concordance.Se, 3)})."
+            + (cox.Converged ? "" : " The fit did not converge; its estimates are unreliable."));
+        html.Table(new HtmlTable("Cox model terms: hazard ratio against the reference with 95% CI", ["Term", "HR (95% CI)", "z", "p"],
+            cox.Terms.Select(t => new HtmlTableRow(t.Term,
+                [double.IsFinite(t.Hr) ? $"{Number(t.Hr, 2)} ({Number(t.HrLower, 2)}–{Number(t.HrUpper, 2)})" : "not estimable (aliased)", Number(t.Z, 2), P(t.P)])).ToList(),
+            [1, 2, 3]));
+        foreach (var warning in cox.Warnings) html.Callout(cells.MaskCountsInSentence(warning), CalloutKind.Warning);
+        if (cox.PhTest is not { } ph) return;
+        var rows = ph.Terms.Select(t => new HtmlTableRow(t.Term, [Number(t.Chisq, 2), t.Df.ToString(Invariant), P(t.P)])).ToList();
+        rows.Add(new HtmlTableRow("Global", [Number(ph.Global.Chisq, 2), ph.Global.Df.ToString(Invariant), P(ph.Global.P)]));
+        html.Table(new HtmlTable("Proportional-hazards test (scaled Schoenfeld residuals against time)", ["Term", "χ²", "df", "p"], rows, [1, 2, 3]));
+        var violated = ph.Terms.Where(t => t.P < 0.05).Select(t => t.Term).ToList();
+        if (ph.Global.P < 0.05 || violated.Count > 0)
+            html.Callout("Proportional hazards may not hold (p < 0.05"
+                + (violated.Count > 0 ? $" for {string.Join(", ", violated)}" : " globally")
+                + "): the hazard ratios are averages over follow-up; read the Kaplan–Meier curves and the RMST differences as well.",
+                CalloutKind.Warning);
+        else
+            html.Paragraph("The proportional-hazards test gives no sign that the hazard ratios change over follow-up (every p ≥ 0.05).");
+    }
+
+    private static string TiesName(CoxTies ties) => ties switch
+    {
+        CoxTies.Efron => "Efron",
+        CoxTies.Breslow => "Breslow",
+        _ => ties.ToString(),
+    };
+
+    private static void WriteMissingData(ReportContext report)
+    {
+        var study = report.Results.Study;
+        var cells = report.Cells;
+        var html = report.Html;
+        html.Heading(3, "Missing data and excluded rows");
+        int excluded = study.RowsRead - study.RowsAnalysed;
+        html.Paragraph($"{Count(study.RowsRead)} rows were read and {Count(study.RowsAnalysed)} analysed; "
+            + (excluded == 0 ? "no row was excluded." : $"{cells.Count(excluded)} rows were excluded (a patient can miss several columns)."));
+        if (study.Dropped.Count > 0)
+            html.Table(new HtmlTable("Rows excluded for a missing value, by column", ["Column", "Rows"],
+                study.Dropped.Select(d => new HtmlTableRow(d.Column, [cells.Count(d.Rows)])).ToList(), [1]));
+    }
+}

@@ -1,0 +1,74 @@
+// Reading results.json and manifest.json back for `stratify report` (rebuild the report without re-running the
+// analysis). System.Text.Json with JsonOutput.Options: snake_case names, null read back as NaN for doubles.
+// Refused with a StratifyInputException naming the file: a missing file, text that is not JSON, JSON of another
+// shape, a schema_version other than ResultsDocument.CurrentSchemaVersion. Unknown properties are ignored, so a
+// field the report does not know (whatever it holds) never reaches the page.
+using System.Text.Json;
+using Stratify.Data;
+
+namespace Stratify.Reporting;
+
+/// <summary>Loads the documents the subgroup report is built from, and writes the report beside them.</summary>
+/// <example><code>
+/// var results = SubgroupReportFiles.ReadResults("out/results.json");
+/// var manifest = SubgroupReportFiles.ReadManifest(SubgroupReportFiles.ManifestBeside("out/results.json"));
+/// SubgroupReportFiles.Write("out/report.html", results, manifest);
+/// </code></example>
+public static class SubgroupReportFiles
+{
+    /// <summary>Reads results.json; throws <see cref="StratifyInputException"/> naming the file when it cannot be used.</summary>
+    public static ResultsDocument ReadResults(string path)
+    {
+        var results = Read<ResultsDocument>(path, "a results.json of `stratify run`");
+        if (results.SchemaVersion != ResultsDocument.CurrentSchemaVersion)
+            throw new StratifyInputException(
+                $"schema_version is '{results.SchemaVersion}', but this Stratify reads results schema {ResultsDocument.CurrentSchemaVersion}",
+                path, suggestion: "Re-run `stratify run` with this version of Stratify to rebuild results.json.");
+        if (results.Study is null || results.Inference is null || results.Subgroups is null || results.Discovery is null
+            || results.Survival is null || results.Table1BySubgroup is null || results.Table1ByTreatment is null)
+            throw new StratifyInputException("results.json lacks a required section (study, inference, subgroups, discovery, survival or table1)", path);
+        return results;
+    }
+
+    /// <summary>Reads manifest.json (same refusals as <see cref="ReadResults"/>, without a schema check beyond the shape).</summary>
+    public static ManifestDocument ReadManifest(string path) => Read<ManifestDocument>(path, "a manifest.json of `stratify run`");
+
+    /// <summary>manifest.json in the folder of <paramref name="resultsPath"/>, or null when there is none.</summary>
+    public static string? ManifestBeside(string resultsPath)
+    {
+        var candidate = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(resultsPath)) ?? ".", "manifest.json");
+        return File.Exists(candidate) ? candidate : null;
+    }
+
+    /// <summary>Renders the report and writes it (UTF-8, no byte-order mark) to <paramref name="htmlPath"/>.</summary>
+    public static void Write(string htmlPath, ResultsDocument results, ManifestDocument? manifest)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(htmlPath));
+        if (folder is not null) Directory.CreateDirectory(folder);
+        File.WriteAllText(htmlPath, SubgroupReport.Render(results, manifest), new System.Text.UTF8Encoding(false));
+    }
+
+    private static T Read<T>(string path, string what) where T : class
+    {
+        if (!File.Exists(path))
+            throw new StratifyInputException("file not found", path, suggestion: $"Give the path of {what}.");
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return JsonSerializer.Deserialize<T>(stream, JsonOutput.Options)
+                ?? throw new StratifyInputException($"the file holds null, not {what}", path);
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is long line ? $" at line {line + 1}" : "";
+            var member = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : $" ({e.Path})";
+            throw new StratifyInputException($"not valid JSON for {what}{where}{member}: {FirstSentence(e.Message)}", path);
+        }
+    }
+
+    private static string FirstSentence(string message)
+    {
+        int end = message.IndexOf(". ", StringComparison.Ordinal);
+        return end > 0 ? message[..end] : message.TrimEnd('.');
+    }
+}

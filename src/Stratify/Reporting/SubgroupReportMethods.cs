@@ -1,0 +1,163 @@
+// Section 6 of the subgroup report: a methods paragraph that cites only the methods this run used, the reference
+// list, and what a reviewer needs to reproduce the run (data files with SHA-256, seed, versions, times, the spec as
+// run). Without a manifest the data files and seed come from results.json and the section says what is missing.
+using Stratify.Reporting.Html;
+using Stratify.Survival;
+
+namespace Stratify.Reporting;
+
+public static partial class SubgroupReport
+{
+    /// <summary>A cited work: the short form used in the text and the full reference.</summary>
+    private sealed record Citation(string Short, string Full);
+
+    private static readonly Citation KaplanMeier1958 = new("Kaplan & Meier 1958",
+        "Kaplan EL, Meier P. Nonparametric estimation from incomplete observations. J Am Stat Assoc. 1958;53(282):457–481.");
+    private static readonly Citation Greenwood1926 = new("Greenwood 1926",
+        "Greenwood M. The natural duration of cancer. Reports on Public Health and Medical Subjects, No. 33. London: HMSO; 1926.");
+    private static readonly Citation Mantel1966 = new("Mantel 1966",
+        "Mantel N. Evaluation of survival data and two new rank order statistics arising in its consideration. Cancer Chemother Rep. 1966;50(3):163–170.");
+    private static readonly Citation Holm1979 = new("Holm 1979",
+        "Holm S. A simple sequentially rejective multiple test procedure. Scand J Stat. 1979;6(2):65–70.");
+    private static readonly Citation Cox1972 = new("Cox 1972",
+        "Cox DR. Regression models and life-tables. J R Stat Soc Series B. 1972;34(2):187–220.");
+    private static readonly Citation Efron1977 = new("Efron 1977",
+        "Efron B. The efficiency of Cox's likelihood function for censored data. J Am Stat Assoc. 1977;72(359):557–565.");
+    private static readonly Citation Breslow1974 = new("Breslow 1974",
+        "Breslow N. Covariance analysis of censored survival data. Biometrics. 1974;30(1):89–99.");
+    private static readonly Citation GrambschTherneau1994 = new("Grambsch & Therneau 1994",
+        "Grambsch PM, Therneau TM. Proportional hazards tests and diagnostics based on weighted residuals. Biometrika. 1994;81(3):515–526.");
+    private static readonly Citation Harrell1982 = new("Harrell et al. 1982",
+        "Harrell FE, Califf RM, Pryor DB, Lee KL, Rosati RA. Evaluating the yield of medical tests. JAMA. 1982;247(18):2543–2546.");
+    private static readonly Citation Gower1971 = new("Gower 1971",
+        "Gower JC. A general coefficient of similarity and some of its properties. Biometrics. 1971;27(4):857–871.");
+    private static readonly Citation SchubertRousseeuw2021 = new("Schubert & Rousseeuw 2021",
+        "Schubert E, Rousseeuw PJ. Fast and eager k-medoids clustering: O(k) runtime improvement of the PAM, CLARA, and CLARANS algorithms. Inf Syst. 2021;101:101804.");
+    private static readonly Citation KaufmanRousseeuw1990 = new("Kaufman & Rousseeuw 1990",
+        "Kaufman L, Rousseeuw PJ. Finding Groups in Data: An Introduction to Cluster Analysis. New York: Wiley; 1990.");
+    private static readonly Citation Tibshirani2001 = new("Tibshirani et al. 2001",
+        "Tibshirani R, Walther G, Hastie T. Estimating the number of clusters in a data set via the gap statistic. J R Stat Soc Series B. 2001;63(2):411–423.");
+    private static readonly Citation Hennig2007 = new("Hennig 2007",
+        "Hennig C. Cluster-wise assessment of cluster stability. Comput Stat Data Anal. 2007;52(1):258–271.");
+    private static readonly Citation RoystonParmar2013 = new("Royston & Parmar 2013",
+        "Royston P, Parmar MKB. Restricted mean survival time: an alternative to the hazard ratio for the design and analysis of randomized trials with a time-to-event outcome. BMC Med Res Methodol. 2013;13:152.");
+    private static readonly Citation LeBlancCrowley1993 = new("LeBlanc & Crowley 1993",
+        "LeBlanc M, Crowley J. Survival trees by goodness of split. J Am Stat Assoc. 1993;88(422):457–467.");
+
+    private static void WriteMethods(ReportContext report)
+    {
+        var html = report.Html;
+        html.Heading(2, "Methods and reproducibility", "methods");
+        var cited = new List<Citation>();
+        foreach (var sentence in MethodSentences(report.Results, cited)) html.Paragraph(sentence);
+        html.Heading(3, "References");
+        foreach (var citation in cited.Distinct().OrderBy(c => c.Full, StringComparer.Ordinal)) html.Paragraph(citation.Full);
+        WriteManifest(report);
+    }
+
+    /// <summary>The methods text, one paragraph per step, appending each work it cites to <paramref name="cited"/>.</summary>
+    private static IEnumerable<string> MethodSentences(ResultsDocument results, List<Citation> cited)
+    {
+        string Cite(params Citation[] works)
+        {
+            cited.AddRange(works);
+            return "(" + string.Join("; ", works.Select(w => w.Short)) + ")";
+        }
+
+        var discovery = results.Discovery;
+        var features = string.Join(", ", discovery.Features);
+        if (discovery.Clustering is { } clustering)
+        {
+            var text = $"Subgroups were found by {MethodName(discovery.Method)}";
+            if (discovery.Method == "kmedoids") text += " " + Cite(SchubertRousseeuw2021);
+            text += $" on {features}";
+            text += clustering.Distance.Equals("gower", StringComparison.OrdinalIgnoreCase)
+                ? $", with Gower's dissimilarity for mixed numeric and categorical features {Cite(Gower1971)}."
+                : $", with {clustering.Distance} distance.";
+            text += $" The number of subgroups was chosen with the average silhouette width {Cite(KaufmanRousseeuw1990)}";
+            if (clustering.Criteria.Any(c => double.IsFinite(c.Gap))) text += $" and the gap statistic {Cite(Tibshirani2001)}";
+            text += ".";
+            if (clustering.Stability.Count > 0)
+                text += $" The stability of each subgroup is its mean Jaccard similarity over bootstrap resamples {Cite(Hennig2007)}; below 0.6 a subgroup is called unstable.";
+            yield return text;
+        }
+        else if (discovery.Tree is not null)
+        {
+            yield return $"Subgroups are the leaves of a survival tree grown on {features} by maximal log-rank splits with "
+                + $"Bonferroni-adjusted stopping {Cite(LeBlancCrowley1993)}.";
+        }
+        else
+        {
+            yield return $"Subgroups were defined by {MethodName(discovery.Method)} ({features}).";
+        }
+        yield return results.Inference.Statement;
+
+        var km = results.Survival.KaplanMeier;
+        var logRank = results.Survival.LogRank;
+        yield return $"Survival curves are Kaplan–Meier estimates {Cite(KaplanMeier1958)} with Greenwood variances {Cite(Greenwood1926)} and "
+            + $"{km.ConfLevel * 100:0}% pointwise confidence limits on the {km.ConfType} scale; subgroups were compared with the log-rank test {Cite(Mantel1966)}"
+            + (logRank.Pairwise.Count > 0 && logRank.Pairwise[0].Method == "holm" ? $", pairwise comparisons Holm-adjusted {Cite(Holm1979)}." : ".");
+
+        var cox = results.Survival.Cox;
+        var ties = cox.Ties == CoxTies.Efron ? $"Efron's approximation for tied times {Cite(Efron1977)}" : $"Breslow's approximation for tied times {Cite(Breslow1974)}";
+        var coxText = $"Hazard ratios come from Cox proportional-hazards models {Cite(Cox1972)} with {ties}";
+        if (results.Study.Covariates.Count > 0) coxText += $", adjusted for {string.Join(", ", results.Study.Covariates)}";
+        coxText += ".";
+        if (cox.PhTest is not null) coxText += $" Proportional hazards were checked with scaled Schoenfeld residuals {Cite(GrambschTherneau1994)}.";
+        coxText += $" Discrimination is Harrell's concordance {Cite(Harrell1982)}.";
+        yield return coxText;
+
+        if (results.Treatment is { } treatment)
+        {
+            yield return $"The treatment effect ({treatment.Treated} vs {treatment.Reference}) was estimated within each subgroup by a Cox model "
+                + $"and as the difference in restricted mean survival time up to {Number(results.Study.RmstHorizon, 0)} {results.Study.Endpoint.TimeUnit} "
+                + $"{Cite(RoystonParmar2013)}; whether it differs between subgroups was tested by the likelihood-ratio test of the "
+                + "subgroup × treatment interaction.";
+        }
+        else if (double.IsFinite(results.Study.RmstHorizon) && results.Study.RmstHorizon > 0)
+        {
+            yield return $"Restricted mean survival times are given up to {Number(results.Study.RmstHorizon, 0)} {results.Study.Endpoint.TimeUnit} {Cite(RoystonParmar2013)}.";
+        }
+        int threshold = results.Study.SmallCellThreshold;
+        if (threshold > 1)
+            yield return $"To protect privacy, counts of 1 to {threshold - 1} patients are printed as \"<{threshold}\", and groups that small are not described.";
+    }
+
+    private static void WriteManifest(ReportContext report)
+    {
+        var html = report.Html;
+        var results = report.Results;
+        html.Heading(3, "Reproducibility");
+        if (report.Manifest is not { } manifest)
+        {
+            html.Paragraph($"No manifest.json was supplied, so versions, times and the spec as run are not shown. Seed: {results.Study.Seed}.");
+            WriteDataFiles(html, results.Study.DataFiles);
+            return;
+        }
+        html.Facts(
+        [
+            new("Stratify", manifest.StratifyVersion),
+            new("Runtime", manifest.Runtime),
+            new("Seed", manifest.Seed.ToString(Invariant)),
+            new("Started (UTC)", manifest.StartedUtc),
+            new("Finished (UTC)", manifest.FinishedUtc),
+            new("Spec file", manifest.SpecFile),
+        ]);
+        WriteDataFiles(html, manifest.Inputs);
+        if (manifest.Dependencies.Count > 0)
+            html.Table(new HtmlTable("Dependencies", ["Package", "Version"],
+                manifest.Dependencies.Select(d => new HtmlTableRow(d.Name, [d.Version])).ToList()));
+        if (manifest.Stages.Count > 0)
+            html.Table(new HtmlTable("Time taken by each stage", ["Stage", "Seconds"],
+                manifest.Stages.Select(s => new HtmlTableRow(s.Stage, [Number(s.Seconds, 2)])).ToList(), [1]));
+        html.Heading(4, "The spec as run");
+        report.Preformatted(manifest.Spec);
+    }
+
+    private static void WriteDataFiles(HtmlDocumentBuilder html, IReadOnlyList<DataFileJson> files)
+    {
+        if (files.Count == 0) return;
+        html.Table(new HtmlTable("Data files and their SHA-256 checksums", ["File", "SHA-256"],
+            files.Select(f => new HtmlTableRow(f.Name, [f.Sha256])).ToList()));
+    }
+}
