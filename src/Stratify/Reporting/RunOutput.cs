@@ -14,7 +14,19 @@ namespace Stratify.Reporting;
 /// </summary>
 public static class RunOutput
 {
-    public static readonly string[] Dependencies = ["Parquet.Net", "MathNet.Numerics", "Microsoft.Data.Analysis", "YamlDotNet", "ScottPlot"];
+    private static readonly (string Name, Assembly Assembly)[] Dependencies =
+    [
+        ("Parquet.Net", typeof(Parquet.ParquetReader).Assembly),
+        ("MathNet.Numerics", typeof(MathNet.Numerics.Control).Assembly),
+        ("Microsoft.Data.Analysis", typeof(Microsoft.Data.Analysis.DataFrame).Assembly),
+        ("YamlDotNet", typeof(YamlDotNet.RepresentationModel.YamlStream).Assembly),
+        ("ScottPlot", typeof(ScottPlot.Plot).Assembly),
+    ];
+
+    /// <summary>The package version of an assembly (its informational version without the commit hash).</summary>
+    private static string VersionOf(Assembly assembly) =>
+        assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? assembly.GetName().Version?.ToString() ?? "unknown";
 
     /// <summary>Input files with their SHA-256 (a folder's part files one by one), named relative to the spec folder.</summary>
     public static IReadOnlyList<DataFileJson> HashInputs(StudySpec spec)
@@ -38,11 +50,9 @@ public static class RunOutput
     public static ManifestDocument Manifest(StudySpec spec, IReadOnlyList<DataFileJson> inputs, DateTimeOffset started, DateTimeOffset finished,
         IReadOnlyList<StageTiming> timings) => new(
         "1.0",
-        typeof(RunOutput).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
-            ?? typeof(RunOutput).Assembly.GetName().Version!.ToString(),
+        VersionOf(typeof(RunOutput).Assembly),
         System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
-        Dependencies.Select(name => new PackageVersionJson(name, AppDomain.CurrentDomain.GetAssemblies()
-            .FirstOrDefault(a => a.GetName().Name is { } n && (n == name || n == name.Replace(".Net", "")))?.GetName().Version?.ToString() ?? "not loaded")).ToArray(),
+        Dependencies.Select(d => new PackageVersionJson(d.Name, VersionOf(d.Assembly))).ToArray(),
         inputs,
         spec.SourceFile is null ? "(command line)" : Path.GetFileName(spec.SourceFile),
         StudySpecWriter.ToYaml(spec),
