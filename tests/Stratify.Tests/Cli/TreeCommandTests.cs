@@ -27,7 +27,7 @@ public class TreeCommandTests
     [Fact]
     public void Tree_without_features_is_refused_with_a_suggestion()
     {
-        var result = CliRunner.Run("tree", RepoPaths.Dataset("veteran.yaml"));
+        var result = CliRunner.Run("tree", RepoPaths.Dataset("veteran.parquet"), "--time", "time", "--event", "status");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("no features given", result.Error);
         Assert.Contains("--features", result.Error);
