@@ -57,6 +57,13 @@ internal static class OutputFormats
             console.WriteLine($"{bound.RowsDropped} of {bound.RowsRead} rows dropped for missing values: {string.Join(", ", bound.Dropped.Select(d => $"{d.Column} {d.Rows}"))}.");
     }
 
+    /// <summary>With JSON on stdout, the rows-dropped note goes to stderr (so no row is ever dropped silently).</summary>
+    public static void NoteDropped(CliContext context, BoundStudy bound)
+    {
+        if (bound.RowsDropped > 0)
+            context.Error.WriteLine($"note: {bound.RowsDropped} of {bound.RowsRead} rows dropped for missing values: {string.Join(", ", bound.Dropped.Select(d => $"{d.Column} {d.Rows}"))}.");
+    }
+
     /// <summary>Draws a header and rows of cells as a Spectre table (cells are escaped: data text is never markup).</summary>
     public static Table Grid(string? title, IEnumerable<string> header, IEnumerable<IEnumerable<string>> rows)
     {

@@ -42,5 +42,11 @@ fitg <- coxph(Surv(rfstime, status) ~ age + size + nodes + pgr + er + meno + gra
 gbsg_ref <- list(terms = c("age", "size", "nodes", "pgr", "er", "meno=postmenopausal", "grade=2", "grade=3"),
   coef = unname(coef(fitg)), se = unname(sqrt(diag(fitg$var))), lr = unname(summary(fitg)$logtest["test"]))
 
-write_json(list(km = km_ref, logrank = lr_ref, cox = cox_ref, gbsg_cox = gbsg_ref), "tests/reference/cli_reference.json",
+# stratify cox datasets/lung.yaml --predict "age=60,sex=female,ph.ecog=1"   (ph.ecog ordinal = its value as a rank score)
+l <- lung_ecog; l$sex <- factor(ifelse(l$sex == 1, "male", "female"), levels = c("male", "female"))
+fp <- coxph(Surv(time, status) ~ age + sex + ph.ecog, data = l)
+sp <- survfit(fp, newdata = data.frame(age = 60, sex = "female", ph.ecog = 1))
+predict_ref <- list(time = sp$time, survival = sp$surv, lower = sp$lower, upper = sp$upper)
+
+write_json(list(predict = predict_ref, km = km_ref, logrank = lr_ref, cox = cox_ref, gbsg_cox = gbsg_ref), "tests/reference/cli_reference.json",
   digits = NA, auto_unbox = TRUE, pretty = TRUE)

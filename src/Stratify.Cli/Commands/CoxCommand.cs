@@ -17,8 +17,9 @@ internal static class CoxCommand
         var ties = new Option<string>("--ties") { Description = "Tie handling: efron (default, as R) or breslow.", DefaultValueFactory = _ => "efron" };
         var robust = new Option<bool>("--robust") { Description = "Robust (sandwich) standard errors." };
         var checkPh = new Option<bool>("--check-ph") { Description = "Test proportional hazards on scaled Schoenfeld residuals (as R's cox.zph, KM transform)." };
+        var profiles = new Option<string[]>("--predict") { Description = "Predicted survival for a covariate profile, e.g. \"age=60,sex=female\" (repeatable); \"baseline\" for the mean profile." };
         var command = new Command("cox", "Cox proportional hazards regression on --covariates (categorical via --categorical, --reference col=level).")
-            { format, ties, robust, checkPh };
+            { format, ties, robust, checkPh, profiles };
         study.AddTo(command);
         command.SetAction(parse =>
         {
@@ -41,9 +42,17 @@ internal static class CoxCommand
             };
             var model = CoxProportionalHazards.Fit(bound.Time!, bound.Event!, StudyTerms.Design(bound), bound.Strata?.Codes, options);
             var ph = parse.GetValue(checkPh) ? ProportionalHazardsTest.Compute(model) : null;
+            var predictions = (parse.GetValue(profiles) ?? []).Select(text => Predict(model, text)).ToArray();
             if (output == OutputFormat.Json)
             {
-                JsonOutput.Write(CoxModelJson.From(model, ph), context.Out);
+                if (predictions.Length == 0) JsonOutput.Write(CoxModelJson.From(model, ph), context.Out);
+                else
+                {
+                    var document = System.Text.Json.JsonSerializer.SerializeToNode(CoxModelJson.From(model, ph), JsonOutput.Options)!.AsObject();
+                    document["predictions"] = System.Text.Json.JsonSerializer.SerializeToNode(predictions, JsonOutput.Options);
+                    context.Out.WriteLine(document.ToJsonString(JsonOutput.Options));
+                }
+                OutputFormats.NoteDropped(context, bound);
                 return CliApp.ExitOk;
             }
             var console = OutputFormats.Console(context);
@@ -64,9 +73,38 @@ internal static class CoxCommand
                 console.Write(OutputFormats.Grid("Proportional hazards test (scaled Schoenfeld residuals, KM transform)", ["Term", "Chi-square", "df", "p"],
                     ph.Terms.Append(ph.Global).Select(t => (IEnumerable<string>)[t.Term, Text.Number(t.ChiSquare), t.Df.ToString(CultureInfo.InvariantCulture), Text.P(t.P)])));
             foreach (var warning in model.Warnings) console.WriteLine($"warning: {warning}");
+            foreach (var prediction in predictions)
+                foreach (var curve in prediction.Curves)
+                    console.WriteLine($"Predicted survival for {prediction.Profile}{(bound.Strata is null ? "" : $" (stratum {curve.Stratum})")}: " +
+                        string.Join(", ", (parse.GetValue(profiles) is { Length: > 0 } && spec.Landmarks.Count > 0 ? spec.Landmarks : Quartiles(curve.Time))
+                            .Select(t => $"S({Text.Number(t)}) = {Text.Number(SurvivalAtTime(curve, t), 3)}")));
             OutputFormats.WriteDropped(console, bound);
             return CliApp.ExitOk;
         });
         return command;
+    }
+
+    /// <summary>A profile "age=60,sex=female" (or "baseline" for the model's mean profile) and its predicted curves.</summary>
+    private static CoxPredictionJson Predict(CoxModel model, string text)
+    {
+        if (text.Trim().Equals("baseline", StringComparison.OrdinalIgnoreCase))
+            return new CoxPredictionJson("baseline", model.BaselineSurvival().Select(CoxPredictionJson.Curve).ToArray());
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in StudyOptions.SplitList(text))
+        {
+            int eq = pair.IndexOf('=');
+            if (eq <= 0) throw new StratifyInputException("a profile needs column=value pairs", "--predict", value: pair, suggestion: "For example --predict \"age=60,sex=female\".");
+            values[pair[..eq]] = pair[(eq + 1)..];
+        }
+        var row = model.Design.ProfileRow(values);
+        return new CoxPredictionJson(text, model.PredictSurvival(row).Select(CoxPredictionJson.Curve).ToArray());
+    }
+
+    private static double[] Quartiles(double[] time) => time.Length == 0 ? [] : [time[time.Length / 4], time[time.Length / 2], time[3 * time.Length / 4]];
+
+    private static double SurvivalAtTime(CoxPredictedCurveJson curve, double t)
+    {
+        int at = Array.FindLastIndex(curve.Time, x => x <= t);
+        return at < 0 ? 1 : curve.Survival[at];
     }
 }

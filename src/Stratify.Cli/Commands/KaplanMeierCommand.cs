@@ -44,6 +44,7 @@ internal static class KaplanMeierCommand
             if (output == OutputFormat.Json)
             {
                 context.Out.WriteLine(SurvivalJson.KaplanMeierDocument(estimate, probabilities, nelsonAalen).ToJsonString(JsonOutput.Options));
+                OutputFormats.NoteDropped(context, bound);
                 return CliApp.ExitOk;
             }
             var console = OutputFormats.Console(context);

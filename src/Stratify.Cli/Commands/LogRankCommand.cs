@@ -39,6 +39,7 @@ internal static class LogRankCommand
             if (output == OutputFormat.Json)
             {
                 JsonOutput.Write(SurvivalJson.From(result), context.Out);
+                OutputFormats.NoteDropped(context, bound);
                 return CliApp.ExitOk;
             }
             var console = OutputFormats.Console(context);
@@ -47,6 +48,7 @@ internal static class LogRankCommand
                 result.Groups.Select(g => (IEnumerable<string>)[g.Group, g.N.ToString(CultureInfo.InvariantCulture), Text.Number(g.Observed), Text.Number(g.Expected), Text.Number(g.Observed / g.Expected, 3)])));
             console.WriteLine($"Chi-square = {Text.Number(result.Statistic)} on {result.DegreesOfFreedom} df, {Text.PClause(result.PValue)}");
             if (result.Trend is { } t) console.WriteLine($"Test for trend: chi-square = {Text.Number(t.Statistic)} on 1 df, {Text.PClause(t.PValue)}");
+            OutputFormats.WriteDropped(console, bound);
             if (result.Pairwise.Count > 0)
                 console.Write(OutputFormats.Grid($"Pairwise comparisons ({SurvivalJson.AdjustmentName(result.Pairwise[0].Method)} adjusted)", ["Group A", "Group B", "Chi-square", "p", "Adjusted p"],
                     result.Pairwise.Select(p => (IEnumerable<string>)[p.GroupA, p.GroupB, Text.Number(p.Statistic), Text.P(p.PValue), Text.P(p.PAdjusted)])));

@@ -71,3 +71,12 @@ public sealed record CoxPhTestJson(IReadOnlyList<CoxPhTermJson> Terms, CoxPhGlob
 public sealed record CoxPhTermJson(string Term, double Chisq, int Df, double P);
 
 public sealed record CoxPhGlobalJson(double Chisq, int Df, double P);
+
+/// <summary>Predicted survival of one covariate profile (cox --predict): one curve per stratum.</summary>
+public sealed record CoxPredictionJson(string Profile, IReadOnlyList<CoxPredictedCurveJson> Curves)
+{
+    public static CoxPredictedCurveJson Curve(Stratify.Survival.CoxSurvivalCurve c) => new(c.Stratum, c.Time, c.Survival, c.Lower, c.Upper);
+}
+
+/// <summary>S(t | profile) with log-type 95% limits at each time of the stratum (as R's survfit(fit, newdata)).</summary>
+public sealed record CoxPredictedCurveJson(int Stratum, double[] Time, double[] Survival, double[] Lower, double[] Upper);

@@ -114,6 +114,31 @@ public class SurvivalCommandTests
         Close(r.GetProperty("lr").GetDouble(), cox.GetProperty("tests").GetProperty("likelihood_ratio").GetProperty("statistic").GetDouble());
     }
 
+    [Fact]
+    public void Cox_predicts_survival_for_a_covariate_profile_as_survfit_newdata()
+    {
+        var cox = RunJson("cox", RepoPaths.Dataset("lung.yaml"), "--predict", "age=60,sex=female,ph.ecog=1");
+        var r = Reference.GetProperty("predict");
+        var curve = cox.GetProperty("predictions")[0].GetProperty("curves")[0];
+        var time = Numbers(curve.GetProperty("time"));
+        Assert.Equal(Numbers(r.GetProperty("time")), time);
+        foreach (var name in new[] { "survival", "lower", "upper" })
+        {
+            var expected = Numbers(r.GetProperty(name));
+            var actual = Numbers(curve.GetProperty(name));
+            for (int i = 0; i < expected.Length; i++) Close(expected[i], actual[i]);
+        }
+    }
+
+    [Fact]
+    public void A_profile_with_an_unknown_level_is_refused_with_a_suggestion()
+    {
+        var result = CliRunner.Run("cox", RepoPaths.Dataset("lung.yaml"), "--predict", "age=60,sex=femal,ph.ecog=1");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("column 'sex'", result.Error);
+        Assert.Contains("female", result.Error);
+    }
+
     [Theory]
     [InlineData("logrank", "the log-rank test compares groups")]
     [InlineData("cox", "a Cox model needs covariates")]
