@@ -13,8 +13,8 @@ stratify="dotnet src/Stratify.Cli/bin/Release/net10.0/stratify.dll"
 [ -f "$out/km_logrank_1m.parquet" ] || $stratify import "$out/km_logrank_1m.csv" --out "$out/km_logrank_1m.parquet" 2> /dev/null
 [ -f "$out/cox_1m.parquet" ] || $stratify import "$out/cox_1m.csv" --out "$out/cox_1m.parquet" 2> /dev/null
 
-seconds() { local start end; start=$(date +%s.%N); "$@" > /dev/null; end=$(date +%s.%N); echo "$end - $start" | bc; }
-best() { local best=999999 t; for _ in 1 2 3; do t=$(seconds "$@"); best=$(echo "if ($t < $best) $t else $best" | bc); done; echo "$best"; }
+seconds() { local start end; start=$(date +%s.%N); "$@" > /dev/null 2>&1; end=$(date +%s.%N); awk -v a="$start" -v b="$end" 'BEGIN { print b - a }'; }
+best() { local times=""; for _ in 1 2 3; do times="$times $(seconds "$@")"; done; echo "$times" | tr ' ' '\n' | grep . | sort -g | head -1; }
 
 covariates=$(seq -s, -f 'x%g' 1 20)
 km=$(best $stratify km "$out/km_logrank_1m.parquet" --time time --event status --group group --format json)
@@ -28,6 +28,6 @@ r_cox=$(Rscript -e 'suppressMessages(library(survival)); d <- read.csv("tests/be
   t <- sapply(1:2, function(i) system.time(coxph(f, d, ties = "efron"))["elapsed"]); cat(min(t))')
 
 printf '| task (1,000,000 patients) | R estimator only (s) | stratify whole process (s) | ratio |\n|---|---|---|---|\n'
-printf '| KM + log-rank, 4 groups | %.2f | %.2f (km %.2f + logrank %.2f) | %.1fx |\n' "$r_km" "$(echo "$km + $lr" | bc)" "$km" "$lr" "$(echo "$r_km / ($km + $lr)" | bc -l)"
-printf '| Cox, 20 covariates, Efron | %.2f | %.2f | %.1fx |\n' "$r_cox" "$cox" "$(echo "$r_cox / $cox" | bc -l)"
+awk -v r="$r_km" -v k="$km" -v l="$lr" 'BEGIN { printf "| KM + log-rank, 4 groups | %.2f | %.2f (km %.2f + logrank %.2f) | %.1fx |\n", r, k + l, k, l, r / (k + l) }'
+awk -v r="$r_cox" -v c="$cox" 'BEGIN { printf "| Cox, 20 covariates, Efron | %.2f | %.2f | %.1fx |\n", r, c, r / c }'
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
