@@ -2,7 +2,7 @@
 // subgroup and by treatment arm) and the diagnostics a statistician checks (how the subgroups were found and how
 // stable they are, log-rank tests, the Cox model with its proportional-hazards test and concordance, missing data,
 // warnings). Heatmap columns: at most MaxHeatmapFeatures features, those with the largest |standardised
-// difference| in any shown subgroup, in the order of the discovery's feature list.
+// difference| in any shown subgroup, in the order the profiles list them.
 using Stratify.Reporting.Charts;
 using Stratify.Reporting.Html;
 using Stratify.Survival;
@@ -175,6 +175,8 @@ public static partial class SubgroupReport
         html.Table(new HtmlTable("Observed and expected events by subgroup (log-rank test)", ["Subgroup", "n", "Observed", "Expected"],
             logRank.Groups.Select(g => new HtmlTableRow(g.Group, [cells.Count(g.N), cells.Count(g.Observed), Number(g.Expected, 1)])).ToList(),
             [1, 2, 3]));
+        if (logRank.Trend is { } trend)
+            html.Paragraph($"Test for trend across the subgroups in their listed order: χ² = {Number(trend.Statistic, 2)}, df = {trend.Df}, {PEquals(trend.P)}.");
         if (logRank.Pairwise.Count > 0)
             html.Table(new HtmlTable($"Pairwise log-rank tests ({AdjustmentName(logRank.Pairwise[0].Method)}-adjusted p)",
                 ["Comparison", "χ²", "p", "Adjusted p"],
