@@ -114,6 +114,38 @@ public class ReportCommandTests
         Assert.Contains($"{path}: schema_version is '0.9', but this Stratify reads results schema 1.0", run.Error);
     }
 
+    [Theory]
+    [InlineData("survival", "kaplan_meier", "survival.kaplan_meier")]
+    [InlineData("study", "endpoint", "study.endpoint")]
+    public void A_required_field_left_out_exits_2_naming_the_file_and_the_field(string section, string field, string jsonPath)
+    {
+        using var folder = new TempFolder();
+        var path = WriteRun(folder);
+        var document = JsonNode.Parse(File.ReadAllText(path))!;
+        document[section]!.AsObject().Remove(field);
+        File.WriteAllText(path, document.ToJsonString());
+
+        var run = CliRunner.Run("report", path);
+
+        Assert.Equal(CliApp.ExitInput, run.ExitCode);
+        Assert.Contains($"{path}: {jsonPath} is missing or null", run.Error);
+    }
+
+    [Fact]
+    public void A_null_subgroup_description_exits_2_naming_its_place_in_the_list()
+    {
+        using var folder = new TempFolder();
+        var path = WriteRun(folder);
+        var document = JsonNode.Parse(File.ReadAllText(path))!;
+        document["subgroups"]![1]!["description"] = null;
+        File.WriteAllText(path, document.ToJsonString());
+
+        var run = CliRunner.Run("report", path);
+
+        Assert.Equal(CliApp.ExitInput, run.ExitCode);
+        Assert.Contains($"{path}: subgroups[1].description is missing or null", run.Error);
+    }
+
     [Fact]
     public void Patient_ids_and_medoid_rows_in_fields_the_report_does_not_know_never_reach_the_page()
     {
