@@ -92,7 +92,7 @@ public static partial class SubgroupReport
         html.Heading(2, "The question", "question");
         var facts = new List<KeyValuePair<string, string>>
         {
-            new("Patients", $"{Count(study.RowsAnalysed)} analysed of {Count(study.RowsRead)} rows read"),
+            new("Patients", $"{report.Cells.Count(study.RowsAnalysed)} analysed of {report.Cells.Count(study.RowsRead)} rows read"),
             new("Endpoint", $"{endpoint.Time} ({endpoint.TimeUnit}); event: {endpoint.EventCoding}; {report.Cells.Count(endpoint.Events)} events"),
             new("Treatment", TreatmentQuestion(report.Results)),
         };
@@ -103,8 +103,8 @@ public static partial class SubgroupReport
         var inference = report.Results.Inference;
         string lead = inference.Exploratory
             ? "Exploratory results. "
-            : $"Validated on held-out patients (found on {Count(inference.DiscoveryN)}, estimated on {Count(inference.EstimationN)}). ";
-        html.Callout(lead + inference.Statement, inference.Exploratory ? CalloutKind.Warning : CalloutKind.Note);
+            : $"Validated on held-out patients (found on {report.Cells.Count(inference.DiscoveryN)}, estimated on {report.Cells.Count(inference.EstimationN)}). ";
+        html.Callout(lead + report.Cells.MaskCountsInSentence(inference.Statement), inference.Exploratory ? CalloutKind.Warning : CalloutKind.Note);
     }
 
     private static string TreatmentQuestion(ResultsDocument results)
@@ -153,7 +153,7 @@ public static partial class SubgroupReport
         var results = report.Results;
         var html = report.Html;
         var km = results.Survival.KaplanMeier;
-        html.Heading(2, $"Survival by subgroup", "survival");
+        html.Heading(2, "Survival by subgroup", "survival");
         var chart = SubgroupReportCurves.Chart(km, g => $"Subgroup {g}", report.TimeUnit,
             $"Kaplan–Meier estimates of {EndpointName(results)} by subgroup", report.Cells.Threshold);
         html.Figure(KaplanMeierChart.Render(chart),
@@ -290,8 +290,6 @@ public static partial class SubgroupReport
         "column" => "a given column",
         _ => method,
     };
-
-    private static string Count(int n) => n.ToString(Invariant);
 
     /// <summary>A number with <paramref name="digits"/> decimals (invariant), "NA" when undefined.</summary>
     private static string Number(double value, int digits) =>

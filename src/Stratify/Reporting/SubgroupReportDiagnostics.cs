@@ -113,9 +113,7 @@ public static partial class SubgroupReport
         WriteMissingData(report);
         html.Heading(3, "Warnings");
         if (results.Warnings.Count == 0) html.Paragraph("The analysis raised no warnings.");
-        foreach (var warning in results.Warnings) html.Callout(cellsMasked(warning), CalloutKind.Warning);
-
-        string cellsMasked(string text) => report.Cells.MaskCountsInSentence(text);
+        foreach (var warning in results.Warnings) html.Callout(report.Cells.MaskCountsInSentence(warning), CalloutKind.Warning);
     }
 
     private static void WriteClustering(ReportContext report, DiscoveryClusteringJson clustering)
@@ -236,7 +234,7 @@ public static partial class SubgroupReport
         var html = report.Html;
         html.Heading(3, "Missing data and excluded rows");
         int excluded = study.RowsRead - study.RowsAnalysed;
-        html.Paragraph($"{Count(study.RowsRead)} rows were read and {Count(study.RowsAnalysed)} analysed; "
+        html.Paragraph($"{cells.Count(study.RowsRead)} rows were read and {cells.Count(study.RowsAnalysed)} analysed; "
             + (excluded == 0 ? "no row was excluded." : $"{cells.Count(excluded)} rows were excluded (a patient can miss several columns)."));
         if (study.Dropped.Count > 0)
             html.Table(new HtmlTable("Rows excluded for a missing value, by column", ["Column", "Rows"],

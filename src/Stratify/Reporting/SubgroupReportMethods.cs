@@ -90,7 +90,7 @@ public static partial class SubgroupReport
         {
             yield return $"Subgroups were defined by {MethodName(discovery.Method)} ({features}).";
         }
-        yield return results.Inference.Statement;
+        yield return new SmallCellPolicy(results.Study.SmallCellThreshold).MaskCountsInSentence(results.Inference.Statement);
 
         var km = results.Survival.KaplanMeier;
         var logRank = results.Survival.LogRank;
