@@ -159,7 +159,7 @@ public static partial class SubgroupReport
         report.Html.Table(new HtmlTable($"Survival tree leaves (the subgroups) and their rules; median in {report.TimeUnit}",
             ["Rule", "n", "Events", "Median"],
             tree.Leaves.Select(l => new HtmlTableRow(l.Rule,
-                [cells.Count(l.N), cells.Count(l.Events), cells.Hides(l.N) ? NotShown(report) : double.IsNaN(l.Median) ? "not reached" : Number(l.Median, 0)])).ToList(),
+                [cells.Count(l.N), cells.Count(l.Events), cells.Hides(l.N) ? NotShown(report) : double.IsNaN(l.Median) ? "not reached" : Time(l.Median)])).ToList(),
             [1, 2, 3]));
     }
 
