@@ -92,7 +92,7 @@ public static partial class SubgroupReport
         html.Heading(2, "The question", "question");
         var facts = new List<KeyValuePair<string, string>>
         {
-            new("Patients", $"{Count(study.RowsAnalysed)} analysed of {Count(study.RowsRead)} rows read"),
+            new("Patients", $"{report.Cells.Count(study.RowsAnalysed)} analysed of {report.Cells.Count(study.RowsRead)} rows read"),
             new("Endpoint", $"{endpoint.Time} ({endpoint.TimeUnit}); event: {endpoint.EventCoding}; {report.Cells.Count(endpoint.Events)} events"),
             new("Treatment", TreatmentQuestion(report.Results)),
         };
@@ -103,8 +103,8 @@ public static partial class SubgroupReport
         var inference = report.Results.Inference;
         string lead = inference.Exploratory
             ? "Exploratory results. "
-            : $"Validated on held-out patients (found on {Count(inference.DiscoveryN)}, estimated on {Count(inference.EstimationN)}). ";
-        html.Callout(lead + inference.Statement, inference.Exploratory ? CalloutKind.Warning : CalloutKind.Note);
+            : $"Validated on held-out patients (found on {report.Cells.Count(inference.DiscoveryN)}, estimated on {report.Cells.Count(inference.EstimationN)}). ";
+        html.Callout(lead + report.Cells.MaskCountsInSentence(inference.Statement), inference.Exploratory ? CalloutKind.Warning : CalloutKind.Note);
     }
 
     private static string TreatmentQuestion(ResultsDocument results)
@@ -153,7 +153,7 @@ public static partial class SubgroupReport
         var results = report.Results;
         var html = report.Html;
         var km = results.Survival.KaplanMeier;
-        html.Heading(2, $"Survival by subgroup", "survival");
+        html.Heading(2, "Survival by subgroup", "survival");
         var chart = SubgroupReportCurves.Chart(km, g => $"Subgroup {g}", report.TimeUnit,
             $"Kaplan–Meier estimates of {EndpointName(results)} by subgroup", report.Cells.Threshold);
         html.Figure(KaplanMeierChart.Render(chart),
@@ -183,8 +183,8 @@ public static partial class SubgroupReport
         var study = report.Results.Study;
         bool rmst = double.IsFinite(study.RmstHorizon) && study.RmstHorizon > 0;
         var header = new List<string> { "Subgroup", "n", "Events", "Median (95% CI)" };
-        if (rmst) header.Add($"RMST to {Number(study.RmstHorizon, 0)} (SE)");
-        foreach (var t in study.Landmarks) header.Add($"S({Number(t, 0)}) (95% CI)");
+        if (rmst) header.Add($"RMST to {Time(study.RmstHorizon)} (SE)");
+        foreach (var t in study.Landmarks) header.Add($"S({Time(t)}) (95% CI)");
         var rows = new List<HtmlTableRow>();
         foreach (var group in km.Groups)
         {
@@ -244,7 +244,7 @@ public static partial class SubgroupReport
             ]));
         }
         html.Table(new HtmlTable($"Treatment effect ({treatment.Treated} vs {treatment.Reference}) by subgroup; RMST difference in {report.TimeUnit} "
-                + $"up to {Number(report.Results.Study.RmstHorizon, 0)}",
+                + $"up to {Time(report.Results.Study.RmstHorizon)}",
             ["Subgroup", "n", "Events", "HR (95% CI)", "p", "RMST difference (95% CI)", "Verdict"], rows, [1, 2, 3, 4, 5]));
         html.Paragraph($"Interaction (subgroup × treatment) likelihood-ratio test: χ² = {Number(interaction.Statistic, 2)}, df = {interaction.Df}, "
             + $"{PEquals(interaction.P)}. "
@@ -271,9 +271,9 @@ public static partial class SubgroupReport
     private static string MedianText(KaplanMeierGroupJson group)
     {
         if (double.IsNaN(group.Median)) return $"not reached ({Limit(group.MedianLower)}–NR)";
-        return $"{Number(group.Median, 0)} ({Limit(group.MedianLower)}–{Limit(group.MedianUpper)})";
+        return $"{Time(group.Median)} ({Limit(group.MedianLower)}–{Limit(group.MedianUpper)})";
 
-        static string Limit(double value) => double.IsNaN(value) ? "NR" : Number(value, 0);
+        static string Limit(double value) => double.IsNaN(value) ? "NR" : Time(value);
     }
 
     private static string NotShown(ReportContext report) => $"not shown (n {report.Cells.Below})";
@@ -291,7 +291,9 @@ public static partial class SubgroupReport
         _ => method,
     };
 
-    private static string Count(int n) => n.ToString(Invariant);
+    /// <summary>A time in the endpoint's unit: whole numbers from 100 up (days), else at most two decimals (months, years).</summary>
+    private static string Time(double value) =>
+        !double.IsFinite(value) ? "NA" : Math.Abs(value) >= 100 ? value.ToString("F0", Invariant) : value.ToString("0.##", Invariant);
 
     /// <summary>A number with <paramref name="digits"/> decimals (invariant), "NA" when undefined.</summary>
     private static string Number(double value, int digits) =>

@@ -2,7 +2,7 @@
 // subgroup and by treatment arm) and the diagnostics a statistician checks (how the subgroups were found and how
 // stable they are, log-rank tests, the Cox model with its proportional-hazards test and concordance, missing data,
 // warnings). Heatmap columns: at most MaxHeatmapFeatures features, those with the largest |standardised
-// difference| in any shown subgroup, in the order of the discovery's feature list.
+// difference| in any shown subgroup, in the order the profiles list them.
 using Stratify.Reporting.Charts;
 using Stratify.Reporting.Html;
 using Stratify.Survival;
@@ -113,9 +113,7 @@ public static partial class SubgroupReport
         WriteMissingData(report);
         html.Heading(3, "Warnings");
         if (results.Warnings.Count == 0) html.Paragraph("The analysis raised no warnings.");
-        foreach (var warning in results.Warnings) html.Callout(cellsMasked(warning), CalloutKind.Warning);
-
-        string cellsMasked(string text) => report.Cells.MaskCountsInSentence(text);
+        foreach (var warning in results.Warnings) html.Callout(report.Cells.MaskCountsInSentence(warning), CalloutKind.Warning);
     }
 
     private static void WriteClustering(ReportContext report, DiscoveryClusteringJson clustering)
@@ -161,7 +159,7 @@ public static partial class SubgroupReport
         report.Html.Table(new HtmlTable($"Survival tree leaves (the subgroups) and their rules; median in {report.TimeUnit}",
             ["Rule", "n", "Events", "Median"],
             tree.Leaves.Select(l => new HtmlTableRow(l.Rule,
-                [cells.Count(l.N), cells.Count(l.Events), cells.Hides(l.N) ? NotShown(report) : double.IsNaN(l.Median) ? "not reached" : Number(l.Median, 0)])).ToList(),
+                [cells.Count(l.N), cells.Count(l.Events), cells.Hides(l.N) ? NotShown(report) : double.IsNaN(l.Median) ? "not reached" : Time(l.Median)])).ToList(),
             [1, 2, 3]));
     }
 
@@ -175,6 +173,8 @@ public static partial class SubgroupReport
         html.Table(new HtmlTable("Observed and expected events by subgroup (log-rank test)", ["Subgroup", "n", "Observed", "Expected"],
             logRank.Groups.Select(g => new HtmlTableRow(g.Group, [cells.Count(g.N), cells.Count(g.Observed), Number(g.Expected, 1)])).ToList(),
             [1, 2, 3]));
+        if (logRank.Trend is { } trend)
+            html.Paragraph($"Test for trend across the subgroups in their listed order: χ² = {Number(trend.Statistic, 2)}, df = {trend.Df}, {PEquals(trend.P)}.");
         if (logRank.Pairwise.Count > 0)
             html.Table(new HtmlTable($"Pairwise log-rank tests ({AdjustmentName(logRank.Pairwise[0].Method)}-adjusted p)",
                 ["Comparison", "χ²", "p", "Adjusted p"],
@@ -234,7 +234,7 @@ public static partial class SubgroupReport
         var html = report.Html;
         html.Heading(3, "Missing data and excluded rows");
         int excluded = study.RowsRead - study.RowsAnalysed;
-        html.Paragraph($"{Count(study.RowsRead)} rows were read and {Count(study.RowsAnalysed)} analysed; "
+        html.Paragraph($"{cells.Count(study.RowsRead)} rows were read and {cells.Count(study.RowsAnalysed)} analysed; "
             + (excluded == 0 ? "no row was excluded." : $"{cells.Count(excluded)} rows were excluded (a patient can miss several columns)."));
         if (study.Dropped.Count > 0)
             html.Table(new HtmlTable("Rows excluded for a missing value, by column", ["Column", "Rows"],

@@ -1,8 +1,10 @@
 // Reading results.json and manifest.json back for `stratify report` (rebuild the report without re-running the
 // analysis). System.Text.Json with JsonOutput.Options: snake_case names, null read back as NaN for doubles.
 // Refused with a StratifyInputException naming the file: a missing file, text that is not JSON, JSON of another
-// shape, a schema_version other than ResultsDocument.CurrentSchemaVersion. Unknown properties are ignored, so a
+// shape, a field that may not be null left out or null (named by its JSON path), a schema_version other than
+// ResultsDocument.CurrentSchemaVersion. Unknown properties are ignored, so a
 // field the report does not know (whatever it holds) never reaches the page.
+using System.Reflection;
 using System.Text.Json;
 using Stratify.Data;
 
@@ -24,14 +26,17 @@ public static class SubgroupReportFiles
             throw new StratifyInputException(
                 $"schema_version is '{results.SchemaVersion}', but this Stratify reads results schema {ResultsDocument.CurrentSchemaVersion}",
                 path, suggestion: "Re-run `stratify run` with this version of Stratify to rebuild results.json.");
-        if (results.Study is null || results.Inference is null || results.Subgroups is null || results.Discovery is null
-            || results.Survival is null || results.Table1BySubgroup is null || results.Table1ByTreatment is null)
-            throw new StratifyInputException("results.json lacks a required section (study, inference, subgroups, discovery, survival or table1)", path);
+        RequireComplete(results, "", path);
         return results;
     }
 
     /// <summary>Reads manifest.json (same refusals as <see cref="ReadResults"/>, without a schema check beyond the shape).</summary>
-    public static ManifestDocument ReadManifest(string path) => Read<ManifestDocument>(path, "a manifest.json of `stratify run`");
+    public static ManifestDocument ReadManifest(string path)
+    {
+        var manifest = Read<ManifestDocument>(path, "a manifest.json of `stratify run`");
+        RequireComplete(manifest, "", path);
+        return manifest;
+    }
 
     /// <summary>manifest.json in the folder of <paramref name="resultsPath"/>, or null when there is none.</summary>
     public static string? ManifestBeside(string resultsPath)
@@ -65,6 +70,41 @@ public static class SubgroupReportFiles
             throw new StratifyInputException($"not valid JSON for {what}{where}{member}: {FirstSentence(e.Message)}", path);
         }
     }
+
+    /// <summary>
+    /// Refuses a document in which a field that may not be null (by its C# nullability annotation) is null or
+    /// absent — System.Text.Json fills an absent constructor parameter with null — naming the field's JSON path.
+    /// </summary>
+    private static void RequireComplete(object value, string jsonPath, string file)
+    {
+        var type = value.GetType();
+        if (type.IsPrimitive || type.IsEnum || value is string) return;
+        if (value is Array array && array.GetType().GetElementType()!.IsPrimitive) return;
+        if (value is System.Collections.IEnumerable items)
+        {
+            int index = 0;
+            foreach (var item in items)
+            {
+                if (item is null) throw new StratifyInputException($"{jsonPath}[{index}] is null", file);
+                RequireComplete(item, $"{jsonPath}[{index}]", file);
+                index++;
+            }
+            return;
+        }
+        if (type.Namespace != typeof(ResultsDocument).Namespace) return;
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (property.PropertyType.IsValueType || property.GetIndexParameters().Length > 0) continue;
+            var name = (jsonPath.Length == 0 ? "" : jsonPath + ".") + JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name);
+            var child = property.GetValue(value);
+            if (child is not null) RequireComplete(child, name, file);
+            else if (Nullability.Create(property).ReadState == NullabilityState.NotNull)
+                throw new StratifyInputException($"{name} is missing or null", file,
+                    suggestion: "The file is incomplete; re-run `stratify run` to write it again.");
+        }
+    }
+
+    private static readonly NullabilityInfoContext Nullability = new();
 
     private static string FirstSentence(string message)
     {

@@ -90,7 +90,7 @@ public static partial class SubgroupReport
         {
             yield return $"Subgroups were defined by {MethodName(discovery.Method)} ({features}).";
         }
-        yield return results.Inference.Statement;
+        yield return new SmallCellPolicy(results.Study.SmallCellThreshold).MaskCountsInSentence(results.Inference.Statement);
 
         var km = results.Survival.KaplanMeier;
         var logRank = results.Survival.LogRank;
@@ -110,13 +110,13 @@ public static partial class SubgroupReport
         if (results.Treatment is { } treatment)
         {
             yield return $"The treatment effect ({treatment.Treated} vs {treatment.Reference}) was estimated within each subgroup by a Cox model "
-                + $"and as the difference in restricted mean survival time up to {Number(results.Study.RmstHorizon, 0)} {results.Study.Endpoint.TimeUnit} "
+                + $"and as the difference in restricted mean survival time up to {Time(results.Study.RmstHorizon)} {results.Study.Endpoint.TimeUnit} "
                 + $"{Cite(RoystonParmar2013)}; whether it differs between subgroups was tested by the likelihood-ratio test of the "
                 + "subgroup × treatment interaction.";
         }
         else if (double.IsFinite(results.Study.RmstHorizon) && results.Study.RmstHorizon > 0)
         {
-            yield return $"Restricted mean survival times are given up to {Number(results.Study.RmstHorizon, 0)} {results.Study.Endpoint.TimeUnit} {Cite(RoystonParmar2013)}.";
+            yield return $"Restricted mean survival times are given up to {Time(results.Study.RmstHorizon)} {results.Study.Endpoint.TimeUnit} {Cite(RoystonParmar2013)}.";
         }
         int threshold = results.Study.SmallCellThreshold;
         if (threshold > 1)

@@ -11,7 +11,7 @@ namespace Stratify.Reporting;
 /// <summary>
 /// How the subgroup report prints counts under a small-cell threshold: <see cref="Count"/> gives "&lt;5" for
 /// 1–4 patients, <see cref="Table1Cell"/> rewrites a Table 1 count cell ("3 (1.2%)" → "&lt;5"), and
-/// <see cref="MaskCountsInSentence"/> rewrites "n = 3" inside a sentence the pipeline wrote.
+/// <see cref="MaskCountsInSentence"/> rewrites "n = 3" and "3 patients" inside a sentence the pipeline wrote.
 /// </summary>
 /// <example><code>
 /// var policy = new SmallCellPolicy(5);
@@ -44,16 +44,25 @@ public sealed partial record SmallCellPolicy(int Threshold)
         return int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && Hides(n) ? Below : text;
     }
 
-    /// <summary>Rewrites every "n = 3" (also "n=3", "N = 3") with a small count in a sentence to "n &lt;5".</summary>
-    public string MaskCountsInSentence(string sentence) =>
-        SentenceCountPattern().Replace(sentence, m =>
-            int.TryParse(m.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && Hides(n)
-                ? m.Groups[1].Value + " " + Below
-                : m.Value);
+    /// <summary>
+    /// Rewrites the small counts of a sentence written by the pipeline: "n = 3" (also "n=3", "N = 3") becomes
+    /// "n &lt;5", and "3 patients" (patient, events, deaths, rows) becomes "&lt;5 patients".
+    /// </summary>
+    public string MaskCountsInSentence(string sentence)
+    {
+        var masked = SentenceCountPattern().Replace(sentence, m => IsSmall(m.Groups[2].Value) ? m.Groups[1].Value + " " + Below : m.Value);
+        return CountedNounPattern().Replace(masked, m => IsSmall(m.Groups[1].Value) ? Below + m.Groups[2].Value : m.Value);
+    }
+
+    private bool IsSmall(string digits) =>
+        int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && Hides(n);
 
     [GeneratedRegex(@"^\s*(\d+)\s*(\(\s*\d+(\.\d+)?\s*%\s*\))?\s*$")]
     private static partial Regex CountCellPattern();
 
     [GeneratedRegex(@"\b([nN])\s*=\s*(\d+)\b")]
     private static partial Regex SentenceCountPattern();
+
+    [GeneratedRegex(@"(?<![\d.,])(\d+)(\s+(?:patients?|events?|deaths?|rows?)\b)")]
+    private static partial Regex CountedNounPattern();
 }

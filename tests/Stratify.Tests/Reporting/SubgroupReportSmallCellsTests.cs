@@ -32,4 +32,12 @@ public class SubgroupReportSmallCellsTests
         Assert.Equal("In subgroup C (n <5; young) and D (n = 132; older) ...",
             Policy.MaskCountsInSentence("In subgroup C (n = 3; young) and D (n = 132; older) ..."));
     }
+
+    [Theory]
+    [InlineData("Subgroup C has 3 patients and 1 event.", "Subgroup C has <5 patients and <5 event.")]
+    [InlineData("2 deaths in 12 rows", "<5 deaths in 12 rows")]
+    [InlineData("HR 0.3 events", "HR 0.3 events")]
+    [InlineData("0 patients", "0 patients")]
+    public void Small_counts_of_patients_events_deaths_or_rows_in_a_sentence_are_masked(string sentence, string printed) =>
+        Assert.Equal(printed, Policy.MaskCountsInSentence(sentence));
 }

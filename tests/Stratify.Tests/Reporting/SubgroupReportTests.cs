@@ -216,6 +216,30 @@ public class SubgroupReportTests
         Assert.DoesNotContain("<pre", html);
     }
 
+    [Fact]
+    public void Excluded_rows_are_counted_by_column_with_small_counts_masked()
+    {
+        var results = SubgroupReportFixture.Results();
+        results = results with { Study = results.Study with { RowsRead = 700, Dropped = [new DroppedRowsDto("nodes", 3), new DroppedRowsDto("pgr", 12)] } };
+        var html = SubgroupReport.Render(results, null);
+
+        Assert.Contains("700 rows were read and 686 analysed; 14 rows were excluded", html);
+        Assert.Contains("<th scope=\"row\">nodes</th><td class=\"num\">&lt;5</td>", html);
+        Assert.Contains("<th scope=\"row\">pgr</th><td class=\"num\">12</td>", html);
+    }
+
+    [Fact]
+    public void The_heatmap_leaves_out_the_subgroup_below_the_small_cell_threshold()
+    {
+        var html = Render();
+        var heatmap = Regex.Matches(html, "<svg .*?</svg>", RegexOptions.Singleline).Select(m => new SvgInspection(m.Value))
+            .Single(svg => svg.TextContents().Contains("Standardised mean (SD):"));
+
+        Assert.Contains("Subgroup A", heatmap.TextContents());
+        Assert.Contains("Subgroup B", heatmap.TextContents());
+        Assert.DoesNotContain("Subgroup C", heatmap.TextContents());
+    }
+
     /// <summary>A count cell ("3", "3 (1.2%)") of 1–4 patients.</summary>
     private static bool IsSmallCount(string text)
     {
