@@ -77,11 +77,12 @@ public sealed record Table1RowDto(string Label, Table1CellDto Overall, IReadOnly
 
 /// <summary>
 /// A cell: its printed <see cref="Text"/> and, in the derived records, the numbers behind it (mean/sd/n,
-/// median/q1/q3, or count/percent). Written as the derived type, without a type tag.
+/// median/q1/q3, or count/percent). Written as the derived type with a <c>kind</c> tag (mean_sd, quartiles, count), so results.json reads back exactly.
 /// </summary>
-[JsonDerivedType(typeof(MeanSdCellDto))]
-[JsonDerivedType(typeof(QuartilesCellDto))]
-[JsonDerivedType(typeof(CountCellDto))]
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(MeanSdCellDto), "mean_sd")]
+[JsonDerivedType(typeof(QuartilesCellDto), "quartiles")]
+[JsonDerivedType(typeof(CountCellDto), "count")]
 public record Table1CellDto(string Text);
 
 public sealed record MeanSdCellDto(string Text, int N, double Mean, double Sd) : Table1CellDto(Text);
