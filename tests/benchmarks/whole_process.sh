@@ -6,8 +6,9 @@
 set -euo pipefail
 out=tests/benchmarks/out
 mkdir -p "$out"
-dotnet build src/Stratify.Cli -c Release -v q -nologo > /dev/null
-stratify="dotnet src/Stratify.Cli/bin/Release/net10.0/stratify.dll"
+# The product as installed: published for this runtime, ReadyToRun (ahead-of-time compiled).
+dotnet publish src/Stratify.Cli -c Release -r linux-x64 --self-contained false -o "$out/stratify" -v q -nologo > /dev/null
+stratify="$out/stratify/stratify"
 [ -f "$out/km_logrank_1m.csv" ] || Rscript tests/benchmarks/generate_km_logrank_data.R
 [ -f "$out/cox_1m.csv" ] || /usr/bin/python3 tests/benchmarks/cox_generate.py "$out/cox_1m.csv" 1000000
 [ -f "$out/km_logrank_1m.parquet" ] || $stratify import "$out/km_logrank_1m.csv" --out "$out/km_logrank_1m.parquet" 2> /dev/null

@@ -31,7 +31,7 @@ public abstract class Column
     public abstract SourceType SourceType { get; }
     public abstract bool IsMissing(int row);
 
-    public int MissingCount
+    public virtual int MissingCount
     {
         get
         {
@@ -75,6 +75,17 @@ public sealed class NumericColumn : Column
     public string? Unit { get; }
 
     public override bool IsMissing(int row) => Missing is not null && Missing[row];
+
+    public override int MissingCount
+    {
+        get
+        {
+            if (Missing is null) return 0;
+            int count = 0;
+            foreach (bool m in Missing) if (m) count++;
+            return count;
+        }
+    }
 
     public override string Format(int row) => IsMissing(row)
         ? "NA"

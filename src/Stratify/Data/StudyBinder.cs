@@ -63,9 +63,10 @@ public static class StudyBinder
         var dropped = new List<DroppedRows>();
         foreach (var c in used)
         {
+            if (c.MissingCount == 0) continue;
             int count = 0;
             for (int i = 0; i < n; i++) if (c.IsMissing(i)) { count++; keep[i] = false; }
-            if (count > 0) dropped.Add(new DroppedRows(c.Name, count));
+            dropped.Add(new DroppedRows(c.Name, count));
         }
         var rows = new int[keep.Count(k => k)];
         for (int i = 0, r = 0; i < n; i++) if (keep[i]) rows[r++] = i;
@@ -115,15 +116,54 @@ public static class StudyBinder
 
     private static void CheckUniqueIds(string source, Column id, int[] rows)
     {
-        var seen = new Dictionary<string, int>(rows.Length, StringComparer.Ordinal);
-        foreach (int r in rows)
+        var (valueOfRow, texts) = DistinctValues(id, rows);
+        if (texts.Length == rows.Length) return;
+        var first = new int[texts.Length];
+        Array.Fill(first, -1);
+        for (int k = 0; k < rows.Length; k++)
         {
-            var value = id.Format(r);
-            if (seen.TryGetValue(value, out int first))
-                throw new StratifyInputException($"duplicate patient id (first seen in row {first + 1})", source, id.Name, r + 1, value,
+            int v = valueOfRow[k];
+            if (first[v] >= 0)
+                throw new StratifyInputException($"duplicate patient id (first seen in row {rows[first[v]] + 1})", source, id.Name, rows[k] + 1, texts[v],
                     "Each row must be one patient; aggregate repeated records first.");
-            seen.Add(value, r);
+            first[v] = k;
         }
+    }
+
+    /// <summary>
+    /// The distinct values of a column over the given rows, as text (formatted once per value, as messages and
+    /// level names show them), and each row's index into them, in first-seen order. No per-row text.
+    /// </summary>
+    internal static (int[] ValueOfRow, string[] Texts) DistinctValues(Column column, int[] rows)
+    {
+        var valueOfRow = new int[rows.Length];
+        var texts = new List<string>();
+        if (column is CategoricalColumn categorical)
+        {
+            var map = new int[categorical.Levels.Length];
+            Array.Fill(map, -1);
+            for (int k = 0; k < rows.Length; k++)
+            {
+                int code = categorical.Codes[rows[k]];
+                if (map[code] < 0) { map[code] = texts.Count; texts.Add(categorical.Levels[code]); }
+                valueOfRow[k] = map[code];
+            }
+            return (valueOfRow, texts.ToArray());
+        }
+        var numeric = (NumericColumn)column;
+        var index = new Dictionary<double, int>();
+        for (int k = 0; k < rows.Length; k++)
+        {
+            double x = numeric.Values[rows[k]];
+            if (!index.TryGetValue(x, out int v))
+            {
+                v = index.Count;
+                index.Add(x, v);
+                texts.Add(numeric.Format(rows[k]));
+            }
+            valueOfRow[k] = v;
+        }
+        return (valueOfRow, texts.ToArray());
     }
 
     private static double[] BindTime(string source, NumericColumn time, int[] rows)
@@ -145,7 +185,8 @@ public static class StudyBinder
     {
         var coding = spec.EventCoding;
         if (spec.EventValues.Count > 0) coding = EventCoding.Declared;
-        var distinct = rows.Select(column.Format).Distinct().Order(StringComparer.Ordinal).ToArray();
+        var (valueOfRow, texts) = DistinctValues(column, rows);
+        var distinct = texts.Order(StringComparer.Ordinal).ToArray();
         if (coding == EventCoding.Auto)
         {
             coding = column.SourceType == SourceType.Boolean ? EventCoding.Boolean
@@ -179,15 +220,18 @@ public static class StudyBinder
                     source, column.Name, suggestion: "Declare censored_value as well.");
             censored = others;
         }
+        // Decide once per distinct value, then look up per row (no text per row).
+        var isEvent = texts.Select(events.Contains).ToArray();
+        var isKnown = texts.Select(t => events.Contains(t) || censored.Contains(t)).ToArray();
         var result = new bool[rows.Length];
         for (int k = 0; k < rows.Length; k++)
         {
-            var v = column.Format(rows[k]);
-            if (events.Contains(v)) result[k] = true;
-            else if (!censored.Contains(v))
+            int v = valueOfRow[k];
+            if (!isKnown[v])
                 throw new StratifyInputException(
-                    $"event value outside the coding ({CodingText(coding, events, censored)})", source, column.Name, rows[k] + 1, v,
+                    $"event value outside the coding ({CodingText(coding, events, censored)})", source, column.Name, rows[k] + 1, texts[v],
                     "Fix the value, or declare the coding with event_value / censored_value.");
+            result[k] = isEvent[v];
         }
         return result;
     }
@@ -211,15 +255,16 @@ public static class StudyBinder
     public static Factor BindFactor(string source, Column column, int[] rows, string? reference, IReadOnlyList<string>? order, string role)
     {
         string[] levels;
-        var present = new HashSet<string>(rows.Select(column.Format), StringComparer.Ordinal);
+        var (valueOfRow, texts) = DistinctValues(column, rows);
+        var present = new HashSet<string>(texts, StringComparer.Ordinal);
         if (order is not null)
         {
             var declared = order.Select(Canonical).ToArray();
-            foreach (int r in rows)
+            for (int k = 0; k < rows.Length; k++)
             {
-                var v = column.Format(r);
+                var v = texts[valueOfRow[k]];
                 if (!declared.Contains(v))
-                    throw new StratifyInputException($"value not among the declared levels ({string.Join(", ", declared)})", source, column.Name, r + 1, v,
+                    throw new StratifyInputException($"value not among the declared levels ({string.Join(", ", declared)})", source, column.Name, rows[k] + 1, v,
                         "Add it to the level order in the spec.");
             }
             levels = declared.Where(present.Contains).ToArray();
@@ -236,15 +281,9 @@ public static class StudyBinder
                 throw new StratifyInputException("reference level does not occur in the column", source, column.Name, value: reference,
                     suggestion: $"Levels: {string.Join(", ", levels.Take(20))}.");
         }
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int i = 0; i < levels.Length; i++) index[levels[i]] = i;
+        var levelOfValue = texts.Select(t => Array.IndexOf(levels, t)).ToArray();
         var codes = new int[rows.Length];
-        if (column is CategoricalColumn cat)
-        {
-            var map = cat.Levels.Select(l => index.GetValueOrDefault(l, -1)).ToArray();
-            for (int k = 0; k < rows.Length; k++) codes[k] = map[cat.Codes[rows[k]]];
-        }
-        else for (int k = 0; k < rows.Length; k++) codes[k] = index[column.Format(rows[k])];
+        for (int k = 0; k < rows.Length; k++) codes[k] = levelOfValue[valueOfRow[k]];
         return new Factor(column.Name, codes, levels, referenceIndex);
     }
 
@@ -269,11 +308,30 @@ public static class StudyBinder
 
     private static Factor CombineStrata(string source, Column[] strata, int[] rows)
     {
-        var labels = new string[rows.Length];
+        // Each row's combination of per-column values, coded once per distinct combination.
+        var perColumn = strata.Select(s => DistinctValues(s, rows)).ToArray();
+        var combination = new Dictionary<(int, int, int, int), int>();
+        var labels = new List<string>();
+        var first = new int[rows.Length];
         for (int k = 0; k < rows.Length; k++)
-            labels[k] = strata.Length == 1 ? strata[0].Format(rows[k]) : string.Join(", ", strata.Select(s => $"{s.Name}={s.Format(rows[k])}"));
+        {
+            var key = (Part(0), Part(1), Part(2), Part(3));
+            int Part(int j) => j < perColumn.Length ? perColumn[j].ValueOfRow[k] : -1;
+            if (strata.Length > 4) key = (k, 0, 0, 0); // rare: more than four strata columns are labelled per row
+            if (!combination.TryGetValue(key, out int c))
+            {
+                c = combination.Count;
+                combination.Add(key, c);
+                labels.Add(strata.Length == 1 ? perColumn[0].Texts[perColumn[0].ValueOfRow[k]]
+                    : string.Join(", ", strata.Select((s, j) => $"{s.Name}={perColumn[j].Texts[perColumn[j].ValueOfRow[k]]}")));
+            }
+            first[k] = c;
+        }
         var levels = labels.Distinct().Order(Comparer<string>.Create(LevelOrder.Compare)).ToArray();
         var index = levels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i, StringComparer.Ordinal);
-        return new Factor(string.Join("+", strata.Select(s => s.Name)), labels.Select(l => index[l]).ToArray(), levels);
+        var remap = labels.Select(l => index[l]).ToArray();
+        var codes = new int[rows.Length];
+        for (int k = 0; k < rows.Length; k++) codes[k] = remap[first[k]];
+        return new Factor(string.Join("+", strata.Select(s => s.Name)), codes, levels);
     }
 }
