@@ -98,6 +98,11 @@ public static class StratificationRun
             estimation = estimation.Where(r => subgroups.CodeOfRow[r] >= 0).ToArray();
         }
         var factor = subgroups.ToFactor("subgroup", estimation);
+        var sizes = factor.Counts();
+        for (int g = 0; g < sizes.Length; g++)
+            if (sizes[g] < spec.SmallCellThreshold)
+                warnings.Add($"subgroup {factor.Levels[g]} has fewer than {spec.SmallCellThreshold} patients: the report does not describe it, " +
+                    "and its size can be worked out from the totals; consider a smaller k or a larger minimum size");
         Done("subgroups");
 
         progress?.Stage("Survival by subgroup");
