@@ -27,8 +27,9 @@ internal static class ClusterCommand
         var covariance = new Option<string>("--covariance") { Description = "Mixture covariance: full (default) or diagonal.", DefaultValueFactory = _ => "full" };
         var linkage = new Option<string>("--linkage") { Description = "Hierarchical linkage: ward (default, Euclidean) or average (Gower).", DefaultValueFactory = _ => "ward" };
         var output = new Option<string?>("--out") { Description = "Write patient id → cluster to this .parquet or .csv file." };
+        var truth = new Option<string?>("--truth") { Description = "A column of known groups (e.g. simulate's true_subgroup): report the adjusted Rand index against it." };
         var command = new Command("cluster", "Cluster patients on baseline features; choose k by silhouette/gap/BIC; bootstrap stability; profiles.")
-            { format, features, ordinal, method, k, bootstrap, gap, seed, scaling, missing, covariance, linkage, output };
+            { format, features, ordinal, method, k, bootstrap, gap, seed, scaling, missing, covariance, linkage, output, truth };
         study.AddTo(command);
         command.SetAction(parse =>
         {
@@ -66,9 +67,21 @@ internal static class ClusterCommand
                 for (int i = 0; i < result.Assignment.Length; i++) labels[result.SourceRows[i]] = SubgroupFinder.Letter(result.Assignment[i] - 1);
                 AssignmentFile.Write(path, bound, labels);
             }
+            double? ari = null;
+            if (parse.GetValue(truth) is { } truthColumn)
+            {
+                var known = StudyBinder.BindFactor(bound.Cohort.Source, bound.Cohort[truthColumn], result.SourceRows.Select(r => bound.Rows[r]).ToArray(), null, null, "truth");
+                ari = AdjustedRandIndex.Compute(known.Codes, result.Assignment);
+            }
             if (shape == OutputFormat.Json)
             {
-                JsonOutput.Write(ClusteringJson.From(result), context.Out);
+                if (ari is null) JsonOutput.Write(ClusteringJson.From(result), context.Out);
+                else
+                {
+                    var document = System.Text.Json.JsonSerializer.SerializeToNode(ClusteringJson.From(result), JsonOutput.Options)!.AsObject();
+                    document["adjusted_rand_index"] = ari.Value;
+                    context.Out.WriteLine(document.ToJsonString(JsonOutput.Options));
+                }
                 return CliApp.ExitOk;
             }
             var console = OutputFormats.Console(context);
@@ -79,6 +92,7 @@ internal static class ClusterCommand
                 ["Subgroup", "Size", "Stability (Jaccard)", "Description"],
                 result.Clusters.Select(c => (IEnumerable<string>)[SubgroupFinder.Letter(c.Cluster - 1), c.Size.ToString(CultureInfo.InvariantCulture),
                     double.IsNaN(c.Stability) ? "not assessed" : $"{Text.Number(c.Stability, 2)}{(c.Stability < 0.6 ? " (unstable)" : "")}", c.Label])));
+            if (ari is double a) console.WriteLine($"Adjusted Rand index against {parse.GetValue(truth)}: {Text.Number(a, 3)}");
             foreach (var warning in result.Warnings) console.WriteLine($"warning: {warning}");
             return CliApp.ExitOk;
         });

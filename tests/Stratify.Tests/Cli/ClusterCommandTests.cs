@@ -55,4 +55,16 @@ public class ClusterCommandTests
         var warnings = JsonDocument.Parse(result.Out).RootElement.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()).ToArray();
         Assert.Contains(warnings, w => w!.Contains("wt.loss"));
     }
+
+    [Fact]
+    public void On_a_simulated_cohort_the_adjusted_rand_index_against_the_planted_subgroups_is_reported()
+    {
+        using var dir = new TempFolder();
+        Assert.Equal(0, CliRunner.Run("simulate", "--n", "2000", "--seed", "8", "--out", dir.File("sim.parquet")).ExitCode);
+        var result = CliRunner.Run("cluster", dir.File("sim.parquet"), "--features", "age,biomarker,nodes,histology,ecog", "--ordinal", "ecog",
+            "--k", "3", "--bootstrap", "0", "--truth", "true_subgroup", "--format", "json");
+        Assert.True(result.ExitCode == 0, result.Error);
+        // Floor 0.5, as in the pipeline test: the planted subgroups overlap by design (10% cross-histology, Poisson nodes).
+        Assert.True(JsonDocument.Parse(result.Out).RootElement.GetProperty("adjusted_rand_index").GetDouble() > 0.5);
+    }
 }
