@@ -46,6 +46,8 @@ public sealed class BoundStudy
     public int RowCount => Rows.Length;
     public double[]? Time { get; init; }
     public bool[]? Event { get; init; }
+    /// <summary>The event coding as applied, in words ("0 = censored, 1 = event").</summary>
+    public string? EventCodingText { get; init; }
     public Factor? Treatment { get; init; }
     public Factor? Group { get; init; }
     /// <summary>The existing column whose levels are the subgroups (subgroups: method: column).</summary>

@@ -73,7 +73,7 @@ public static class StudyBinder
 
         if (id is not null) CheckUniqueIds(source, id, rows);
         var timeValues = time is null ? null : BindTime(source, (NumericColumn)time, rows);
-        var events = evt is null ? null : BindEvent(source, spec, evt, rows);
+        var (events, codingText) = evt is null ? (null, null) : BindEvent(source, spec, evt, rows);
         if (events is not null && rows.Length > 0 && Array.IndexOf(events, true) < 0)
             throw new StratifyInputException("no events at all: every analysed patient is censored, so survival cannot be estimated", source, evt!.Name,
                 suggestion: "Check the event coding (event_value / --event-value).");
@@ -89,6 +89,7 @@ public static class StudyBinder
             IdColumn = id,
             Time = timeValues,
             Event = events,
+            EventCodingText = codingText,
             Treatment = treatment is null ? null : BindFactor(source, treatment, rows, spec.TreatmentReference, null, "treatment"),
             Group = group is null ? null : BindFactor(source, group, rows, null, null, "group"),
             SubgroupColumn = subgroupColumn is null ? null : BindFactor(source, subgroupColumn, rows, null, null, "subgroup"),
@@ -181,7 +182,7 @@ public static class StudyBinder
     }
 
     /// <summary>Maps the event column to true (event) / false (censored) under the spec's coding.</summary>
-    private static bool[] BindEvent(string source, StudySpec spec, Column column, int[] rows)
+    private static (bool[] Events, string CodingText) BindEvent(string source, StudySpec spec, Column column, int[] rows)
     {
         var coding = spec.EventCoding;
         if (spec.EventValues.Count > 0) coding = EventCoding.Declared;
@@ -233,7 +234,7 @@ public static class StudyBinder
                     "Fix the value, or declare the coding with event_value / censored_value.");
             result[k] = isEvent[v];
         }
-        return result;
+        return (result, CodingText(coding, events, censored));
     }
 
     private static string CodingText(EventCoding coding, string[] events, string[] censored) => coding switch

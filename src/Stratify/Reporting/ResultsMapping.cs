@@ -48,9 +48,9 @@ public static class ResultsMapping
         int discoveryN = run.InDiscovery.Count(d => d);
         var inference = split
             ? new InferenceJson("split", false, spec.Validation.Fraction, spec.Validation.Seed ?? spec.Seed, discoveryN, run.EstimationRows.Length,
-                $"Validated on held-out patients: subgroups were found on {discoveryN:N0} patients and every survival and treatment estimate comes from the other {run.EstimationRows.Length:N0}, whose outcomes played no part in finding them.")
+                $"Subgroups were found on {discoveryN:N0} patients and every survival and treatment estimate comes from the other {run.EstimationRows.Length:N0}, whose outcomes played no part in finding them.")
             : new InferenceJson("none", true, null, null, study.RowCount, run.EstimationRows.Length,
-                $"Exploratory: subgroups were found and tested on the same {study.RowCount:N0} patients, so p-values and confidence intervals overstate certainty. Confirm in independent data (or rerun with validation: split).");
+                $"Subgroups were found and tested on the same {study.RowCount:N0} patients, so p-values and confidence intervals overstate certainty. Confirm in independent data (or rerun with validation: split).");
 
         var warnings = run.Warnings.ToList();
         if (!split) warnings.Insert(0, "p-values are exploratory: subgroups were found and tested on the same patients");
@@ -60,7 +60,7 @@ public static class ResultsMapping
             new StudyJson(
                 spec.Title ?? Path.GetFileNameWithoutExtension(spec.SourceFile ?? "study"),
                 dataFiles,
-                new EndpointJson(spec.Time!, spec.TimeUnit.ToString().ToLowerInvariant(), spec.Event!, EventCodingText(spec), study.EventCount),
+                new EndpointJson(spec.Time!, spec.TimeUnit.ToString().ToLowerInvariant(), spec.Event!, study.EventCodingText ?? "", study.EventCount),
                 treatment is null ? null : new TreatmentArmsJson(treatment.Name, treatment.Levels[treatment.Reference], treatment.Levels),
                 spec.Covariates.Select(x => x.Column).ToArray(),
                 study.RowsRead, study.RowCount,
@@ -85,15 +85,6 @@ public static class ResultsMapping
         SubgroupMethod.Hierarchical => "hierarchical",
         SubgroupMethod.SurvivalTree => "tree",
         _ => "column",
-    };
-
-    private static string EventCodingText(StudySpec spec) => spec.EventCoding switch
-    {
-        EventCoding.ZeroOne => "0 = censored, 1 = event",
-        EventCoding.OneTwo => "1 = censored, 2 = event (R's coding)",
-        EventCoding.Boolean => "false = censored, true = event",
-        EventCoding.Declared => $"{(spec.CensoredValues.Count > 0 ? string.Join("/", spec.CensoredValues) : "other values")} = censored, {string.Join("/", spec.EventValues)} = event",
-        _ => "recognised automatically (0/1, 1/2 or boolean)",
     };
 
     /// <summary>Counts below the small-cell threshold are written "&lt;N" in sentences.</summary>

@@ -113,7 +113,7 @@ public class StratificationRunTests
         Assert.Equal(run.EstimationRows.Length, doc.Subgroups.Sum(s => s.N));
         Assert.False(doc.Inference.Exploratory);
         Assert.Equal("split", doc.Inference.Mode);
-        Assert.Contains("held-out", doc.Inference.Statement);
+        Assert.Contains("whose outcomes played no part in finding them", doc.Inference.Statement);
     }
 
     [Fact]
