@@ -352,17 +352,22 @@ public static class ParquetCohortReader
 
         public override async Task ReadAsync(ParquetRowGroupReader group, DataField field, int offset, int rows, CancellationToken cancellation)
         {
-            var buffer = System.Buffers.ArrayPool<string?>.Shared.Rent(rows);
+            // Raw read: the non-null values as character slices of the decoded page (no string per row) and a
+            // definition level per row (0 = null for a nullable column). Slices are coded against a local dictionary
+            // looked up by span, so a string is made only once per distinct label.
+            var values = System.Buffers.ArrayPool<ReadOnlyMemory<char>>.Shared.Rent(rows);
+            var definitions = System.Buffers.ArrayPool<int>.Shared.Rent(rows);
             try
             {
-                await group.ReadAsync(field, buffer.AsMemory(0, rows), null, cancellation);
-                // Code the slice against a local dictionary (no lock per row), then map local codes to the shared ones.
+                await group.ReadRawAsync<ReadOnlyMemory<char>>(field, values.AsMemory(0, rows), definitions.AsMemory(0, rows), null, cancellation);
                 var local = new Dictionary<string, int>(StringComparer.Ordinal);
+                var lookup = local.GetAlternateLookup<ReadOnlySpan<char>>();
+                int next = 0;
                 for (int i = 0; i < rows; i++)
                 {
-                    var s = buffer[i];
-                    if (s is null) { _codes[offset + i] = -1; continue; }
-                    if (!local.TryGetValue(s, out int code)) { code = local.Count; local.Add(s, code); }
+                    if (field.IsNullable && definitions[i] == 0) { _codes[offset + i] = -1; continue; }
+                    var text = values[next++].Span;
+                    if (!lookup.TryGetValue(text, out int code)) { code = local.Count; lookup[text] = code; }
                     _codes[offset + i] = code;
                 }
                 var map = new int[local.Count];
@@ -376,7 +381,11 @@ public static class ParquetCohortReader
                 }
                 for (int i = 0; i < rows; i++) if (_codes[offset + i] >= 0) _codes[offset + i] = map[_codes[offset + i]];
             }
-            finally { System.Buffers.ArrayPool<string?>.Shared.Return(buffer, clearArray: true); }
+            finally
+            {
+                System.Buffers.ArrayPool<ReadOnlyMemory<char>>.Shared.Return(values, clearArray: true);
+                System.Buffers.ArrayPool<int>.Shared.Return(definitions);
+            }
         }
 
         public override Column Build() => CategoricalColumn.FromCodes(Field.Name, _codes, _index, SourceType.String);
