@@ -82,6 +82,12 @@ public static class StratificationRun
             .Where(c => c.Column != spec.Treatment)
             .Select(c => new Table1Variable(c.Column, c.Kind == CovariateKind.Numeric ? VariableKind.Numeric : VariableKind.Categorical))
             .ToList();
+        if (described.Count == 0)
+        {
+            // No covariates or features named: describe every other column, as `stratify describe` does.
+            var roles = new HashSet<string?>([spec.Id, spec.Time, spec.Event, spec.Treatment, spec.Cluster, .. spec.Strata]);
+            described = analysed.Columns.Where(c => !roles.Contains(c.Name)).Select(c => Table1Variable.For(c, 5)).ToList();
+        }
         var table1ByTreatment = Table1Builder.Build(analysed, new Table1Options(described, spec.Treatment));
         Done("describe");
 
