@@ -37,7 +37,8 @@ internal static class RunCommand
             {
                 foreach (var g in results.Subgroups) context.Out.WriteLine($"  subgroup {g.Id}: n = {ResultsMapping.Count(g.N, study.SmallCellThreshold)}, {g.Description}");
                 if (results.Treatment is { } t) foreach (var e in t.BySubgroup) context.Out.WriteLine($"  {e.Sentence}");
-                context.Out.WriteLine($"  {(results.Inference.Exploratory ? "Exploratory" : "Validated on held-out patients")}: {results.Inference.Statement}");
+                var statement = results.Inference.Statement;
+                context.Out.WriteLine($"  {(results.Inference.Exploratory ? "Exploratory" : "Validated on held-out patients")}: {char.ToLowerInvariant(statement[0])}{statement[1..]}");
             }
             return CliApp.ExitOk;
         });
