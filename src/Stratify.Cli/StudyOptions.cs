@@ -67,7 +67,7 @@ internal sealed class StudyOptions
             spec = spec with
             {
                 Covariates = spec.Covariates.Select(c => categorical.Contains(c.Column) || references.ContainsKey(c.Column)
-                    ? c with { Kind = CovariateKind.Categorical, Reference = references.GetValueOrDefault(c.Column, c.Reference) }
+                    ? c with { Kind = CovariateKind.Categorical, Reference = references.TryGetValue(c.Column, out var level) ? level : c.Reference }
                     : c).ToArray(),
             };
         foreach (var name in categorical.Concat(references.Keys))
