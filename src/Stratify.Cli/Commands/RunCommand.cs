@@ -61,6 +61,15 @@ internal static class RunCommand
         public void Detail(string message)
         {
             if (quiet) return;
+            // Replicate counters: rewritten in place on a terminal; on a pipe only every fifth of the way.
+            var replicate = System.Text.RegularExpressions.Regex.Match(message, @"^bootstrap replicate (\d+) of (\d+)$");
+            if (replicate.Success)
+            {
+                int i = int.Parse(replicate.Groups[1].Value), n = int.Parse(replicate.Groups[2].Value);
+                if (_console is not null) { context.Error.Write($"\r  {message}"); if (i == n) context.Error.WriteLine(); }
+                else if (i == n || i % Math.Max(1, n / 5) == 0) context.Error.WriteLine($"          {message}");
+                return;
+            }
             if (_console is not null) _console.MarkupLine($"  [grey]{Markup.Escape(message)}[/]");
             else context.Error.WriteLine($"          {message}");
         }

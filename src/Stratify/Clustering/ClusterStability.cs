@@ -34,7 +34,8 @@ public static class ClusterStability
     private const int MaxPacPatients = 2000;
 
     /// <param name="recluster">Clusters the given distinct patients (sorted row indices) into k groups; returns one cluster per row.</param>
-    public static StabilityResult Assess(int[] assignment, int k, Func<int[], int[]> recluster, int resamples, int seed)
+    /// <param name="progress">Told "bootstrap replicate b of B" after each resample (for a progress display).</param>
+    public static StabilityResult Assess(int[] assignment, int k, Func<int[], int[]> recluster, int resamples, int seed, IProgress<string>? progress = null)
     {
         int n = assignment.Length;
         if (resamples < 1) throw new Data.StratifyInputException("stability needs at least one resample", value: resamples.ToString());
@@ -58,6 +59,7 @@ public static class ClusterStability
             for (int i = 0; i < n; i++) if (drawnFlag[i]) rows.Add(i);
             var sample = rows.ToArray();
             var labels = recluster(sample);
+            progress?.Report($"bootstrap replicate {b + 1} of {resamples}");
             Array.Fill(newLabel, -1);
             int newK = 0;
             for (int t = 0; t < sample.Length; t++) { newLabel[sample[t]] = labels[t]; newK = Math.Max(newK, labels[t] + 1); }

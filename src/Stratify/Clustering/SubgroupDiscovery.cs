@@ -31,7 +31,11 @@ public sealed record ClusteringOptions(
     Linkage Linkage = Linkage.WardD2,
     int GapReferenceSets = 10, GapRule GapRule = GapRule.FirstSEMax,
     int StabilityResamples = 20,
-    int ClaraThreshold = 50_000, int SilhouetteSample = 2_000, int ExactLimit = 10_000);
+    int ClaraThreshold = 50_000, int SilhouetteSample = 2_000, int ExactLimit = 10_000)
+{
+    /// <summary>Told what is happening (each k fitted, each bootstrap replicate), for a progress display.</summary>
+    public IProgress<string>? Progress { get; init; }
+}
 
 /// <summary>
 /// Subgroup discovery by clustering: one call from a feature set to a reported <see cref="ClusteringResult"/>.
@@ -95,6 +99,7 @@ public static class SubgroupDiscovery
                 ? Silhouette.Compute(d, fit.Assignment, k).Average
                 : Silhouette.Sampled(n, coordinates ? (i, j) => Math.Sqrt(KMeans.SquaredDistance(x!.Row(i), x!.Row(j))) : gower!.Pair,
                     fit.Assignment, k, options.SilhouetteSample, options.Seed).Average;
+            options.Progress?.Report($"k = {k} tried of {kMin}..{kMax}: average silhouette {silhouettes[k]:F3}");
         }
         if (d is null) warnings.Add($"silhouette widths computed for a random sample of {options.SilhouetteSample:N0} patients");
 
@@ -125,7 +130,7 @@ public static class SubgroupDiscovery
         StabilityResult? stability = null;
         if (options.StabilityResamples > 0 && exact)
         {
-            stability = ClusterStability.Assess(assignment, chosen, rows => StabilityRecluster(options, x, d, rows, chosen), options.StabilityResamples, options.Seed);
+            stability = ClusterStability.Assess(assignment, chosen, rows => StabilityRecluster(options, x, d, rows, chosen), options.StabilityResamples, options.Seed, options.Progress);
         }
         else if (options.StabilityResamples > 0)
             warnings.Add($"stability not assessed above {options.ExactLimit:N0} patients");

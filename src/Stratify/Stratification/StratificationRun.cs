@@ -14,6 +14,12 @@ public interface IRunProgress
     void Detail(string message);
 }
 
+/// <summary>Reports on the calling thread, in order.</summary>
+internal sealed class ImmediateProgress(Action<string> report) : IProgress<string>
+{
+    public void Report(string value) => report(value);
+}
+
 /// <summary>How long one stage took (kept out of results.json, which must not depend on the clock).</summary>
 public sealed record StageTiming(string Stage, TimeSpan Elapsed);
 
@@ -58,7 +64,8 @@ public static class StratificationRun
         var clock = Stopwatch.StartNew();
         void Done(string stage) { timings.Add(new StageTiming(stage, clock.Elapsed)); clock.Restart(); }
         var warnings = new List<string>();
-        var detail = new Progress<string>(m => progress?.Detail(m));
+        // Synchronous (System.Progress would post to the thread pool, and lines could arrive out of order).
+        var detail = new ImmediateProgress(m => progress?.Detail(m));
 
         progress?.Stage("Load and validate");
         var subgroupSpec = spec.Subgroups ?? throw new StratifyInputException("the spec names no subgroups", spec.SourceFile,

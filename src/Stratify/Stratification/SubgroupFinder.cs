@@ -113,7 +113,7 @@ public static class SubgroupFinder
         progress?.Report($"clustering {discovery.Length:N0} patients by {method} for k = {spec.KMin}..{spec.KMax}" +
             (spec.Bootstrap > 0 ? $", {spec.Bootstrap} bootstrap replicates" : ""));
         var result = SubgroupDiscovery.Fit(found, new ClusteringOptions(method, K: spec.KMin == spec.KMax ? spec.KMin : null,
-            KMin: spec.KMin, KMax: spec.KMax, Seed: seed, StabilityResamples: spec.Bootstrap));
+            KMin: spec.KMin, KMax: spec.KMax, Seed: seed, StabilityResamples: spec.Bootstrap) { Progress = progress });
         int k = result.K;
         var codes = new int[study.RowCount];
         Array.Fill(codes, -1);
