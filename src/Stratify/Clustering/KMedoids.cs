@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Stratify.Clustering;
 
@@ -191,7 +192,7 @@ public static class KMedoids
         int n = d.Count, blocks = bounds.Length - 1, w = Vector<double>.Count;
         var packed = d.Packed;
         var partial = new double[blocks][];
-        Parallel.For(0, blocks, b =>
+        Parallel.For(0, blocks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (b) =>
         {
             var gain = new double[n];
             for (int i = bounds[b]; i < bounds[b + 1]; i++)
@@ -412,6 +413,7 @@ public static class KMedoids
         }
 
         /// <summary>Objects lo..hi−1 (all before the batch): d(o, c0 + t) = packed[ColumnStart(o) + c0 − o − 1 + t].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private double[] Leading(int lo, int hi, int c0, int count, int k)
         {
             var acc = new double[(k + 1) * count];
@@ -423,6 +425,7 @@ public static class KMedoids
 
         /// <summary>Objects lo..hi−1 after the batch lie contiguously in each candidate's own column, so they are taken
         /// candidate by candidate, one sequential pass per column (<see cref="AddColumn"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private double[] Trailing(int lo, int hi, int c0, int count, int k)
         {
             var acc = new double[(k + 1) * count];
@@ -437,6 +440,7 @@ public static class KMedoids
 
         /// <summary>Adds to candidate t the terms of objects first.. (<paramref name="column"/>[j] = d(first + j, c0 + t)):
         /// one vector pass, each object's term added to its cluster's sum under a mask (k masked adds per vector).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void AddColumn(int t, int first, ReadOnlySpan<double> column, double[] acc, int count, int k)
         {
             int w = Vector<double>.Count, length = column.Length;
@@ -473,6 +477,7 @@ public static class KMedoids
 
         /// <summary>Adds object o's terms for candidates first..count−1 of the batch
         /// (<paramref name="distances"/>[u] = d(o, c0 + first + u)).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void AddObject(int o, int first, ReadOnlySpan<double> distances, double[] acc, int count, int k)
         {
             int w = Vector<double>.Count, length = distances.Length;
@@ -500,6 +505,7 @@ public static class KMedoids
         /// <summary>Pairs inside the batch: column c0 + t holds d(c0 + u, c0 + t) for u &gt; t contiguously, which serves
         /// both directions — object c0 + t for candidates u &gt; t, and objects u &gt; t for candidate t. The candidate
         /// itself (d = 0) is added as an object of its own candidate.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private double[] Inner(int c0, int count, int k)
         {
             var acc = new double[(k + 1) * count];
@@ -517,6 +523,7 @@ public static class KMedoids
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void UpdateNearest(double[][] medoidRows, int[] nearestCluster, double[] nearest, double[] second)
     {
         int n = nearest.Length, k = medoidRows.Length;
