@@ -85,7 +85,8 @@ public sealed class GowerDissimilarity
     public DissimilarityMatrix Matrix(int maxDegreeOfParallelism = -1)
     {
         int n = Count;
-        var packed = new double[(long)n * (n - 1) / 2];
+        // Every entry is written by exactly one column task, so the array need not be zeroed first.
+        var packed = GC.AllocateUninitializedArray<double>(checked((int)((long)n * (n - 1) / 2)));
         var result = new DissimilarityMatrix(n, packed);
         Parallel.For(0, Math.Max(n - 1, 0), new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism },
             () => new double[n],

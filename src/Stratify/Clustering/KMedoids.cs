@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Stratify.Clustering;
 
@@ -310,8 +311,6 @@ public static class KMedoids
         int swaps = 0;
         // Tolerance: a swap must lower TD by more than rounding noise, or floating-point ties could cycle forever.
         double tolerance = 1e-12 * Math.Max(initial, 1e-300);
-        var clusterCode = new double[n]; // nearest cluster as a double, for the vectorised per-cluster sums
-        for (int o = 0; o < n; o++) clusterCode[o] = nearestCluster[o];
         // Candidates are evaluated in batches of consecutive objects (in parallel), then scanned in order: the first
         // improving one is swapped and the scan resumes after it, so the swaps are those of the sequential algorithm.
         // Batches grow from 64 to 1024 candidates while no swap is found (longer contiguous runs per object in the
@@ -320,7 +319,7 @@ public static class KMedoids
         int batch = firstBatch;
         var batchMedoid = new int[largestBatch];
         var batchChange = new double[largestBatch];
-        var state = new SwapState(d, nearest, second, clusterCode, removalLoss);
+        var state = new SwapState(d, nearest, second, nearestCluster, removalLoss);
         int c = 0, sinceSwap = 0;
         long visited = 0;
         while (sinceSwap < n && visited < (long)maxPasses * n)
@@ -341,7 +340,6 @@ public static class KMedoids
                 isMedoid[candidate] = true;
                 d.CopyRow(candidate, medoidRows[m]);
                 UpdateNearest(medoidRows, nearestCluster, nearest, second);
-                for (int o = 0; o < n; o++) clusterCode[o] = nearestCluster[o];
                 RemovalLoss(nearestCluster, nearest, second, removalLoss);
                 swaps++;
                 sinceSwap = 0;
@@ -371,7 +369,7 @@ public static class KMedoids
     /// in parallel into their own accumulators, summed in a fixed order, so the result does not depend on the number
     /// of threads.
     /// </summary>
-    private sealed class SwapState(DissimilarityMatrix d, double[] nearest, double[] second, double[] clusterCode, double[] removalLoss)
+    private sealed class SwapState(DissimilarityMatrix d, double[] nearest, double[] second, int[] nearestCluster, double[] removalLoss)
     {
         private const int Chunks = 8;
 
@@ -439,51 +437,49 @@ public static class KMedoids
         }
 
         /// <summary>Adds to candidate t the terms of objects first.. (<paramref name="column"/>[j] = d(first + j, c0 + t)):
-        /// one vector pass, each object's term added to its cluster's sum under a mask (k masked adds per vector).</summary>
+        /// one vector pass over the column; each lane adds its object's term to its own per-cluster sums (4 × k
+        /// scalars, summed lane by lane at the end), cheaper than k masked vector sums.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void AddColumn(int t, int first, ReadOnlySpan<double> column, double[] acc, int count, int k)
         {
-            int w = Vector<double>.Count, length = column.Length;
+            int length = column.Length;
             var dn = new ReadOnlySpan<double>(nearest, first, length);
             var ds = new ReadOnlySpan<double>(second, first, length);
-            var code = new ReadOnlySpan<double>(clusterCode, first, length);
-            Span<Vector<double>> sums = stackalloc Vector<double>[k];
-            Span<double> tail = stackalloc double[k];
-            sums.Clear();
-            tail.Clear();
-            var shared = Vector<double>.Zero;
+            var cluster = new ReadOnlySpan<int>(nearestCluster, first, length);
+            Span<double> lane = stackalloc double[4 * k];
+            lane.Clear();
+            var shared = Vector256<double>.Zero;
             int j = 0;
-            for (; j <= length - w; j += w)
+            for (; j <= length - 4; j += 4)
             {
-                var v = new Vector<double>(column[j..]);
-                var dsv = new Vector<double>(ds[j..]);
-                var closer = Vector.Min(v - new Vector<double>(dn[j..]), Vector<double>.Zero);
+                var v = Vector256.Create(column[j..]);
+                var dsv = Vector256.Create(ds[j..]);
+                var closer = Vector256.Min(v - Vector256.Create(dn[j..]), Vector256<double>.Zero);
                 shared += closer;
-                var term = Vector.Min(v, dsv) - dsv - closer;
-                var codes = new Vector<double>(code[j..]);
-                for (int m = 0; m < k; m++)
-                    sums[m] += Vector.ConditionalSelect(Vector.Equals(codes, new Vector<double>(m)), term, Vector<double>.Zero);
+                var term = Vector256.Min(v, dsv) - dsv - closer;
+                lane[cluster[j]] += term[0];
+                lane[k + cluster[j + 1]] += term[1];
+                lane[2 * k + cluster[j + 2]] += term[2];
+                lane[3 * k + cluster[j + 3]] += term[3];
             }
             double sharedTail = 0;
             for (; j < length; j++)
             {
                 double v = column[j], closer = Math.Min(v - dn[j], 0);
                 sharedTail += closer;
-                tail[(int)code[j]] += Math.Min(v, ds[j]) - ds[j] - closer;
+                lane[cluster[j]] += Math.Min(v, ds[j]) - ds[j] - closer;
             }
-            for (int m = 0; m < k; m++) acc[m * count + t] += Vector.Sum(sums[m]) + tail[m];
-            acc[k * count + t] += Vector.Sum(shared) + sharedTail;
+            for (int m = 0; m < k; m++) acc[m * count + t] += (lane[m] + lane[k + m]) + (lane[2 * k + m] + lane[3 * k + m]);
+            acc[k * count + t] += Vector256.Sum(shared) + sharedTail;
         }
 
-        /// <summary>Adds object o's terms for candidates first..count−1 of the batch
-        /// (<paramref name="distances"/>[u] = d(o, c0 + first + u)).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void AddObject(int o, int first, ReadOnlySpan<double> distances, double[] acc, int count, int k)
         {
             int w = Vector<double>.Count, length = distances.Length;
             var sharedSpan = acc.AsSpan(k * count + first, length);
             double dn = nearest[o], ds = second[o];
-            var target = acc.AsSpan((int)clusterCode[o] * count + first, length);
+            var target = acc.AsSpan(nearestCluster[o] * count + first, length);
             var dnv = new Vector<double>(dn);
             var dsv = new Vector<double>(ds);
             int t = 0;
