@@ -363,7 +363,7 @@ public static class KMedoids
     ///  - objects o &lt; c0 hold the batch's B distances contiguously in column o: object-major, each object updates its
     ///    cluster's B accumulators with one vector pass across the candidates (<see cref="AddObject"/>);
     ///  - objects after the batch lie contiguously in each candidate's own column: candidate-major, one sequential
-    ///    vector pass per column with masked per-cluster sums (<see cref="AddColumn"/>);
+    ///    vector pass per column, each lane adding to its own per-cluster sums (<see cref="AddColumn"/>);
     ///  - pairs inside the batch come from the candidates' columns and are used in both directions.
     /// Runs in the first case are B long, so B grows while no swap is found (see FasterPam). Fixed object ranges run
     /// in parallel into their own accumulators, summed in a fixed order, so the result does not depend on the number
