@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
 namespace Stratify.Clustering;
 
 /// <summary>
@@ -67,11 +70,29 @@ public sealed class DissimilarityMatrix
         return bounds;
     }
 
-    /// <summary>True when some pair has no dissimilarity (NaN).</summary>
+    /// <summary>True when some pair has no dissimilarity (NaN). One vectorised pass, blocks of the array in parallel
+    /// (for n = 10,000 the scan reads 400 MB, a sizeable part of a k-medoids fit if done scalar on one core).</summary>
     public bool HasMissing()
     {
-        foreach (double v in Packed) if (double.IsNaN(v)) return true;
-        return false;
+        const int block = 1 << 20;
+        var packed = Packed;
+        int blocks = (int)((packed.LongLength + block - 1) / block);
+        bool missing = false;
+        Parallel.For(0, blocks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (b, state) =>
+        {
+            var values = packed.AsSpan(b * block, Math.Min(block, packed.Length - b * block));
+            int w = Vector<double>.Count, t = 0;
+            var observed = Vector<long>.AllBitsSet;
+            for (; t <= values.Length - w; t += w)
+            {
+                var v = new Vector<double>(values[t..]);
+                observed &= Vector.Equals(v, v); // false only in NaN lanes
+            }
+            bool found = observed != Vector<long>.AllBitsSet;
+            for (; t < values.Length; t++) found |= double.IsNaN(values[t]);
+            if (found) { missing = true; state.Stop(); }
+        });
+        return missing;
     }
 
     /// <summary>The dissimilarities among a subset of objects (in the given order).</summary>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Stratify.Clustering;
 
@@ -84,7 +85,8 @@ public sealed class GowerDissimilarity
     public DissimilarityMatrix Matrix(int maxDegreeOfParallelism = -1)
     {
         int n = Count;
-        var packed = new double[(long)n * (n - 1) / 2];
+        // Every entry is written by exactly one column task, so the array need not be zeroed first.
+        var packed = GC.AllocateUninitializedArray<double>(checked((int)((long)n * (n - 1) / 2)));
         var result = new DissimilarityMatrix(n, packed);
         Parallel.For(0, Math.Max(n - 1, 0), new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism },
             () => new double[n],
@@ -119,6 +121,7 @@ public sealed class GowerDissimilarity
     /// missing value adds its weight to every pair, so it enters the weight sum as one constant instead of a masked
     /// vector add (the sum is then formed in a different order than daisy's, which changes it by at most an ulp).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FillColumn(int i, int n, Span<double> numerator, Span<double> denominator)
     {
         numerator.Clear();

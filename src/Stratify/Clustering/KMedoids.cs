@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Stratify.Clustering;
 
@@ -191,7 +193,7 @@ public static class KMedoids
         int n = d.Count, blocks = bounds.Length - 1, w = Vector<double>.Count;
         var packed = d.Packed;
         var partial = new double[blocks][];
-        Parallel.For(0, blocks, b =>
+        Parallel.For(0, blocks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (b) =>
         {
             var gain = new double[n];
             for (int i = bounds[b]; i < bounds[b + 1]; i++)
@@ -309,14 +311,15 @@ public static class KMedoids
         int swaps = 0;
         // Tolerance: a swap must lower TD by more than rounding noise, or floating-point ties could cycle forever.
         double tolerance = 1e-12 * Math.Max(initial, 1e-300);
-        var clusterCode = new double[n]; // nearest cluster as a double, for the vectorised per-cluster sums
-        for (int o = 0; o < n; o++) clusterCode[o] = nearestCluster[o];
         // Candidates are evaluated in batches of consecutive objects (in parallel), then scanned in order: the first
         // improving one is swapped and the scan resumes after it, so the swaps are those of the sequential algorithm.
-        const int batch = 64;
-        var batchMedoid = new int[batch];
-        var batchChange = new double[batch];
-        var state = new SwapState(d, nearest, second, clusterCode, removalLoss);
+        // Batches grow from 64 to 1024 candidates while no swap is found (longer contiguous runs per object in the
+        // leading part) and shrink back after a swap, so little work is thrown away when a batch ends in a swap.
+        const int firstBatch = 64, largestBatch = 1024;
+        int batch = firstBatch;
+        var batchMedoid = new int[largestBatch];
+        var batchChange = new double[largestBatch];
+        var state = new SwapState(d, nearest, second, nearestCluster, removalLoss);
         int c = 0, sinceSwap = 0;
         long visited = 0;
         while (sinceSwap < n && visited < (long)maxPasses * n)
@@ -337,11 +340,12 @@ public static class KMedoids
                 isMedoid[candidate] = true;
                 d.CopyRow(candidate, medoidRows[m]);
                 UpdateNearest(medoidRows, nearestCluster, nearest, second);
-                for (int o = 0; o < n; o++) clusterCode[o] = nearestCluster[o];
                 RemovalLoss(nearestCluster, nearest, second, removalLoss);
                 swaps++;
                 sinceSwap = 0;
+                batch = firstBatch;
             }
+            else batch = Math.Min(2 * batch, largestBatch);
             c = (c + consumed) % n;
         }
         int passes = (int)((visited + n - 1) / n);
@@ -354,13 +358,18 @@ public static class KMedoids
     ///   shared_c      += min(d_oc − dn_o, 0)
     ///   ΔTD_c[m(o)]   += min(d_oc, ds_o) − ds_o − min(d_oc − dn_o, 0)
     /// (d_oc &lt; dn: dn − ds; dn ≤ d_oc &lt; ds: d_oc − ds; else 0), and ΔTD_c[m] starts at the removal loss of medoid m.
-    /// Objects o &lt; c0 hold the batch's B distances contiguously in column o; objects after the batch lie in the
-    /// candidates' own columns and are copied in transposed tiles of 64 objects; either way each object then updates
-    /// its cluster's B accumulators with one vector pass across the candidates. The B × B block inside the batch is
-    /// done scalar. Fixed object ranges run in parallel into their own accumulators, summed in a fixed order, so the
-    /// result does not depend on the number of threads.
+    /// Memory layout: the dist-order triangle stores column j's entries d(i, j), i &gt; j, contiguously, and every read
+    /// below is a contiguous run of it (a scattered read per pair would be latency-bound, ~8× slower):
+    ///  - objects o &lt; c0 hold the batch's B distances contiguously in column o: object-major, each object updates its
+    ///    cluster's B accumulators with one vector pass across the candidates (<see cref="AddObject"/>);
+    ///  - objects after the batch lie contiguously in each candidate's own column: candidate-major, one sequential
+    ///    vector pass per column, each lane adding to its own per-cluster sums (<see cref="AddColumn"/>);
+    ///  - pairs inside the batch come from the candidates' columns and are used in both directions.
+    /// Runs in the first case are B long, so B grows while no swap is found (see FasterPam). Fixed object ranges run
+    /// in parallel into their own accumulators, summed in a fixed order, so the result does not depend on the number
+    /// of threads.
     /// </summary>
-    private sealed class SwapState(DissimilarityMatrix d, double[] nearest, double[] second, double[] clusterCode, double[] removalLoss)
+    private sealed class SwapState(DissimilarityMatrix d, double[] nearest, double[] second, int[] nearestCluster, double[] removalLoss)
     {
         private const int Chunks = 8;
 
@@ -402,56 +411,86 @@ public static class KMedoids
         }
 
         /// <summary>Objects lo..hi−1 (all before the batch): d(o, c0 + t) = packed[ColumnStart(o) + c0 − o − 1 + t].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private double[] Leading(int lo, int hi, int c0, int count, int k)
         {
             var acc = new double[(k + 1) * count];
             var packed = d.Packed;
             for (int o = lo; o < hi; o++)
-                AddObject(o, new ReadOnlySpan<double>(packed, (int)(d.ColumnStart(o) + c0 - o - 1), count), acc, count, k);
+                AddObject(o, 0, new ReadOnlySpan<double>(packed, (int)(d.ColumnStart(o) + c0 - o - 1), count), acc, count, k);
             return acc;
         }
 
-        /// <summary>Objects lo..hi−1 after the batch: each candidate's column holds them contiguously, so tiles of 64
-        /// objects are copied transposed (object-major) and then treated like the leading objects.</summary>
+        /// <summary>Objects lo..hi−1 after the batch lie contiguously in each candidate's own column, so they are taken
+        /// candidate by candidate, one sequential pass per column (<see cref="AddColumn"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private double[] Trailing(int lo, int hi, int c0, int count, int k)
         {
-            const int tileObjects = 64;
             var acc = new double[(k + 1) * count];
-            var tile = new double[tileObjects * count];
             var packed = d.Packed;
-            for (int start = lo; start < hi; start += tileObjects)
+            for (int t = 0; t < count; t++)
             {
-                int length = Math.Min(tileObjects, hi - start);
-                for (int t = 0; t < count; t++)
-                {
-                    int c = c0 + t;
-                    var column = new ReadOnlySpan<double>(packed, (int)(d.ColumnStart(c) + start - c - 1), length);
-                    for (int j = 0; j < length; j++) tile[j * count + t] = column[j];
-                }
-                for (int j = 0; j < length; j++)
-                    AddObject(start + j, new ReadOnlySpan<double>(tile, j * count, count), acc, count, k);
+                int c = c0 + t;
+                AddColumn(t, lo, new ReadOnlySpan<double>(packed, (int)(d.ColumnStart(c) + lo - c - 1), hi - lo), acc, count, k);
             }
             return acc;
         }
 
-        /// <summary>Adds object o's terms for every candidate of the batch (<paramref name="distances"/>[t] = d(o, c0 + t)).</summary>
-        private void AddObject(int o, ReadOnlySpan<double> distances, double[] acc, int count, int k)
+        /// <summary>Adds to candidate t the terms of objects first.. (<paramref name="column"/>[j] = d(first + j, c0 + t)):
+        /// one vector pass over the column; each lane adds its object's term to its own per-cluster sums (4 × k
+        /// scalars, summed lane by lane at the end), cheaper than k masked vector sums.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void AddColumn(int t, int first, ReadOnlySpan<double> column, double[] acc, int count, int k)
         {
-            int w = Vector<double>.Count;
-            var sharedSpan = acc.AsSpan(k * count, count);
+            int length = column.Length;
+            var dn = new ReadOnlySpan<double>(nearest, first, length);
+            var ds = new ReadOnlySpan<double>(second, first, length);
+            var cluster = new ReadOnlySpan<int>(nearestCluster, first, length);
+            Span<double> lane = stackalloc double[4 * k];
+            lane.Clear();
+            var shared = Vector256<double>.Zero;
+            int j = 0;
+            for (; j <= length - 4; j += 4)
+            {
+                var v = Vector256.Create(column[j..]);
+                var dsv = Vector256.Create(ds[j..]);
+                var closer = Vector256.Min(v - Vector256.Create(dn[j..]), Vector256<double>.Zero);
+                shared += closer;
+                var term = Vector256.Min(v, dsv) - dsv - closer;
+                lane[cluster[j]] += term[0];
+                lane[k + cluster[j + 1]] += term[1];
+                lane[2 * k + cluster[j + 2]] += term[2];
+                lane[3 * k + cluster[j + 3]] += term[3];
+            }
+            double sharedTail = 0;
+            for (; j < length; j++)
+            {
+                double v = column[j], closer = Math.Min(v - dn[j], 0);
+                sharedTail += closer;
+                lane[cluster[j]] += Math.Min(v, ds[j]) - ds[j] - closer;
+            }
+            for (int m = 0; m < k; m++) acc[m * count + t] += (lane[m] + lane[k + m]) + (lane[2 * k + m] + lane[3 * k + m]);
+            acc[k * count + t] += Vector256.Sum(shared) + sharedTail;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void AddObject(int o, int first, ReadOnlySpan<double> distances, double[] acc, int count, int k)
+        {
+            int w = Vector<double>.Count, length = distances.Length;
+            var sharedSpan = acc.AsSpan(k * count + first, length);
             double dn = nearest[o], ds = second[o];
-            var target = acc.AsSpan((int)clusterCode[o] * count, count);
+            var target = acc.AsSpan(nearestCluster[o] * count + first, length);
             var dnv = new Vector<double>(dn);
             var dsv = new Vector<double>(ds);
             int t = 0;
-            for (; t <= count - w; t += w)
+            for (; t <= length - w; t += w)
             {
                 var v = new Vector<double>(distances[t..]);
                 var closer = Vector.Min(v - dnv, Vector<double>.Zero);
                 (new Vector<double>(sharedSpan[t..]) + closer).CopyTo(sharedSpan[t..]);
                 (new Vector<double>(target[t..]) + (Vector.Min(v, dsv) - dsv - closer)).CopyTo(target[t..]);
             }
-            for (; t < count; t++)
+            for (; t < length; t++)
             {
                 double v = distances[t], closer = Math.Min(v - dn, 0);
                 sharedSpan[t] += closer;
@@ -459,26 +498,28 @@ public static class KMedoids
             }
         }
 
-        /// <summary>Objects inside the batch (including the candidate itself, d = 0).</summary>
+        /// <summary>Pairs inside the batch: column c0 + t holds d(c0 + u, c0 + t) for u &gt; t contiguously, which serves
+        /// both directions — object c0 + t for candidates u &gt; t, and objects u &gt; t for candidate t. The candidate
+        /// itself (d = 0) is added as an object of its own candidate.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private double[] Inner(int c0, int count, int k)
         {
             var acc = new double[(k + 1) * count];
-            for (int o = c0; o < c0 + count; o++)
+            var packed = d.Packed;
+            for (int t = 0; t < count; t++)
             {
-                double dn = nearest[o], ds = second[o];
-                int cluster = (int)clusterCode[o];
-                for (int t = 0; t < count; t++)
-                {
-                    double v = d[o, c0 + t], closer = Math.Min(v - dn, 0);
-                    acc[k * count + t] += closer;
-                    acc[cluster * count + t] += Math.Min(v, ds) - ds - closer;
-                }
+                int c = c0 + t;
+                AddObject(c, t, [0.0], acc, count, k);
+                if (t == count - 1) break;
+                var column = new ReadOnlySpan<double>(packed, (int)d.ColumnStart(c), count - t - 1);
+                AddObject(c, t + 1, column, acc, count, k);
+                AddColumn(t, c + 1, column, acc, count, k);
             }
             return acc;
         }
-
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void UpdateNearest(double[][] medoidRows, int[] nearestCluster, double[] nearest, double[] second)
     {
         int n = nearest.Length, k = medoidRows.Length;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Stratify.Clustering;
 
 /// <summary>Silhouette widths of a clustering.</summary>
@@ -28,7 +30,8 @@ public static class Silhouette
         var bounds = d.ColumnBlocks(16); // fixed blocks: the sums do not depend on the machine's core count
         int blocks = bounds.Length - 1;
         var partial = new double[blocks][];
-        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, b =>
+        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism },
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] (b) =>
         {
             var sums = new double[(long)n * k];
             for (int i = bounds[b]; i < bounds[b + 1]; i++)
