@@ -293,7 +293,7 @@ public static class ParquetCohortReader
     private sealed class NumericBuilder<T> : ColumnBuilder where T : struct
     {
         private readonly double[] _values;
-        private readonly bool[] _missing;
+        private bool[]? _missing; // allocated only once a nullable part is read: a required column has no missing values
         private readonly SourceType _type;
         private readonly Func<T, double> _convert;
         private readonly string? _unit;
@@ -301,7 +301,7 @@ public static class ParquetCohortReader
         public NumericBuilder(DataField field, int n, SourceType type, Func<T, double> convert, string? unit = null) : base(field)
         {
             _values = new double[n];
-            _missing = new bool[n];
+            _missing = field.IsNullable ? new bool[n] : null;
             _type = type;
             _convert = convert;
             _unit = unit;
@@ -319,7 +319,12 @@ public static class ParquetCohortReader
                     {
                         var v = buffer[i];
                         if (v.HasValue) _values[offset + i] = _convert(v.GetValueOrDefault());
-                        else { _values[offset + i] = double.NaN; _missing[offset + i] = true; }
+                        else
+                        {
+                            _values[offset + i] = double.NaN;
+                            // Part files may differ in nullability; the mask appears with the first null, shared by all workers.
+                            (_missing ?? Interlocked.CompareExchange(ref _missing, new bool[_values.Length], null) ?? _missing!)[offset + i] = true;
+                        }
                     }
                 }
                 finally { System.Buffers.ArrayPool<T?>.Shared.Return(buffer); }

@@ -196,3 +196,19 @@ public class ParquetCohortReaderTests
         Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp"));
     }
 }
+
+public class CohortDataFrameTests
+{
+    [Fact]
+    public void A_cohort_is_available_as_a_DataFrame_with_nulls_for_missing_values()
+    {
+        var cohort = ParquetCohortReader.Read(RepoPaths.Dataset("lung.parquet"));
+        var frame = cohort.ToDataFrame();
+        Assert.Equal(cohort.RowCount, frame.Rows.Count);
+        Assert.Equal(cohort.ColumnNames, frame.Columns.Select(c => c.Name));
+        Assert.Equal(306.0, frame.Columns["time"][0]);       // lung.csv row 1: time 306
+        Assert.Equal("male", frame.Columns["sex"][0]);       // sex 1 = male
+        Assert.Null(frame.Columns["wt.loss"][0]);             // wt.loss is empty in row 1
+        Assert.Equal(cohort["meal.cal"].MissingCount, (int)frame.Columns["meal.cal"].NullCount);
+    }
+}
