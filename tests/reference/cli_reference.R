@@ -48,5 +48,9 @@ fp <- coxph(Surv(time, status) ~ age + sex + ph.ecog, data = l)
 sp <- survfit(fp, newdata = data.frame(age = 60, sex = "female", ph.ecog = 1))
 predict_ref <- list(time = sp$time, survival = sp$surv, lower = sp$lower, upper = sp$upper)
 
-write_json(list(predict = predict_ref, km = km_ref, logrank = lr_ref, cox = cox_ref, gbsg_cox = gbsg_ref), "tests/reference/cli_reference.json",
+# stratify logrank datasets/gbsg.parquet --time rfstime --event status --group hormon --strata meno,grade
+sd <- survdiff(Surv(rfstime, status) ~ hormon + strata(meno, grade), data = gbsg)
+strata_ref <- list(statistic = sd$chisq, observed = as.numeric(rowSums(sd$obs)), expected = as.numeric(rowSums(sd$exp)))
+
+write_json(list(stratified = strata_ref, predict = predict_ref, km = km_ref, logrank = lr_ref, cox = cox_ref, gbsg_cox = gbsg_ref), "tests/reference/cli_reference.json",
   digits = NA, auto_unbox = TRUE, pretty = TRUE)

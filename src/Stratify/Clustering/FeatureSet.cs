@@ -128,7 +128,7 @@ public sealed class FeatureSet
                 }
                 if (keep.Count == 0) throw new StratifyInputException("no patient has all the clustering features", cohort.Source);
                 var rows = keep.ToArray();
-                var kept = raw.Select(f => f with { Values = Subset(f.Values, rows) }).ToList();
+                var kept = raw.Select(f => f with { Values = RowSelection.Pick(f.Values, rows) }).ToList();
                 return new FeatureSet(kept, rows, new(missing, n, n - rows.Length, missingCounts, imputed));
             }
             default:
@@ -268,13 +268,6 @@ public sealed class FeatureSet
         int count = 0;
         foreach (double v in values) if (double.IsNaN(v)) count++;
         return count;
-    }
-
-    private static double[] Subset(double[] values, int[] rows)
-    {
-        var result = new double[rows.Length];
-        for (int i = 0; i < rows.Length; i++) result[i] = values[rows[i]];
-        return result;
     }
 
     private static double[] Recode01(double[] indicator)

@@ -309,24 +309,26 @@ public static class StudyBinder
 
     private static Factor CombineStrata(string source, Column[] strata, int[] rows)
     {
-        // Each row's combination of per-column values, coded once per distinct combination.
+        // Each row's combination of per-column values as one mixed-radix number, labelled once per distinct combination.
         var perColumn = strata.Select(s => DistinctValues(s, rows)).ToArray();
-        var combination = new Dictionary<(int, int, int, int), int>();
+        if (perColumn.Aggregate(1.0, (product, c) => product * Math.Max(1, c.Texts.Length)) > long.MaxValue / 2)
+            throw new StratifyInputException("the strata columns together have too many combinations to stratify on", source,
+                string.Join(", ", strata.Select(s => s.Name)), suggestion: "Stratify on fewer columns, or group their levels first.");
+        var combination = new Dictionary<long, int>();
         var labels = new List<string>();
         var first = new int[rows.Length];
         for (int k = 0; k < rows.Length; k++)
         {
-            var key = (Part(0), Part(1), Part(2), Part(3));
-            int Part(int j) => j < perColumn.Length ? perColumn[j].ValueOfRow[k] : -1;
-            if (strata.Length > 4) key = (k, 0, 0, 0); // rare: more than four strata columns are labelled per row
-            if (!combination.TryGetValue(key, out int c))
+            long key = 0;
+            foreach (var c in perColumn) key = key * c.Texts.Length + c.ValueOfRow[k];
+            if (!combination.TryGetValue(key, out int code))
             {
-                c = combination.Count;
-                combination.Add(key, c);
+                code = combination.Count;
+                combination.Add(key, code);
                 labels.Add(strata.Length == 1 ? perColumn[0].Texts[perColumn[0].ValueOfRow[k]]
                     : string.Join(", ", strata.Select((s, j) => $"{s.Name}={perColumn[j].Texts[perColumn[j].ValueOfRow[k]]}")));
             }
-            first[k] = c;
+            first[k] = code;
         }
         var levels = labels.Distinct().Order(Comparer<string>.Create(LevelOrder.Compare)).ToArray();
         var index = levels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i, StringComparer.Ordinal);

@@ -119,15 +119,15 @@ public static class StratificationRun
         Done("subgroups");
 
         progress?.Stage("Survival by subgroup");
-        var estimationCohort = bound.Cohort.SelectRows(SubgroupFinder.Pick(bound.Rows, estimation));
+        var estimationCohort = bound.Cohort.SelectRows(RowSelection.Pick(bound.Rows, estimation));
         var withSubgroup = new Cohort([.. estimationCohort.Columns.Where(c => c.Name != "subgroup"),
             new CategoricalColumn("subgroup", factor.Codes, factor.Levels)], estimationCohort.Source);
         var table1BySubgroup = Table1Builder.Build(withSubgroup, new Table1Options(
             [.. described, .. spec.Treatment is null ? Array.Empty<Table1Variable>() : [new Table1Variable(spec.Treatment, VariableKind.Categorical)]], "subgroup"));
-        var time = SubgroupFinder.Pick(bound.Time!, estimation);
-        var died = SubgroupFinder.Pick(bound.Event!, estimation);
-        var strata = bound.Strata is null ? null : SubgroupFinder.Pick(bound.Strata.Codes, estimation);
-        double horizon = spec.RmstHorizon ?? DefaultHorizon(time, factor, bound.Treatment is null ? null : SubgroupFinder.Pick(bound.Treatment.Codes, estimation));
+        var time = RowSelection.Pick(bound.Time!, estimation);
+        var died = RowSelection.Pick(bound.Event!, estimation);
+        var strata = bound.Strata is null ? null : RowSelection.Pick(bound.Strata.Codes, estimation);
+        double horizon = spec.RmstHorizon ?? DefaultHorizon(time, factor, bound.Treatment is null ? null : RowSelection.Pick(bound.Treatment.Codes, estimation));
         var kmOptions = new KaplanMeierOptions { Times = spec.Landmarks.ToArray(), RmstHorizon = horizon };
         var data = new SurvivalData(time, died, factor.Codes, factor.Levels, strata, bound.Strata?.Levels);
         var km = KaplanMeier.Fit(new SurvivalData(time, died, factor.Codes, factor.Levels), kmOptions);

@@ -63,7 +63,7 @@ public static class SubgroupFinder
         // The tree's features are bound as covariates by the run, so every analysed patient has them.
         var features = study.Covariates.Where(c => spec.Features.Any(f => f.Column == c.Name)).Select(StudyTreeFeatures.From).ToArray();
         progress?.Report($"growing a survival tree on {discovery.Length:N0} patients ({features.Length} candidate features)");
-        var data = new SurvivalData(Pick(study.Time!, discovery), Pick(study.Event!, discovery));
+        var data = new SurvivalData(RowSelection.Pick(study.Time!, discovery), RowSelection.Pick(study.Event!, discovery));
         var model = SurvivalTree.Grow(data, features.Select(f => Restrict(f, discovery)).ToArray(),
             new SurvivalTreeOptions { MinNodeSize = spec.MinNodeSize, MaxDepth = spec.MaxDepth });
         var ids = Enumerable.Range(0, model.Leaves.Count).Select(Letter).ToArray();
@@ -181,18 +181,11 @@ public static class SubgroupFinder
     private static FeatureSet Subset(FeatureSet all, int[] rows)
     {
         if (rows.Length == all.RowCount) return all;
-        var features = all.Features.Select(f => f with { Values = Pick(f.Values, rows) }).ToArray();
+        var features = all.Features.Select(f => f with { Values = RowSelection.Pick(f.Values, rows) }).ToArray();
         return new FeatureSet(features, rows, all.Missing);
     }
 
     private static SurvivalTreeFeature Restrict(SurvivalTreeFeature f, int[] rows) => f.IsNumeric
-        ? SurvivalTreeFeature.Numeric(f.Name, Pick(f.Values!, rows))
-        : SurvivalTreeFeature.Categorical(f.Name, Pick(f.Codes!, rows), f.Levels!);
-
-    public static T[] Pick<T>(T[] values, int[] rows)
-    {
-        var result = new T[rows.Length];
-        for (int k = 0; k < rows.Length; k++) result[k] = values[rows[k]];
-        return result;
-    }
+        ? SurvivalTreeFeature.Numeric(f.Name, RowSelection.Pick(f.Values!, rows))
+        : SurvivalTreeFeature.Categorical(f.Name, RowSelection.Pick(f.Codes!, rows), f.Levels!);
 }

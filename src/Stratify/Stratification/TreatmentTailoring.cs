@@ -42,9 +42,9 @@ public static class TreatmentTailoring
     public static TreatmentEffect Estimate(BoundStudy study, int[] rows, string subgroup, KaplanMeierOptions km)
     {
         var treatment = study.Treatment!;
-        var time = SubgroupFinder.Pick(study.Time!, rows);
-        var died = SubgroupFinder.Pick(study.Event!, rows);
-        var arm = SubgroupFinder.Pick(treatment.Codes, rows);
+        var time = RowSelection.Pick(study.Time!, rows);
+        var died = RowSelection.Pick(study.Event!, rows);
+        var arm = RowSelection.Pick(treatment.Codes, rows);
         int events = died.Count(e => e);
         // KM by arm, reference arm first as in the treatment factor's level order.
         var byArm = KaplanMeier.Fit(new SurvivalData(time, died, arm, treatment.Levels), km);
@@ -56,7 +56,7 @@ public static class TreatmentTailoring
         if (countByArm[0] > 0 && countByArm[1] > 0 && eventsByArm[0] > 0 && eventsByArm[1] > 0)
         {
             var arms = new Factor(treatment.Name, arm, treatment.Levels, treatment.Reference);
-            var strata = study.Strata is null ? null : SubgroupFinder.Pick(study.Strata.Codes, rows);
+            var strata = study.Strata is null ? null : RowSelection.Pick(study.Strata.Codes, rows);
             var model = CoxProportionalHazards.Fit(time, died, DesignMatrix.Build([StudyTerms.From(arms)]), strata);
             var coefficient = model.Coefficients[0];
             if (!coefficient.Aliased && model.Warnings.Count == 0)
@@ -86,14 +86,14 @@ public static class TreatmentTailoring
     /// </summary>
     public static InteractionTest Interaction(BoundStudy study, Factor subgroups, int[] rows)
     {
-        var time = SubgroupFinder.Pick(study.Time!, rows);
-        var died = SubgroupFinder.Pick(study.Event!, rows);
-        var subgroup = new Factor(subgroups.Name, SubgroupFinder.Pick(subgroups.Codes, rows), subgroups.Levels, subgroups.Reference);
+        var time = RowSelection.Pick(study.Time!, rows);
+        var died = RowSelection.Pick(study.Event!, rows);
+        var subgroup = new Factor(subgroups.Name, RowSelection.Pick(subgroups.Codes, rows), subgroups.Levels, subgroups.Reference);
         var treatment = study.Treatment!;
-        var arm = new Factor(treatment.Name, SubgroupFinder.Pick(treatment.Codes, rows), treatment.Levels, treatment.Reference);
+        var arm = new Factor(treatment.Name, RowSelection.Pick(treatment.Codes, rows), treatment.Levels, treatment.Reference);
         var covariates = study.Covariates.Where(c => c.Name != treatment.Name && c.Name != subgroups.Name)
             .Select(c => StudyTerms.Restrict(StudyTerms.From(c), rows)).ToList();
-        var strata = study.Strata is null ? null : SubgroupFinder.Pick(study.Strata.Codes, rows);
+        var strata = study.Strata is null ? null : RowSelection.Pick(study.Strata.Codes, rows);
 
         var main = new List<CovariateTerm> { StudyTerms.From(subgroup), StudyTerms.From(arm) };
         main.AddRange(covariates);

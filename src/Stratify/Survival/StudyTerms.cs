@@ -31,16 +31,10 @@ public static class StudyTerms
     /// <summary>The same term on a subset of rows (indices into the term's rows).</summary>
     public static CovariateTerm Restrict(CovariateTerm term, int[] rows)
     {
-        static T[] Pick<T>(T[] values, int[] rows)
-        {
-            var result = new T[rows.Length];
-            for (int k = 0; k < rows.Length; k++) result[k] = values[rows[k]];
-            return result;
-        }
         return term switch
         {
-            NumericTerm n => CovariateTerm.Numeric(n.Name, Pick(n.Values, rows)),
-            CategoricalTerm c => CovariateTerm.Categorical(c.Name, Pick(c.Codes, rows), c.Levels, c.Reference),
+            NumericTerm n => CovariateTerm.Numeric(n.Name, RowSelection.Pick(n.Values, rows)),
+            CategoricalTerm c => CovariateTerm.Categorical(c.Name, RowSelection.Pick(c.Codes, rows), c.Levels, c.Reference),
             _ => throw new ArgumentException($"unknown term type {term.GetType().Name}"),
         };
     }

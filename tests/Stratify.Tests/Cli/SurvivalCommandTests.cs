@@ -74,6 +74,19 @@ public class SurvivalCommandTests
     }
 
     [Fact]
+    public void Logrank_stratified_by_two_columns_matches_survdiff_with_their_combined_strata()
+    {
+        var lr = RunJson("logrank", RepoPaths.Dataset("gbsg.parquet"), "--time", "rfstime", "--event", "status", "--group", "hormon", "--strata", "meno,grade");
+        var r = Reference.GetProperty("stratified");
+        Close(r.GetProperty("statistic").GetDouble(), lr.GetProperty("statistic").GetDouble());
+        for (int i = 0; i < 2; i++)
+        {
+            Close(r.GetProperty("observed")[i].GetDouble(), lr.GetProperty("groups")[i].GetProperty("observed").GetDouble());
+            Close(r.GetProperty("expected")[i].GetDouble(), lr.GetProperty("groups")[i].GetProperty("expected").GetDouble());
+        }
+    }
+
+    [Fact]
     public void Cox_with_cluster_matches_coxph_robust_and_cox_zph()
     {
         var cox = RunJson("cox", RepoPaths.Dataset("lung.parquet"), "--time", "time", "--event", "status", "--covariates", "age,sex,ph.ecog",
