@@ -64,26 +64,40 @@ public static class ParquetCohortReader
                     plan.Add((f, g, offset, rows));
                     offset += rows;
                 }
-            await Parallel.ForEachAsync(Partition(plan, Environment.ProcessorCount), cancellation, async (share, token) =>
+            // One task per (row group, column), taken in order by as many workers as there are cores; each worker
+            // keeps its own reader per file. A one-row-group file is thus still read column-parallel.
+            var tasks = plan.SelectMany(p => Enumerable.Range(0, fields.Count).Select(c => (p.File, p.Group, p.Offset, p.Rows, Column: c))).ToArray();
+            int next = -1;
+            async Task Work()
             {
-                foreach (var (f, g, at, rows) in share)
+                var open = new Dictionary<int, ParquetReader>();
+                try
                 {
-                    var file = readers[f].File;
-                    await using var stream = File.OpenRead(file);
-                    await using var reader = await ParquetReader.CreateAsync(stream, new ParquetOptions { TreatByteArrayAsString = false }, leaveStreamOpen: false, token);
-                    using var group = reader.OpenRowGroupReader(g);
-                    for (int c = 0; c < fields.Count; c++)
+                    while (true)
                     {
+                        int t = Interlocked.Increment(ref next);
+                        if (t >= tasks.Length) return;
+                        cancellation.ThrowIfCancellationRequested();
+                        var (f, g, at, rows, c) = tasks[t];
+                        var file = readers[f].File;
+                        if (!open.TryGetValue(f, out var reader))
+                            open[f] = reader = await ParquetReader.CreateAsync(File.OpenRead(file), new ParquetOptions { TreatByteArrayAsString = false }, leaveStreamOpen: false, cancellation);
+                        using var group = reader.OpenRowGroupReader(g);
                         // Match this file's field by name (part files may order columns differently).
                         var field = reader.Schema.DataFields.First(x => x.Name == fields[c].Name);
-                        try { await builders[c].ReadAsync(group, field, at, rows, token); }
+                        try { await builders[c].ReadAsync(group, field, at, rows, cancellation); }
                         catch (Exception e) when (e is not StratifyInputException and not OperationCanceledException)
                         {
                             throw new StratifyInputException($"cannot decode this column ({e.Message})", file, fields[c].Name);
                         }
                     }
                 }
-            });
+                finally
+                {
+                    foreach (var reader in open.Values) await reader.DisposeAsync();
+                }
+            }
+            await Task.WhenAll(Enumerable.Range(0, Math.Max(1, Math.Min(Environment.ProcessorCount, tasks.Length))).Select(_ => Task.Run(Work, cancellation)));
 
             var columns = new List<Column>(fields.Count + partitionKeys.Count);
             columns.AddRange(builders.Select(b => b.Build()));
@@ -99,21 +113,6 @@ public static class ParquetCohortReader
         {
             foreach (var (_, reader) in readers) await reader.DisposeAsync();
         }
-    }
-
-    /// <summary>Splits the row groups into contiguous shares of about equal row count, one per worker.</summary>
-    private static IEnumerable<List<(int File, int Group, int Offset, int Rows)>> Partition(List<(int File, int Group, int Offset, int Rows)> plan, int workers)
-    {
-        long total = plan.Sum(p => (long)p.Rows);
-        var share = new List<(int, int, int, int)>();
-        long target = Math.Max(1, total / Math.Max(1, workers)), filled = 0;
-        foreach (var item in plan)
-        {
-            share.Add(item);
-            filled += item.Rows;
-            if (filled >= target) { yield return share; share = []; filled = 0; }
-        }
-        if (share.Count > 0) yield return share;
     }
 
     private static List<string> ListFiles(string path)
