@@ -169,7 +169,8 @@ public static class StudyBinder
 
     private static double[] BindTime(string source, NumericColumn time, int[] rows)
     {
-        var values = new double[rows.Length];
+        // Every row kept: share the column's array (columns are never modified after reading) instead of copying it.
+        var values = rows.Length == time.Length ? time.Values : new double[rows.Length];
         for (int k = 0; k < rows.Length; k++)
         {
             double t = time.Values[rows[k]];
@@ -293,7 +294,8 @@ public static class StudyBinder
         if (spec.Kind == CovariateKind.Numeric)
         {
             var values = ((NumericColumn)column).Values;
-            var bound = new double[rows.Length];
+            // Every row kept: share the column's array (columns are never modified after reading) instead of copying it.
+            var bound = rows.Length == values.Length ? values : new double[rows.Length];
             for (int k = 0; k < rows.Length; k++)
             {
                 bound[k] = values[rows[k]];
