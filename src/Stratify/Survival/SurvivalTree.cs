@@ -90,32 +90,19 @@ public sealed record SurvivalTreeModel(SurvivalTreeNode Root, IReadOnlyList<Surv
 /// </example>
 public static class SurvivalTree
 {
-    /// <summary>Binds the columns (numeric or categorical), keeps complete cases and grows the tree.</summary>
+    /// <summary>
+    /// Binds the columns through <see cref="StudyBinder"/> (text columns categorical, numbers numeric; rows missing a
+    /// used value dropped and counted) and grows the tree.
+    /// </summary>
     public static SurvivalTreeModel Grow(Cohort cohort, string time, string status, IReadOnlyList<string> features, SurvivalTreeOptions options)
     {
-        var columns = features.Select(f => cohort[f]).ToArray();
-        var complete = new List<int>(cohort.RowCount);
-        var timeColumn = cohort[time];
-        var statusColumn = cohort[status];
-        for (int i = 0; i < cohort.RowCount; i++)
+        var study = StudyBinder.Bind(cohort, new StudySpec
         {
-            bool ok = !timeColumn.IsMissing(i) && !statusColumn.IsMissing(i);
-            foreach (var c in columns) ok &= !c.IsMissing(i);
-            if (ok) complete.Add(i);
-        }
-        var kept = complete.ToArray();
-        var used = new[] { timeColumn, statusColumn }.Concat(columns).Distinct().Select(c => Subset(c, kept)).ToArray();
-        var subset = new Cohort(used, cohort.Source);
-        var data = SurvivalData.FromCohort(subset, time, status);
-        var bound = new SurvivalTreeFeature[columns.Length];
-        for (int f = 0; f < columns.Length; f++)
-        {
-            var column = subset[features[f]];
-            bound[f] = column is CategoricalColumn categorical
-                ? SurvivalTreeFeature.Categorical(column.Name, categorical.Codes, categorical.Levels)
-                : SurvivalTreeFeature.Numeric(column.Name, ((NumericColumn)column).Values);
-        }
-        return Grow(data, bound, options) with { DroppedRows = cohort.RowCount - kept.Length };
+            Time = time,
+            Event = status,
+            Covariates = features.Select(f => new CovariateSpec(f, cohort[f] is CategoricalColumn ? CovariateKind.Categorical : CovariateKind.Numeric)).ToArray(),
+        });
+        return Grow(SurvivalData.From(study), study.Covariates.Select(StudyTreeFeatures.From).ToArray(), options) with { DroppedRows = study.RowsDropped };
     }
 
     public static SurvivalTreeModel Grow(SurvivalData data, IReadOnlyList<SurvivalTreeFeature> features, SurvivalTreeOptions options)
@@ -140,13 +127,6 @@ public static class SurvivalTree
         var root = grower.Node(all, 0, [], leaves, leafOf);
         return new SurvivalTreeModel(root, leaves, leafOf, 0);
     }
-
-    private static Column Subset(Column column, int[] rows) => column switch
-    {
-        NumericColumn n => new NumericColumn(n.Name, rows.Select(r => n.Values[r]).ToArray(), null, n.SourceType, n.Unit),
-        CategoricalColumn c => new CategoricalColumn(c.Name, rows.Select(r => c.Codes[r]).ToArray(), c.Levels, c.SourceType),
-        _ => throw new ArgumentException("unknown column type"),
-    };
 
     /// <summary>Per-tree state: the shared time order and reusable buffers.</summary>
     private sealed class Grower(SurvivalData data, IReadOnlyList<SurvivalTreeFeature> features, SurvivalTreeOptions options)
