@@ -108,7 +108,7 @@ internal static class Text
     public static string WithInterval(double x, double lower, double upper, int digits = 4) =>
         $"{Number(x, digits)} ({Number(lower, digits)}–{Number(upper, digits)})";
 
-    public static string P(double p) => !double.IsFinite(p) ? "NA" : p < 0.001 ? "<0.001" : p.ToString("G3", CultureInfo.InvariantCulture);
+    public static string P(double p) => double.IsFinite(p) ? Reporting.Table1Formats.FormatP(p) : "NA";
 
     /// <summary>"p = 0.0114" or "p < 0.001".</summary>
     public static string PClause(double p) => double.IsFinite(p) && p < 0.001 ? "p < 0.001" : $"p = {P(p)}";
