@@ -31,7 +31,10 @@ public static class CliApp
         }
         try
         {
-            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+            int exit = parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+            Stratify.Diagnostics.StageTimings.Mark("output");
+            if (Stratify.Diagnostics.StageTimings.Summary() is { } timings) stderr.WriteLine(timings);
+            return exit;
         }
         catch (StratifyInputException e)
         {

@@ -36,6 +36,7 @@ internal static class LogRankCommand
                 Pairwise = ParseAdjustment(parse.GetValue(pairwise)),
                 Trend = parse.GetValue(trend),
             });
+            Stratify.Diagnostics.StageTimings.Mark("fit");
             if (output == OutputFormat.Json)
             {
                 JsonOutput.Write(SurvivalJson.From(result), context.Out);

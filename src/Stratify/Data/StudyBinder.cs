@@ -18,8 +18,12 @@ public static class StudyBinder
         if (spec.Data.Count == 0)
             throw new StratifyInputException("no data given", spec.SourceFile,
                 suggestion: spec.SourceFile is null ? "Pass --data cohort.parquet." : "Add 'data: cohort.parquet' to the spec.");
+        Diagnostics.StageTimings.Mark("start");
         var cohorts = spec.Data.Select(ParquetCohortReader.Read).ToList();
-        return Bind(cohorts.Count == 1 ? cohorts[0] : CohortConcatenation.Concat(cohorts), spec);
+        Diagnostics.StageTimings.Mark("read");
+        var bound = Bind(cohorts.Count == 1 ? cohorts[0] : CohortConcatenation.Concat(cohorts), spec);
+        Diagnostics.StageTimings.Mark("bind");
+        return bound;
     }
 
     public static BoundStudy Bind(Cohort cohort, StudySpec spec)
