@@ -75,13 +75,7 @@ internal static class ClusterCommand
             }
             if (shape == OutputFormat.Json)
             {
-                if (ari is null) JsonOutput.Write(ClusteringJson.From(result), context.Out);
-                else
-                {
-                    var document = System.Text.Json.JsonSerializer.SerializeToNode(ClusteringJson.From(result), JsonOutput.Options)!.AsObject();
-                    document["adjusted_rand_index"] = ari.Value;
-                    context.Out.WriteLine(document.ToJsonString(JsonOutput.Options));
-                }
+                JsonOutput.Write(ClusteringJson.From(result) with { AdjustedRandIndex = ari }, context.Out);
                 return CliApp.ExitOk;
             }
             var console = OutputFormats.Console(context);

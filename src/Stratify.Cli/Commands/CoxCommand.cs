@@ -40,18 +40,15 @@ internal static class CoxCommand
                 Robust = parse.GetValue(robust) || bound.Cluster is not null,
                 Cluster = bound.Cluster,
             };
-            var model = CoxProportionalHazards.Fit(bound.Time!, bound.Event!, StudyTerms.Design(bound), bound.Strata?.Codes, options);
+            var design = StudyTerms.Design(bound);
+            Stratify.Diagnostics.StageTimings.Mark("design");
+            var model = CoxProportionalHazards.Fit(bound.Time!, bound.Event!, design, bound.Strata?.Codes, options);
+            Stratify.Diagnostics.StageTimings.Mark("fit");
             var ph = parse.GetValue(checkPh) ? ProportionalHazardsTest.Compute(model) : null;
             var predictions = (parse.GetValue(profiles) ?? []).Select(text => Predict(model, text)).ToArray();
             if (output == OutputFormat.Json)
             {
-                if (predictions.Length == 0) JsonOutput.Write(CoxModelJson.From(model, ph), context.Out);
-                else
-                {
-                    var document = System.Text.Json.JsonSerializer.SerializeToNode(CoxModelJson.From(model, ph), JsonOutput.Options)!.AsObject();
-                    document["predictions"] = System.Text.Json.JsonSerializer.SerializeToNode(predictions, JsonOutput.Options);
-                    context.Out.WriteLine(document.ToJsonString(JsonOutput.Options));
-                }
+                JsonOutput.Write(CoxModelJson.From(model, ph) with { Predictions = predictions.Length == 0 ? null : predictions }, context.Out);
                 OutputFormats.NoteDropped(context, bound);
                 return CliApp.ExitOk;
             }

@@ -41,9 +41,10 @@ internal static class KaplanMeierCommand
             var data = SurvivalData.From(bound, bound.Group);
             var estimate = KaplanMeier.Fit(data, options);
             var nelsonAalen = parse.GetValue(cumhaz) ? NelsonAalen.Fit(data) : null;
+            Stratify.Diagnostics.StageTimings.Mark("fit");
             if (output == OutputFormat.Json)
             {
-                context.Out.WriteLine(SurvivalJson.KaplanMeierDocument(estimate, probabilities, nelsonAalen).ToJsonString(JsonOutput.Options));
+                JsonOutput.Write(SurvivalJson.KaplanMeierDocument(estimate, probabilities, nelsonAalen), context.Out);
                 OutputFormats.NoteDropped(context, bound);
                 return CliApp.ExitOk;
             }

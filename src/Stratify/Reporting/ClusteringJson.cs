@@ -13,7 +13,9 @@ namespace Stratify.Reporting;
 /// </code></example>
 /// </summary>
 public sealed record ClusteringJson(string Method, string Distance, int K, int N, double Objective, double Silhouette, double Pac,
-    IReadOnlyList<ClusteringCriteriaJson> Criteria, IReadOnlyList<ClusterJson> Clusters, IReadOnlyList<string> Warnings)
+    IReadOnlyList<ClusteringCriteriaJson> Criteria, IReadOnlyList<ClusterJson> Clusters, IReadOnlyList<string> Warnings,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    double? AdjustedRandIndex = null)
 {
     public static ClusteringJson From(ClusteringResult r) => new(r.Method, r.Distance, r.K, r.N, r.Objective, r.Silhouette, r.Pac,
         r.Criteria.Select(c => new ClusteringCriteriaJson(c.K, c.Silhouette, c.Gap, c.GapSe, c.Bic)).ToList(),

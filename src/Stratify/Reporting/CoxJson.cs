@@ -33,7 +33,9 @@ public sealed record CoxModelJson(
     int Iterations,
     bool Converged,
     IReadOnlyList<string> Warnings,
-    CoxPhTestJson? PhTest)
+    CoxPhTestJson? PhTest,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<CoxPredictionJson>? Predictions = null)
 {
     public static CoxModelJson From(CoxModel model, ProportionalHazardsResult? phTest) => new(
         model.N,

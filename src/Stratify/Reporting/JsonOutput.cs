@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Stratify.Reporting;
 
@@ -25,11 +26,22 @@ public static class JsonOutput
             NumberHandling = JsonNumberHandling.Strict,
         };
         options.Converters.Add(new NaNAsNullDoubleConverter());
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        options.Converters.Add(new JsonStringEnumConverter<Survival.CoxTies>(JsonNamingPolicy.SnakeCaseLower));
+        // Metadata generated at compile time (StratifyJsonContext), never reflection: the same path with and without AOT.
+        options.TypeInfoResolver = StratifyJsonContext.Default;
+        options.MakeReadOnly();
         return options;
     }
 
-    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+    /// <summary>The compile-time metadata of a document type under <see cref="Options"/>.</summary>
+    public static JsonTypeInfo<T> TypeInfo<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
+
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, TypeInfo<T>());
+
+    /// <summary>Writes the document (indented, UTF-8) straight to a stream, without an intermediate string.</summary>
+    public static void Serialize<T>(Stream stream, T value) => JsonSerializer.Serialize(stream, value, TypeInfo<T>());
+
+    public static T? Deserialize<T>(Stream stream) => JsonSerializer.Deserialize(stream, TypeInfo<T>());
 
     public static void Write<T>(T value, TextWriter writer)
     {

@@ -4,8 +4,8 @@
 // shape, a field that may not be null left out or null (named by its JSON path), a schema_version other than
 // ResultsDocument.CurrentSchemaVersion. Unknown properties are ignored, so a
 // field the report does not know (whatever it holds) never reaches the page.
-using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Stratify.Data;
 
 namespace Stratify.Reporting;
@@ -26,7 +26,7 @@ public static class SubgroupReportFiles
             throw new StratifyInputException(
                 $"schema_version is '{results.SchemaVersion}', but this Stratify reads results schema {ResultsDocument.CurrentSchemaVersion}",
                 path, suggestion: "Re-run `stratify run` with this version of Stratify to rebuild results.json.");
-        RequireComplete(results, "", path);
+        RequireComplete(results, JsonOutput.Options.GetTypeInfo(typeof(ResultsDocument)), "", path);
         return results;
     }
 
@@ -34,7 +34,7 @@ public static class SubgroupReportFiles
     public static ManifestDocument ReadManifest(string path)
     {
         var manifest = Read<ManifestDocument>(path, "a manifest.json of `stratify run`");
-        RequireComplete(manifest, "", path);
+        RequireComplete(manifest, JsonOutput.Options.GetTypeInfo(typeof(ManifestDocument)), "", path);
         return manifest;
     }
 
@@ -60,7 +60,7 @@ public static class SubgroupReportFiles
         try
         {
             using var stream = File.OpenRead(path);
-            return JsonSerializer.Deserialize<T>(stream, JsonOutput.Options)
+            return JsonOutput.Deserialize<T>(stream)
                 ?? throw new StratifyInputException($"the file holds null, not {what}", path);
         }
         catch (JsonException e)
@@ -75,36 +75,35 @@ public static class SubgroupReportFiles
     /// Refuses a document in which a field that may not be null (by its C# nullability annotation) is null or
     /// absent — System.Text.Json fills an absent constructor parameter with null — naming the field's JSON path.
     /// </summary>
-    private static void RequireComplete(object value, string jsonPath, string file)
+    private static void RequireComplete(object value, JsonTypeInfo info, string jsonPath, string file)
     {
-        var type = value.GetType();
-        if (type.IsPrimitive || type.IsEnum || value is string) return;
-        if (value is Array array && array.GetType().GetElementType()!.IsPrimitive) return;
-        if (value is System.Collections.IEnumerable items)
+        // Walks the compile-time JSON metadata of the declared types (names as written, nullability of each
+        // property): no reflection.
+        if (info.Kind == JsonTypeInfoKind.Enumerable)
         {
+            if (info.ElementType is not { IsValueType: false } elementType) return;
+            var elementInfo = JsonOutput.Options.GetTypeInfo(elementType);
             int index = 0;
-            foreach (var item in items)
+            foreach (var item in (System.Collections.IEnumerable)value)
             {
                 if (item is null) throw new StratifyInputException($"{jsonPath}[{index}] is null", file);
-                RequireComplete(item, $"{jsonPath}[{index}]", file);
+                RequireComplete(item, elementInfo, $"{jsonPath}[{index}]", file);
                 index++;
             }
             return;
         }
-        if (type.Namespace != typeof(ResultsDocument).Namespace) return;
-        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        if (info.Kind != JsonTypeInfoKind.Object) return;
+        foreach (var property in info.Properties)
         {
-            if (property.PropertyType.IsValueType || property.GetIndexParameters().Length > 0) continue;
-            var name = (jsonPath.Length == 0 ? "" : jsonPath + ".") + JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name);
-            var child = property.GetValue(value);
-            if (child is not null) RequireComplete(child, name, file);
-            else if (Nullability.Create(property).ReadState == NullabilityState.NotNull)
+            if (property.Get is null || property.PropertyType.IsValueType) continue;
+            var name = (jsonPath.Length == 0 ? "" : jsonPath + ".") + property.Name;
+            var child = property.Get(value);
+            if (child is not null) RequireComplete(child, JsonOutput.Options.GetTypeInfo(property.PropertyType), name, file);
+            else if (!property.IsGetNullable)
                 throw new StratifyInputException($"{name} is missing or null", file,
                     suggestion: "The file is incomplete; re-run `stratify run` to write it again.");
         }
     }
-
-    private static readonly NullabilityInfoContext Nullability = new();
 
     private static string FirstSentence(string message)
     {

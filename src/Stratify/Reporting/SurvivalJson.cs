@@ -10,7 +10,14 @@ namespace Stratify.Reporting;
 /// <c>curve</c> is columnar. <c>conf_type</c> uses R's names ("log", "log-log", "plain").
 /// </summary>
 /// <example><code>JsonOutput.Write(SurvivalJson.From(KaplanMeier.Fit(data, options)), Console.Out);</code></example>
-public sealed record KaplanMeierJson(string ConfType, double ConfLevel, IReadOnlyList<KaplanMeierGroupJson> Groups);
+/// <remarks>
+/// `stratify km` adds, when asked for, <c>quantiles: [{group, p, time, lower, upper}]</c> and
+/// <c>nelson_aalen: [{group, time, cumhaz, se}]</c>; absent otherwise.
+/// </remarks>
+public sealed record KaplanMeierJson(
+    string ConfType, double ConfLevel, IReadOnlyList<KaplanMeierGroupJson> Groups,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<SurvivalQuantileJson>? Quantiles = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<NelsonAalenJson>? NelsonAalen = null);
 
 /// <summary>One group's curve and summaries; <c>rmst</c>/<c>rmst_se</c> are null when no horizon was requested.</summary>
 public sealed record KaplanMeierGroupJson(
@@ -121,18 +128,13 @@ public static class SurvivalJson
     /// The km document: <see cref="KaplanMeierJson"/>, plus, when asked for, <c>quantiles: [{group, p, time, lower,
     /// upper}]</c> and <c>nelson_aalen: [{group, time, cumhaz, se}]</c>.
     /// </summary>
-    public static System.Text.Json.Nodes.JsonObject KaplanMeierDocument(KaplanMeierEstimate estimate, IReadOnlyList<double> quantiles, NelsonAalenEstimate? nelsonAalen)
-    {
-        var document = System.Text.Json.JsonSerializer.SerializeToNode(From(estimate), JsonOutput.Options)!.AsObject();
-        if (quantiles.Count > 0)
-            document["quantiles"] = System.Text.Json.JsonSerializer.SerializeToNode(
-                estimate.Curves.SelectMany(c => quantiles.Select(p => { var q = c.Quantile(p); return new SurvivalQuantileJson(c.Group, p, q.Time, q.Lower, q.Upper); })).ToArray(),
-                JsonOutput.Options);
-        if (nelsonAalen is not null)
-            document["nelson_aalen"] = System.Text.Json.JsonSerializer.SerializeToNode(
-                nelsonAalen.Curves.Select(c => new NelsonAalenJson(c.Group, c.Time, c.CumulativeHazard, c.StdErr)).ToArray(), JsonOutput.Options);
-        return document;
-    }
+    public static KaplanMeierJson KaplanMeierDocument(KaplanMeierEstimate estimate, IReadOnlyList<double> quantiles, NelsonAalenEstimate? nelsonAalen) =>
+        From(estimate) with
+        {
+            Quantiles = quantiles.Count == 0 ? null
+                : estimate.Curves.SelectMany(c => quantiles.Select(p => { var q = c.Quantile(p); return new SurvivalQuantileJson(c.Group, p, q.Time, q.Lower, q.Upper); })).ToArray(),
+            NelsonAalen = nelsonAalen?.Curves.Select(c => new NelsonAalenJson(c.Group, c.Time, c.CumulativeHazard, c.StdErr)).ToArray(),
+        };
 
     public static string ConfTypeName(SurvivalConfidenceType type) => type switch
     {

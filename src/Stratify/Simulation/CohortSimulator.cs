@@ -54,6 +54,11 @@ public sealed record SimulationModel
 public static class CohortSimulator
 {
     public const string MetadataKey = "stratify.simulation";
+
+    /// <summary>The footer's JSON: Stratify's naming and compile-time metadata, on one line.</summary>
+    private static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<Reporting.SimulationMetadataJson> CompactJson =
+        (System.Text.Json.Serialization.Metadata.JsonTypeInfo<Reporting.SimulationMetadataJson>)
+        new JsonSerializerOptions(Reporting.JsonOutput.Options) { WriteIndented = false }.GetTypeInfo(typeof(Reporting.SimulationMetadataJson));
     public const int DefaultRowGroupSize = 1 << 20;
 
     private sealed class Chunk
@@ -97,7 +102,7 @@ public static class CohortSimulator
                 await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream, cancellationToken: cancellation);
                 writer.CustomMetadata = new Dictionary<string, string>
                 {
-                    [MetadataKey] = JsonSerializer.Serialize(new { n, seed, row_group_size = rowGroupSize, model }, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }),
+                    [MetadataKey] = JsonSerializer.Serialize(new Reporting.SimulationMetadataJson(n, seed, rowGroupSize, model), CompactJson),
                 };
                 var chunk = new Chunk();
                 long groups = (n + rowGroupSize - 1) / rowGroupSize;

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+
+namespace Stratify.Tests.Cli;
+
+/// <summary>
+/// Publishes `stratify` as users install it (README: dotnet publish, Native AOT, one native program) once per
+/// test run, into a temporary folder.
+/// </summary>
+public sealed class PublishedProgram : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public PublishedProgram()
+    {
+        var publish = Process.Start(new ProcessStartInfo("dotnet",
+            ["publish", Path.Combine(RepoPaths.Root, "src", "Stratify.Cli"), "-c", "Release", "-r", "linux-x64", "-o", _folder.Path, "-nologo", "-v", "q"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = publish.StandardOutput.ReadToEndAsync();
+        var error = publish.StandardError.ReadToEndAsync();
+        if (!publish.WaitForExit(TimeSpan.FromMinutes(15))) { publish.Kill(entireProcessTree: true); throw new TimeoutException("dotnet publish took over 15 minutes"); }
+        Executable = Path.Combine(_folder.Path, "stratify");
+        if (publish.ExitCode != 0 || !File.Exists(Executable))
+            throw new InvalidOperationException($"dotnet publish failed ({publish.ExitCode}):\n{output.Result}\n{error.Result}");
+    }
+
+    public string Executable { get; }
+
+    public CliRunner.Result Run(params string[] args)
+    {
+        var process = Process.Start(new ProcessStartInfo(Executable, args)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        return new CliRunner.Result(process.ExitCode, output.Result, error.Result);
+    }
+
+    public void Dispose() => _folder.Dispose();
+}
+
+/// <summary>
+/// The published native program prints exactly what the library prints under the JIT (the tests' CliRunner):
+/// same bytes on stdout and stderr, same exit code, same files — so every agreement-with-R test of the library
+/// also holds for the program users run. Ahead-of-time compilation breaks code that needs reflection or run-time
+/// code generation (JSON, YAML, plotting); these commands cover each of them.
+/// </summary>
+public sealed class PublishedProgramTests(PublishedProgram program) : IClassFixture<PublishedProgram>
+{
+    public static TheoryData<string> Commands => new()
+    {
+        "km datasets/lung.parquet --time time --event status --group sex --format json --quantiles 0.25,0.75 --cumhaz --rmst 365 --at 180,365",
+        "km datasets/veteran.parquet --time time --event status --group celltype --conf-type log-log",
+        "logrank datasets/lung.parquet --time time --event status --group ph.ecog --format json --pairwise holm --trend",
+        "logrank datasets/gbsg.parquet --time rfstime --event status --group grade --strata hormon",
+        "cox datasets/lung.parquet --time time --event status --covariates age,sex,ph.ecog --categorical sex --format json --check-ph --robust --predict age=60,sex=female,ph.ecog=1",
+        "cox datasets/veteran.parquet --time time --event status --covariates trt,celltype,karno --categorical trt,celltype --reference celltype=squamous --ties breslow",
+        "describe datasets/gbsg.parquet --group hormon --format json",
+        "describe datasets/rotterdam.parquet",
+        "cluster datasets/gbsg.parquet --features age,size,grade,nodes --k 2..4 --truth grade --format json",
+        "tree datasets/gbsg.parquet --time rfstime --event status --features age,size,grade,nodes --format json",
+        "cox datasets/lung.parquet --time time --event status --covariates age,sexx",
+        "km datasets/lung.csv --time time --event status",
+        "version",
+    };
+
+    [Theory]
+    [MemberData(nameof(Commands))]
+    public void A_command_prints_the_same_bytes_as_the_library(string commandLine)
+    {
+        var args = commandLine.Split(' ').Select(a => a.StartsWith("datasets/", StringComparison.Ordinal) ? RepoPaths.Dataset(a["datasets/".Length..]) : a).ToArray();
+        var expected = CliRunner.Run(args);
+
+        var actual = program.Run(args);
+
+        Assert.Equal(expected.ExitCode, actual.ExitCode);
+        Assert.Equal(expected.Out, actual.Out);
+        Assert.Equal(expected.Error, actual.Error);
+    }
+
+    [Fact]
+    public void A_study_run_writes_the_same_results_and_tables_as_the_library()
+    {
+        using var folder = new TempFolder();
+        string spec = RepoPaths.Dataset("gbsg.yaml");
+        var library = CliRunner.Run("run", spec, "--out", folder.File("library"));
+        var published = program.Run("run", spec, "--out", folder.File("published"));
+
+        Assert.Equal(0, library.ExitCode);
+        Assert.Equal(0, published.ExitCode);
+        foreach (var file in new[] { "results.json", "assignments.parquet" }.Concat(
+                     Directory.EnumerateFiles(folder.File("library/tables")).Select(f => "tables/" + Path.GetFileName(f))))
+            Assert.True(File.ReadAllBytes(folder.File("library/" + file)).AsSpan().SequenceEqual(File.ReadAllBytes(folder.File("published/" + file))),
+                $"{file} differs between the published program and the library");
+        Assert.Contains("<svg", File.ReadAllText(folder.File("published/report.html")));
+    }
+
+    [Fact]
+    public void The_report_command_rebuilds_the_report_from_results_json()
+    {
+        using var folder = new TempFolder();
+        Assert.Equal(0, program.Run("run", RepoPaths.Dataset("lung.yaml"), "--out", folder.File("run")).ExitCode);
+
+        var report = program.Run("report", folder.File("run/results.json"), "--out", folder.File("again.html"));
+
+        Assert.Equal(0, report.ExitCode);
+        var html = File.ReadAllText(folder.File("again.html"));
+        Assert.Contains("<svg", html);
+        Assert.Equal(Sections(File.ReadAllText(folder.File("run/report.html"))), Sections(html));
+    }
+
+    private static string[] Sections(string html) =>
+        System.Text.RegularExpressions.Regex.Matches(html, "<h2[^>]*>(.*?)</h2>").Select(m => m.Groups[1].Value).ToArray();
+}
