@@ -36,7 +36,35 @@ single <- data.frame(time = round(rexp(n, 0.05), 1) + 0.5, status = rbinom(n, 1,
                      site = c(rep(1, 30), rep(2, 30), 3), x = round(rnorm(n), 3))
 write.csv(single, "tests/reference/data/cox_single_stratum.csv", row.names = FALSE)
 
+# lung with survival times that differ only by floating-point noise, as times computed from dates or unit
+# conversions do. coxph's default timefix (aeqSurv) ties them again. Three ways, all from lung's integer days:
+#   time_noise:   time + 1e-10 * (row %% 3)                   gaps of 1e-10, tied by the absolute tolerance
+#   time_years:   (time + o) / 365.25 - o / 365.25, o = 100 * (row %% 7)   last-bit differences in years
+#   time_seconds: time * 86400 + 0.1 * (row %% 3)             gaps of 0.1 s, tied only relative to the mean time
+# Written with 17 significant digits so that the CSV holds the exact doubles R fits (checked on reading back).
+lung <- read.csv("datasets/lung.csv")
+row <- seq_len(nrow(lung))
+offset <- 100 * (row %% 7)
+near <- data.frame(inst = lung$inst,
+                   time_noise = lung$time + 1e-10 * (row %% 3),
+                   time_years = (lung$time + offset) / 365.25 - offset / 365.25,
+                   time_seconds = lung$time * 86400 + 0.1 * (row %% 3),
+                   status = lung$status, age = lung$age, sex = lung$sex, ph.ecog = lung$ph.ecog)
+near_text <- near
+for (v in c("time_noise", "time_years", "time_seconds")) near_text[[v]] <- sprintf("%.17g", near[[v]])
+write.csv(near_text, "tests/reference/data/cox_lung_near_ties.csv", row.names = FALSE, quote = FALSE, na = "")
+back <- read.csv("tests/reference/data/cox_lung_near_ties.csv")
+for (v in c("time_noise", "time_years", "time_seconds")) stopifnot(identical(back[[v]], near[[v]]))
+
 # ---- models ----------------------------------------------------------------------------------------------------
+# A vector whose values need more than 15 significant digits (times that differ in the last bits) is written with
+# the shortest of 15 or 17 digits that reads back exactly; jsonlite's digits = NA would round it to 15.
+exact_numbers <- function(x) {
+  if (length(x) == 0 || all(as.numeric(sprintf("%.15g", x)) == x)) return(x)
+  text <- ifelse(as.numeric(sprintf("%.15g", x)) == x, sprintf("%.15g", x), sprintf("%.17g", x))
+  structure(paste0("[", paste(text, collapse = ", "), "]"), class = "json")
+}
+
 read_data <- function(file) {
   path <- if (startsWith(file, "cox_")) file.path("tests/reference/data", file) else file.path("datasets", file)
   read.csv(path, stringsAsFactors = FALSE)
@@ -83,6 +111,7 @@ run_model <- function(name, file, time, status, event_value, covariates, ties = 
     strata = strata, cluster = cluster, robust = robust,
     covariates = covariates,
     n = fit$n, events = fit$nevent,
+    distinct_times = list(raw = length(unique(df$time)), timefix = length(unique(aeqSurv(Surv(df$time, df$event))[, 1]))),
     terms = I(names(coefs)), coef = I(unname(coefs)), se = I(unname(se_full)), robust_se = I(unname(rse_full)),
     hr = I(unname(exp(coefs))),
     hr_lower = I(unname(exp(coefs - qnorm(0.975) * inf_se))), hr_upper = I(unname(exp(coefs + qnorm(0.975) * inf_se))),
@@ -96,7 +125,7 @@ run_model <- function(name, file, time, status, event_value, covariates, ties = 
     means = I(unname(fit$means)),
     zph = if (is.null(zph)) NULL else list(terms = I(rownames(zph$table)), chisq = I(unname(zph$table[, "chisq"])),
                                            df = I(unname(zph$table[, "df"])), p = I(unname(zph$table[, "p"]))),
-    baseline = list(time = base$time, n_risk = base$n.risk, n_event = base$n.event, surv = base$surv, std_err = base$std.err, lower = base$lower, upper = base$upper,
+    baseline = list(time = exact_numbers(base$time), n_risk = base$n.risk, n_event = base$n.event, surv = base$surv, std_err = base$std.err, lower = base$lower, upper = base$upper,
                     strata = if (is.null(base$strata)) NULL else rep(seq_along(base$strata), base$strata))
   )
   if (!is.null(profile)) {
@@ -107,7 +136,7 @@ run_model <- function(name, file, time, status, event_value, covariates, ties = 
       nd[[make.names(cv$name)]] <- factor(as.character(nd[[make.names(cv$name)]]), levels = lev)
     }
     pf <- survfit(fit, newdata = nd)
-    out$predicted <- list(design = I(profile$design), time = I(pf$time), surv = I(as.vector(pf$surv)),
+    out$predicted <- list(design = I(profile$design), time = exact_numbers(I(pf$time)), surv = I(as.vector(pf$surv)),
                           std_err = I(as.vector(pf$std.err)), lower = I(as.vector(pf$lower)), upper = I(as.vector(pf$upper)))
   }
   out
@@ -141,9 +170,35 @@ models <- list(
   run_model("all_categorical", "cox_all_categorical.csv", "time", "status", 1, list(cat_("grp", "alpha"), cat_("arm", "control"))),
   run_model("collinear", "cox_collinear.csv", "time", "status", 1, list(num("x1"), num("x2"), num("x3"))),
   run_model("monotone", "cox_monotone.csv", "time", "status", 1, list(num("flag"), num("age"))),
-  run_model("single_patient_stratum", "cox_single_stratum.csv", "time", "status", 1, list(num("x")), strata = "site")
+  run_model("single_patient_stratum", "cox_single_stratum.csv", "time", "status", 1, list(num("x")), strata = "site"),
+  run_model("lung_near_ties_efron", "cox_lung_near_ties.csv", "time_noise", "status", 2, lung_cov, profile = lung_profile),
+  run_model("lung_near_ties_breslow", "cox_lung_near_ties.csv", "time_noise", "status", 2, lung_cov, ties = "breslow",
+            profile = lung_profile),
+  run_model("lung_near_ties_robust", "cox_lung_near_ties.csv", "time_noise", "status", 2, lung_cov, robust = TRUE),
+  run_model("lung_near_ties_years_strata", "cox_lung_near_ties.csv", "time_years", "status", 2,
+            list(num("age"), num("ph.ecog")), strata = "sex"),
+  run_model("lung_near_ties_years_strata_breslow", "cox_lung_near_ties.csv", "time_years", "status", 2,
+            list(num("age"), num("ph.ecog")), strata = "sex", ties = "breslow", profile = list(values = list(age = 60, ph.ecog = 1), design = c(60, 1))),
+  run_model("lung_near_ties_seconds_cluster", "cox_lung_near_ties.csv", "time_seconds", "status", 2, lung_cov,
+            cluster = "inst", profile = lung_profile),
+  run_model("lung_near_ties_seconds_strata_cluster_breslow", "cox_lung_near_ties.csv", "time_seconds", "status", 2,
+            list(num("age"), cat_("ph.ecog", "0")), strata = "sex", cluster = "inst", ties = "breslow")
 )
 names(models) <- sapply(models, `[[`, "name")
-write(toJSON(list(generated_by = paste("R", getRversion(), "survival", packageVersion("survival")), models = models),
-             auto_unbox = TRUE, digits = NA, na = "null", null = "null", pretty = TRUE),
+# aeqSurv itself on small vectors (tests/Stratify.Tests/Survival/TimeFixTests.cs): a chain of gaps each under the
+# tolerance whose total is not, gaps tied only relative to the mean, unsorted input with a pair kept apart (5 vs
+# 5 + 1e-7), and integer days (unchanged).
+timefix_case <- function(name, time) {
+  fixed <- aeqSurv(Surv(time, rep(1, length(time))))[, 1]
+  list(name = name, time = exact_numbers(I(time)), fixed = exact_numbers(I(fixed)))
+}
+timefix <- list(
+  timefix_case("chain_from_previous_gap", c(1, 1 + 1e-8, 1 + 2e-8, 1 + 3e-8, 2)),
+  timefix_case("relative_to_mean", c(1e8, 1e8 + 1, 1e8 + 2, 2e8, 2e8 + 3, 3e8)),
+  timefix_case("unsorted_first_of_run_kept", c(3, 0.1 + 0.2, 0.3, 5 + 1e-7, 5, 1 + 1e-12, 1, 2 * (1 + 2e-9), 2)),
+  timefix_case("integer_days", c(306, 455, 1010, 210, 883, 1022, 310, 361, 218, 166, 170, 654, 728, 71, 567, 144, 613))
+)
+write(toJSON(list(generated_by = paste("R", getRversion(), "survival", packageVersion("survival")), models = models,
+                  timefix = timefix),
+             auto_unbox = TRUE, digits = NA, na = "null", null = "null", pretty = TRUE, json_verbatim = TRUE),
       "tests/reference/cox_reference.json")

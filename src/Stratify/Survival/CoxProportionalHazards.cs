@@ -23,7 +23,10 @@ namespace Stratify.Survival;
 /// at convergence.</item>
 /// </list>
 /// Harrell's C and its standard error follow R's <c>concordancefit</c> (<see cref="CoxConcordance"/>).
-/// Times are tied only when exactly equal (R's <c>timefix</c> rounding of near-equal times is not applied).
+/// Times are tied as R's default <c>coxph.control(timefix = TRUE)</c> ties them: before the fit, distinct times closer
+/// than sqrt(machine ε), absolutely or relative to the mean distinct time, are merged into the first of their run
+/// (<see cref="TimeFix"/>, survival's <c>aeqSurv</c>), and every later pass (likelihood, robust variance,
+/// concordance, <c>cox.zph</c>, baseline and predicted survival) sees the merged times.
 /// </summary>
 /// <example>
 /// <code>
@@ -193,7 +196,7 @@ public static class CoxProportionalHazards
                 z, TwoSidedNormalP(z), false);
         }
 
-        var concordance = CoxConcordance.Compute(data, time, died, linearPredictors, strata, options.Cluster);
+        var concordance = CoxConcordance.Compute(data, data.TimeByRow, died, linearPredictors, strata, options.Cluster);
         for (int j = 0; j < p; j++) if (aliased[j]) coefficients[j] = double.NaN;
 
         return new CoxModel

@@ -6,7 +6,8 @@ using System.Runtime.CompilerServices;
 namespace Stratify.Survival;
 
 /// <summary>
-/// The data of a Cox fit arranged once for every later pass: rows sorted by (stratum, time), the design matrix copied
+/// The data of a Cox fit arranged once for every later pass: times made equal where they differ only by
+/// floating-point noise (R's timefix, <see cref="TimeFix"/>), rows sorted by (stratum, time), the design matrix copied
 /// in that order, centred on the column means and scaled by the mean absolute deviation (as R's <c>coxfit6</c>:
 /// columns whose values all lie in {−1, 0, 1} are left as they are), and cut into tie groups (rows of one stratum
 /// sharing a time) and chunks of whole tie groups for parallel passes. Chunking depends only on the data, never on
@@ -27,7 +28,10 @@ internal sealed class CoxRiskSets
     public int P { get; }
     /// <summary>Sorted, centred, scaled design, row-major N×P.</summary>
     public double[] X { get; private init; } = [];
+    /// <summary>Sorted times after R's timefix (<see cref="TimeFix"/>): near-equal times are equal here.</summary>
     public double[] Time { get; private init; } = [];
+    /// <summary>The same times by original row (the caller's array when timefix changed nothing).</summary>
+    public double[] TimeByRow { get; private init; } = [];
     public bool[] Event { get; private init; } = [];
     /// <summary>Sorted position → original row.</summary>
     public int[] Order { get; private init; } = [];
@@ -52,6 +56,17 @@ internal sealed class CoxRiskSets
         int n = time.Length, p = design.Columns;
         var order = CoxRadixSort.Order(time);
 
+        // R's timefix (aeqSurv) on all rows together, in the global time order, before the strata split it.
+        // Merging keeps the order (each time moves down to the first time of its run), so the sort stands.
+        var sortedTime = new double[n];
+        for (int k = 0; k < n; k++) sortedTime[k] = time[order[k]];
+        double[] timeByRow = time;
+        if (TimeFix.MergeNearTies(sortedTime))
+        {
+            timeByRow = new double[n];
+            for (int k = 0; k < n; k++) timeByRow[order[k]] = sortedTime[k];
+        }
+
         // Stable counting sort by stratum keeps the time order within each stratum.
         int[] stratumIndex = new int[n];
         int[] labels = [0];
@@ -59,6 +74,7 @@ internal sealed class CoxRiskSets
         {
             stratumIndex = IndexStrata(strata, out labels);
             order = StableByStratum(order, stratumIndex, labels.Length);
+            for (int k = 0; k < n; k++) sortedTime[k] = timeByRow[order[k]];
         }
 
         // Column means and mean absolute deviations, accumulated row by row (the design is row-major).
@@ -82,7 +98,6 @@ internal sealed class CoxRiskSets
         for (int j = 0; j < p; j++) scale[j] = unitValued[j] || scale[j] == 0 ? 1.0 : n / scale[j];
 
         var x = GC.AllocateUninitializedArray<double>(n * p);
-        var sortedTime = new double[n];
         var sortedEvent = new bool[n];
         var groupStart = new List<int>();
         var groupStratum = new List<int>();
@@ -91,7 +106,6 @@ internal sealed class CoxRiskSets
         for (int k = 0; k < n; k++)
         {
             int row = order[k];
-            sortedTime[k] = time[row];
             sortedEvent[k] = died[row];
             int s = stratumIndex[row];
             if (k == 0 || sortedTime[k] != sortedTime[k - 1] || s != groupStratum[^1])
@@ -130,6 +144,7 @@ internal sealed class CoxRiskSets
         {
             X = x,
             Time = sortedTime,
+            TimeByRow = timeByRow,
             Event = sortedEvent,
             Order = order,
             GroupStart = groupStart.ToArray(),

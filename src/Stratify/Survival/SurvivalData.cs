@@ -142,14 +142,11 @@ public sealed class SurvivalData
 
 /// <summary>
 /// The patients of a <see cref="SurvivalData"/> laid out in ascending time (see <see cref="SurvivalData.Sorted"/>),
-/// with R's <c>timefix</c> applied: distinct times closer than sqrt(machine eps), absolutely or relative to the
-/// mean absolute distinct time, are merged into the first of them (survival's aeqSurv, applied by survfit and
-/// survdiff by default), so that times computed by floating-point arithmetic tie as R ties them.
+/// with R's <c>timefix</c> applied (<see cref="TimeFix"/>: survival's aeqSurv, applied by survfit and survdiff by
+/// default), so that times computed by floating-point arithmetic tie as R ties them.
 /// </summary>
 internal sealed class TimeSortedPatients
 {
-    private static readonly double Tolerance = Math.Sqrt(2.220446049250313e-16);
-
     private TimeSortedPatients(double[] time, double[] timeByRow, bool[] @event, int[]? group, int[]? strata)
     {
         Time = time;
@@ -185,38 +182,11 @@ internal sealed class TimeSortedPatients
             if (strata is not null) strata[k] = data.Strata![row];
         }
         double[] timeByRow = data.Time;
-        if (MergeNearTies(time))
+        if (TimeFix.MergeNearTies(time))
         {
             timeByRow = new double[n];
             for (int k = 0; k < n; k++) timeByRow[order[k]] = time[k];
         }
         return new TimeSortedPatients(time, timeByRow, events, group, strata);
-    }
-
-    /// <summary>aeqSurv on ascending times, in place; true if any time changed.</summary>
-    private static bool MergeNearTies(double[] time)
-    {
-        int n = time.Length;
-        double sumAbs = 0;
-        int distinct = 0;
-        for (int k = 0; k < n; k++)
-            if (k == 0 || time[k] != time[k - 1]) { sumAbs += Math.Abs(time[k]); distinct++; }
-        if (distinct < 2) return false;
-        double meanAbs = sumAbs / distinct;
-        bool changed = false;
-        double previousDistinct = time[0], cut = time[0];
-        for (int k = 1; k < n; k++)
-        {
-            double t = time[k];
-            if (t != previousDistinct)
-            {
-                double gap = t - previousDistinct;
-                bool tied = gap <= Tolerance || gap / meanAbs <= Tolerance;
-                previousDistinct = t;
-                if (!tied) cut = t;
-            }
-            if (t != cut) { time[k] = cut; changed = true; }
-        }
-        return changed;
     }
 }

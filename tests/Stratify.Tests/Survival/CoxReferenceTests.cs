@@ -4,7 +4,9 @@ namespace Stratify.Tests.Survival;
 
 /// <summary>
 /// Cox fits agree with R's survival 3.5 coxph / summary.coxph / cox.zph / survfit on the bundled cohorts and the
-/// edge cases of tests/reference/data (expected numbers: tests/reference/cox_reference.json, from cox_reference.R).
+/// edge cases of tests/reference/data, including lung with times that differ only by floating-point noise (the
+/// lung_near_ties_* models, which coxph ties by its default timefix) (expected numbers:
+/// tests/reference/cox_reference.json, from cox_reference.R).
 /// Tolerances: estimates, standard errors and intervals 1e-6 relative; p-values 1e-4; counts exact.
 /// </summary>
 public class CoxReferenceTests
@@ -32,6 +34,16 @@ public class CoxReferenceTests
         Assert.Equal(r.R.GetProperty("n").GetInt32(), model.N);
         Assert.Equal(r.R.GetProperty("events").GetInt32(), model.Events);
         Assert.Equal(r.Numbers("coef").Length, model.Coefficients.Count);
+    }
+
+    [Theory, MemberData(nameof(Models))]
+    public void Ties_times_as_coxph_timefix_does(string name)
+    {
+        var (r, model) = Fitted(name);
+        var distinct = r.R.GetProperty("distinct_times");
+        // R: length(unique(time)) and length(unique(aeqSurv(Surv(time, event))[, 1])) on the rows R fitted.
+        Assert.Equal(distinct.GetProperty("raw").GetInt32(), r.Bind().Time.Distinct().Count());
+        Assert.Equal(distinct.GetProperty("timefix").GetInt32(), model.RiskSets.Time.Distinct().Count());
     }
 
     [Theory, MemberData(nameof(Models))]
