@@ -72,7 +72,9 @@ public static class StudyBinder
             for (int i = 0; i < n; i++) if (c.IsMissing(i)) { count++; keep[i] = false; }
             dropped.Add(new DroppedRows(c.Name, count));
         }
-        var rows = new int[keep.Count(k => k)];
+        int kept = 0;
+        foreach (bool k in keep) if (k) kept++;
+        var rows = new int[kept];
         for (int i = 0, r = 0; i < n; i++) if (keep[i]) rows[r++] = i;
 
         if (id is not null) CheckUniqueIds(source, id, rows);
@@ -156,6 +158,24 @@ public static class StudyBinder
             return (valueOfRow, texts.ToArray());
         }
         var numeric = (NumericColumn)column;
+        if (SmallWholeNumberRange(numeric.Values, rows) is (double min, int range))
+        {
+            // Codes such as 0/1, 1/2 or group numbers: an array indexed by value instead of a hash table.
+            var slot = new int[range];
+            Array.Fill(slot, -1);
+            for (int k = 0; k < rows.Length; k++)
+            {
+                int at = (int)(numeric.Values[rows[k]] - min);
+                int v = slot[at];
+                if (v < 0)
+                {
+                    v = slot[at] = texts.Count;
+                    texts.Add(numeric.Format(rows[k]));
+                }
+                valueOfRow[k] = v;
+            }
+            return (valueOfRow, texts.ToArray());
+        }
         var index = new Dictionary<double, int>();
         for (int k = 0; k < rows.Length; k++)
         {
@@ -169,6 +189,21 @@ public static class StudyBinder
             valueOfRow[k] = v;
         }
         return (valueOfRow, texts.ToArray());
+    }
+
+    /// <summary>(minimum, max − min + 1) when every value over the rows is a whole number spanning at most 65,536; else null.</summary>
+    private static (double Min, int Range)? SmallWholeNumberRange(double[] values, int[] rows)
+    {
+        if (rows.Length == 0) return null;
+        double min = double.PositiveInfinity, max = double.NegativeInfinity;
+        for (int k = 0; k < rows.Length; k++)
+        {
+            double x = values[rows[k]];
+            if (x != Math.Floor(x)) return null; // also NaN and infinities
+            if (x < min) min = x;
+            if (x > max) max = x;
+        }
+        return max - min < 65_536 ? (min, (int)(max - min) + 1) : null;
     }
 
     private static double[] BindTime(string source, NumericColumn time, int[] rows)

@@ -11,8 +11,9 @@ namespace Stratify.Survival;
 /// inside a tie does not change any number; it is fixed anyway (events first, then row order) so that results and
 /// any per-patient output are deterministic. Strata are applied as a stable counting sort on top of the time
 /// order: within each stratum the time order is kept, at O(n) extra cost.
-/// Cost: a stable LSD radix sort of the times' order-preserving 64-bit images (only the digits that vary are
-/// scattered, typically 2-3 passes for times in days) plus linear passes; no comparison sort, no per-row allocation.
+/// Cost: whole-number times over a modest span (days) take one counting sort (two passes); other times a stable
+/// LSD radix sort of their order-preserving 64-bit images (only the digits that vary are scattered, typically 2-3
+/// passes); no comparison sort, no per-row allocation.
 /// <example><code>int[] order = SurvivalOrder.ByTime(data.Time, data.Strata); // stratum 0 first, each by time</code></example>
 /// </remarks>
 public static class SurvivalOrder
@@ -71,6 +72,7 @@ public static class SurvivalOrder
 
     private static int[] SortByTime(double[] time, bool[]? @event)
     {
+        if (SortWholeTimes(time, @event) is { } counted) return counted;
         int n = time.Length;
         int[] order;
         if (@event is null) order = Identity(n);
@@ -87,6 +89,32 @@ public static class SurvivalOrder
         for (int k = 0; k < n; k++) keys[k] = OrderedBits(time[order[k]]);
         RadixSort(keys.AsSpan(0, n), order);
         ArrayPool<ulong>.Shared.Return(keys);
+        return order;
+    }
+
+    /// <summary>
+    /// Times that are whole numbers over a span of at most max(65,536, 2n) (days, as clinical data are kept): one
+    /// counting sort on the key (time − min)·2 + censored, so events precede censorings at a tie and rows keep their
+    /// order — the same order as the general path, in two passes. Null when the times do not qualify.
+    /// </summary>
+    private static int[]? SortWholeTimes(double[] time, bool[]? @event)
+    {
+        int n = time.Length;
+        if (n < 2) return null;
+        double min = double.PositiveInfinity, max = double.NegativeInfinity;
+        foreach (double t in time)
+        {
+            if (t != Math.Floor(t)) return null; // also NaN and infinities
+            if (t < min) min = t;
+            if (t > max) max = t;
+        }
+        if (max - min >= Math.Max(65_536.0, 2.0 * n)) return null;
+        int shift = @event is null ? 0 : 1;
+        var start = new int[(((int)(max - min) + 1) << shift) + 1];
+        for (int i = 0; i < n; i++) start[(((int)(time[i] - min) << shift) | (@event is null || @event[i] ? 0 : 1)) + 1]++;
+        for (int b = 1; b < start.Length; b++) start[b] += start[b - 1];
+        var order = new int[n];
+        for (int i = 0; i < n; i++) order[start[((int)(time[i] - min) << shift) | (@event is null || @event[i] ? 0 : 1)]++] = i;
         return order;
     }
 

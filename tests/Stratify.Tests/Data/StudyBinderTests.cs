@@ -26,6 +26,20 @@ public class StudyBinderTests
         Assert.Equal(2, bound.EventCount);
     }
 
+    [Theory]
+    [InlineData(new[] { 3.0, -2, 3, 0, -2, 7 }, new[] { "-2", "0", "3", "7" })]             // small whole numbers: indexed by value
+    [InlineData(new[] { 3.0, -2, 3, 0.5, -2, 7 }, new[] { "-2", "0.5", "3", "7" })]         // a fraction: hashed
+    [InlineData(new[] { 1e6, 0, 1e6, 5, 0, 70_000 }, new[] { "0", "5", "70000", "1000000" })] // a wide span: hashed
+    public void A_numeric_group_has_one_level_per_distinct_value_in_numeric_order(double[] values, string[] levels)
+    {
+        var time = Num("time", values.Select((_, i) => (double)i + 1).ToArray());
+        var status = Num("status", values.Select(_ => 1.0).ToArray());
+        var bound = StudyBinder.Bind(Cohort(time, status, Raw("arm", values)), Survival with { Group = "arm" });
+
+        Assert.Equal(levels, bound.Group!.Levels);
+        Assert.Equal(values.Select(v => levels[Array.IndexOf(levels.Select(double.Parse).ToArray(), v)]), bound.Group.Codes.Select(c => bound.Group.Levels[c]));
+    }
+
     [Fact]
     public void Zero_one_status_has_1_as_event_and_booleans_true_as_event()
     {

@@ -98,6 +98,17 @@ public class SurvivalOrderPropertyTests
     }
 
     [Property]
+    public bool Whole_day_times_counting_sort_equals_a_stable_sort_with_events_first(Tuple<short, bool>[] rows)
+    {
+        // Whole numbers over a small span take the counting-sort path; negative zero must tie with zero.
+        var time = rows.Select(r => r.Item1 == 0 && r.Item2 ? -0.0 : (double)(r.Item1 % 500)).ToArray();
+        var events = rows.Select(r => r.Item2).ToArray();
+        var expected = Enumerable.Range(0, time.Length).OrderBy(i => time[i]).ThenBy(i => events[i] ? 0 : 1).ThenBy(i => i);
+        return expected.SequenceEqual(SurvivalOrder.ByTimeEventsFirst(time, events))
+            && Enumerable.Range(0, time.Length).OrderBy(i => time[i]).ThenBy(i => i).SequenceEqual(SurvivalOrder.ByTime(time, null));
+    }
+
+    [Property]
     public bool Strata_order_equals_a_stable_sort_by_stratum_then_time(Tuple<NormalFloat, byte>[] rows)
     {
         var time = rows.Select(r => Math.Round(r.Item1.Get)).ToArray();
