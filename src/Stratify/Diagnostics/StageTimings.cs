@@ -31,12 +31,16 @@ public static class StageTimings
         }
     }
 
-    /// <summary>The recorded stages as one line, or null when disabled or nothing was recorded.</summary>
+    /// <summary>
+    /// The recorded stages as one line, a stage marked several times (a model refitted per subgroup) summed with
+    /// its count; null when disabled or nothing was recorded.
+    /// </summary>
     public static string? Summary()
     {
         if (!Enabled) return null;
         lock (Stages)
             return Stages.Count == 0 ? null
-                : "timings: " + string.Join(", ", Stages.Select(s => $"{s.Stage} {s.Seconds.ToString("0.000", CultureInfo.InvariantCulture)} s"));
+                : "timings: " + string.Join(", ", Stages.GroupBy(s => s.Stage).Select(g =>
+                    $"{g.Key} {g.Sum(s => s.Seconds).ToString("0.000", CultureInfo.InvariantCulture)} s{(g.Count() > 1 ? $" (x{g.Count()})" : "")}"));
     }
 }

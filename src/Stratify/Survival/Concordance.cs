@@ -93,62 +93,25 @@ public static class CoxConcordance
             stratumAt[k] = strata?[row] ?? 0;
         }
 
-        var atRisk = new FenwickCounts(distinct);
-        var deaths = new FenwickCounts(distinct);
+        // Two independent sweeps over the same descending order, one per core: the risk-set tree answers each
+        // event's "partners still at risk" (totals and the event's own counts); the event tree answers each row's
+        // "events that entered after me" (subtracted on entry, the final tree added at the end). Counts are whole
+        // numbers, so splitting them over two arrays and adding at the end is exact.
         var concordantOf = new double[n];
         var discordantOf = new double[n];
         var tiedOf = new double[n];
+        var laterConcordant = new double[n];
+        var laterDiscordant = new double[n];
+        var laterTied = new double[n];
         double concordant = 0, discordant = 0, tiedRisk = 0, tiedTime = 0;
-
-        int start = 0;
-        while (start < n)
+        Parallel.Invoke(
+            () => (concordant, discordant, tiedRisk, tiedTime) = SweepRiskSets(rankAt, eventAt, timeAt, stratumAt, distinct, concordantOf, discordantOf, tiedOf),
+            () => SweepEvents(rankAt, eventAt, timeAt, stratumAt, distinct, laterConcordant, laterDiscordant, laterTied));
+        for (int k = 0; k < n; k++)
         {
-            int end = start;
-            while (end < n && stratumAt[end] == stratumAt[start]) end++;
-            atRisk.Clear();
-            deaths.Clear();
-            int i = start;
-            while (i < end)
-            {
-                if (!eventAt[i])
-                {
-                    EnterRiskSet(i, rankAt, atRisk, deaths, concordantOf, discordantOf, tiedOf);
-                    i++;
-                    continue;
-                }
-                int j = i;
-                while (j < end && timeAt[j] == timeAt[i]) j++;
-                for (int k = i; k < j; k++)
-                {
-                    int r = rankAt[k];
-                    double lower = atRisk.Below(r), equal = atRisk.At(r), higher = atRisk.Total - lower - equal;
-                    concordant += lower;
-                    discordant += higher;
-                    tiedRisk += equal;
-                    concordantOf[k] += lower;
-                    discordantOf[k] += higher;
-                    tiedOf[k] += equal;
-                    tiedTime += k - i;
-                    deaths.Add(r);
-                }
-                for (int k = i; k < j; k++) EnterRiskSet(k, rankAt, atRisk, deaths, concordantOf, discordantOf, tiedOf);
-                i = j;
-            }
-            // Close the pairs of every row with the events that entered after it (the event tree is final: parallel).
-            int from = start, blocks = Math.Max(1, (end - start) / 65_536);
-            Parallel.For(0, blocks, block =>
-            {
-                int blockEnd = block == blocks - 1 ? end : from + (block + 1) * 65_536;
-                for (int k = from + block * 65_536; k < blockEnd; k++)
-                {
-                    int r = rankAt[k];
-                    double lower = deaths.Below(r), equal = deaths.At(r), higher = deaths.Total - lower - equal;
-                    concordantOf[k] += higher;
-                    discordantOf[k] += lower;
-                    tiedOf[k] += equal;
-                }
-            });
-            start = end;
+            concordantOf[k] += laterConcordant[k];
+            discordantOf[k] += laterDiscordant[k];
+            tiedOf[k] += laterTied[k];
         }
 
         double pairs = concordant + discordant + tiedRisk;
@@ -169,6 +132,108 @@ public static class CoxConcordance
         return new ConcordanceEstimate(c, Math.Sqrt(sumSquares / 4), concordant, discordant, tiedRisk, tiedTime);
     }
 
+    /// <summary>
+    /// The risk-set sweep: each event (tied events together) meets the rows already entered — later times, or
+    /// censored at its time — below, at or above its rank; then its tie group enters.
+    /// </summary>
+    private static (double Concordant, double Discordant, double TiedRisk, double TiedTime) SweepRiskSets(
+        int[] rankAt, bool[] eventAt, double[] timeAt, int[] stratumAt, int distinct,
+        double[] concordantOf, double[] discordantOf, double[] tiedOf)
+    {
+        int n = rankAt.Length;
+        var atRisk = new FenwickCounts(distinct);
+        double concordant = 0, discordant = 0, tiedRisk = 0, tiedTime = 0;
+        int start = 0;
+        while (start < n)
+        {
+            int end = start;
+            while (end < n && stratumAt[end] == stratumAt[start]) end++;
+            atRisk.Clear();
+            int i = start;
+            while (i < end)
+            {
+                if (!eventAt[i])
+                {
+                    atRisk.Add(rankAt[i]);
+                    i++;
+                    continue;
+                }
+                int j = i;
+                while (j < end && timeAt[j] == timeAt[i]) j++;
+                for (int k = i; k < j; k++)
+                {
+                    int r = rankAt[k];
+                    double lower = atRisk.Below(r), equal = atRisk.At(r), higher = atRisk.Total - lower - equal;
+                    concordant += lower;
+                    discordant += higher;
+                    tiedRisk += equal;
+                    concordantOf[k] += lower;
+                    discordantOf[k] += higher;
+                    tiedOf[k] += equal;
+                    tiedTime += k - i;
+                }
+                for (int k = i; k < j; k++) atRisk.Add(rankAt[k]);
+                i = j;
+            }
+            start = end;
+        }
+        return (concordant, discordant, tiedRisk, tiedTime);
+    }
+
+    /// <summary>
+    /// The event sweep: a row's partners among events at earlier times are the final event tree minus the events
+    /// that had entered when the row did (its own tie group's events included, as they are not its partners).
+    /// </summary>
+    private static void SweepEvents(int[] rankAt, bool[] eventAt, double[] timeAt, int[] stratumAt, int distinct,
+        double[] concordantOf, double[] discordantOf, double[] tiedOf)
+    {
+        int n = rankAt.Length;
+        var deaths = new FenwickCounts(distinct);
+        int start = 0;
+        while (start < n)
+        {
+            int end = start;
+            while (end < n && stratumAt[end] == stratumAt[start]) end++;
+            deaths.Clear();
+            int i = start;
+            while (i < end)
+            {
+                int j = i + 1;
+                if (eventAt[i])
+                {
+                    while (j < end && timeAt[j] == timeAt[i]) j++;
+                    for (int k = i; k < j; k++) deaths.Add(rankAt[k]);
+                }
+                for (int k = i; k < j; k++) Subtract(deaths, rankAt[k], k, concordantOf, discordantOf, tiedOf);
+                i = j;
+            }
+            // Close the pairs of every row with the events that entered after it (the tree is final: parallel).
+            int from = start, blocks = Math.Max(1, (end - start) / 65_536);
+            Parallel.For(0, blocks, block =>
+            {
+                int blockEnd = block == blocks - 1 ? end : from + (block + 1) * 65_536;
+                for (int k = from + block * 65_536; k < blockEnd; k++)
+                {
+                    int r = rankAt[k];
+                    double lower = deaths.Below(r), equal = deaths.At(r), higher = deaths.Total - lower - equal;
+                    concordantOf[k] += higher;
+                    discordantOf[k] += lower;
+                    tiedOf[k] += equal;
+                }
+            });
+            start = end;
+        }
+    }
+
+    /// <summary>A row enters the risk set: the events already in the tree are not its partners.</summary>
+    private static void Subtract(FenwickCounts deaths, int r, int k, double[] concordantOf, double[] discordantOf, double[] tiedOf)
+    {
+        double lower = deaths.Below(r), equal = deaths.At(r), higher = deaths.Total - lower - equal;
+        concordantOf[k] -= higher;
+        discordantOf[k] -= lower;
+        tiedOf[k] -= equal;
+    }
+
     /// <summary>Rank of each risk score among the distinct values (exact equality = same rank).</summary>
     private static int[] Ranks(double[] risk, out int distinct)
     {
@@ -183,21 +248,6 @@ public static class CoxConcordance
         }
         if (n > 0) distinct++;
         return rank;
-    }
-
-    /// <summary>
-    /// A row enters the risk set: from now on, events count it as a later partner. Its own partner counts are
-    /// "events entering after me", so subtract the event tree as it stands (the final tree is added at the end).
-    /// </summary>
-    private static void EnterRiskSet(int row, int[] rank, FenwickCounts atRisk, FenwickCounts deaths,
-        double[] concordantOf, double[] discordantOf, double[] tiedOf)
-    {
-        int r = rank[row];
-        double lower = deaths.Below(r), equal = deaths.At(r), higher = deaths.Total - lower - equal;
-        concordantOf[row] -= higher;
-        discordantOf[row] -= lower;
-        tiedOf[row] -= equal;
-        atRisk.Add(r);
     }
 
     /// <summary>Counts per rank with prefix sums in O(log n) (Fenwick 1994).</summary>

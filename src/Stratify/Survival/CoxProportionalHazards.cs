@@ -55,6 +55,7 @@ public static class CoxProportionalHazards
         options ??= CoxOptions.Default;
         Validate(time, died, design, strata, options);
         var data = CoxRiskSets.Build(time, died, design, strata, chunkRows);
+        Diagnostics.StageTimings.Mark("risk sets");
         var likelihood = new CoxPartialLikelihood(data, options.Ties);
         int p = data.P;
 
@@ -196,7 +197,9 @@ public static class CoxProportionalHazards
                 z, TwoSidedNormalP(z), false);
         }
 
+        Diagnostics.StageTimings.Mark("newton");
         var concordance = CoxConcordance.Compute(data, data.TimeByRow, died, linearPredictors, strata, options.Cluster);
+        Diagnostics.StageTimings.Mark("concordance");
         for (int j = 0; j < p; j++) if (aliased[j]) coefficients[j] = double.NaN;
 
         return new CoxModel

@@ -28,13 +28,17 @@ public sealed class PublishedProgram : IDisposable
 
     public string Executable { get; }
 
-    public CliRunner.Result Run(params string[] args)
+    public CliRunner.Result Run(params string[] args) => Run(args, new Dictionary<string, string>());
+
+    public CliRunner.Result Run(string[] args, IReadOnlyDictionary<string, string> environment)
     {
-        var process = Process.Start(new ProcessStartInfo(Executable, args)
+        var start = new ProcessStartInfo(Executable, args)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-        })!;
+        };
+        foreach (var (name, value) in environment) start.Environment[name] = value;
+        var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         process.WaitForExit();
@@ -112,6 +116,19 @@ public sealed class PublishedProgramTests(PublishedProgram program) : IClassFixt
         var html = File.ReadAllText(folder.File("again.html"));
         Assert.Contains("<svg", html);
         Assert.Equal(Sections(File.ReadAllText(folder.File("run/report.html"))), Sections(html));
+    }
+
+    [Fact]
+    public void STRATIFY_TIMINGS_adds_one_line_of_stage_times_to_stderr_and_changes_nothing_else()
+    {
+        string[] args = ["cox", RepoPaths.Dataset("lung.parquet"), "--time", "time", "--event", "status", "--covariates", "age,ph.ecog", "--format", "json"];
+        var plain = program.Run(args);
+
+        var timed = program.Run(args, new Dictionary<string, string> { ["STRATIFY_TIMINGS"] = "1" });
+
+        Assert.Equal(plain.Out, timed.Out);
+        var extra = timed.Error.Replace(plain.Error, "").Trim();
+        Assert.Matches(@"^timings: start [0-9.]+ s, read [0-9.]+ s, bind [0-9.]+ s, design [0-9.]+ s, risk sets [0-9.]+ s, newton [0-9.]+ s, concordance [0-9.]+ s, fit [0-9.]+ s, output [0-9.]+ s$", extra);
     }
 
     private static string[] Sections(string html) =>
