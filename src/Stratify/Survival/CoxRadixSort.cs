@@ -16,6 +16,8 @@ internal static class CoxRadixSort
     /// <summary>The row indices 0..n−1 ordered by ascending key, ties in input order.</summary>
     public static int[] Order(ReadOnlySpan<double> keys)
     {
+        // Whole numbers over a modest span (times in days): one counting sort, the same stable order.
+        if (SurvivalOrder.WholeNumberOrder(keys, null) is { } counted) return counted;
         int n = keys.Length;
         var key = new ulong[n];
         var order = new int[n];

@@ -72,7 +72,7 @@ public static class SurvivalOrder
 
     private static int[] SortByTime(double[] time, bool[]? @event)
     {
-        if (SortWholeTimes(time, @event) is { } counted) return counted;
+        if (WholeNumberOrder(time, @event) is { } counted) return counted;
         int n = time.Length;
         int[] order;
         if (@event is null) order = Identity(n);
@@ -97,7 +97,7 @@ public static class SurvivalOrder
     /// counting sort on the key (time − min)·2 + censored, so events precede censorings at a tie and rows keep their
     /// order — the same order as the general path, in two passes. Null when the times do not qualify.
     /// </summary>
-    private static int[]? SortWholeTimes(double[] time, bool[]? @event)
+    internal static int[]? WholeNumberOrder(ReadOnlySpan<double> time, bool[]? @event)
     {
         int n = time.Length;
         if (n < 2) return null;

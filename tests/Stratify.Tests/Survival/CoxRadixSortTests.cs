@@ -24,4 +24,15 @@ public class CoxRadixSortTests
         var expected = Enumerable.Range(0, n).OrderBy(i => keys[i]).ToArray(); // LINQ OrderBy is stable
         return CoxRadixSort.Order(keys).SequenceEqual(expected);
     }
+
+    [Property(MaxTest = 60)]
+    public bool Whole_number_keys_take_the_counting_sort_and_give_the_same_stable_order(int seed)
+    {
+        var random = new Random(seed);
+        int n = random.Next(2, 3000);
+        var keys = new double[n];
+        for (int i = 0; i < n; i++) keys[i] = random.Next(4) == 0 ? -0.0 : random.Next(-40, 4000);
+        var expected = Enumerable.Range(0, n).OrderBy(i => keys[i]).ToArray();
+        return CoxRadixSort.Order(keys).SequenceEqual(expected);
+    }
 }
