@@ -54,48 +54,36 @@ internal sealed class CoxRiskSets
     public static CoxRiskSets Build(double[] time, bool[] died, DesignMatrix design, int[]? strata, int chunkRows = ChunkRows)
     {
         int n = time.Length, p = design.Columns;
-        var order = CoxRadixSort.Order(time);
-
-        // R's timefix (aeqSurv) on all rows together, in the global time order, before the strata split it.
-        // Merging keeps the order (each time moves down to the first time of its run), so the sort stands.
-        var sortedTime = new double[n];
-        for (int k = 0; k < n; k++) sortedTime[k] = time[order[k]];
-        double[] timeByRow = time;
-        if (TimeFix.MergeNearTies(sortedTime))
-        {
-            timeByRow = new double[n];
-            for (int k = 0; k < n; k++) timeByRow[order[k]] = sortedTime[k];
-        }
-
-        // Stable counting sort by stratum keeps the time order within each stratum.
-        int[] stratumIndex = new int[n];
-        int[] labels = [0];
-        if (strata is not null)
-        {
-            stratumIndex = IndexStrata(strata, out labels);
-            order = StableByStratum(order, stratumIndex, labels.Length);
-            for (int k = 0; k < n; k++) sortedTime[k] = timeByRow[order[k]];
-        }
-
-        // Column means and mean absolute deviations, accumulated row by row (the design is row-major).
+        // The time order (sort, timefix, strata) and the column statistics (means, mean absolute deviations) are
+        // independent: computed side by side, each in its own fixed order, so the numbers do not depend on it.
+        int[] order = [], stratumIndex = [], labels = [0];
+        double[] sortedTime = [], timeByRow = time;
         var source = design.Values;
         var means = new double[p];
         var scale = new double[p];
-        var notUnit = new double[p];  // > 0 once a value outside {−1, 0, 1} is seen
-        for (int i = 0; i < n; i++)
-        {
-            var row = source.AsSpan(i * p, p);
-            CoxMatrixAlgebra.AddScaled(means, 1, row);
-            CoxMatrixAlgebra.AccumulateNonUnit(notUnit, row);
-        }
-        var unitValued = new bool[p];
-        for (int j = 0; j < p; j++)
-        {
-            unitValued[j] = notUnit[j] == 0;
-            means[j] = unitValued[j] ? 0 : means[j] / n;
-        }
-        for (int i = 0; i < n; i++) CoxMatrixAlgebra.AccumulateAbsoluteDeviation(scale, source.AsSpan(i * p, p), means);
-        for (int j = 0; j < p; j++) scale[j] = unitValued[j] || scale[j] == 0 ? 1.0 : n / scale[j];
+        Parallel.Invoke(
+            () =>
+            {
+                order = CoxRadixSort.Order(time);
+                // R's timefix (aeqSurv) on all rows together, in the global time order, before the strata split it.
+                // Merging keeps the order (each time moves down to the first time of its run), so the sort stands.
+                sortedTime = new double[n];
+                for (int k = 0; k < n; k++) sortedTime[k] = time[order[k]];
+                if (TimeFix.MergeNearTies(sortedTime))
+                {
+                    timeByRow = new double[n];
+                    for (int k = 0; k < n; k++) timeByRow[order[k]] = sortedTime[k];
+                }
+                // Stable counting sort by stratum keeps the time order within each stratum.
+                stratumIndex = new int[n];
+                if (strata is not null)
+                {
+                    stratumIndex = IndexStrata(strata, out labels);
+                    order = StableByStratum(order, stratumIndex, labels.Length);
+                    for (int k = 0; k < n; k++) sortedTime[k] = timeByRow[order[k]];
+                }
+            },
+            () => ColumnCentresAndScales(source, n, p, means, scale));
 
         var x = GC.AllocateUninitializedArray<double>(n * p);
         var sortedEvent = new bool[n];
@@ -156,6 +144,30 @@ internal sealed class CoxRiskSets
             StratumLabels = labels,
             EventCount = events,
         };
+    }
+
+    /// <summary>
+    /// Column means and the scale factors n / Σ|x − mean| (R's coxph rescaling), accumulated row by row over the
+    /// row-major design; a column holding only −1, 0 and 1 is neither centred nor scaled.
+    /// </summary>
+    private static void ColumnCentresAndScales(double[] source, int n, int p, double[] means, double[] scale)
+    {
+        // Column means and mean absolute deviations, accumulated row by row (the design is row-major).
+        var notUnit = new double[p];  // > 0 once a value outside {−1, 0, 1} is seen
+        for (int i = 0; i < n; i++)
+        {
+            var row = source.AsSpan(i * p, p);
+            CoxMatrixAlgebra.AddScaled(means, 1, row);
+            CoxMatrixAlgebra.AccumulateNonUnit(notUnit, row);
+        }
+        var unitValued = new bool[p];
+        for (int j = 0; j < p; j++)
+        {
+            unitValued[j] = notUnit[j] == 0;
+            means[j] = unitValued[j] ? 0 : means[j] / n;
+        }
+        for (int i = 0; i < n; i++) CoxMatrixAlgebra.AccumulateAbsoluteDeviation(scale, source.AsSpan(i * p, p), means);
+        for (int j = 0; j < p; j++) scale[j] = unitValued[j] || scale[j] == 0 ? 1.0 : n / scale[j];
     }
 
     /// <summary>Stratum index 0..S−1 of each row, strata numbered in increasing label order.</summary>
