@@ -123,6 +123,7 @@ public static class ParquetCohortReader
                 {
                     foreach (var reader in open.Values) await reader.DisposeAsync();
                     foreach (var handle in handles.Values) handle.Dispose();
+                    Interlocked.Add(ref counts.DirectPages, decoder.DataPages);
                 }
             }
             await Task.WhenAll(Enumerable.Range(0, Math.Max(1, Math.Min(Environment.ProcessorCount, tasks.Length))).Select(_ => Task.Run(Work, cancellation)));

@@ -37,6 +37,9 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
     private byte[] _levels = [];
     private readonly List<(int Body, PageHeader Header)> _pages = [];
 
+    /// <summary>Data pages this decoder has decoded so far.</summary>
+    public int DataPages { get; private set; }
+
     /// <summary>
     /// Decodes <paramref name="chunk"/> of <paramref name="file"/> into <paramref name="destination"/> (one
     /// element per row of the row group). <paramref name="missing"/> is asked for the row group's slice of the
@@ -67,6 +70,7 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
                 destination.Slice(at, values), () => missing().Slice(at, values));
             row += values;
         }
+        DataPages += _pages.Count;
         return true;
     }
 

@@ -13,6 +13,9 @@ internal sealed class ParquetDecodingCounts
     /// <summary>Column chunks decoded directly (incremented concurrently).</summary>
     public int DirectChunks;
 
+    /// <summary>Data pages in the directly decoded chunks (added by each worker when it finishes).</summary>
+    public int DirectPages;
+
     /// <summary>Column chunks read by Parquet.Net (incremented concurrently).</summary>
     public int FallbackChunks;
 }
