@@ -9,10 +9,20 @@ namespace Stratify.Data;
 
 /// <summary>
 /// Reads a cohort from Parquet: one file, or a folder of part files read as one cohort (recursively, in path
-/// order), including hive-style <c>key=value/</c> sub-folders whose key becomes a column. Every row group of
-/// every file is read straight into one preallocated array per column (Parquet.Net's buffer API), so memory is
-/// close to the decoded size and no object is made per row, except transiently for text values, which are
-/// dictionary-coded as they are read.
+/// order), including hive-style <c>key=value/</c> sub-folders whose key becomes a column. Every column is
+/// allocated once at its final size, and each (row group, column) chunk is decoded into its slice by one of a
+/// few workers (one per core), so a one-row-group file is still read column-parallel.
+///
+/// Two decoders. A flat int32, int64, float or double column chunk whose pages are PLAIN-encoded data pages
+/// (V1 or V2), uncompressed or Snappy, is decoded by <see cref="ParquetColumnChunkDecoder"/>: the chunk's bytes
+/// are read once into a reused buffer and each page is decompressed straight into the column's array (a
+/// required double column) or into a reused scratch buffer and widened to double in one pass, nulls becoming
+/// NaN and a missing-mask entry. Every other chunk — dictionary-encoded, another codec (gzip, zstd, lz4,
+/// brotli), DELTA or BYTE_STREAM_SPLIT encodings, decimals, dates, timestamps, booleans, small or unsigned
+/// integers, strings, encrypted, or with a page header the direct decoder cannot parse — is read by
+/// Parquet.Net's buffer API exactly as before, chunk by chunk, so a file may mix both. Both give the same
+/// values bit for bit (tests compare them on files from Parquet.Net, Stratify's writers and DuckDB). Text values
+/// are dictionary-coded as they are read, so no object is made per row.
 ///
 /// Types: int8–int64 and unsigned, float, double and decimal become numeric; boolean becomes numeric 0/1;
 /// UTF-8 strings (plain or dictionary-encoded) become categorical; date and timestamp become numeric time in

@@ -12,9 +12,10 @@ namespace Stratify.Data;
 /// <summary>
 /// Decodes one flat numeric Parquet column chunk straight into its slice of the cohort's <c>double[]</c>, with
 /// as few copies as the format allows: the chunk's bytes are read once into a reused buffer, and each page is
-/// decompressed into its final place (a required DOUBLE column: Snappy writes the values into the destination
-/// array itself) or into a reused scratch buffer followed by one converting pass (INT32, INT64, FLOAT, or a page
-/// with nulls). One decoder per worker thread; its buffers are pooled and grow to the largest chunk seen.
+/// decompressed into its final place — a required column's Snappy page straight into the destination array
+/// (widened to double there, in place, when it holds 4- or 8-byte integers or floats); a V2 page of doubles into
+/// the destination and spread to its rows around the nulls — or else into a reused scratch buffer followed by
+/// one converting pass. One decoder per worker thread; its buffers are pooled and grow to the largest chunk seen.
 ///
 /// What it decodes (parquet-format's parquet.thrift and Encodings.md): data pages V1 and V2, PLAIN-encoded
 /// INT32, INT64, FLOAT or DOUBLE, codec UNCOMPRESSED or SNAPPY, a top-level REQUIRED or OPTIONAL column
@@ -140,10 +141,14 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
 
         if (header.Type == PageType.DATA_PAGE)
         {
-            if (maxDefinitionLevel == 0 && snappy && physicalType == ParquetType.DOUBLE)
+            if (maxDefinitionLevel == 0 && snappy)
             {
-                if (header.UncompressedPageSize != rows * sizeof(double)) throw Corrupt($"a page of {rows} doubles claims {header.UncompressedPageSize} bytes");
-                Decompress(body, MemoryMarshal.AsBytes(destination));
+                // No levels: the page is exactly the values. Decompress them into the destination's last bytes
+                // (all of it for 8-byte values, its upper half for 4-byte ones) and widen to double in place.
+                if (header.UncompressedPageSize != rows * width) throw Corrupt($"a page of {rows} values claims {header.UncompressedPageSize} bytes");
+                var bytes = MemoryMarshal.AsBytes(destination);
+                Decompress(body, bytes[(bytes.Length - rows * width)..]);
+                WidenInPlace(destination, physicalType);
                 return;
             }
             var page = snappy ? DecompressToScratch(body, header.UncompressedPageSize) : body;
@@ -280,6 +285,38 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
     {
         values = values[..destination.Length];
         for (int i = 0; i < destination.Length; i++) destination[i] = double.CreateTruncating(values[i]);
+    }
+
+    /// <summary>
+    /// Turns the values stored in the destination's last <c>rows × width</c> bytes into doubles, in place. An
+    /// 8-byte value is read and overwritten at its own index; a 4-byte value i starts at byte 4·rows + 4i and its
+    /// double goes to bytes [8i, 8i + 8), which hold only 4-byte values with indices ≤ i, already read.
+    /// </summary>
+    private static void WidenInPlace(Span<double> destination, ParquetType type)
+    {
+        int rows = destination.Length;
+        switch (type)
+        {
+            case ParquetType.DOUBLE: return;
+            case ParquetType.INT64:
+            {
+                var stored = MemoryMarshal.Cast<double, long>(destination);
+                for (int i = 0; i < rows; i++) { long v = stored[i]; destination[i] = v; }
+                return;
+            }
+            case ParquetType.INT32:
+            {
+                var stored = MemoryMarshal.Cast<byte, int>(MemoryMarshal.AsBytes(destination)[(4 * rows)..]);
+                for (int i = 0; i < rows; i++) { int v = stored[i]; destination[i] = v; }
+                return;
+            }
+            default:
+            {
+                var stored = MemoryMarshal.Cast<byte, float>(MemoryMarshal.AsBytes(destination)[(4 * rows)..]);
+                for (int i = 0; i < rows; i++) { float v = stored[i]; destination[i] = v; }
+                return;
+            }
+        }
     }
 
     private static void Scatter(ReadOnlySpan<byte> values, ParquetType type, ReadOnlySpan<byte> definitions, byte maxLevel,
