@@ -1,15 +1,28 @@
 using System.Globalization;
+using Microsoft.Win32.SafeHandles;
 using Parquet;
+using Parquet.Meta;
 using Parquet.Schema;
+using ParquetType = Parquet.Meta.Type;
 
 namespace Stratify.Data;
 
 /// <summary>
 /// Reads a cohort from Parquet: one file, or a folder of part files read as one cohort (recursively, in path
-/// order), including hive-style <c>key=value/</c> sub-folders whose key becomes a column. Every row group of
-/// every file is read straight into one preallocated array per column (Parquet.Net's buffer API), so memory is
-/// close to the decoded size and no object is made per row, except transiently for text values, which are
-/// dictionary-coded as they are read.
+/// order), including hive-style <c>key=value/</c> sub-folders whose key becomes a column. Every column is
+/// allocated once at its final size, and each (row group, column) chunk is decoded into its slice by one of a
+/// few workers (one per core), so a one-row-group file is still read column-parallel.
+///
+/// Two decoders. A flat int32, int64, float or double column chunk whose pages are PLAIN-encoded data pages
+/// (V1 or V2), uncompressed or Snappy, is decoded by <see cref="ParquetColumnChunkDecoder"/>: the chunk's bytes
+/// are read once into a reused buffer and each page is decompressed straight into the column's array (a
+/// required double column) or into a reused scratch buffer and widened to double in one pass, nulls becoming
+/// NaN and a missing-mask entry. Every other chunk — dictionary-encoded, another codec (gzip, zstd, lz4,
+/// brotli), DELTA or BYTE_STREAM_SPLIT encodings, decimals, dates, timestamps, booleans, small or unsigned
+/// integers, strings, encrypted, or with a page header the direct decoder cannot parse — is read by
+/// Parquet.Net's buffer API exactly as before, chunk by chunk, so a file may mix both. Both give the same
+/// values bit for bit (tests compare them on files from Parquet.Net, Stratify's writers and DuckDB). Text values
+/// are dictionary-coded as they are read, so no object is made per row.
 ///
 /// Types: int8–int64 and unsigned, float, double and decimal become numeric; boolean becomes numeric 0/1;
 /// UTF-8 strings (plain or dictionary-encoded) become categorical; date and timestamp become numeric time in
@@ -26,7 +39,12 @@ public static class ParquetCohortReader
 
     public static Cohort Read(string path) => ReadAsync(path).GetAwaiter().GetResult();
 
-    public static async Task<Cohort> ReadAsync(string path, CancellationToken cancellation = default)
+    public static Task<Cohort> ReadAsync(string path, CancellationToken cancellation = default)
+        => ReadAsync(path, new ParquetDecodingCounts(), cancellation);
+
+    /// <summary>As <see cref="ReadAsync(string, CancellationToken)"/>; <paramref name="counts"/> chooses whether
+    /// the direct column-chunk decoder is tried and counts which path each column chunk took (for tests).</summary>
+    internal static async Task<Cohort> ReadAsync(string path, ParquetDecodingCounts counts, CancellationToken cancellation = default)
     {
         var files = ListFiles(path);
         var partitions = files.Select(f => PartitionValues(path, f)).ToArray();
@@ -66,11 +84,15 @@ public static class ParquetCohortReader
                 }
             // One task per (row group, column), taken in order by as many workers as there are cores; each worker
             // keeps its own reader per file. A one-row-group file is thus still read column-parallel.
+            // Where each usable column's chunk sits in each file's row groups, and its maximum definition level.
+            var layouts = readers.Select(r => fields.Select(f => FlatChunkLayout.Find(r.Reader.Metadata, f.Name)).ToArray()).ToArray();
             var tasks = plan.SelectMany(p => Enumerable.Range(0, fields.Count).Select(c => (p.File, p.Group, p.Offset, p.Rows, Column: c))).ToArray();
             int next = -1;
             async Task Work()
             {
                 var open = new Dictionary<int, ParquetReader>();
+                var handles = new Dictionary<int, SafeFileHandle>();
+                using var decoder = new ParquetColumnChunkDecoder();
                 try
                 {
                     while (true)
@@ -80,12 +102,27 @@ public static class ParquetCohortReader
                         cancellation.ThrowIfCancellationRequested();
                         var (f, g, at, rows, c) = tasks[t];
                         var file = readers[f].File;
-                        if (!open.TryGetValue(f, out var reader))
-                            open[f] = reader = await ParquetReader.CreateAsync(File.OpenRead(file), new ParquetOptions { TreatByteArrayAsString = false }, leaveStreamOpen: false, cancellation);
-                        using var group = reader.OpenRowGroupReader(g);
-                        // Match this file's field by name (part files may order columns differently).
-                        var field = reader.Schema.DataFields.First(x => x.Name == fields[c].Name);
-                        try { await builders[c].ReadAsync(group, field, at, rows, cancellation); }
+                        try
+                        {
+                            // Direct path first: the chunk's bytes decoded straight into the column's slice.
+                            if (counts.ColumnChunkFastPath && layouts[f][c] is { } layout && layout.Chunk(readers[f].Reader.Metadata!, g) is { } chunk)
+                            {
+                                if (!handles.TryGetValue(f, out var handle))
+                                    handles[f] = handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
+                                if (builders[c].TryDecodeDirect(decoder, handle, chunk, layout.MaxDefinitionLevel, at, rows))
+                                {
+                                    Interlocked.Increment(ref counts.DirectChunks);
+                                    continue;
+                                }
+                            }
+                            Interlocked.Increment(ref counts.FallbackChunks);
+                            if (!open.TryGetValue(f, out var reader))
+                                open[f] = reader = await ParquetReader.CreateAsync(File.OpenRead(file), new ParquetOptions { TreatByteArrayAsString = false }, leaveStreamOpen: false, cancellation);
+                            using var group = reader.OpenRowGroupReader(g);
+                            // Match this file's field by name (part files may order columns differently).
+                            var field = reader.Schema.DataFields.First(x => x.Name == fields[c].Name);
+                            await builders[c].ReadAsync(group, field, at, rows, cancellation);
+                        }
                         catch (Exception e) when (e is not StratifyInputException and not OperationCanceledException)
                         {
                             throw new StratifyInputException($"cannot decode this column ({e.Message})", file, fields[c].Name);
@@ -95,6 +132,8 @@ public static class ParquetCohortReader
                 finally
                 {
                     foreach (var reader in open.Values) await reader.DisposeAsync();
+                    foreach (var handle in handles.Values) handle.Dispose();
+                    Interlocked.Add(ref counts.DirectPages, decoder.DataPages);
                 }
             }
             await Task.WhenAll(Enumerable.Range(0, Math.Max(1, Math.Min(Environment.ProcessorCount, tasks.Length))).Select(_ => Task.Run(Work, cancellation)));
@@ -265,6 +304,10 @@ public static class ParquetCohortReader
 
         /// <summary>Decodes one row group into rows [offset, offset + rows); called concurrently for disjoint slices.</summary>
         public abstract Task ReadAsync(ParquetRowGroupReader group, DataField field, int offset, int rows, CancellationToken cancellation);
+
+        /// <summary>Decodes one column chunk without Parquet.Net when the decoder supports it; false leaves the rows untouched.</summary>
+        public virtual bool TryDecodeDirect(ParquetColumnChunkDecoder decoder, SafeFileHandle file, ColumnChunk chunk, int maxDefinitionLevel, int offset, int rows) => false;
+
         public abstract Column Build();
 
         public static ColumnBuilder For(DataField field, int n) => Kind(field) switch
@@ -321,8 +364,7 @@ public static class ParquetCohortReader
                         else
                         {
                             _values[offset + i] = double.NaN;
-                            // Part files may differ in nullability; the mask appears with the first null, shared by all workers.
-                            (_missing ?? Interlocked.CompareExchange(ref _missing, new bool[_values.Length], null) ?? _missing!)[offset + i] = true;
+                            MissingMask()[offset + i] = true;
                         }
                     }
                 }
@@ -343,6 +385,21 @@ public static class ParquetCohortReader
                 finally { System.Buffers.ArrayPool<T>.Shared.Return(buffer); }
             }
         }
+
+        public override bool TryDecodeDirect(ParquetColumnChunkDecoder decoder, SafeFileHandle file, ColumnChunk chunk, int maxDefinitionLevel, int offset, int rows)
+        {
+            // Only the types whose Parquet.Net conversion is a plain widening to double (no logical-type meaning).
+            ParquetType? physical = typeof(T) == typeof(double) ? ParquetType.DOUBLE
+                : typeof(T) == typeof(float) ? ParquetType.FLOAT
+                : typeof(T) == typeof(long) ? ParquetType.INT64
+                : typeof(T) == typeof(int) ? ParquetType.INT32
+                : null;
+            return physical is { } type && _unit is null
+                && decoder.TryDecode(file, chunk, type, maxDefinitionLevel, _values.AsSpan(offset, rows), () => MissingMask().AsSpan(offset, rows));
+        }
+
+        // Part files may differ in nullability; the mask appears with the first null, shared by all workers.
+        private bool[] MissingMask() => _missing ?? Interlocked.CompareExchange(ref _missing, new bool[_values.Length], null) ?? _missing!;
 
         public override Column Build() => new NumericColumn(Field.Name, _values, _missing, _type, _unit);
     }

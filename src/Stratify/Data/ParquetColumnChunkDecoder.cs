@@ -1,0 +1,415 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+using Parquet.Meta;
+using Snappier;
+using ParquetType = Parquet.Meta.Type;
+
+namespace Stratify.Data;
+
+/// <summary>
+/// Decodes one flat numeric Parquet column chunk straight into its slice of the cohort's <c>double[]</c>, with
+/// as few copies as the format allows: the chunk's bytes are read once into a reused buffer, and each page is
+/// decompressed into its final place — a required column's Snappy page straight into the destination array
+/// (widened to double there, in place, when it holds 4- or 8-byte integers or floats); a V2 page of doubles into
+/// the destination and spread to its rows around the nulls — or else into a reused scratch buffer followed by
+/// one converting pass. One decoder per worker thread; its buffers are pooled and grow to the largest chunk seen.
+///
+/// What it decodes (parquet-format's parquet.thrift and Encodings.md): data pages V1 and V2, PLAIN-encoded
+/// INT32, INT64, FLOAT or DOUBLE, codec UNCOMPRESSED or SNAPPY, a top-level REQUIRED or OPTIONAL column
+/// (maximum definition level 0 or 1) whose definition levels are the RLE/bit-packed hybrid — in a V1 page
+/// prefixed by their 4-byte little-endian length and compressed with the values; in a V2 page stored
+/// uncompressed before the compressed values, their length in the header. A null row becomes NaN in the values
+/// and true in the missing mask, as Parquet.Net's path gives it.
+///
+/// Anything else — a dictionary page or dictionary encoding, another codec, DELTA or BYTE_STREAM_SPLIT
+/// encoding, a repeated or nested column, encryption, a page header it cannot parse, page sizes or value counts
+/// that do not add up — makes <see cref="TryDecode"/> return false before it writes anything, and the caller
+/// reads the chunk with Parquet.Net instead. Once the page headers have been checked, a page whose contents turn
+/// out corrupt (a Snappy stream that does not decode, levels that run short) throws
+/// <see cref="InvalidDataException"/>.
+/// </summary>
+internal sealed class ParquetColumnChunkDecoder : IDisposable
+{
+    private byte[] _chunk = [];
+    private byte[] _scratch = [];
+    private byte[] _levels = [];
+    private readonly List<(int Body, PageHeader Header)> _pages = [];
+
+    /// <summary>Data pages this decoder has decoded so far.</summary>
+    public int DataPages { get; private set; }
+
+    /// <summary>
+    /// Decodes <paramref name="chunk"/> of <paramref name="file"/> into <paramref name="destination"/> (one
+    /// element per row of the row group). <paramref name="missing"/> is asked for the row group's slice of the
+    /// missing mask only when a null is found. False, with nothing written, when the chunk needs Parquet.Net.
+    /// </summary>
+    public bool TryDecode(SafeFileHandle file, ColumnChunk chunk, ParquetType physicalType, int maxDefinitionLevel,
+        Span<double> destination, Func<Span<bool>> missing)
+    {
+        if (!Supports(chunk, physicalType, maxDefinitionLevel, destination.Length)) return false;
+        var meta = chunk.MetaData!;
+        long start = meta.DataPageOffset;
+        if (meta.DictionaryPageOffset is long dictionary && dictionary > 0 && dictionary < start) start = dictionary;
+        long size = meta.TotalCompressedSize;
+        // The chunk must lie between the leading "PAR1" and the footer (at least its length and "PAR1").
+        if (start < 4 || size <= 0 || size > Array.MaxLength || start + size > RandomAccess.GetLength(file) - 8) return false;
+
+        var bytes = Rent(ref _chunk, (int)size).AsSpan(0, (int)size);
+        ReadExactly(file, bytes, start);
+        if (!ScanPages(bytes, physicalType, maxDefinitionLevel, destination.Length)) return false;
+
+        var codec = meta.Codec;
+        int row = 0;
+        foreach (var (body, header) in _pages)
+        {
+            int values = header.Type == PageType.DATA_PAGE ? header.DataPageHeader!.NumValues : header.DataPageHeaderV2!.NumValues;
+            int at = row;
+            DecodePage(bytes.Slice(body, header.CompressedPageSize), header, codec, physicalType, (byte)maxDefinitionLevel,
+                destination.Slice(at, values), () => missing().Slice(at, values));
+            row += values;
+        }
+        DataPages += _pages.Count;
+        return true;
+    }
+
+    private static bool Supports(ColumnChunk chunk, ParquetType physicalType, int maxDefinitionLevel, int rows)
+    {
+        var meta = chunk.MetaData;
+        if (meta is null || chunk.CryptoMetadata is not null || chunk.EncryptedColumnMetadata is not null) return false;
+        if (meta.Type != physicalType || Width(physicalType) == 0) return false;
+        if (meta.Codec is not (CompressionCodec.UNCOMPRESSED or CompressionCodec.SNAPPY)) return false;
+        if (maxDefinitionLevel is not (0 or 1) || meta.PathInSchema is not { Count: 1 } || meta.NumValues != rows) return false;
+        // Levels may be listed as RLE or (legacy) BIT_PACKED; values must all be PLAIN.
+        foreach (var encoding in meta.Encodings)
+            if (encoding is not (Encoding.PLAIN or Encoding.RLE or Encoding.BIT_PACKED)) return false;
+        return true;
+    }
+
+    /// <summary>Checks every page header of the chunk before anything is written; false hands the chunk to Parquet.Net.</summary>
+    private bool ScanPages(ReadOnlySpan<byte> bytes, ParquetType physicalType, int maxDefinitionLevel, int rows)
+    {
+        _pages.Clear();
+        int width = Width(physicalType);
+        long seen = 0;
+        int position = 0;
+        while (position < bytes.Length)
+        {
+            if (!ParquetPageHeaderReader.TryRead(bytes[position..], out var header, out int headerLength)) return false;
+            int body = position + headerLength;
+            if (header.CompressedPageSize < 0 || header.UncompressedPageSize < 0 || header.CompressedPageSize > bytes.Length - body) return false;
+            position = body + header.CompressedPageSize;
+            int values;
+            switch (header.Type)
+            {
+                case PageType.DATA_PAGE when header.DataPageHeader is { } v1:
+                    if (v1.Encoding != Encoding.PLAIN || (maxDefinitionLevel > 0 && v1.DefinitionLevelEncoding != Encoding.RLE)) return false;
+                    values = v1.NumValues;
+                    break;
+                case PageType.DATA_PAGE_V2 when header.DataPageHeaderV2 is { } v2:
+                    if (v2.Encoding != Encoding.PLAIN || v2.RepetitionLevelsByteLength != 0 || v2.DefinitionLevelsByteLength < 0
+                        || v2.DefinitionLevelsByteLength > header.CompressedPageSize || v2.DefinitionLevelsByteLength > header.UncompressedPageSize
+                        || (maxDefinitionLevel == 0 && (v2.DefinitionLevelsByteLength != 0 || v2.NumNulls != 0))
+                        || v2.NumNulls < 0 || v2.NumNulls > v2.NumValues) return false;
+                    values = v2.NumValues;
+                    break;
+                case PageType.INDEX_PAGE:
+                    continue;
+                default:
+                    return false; // a dictionary page, or a page type this decoder does not know
+            }
+            if (values < 0 || values > rows - seen) return false;
+            // Levels take at most about 2 bytes per value even in the worst RLE run layout: a larger page is not PLAIN numbers.
+            if (header.UncompressedPageSize > (long)values * (width + 2) + 16) return false;
+            _pages.Add((body, header));
+            seen += values;
+        }
+        return seen == rows;
+    }
+
+    private void DecodePage(ReadOnlySpan<byte> body, PageHeader header, CompressionCodec codec, ParquetType physicalType,
+        byte maxDefinitionLevel, Span<double> destination, Func<Span<bool>> missing)
+    {
+        int rows = destination.Length;
+        int width = Width(physicalType);
+        bool snappy = codec == CompressionCodec.SNAPPY;
+        ReadOnlySpan<byte> levels = default;
+        ReadOnlySpan<byte> values;
+        bool valuesInDestination = false;
+
+        if (header.Type == PageType.DATA_PAGE)
+        {
+            if (maxDefinitionLevel == 0 && snappy)
+            {
+                // No levels: the page is exactly the values. Decompress them into the destination's last bytes
+                // (all of it for 8-byte values, its upper half for 4-byte ones) and widen to double in place.
+                if (header.UncompressedPageSize != rows * width) throw Corrupt($"a page of {rows} values claims {header.UncompressedPageSize} bytes");
+                var bytes = MemoryMarshal.AsBytes(destination);
+                Decompress(body, bytes[(bytes.Length - rows * width)..]);
+                WidenInPlace(destination, physicalType);
+                return;
+            }
+            var page = snappy ? DecompressToScratch(body, header.UncompressedPageSize) : body;
+            if (maxDefinitionLevel > 0)
+            {
+                if (page.Length < 4) throw Corrupt("the page ends before its definition levels");
+                int length = BinaryPrimitives.ReadInt32LittleEndian(page);
+                if (length < 0 || length > page.Length - 4) throw Corrupt("the definition levels run past the page");
+                levels = page.Slice(4, length);
+                values = page[(4 + length)..];
+            }
+            else values = page;
+        }
+        else
+        {
+            var v2 = header.DataPageHeaderV2!;
+            levels = body[..v2.DefinitionLevelsByteLength];
+            var data = body[v2.DefinitionLevelsByteLength..];
+            int dataLength = header.UncompressedPageSize - v2.DefinitionLevelsByteLength;
+            if (snappy && (v2.IsCompressed ?? true))
+            {
+                int present = v2.NumValues - v2.NumNulls;
+                if (physicalType == ParquetType.DOUBLE && dataLength == present * sizeof(double))
+                {
+                    Decompress(data, MemoryMarshal.AsBytes(destination[..present]));
+                    values = MemoryMarshal.AsBytes(destination[..present]);
+                    valuesInDestination = true;
+                }
+                else values = DecompressToScratch(data, dataLength);
+            }
+            else values = data;
+        }
+
+        if (maxDefinitionLevel == 0)
+        {
+            if (values.Length < rows * width) throw Corrupt($"the page holds {values.Length / width} values for {rows} rows");
+            if (!valuesInDestination) Convert(values, physicalType, destination);
+            return;
+        }
+
+        var definitions = Rent(ref _levels, rows).AsSpan(0, rows);
+        int defined = DecodeLevels(levels, bitWidth: 1, maxDefinitionLevel, definitions);
+        if (values.Length < defined * width) throw Corrupt($"the page holds {values.Length / width} values for {defined} non-null rows");
+        if (header.Type == PageType.DATA_PAGE_V2 && defined != header.DataPageHeaderV2!.NumValues - header.DataPageHeaderV2.NumNulls)
+            throw Corrupt("the definition levels disagree with the page's null count");
+        if (defined == rows)
+        {
+            if (!valuesInDestination) Convert(values, physicalType, destination);
+            return;
+        }
+        var mask = missing();
+        if (valuesInDestination) ExpandInPlace(destination, definitions, maxDefinitionLevel, defined, mask);
+        else Scatter(values, physicalType, definitions, maxDefinitionLevel, destination, mask);
+    }
+
+    /// <summary>
+    /// Decodes one definition level per row into <paramref name="definitions"/> (bit width at most 8) from the
+    /// RLE/bit-packed hybrid (Encodings.md): a run starts with a varint header h; h odd is a bit-packed run
+    /// of (h &gt;&gt; 1) groups of 8 values, <paramref name="bitWidth"/> bits each, least significant bit first; h even
+    /// is a run of (h &gt;&gt; 1) copies of one value stored in ceil(bitWidth / 8) little-endian bytes. Returns how many
+    /// rows are defined (level equal to the maximum).
+    /// </summary>
+    internal static int DecodeLevels(ReadOnlySpan<byte> encoded, int bitWidth, byte maxLevel, Span<byte> definitions)
+    {
+        int rows = definitions.Length;
+        int filled = 0, defined = 0, position = 0;
+        int valueBytes = (bitWidth + 7) / 8;
+        uint valueMask = (1u << bitWidth) - 1;
+        while (filled < rows)
+        {
+            uint header = ReadVarint(encoded, ref position);
+            int count;
+            if ((header & 1) == 0)
+            {
+                long runLength = header >> 1;
+                if (valueBytes > encoded.Length - position) throw Corrupt("a definition-level run ends early");
+                uint value = 0;
+                for (int b = 0; b < valueBytes; b++) value |= (uint)encoded[position + b] << (8 * b);
+                position += valueBytes;
+                if (value > maxLevel) throw Corrupt($"definition level {value} exceeds the column's maximum {maxLevel}");
+                count = (int)Math.Min(runLength, rows - filled);
+                definitions.Slice(filled, count).Fill((byte)value);
+                if (value == maxLevel) defined += count;
+            }
+            else
+            {
+                long groups = header >> 1;
+                long available = Math.Min(groups * 8, (long)(encoded.Length - position) * 8 / bitWidth);
+                count = (int)Math.Min(available, rows - filled);
+                if (count <= 0) throw Corrupt("a bit-packed definition-level run ends early");
+                long bit = (long)position * 8;
+                for (int i = 0; i < count; i++, bit += bitWidth)
+                {
+                    int index = (int)(bit >> 3), shift = (int)(bit & 7);
+                    uint word = encoded[index];
+                    if (index + 1 < encoded.Length) word |= (uint)encoded[index + 1] << 8;
+                    uint value = (word >> shift) & valueMask;
+                    if (value > maxLevel) throw Corrupt($"definition level {value} exceeds the column's maximum {maxLevel}");
+                    definitions[filled + i] = (byte)value;
+                    if (value == maxLevel) defined++;
+                }
+                position += (int)Math.Min(encoded.Length - position, groups * bitWidth);
+            }
+            filled += count;
+        }
+        return defined;
+    }
+
+    private static uint ReadVarint(ReadOnlySpan<byte> data, ref int position)
+    {
+        uint value = 0;
+        for (int shift = 0; shift < 35; shift += 7)
+        {
+            if (position >= data.Length) throw Corrupt("the definition levels end early");
+            byte b = data[position++];
+            value |= (uint)(b & 0x7F) << shift;
+            if ((b & 0x80) == 0) return value;
+        }
+        throw Corrupt("a definition-level run header is not a 32-bit varint");
+    }
+
+    private static void Convert(ReadOnlySpan<byte> values, ParquetType type, Span<double> destination)
+    {
+        switch (type)
+        {
+            case ParquetType.DOUBLE: values[..(destination.Length * sizeof(double))].CopyTo(MemoryMarshal.AsBytes(destination)); break;
+            case ParquetType.FLOAT: Widen(MemoryMarshal.Cast<byte, float>(values), destination); break;
+            case ParquetType.INT32: Widen(MemoryMarshal.Cast<byte, int>(values), destination); break;
+            default: Widen(MemoryMarshal.Cast<byte, long>(values), destination); break;
+        }
+    }
+
+    private static void Widen<T>(ReadOnlySpan<T> values, Span<double> destination) where T : unmanaged, INumberBase<T>
+    {
+        values = values[..destination.Length];
+        for (int i = 0; i < destination.Length; i++) destination[i] = double.CreateTruncating(values[i]);
+    }
+
+    /// <summary>
+    /// Turns the values stored in the destination's last <c>rows × width</c> bytes into doubles, in place. An
+    /// 8-byte value is read and overwritten at its own index; a 4-byte value i starts at byte 4·rows + 4i and its
+    /// double goes to bytes [8i, 8i + 8), which hold only 4-byte values with indices ≤ i, already read.
+    /// </summary>
+    private static void WidenInPlace(Span<double> destination, ParquetType type)
+    {
+        int rows = destination.Length;
+        switch (type)
+        {
+            case ParquetType.DOUBLE: return;
+            case ParquetType.INT64:
+            {
+                var stored = MemoryMarshal.Cast<double, long>(destination);
+                for (int i = 0; i < rows; i++) { long v = stored[i]; destination[i] = v; }
+                return;
+            }
+            case ParquetType.INT32:
+            {
+                var stored = MemoryMarshal.Cast<byte, int>(MemoryMarshal.AsBytes(destination)[(4 * rows)..]);
+                for (int i = 0; i < rows; i++) { int v = stored[i]; destination[i] = v; }
+                return;
+            }
+            default:
+            {
+                var stored = MemoryMarshal.Cast<byte, float>(MemoryMarshal.AsBytes(destination)[(4 * rows)..]);
+                for (int i = 0; i < rows; i++) { float v = stored[i]; destination[i] = v; }
+                return;
+            }
+        }
+    }
+
+    private static void Scatter(ReadOnlySpan<byte> values, ParquetType type, ReadOnlySpan<byte> definitions, byte maxLevel,
+        Span<double> destination, Span<bool> missing)
+    {
+        switch (type)
+        {
+            case ParquetType.DOUBLE: Scatter(MemoryMarshal.Cast<byte, double>(values), definitions, maxLevel, destination, missing); break;
+            case ParquetType.FLOAT: Scatter(MemoryMarshal.Cast<byte, float>(values), definitions, maxLevel, destination, missing); break;
+            case ParquetType.INT32: Scatter(MemoryMarshal.Cast<byte, int>(values), definitions, maxLevel, destination, missing); break;
+            default: Scatter(MemoryMarshal.Cast<byte, long>(values), definitions, maxLevel, destination, missing); break;
+        }
+    }
+
+    private static void Scatter<T>(ReadOnlySpan<T> values, ReadOnlySpan<byte> definitions, byte maxLevel, Span<double> destination, Span<bool> missing)
+        where T : unmanaged, INumberBase<T>
+    {
+        int next = 0;
+        for (int i = 0; i < destination.Length; i++)
+        {
+            if (definitions[i] == maxLevel) destination[i] = double.CreateTruncating(values[next++]);
+            else
+            {
+                destination[i] = double.NaN;
+                missing[i] = true;
+            }
+        }
+    }
+
+    /// <summary>The non-null values were decompressed into the front of the destination: spread them to their
+    /// rows from the back, so no value is overwritten before it has moved (the k-th value never moves left).</summary>
+    private static void ExpandInPlace(Span<double> destination, ReadOnlySpan<byte> definitions, byte maxLevel, int defined, Span<bool> missing)
+    {
+        int next = defined;
+        for (int i = destination.Length - 1; i >= 0; i--)
+        {
+            if (definitions[i] == maxLevel) destination[i] = destination[--next];
+            else
+            {
+                destination[i] = double.NaN;
+                missing[i] = true;
+            }
+        }
+    }
+
+    private ReadOnlySpan<byte> DecompressToScratch(ReadOnlySpan<byte> compressed, int length)
+    {
+        var target = Rent(ref _scratch, length).AsSpan(0, length);
+        Decompress(compressed, target);
+        return target;
+    }
+
+    private static void Decompress(ReadOnlySpan<byte> compressed, Span<byte> target)
+    {
+        if (Snappy.GetUncompressedLength(compressed) != target.Length)
+            throw Corrupt($"the Snappy block does not decompress to the page's {target.Length} bytes");
+        if (!Snappy.TryDecompress(compressed, target, out int written) || written != target.Length)
+            throw Corrupt("the Snappy block does not decompress");
+    }
+
+    private static void ReadExactly(SafeFileHandle file, Span<byte> target, long offset)
+    {
+        while (!target.IsEmpty)
+        {
+            int read = RandomAccess.Read(file, target, offset);
+            if (read <= 0) throw Corrupt("the file ends inside the column chunk");
+            target = target[read..];
+            offset += read;
+        }
+    }
+
+    private static byte[] Rent(ref byte[] buffer, int size)
+    {
+        if (buffer.Length >= size) return buffer;
+        if (buffer.Length > 0) ArrayPool<byte>.Shared.Return(buffer);
+        buffer = [];
+        buffer = ArrayPool<byte>.Shared.Rent(size);
+        return buffer;
+    }
+
+    private static int Width(ParquetType type) => type switch
+    {
+        ParquetType.INT32 or ParquetType.FLOAT => 4,
+        ParquetType.INT64 or ParquetType.DOUBLE => 8,
+        _ => 0,
+    };
+
+    private static InvalidDataException Corrupt(string why) => new($"corrupt page: {why}");
+
+    public void Dispose()
+    {
+        foreach (var buffer in new[] { _chunk, _scratch, _levels })
+            if (buffer.Length > 0) ArrayPool<byte>.Shared.Return(buffer);
+        _chunk = _scratch = _levels = [];
+    }
+}
