@@ -95,38 +95,28 @@ public static class CoxConcordance
 
         // Two independent sweeps over the same descending order, one per core: the risk-set tree answers each
         // event's "partners still at risk" (totals and the event's own counts); the event tree answers each row's
-        // "events that entered after me" (subtracted on entry, the final tree added at the end). Counts are whole
-        // numbers, so splitting them over two arrays and adding at the end is exact.
-        var concordantOf = new double[n];
-        var discordantOf = new double[n];
-        var tiedOf = new double[n];
-        var laterConcordant = new double[n];
-        var laterDiscordant = new double[n];
-        var laterTied = new double[n];
+        // "events that entered after me" (subtracted on entry, the final tree added at the end). Per row only
+        // cᵢ − dᵢ and cᵢ + dᵢ + tᵢ are needed; the counts are whole numbers, so the two sweeps' shares add exactly.
+        var netAsEvent = new double[n];
+        var pairsAsEvent = new double[n];
+        var netAsPartner = new double[n];
+        var pairsAsPartner = new double[n];
         double concordant = 0, discordant = 0, tiedRisk = 0, tiedTime = 0;
         Parallel.Invoke(
-            () => (concordant, discordant, tiedRisk, tiedTime) = SweepRiskSets(rankAt, eventAt, timeAt, stratumAt, distinct, concordantOf, discordantOf, tiedOf),
-            () => SweepEvents(rankAt, eventAt, timeAt, stratumAt, distinct, laterConcordant, laterDiscordant, laterTied));
-        for (int k = 0; k < n; k++)
-        {
-            concordantOf[k] += laterConcordant[k];
-            discordantOf[k] += laterDiscordant[k];
-            tiedOf[k] += laterTied[k];
-        }
+            () => (concordant, discordant, tiedRisk, tiedTime) = SweepRiskSets(rankAt, eventAt, timeAt, stratumAt, distinct, netAsEvent, pairsAsEvent),
+            () => SweepEvents(rankAt, eventAt, timeAt, stratumAt, distinct, netAsPartner, pairsAsPartner));
 
         double pairs = concordant + discordant + tiedRisk;
         double somers = (concordant - discordant) / pairs;
         double c = (somers + 1) / 2;
-        var dfbeta = new double[n];
-        for (int i = 0; i < n; i++)
-            dfbeta[i] = ((concordantOf[i] - discordantOf[i]) - somers * (concordantOf[i] + discordantOf[i] + tiedOf[i])) / pairs;
+        double Dfbeta(int k) => ((netAsEvent[k] + netAsPartner[k]) - somers * (pairsAsEvent[k] + pairsAsPartner[k])) / pairs;
         double sumSquares = 0;
         if (cluster is null)
-            foreach (double d in dfbeta) sumSquares += d * d;
+            for (int k = 0; k < n; k++) { double d = Dfbeta(k); sumSquares += d * d; }
         else
         {
             var byCluster = new Dictionary<int, double>();
-            for (int k = 0; k < n; k++) byCluster[cluster[order[k]]] = byCluster.GetValueOrDefault(cluster[order[k]]) + dfbeta[k];
+            for (int k = 0; k < n; k++) byCluster[cluster[order[k]]] = byCluster.GetValueOrDefault(cluster[order[k]]) + Dfbeta(k);
             foreach (double d in byCluster.Values) sumSquares += d * d;
         }
         return new ConcordanceEstimate(c, Math.Sqrt(sumSquares / 4), concordant, discordant, tiedRisk, tiedTime);
@@ -137,8 +127,7 @@ public static class CoxConcordance
     /// censored at its time — below, at or above its rank; then its tie group enters.
     /// </summary>
     private static (double Concordant, double Discordant, double TiedRisk, double TiedTime) SweepRiskSets(
-        int[] rankAt, bool[] eventAt, double[] timeAt, int[] stratumAt, int distinct,
-        double[] concordantOf, double[] discordantOf, double[] tiedOf)
+        int[] rankAt, bool[] eventAt, double[] timeAt, int[] stratumAt, int distinct, double[] net, double[] pairs)
     {
         int n = rankAt.Length;
         var atRisk = new FenwickCounts(distinct);
@@ -167,9 +156,8 @@ public static class CoxConcordance
                     concordant += lower;
                     discordant += higher;
                     tiedRisk += equal;
-                    concordantOf[k] += lower;
-                    discordantOf[k] += higher;
-                    tiedOf[k] += equal;
+                    net[k] = lower - higher;
+                    pairs[k] = atRisk.Total;
                     tiedTime += k - i;
                 }
                 for (int k = i; k < j; k++) atRisk.Add(rankAt[k]);
@@ -184,8 +172,7 @@ public static class CoxConcordance
     /// The event sweep: a row's partners among events at earlier times are the final event tree minus the events
     /// that had entered when the row did (its own tie group's events included, as they are not its partners).
     /// </summary>
-    private static void SweepEvents(int[] rankAt, bool[] eventAt, double[] timeAt, int[] stratumAt, int distinct,
-        double[] concordantOf, double[] discordantOf, double[] tiedOf)
+    private static void SweepEvents(int[] rankAt, bool[] eventAt, double[] timeAt, int[] stratumAt, int distinct, double[] net, double[] pairs)
     {
         int n = rankAt.Length;
         var deaths = new FenwickCounts(distinct);
@@ -204,7 +191,14 @@ public static class CoxConcordance
                     while (j < end && timeAt[j] == timeAt[i]) j++;
                     for (int k = i; k < j; k++) deaths.Add(rankAt[k]);
                 }
-                for (int k = i; k < j; k++) Subtract(deaths, rankAt[k], k, concordantOf, discordantOf, tiedOf);
+                for (int k = i; k < j; k++)
+                {
+                    // The events already in the tree are not the row's partners: (later) minus (already in).
+                    int r = rankAt[k];
+                    double lower = deaths.Below(r), equal = deaths.At(r);
+                    net[k] = -(deaths.Total - lower - equal) + lower;
+                    pairs[k] = -deaths.Total;
+                }
                 i = j;
             }
             // Close the pairs of every row with the events that entered after it (the tree is final: parallel).
@@ -216,22 +210,12 @@ public static class CoxConcordance
                 {
                     int r = rankAt[k];
                     double lower = deaths.Below(r), equal = deaths.At(r), higher = deaths.Total - lower - equal;
-                    concordantOf[k] += higher;
-                    discordantOf[k] += lower;
-                    tiedOf[k] += equal;
+                    net[k] += higher - lower;
+                    pairs[k] += deaths.Total;
                 }
             });
             start = end;
         }
-    }
-
-    /// <summary>A row enters the risk set: the events already in the tree are not its partners.</summary>
-    private static void Subtract(FenwickCounts deaths, int r, int k, double[] concordantOf, double[] discordantOf, double[] tiedOf)
-    {
-        double lower = deaths.Below(r), equal = deaths.At(r), higher = deaths.Total - lower - equal;
-        concordantOf[k] -= higher;
-        discordantOf[k] -= lower;
-        tiedOf[k] -= equal;
     }
 
     /// <summary>Rank of each risk score among the distinct values (exact equality = same rank).</summary>
