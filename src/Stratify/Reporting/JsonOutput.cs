@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -43,9 +44,18 @@ public static class JsonOutput
 
     public static T? Deserialize<T>(Stream stream) => JsonSerializer.Deserialize(stream, TypeInfo<T>());
 
+    /// <summary>
+    /// Writes the document and a newline. A <see cref="StreamWriter"/> in UTF-8 (the CLI's redirected stdout) gets the
+    /// serializer's UTF-8 bytes directly, without an intermediate string.
+    /// </summary>
     public static void Write<T>(T value, TextWriter writer)
     {
-        writer.Write(Serialize(value));
+        if (writer is StreamWriter { Encoding: UTF8Encoding } stream)
+        {
+            stream.Flush();
+            Serialize(stream.BaseStream, value);
+        }
+        else writer.Write(Serialize(value));
         writer.WriteLine();
     }
 
