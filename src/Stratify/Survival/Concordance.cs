@@ -11,6 +11,7 @@ namespace Stratify.Survival;
 /// to, N = total pairs and Somers' d = (C − D)/N, dfbetaᵢ = ((cᵢ − dᵢ) − d·(cᵢ + dᵢ + tᵢ))/N, summed within clusters;
 /// Var(C) = Σ dfbeta²/4.</para>
 /// The counts use Fenwick trees over the ranks of η while sweeping the rows from the latest time back, O(n log n).
+/// Times closer than R's timefix tolerance are tied first (aeqSurv), as concordance() and coxph do by default.
 /// </summary>
 /// <example>
 /// <code>
@@ -24,7 +25,18 @@ public static class CoxConcordance
         int n = time.Length;
         if (died.Length != n || risk.Length != n || (strata is not null && strata.Length != n) || (cluster is not null && cluster.Length != n))
             throw new ArgumentException("time, event, risk, strata and cluster must have the same length");
-        return Count(time, died, risk, strata, cluster, () => DescendingOrder(time, died, strata));
+        // R's concordance() ties near-equal times first (timefix = TRUE, aeqSurv), as coxph does.
+        var ascending = CoxRadixSort.Order(time);
+        var sorted = new double[n];
+        for (int k = 0; k < n; k++) sorted[k] = time[ascending[k]];
+        if (TimeFix.MergeNearTies(sorted))
+        {
+            var merged = new double[n];
+            for (int k = 0; k < n; k++) merged[ascending[k]] = sorted[k];
+            time = merged;
+        }
+        var fixedTime = time;
+        return Count(fixedTime, died, risk, strata, cluster, () => DescendingOrder(fixedTime, died, strata));
     }
 
     /// <summary>The same, reusing the sort of a Cox fit (rows by stratum and ascending time).</summary>
