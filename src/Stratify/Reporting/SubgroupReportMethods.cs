@@ -120,7 +120,11 @@ public static partial class SubgroupReport
         }
         int threshold = results.Study.SmallCellThreshold;
         if (threshold > 1)
-            yield return $"To protect privacy, counts of 1 to {threshold - 1} patients are printed as \"<{threshold}\", and groups that small are not described.";
+            yield return $"To protect privacy, counts of 1 to {threshold - 1} patients are printed as \"<{threshold}\", and groups that small are not described. "
+                + $"Where such a count belongs to a set of counts whose total is printed (subgroup sizes, events, the levels of a Table 1 variable, "
+                + $"numbers at risk), and it is the only one hidden, the next smallest count of the set is printed as \"{SmallCellPolicy.SuppressedText}\" "
+                + "as well (complementary suppression), so that the small count cannot be worked out by subtraction; a subgroup whose size is "
+                + "suppressed is not described in Table 1 either.";
     }
 
     private static void WriteManifest(ReportContext report)
