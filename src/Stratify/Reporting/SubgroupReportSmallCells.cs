@@ -225,21 +225,24 @@ public sealed partial record SmallCellPolicy(int Threshold)
     /// </summary>
     public string SuppressCountInSentence(string sentence, int n)
     {
-        string digits = n.ToString(CultureInfo.InvariantCulture);
-        var hidden = SentenceCountPattern().Replace(sentence, m => m.Groups[2].Value == digits ? m.Groups[1].Value + " " + SuppressedText : m.Value);
-        hidden = CountedNounPattern().Replace(hidden, m => m.Groups[1].Value == digits ? SuppressedText + m.Groups[2].Value : m.Value);
+        var hidden = SentenceCountPattern().Replace(sentence, m => IsNumber(m.Groups[2].Value, n) ? m.Groups[1].Value + " " + SuppressedText : m.Value);
+        hidden = CountedNounPattern().Replace(hidden, m => IsNumber(m.Groups[1].Value, n) ? SuppressedText + m.Groups[2].Value : m.Value);
         return MaskCountsInSentence(hidden);
     }
 
     private bool IsSmall(string digits) =>
-        int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && Hides(n);
+        int.TryParse(digits, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out int n) && Hides(n);
+
+    private static bool IsNumber(string digits, int n) =>
+        int.TryParse(digits, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out int value) && value == n;
 
     [GeneratedRegex(@"^\s*(\d+)\s*(\(\s*\d+(\.\d+)?\s*%\s*\))?\s*$")]
     private static partial Regex CountCellPattern();
 
-    [GeneratedRegex(@"\b([nN])\s*=\s*(\d+)\b")]
+    // A count is digits, or digits grouped by thousands ("1,234", as ResultsMapping writes sentences).
+    [GeneratedRegex(@"\b([nN])\s*=\s*(\d{1,3}(?:,\d{3})+|\d+)\b")]
     private static partial Regex SentenceCountPattern();
 
-    [GeneratedRegex(@"(?<![\d.,])(\d+)(\s+(?:patients?|events?|deaths?|rows?)\b)")]
+    [GeneratedRegex(@"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\s+(?:patients?|events?|deaths?|rows?)\b)")]
     private static partial Regex CountedNounPattern();
 }
