@@ -92,7 +92,9 @@ public static class KaplanMeierChart
         // The risk table's row labels sit left of the first tick column, so the left margin grows with them.
         int longestLabel = drawn.Count == 0 ? 4 : drawn.Max(d => d.Curve.Label.Length);
         double rowLabelWidth = Math.Clamp(longestLabel * CharWidth, 30, MaxRowLabelWidth);
-        double leftPadding = Math.Max(76, SwatchEnd + 6 + rowLabelWidth + 22);
+        // The first column's counts are centred on the first tick: a wide one ("suppressed") needs more room.
+        int widestFirst = drawn.Count == 0 ? 0 : drawn.Max(d => (d.Curve.AtRiskText?[0] ?? RiskCount(d.Curve.AtRisk[0], input.SmallCellThreshold)).Length);
+        double leftPadding = Math.Max(76, SwatchEnd + 6 + rowLabelWidth + Math.Max(22, widestFirst * CharWidth / 2 + 8));
         plot.Layout.Fixed(new PixelPadding((float)leftPadding, (float)RightPadding, (float)bottomPadding, (float)TopPadding));
         plot.Axes.SetLimits(ticks[0], maxTime * 1.0 + (maxTime - ticks[0]) * 0.02, 0, 1.02);
         plot.Axes.Bottom.SetTicks(ticks.ToArray(), ticks.Select(t => ChartStyle.Number(t, 1)).ToArray());
