@@ -64,6 +64,21 @@ public static partial class SubgroupReport
         private readonly Dictionary<string, CountDisclosure> _sizes = DiscloseById(results.Subgroups, s => s.N, cells);
         private readonly Dictionary<string, CountDisclosure> _events = DiscloseById(results.Subgroups, s => s.Events, cells);
 
+        /// <summary>
+        /// A sentence the pipeline wrote (inference statement, treatment-effect sentences, warnings): small counts
+        /// masked, and every subgroup size or event count the subgroup list suppresses withheld where the sentence
+        /// states it as a count ("n = 310", "310 patients"); an unrelated count equal to one is withheld too.
+        /// </summary>
+        public string Sentence(string text)
+        {
+            foreach (var subgroup in Results.Subgroups)
+            {
+                if (SizeSuppressed(subgroup.Id)) text = Cells.SuppressCountInSentence(text, subgroup.N);
+                if (_events.TryGetValue(subgroup.Id, out var d) && d == CountDisclosure.Suppressed) text = Cells.SuppressCountInSentence(text, subgroup.Events);
+            }
+            return Cells.MaskCountsInSentence(text);
+        }
+
         /// <summary>True when some count of the report printed as "suppressed" (the footnote is then due).</summary>
         public bool AnySuppressed { get; private set; }
 
@@ -159,7 +174,7 @@ public static partial class SubgroupReport
         string lead = inference.Exploratory
             ? "Exploratory results. "
             : $"Validated on held-out patients (found on {report.Cells.Count(inference.DiscoveryN)}, estimated on {report.Cells.Count(inference.EstimationN)}). ";
-        html.Callout(lead + report.Cells.MaskCountsInSentence(inference.Statement), inference.Exploratory ? CalloutKind.Warning : CalloutKind.Note);
+        html.Callout(lead + report.Sentence(inference.Statement), inference.Exploratory ? CalloutKind.Warning : CalloutKind.Note);
     }
 
     private static string TreatmentQuestion(ResultsDocument results)
@@ -204,14 +219,9 @@ public static partial class SubgroupReport
             html.Paragraph(NoTreatment + " The report describes prognosis by subgroup only.");
             return;
         }
-        foreach (var effect in treatment.BySubgroup) html.Paragraph(EffectSentence(report, effect));
-        html.Paragraph(report.Cells.MaskCountsInSentence(treatment.Overall.Sentence));
+        foreach (var effect in treatment.BySubgroup) html.Paragraph(report.Sentence(effect.Sentence));
+        html.Paragraph(report.Sentence(treatment.Overall.Sentence));
     }
-
-    /// <summary>The pipeline's sentence about a subgroup's treatment effect, its size withheld when the subgroup list withholds it.</summary>
-    private static string EffectSentence(ReportContext report, TreatmentEffectJson effect) =>
-        report.SizeSuppressed(effect.Subgroup) ? report.Cells.SuppressCountInSentence(effect.Sentence, effect.N)
-            : report.Cells.MaskCountsInSentence(effect.Sentence);
 
     private static void WriteSurvival(ReportContext report)
     {

@@ -181,7 +181,7 @@ public static partial class SubgroupReport
         WriteMissingData(report);
         html.Heading(3, "Warnings");
         if (results.Warnings.Count == 0) html.Paragraph("The analysis raised no warnings.");
-        foreach (var warning in results.Warnings) html.Callout(report.Cells.MaskCountsInSentence(warning), CalloutKind.Warning);
+        foreach (var warning in results.Warnings) html.Callout(report.Sentence(warning), CalloutKind.Warning);
     }
 
     private static void WriteClustering(ReportContext report, DiscoveryClusteringJson clustering)
@@ -280,7 +280,7 @@ public static partial class SubgroupReport
             cox.Terms.Select(t => new HtmlTableRow(t.Term,
                 [double.IsFinite(t.Hr) ? $"{Number(t.Hr, 2)} ({Number(t.HrLower, 2)}–{Number(t.HrUpper, 2)})" : "not estimable (aliased)", Number(t.Z, 2), P(t.P)])).ToList(),
             [1, 2, 3]));
-        foreach (var warning in cox.Warnings) html.Callout(cells.MaskCountsInSentence(warning), CalloutKind.Warning);
+        foreach (var warning in cox.Warnings) html.Callout(report.Sentence(warning), CalloutKind.Warning);
         if (cox.PhTest is not { } ph) return;
         var rows = ph.Terms.Select(t => new HtmlTableRow(t.Term, [Number(t.Chisq, 2), t.Df.ToString(Invariant), P(t.P)])).ToList();
         rows.Add(new HtmlTableRow("Global", [Number(ph.Global.Chisq, 2), ph.Global.Df.ToString(Invariant), P(ph.Global.P)]));
