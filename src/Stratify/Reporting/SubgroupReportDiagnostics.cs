@@ -96,7 +96,7 @@ public static partial class SubgroupReport
         var rows = new List<HtmlTableRow>();
         foreach (var variable in table.Variables)
         {
-            var printed = Table1Counts(report, variable, columnHidden);
+            var printed = Table1Counts(report, variable, columnHidden, table.GroupMissing > 0);
             for (int r = 0; r < variable.Rows.Count; r++)
             {
                 var line = new List<string>(printed[r]);
@@ -116,25 +116,32 @@ public static partial class SubgroupReport
     /// (levels and missing count) form a table whose every row is a set (the groups add up to the overall count)
     /// and, for a categorical variable, every column too (levels and missing add up to the column's n); a hidden
     /// group's column is masked whole. When a column's missing count is masked, that column's percentages are
-    /// dropped: a percentage of the non-missing gives the non-missing count, and n minus it the missing count.
+    /// dropped: a percentage of the non-missing gives the non-missing count, and n minus it the missing count. With
+    /// patients without a group, their counts (overall minus the groups, never printed) join each row as an
+    /// unprinted column, so that a small one of them cannot be had by subtraction either.
     /// </summary>
-    private static List<string>[] Table1Counts(ReportContext report, Table1VariableDto variable, bool[] columnHidden)
+    private static List<string>[] Table1Counts(ReportContext report, Table1VariableDto variable, bool[] columnHidden, bool withoutGroup)
     {
         var cells = report.Cells;
         int columns = columnHidden.Length;
+        int unprinted = withoutGroup ? columns : -1;
         var countRows = new List<int>();
         for (int r = 0; r < variable.Rows.Count; r++)
             if (IsCountRow(variable.Rows[r], columns)) countRows.Add(r);
         bool columnsAddUp = countRows.Count == variable.Rows.Count;
-        var counts = new int[countRows.Count, columns];
+        var counts = new int[countRows.Count, withoutGroup ? columns + 1 : columns];
         int missingRow = -1;
         for (int k = 0; k < countRows.Count; k++)
         {
             var row = variable.Rows[countRows[k]];
             if (double.IsNaN(((CountCellDto)row.Overall).Percent)) missingRow = k;
             for (int c = 0; c < columns; c++) counts[k, c] = ((CountCellDto)(c == 0 ? row.Overall : row.ByGroup[c - 1])).Count;
+            if (!withoutGroup) continue;
+            int rest = counts[k, 0];
+            for (int c = 1; c < columns; c++) rest -= counts[k, c];
+            counts[k, columns] = Math.Max(0, rest);
         }
-        var disclosure = cells.DiscloseCrossTable(counts, columnHidden, columnsAddUp);
+        var disclosure = cells.DiscloseCrossTable(counts, withoutGroup ? [.. columnHidden, false] : columnHidden, columnsAddUp, unprinted);
 
         var printed = new List<string>[variable.Rows.Count];
         for (int r = 0, k = 0; r < variable.Rows.Count; r++)

@@ -141,14 +141,18 @@ public sealed partial record SmallCellPolicy(int Threshold)
     /// masked whole. Rows, then columns, are visited until no set has exactly one masked cell; a set that needs a
     /// complement takes the smallest positive shown cell whose crossing set needs one too (one cell mends both),
     /// else its smallest positive shown cell, a group's cell before the overall count.
+    /// <paramref name="unprintedColumn"/> (or -1) is a column the table never prints but whose cells follow from
+    /// the rows (Table 1's patients without a group: overall minus the groups): its small cells count as masked,
+    /// its other cells as known (a zero or a count of at least k discloses nobody), and it is never a complement.
     /// </summary>
-    public CountDisclosure[,] DiscloseCrossTable(int[,] counts, ReadOnlySpan<bool> columnWithheld, bool columnsAddUp)
+    public CountDisclosure[,] DiscloseCrossTable(int[,] counts, ReadOnlySpan<bool> columnWithheld, bool columnsAddUp, int unprintedColumn = -1)
     {
         int rows = counts.GetLength(0), columns = counts.GetLength(1);
         if (columnWithheld.Length != columns)
             throw new ArgumentException($"{columnWithheld.Length} withheld flags for {columns} columns.", nameof(columnWithheld));
         var disclosure = new CountDisclosure[rows, columns];
         var withheld = columnWithheld.ToArray();
+        if (unprintedColumn >= 0) withheld[unprintedColumn] = false;
         for (int r = 0; r < rows; r++)
             for (int c = 0; c < columns; c++)
                 disclosure[r, c] = Hides(counts[r, c]) ? CountDisclosure.BelowThreshold
@@ -162,13 +166,13 @@ public sealed partial record SmallCellPolicy(int Threshold)
         }
         bool ColumnNeeds(int c)
         {
-            if (!columnsAddUp || withheld[c]) return false;
+            if (!columnsAddUp || withheld[c] || c == unprintedColumn) return false;
             int masked = 0;
             for (int r = 0; r < rows; r++) if (disclosure[r, c] != CountDisclosure.Shown) masked++;
             return masked == 1;
         }
         bool Candidate(int r, int c, int best, int bestCount) =>
-            disclosure[r, c] == CountDisclosure.Shown && counts[r, c] > 0 && (best < 0 || counts[r, c] < bestCount);
+            c != unprintedColumn && disclosure[r, c] == CountDisclosure.Shown && counts[r, c] > 0 && (best < 0 || counts[r, c] < bestCount);
 
         bool changed = true;
         while (changed)

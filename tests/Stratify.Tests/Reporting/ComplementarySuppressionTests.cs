@@ -79,6 +79,17 @@ public class ComplementarySuppressionTests
     }
 
     [Fact]
+    public void A_small_count_of_the_patients_without_a_group_cannot_be_had_from_a_row_either()
+    {
+        // Overall 13 = X 6 + Y 5 + 2 without a group (never printed): 13 − 6 − 5 would give the 2, so Y's 5 goes.
+        // Row 2: 60 = 30 + 30 + 0; the unprinted 0 discloses nobody and the row stays whole.
+        int[,] counts = { { 13, 6, 5, 2 }, { 60, 30, 30, 0 } };
+        var disclosure = Policy.DiscloseCrossTable(counts, [false, false, false, false], columnsAddUp: false, unprintedColumn: 3);
+
+        Assert.Equal(new[,] { { Shown, Shown, Suppressed, Below }, { Shown, Shown, Shown, Shown } }, disclosure);
+    }
+
+    [Fact]
     public void A_sentence_about_a_subgroup_whose_size_is_suppressed_loses_that_number_only()
     {
         Assert.Equal("In subgroup B (n suppressed; > 3 nodes) 12 events ...",
