@@ -57,6 +57,73 @@ public static partial class SubgroupReport
         public HtmlDocumentBuilder Html { get; } = html;
         public string TimeUnit => Results.Study.Endpoint.TimeUnit;
 
+        /// <summary>
+        /// The subgroup list's sizes and events under complementary suppression (one set each, against the patients
+        /// analysed and the events): every table that repeats a subgroup's size or events withholds the same ones.
+        /// </summary>
+        private readonly Dictionary<string, CountDisclosure> _sizes = DiscloseById(results.Subgroups, s => s.N, cells);
+        private readonly Dictionary<string, CountDisclosure> _events = DiscloseById(results.Subgroups, s => s.Events, cells);
+
+        /// <summary>
+        /// A sentence the pipeline wrote (inference statement, treatment-effect sentences, warnings): small counts
+        /// masked, and every subgroup size or event count the subgroup list suppresses withheld where the sentence
+        /// states it as a count ("n = 310", "310 patients"); an unrelated count equal to one is withheld too.
+        /// </summary>
+        public string Sentence(string text)
+        {
+            foreach (var subgroup in Results.Subgroups)
+            {
+                if (SizeSuppressed(subgroup.Id)) text = Cells.SuppressCountInSentence(text, subgroup.N);
+                if (_events.TryGetValue(subgroup.Id, out var d) && d == CountDisclosure.Suppressed) text = Cells.SuppressCountInSentence(text, subgroup.Events);
+            }
+            return Cells.MaskCountsInSentence(text);
+        }
+
+        /// <summary>True when some count of the report printed as "suppressed" (the footnote is then due).</summary>
+        public bool AnySuppressed { get; private set; }
+
+        /// <summary>True when the subgroup's size is complementary-suppressed (it is not small, but withheld).</summary>
+        public bool SizeSuppressed(string id) => _sizes.TryGetValue(id, out var d) && d == CountDisclosure.Suppressed;
+
+        /// <summary>
+        /// One per-subgroup column of a table (sizes or events, in the table's order) as printed: the column's own set
+        /// under complementary suppression, with the subgroups the subgroup list withholds withheld here too.
+        /// </summary>
+        public string[] SubgroupColumn(IReadOnlyList<string> ids, IReadOnlyList<int> counts, SubgroupCount kind)
+        {
+            var withheld = new bool[ids.Count];
+            var byId = kind == SubgroupCount.Size ? _sizes : _events;
+            for (int i = 0; i < ids.Count; i++) withheld[i] = byId.TryGetValue(ids[i], out var d) && d == CountDisclosure.Suppressed;
+            return Printed(counts, Cells.Disclose(counts.ToArray(), withheld));
+        }
+
+        /// <summary>A column of counts that is a set of its own (no subgroup ids: the survival tree's leaves).</summary>
+        public string[] CountColumn(IReadOnlyList<int> counts) => Printed(counts, Cells.Disclose(counts.ToArray()));
+
+        /// <summary>A printed count; notes that the footnote is due when it is suppressed.</summary>
+        public string Printed(int count, CountDisclosure disclosure)
+        {
+            if (disclosure == CountDisclosure.Suppressed) AnySuppressed = true;
+            return Cells.Count(count, disclosure);
+        }
+
+        private string[] Printed(IReadOnlyList<int> counts, CountDisclosure[] disclosure)
+        {
+            var printed = new string[counts.Count];
+            for (int i = 0; i < printed.Length; i++) printed[i] = Printed(counts[i], disclosure[i]);
+            return printed;
+        }
+
+        private static Dictionary<string, CountDisclosure> DiscloseById(IReadOnlyList<SubgroupJson> subgroups, Func<SubgroupJson, int> count, SmallCellPolicy cells)
+        {
+            var counts = new int[subgroups.Count];
+            for (int i = 0; i < counts.Length; i++) counts[i] = count(subgroups[i]);
+            var disclosure = cells.Disclose(counts);
+            var byId = new Dictionary<string, CountDisclosure>(StringComparer.Ordinal);
+            for (int i = 0; i < counts.Length; i++) byId[subgroups[i].Id] = disclosure[i];
+            return byId;
+        }
+
         /// <summary>The subgroup's size, or null when the subgroup is not in the subgroup list.</summary>
         public int? SubgroupSize(string id)
         {
@@ -84,6 +151,9 @@ public static partial class SubgroupReport
         }
     }
 
+    /// <summary>Which per-subgroup count a table column holds.</summary>
+    private enum SubgroupCount { Size, Events }
+
     private static void WriteQuestion(ReportContext report)
     {
         var study = report.Results.Study;
@@ -104,7 +174,7 @@ public static partial class SubgroupReport
         string lead = inference.Exploratory
             ? "Exploratory results. "
             : $"Validated on held-out patients (found on {report.Cells.Count(inference.DiscoveryN)}, estimated on {report.Cells.Count(inference.EstimationN)}). ";
-        html.Callout(lead + report.Cells.MaskCountsInSentence(inference.Statement), inference.Exploratory ? CalloutKind.Warning : CalloutKind.Note);
+        html.Callout(lead + report.Sentence(inference.Statement), inference.Exploratory ? CalloutKind.Warning : CalloutKind.Note);
     }
 
     private static string TreatmentQuestion(ResultsDocument results)
@@ -125,18 +195,23 @@ public static partial class SubgroupReport
         html.Heading(2, "Subgroups", "subgroups");
         var unit = report.TimeUnit;
         var rows = new List<HtmlTableRow>(results.Subgroups.Count);
-        foreach (var subgroup in results.Subgroups)
+        var ids = results.Subgroups.Select(s => s.Id).ToList();
+        var sizes = report.SubgroupColumn(ids, results.Subgroups.Select(s => s.N).ToList(), SubgroupCount.Size);
+        var events = report.SubgroupColumn(ids, results.Subgroups.Select(s => s.Events).ToList(), SubgroupCount.Events);
+        for (int i = 0; i < results.Subgroups.Count; i++)
         {
+            var subgroup = results.Subgroups[i];
             var km = FindGroup(results.Survival.KaplanMeier, subgroup.Id);
             string median = report.Cells.Hides(subgroup.N) ? NotShown(report)
                 : km is null ? "NA" : MedianText(km);
-            rows.Add(new HtmlTableRow(subgroup.Id, [report.Cells.Count(subgroup.N), report.Cells.Count(subgroup.Events), subgroup.Description, median]));
+            rows.Add(new HtmlTableRow(subgroup.Id, [sizes[i], events[i], subgroup.Description, median]));
         }
         html.Table(new HtmlTable($"Subgroups: size, events and median {EndpointName(results)} with 95% CI",
             ["Subgroup", "n", "Events", "Description", $"Median ({unit}, 95% CI)"], rows, [1, 2]));
         if (results.Subgroups.Any(s => report.Cells.Hides(s.N)))
             html.Callout($"Subgroups with fewer than {report.Cells.Threshold} patients are shown only as \"{report.Cells.Below}\": "
                 + "their curves, medians and profiles are withheld to protect patient privacy.");
+        if (report.AnySuppressed) html.Callout(report.Cells.SuppressedExplanation);
 
         html.Heading(3, "Treatment effect by subgroup");
         if (results.Treatment is not { } treatment)
@@ -144,8 +219,8 @@ public static partial class SubgroupReport
             html.Paragraph(NoTreatment + " The report describes prognosis by subgroup only.");
             return;
         }
-        foreach (var effect in treatment.BySubgroup) html.Paragraph(report.Cells.MaskCountsInSentence(effect.Sentence));
-        html.Paragraph(report.Cells.MaskCountsInSentence(treatment.Overall.Sentence));
+        foreach (var effect in treatment.BySubgroup) html.Paragraph(report.Sentence(effect.Sentence));
+        html.Paragraph(report.Sentence(treatment.Overall.Sentence));
     }
 
     private static void WriteSurvival(ReportContext report)
@@ -155,10 +230,10 @@ public static partial class SubgroupReport
         var km = results.Survival.KaplanMeier;
         html.Heading(2, "Survival by subgroup", "survival");
         var chart = SubgroupReportCurves.Chart(km, g => $"Subgroup {g}", report.TimeUnit,
-            $"Kaplan–Meier estimates of {EndpointName(results)} by subgroup", report.Cells.Threshold);
+            $"Kaplan–Meier estimates of {EndpointName(results)} by subgroup", report.Cells, report.SizeSuppressed, riskColumnsAddUp: false);
         html.Figure(KaplanMeierChart.Render(chart),
             $"Kaplan–Meier estimates of {EndpointName(results)} by subgroup with 95% pointwise confidence bands "
-            + $"({km.ConfType} transformation); + marks censored patients; numbers at risk below the time axis.");
+            + $"({km.ConfType} transformation); + marks censored patients; numbers at risk below the time axis." + SuppressedNote(report, chart));
         WriteLandmarks(report, km);
 
         if (results.Treatment is not { } treatment) return;
@@ -171,10 +246,25 @@ public static partial class SubgroupReport
                 continue;
             }
             var byArm = SubgroupReportCurves.Chart(effect.KaplanMeierByArm, arm => arm, report.TimeUnit,
-                $"Kaplan–Meier estimates by treatment arm in subgroup {effect.Subgroup}", report.Cells.Threshold);
+                $"Kaplan–Meier estimates by treatment arm in subgroup {effect.Subgroup}", report.Cells,
+                // A subgroup whose size is withheld withholds its arms' sizes too: they would add up to it.
+                _ => report.SizeSuppressed(effect.Subgroup), riskColumnsAddUp: true);
             html.Figure(KaplanMeierChart.Render(byArm),
-                $"Subgroup {effect.Subgroup}: {EndpointName(results)} by treatment arm ({treatment.Treated} vs {treatment.Reference}), 95% confidence bands.");
+                $"Subgroup {effect.Subgroup}: {EndpointName(results)} by treatment arm ({treatment.Treated} vs {treatment.Reference}), 95% confidence bands."
+                + SuppressedNote(report, byArm));
         }
+    }
+
+    /// <summary>The caption's footnote when the chart prints a count as "suppressed"; empty otherwise.</summary>
+    private static string SuppressedNote(ReportContext report, KaplanMeierChartInput chart)
+    {
+        foreach (var curve in chart.Curves)
+        {
+            if (curve.PatientCountText is null && (curve.AtRiskText is null || !curve.AtRiskText.Contains(SmallCellPolicy.SuppressedText))) continue;
+            report.Printed(0, CountDisclosure.Suppressed);
+            return " " + report.Cells.SuppressedExplanation;
+        }
+        return "";
     }
 
     /// <summary>Median, RMST and survival at the landmark times of each subgroup.</summary>
@@ -186,9 +276,13 @@ public static partial class SubgroupReport
         if (rmst) header.Add($"RMST to {Time(study.RmstHorizon)} (SE)");
         foreach (var t in study.Landmarks) header.Add($"S({Time(t)}) (95% CI)");
         var rows = new List<HtmlTableRow>();
-        foreach (var group in km.Groups)
+        var ids = km.Groups.Select(g => g.Group).ToList();
+        var sizes = report.SubgroupColumn(ids, km.Groups.Select(g => g.N).ToList(), SubgroupCount.Size);
+        var events = report.SubgroupColumn(ids, km.Groups.Select(g => g.Events).ToList(), SubgroupCount.Events);
+        for (int i = 0; i < km.Groups.Count; i++)
         {
-            var cells = new List<string> { report.Cells.Count(group.N), report.Cells.Count(group.Events) };
+            var group = km.Groups[i];
+            var cells = new List<string> { sizes[i], events[i] };
             bool hidden = report.Cells.Hides(group.N);
             cells.Add(hidden ? NotShown(report) : MedianText(group));
             if (rmst) cells.Add(hidden ? NotShown(report) : $"{Number(group.Rmst, 1)} ({Number(group.RmstSe, 1)})");
@@ -215,10 +309,16 @@ public static partial class SubgroupReport
         }
         var forestRows = new List<ForestRow>();
         var hidden = new List<string>();
-        foreach (var effect in treatment.BySubgroup)
+        var forestSizes = report.SubgroupColumn(treatment.BySubgroup.Select(e => e.Subgroup).ToList(),
+            treatment.BySubgroup.Select(e => e.N).ToList(), SubgroupCount.Size);
+        for (int i = 0; i < treatment.BySubgroup.Count; i++)
         {
+            var effect = treatment.BySubgroup[i];
             if (report.Cells.Hides(effect.N)) { hidden.Add(effect.Subgroup); continue; }
-            forestRows.Add(Forest($"Subgroup {effect.Subgroup}", effect));
+            forestRows.Add(Forest($"Subgroup {effect.Subgroup}", effect) with
+            {
+                NText = forestSizes[i] == SmallCellPolicy.SuppressedText ? forestSizes[i] : null,
+            });
         }
         forestRows.Add(Forest("All patients", treatment.Overall));
         var interaction = treatment.Interaction;
@@ -228,15 +328,23 @@ public static partial class SubgroupReport
                 $"Hazard ratios of {treatment.Treated} vs {treatment.Reference} by subgroup")),
             $"Hazard ratio of {EndpointName(report.Results)} for {treatment.Treated} vs {treatment.Reference} in each subgroup "
             + "and in all patients (Cox model within the subgroup), with 95% CIs; a hazard ratio below 1 favours "
-            + $"{treatment.Treated}. Square area is proportional to the subgroup size."
+            + $"{treatment.Treated}. Square area is proportional to the subgroup size"
+            + (forestRows.Any(r => r.NText is not null) ? $" (a fixed middle size where the size is {SmallCellPolicy.SuppressedText})." : ".")
             + (hidden.Count > 0 ? $" Not shown (fewer than {report.Cells.Threshold} patients): subgroup {string.Join(", ", hidden)}." : ""));
 
         var rows = new List<HtmlTableRow>();
-        foreach (var effect in treatment.BySubgroup.Append(treatment.Overall))
+        var ids = treatment.BySubgroup.Select(e => e.Subgroup).ToList();
+        var sizes = report.SubgroupColumn(ids, treatment.BySubgroup.Select(e => e.N).ToList(), SubgroupCount.Size)
+            .Append(report.Cells.Count(treatment.Overall.N)).ToList();
+        var events = report.SubgroupColumn(ids, treatment.BySubgroup.Select(e => e.Events).ToList(), SubgroupCount.Events)
+            .Append(report.Cells.Count(treatment.Overall.Events)).ToList();
+        var effects = treatment.BySubgroup.Append(treatment.Overall).ToList();
+        for (int i = 0; i < effects.Count; i++)
         {
+            var effect = effects[i];
             rows.Add(new HtmlTableRow(effect == treatment.Overall ? "All patients" : effect.Subgroup,
             [
-                report.Cells.Count(effect.N), report.Cells.Count(effect.Events), HazardRatioText(effect), P(effect.P),
+                sizes[i], events[i], HazardRatioText(effect), P(effect.P),
                 double.IsFinite(effect.RmstDifference)
                     ? $"{Number(effect.RmstDifference, 1)} ({Number(effect.RmstDifferenceLower, 1)} to {Number(effect.RmstDifferenceUpper, 1)})"
                     : "NA",

@@ -5,6 +5,8 @@
 // n_risk at the first t_j ≥ t (R's summary.survfit(times = t) convention); before t_1 it is n_risk(t_1) (= n without
 // delayed entry) and after t_m it is 0.
 // Censoring marks sit at every t_j with n_censor > 0, at the height S(t_j) (plot.survfit's mark.time = TRUE).
+// Printed counts (legend sizes, numbers at risk) go through SmallCellPolicy with complementary suppression, see
+// Chart and SubgroupReportSmallCells.cs.
 // Tick times: 0 and multiples of a "nice" step (1, 2, 2.5 or 5 × 10^k), the one giving closest to six ticks
 // within [0, last time].
 using Stratify.Reporting.Charts;
@@ -86,13 +88,59 @@ public static class SubgroupReportCurves
             censorTimes, censorSurvival, AtRisk(curve, ticks));
     }
 
-    /// <summary>A chart of every group of <paramref name="km"/>, labelled by <paramref name="label"/>.</summary>
+    /// <summary>
+    /// A chart of every group of <paramref name="km"/>, labelled by <paramref name="label"/>, with its printed
+    /// counts under the small-cell rule and complementary suppression (see SubgroupReportSmallCells.cs):
+    /// the legend's sizes are one set (they add up to the patients analysed, or to the subgroup's size for arms),
+    /// with the groups <paramref name="sizeWithheld"/> names withheld; a withheld size is also withheld where the
+    /// risk table repeats it (a count at risk equal to the group's size). When <paramref name="riskColumnsAddUp"/>
+    /// (curves by arm: at each tick the arms' counts add up to the subgroup's count printed under the subgroup
+    /// chart), each tick's column of counts is a set too; a group whose curve is not drawn counts as masked in it.
+    /// </summary>
     public static KaplanMeierChartInput Chart(KaplanMeierJson km, Func<string, string> label, string timeUnit, string altText,
-        int smallCellThreshold)
+        SmallCellPolicy cells, Func<string, bool> sizeWithheld, bool riskColumnsAddUp)
     {
         var ticks = TickTimes(LastTime(km));
-        var curves = new List<KaplanMeierCurve>(km.Groups.Count);
-        foreach (var group in km.Groups) curves.Add(Curve(group, label(group.Group), ticks));
-        return new KaplanMeierChartInput(curves, ticks, timeUnit, altText, smallCellThreshold);
+        int groups = km.Groups.Count;
+        var sizes = new int[groups];
+        var withheld = new bool[groups];
+        for (int g = 0; g < groups; g++) { sizes[g] = km.Groups[g].N; withheld[g] = sizeWithheld(km.Groups[g].Group); }
+        var sizeDisclosure = cells.Disclose(sizes, withheld);
+
+        var atRisk = new int[groups][];
+        var printed = new string[groups][];
+        for (int g = 0; g < groups; g++) { atRisk[g] = AtRisk(km.Groups[g].Curve, ticks); printed[g] = new string[ticks.Length]; }
+        var column = new int[groups];
+        var masked = new bool[groups];
+        for (int j = 0; j < ticks.Length; j++)
+        {
+            for (int g = 0; g < groups; g++)
+            {
+                column[g] = atRisk[g][j];
+                masked[g] = cells.Hides(sizes[g]) || sizeDisclosure[g] == CountDisclosure.Suppressed && column[g] == sizes[g];
+            }
+            var disclosure = riskColumnsAddUp ? cells.Disclose(column, masked) : Alone(cells, column, masked);
+            for (int g = 0; g < groups; g++) printed[g][j] = cells.Count(column[g], disclosure[g]);
+        }
+
+        var curves = new List<KaplanMeierCurve>(groups);
+        for (int g = 0; g < groups; g++)
+        {
+            curves.Add(Curve(km.Groups[g], label(km.Groups[g].Group), ticks) with
+            {
+                PatientCountText = sizeDisclosure[g] == CountDisclosure.Suppressed ? SmallCellPolicy.SuppressedText : null,
+                AtRiskText = printed[g],
+            });
+        }
+        return new KaplanMeierChartInput(curves, ticks, timeUnit, altText, cells.Threshold);
+    }
+
+    /// <summary>Each count on its own (no printed total to subtract from): small ones "&lt;k", withheld ones suppressed.</summary>
+    private static CountDisclosure[] Alone(SmallCellPolicy cells, int[] counts, bool[] withheld)
+    {
+        var disclosure = new CountDisclosure[counts.Length];
+        for (int i = 0; i < counts.Length; i++)
+            disclosure[i] = cells.Hides(counts[i]) ? CountDisclosure.BelowThreshold : withheld[i] ? CountDisclosure.Suppressed : CountDisclosure.Shown;
+        return disclosure;
     }
 }

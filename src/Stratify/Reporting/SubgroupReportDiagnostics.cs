@@ -42,9 +42,9 @@ public static partial class SubgroupReport
         {
             html.Paragraph("No feature profiles are available.");
         }
-        WriteTable1(report, results.Table1BySubgroup, "Patient characteristics by subgroup (Table 1)");
+        WriteTable1(report, results.Table1BySubgroup, "Patient characteristics by subgroup (Table 1)", report.SizeSuppressed);
         if (results.Study.Treatment is not null || results.Treatment is not null)
-            WriteTable1(report, results.Table1ByTreatment, "Patient characteristics by treatment arm");
+            WriteTable1(report, results.Table1ByTreatment, "Patient characteristics by treatment arm", _ => false);
     }
 
     private static int DistinctFeatures(IReadOnlyList<SubgroupProfileJson> profiles) =>
@@ -70,32 +70,107 @@ public static partial class SubgroupReport
     /// <summary>
     /// A Table 1 document as an HTML table (Variable, Characteristic, Overall, one column per group, p). Counts pass
     /// the small-cell policy; a group below the threshold keeps its column but every cell reads "not shown".
+    /// Complementary suppression (SubgroupReportSmallCells.cs): the column sizes are one set against the overall
+    /// n (the groups <paramref name="groupWithheld"/> names are withheld, as the subgroup list withholds them); a
+    /// group whose size is suppressed is not described either (its level counts would add up to its size); and
+    /// each variable's counts are a two-way table whose rows and columns are sets (<see cref="Table1Counts"/>).
     /// </summary>
-    private static void WriteTable1(ReportContext report, Table1Document table, string caption)
+    private static void WriteTable1(ReportContext report, Table1Document table, string caption, Func<string, bool> groupWithheld)
     {
         var cells = report.Cells;
+        int groups = table.Groups.Count;
+        // The groups and the patients without a group add up to the overall n.
+        var sizes = new int[groups + 1];
+        var withheld = new bool[groups + 1];
+        for (int g = 0; g < groups; g++) { sizes[g] = table.Groups[g].N; withheld[g] = groupWithheld(table.Groups[g].Group); }
+        sizes[groups] = table.GroupMissing;
+        var sizeDisclosure = cells.Disclose(sizes, withheld);
+        var columnHidden = new bool[groups + 1];
         var header = new List<string> { "Variable", "Characteristic", $"Overall (n = {cells.Count(table.OverallN)})" };
-        foreach (var group in table.Groups) header.Add($"{group.Group} (n = {cells.Count(group.N)})");
+        for (int g = 0; g < groups; g++)
+        {
+            columnHidden[g + 1] = cells.Hides(sizes[g]) || sizeDisclosure[g] == CountDisclosure.Suppressed;
+            header.Add($"{table.Groups[g].Group} (n = {report.Printed(sizes[g], sizeDisclosure[g])})");
+        }
         header.Add("p");
         var rows = new List<HtmlTableRow>();
         foreach (var variable in table.Variables)
         {
+            var printed = Table1Counts(report, variable, columnHidden, table.GroupMissing > 0);
             for (int r = 0; r < variable.Rows.Count; r++)
             {
-                var row = variable.Rows[r];
-                var line = new List<string> { row.Label, cells.Table1Cell(row.Overall.Text) };
-                for (int g = 0; g < row.ByGroup.Count; g++)
-                {
-                    bool hidden = g < table.Groups.Count && cells.Hides(table.Groups[g].N);
-                    line.Add(hidden ? "not shown" : cells.Table1Cell(row.ByGroup[g].Text));
-                }
+                var line = new List<string>(printed[r]);
                 line.Add(r == 0 ? P(variable.P ?? double.NaN) : "");
                 rows.Add(new HtmlTableRow(r == 0 ? variable.Variable : "", line));
             }
         }
         report.Html.Table(new HtmlTable(caption, header, rows, Enumerable.Range(2, header.Count - 2).ToArray()));
         if (table.GroupMissing > 0)
-            report.Html.Paragraph($"{cells.Count(table.GroupMissing)} patients without a group are counted in the overall column only.");
+            report.Html.Paragraph($"{report.Printed(table.GroupMissing, sizeDisclosure[groups])} patients without a group are counted in the overall column only.");
+        if (sizeDisclosure.Contains(CountDisclosure.Suppressed) || rows.Any(r => r.Cells.Contains(SmallCellPolicy.SuppressedText)))
+            report.Html.Paragraph(cells.SuppressedExplanation + " A group whose size is suppressed is not described in this table.");
+    }
+
+    /// <summary>
+    /// The printed cells of one Table 1 variable (Characteristic, Overall, the groups), row by row. Its count rows
+    /// (levels and missing count) form a table whose every row is a set (the groups add up to the overall count)
+    /// and, for a categorical variable, every column too (levels and missing add up to the column's n); a hidden
+    /// group's column is masked whole. When a column's missing count is masked, that column's percentages are
+    /// dropped: a percentage of the non-missing gives the non-missing count, and n minus it the missing count. With
+    /// patients without a group, their counts (overall minus the groups, never printed) join each row as an
+    /// unprinted column, so that a small one of them cannot be had by subtraction either.
+    /// </summary>
+    private static List<string>[] Table1Counts(ReportContext report, Table1VariableDto variable, bool[] columnHidden, bool withoutGroup)
+    {
+        var cells = report.Cells;
+        int columns = columnHidden.Length;
+        int unprinted = withoutGroup ? columns : -1;
+        var countRows = new List<int>();
+        for (int r = 0; r < variable.Rows.Count; r++)
+            if (IsCountRow(variable.Rows[r], columns)) countRows.Add(r);
+        bool columnsAddUp = countRows.Count == variable.Rows.Count;
+        var counts = new int[countRows.Count, withoutGroup ? columns + 1 : columns];
+        int missingRow = -1;
+        for (int k = 0; k < countRows.Count; k++)
+        {
+            var row = variable.Rows[countRows[k]];
+            if (double.IsNaN(((CountCellDto)row.Overall).Percent)) missingRow = k;
+            for (int c = 0; c < columns; c++) counts[k, c] = ((CountCellDto)(c == 0 ? row.Overall : row.ByGroup[c - 1])).Count;
+            if (!withoutGroup) continue;
+            int rest = counts[k, 0];
+            for (int c = 1; c < columns; c++) rest -= counts[k, c];
+            counts[k, columns] = Math.Max(0, rest);
+        }
+        var disclosure = cells.DiscloseCrossTable(counts, withoutGroup ? [.. columnHidden, false] : columnHidden, columnsAddUp, unprinted);
+
+        var printed = new List<string>[variable.Rows.Count];
+        for (int r = 0, k = 0; r < variable.Rows.Count; r++)
+        {
+            var row = variable.Rows[r];
+            bool isCount = k < countRows.Count && countRows[k] == r;
+            var line = new List<string>(columns + 1) { row.Label };
+            for (int c = 0; c < columns; c++)
+            {
+                var cell = c == 0 ? row.Overall : c - 1 < row.ByGroup.Count ? row.ByGroup[c - 1] : new Table1CellDto("");
+                if (columnHidden[c]) line.Add("not shown");
+                else if (!isCount) line.Add(cells.Table1Cell(cell.Text));
+                else if (disclosure[k, c] != CountDisclosure.Shown) line.Add(report.Printed(counts[k, c], disclosure[k, c]));
+                else if (columnsAddUp && missingRow >= 0 && k != missingRow && disclosure[missingRow, c] != CountDisclosure.Shown)
+                    line.Add(counts[k, c].ToString(Invariant));
+                else line.Add(cell.Text);
+            }
+            if (isCount) k++;
+            printed[r] = line;
+        }
+        return printed;
+    }
+
+    /// <summary>A row of counts (a level or the missing count) in every column, with the numbers behind them.</summary>
+    private static bool IsCountRow(Table1RowDto row, int columns)
+    {
+        if (row.Overall is not CountCellDto || row.ByGroup.Count != columns - 1) return false;
+        foreach (var cell in row.ByGroup) if (cell is not CountCellDto) return false;
+        return true;
     }
 
     private static void WriteDiagnostics(ReportContext report)
@@ -113,7 +188,7 @@ public static partial class SubgroupReport
         WriteMissingData(report);
         html.Heading(3, "Warnings");
         if (results.Warnings.Count == 0) html.Paragraph("The analysis raised no warnings.");
-        foreach (var warning in results.Warnings) html.Callout(report.Cells.MaskCountsInSentence(warning), CalloutKind.Warning);
+        foreach (var warning in results.Warnings) html.Callout(report.Sentence(warning), CalloutKind.Warning);
     }
 
     private static void WriteClustering(ReportContext report, DiscoveryClusteringJson clustering)
@@ -156,10 +231,13 @@ public static partial class SubgroupReport
         report.Html.Table(new HtmlTable("Survival tree splits (maximal log-rank statistic, Bonferroni-adjusted p)",
             ["Node", "Split feature", "Statistic", "Adjusted p"],
             tree.Splits.Select(s => new HtmlTableRow(s.Rule, [s.Feature, Number(s.Statistic, 2), P(s.AdjustedP)])).ToList(), [2, 3]));
+        // The leaves are the subgroups under other names (their rules): their sizes and events are sets of their own.
+        var sizes = report.CountColumn(tree.Leaves.Select(l => l.N).ToList());
+        var events = report.CountColumn(tree.Leaves.Select(l => l.Events).ToList());
         report.Html.Table(new HtmlTable($"Survival tree leaves (the subgroups) and their rules; median in {report.TimeUnit}",
             ["Rule", "n", "Events", "Median"],
-            tree.Leaves.Select(l => new HtmlTableRow(l.Rule,
-                [cells.Count(l.N), cells.Count(l.Events), cells.Hides(l.N) ? NotShown(report) : double.IsNaN(l.Median) ? "not reached" : Time(l.Median)])).ToList(),
+            tree.Leaves.Select((l, i) => new HtmlTableRow(l.Rule,
+                [sizes[i], events[i], cells.Hides(l.N) ? NotShown(report) : double.IsNaN(l.Median) ? "not reached" : Time(l.Median)])).ToList(),
             [1, 2, 3]));
     }
 
@@ -170,8 +248,12 @@ public static partial class SubgroupReport
         html.Heading(3, "Log-rank test");
         html.Paragraph($"Survival differs between subgroups if the log-rank test rejects equality: χ² = {Number(logRank.Statistic, 2)}, "
             + $"df = {logRank.Df}, {PEquals(logRank.P)}.");
+        var ids = logRank.Groups.Select(g => g.Group).ToList();
+        var sizes = report.SubgroupColumn(ids, logRank.Groups.Select(g => g.N).ToList(), SubgroupCount.Size);
+        var observed = report.SubgroupColumn(ids, logRank.Groups.Select(g => double.IsFinite(g.Observed) ? (int)Math.Round(g.Observed) : 0).ToList(),
+            SubgroupCount.Events);
         html.Table(new HtmlTable("Observed and expected events by subgroup (log-rank test)", ["Subgroup", "n", "Observed", "Expected"],
-            logRank.Groups.Select(g => new HtmlTableRow(g.Group, [cells.Count(g.N), cells.Count(g.Observed), Number(g.Expected, 1)])).ToList(),
+            logRank.Groups.Select((g, i) => new HtmlTableRow(g.Group, [sizes[i], double.IsFinite(g.Observed) ? observed[i] : "NA", Number(g.Expected, 1)])).ToList(),
             [1, 2, 3]));
         if (logRank.Trend is { } trend)
             html.Paragraph($"Test for trend across the subgroups in their listed order: χ² = {Number(trend.Statistic, 2)}, df = {trend.Df}, {PEquals(trend.P)}.");
@@ -205,7 +287,7 @@ public static partial class SubgroupReport
             cox.Terms.Select(t => new HtmlTableRow(t.Term,
                 [double.IsFinite(t.Hr) ? $"{Number(t.Hr, 2)} ({Number(t.HrLower, 2)}–{Number(t.HrUpper, 2)})" : "not estimable (aliased)", Number(t.Z, 2), P(t.P)])).ToList(),
             [1, 2, 3]));
-        foreach (var warning in cox.Warnings) html.Callout(cells.MaskCountsInSentence(warning), CalloutKind.Warning);
+        foreach (var warning in cox.Warnings) html.Callout(report.Sentence(warning), CalloutKind.Warning);
         if (cox.PhTest is not { } ph) return;
         var rows = ph.Terms.Select(t => new HtmlTableRow(t.Term, [Number(t.Chisq, 2), t.Df.ToString(Invariant), P(t.P)])).ToList();
         rows.Add(new HtmlTableRow("Global", [Number(ph.Global.Chisq, 2), ph.Global.Df.ToString(Invariant), P(ph.Global.P)]));

@@ -49,15 +49,16 @@ public static partial class SubgroupReport
         var html = report.Html;
         html.Heading(2, "Methods and reproducibility", "methods");
         var cited = new List<Citation>();
-        foreach (var sentence in MethodSentences(report.Results, cited)) html.Paragraph(sentence);
+        foreach (var sentence in MethodSentences(report, cited)) html.Paragraph(sentence);
         html.Heading(3, "References");
         foreach (var citation in cited.Distinct().OrderBy(c => c.Full, StringComparer.Ordinal)) html.Paragraph(citation.Full);
         WriteManifest(report);
     }
 
     /// <summary>The methods text, one paragraph per step, appending each work it cites to <paramref name="cited"/>.</summary>
-    private static IEnumerable<string> MethodSentences(ResultsDocument results, List<Citation> cited)
+    private static IEnumerable<string> MethodSentences(ReportContext report, List<Citation> cited)
     {
+        var results = report.Results;
         string Cite(params Citation[] works)
         {
             cited.AddRange(works);
@@ -90,7 +91,7 @@ public static partial class SubgroupReport
         {
             yield return $"Subgroups were defined by {MethodName(discovery.Method)} ({features}).";
         }
-        yield return new SmallCellPolicy(results.Study.SmallCellThreshold).MaskCountsInSentence(results.Inference.Statement);
+        yield return report.Sentence(results.Inference.Statement);
 
         var km = results.Survival.KaplanMeier;
         var logRank = results.Survival.LogRank;
@@ -120,7 +121,11 @@ public static partial class SubgroupReport
         }
         int threshold = results.Study.SmallCellThreshold;
         if (threshold > 1)
-            yield return $"To protect privacy, counts of 1 to {threshold - 1} patients are printed as \"<{threshold}\", and groups that small are not described.";
+            yield return $"To protect privacy, counts of 1 to {threshold - 1} patients are printed as \"<{threshold}\", and groups that small are not described. "
+                + $"Where such a count belongs to a set of counts whose total is printed (subgroup sizes, events, the levels of a Table 1 variable, "
+                + $"numbers at risk), and it is the only one hidden, the next smallest count of the set is printed as \"{SmallCellPolicy.SuppressedText}\" "
+                + "as well (complementary suppression), so that the small count cannot be worked out by subtraction; a subgroup whose size is "
+                + "suppressed is not described in Table 1 either.";
     }
 
     private static void WriteManifest(ReportContext report)

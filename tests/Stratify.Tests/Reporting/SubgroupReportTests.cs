@@ -26,9 +26,11 @@ public class SubgroupReportTests
         Assert.Contains("rfstime (days)", first);
         Assert.Contains("tamoxifen compared with none (column hormon)", first);
         Assert.Contains($"<p class=\"warning\" role=\"note\">Exploratory results. {HtmlText.Escape(SubgroupReportFixture.Statement)}</p>", first);
-        foreach (var effect in results.Treatment!.BySubgroup.Take(2))
-            Assert.Contains($"<p>{HtmlText.Escape(effect.Sentence)}</p>", first);
-        Assert.Contains("<th scope=\"row\">B</th><td class=\"num\">310</td>", first);
+        var effects = results.Treatment!.BySubgroup;
+        Assert.Contains($"<p>{HtmlText.Escape(effects[0].Sentence)}</p>", first);
+        // C (n = 3) is the one small subgroup, so B (310, the next smallest) has its size suppressed, in its sentence too.
+        Assert.Contains($"<p>{HtmlText.Escape(effects[1].Sentence.Replace("n = 310", "n suppressed"))}</p>", first);
+        Assert.Contains("<th scope=\"row\">B</th><td class=\"num\">suppressed</td>", first);
         Assert.Contains("&gt; 3 positive nodes", first);
     }
 
@@ -105,6 +107,92 @@ public class SubgroupReportTests
         Assert.DoesNotMatch(@"\bn\s*=\s*[1-4]\b", WebUtility.HtmlDecode(Regex.Replace(html, "<[^>]+>", " ")));
         Assert.Contains("In subgroup C (n &lt;5; age under 26)", html);
     }
+
+    [Fact]
+    public void No_masked_count_can_be_recovered_by_subtracting_printed_counts_from_a_printed_total()
+    {
+        // Every set of counts whose total the report prints holds no masked count or at least two: a masked count
+        // alone in its set is the total minus the others. The fixture's one small subgroup is C (n = 3).
+        var html = Render();
+        int sets = 0;
+        void Check(IReadOnlyList<string> set, string where)
+        {
+            sets++;
+            // One masked count beside zeros only is the whole total, which is then below the threshold and masked too.
+            bool othersAllZero = set.Where(t => !IsMasked(t)).All(t => t == "0");
+            Assert.True(set.Count(IsMasked) != 1 || othersAllZero, $"{where}: exactly one masked count in [{string.Join(", ", set)}]");
+        }
+
+        // Subgroup sizes and events, against the 686 patients analysed and the events on the first screen.
+        Assert.Contains("686 analysed of 686 rows read", html);
+        foreach (var caption in new[] { "Subgroups:", "Survival summaries", "Observed and expected", "Treatment effect (" })
+        {
+            var rows = ComplementarySuppressionTests.TableRows(html, caption).Where(r => r[0] != "All patients").ToList();
+            Check(rows.Select(r => r[1]).ToList(), caption + " n");
+            Check(rows.Select(r => r[2]).ToList(), caption + " events");
+        }
+
+        // Table 1: group sizes against the overall n; per variable, each column (levels and missing against the
+        // column's n, categorical variables) and each row (the groups against the overall count).
+        foreach (var caption in new[] { "Patient characteristics by subgroup", "Patient characteristics by treatment arm" })
+        {
+            var table = Regex.Match(html, $"<caption>Table \\d+\\. {caption}.*?</table>", RegexOptions.Singleline).Value;
+            var header = Regex.Matches(table, "<th scope=\"col\">(.*?)</th>").Select(h => WebUtility.HtmlDecode(h.Groups[1].Value)).ToList();
+            int columns = header.Count - 3; // Overall and the groups, between Characteristic and p
+            Check(header.Skip(3).Take(columns - 1).Select(h => Regex.Match(h, @"\(n = (.*)\)$").Groups[1].Value).ToList(), caption + " sizes");
+            var rows = ComplementarySuppressionTests.TableRows(html, caption);
+            for (int start = 0; start < rows.Count;)
+            {
+                int end = start + 1;
+                while (end < rows.Count && rows[end][0] == "") end++;
+                var block = rows.GetRange(start, end - start);
+                var countRows = block.Where(r => r.Skip(2).Take(columns).All(IsCountText)).ToList();
+                foreach (var row in countRows) Check(row.Skip(2).Take(columns).ToList(), $"{caption} {block[0][0]} row {row[1]}");
+                if (countRows.Count == block.Count)
+                {
+                    for (int c = 2; c < 2 + columns; c++)
+                    {
+                        var column = block.Select(r => r[c]).ToList();
+                        if (column.All(t => t == "not shown")) continue;
+                        Check(column, $"{caption} {block[0][0]} column {header[c + 1]}");
+                        // A masked missing count takes the column's percentages with it (they give the non-missing count).
+                        if (IsMasked(block[^1][c]) && block[^1][1] == "Missing")
+                            Assert.DoesNotContain(column, t => t.Contains('%'));
+                    }
+                }
+                start = end;
+            }
+        }
+
+        // Kaplan–Meier charts: legend sizes against the subgroup's (or cohort's) size; the numbers at risk at time 0
+        // by subgroup, and at every tick by arm (they add up to the subgroup's count under the first chart).
+        var charts = Regex.Matches(html, "<svg .*?</svg>", RegexOptions.Singleline).Select(m => new SvgInspection(m.Value))
+            .Where(svg => svg.TextContents().Contains("Number at risk")).ToList();
+        Assert.Equal(3, charts.Count);
+        for (int k = 0; k < charts.Count; k++)
+        {
+            var texts = charts[k].Texts();
+            var legend = texts.Select(t => Regex.Match(t.Content, @"\((n = \d+|n suppressed|not shown: n < 5)\)$")).Where(m => m.Success)
+                .Select(m => m.Groups[1].Value.StartsWith("n = ", StringComparison.Ordinal) ? m.Groups[1].Value[4..] : "suppressed").ToList();
+            Check(legend, $"chart {k} legend");
+            int hiddenCurves = texts.Count(t => t.Content.EndsWith("(not shown: n < 5)", StringComparison.Ordinal));
+            var title = texts.First(t => t.Content == "Number at risk");
+            var columns = texts.Where(t => t.Y > title.Y && !t.FromScottPlot && IsCountText(t.Content))
+                .GroupBy(t => Math.Round(t.X, 1)).OrderBy(g => g.Key).ToList();
+            foreach (var column in k == 0 ? columns.Take(1) : columns)
+                Check(column.Select(t => t.Content).Concat(Enumerable.Repeat("not shown", hiddenCurves)).ToList(), $"chart {k} at-risk column x = {column.Key}");
+        }
+
+        // B's size (310) is nowhere printed as a size: not in a sentence, a legend or the forest plot.
+        var text = WebUtility.HtmlDecode(html);
+        Assert.DoesNotContain("n = 310", text);
+        Assert.DoesNotContain("(n = 310)", text);
+        Assert.True(sets >= 30, $"only {sets} sets checked");
+    }
+
+    private static bool IsMasked(string text) => text is "<5" or "suppressed" || text.StartsWith("not shown", StringComparison.Ordinal);
+
+    private static bool IsCountText(string text) => IsMasked(text) || Regex.IsMatch(text, @"^\d+( \([\d.]+%\))?$");
 
     [Fact]
     public void Risk_tables_under_the_curves_print_small_counts_as_below_five()

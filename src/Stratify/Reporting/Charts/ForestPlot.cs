@@ -6,9 +6,11 @@ namespace Stratify.Reporting.Charts;
 
 /// <summary>
 /// One forest-plot row: a subgroup label, its size, the hazard ratio with its 95% confidence limits (all null when
-/// the model could not estimate it) and an optional p-value text printed as given.
+/// the model could not estimate it) and an optional p-value text printed as given. <see cref="NText"/>, when set,
+/// is printed instead of <see cref="N"/> (a withheld size, "suppressed"), and the square is then drawn at a fixed
+/// middle size so that its area does not give the size away.
 /// </summary>
-public sealed record ForestRow(string Label, int N, double? Estimate, double? Lower, double? Upper, string? PText = null);
+public sealed record ForestRow(string Label, int N, double? Estimate, double? Lower, double? Upper, string? PText = null, string? NText = null);
 
 /// <summary>The rows top to bottom, a footer line (e.g. "Interaction p = 0.03") and the figure's text alternative.</summary>
 public sealed record ForestPlotInput(
@@ -35,7 +37,7 @@ public sealed record ForestPlotInput(
 public static class ForestPlot
 {
     private const double RowHeight = 30, HeaderHeight = 40, AxisBlock = 52, FooterHeight = 26;
-    private const double NColumnWidth = 50, EstimateColumnWidth = 150, PColumnWidth = 84;
+    private const double EstimateColumnWidth = 150, PColumnWidth = 84;
     // Tick candidates in order of preference; each is kept only if it is far enough from those already kept.
     private static readonly double[] CandidateTicks = [1, 0.5, 2, 0.1, 10, 0.25, 4, 0.2, 5, 0.01, 100, 0.05, 20, 0.02, 50];
     private const double MinimumTickSpacing = 42;
@@ -49,7 +51,9 @@ public static class ForestPlot
         int count = rows.Count;
         int longestLabel = rows.Count == 0 ? 8 : rows.Max(r => r.Label.Length);
         double labelWidth = Math.Clamp(longestLabel * 7.4 + 12, 110, 200);
-        double left = 8 + labelWidth + NColumnWidth;
+        // The n column fits its widest text ("suppressed" is wider than any count).
+        double nColumnWidth = Math.Max(50, rows.Count == 0 ? 0 : rows.Max(r => (r.NText?.Length ?? 0) * 7.0 + 16));
+        double left = 8 + labelWidth + nColumnWidth;
         double right = EstimateColumnWidth + PColumnWidth + 8;
         double height = HeaderHeight + Math.Max(count, 1) * RowHeight + AxisBlock;
 
@@ -67,7 +71,7 @@ public static class ForestPlot
         plot.XLabel($"{input.EffectLabel} (log scale)", 13);
         plot.Add.VerticalLine(0, 1.5f, Colors.Black, LinePattern.Dashed);
 
-        int largest = rows.Count == 0 ? 1 : Math.Max(1, rows.Max(r => r.N));
+        int largest = rows.Count == 0 ? 1 : Math.Max(1, rows.Max(r => r.NText is null ? r.N : 0));
         var ink = ChartStyle.SeriesColour(0);
         for (int i = 0; i < count; i++)
         {
@@ -79,7 +83,7 @@ public static class ForestPlot
             whisker.LineColor = Colors.Black;
             whisker.LineWidth = 1.5f;
             // Square area proportional to n (side ∝ √n), as in Lewis & Clarke (2001), BMJ 322:1479.
-            float side = (float)(6 + 14 * Math.Sqrt((double)row.N / largest));
+            float side = (float)(6 + 14 * (row.NText is null ? Math.Sqrt((double)row.N / largest) : Math.Sqrt(0.5)));
             plot.Add.Marker(Math.Log10(estimate), y, MarkerShape.FilledSquare, side, ink);
         }
 
@@ -88,7 +92,7 @@ public static class ForestPlot
         double estimateX = input.Width - right + 12;
         double pX = input.Width - PColumnWidth;
         figure.AddText(8, headerY, "Subgroup", anchor: "start", bold: true);
-        figure.AddText(8 + labelWidth + NColumnWidth - 10, headerY, "n", anchor: "end", bold: true);
+        figure.AddText(8 + labelWidth + nColumnWidth - 10, headerY, "n", anchor: "end", bold: true);
         figure.AddText(estimateX, headerY, $"{Abbreviation(input.EffectLabel)} (95% CI)", anchor: "start", bold: true);
         figure.AddText(pX, headerY, "p", anchor: "start", bold: true);
         figure.AddLine(8, headerY + 6, input.Width - 8, headerY + 6, "#000000");
@@ -97,7 +101,7 @@ public static class ForestPlot
             var row = rows[i];
             double y = plot.GetPixel(new Coordinates(0, RowY(i, count))).Y + 4;
             figure.AddText(8, y, Shorten(row.Label, (int)((labelWidth - 12) / 7.4)), anchor: "start");
-            figure.AddText(8 + labelWidth + NColumnWidth - 10, y, row.N.ToString(CultureInfo.InvariantCulture), anchor: "end");
+            figure.AddText(8 + labelWidth + nColumnWidth - 10, y, row.NText ?? row.N.ToString(CultureInfo.InvariantCulture), anchor: "end");
             figure.AddText(estimateX, y, EstimateText(row), anchor: "start", fill: row.Estimate is null ? "#444444" : "#000000");
             if (row.PText is not null) figure.AddText(pX, y, row.PText, anchor: "start");
         }

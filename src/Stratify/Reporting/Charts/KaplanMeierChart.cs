@@ -9,7 +9,9 @@ namespace Stratify.Reporting.Charts;
 /// <see cref="Lower"/>/<see cref="Upper"/> are the pointwise confidence limits at the same times (NaN where undefined).
 /// <see cref="CensorTimes"/> with <see cref="CensorSurvival"/> place the '+' marks; <see cref="AtRisk"/> holds the
 /// number at risk at each tick time of <see cref="KaplanMeierChartInput.TickTimes"/>.
-/// <see cref="PatientCount"/> is the group size the small-cell rule tests.
+/// <see cref="PatientCount"/> is the group size the small-cell rule tests. <see cref="PatientCountText"/> and
+/// <see cref="AtRiskText"/>, when set, are printed instead of the numbers (the report's complementary suppression
+/// decides them: "suppressed", "&lt;5").
 /// </summary>
 public sealed record KaplanMeierCurve(
     string Label,
@@ -20,7 +22,9 @@ public sealed record KaplanMeierCurve(
     IReadOnlyList<double> Upper,
     IReadOnlyList<double> CensorTimes,
     IReadOnlyList<double> CensorSurvival,
-    IReadOnlyList<int> AtRisk);
+    IReadOnlyList<int> AtRisk,
+    string? PatientCountText = null,
+    IReadOnlyList<string>? AtRiskText = null);
 
 /// <summary>
 /// Everything a Kaplan–Meier figure shows. <see cref="TickTimes"/> are the x-axis ticks and the columns of the
@@ -88,7 +92,9 @@ public static class KaplanMeierChart
         // The risk table's row labels sit left of the first tick column, so the left margin grows with them.
         int longestLabel = drawn.Count == 0 ? 4 : drawn.Max(d => d.Curve.Label.Length);
         double rowLabelWidth = Math.Clamp(longestLabel * CharWidth, 30, MaxRowLabelWidth);
-        double leftPadding = Math.Max(76, SwatchEnd + 6 + rowLabelWidth + 22);
+        // The first column's counts are centred on the first tick: a wide one ("suppressed") needs more room.
+        int widestFirst = drawn.Count == 0 ? 0 : drawn.Max(d => (d.Curve.AtRiskText?[0] ?? RiskCount(d.Curve.AtRisk[0], input.SmallCellThreshold)).Length);
+        double leftPadding = Math.Max(76, SwatchEnd + 6 + rowLabelWidth + Math.Max(22, widestFirst * CharWidth / 2 + 8));
         plot.Layout.Fixed(new PixelPadding((float)leftPadding, (float)RightPadding, (float)bottomPadding, (float)TopPadding));
         plot.Axes.SetLimits(ticks[0], maxTime * 1.0 + (maxTime - ticks[0]) * 0.02, 0, 1.02);
         plot.Axes.Bottom.SetTicks(ticks.ToArray(), ticks.Select(t => ChartStyle.Number(t, 1)).ToArray());
@@ -121,7 +127,7 @@ public static class KaplanMeierChart
             figure.AddLine(8, y - 4, SwatchEnd, y - 4, colour, 2.5, DashArray(series));
             figure.AddText(SwatchEnd + 6, y, Shorten(curve.Label, (int)(MaxRowLabelWidth / CharWidth)), anchor: "start", size: 12);
             for (int j = 0; j < ticks.Count; j++)
-                figure.AddText(tickPixels[j], y, RiskCount(curve.AtRisk[j], input.SmallCellThreshold), size: 12);
+                figure.AddText(tickPixels[j], y, curve.AtRiskText?[j] ?? RiskCount(curve.AtRisk[j], input.SmallCellThreshold), size: 12);
         }
         return (figure.ToInlineSvg(input.AltText), tickPixels, tableTop);
     }
@@ -163,7 +169,7 @@ public static class KaplanMeierChart
         line.LineWidth = 2.5f;
         line.LinePattern = ChartStyle.SeriesPattern(series);
         line.MarkerSize = 0;
-        line.LegendText = $"{curve.Label} (n = {curve.PatientCount})";
+        line.LegendText = curve.PatientCountText is null ? $"{curve.Label} (n = {curve.PatientCount})" : $"{curve.Label} (n {curve.PatientCountText})";
         if (curve.CensorTimes.Count > 0)
         {
             var marks = plot.Add.Markers(curve.CensorTimes.ToArray(), curve.CensorSurvival.ToArray(), MarkerShape.Cross, 9, colour);
@@ -233,6 +239,8 @@ public static class KaplanMeierChart
                 throw new StratifyInputException($"Curve '{curve.Label}': censor times and censor survival must have the same length.");
             if (curve.AtRisk.Count != input.TickTimes.Count)
                 throw new StratifyInputException($"Curve '{curve.Label}': {curve.AtRisk.Count} risk counts for {input.TickTimes.Count} tick times.");
+            if (curve.AtRiskText is not null && curve.AtRiskText.Count != input.TickTimes.Count)
+                throw new StratifyInputException($"Curve '{curve.Label}': {curve.AtRiskText.Count} printed risk counts for {input.TickTimes.Count} tick times.");
         }
     }
 }
