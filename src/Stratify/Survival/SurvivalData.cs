@@ -65,6 +65,11 @@ public sealed class SurvivalData
     /// </summary>
     public int[] TimeOrder => _timeOrder ??= SurvivalOrder.ByTimeEventsFirst(Time, Event);
 
+    internal bool HasTimeOrder => _timeOrder is not null;
+
+    /// <summary>Records an order computed elsewhere (by the same rule) so that it is not computed again.</summary>
+    internal void ShareTimeOrder(int[] order) => _timeOrder ??= order;
+
     /// <summary>
     /// Time, event, group and stratum permuted into <see cref="TimeOrder"/> (one gather pass, computed once), so
     /// that the estimators read contiguous memory instead of jumping through the order.
@@ -167,19 +172,39 @@ internal sealed class TimeSortedPatients
 
     public static TimeSortedPatients From(SurvivalData data)
     {
-        var order = data.TimeOrder;
-        int n = order.Length;
+        int n = data.Count;
         var time = new double[n];
         var events = new bool[n];
         var group = data.Group is null ? null : new int[n];
         var strata = data.Strata is null ? null : new int[n];
-        for (int k = 0; k < n; k++)
+        int[] order;
+        if (!data.HasTimeOrder && WholeNumberBuckets.Plan(data.Time, data.Event) is { } buckets)
         {
-            int row = order[k];
-            time[k] = data.Time[row];
-            events[k] = data.Event[row];
-            if (group is not null) group[k] = data.Group![row];
-            if (strata is not null) strata[k] = data.Strata![row];
+            // Whole-number times: the counting sort scatters the patients straight into their sorted places while
+            // reading the rows in order (no random reads through the order afterwards), and yields the order too.
+            order = new int[n];
+            for (int row = 0; row < n; row++)
+            {
+                int k = buckets.Next(data.Time[row], data.Event[row]);
+                order[k] = row;
+                time[k] = data.Time[row];
+                events[k] = data.Event[row];
+                if (group is not null) group[k] = data.Group![row];
+                if (strata is not null) strata[k] = data.Strata![row];
+            }
+            data.ShareTimeOrder(order);
+        }
+        else
+        {
+            order = data.TimeOrder;
+            for (int k = 0; k < n; k++)
+            {
+                int row = order[k];
+                time[k] = data.Time[row];
+                events[k] = data.Event[row];
+                if (group is not null) group[k] = data.Group![row];
+                if (strata is not null) strata[k] = data.Strata![row];
+            }
         }
         double[] timeByRow = data.Time;
         if (TimeFix.MergeNearTies(time))

@@ -99,22 +99,9 @@ public static class SurvivalOrder
     /// </summary>
     internal static int[]? WholeNumberOrder(ReadOnlySpan<double> time, bool[]? @event)
     {
-        int n = time.Length;
-        if (n < 2) return null;
-        double min = double.PositiveInfinity, max = double.NegativeInfinity;
-        foreach (double t in time)
-        {
-            if (t != Math.Floor(t)) return null; // also NaN and infinities
-            if (t < min) min = t;
-            if (t > max) max = t;
-        }
-        if (max - min >= Math.Max(65_536.0, 2.0 * n)) return null;
-        int shift = @event is null ? 0 : 1;
-        var start = new int[(((int)(max - min) + 1) << shift) + 1];
-        for (int i = 0; i < n; i++) start[(((int)(time[i] - min) << shift) | (@event is null || @event[i] ? 0 : 1)) + 1]++;
-        for (int b = 1; b < start.Length; b++) start[b] += start[b - 1];
-        var order = new int[n];
-        for (int i = 0; i < n; i++) order[start[((int)(time[i] - min) << shift) | (@event is null || @event[i] ? 0 : 1)]++] = i;
+        if (WholeNumberBuckets.Plan(time, @event) is not { } buckets) return null;
+        var order = new int[time.Length];
+        for (int i = 0; i < order.Length; i++) order[buckets.Next(time[i], @event is null || @event[i])] = i;
         return order;
     }
 
@@ -183,4 +170,49 @@ public static class SurvivalOrder
         ArrayPool<ulong>.Shared.Return(keyBuffer);
         ArrayPool<int>.Shared.Return(itemBuffer);
     }
+}
+
+/// <summary>
+/// The counting sort behind <see cref="SurvivalOrder.WholeNumberOrder"/>: one bucket per (whole-number time, event
+/// first) key, <see cref="Next"/> gives a row's position in the stable order as the rows are visited in row order.
+/// Callers that need more than the order (the time-sorted arrays) scatter them in the same pass.
+/// </summary>
+internal sealed class WholeNumberBuckets
+{
+    private readonly int[] _next;
+    private readonly double _min;
+    private readonly int _shift;
+
+    private WholeNumberBuckets(int[] next, double min, int shift)
+    {
+        _next = next;
+        _min = min;
+        _shift = shift;
+    }
+
+    /// <summary>Buckets for times that are whole numbers over a span of at most max(65,536, 2n); null otherwise.</summary>
+    public static WholeNumberBuckets? Plan(ReadOnlySpan<double> time, bool[]? @event)
+    {
+        int n = time.Length;
+        if (n < 2) return null;
+        double min = double.PositiveInfinity, max = double.NegativeInfinity;
+        foreach (double t in time)
+        {
+            if (t != Math.Floor(t)) return null; // also NaN and infinities
+            if (t < min) min = t;
+            if (t > max) max = t;
+        }
+        if (max - min >= Math.Max(65_536.0, 2.0 * n)) return null;
+        int shift = @event is null ? 0 : 1;
+        var start = new int[(((int)(max - min) + 1) << shift) + 1];
+        for (int i = 0; i < n; i++) start[Key(time[i], @event is null || @event[i], min, shift) + 1]++;
+        for (int b = 1; b < start.Length; b++) start[b] += start[b - 1];
+        return new WholeNumberBuckets(start, min, shift);
+    }
+
+    /// <summary>The next free position of a row with this time and event flag (rows must come in row order).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public int Next(double time, bool eventFirst) => _next[Key(time, eventFirst, _min, _shift)]++;
+
+    private static int Key(double time, bool eventFirst, double min, int shift) => ((int)(time - min) << shift) | (eventFirst ? 0 : 1);
 }

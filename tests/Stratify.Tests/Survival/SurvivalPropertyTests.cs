@@ -109,6 +109,22 @@ public class SurvivalOrderPropertyTests
     }
 
     [Property]
+    public bool Time_sorted_patients_scattered_by_the_counting_sort_equal_a_gather_through_the_order(Tuple<short, bool, byte>[] rows)
+    {
+        var time = rows.Select(r => (double)Math.Abs(r.Item1 % 700)).ToArray();
+        var events = rows.Select(r => r.Item2).ToArray();
+        var group = rows.Select(r => r.Item3 % 3).ToArray();
+        var data = new SurvivalData(time, events, group, ["a", "b", "c"]);
+
+        var sorted = data.Sorted; // computed first: takes the fused counting-sort path for whole-number times
+        var order = SurvivalOrder.ByTimeEventsFirst(time, events);
+        return data.TimeOrder.SequenceEqual(order)
+            && sorted.Time.SequenceEqual(order.Select(i => time[i]))
+            && sorted.Event.SequenceEqual(order.Select(i => events[i]))
+            && sorted.Group!.SequenceEqual(order.Select(i => group[i]));
+    }
+
+    [Property]
     public bool Strata_order_equals_a_stable_sort_by_stratum_then_time(Tuple<NormalFloat, byte>[] rows)
     {
         var time = rows.Select(r => Math.Round(r.Item1.Get)).ToArray();
