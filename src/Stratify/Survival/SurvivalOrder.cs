@@ -60,6 +60,22 @@ public static class SurvivalOrder
         return result;
     }
 
+    /// <summary>
+    /// The positions 0..n−1 grouped by <paramref name="codes"/>[position], ascending within a code: what
+    /// <see cref="StableGroup(int[], int[], int, out int[])"/> gives for the identity order, without making it.
+    /// </summary>
+    public static int[] StableGroupPositions(int[] codes, int codeCount, out int[] start)
+    {
+        start = new int[codeCount + 1];
+        foreach (int code in codes) start[code + 1]++;
+        for (int c = 0; c < codeCount; c++) start[c + 1] += start[c];
+        var next = new int[codeCount];
+        Array.Copy(start, next, codeCount);
+        var result = new int[codes.Length];
+        for (int k = 0; k < codes.Length; k++) result[next[codes[k]]++] = k;
+        return result;
+    }
+
     /// <inheritdoc cref="StableGroup(int[], int[], int, out int[])"/>
     public static int[] StableGroup(int[] order, int[] codes, int codeCount) => StableGroup(order, codes, codeCount, out _);
 

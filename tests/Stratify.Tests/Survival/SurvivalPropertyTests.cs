@@ -125,6 +125,15 @@ public class SurvivalOrderPropertyTests
     }
 
     [Property]
+    public bool Grouping_positions_equals_grouping_the_identity_order(byte[] codes)
+    {
+        var c = codes.Select(b => b % 5).ToArray();
+        var direct = SurvivalOrder.StableGroupPositions(c, 5, out var directStart);
+        var viaIdentity = SurvivalOrder.StableGroup(SurvivalOrder.Identity(c.Length), c, 5, out var start);
+        return direct.SequenceEqual(viaIdentity) && directStart.SequenceEqual(start);
+    }
+
+    [Property]
     public bool Strata_order_equals_a_stable_sort_by_stratum_then_time(Tuple<NormalFloat, byte>[] rows)
     {
         var time = rows.Select(r => Math.Round(r.Item1.Get)).ToArray();
