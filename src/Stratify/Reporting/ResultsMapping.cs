@@ -90,12 +90,15 @@ public static class ResultsMapping
     /// <summary>Counts below the small-cell threshold are written "&lt;N" in sentences.</summary>
     public static string Count(int n, int threshold) => n > 0 && n < threshold ? $"<{threshold}" : n.ToString("N0", CultureInfo.InvariantCulture);
 
+    /// <summary>"n = 113", or "n &lt;5" for a small group (as the report's small-cell rule writes it).</summary>
+    private static string SizeClause(int n, int threshold) => n > 0 && n < threshold ? $"n <{threshold}" : $"n = {Count(n, threshold)}";
+
     private static TreatmentEffectJson ToJson(TreatmentEffect e, string? description, string column, string treated, string reference,
         string endpoint, int threshold)
     {
         string who = description is null
-            ? $"Across all patients (n = {Count(e.N, threshold)})"
-            : $"In subgroup {e.Subgroup} (n = {Count(e.N, threshold)}; {description})";
+            ? $"Across all patients ({SizeClause(e.N, threshold)})"
+            : $"In subgroup {e.Subgroup} ({SizeClause(e.N, threshold)}; {description})";
         string arms = $"{column} = {treated}";
         string hr = double.IsNaN(e.HazardRatio) ? "" : $" (HR {F(e.HazardRatio)}, 95% CI {F(e.Lower)}–{F(e.Upper)})";
         string sentence = e.Verdict switch

@@ -88,6 +88,28 @@ public class StratificationRunTests
     }
 
     [Fact]
+    public void A_subgroup_below_the_small_cell_threshold_is_written_n_below_k_in_its_sentence()
+    {
+        using var folder = new TempFolder();
+        var lung = CsvCohortReader.Read(RepoPaths.Dataset("lung.csv"));
+        var group = Enumerable.Range(0, lung.RowCount).Select(i => i < 3 ? "C" : i % 2 == 0 ? "A" : "B").ToArray();
+        var arm = Enumerable.Range(0, lung.RowCount).Select(i => i % 3 == 0 ? "control" : "treated").ToArray();
+        var cohort = new Cohort(lung.Columns.Append(CategoricalColumn.FromStrings("grp", group)).Append(CategoricalColumn.FromStrings("arm", arm)).ToList(), "lung");
+        ParquetCohortWriter.Write(cohort, folder.File("lung.parquet"));
+        var spec = new StudySpec
+        {
+            Data = [folder.File("lung.parquet")], Time = "time", Event = "status", Treatment = "arm", TreatmentReference = "control",
+            Subgroups = new SubgroupSpec { Method = SubgroupMethod.Column, Column = "grp" },
+        };
+
+        var (_, doc) = Run(spec);
+
+        var small = doc.Treatment!.BySubgroup.Single(e => e.Subgroup == "C");
+        Assert.StartsWith("In subgroup C (n <5; ", small.Sentence);
+        Assert.StartsWith("In subgroup A (n = ", doc.Treatment.BySubgroup.Single(e => e.Subgroup == "A").Sentence);
+    }
+
+    [Fact]
     public void Same_data_spec_and_seed_give_byte_identical_results()
     {
         var spec = StudySpecReader.Read(RepoPaths.Dataset("lung.yaml"));
