@@ -219,7 +219,10 @@ public static partial class SubgroupReport
             html.Paragraph(NoTreatment + " The report describes prognosis by subgroup only.");
             return;
         }
-        foreach (var effect in treatment.BySubgroup) html.Paragraph(report.Sentence(effect.Sentence));
+        foreach (var effect in treatment.BySubgroup)
+            html.Paragraph(report.Cells.Hides(effect.N)
+                ? $"Subgroup {effect.Subgroup} has fewer than {report.Cells.Threshold} patients; its treatment effect is not described."
+                : report.Sentence(effect.Sentence));
         html.Paragraph(report.Sentence(treatment.Overall.Sentence));
     }
 
@@ -342,13 +345,17 @@ public static partial class SubgroupReport
         for (int i = 0; i < effects.Count; i++)
         {
             var effect = effects[i];
+            // A subgroup below the small-cell threshold is not described: no estimate, p-value or verdict.
+            string notShown = NotShown(report);
+            bool hide = effect != treatment.Overall && report.Cells.Hides(effect.N);
             rows.Add(new HtmlTableRow(effect == treatment.Overall ? "All patients" : effect.Subgroup,
             [
-                sizes[i], events[i], HazardRatioText(effect), P(effect.P),
-                double.IsFinite(effect.RmstDifference)
+                sizes[i], events[i], hide ? notShown : HazardRatioText(effect), hide ? notShown : P(effect.P),
+                hide ? notShown
+                : double.IsFinite(effect.RmstDifference)
                     ? $"{Number(effect.RmstDifference, 1)} ({Number(effect.RmstDifferenceLower, 1)} to {Number(effect.RmstDifferenceUpper, 1)})"
                     : "NA",
-                effect.Verdict,
+                hide ? notShown : effect.Verdict,
             ]));
         }
         html.Table(new HtmlTable($"Treatment effect ({treatment.Treated} vs {treatment.Reference}) by subgroup; RMST difference in {report.TimeUnit} "

@@ -103,9 +103,9 @@ public class SubgroupReportTests
         Assert.Equal(6, checkedTables);
         Assert.Contains("<th scope=\"row\">C</th><td class=\"num\">&lt;5</td><td class=\"num\">&lt;5</td>", html);
         Assert.Contains("<th scope=\"col\">C (n = &lt;5)</th>", html);
-        // The pipeline's sentence "In subgroup C (n = 3; …)" is printed with the count masked.
+        // No sentence gives a small count ("n = 3"); the pipeline's sentence about C is replaced, not printed masked.
         Assert.DoesNotMatch(@"\bn\s*=\s*[1-4]\b", WebUtility.HtmlDecode(Regex.Replace(html, "<[^>]+>", " ")));
-        Assert.Contains("In subgroup C (n &lt;5; age under 26)", html);
+        Assert.Contains("Subgroup C has fewer than 5 patients; its treatment effect is not described.", html);
     }
 
     [Fact]
@@ -314,6 +314,22 @@ public class SubgroupReportTests
         Assert.Contains("700 rows were read and 686 analysed; 14 rows were excluded", html);
         Assert.Contains("<th scope=\"row\">nodes</th><td class=\"num\">&lt;5</td>", html);
         Assert.Contains("<th scope=\"row\">pgr</th><td class=\"num\">12</td>", html);
+    }
+
+    [Fact]
+    public void The_treatment_effect_of_the_subgroup_below_the_small_cell_threshold_is_not_described()
+    {
+        var results = SubgroupReportFixture.Results();
+        var html = SubgroupReport.Render(results, null);
+        var small = results.Treatment!.BySubgroup.Single(e => e.N == SubgroupReportFixture.SmallSubgroupSize);
+
+        Assert.DoesNotContain(HtmlText.Escape(small.Sentence), html);
+        Assert.Contains($"<p>Subgroup {small.Subgroup} has fewer than 5 patients; its treatment effect is not described.</p>", html);
+        var table = Regex.Matches(html, "<table>.*?</table>", RegexOptions.Singleline).Select(m => m.Value)
+            .Single(t => Regex.IsMatch(t, "<caption>[^<]*Treatment effect \\("));
+        var treatmentRow = Regex.Match(table, $"<tr><th scope=\"row\">{small.Subgroup}</th>(.*?)</tr>", RegexOptions.Singleline).Groups[1].Value;
+        Assert.True(4 == Regex.Matches(treatmentRow, "not shown \\(n &lt;5\\)").Count, treatmentRow);
+        Assert.DoesNotContain(small.Verdict, treatmentRow);
     }
 
     [Fact]

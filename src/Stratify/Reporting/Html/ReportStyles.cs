@@ -24,7 +24,11 @@ public static class ReportStyles
         dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 1mm 6mm; margin: 0 0 4mm; }
         dl.facts dt { font-weight: bold; }
         dl.facts dd { margin: 0; }
-        table { border-collapse: collapse; margin: 2mm 0 5mm; font-size: 9.5pt; break-inside: auto; }
+        /* A table stays on one page with its caption and header when it fits on a page; a longer one breaks
+           between rows and repeats its header (thead below), never leaving the caption or header alone. */
+        table { border-collapse: collapse; margin: 2mm 0 5mm; font-size: 9.5pt; break-inside: avoid; page-break-inside: avoid; }
+        caption, thead { break-after: avoid; page-break-after: avoid; }
+        tbody tr:first-child { break-before: avoid; page-break-before: avoid; }
         caption { caption-side: top; text-align: left; font-weight: bold; padding-bottom: 1.5mm; }
         th, td { border-bottom: 1px solid #999; padding: 1mm 2.5mm; vertical-align: top; text-align: left; }
         thead th { border-top: 2px solid #000; border-bottom: 2px solid #000; }
