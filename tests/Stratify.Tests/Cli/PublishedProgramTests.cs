@@ -66,6 +66,8 @@ public sealed class PublishedProgramTests(PublishedProgram program) : IClassFixt
         "cox datasets/veteran.parquet --time time --event status --covariates trt,celltype,karno --categorical trt,celltype --reference celltype=squamous --ties breslow",
         "describe datasets/gbsg.parquet --group hormon --format json",
         "describe datasets/rotterdam.parquet",
+        "describe datasets/lung.parquet --group sex --format markdown",
+        "describe datasets/veteran.parquet --group trt --format csv --nonparametric",
         "cluster datasets/gbsg.parquet --features age,size,grade,nodes --k 2..4 --truth grade --format json",
         "tree datasets/gbsg.parquet --time rfstime --event status --features age,size,grade,nodes --format json",
         "cox datasets/lung.parquet --time time --event status --covariates age,sexx",
@@ -102,6 +104,22 @@ public sealed class PublishedProgramTests(PublishedProgram program) : IClassFixt
             Assert.True(File.ReadAllBytes(folder.File("library/" + file)).AsSpan().SequenceEqual(File.ReadAllBytes(folder.File("published/" + file))),
                 $"{file} differs between the published program and the library");
         Assert.Contains("<svg", File.ReadAllText(folder.File("published/report.html")));
+    }
+
+    [Theory]
+    [InlineData("import", "{data}/veteran.csv", "--out", "{out}", "--label", "trt=1:standard,2:test")]
+    [InlineData("simulate", "--n", "5000", "--seed", "7", "--row-group-size", "1500", "--out", "{out}")]
+    public void A_command_that_writes_a_parquet_file_writes_the_same_bytes_as_the_library(params string[] template)
+    {
+        using var folder = new TempFolder();
+        string[] Args(string output) => template.Select(a => a.Replace("{data}", RepoPaths.Datasets).Replace("{out}", output)).ToArray();
+
+        var library = CliRunner.Run(Args(folder.File("library.parquet")));
+        var published = program.Run(Args(folder.File("published.parquet")));
+
+        Assert.Equal(0, library.ExitCode);
+        Assert.Equal(0, published.ExitCode);
+        Assert.True(File.ReadAllBytes(folder.File("library.parquet")).AsSpan().SequenceEqual(File.ReadAllBytes(folder.File("published.parquet"))));
     }
 
     [Fact]
