@@ -18,17 +18,19 @@ namespace Stratify.Data;
 /// one converting pass. One decoder per worker thread; its buffers are pooled and grow to the largest chunk seen.
 ///
 /// What it decodes (parquet-format's parquet.thrift and Encodings.md): data pages V1 and V2, PLAIN-encoded
-/// INT32, INT64, FLOAT or DOUBLE, codec UNCOMPRESSED or SNAPPY, a top-level REQUIRED or OPTIONAL column
+/// INT32, INT64, FLOAT or DOUBLE or DELTA_BINARY_PACKED INT32 or INT64 (<see cref="DeltaBinaryPackedDecoding"/>;
+/// Parquet.Net 6.1 misreads DuckDB's such INT32 pages when neighbouring values differ by more than 2^31), codec UNCOMPRESSED or SNAPPY, a top-level REQUIRED or OPTIONAL column
 /// (maximum definition level 0 or 1) whose definition levels are the RLE/bit-packed hybrid — in a V1 page
 /// prefixed by their 4-byte little-endian length and compressed with the values; in a V2 page stored
 /// uncompressed before the compressed values, their length in the header. A null row becomes NaN in the values
 /// and true in the missing mask, as Parquet.Net's path gives it.
 ///
-/// Anything else — a dictionary page or dictionary encoding, another codec, DELTA or BYTE_STREAM_SPLIT
-/// encoding, a repeated or nested column, encryption, a page header it cannot parse, page sizes or value counts
+/// Anything else — a dictionary page or dictionary encoding, another codec, DELTA_LENGTH_BYTE_ARRAY,
+/// DELTA_BYTE_ARRAY or BYTE_STREAM_SPLIT encoding, a repeated or nested column, encryption, a page header it cannot parse, page sizes or value counts
 /// that do not add up — makes <see cref="TryDecode"/> return false before it writes anything, and the caller
 /// reads the chunk with Parquet.Net instead. Once the page headers have been checked, a page whose contents turn
-/// out corrupt (a Snappy stream that does not decode, levels that run short) throws
+/// out corrupt (a Snappy stream that does not decode, levels that run short, an invalid DELTA_BINARY_PACKED
+/// header) throws
 /// <see cref="InvalidDataException"/>.
 /// </summary>
 internal sealed class ParquetColumnChunkDecoder : IDisposable
@@ -36,6 +38,7 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
     private byte[] _chunk = [];
     private byte[] _scratch = [];
     private byte[] _levels = [];
+    private byte[] _decoded = [];
     private readonly List<(int Body, PageHeader Header)> _pages = [];
 
     /// <summary>Data pages this decoder has decoded so far.</summary>
@@ -82,9 +85,9 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
         if (meta.Type != physicalType || Width(physicalType) == 0) return false;
         if (meta.Codec is not (CompressionCodec.UNCOMPRESSED or CompressionCodec.SNAPPY)) return false;
         if (maxDefinitionLevel is not (0 or 1) || meta.PathInSchema is not { Count: 1 } || meta.NumValues != rows) return false;
-        // Levels may be listed as RLE or (legacy) BIT_PACKED; values must all be PLAIN.
+        // Levels may be listed as RLE or (legacy) BIT_PACKED; values must all be PLAIN, or DELTA_BINARY_PACKED integers.
         foreach (var encoding in meta.Encodings)
-            if (encoding is not (Encoding.PLAIN or Encoding.RLE or Encoding.BIT_PACKED)) return false;
+            if (!(encoding is Encoding.PLAIN or Encoding.RLE or Encoding.BIT_PACKED || IsDeltaInteger(encoding, physicalType))) return false;
         return true;
     }
 
@@ -105,11 +108,11 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
             switch (header.Type)
             {
                 case PageType.DATA_PAGE when header.DataPageHeader is { } v1:
-                    if (v1.Encoding != Encoding.PLAIN || (maxDefinitionLevel > 0 && v1.DefinitionLevelEncoding != Encoding.RLE)) return false;
+                    if (!IsValueEncoding(v1.Encoding, physicalType) || (maxDefinitionLevel > 0 && v1.DefinitionLevelEncoding != Encoding.RLE)) return false;
                     values = v1.NumValues;
                     break;
                 case PageType.DATA_PAGE_V2 when header.DataPageHeaderV2 is { } v2:
-                    if (v2.Encoding != Encoding.PLAIN || v2.RepetitionLevelsByteLength != 0 || v2.DefinitionLevelsByteLength < 0
+                    if (!IsValueEncoding(v2.Encoding, physicalType) || v2.RepetitionLevelsByteLength != 0 || v2.DefinitionLevelsByteLength < 0
                         || v2.DefinitionLevelsByteLength > header.CompressedPageSize || v2.DefinitionLevelsByteLength > header.UncompressedPageSize
                         || (maxDefinitionLevel == 0 && (v2.DefinitionLevelsByteLength != 0 || v2.NumNulls != 0))
                         || v2.NumNulls < 0 || v2.NumNulls > v2.NumValues) return false;
@@ -121,8 +124,11 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
                     return false; // a dictionary page, or a page type this decoder does not know
             }
             if (values < 0 || values > rows - seen) return false;
-            // Levels take at most about 2 bytes per value even in the worst RLE run layout: a larger page is not PLAIN numbers.
-            if (header.UncompressedPageSize > (long)values * (width + 2) + 16) return false;
+            // Levels take at most about 2 bytes per value even in the worst RLE run layout: a larger page is not PLAIN
+            // numbers. DELTA_BINARY_PACKED adds block headers and pads its last miniblock (up to 1024 values allowed here).
+            bool delta = (header.DataPageHeader?.Encoding ?? header.DataPageHeaderV2!.Encoding) == Encoding.DELTA_BINARY_PACKED;
+            long limit = delta ? (long)(values + 1024) * (width + 3) + 1024 : (long)values * (width + 2) + 16;
+            if (header.UncompressedPageSize > limit) return false;
             _pages.Add((body, header));
             seen += values;
         }
@@ -138,10 +144,11 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
         ReadOnlySpan<byte> levels = default;
         ReadOnlySpan<byte> values;
         bool valuesInDestination = false;
+        bool delta = (header.DataPageHeader?.Encoding ?? header.DataPageHeaderV2!.Encoding) == Encoding.DELTA_BINARY_PACKED;
 
         if (header.Type == PageType.DATA_PAGE)
         {
-            if (maxDefinitionLevel == 0 && snappy)
+            if (maxDefinitionLevel == 0 && snappy && !delta)
             {
                 // No levels: the page is exactly the values. Decompress them into the destination's last bytes
                 // (all of it for 8-byte values, its upper half for 4-byte ones) and widen to double in place.
@@ -184,6 +191,7 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
 
         if (maxDefinitionLevel == 0)
         {
+            if (delta) values = DecodeDelta(values, physicalType, rows);
             if (values.Length < rows * width) throw Corrupt($"the page holds {values.Length / width} values for {rows} rows");
             if (!valuesInDestination) Convert(values, physicalType, destination);
             return;
@@ -191,6 +199,7 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
 
         var definitions = Rent(ref _levels, rows).AsSpan(0, rows);
         int defined = DecodeLevels(levels, bitWidth: 1, maxDefinitionLevel, definitions);
+        if (delta) values = DecodeDelta(values, physicalType, defined);
         if (values.Length < defined * width) throw Corrupt($"the page holds {values.Length / width} values for {defined} non-null rows");
         if (header.Type == PageType.DATA_PAGE_V2 && defined != header.DataPageHeaderV2!.NumValues - header.DataPageHeaderV2.NumNulls)
             throw Corrupt("the definition levels disagree with the page's null count");
@@ -202,6 +211,21 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
         var mask = missing();
         if (valuesInDestination) ExpandInPlace(destination, definitions, maxDefinitionLevel, defined, mask);
         else Scatter(values, physicalType, definitions, maxDefinitionLevel, destination, mask);
+    }
+
+    private static bool IsDeltaInteger(Encoding encoding, ParquetType physicalType) =>
+        encoding == Encoding.DELTA_BINARY_PACKED && physicalType is ParquetType.INT32 or ParquetType.INT64;
+
+    private static bool IsValueEncoding(Encoding encoding, ParquetType physicalType) =>
+        encoding == Encoding.PLAIN || IsDeltaInteger(encoding, physicalType);
+
+    /// <summary>The page's <paramref name="count"/> DELTA_BINARY_PACKED integers as PLAIN bytes, in a reused buffer.</summary>
+    private ReadOnlySpan<byte> DecodeDelta(ReadOnlySpan<byte> encoded, ParquetType physicalType, int count)
+    {
+        int length = count * Width(physicalType);
+        var plain = Rent(ref _decoded, length).AsSpan(0, length);
+        DeltaBinaryPackedDecoding.Decode(encoded, physicalType == ParquetType.INT32, count, plain);
+        return plain;
     }
 
     /// <summary>
@@ -408,8 +432,8 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
 
     public void Dispose()
     {
-        foreach (var buffer in new[] { _chunk, _scratch, _levels })
+        foreach (var buffer in new[] { _chunk, _scratch, _levels, _decoded })
             if (buffer.Length > 0) ArrayPool<byte>.Shared.Return(buffer);
-        _chunk = _scratch = _levels = [];
+        _chunk = _scratch = _levels = _decoded = [];
     }
 }

@@ -134,13 +134,13 @@ public class ParquetColumnChunkDecoderTests
         return rows == 0 || decoding.FallbackChunks == 0; // an empty row group has no pages to decode: Parquet.Net reads it
     }
 
-    /// <summary>DuckDB, a second writer: PLAIN pages decode directly; dictionary pages, zstd and the V2 encodings
-    /// (DELTA_BINARY_PACKED, BYTE_STREAM_SPLIT) go to Parquet.Net; every way reads the inserted values.</summary>
+    /// <summary>DuckDB, a second writer: PLAIN pages and (V2) DELTA_BINARY_PACKED integers decode directly;
+    /// dictionary pages, zstd and BYTE_STREAM_SPLIT go to Parquet.Net; every way reads the inserted values.</summary>
     [Theory]
     [InlineData("COMPRESSION snappy, ROW_GROUP_SIZE 50000", 5, 2)]
     [InlineData("COMPRESSION uncompressed", 5, 2)]
     [InlineData("COMPRESSION zstd", 0, 7)]
-    [InlineData("COMPRESSION snappy, PARQUET_VERSION V2", 0, 7)]
+    [InlineData("COMPRESSION snappy, PARQUET_VERSION V2", 2, 5)]
     public async Task Files_written_by_DuckDB_read_right_directly_or_through_the_fallback(string options, int directColumns, int fallbackColumns)
     {
         using var dir = new TempFolder();
@@ -148,8 +148,6 @@ public class ParquetColumnChunkDecoderTests
         int n = 120_000;
         var columns = new List<TestColumn>
         {
-            // Within ±10^6: Parquet.Net 6.1 misreads DuckDB's DELTA_BINARY_PACKED INT32 pages (V2) when neighbouring
-            // values differ by more than 2^31 — a fallback-path problem, seen with full-range random ints.
             new("a", typeof(int), Enumerable.Range(0, n).Select(_ => (double)random.Next(-1_000_000, 1_000_000)).ToArray(), null),
             TestColumn.Random(random, "b", n, typeof(long), nullRate: 0),
             TestColumn.Random(random, "c", n, typeof(float), nullRate: 0),
@@ -170,6 +168,46 @@ public class ParquetColumnChunkDecoderTests
         Assert.Equal(0, groups % columns.Count);
         Assert.Equal(directColumns * groups / columns.Count, decoding.DirectChunks);
         Assert.Equal(fallbackColumns * groups / columns.Count, decoding.FallbackChunks);
+    }
+
+    /// <summary>
+    /// DuckDB writes integers DELTA_BINARY_PACKED in V2 files. Full-range values make neighbouring deltas exceed
+    /// 2^31, which only wrap-around arithmetic in the type's width decodes right (Parquet.Net 6.1 got 19,999 of
+    /// 20,000 such INT32 values wrong): the direct decoder reads every inserted value exactly, sorted or not,
+    /// with nulls, in several row groups and for both page codecs.
+    /// </summary>
+    [Theory]
+    [InlineData("COMPRESSION snappy, PARQUET_VERSION V2, ROW_GROUP_SIZE 30000")]
+    [InlineData("COMPRESSION uncompressed, PARQUET_VERSION V2, ROW_GROUP_SIZE 30000")]
+    public void Full_range_int32_and_int64_columns_written_delta_binary_packed_by_DuckDB_decode_directly_to_the_inserted_values(string options)
+    {
+        using var dir = new TempFolder();
+        var random = new Random(7);
+        int n = 100_000;
+        double[] Ints() => Enumerable.Range(0, n).Select(_ => (double)random.NextInt64(int.MinValue, (long)int.MaxValue + 1)).ToArray();
+        double[] Longs() => Enumerable.Range(0, n).Select(_ => (double)random.NextInt64(long.MinValue, long.MaxValue)).ToArray();
+        bool[] Nulls(double rate) => Enumerable.Range(0, n).Select(_ => random.NextDouble() < rate).ToArray();
+        // int.MinValue and int.MaxValue between random values (enough distinct values that DuckDB does not use a dictionary).
+        var extremes = Ints().Select((v, i) => (i % 4) switch { 1 => int.MinValue, 3 => int.MaxValue, _ => v }).ToArray();
+        var columns = new List<TestColumn>
+        {
+            new("i", typeof(int), Ints(), null),
+            new("i_sorted", typeof(int), Ints().Order().ToArray(), null),
+            new("i_na", typeof(int), Ints(), Nulls(0.1)),
+            new("i_extremes", typeof(int), extremes, Nulls(0.02)),
+            // Doubles cannot hold every long: these are longs rounded to doubles, still spanning the full range.
+            new("l", typeof(long), Longs().Select(v => Math.Clamp(v, -9.2e18, 9.2e18)).ToArray(), null),
+            new("l_sorted_na", typeof(long), Longs().Select(v => Math.Clamp(v, -9.2e18, 9.2e18)).Order().ToArray(), Nulls(0.3)),
+        };
+        var path = dir.File("delta.parquet");
+        WriteWithDuckDb(path, columns, options);
+
+        var counts = new ParquetDecodingCounts();
+        var direct = ParquetCohortReader.ReadAsync(path, counts).GetAwaiter().GetResult();
+
+        AssertHolds(direct, columns);
+        Assert.True(counts.FallbackChunks == 0, $"{counts.FallbackChunks} chunks fell back to Parquet.Net");
+        Assert.Equal(columns.Count * 4, counts.DirectChunks); // 100,000 rows in row groups of at most 30,000
     }
 
     private static void WriteWithDuckDb(string path, IReadOnlyList<TestColumn> columns, string options)
