@@ -43,6 +43,15 @@ public sealed record TestColumn(string Name, System.Type ClrType, double[] Value
         return new TestColumn(name, type, values, nulls);
     }
 
+    /// <summary>The non-null integer values of rows [start, start + rows), in order.</summary>
+    public long[] PresentIntegers(int start, int rows)
+    {
+        var present = new List<long>(rows);
+        for (int i = start; i < start + rows; i++)
+            if (!IsNull(i)) present.Add((long)Values[i]);
+        return present.ToArray();
+    }
+
     public DataField Field() => ClrType == typeof(int) ? new DataField<int>(Name, Nulls is not null)
         : ClrType == typeof(long) ? new DataField<long>(Name, Nulls is not null)
         : ClrType == typeof(float) ? new DataField<float>(Name, Nulls is not null)
@@ -69,6 +78,15 @@ public sealed record TestColumn(string Name, System.Type ClrType, double[] Value
         return bytes.ToArray();
     }
 }
+
+/// <summary>
+/// How a test writes DELTA_BINARY_PACKED pages (Encodings.md): <paramref name="BlockSize"/> values per block in
+/// <paramref name="Miniblocks"/> miniblocks; <paramref name="UnusedWidth"/> is the bit-width byte written for the
+/// miniblocks of the last block that hold no value (readers must ignore it). To make corrupt pages:
+/// <paramref name="Width"/> forces every used miniblock's width (bodies written as zeros when wider than 64),
+/// and <paramref name="CutBytes"/> drops the encoded values' last bytes.
+/// </summary>
+public sealed record DeltaLayout(int BlockSize = 128, int Miniblocks = 4, byte UnusedWidth = 0, int? Width = null, int CutBytes = 0);
 
 /// <summary>Writes and compares the Parquet files the column-chunk decoder tests read.</summary>
 public static class ParquetTestFiles
@@ -116,7 +134,7 @@ public static class ParquetTestFiles
     /// codec and encodings patched; page headers and footer are serialised by Parquet.Net's own Thrift writer.
     /// </summary>
     public static async Task WriteByHand(string path, IReadOnlyList<TestColumn> columns, int rowGroupSize, int rowsPerPage,
-        bool dataPageV2, CompressionCodec codec, Random random)
+        bool dataPageV2, CompressionCodec codec, Random random, DeltaLayout? delta = null)
     {
         var template = path + ".template";
         await WriteWithParquetNet(template, columns, rowGroupSize);
@@ -137,7 +155,7 @@ public static class ParquetTestFiles
                 var chunk = rowGroup.Columns[c];
                 long start = output.Position, uncompressed = 0;
                 for (int page = groupStart; page < groupStart + groupRows; page += rowsPerPage)
-                    uncompressed += WritePage(output, columns[c], page, Math.Min(rowsPerPage, groupStart + groupRows - page), dataPageV2, codec, random);
+                    uncompressed += WritePage(output, columns[c], page, Math.Min(rowsPerPage, groupStart + groupRows - page), dataPageV2, codec, random, delta);
                 var meta = chunk.MetaData!;
                 chunk.FileOffset = start;
                 chunk.OffsetIndexOffset = chunk.ColumnIndexOffset = null;
@@ -147,7 +165,7 @@ public static class ParquetTestFiles
                 meta.TotalCompressedSize = output.Position - start;
                 meta.TotalUncompressedSize = uncompressed;
                 meta.Codec = codec;
-                meta.Encodings = [Encoding.PLAIN, Encoding.RLE];
+                meta.Encodings = [delta is null ? Encoding.PLAIN : Encoding.DELTA_BINARY_PACKED, Encoding.RLE];
                 meta.EncodingStats = null;
                 groupCompressed += meta.TotalCompressedSize;
                 groupUncompressed += uncompressed;
@@ -165,9 +183,12 @@ public static class ParquetTestFiles
     }
 
     /// <summary>Writes one data page; returns its header's plus its uncompressed body's size.</summary>
-    private static long WritePage(Stream output, TestColumn column, int start, int rows, bool dataPageV2, CompressionCodec codec, Random random)
+    private static long WritePage(Stream output, TestColumn column, int start, int rows, bool dataPageV2, CompressionCodec codec, Random random,
+        DeltaLayout? delta)
     {
-        var values = column.PlainValues(start, rows);
+        var values = delta is null ? column.PlainValues(start, rows)
+            : EncodeDeltaBinaryPacked(column.PresentIntegers(start, rows), column.PhysicalType == ParquetType.INT32, delta);
+        var encoding = delta is null ? Encoding.PLAIN : Encoding.DELTA_BINARY_PACKED;
         var levels = column.Nulls is null ? [] : EncodeLevels(column.Nulls.AsSpan(start, rows), random);
         int nulls = column.Nulls is null ? 0 : column.Nulls.AsSpan(start, rows).Count(true);
         byte[] Compress(byte[] bytes) => codec == CompressionCodec.SNAPPY ? Snappy.CompressToArray(bytes) : bytes;
@@ -184,7 +205,7 @@ public static class ParquetTestFiles
                 CompressedPageSize = body.Length,
                 DataPageHeaderV2 = new DataPageHeaderV2
                 {
-                    NumValues = rows, NumNulls = nulls, NumRows = rows, Encoding = Encoding.PLAIN,
+                    NumValues = rows, NumNulls = nulls, NumRows = rows, Encoding = encoding,
                     DefinitionLevelsByteLength = levels.Length, RepetitionLevelsByteLength = 0,
                     IsCompressed = codec != CompressionCodec.UNCOMPRESSED,
                 },
@@ -201,7 +222,7 @@ public static class ParquetTestFiles
                 CompressedPageSize = body.Length,
                 DataPageHeader = new DataPageHeader
                 {
-                    NumValues = rows, Encoding = Encoding.PLAIN,
+                    NumValues = rows, Encoding = encoding,
                     DefinitionLevelEncoding = Encoding.RLE, RepetitionLevelEncoding = Encoding.RLE,
                 },
             };
@@ -211,6 +232,65 @@ public static class ParquetTestFiles
         long headerLength = output.Position - headerStart;
         output.Write(body);
         return headerLength + header.UncompressedPageSize;
+    }
+
+    /// <summary>
+    /// DELTA_BINARY_PACKED bytes of <paramref name="values"/> (Encodings.md): header (block size, miniblocks, value
+    /// count, zigzag first value), then per block the zigzag minimum delta, the miniblocks' bit widths and the
+    /// miniblocks, each padded to its full size. Deltas wrap around in the physical type's width (INT32 deltas are
+    /// 32-bit, as the specification has it; DuckDB's 64-bit INT32 deltas are covered by its own files).
+    /// </summary>
+    public static byte[] EncodeDeltaBinaryPacked(IReadOnlyList<long> values, bool int32, DeltaLayout layout)
+    {
+        var bytes = new List<byte>();
+        void Uleb(ulong v)
+        {
+            for (; v >= 0x80; v >>= 7) bytes.Add((byte)(v | 0x80));
+            bytes.Add((byte)v);
+        }
+        static ulong ZigZag(long v) => (ulong)((v << 1) ^ (v >> 63));
+        Uleb((ulong)layout.BlockSize);
+        Uleb((ulong)layout.Miniblocks);
+        Uleb((ulong)values.Count);
+        Uleb(ZigZag(values.Count > 0 ? values[0] : 0));
+        // A header that breaks the rules (a test of corrupt pages) is followed by blocks of 128 values in 4 miniblocks.
+        bool valid = layout.BlockSize > 0 && layout.Miniblocks > 0 && layout.BlockSize % layout.Miniblocks == 0;
+        int blockSize = valid ? layout.BlockSize : 128, miniblocks = valid ? layout.Miniblocks : 4;
+        int miniblockSize = blockSize / miniblocks;
+        for (int start = 1; start < values.Count; start += blockSize)
+        {
+            int count = Math.Min(blockSize, values.Count - start);
+            var deltas = new long[count];
+            for (int k = 0; k < count; k++)
+                deltas[k] = int32 ? unchecked((int)values[start + k] - (int)values[start + k - 1]) : unchecked(values[start + k] - values[start + k - 1]);
+            long min = deltas.Min();
+            Uleb(ZigZag(min));
+            // Packed deltas: delta − min in the type's width, as unsigned.
+            var packed = deltas.Select(d => int32 ? (ulong)unchecked((uint)((int)d - (int)min)) : unchecked((ulong)(d - min))).ToArray();
+            int used = (count + miniblockSize - 1) / miniblockSize;
+            var widths = new int[miniblocks];
+            for (int m = 0; m < miniblocks; m++)
+            {
+                if (m >= used) { widths[m] = layout.UnusedWidth; continue; }
+                ulong max = packed.Skip(m * miniblockSize).Take(miniblockSize).Max();
+                widths[m] = layout.Width ?? 64 - System.Numerics.BitOperations.LeadingZeroCount(max);
+            }
+            foreach (int w in widths) bytes.Add((byte)w);
+            for (int m = 0; m < used; m++)
+            {
+                var body = new byte[(long)miniblockSize * widths[m] / 8];
+                for (int i = 0; i < miniblockSize && m * miniblockSize + i < count; i++)
+                    for (int b = 0; b < Math.Min(widths[m], 64); b++)
+                        if ((packed[m * miniblockSize + i] >> b & 1) != 0)
+                        {
+                            long bit = (long)i * widths[m] + b;
+                            body[bit >> 3] |= (byte)(1 << (int)(bit & 7));
+                        }
+                if (widths[m] > 64) Array.Clear(body);
+                bytes.AddRange(body);
+            }
+        }
+        return bytes.Take(Math.Max(0, bytes.Count - layout.CutBytes)).ToArray();
     }
 
     /// <summary>
