@@ -14,11 +14,14 @@ namespace Stratify.Data;
 /// few workers (one per core), so a one-row-group file is still read column-parallel.
 ///
 /// Two decoders. A flat int32, int64, float or double column chunk whose pages are PLAIN-encoded data pages
-/// (V1 or V2), uncompressed or Snappy, is decoded by <see cref="ParquetColumnChunkDecoder"/>: the chunk's bytes
-/// are read once into a reused buffer and each page is decompressed straight into the column's array (a
-/// required double column) or into a reused scratch buffer and widened to double in one pass, nulls becoming
-/// NaN and a missing-mask entry. Every other chunk — dictionary-encoded, another codec (gzip, zstd, lz4,
-/// brotli), DELTA or BYTE_STREAM_SPLIT encodings, decimals, dates, timestamps, booleans, small or unsigned
+/// (V1 or V2), or DELTA_BINARY_PACKED for int32 and int64, uncompressed or Snappy, is decoded by
+/// <see cref="ParquetColumnChunkDecoder"/>: the chunk's bytes are read once into a reused buffer and each page is
+/// decompressed straight into the column's array (a required double column) or into a reused scratch buffer and
+/// widened to double in one pass, nulls becoming NaN and a missing-mask entry. DELTA_BINARY_PACKED integers are
+/// decoded here rather than by Parquet.Net because Parquet.Net 6.1 misreads them as DuckDB writes them in V2
+/// files (INT32 deltas packed 33 bits wide when neighbouring values differ by more than 2^31): 19,999 of 20,000
+/// full-range random values came back wrong, silently. Every other chunk — dictionary-encoded, another codec
+/// (gzip, zstd, lz4, brotli), other DELTA encodings or BYTE_STREAM_SPLIT, decimals, dates, timestamps, booleans, small or unsigned
 /// integers, strings, encrypted, or with a page header the direct decoder cannot parse — is read by
 /// Parquet.Net's buffer API exactly as before, chunk by chunk, so a file may mix both. Both give the same
 /// values bit for bit (tests compare them on files from Parquet.Net, Stratify's writers and DuckDB). Text values
