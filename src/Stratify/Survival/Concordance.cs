@@ -31,13 +31,7 @@ public static class CoxConcordance
         var ascending = CoxRadixSort.Order(time);
         var sorted = new double[n];
         for (int k = 0; k < n; k++) sorted[k] = time[ascending[k]];
-        if (TimeFix.MergeNearTies(sorted))
-        {
-            var merged = new double[n];
-            for (int k = 0; k < n; k++) merged[ascending[k]] = sorted[k];
-            time = merged;
-        }
-        var fixedTime = time;
+        var fixedTime = TimeFix.MergeNearTies(sorted, ascending, time);
         return Count(fixedTime, died, risk, strata, cluster, () => DescendingOrder(fixedTime, died, strata));
     }
 
@@ -52,7 +46,7 @@ public static class CoxConcordance
         var keys = new double[n];
         for (int i = 0; i < n; i++) keys[i] = -time[i];
         var order = CoxRadixSort.Order(keys);
-        if (strata is not null) order = CoxRiskSets.StableByStratum(order, CoxRiskSets.IndexStrata(strata, out var labels), labels.Length);
+        if (strata is not null) order = SurvivalOrder.StableGroup(order, CoxRiskSets.IndexStrata(strata, out var labels), labels.Length);
         for (int i = 0; i < n;)
         {
             int j = i;

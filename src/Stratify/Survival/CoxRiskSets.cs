@@ -69,17 +69,13 @@ internal sealed class CoxRiskSets
                 // Merging keeps the order (each time moves down to the first time of its run), so the sort stands.
                 sortedTime = new double[n];
                 for (int k = 0; k < n; k++) sortedTime[k] = time[order[k]];
-                if (TimeFix.MergeNearTies(sortedTime))
-                {
-                    timeByRow = new double[n];
-                    for (int k = 0; k < n; k++) timeByRow[order[k]] = sortedTime[k];
-                }
+                timeByRow = TimeFix.MergeNearTies(sortedTime, order, time);
                 // Stable counting sort by stratum keeps the time order within each stratum.
                 stratumIndex = new int[n];
                 if (strata is not null)
                 {
                     stratumIndex = IndexStrata(strata, out labels);
-                    order = StableByStratum(order, stratumIndex, labels.Length);
+                    order = SurvivalOrder.StableGroup(order, stratumIndex, labels.Length);
                     for (int k = 0; k < n; k++) sortedTime[k] = timeByRow[order[k]];
                 }
             },
@@ -179,17 +175,6 @@ internal sealed class CoxRiskSets
         var index = new int[strata.Length];
         for (int i = 0; i < strata.Length; i++) index[i] = indexOf[strata[i]];
         return index;
-    }
-
-    /// <summary>Reorders rows by stratum index, keeping their order within a stratum (counting sort).</summary>
-    internal static int[] StableByStratum(int[] order, int[] stratumIndex, int strata)
-    {
-        var start = new int[strata + 1];
-        foreach (int row in order) start[stratumIndex[row] + 1]++;
-        for (int s = 0; s < strata; s++) start[s + 1] += start[s];
-        var result = new int[order.Length];
-        foreach (int row in order) result[start[stratumIndex[row]]++] = row;
-        return result;
     }
 
     /// <summary>Runs <paramref name="body"/> for every chunk, in parallel when there is more than one.</summary>

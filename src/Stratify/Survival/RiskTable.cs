@@ -32,7 +32,7 @@ public sealed class RiskTable
     {
         var sorted = data.Sorted; // positions below index the time-sorted arrays: reads stay sequential
         if (sorted.Group is null) return [Build(sorted.Time, sorted.Event, SurvivalOrder.Identity(sorted.Count), 0, sorted.Count)];
-        var order = SurvivalOrder.StableGroupPositions(sorted.Group, data.GroupCount, out var start);
+        var order = SurvivalOrder.StableGroup(null, sorted.Group, data.GroupCount, out var start);
         var tables = new RiskTable[data.GroupCount];
         for (int g = 0; g < tables.Length; g++) tables[g] = Build(sorted.Time, sorted.Event, order, start[g], start[g + 1]);
         return tables;

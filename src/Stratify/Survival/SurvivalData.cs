@@ -206,12 +206,7 @@ internal sealed class TimeSortedPatients
                 if (strata is not null) strata[k] = data.Strata![row];
             }
         }
-        double[] timeByRow = data.Time;
-        if (TimeFix.MergeNearTies(time))
-        {
-            timeByRow = new double[n];
-            for (int k = 0; k < n; k++) timeByRow[order[k]] = time[k];
-        }
+        var timeByRow = TimeFix.MergeNearTies(time, order, data.Time);
         return new TimeSortedPatients(time, timeByRow, events, group, strata);
     }
 }

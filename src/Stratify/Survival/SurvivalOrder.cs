@@ -45,39 +45,29 @@ public static class SurvivalOrder
 
     /// <summary>
     /// Reorders <paramref name="order"/> by <paramref name="codes"/> (0..<paramref name="codeCount"/>-1) keeping the
-    /// existing order within a code: a stable counting sort. <paramref name="start"/> receives, per code, the first
-    /// position of that code in the result (length codeCount + 1, last = n).
+    /// existing order within a code: a stable counting sort. A null order stands for the identity 0..n−1 (positions
+    /// grouped by their code) without making it. <paramref name="start"/> receives, per code, the first position of
+    /// that code in the result (length codeCount + 1, last = n).
     /// </summary>
-    public static int[] StableGroup(int[] order, int[] codes, int codeCount, out int[] start)
+    public static int[] StableGroup(int[]? order, int[] codes, int codeCount, out int[] start)
     {
+        int n = order?.Length ?? codes.Length;
         start = new int[codeCount + 1];
-        foreach (int row in order) start[codes[row] + 1]++;
+        for (int k = 0; k < n; k++) start[codes[order is null ? k : order[k]] + 1]++;
         for (int c = 0; c < codeCount; c++) start[c + 1] += start[c];
         var next = new int[codeCount];
         Array.Copy(start, next, codeCount);
-        var result = new int[order.Length];
-        foreach (int row in order) result[next[codes[row]]++] = row;
-        return result;
-    }
-
-    /// <summary>
-    /// The positions 0..n−1 grouped by <paramref name="codes"/>[position], ascending within a code: what
-    /// <see cref="StableGroup(int[], int[], int, out int[])"/> gives for the identity order, without making it.
-    /// </summary>
-    public static int[] StableGroupPositions(int[] codes, int codeCount, out int[] start)
-    {
-        start = new int[codeCount + 1];
-        foreach (int code in codes) start[code + 1]++;
-        for (int c = 0; c < codeCount; c++) start[c + 1] += start[c];
-        var next = new int[codeCount];
-        Array.Copy(start, next, codeCount);
-        var result = new int[codes.Length];
-        for (int k = 0; k < codes.Length; k++) result[next[codes[k]]++] = k;
+        var result = new int[n];
+        for (int k = 0; k < n; k++)
+        {
+            int row = order is null ? k : order[k];
+            result[next[codes[row]]++] = row;
+        }
         return result;
     }
 
     /// <inheritdoc cref="StableGroup(int[], int[], int, out int[])"/>
-    public static int[] StableGroup(int[] order, int[] codes, int codeCount) => StableGroup(order, codes, codeCount, out _);
+    public static int[] StableGroup(int[]? order, int[] codes, int codeCount) => StableGroup(order, codes, codeCount, out _);
 
     private static int MaxCode(int[] codes)
     {

@@ -75,5 +75,18 @@ internal static class TimeFix
         return changed;
     }
 
+    /// <summary>
+    /// Applies aeqSurv to <paramref name="ascending"/>, the times of <paramref name="byRow"/> gathered through
+    /// <paramref name="order"/>, and returns the times by row: <paramref name="byRow"/> itself when nothing merged,
+    /// else a new array with the merged times put back in their rows.
+    /// </summary>
+    public static double[] MergeNearTies(Span<double> ascending, int[] order, double[] byRow)
+    {
+        if (!MergeNearTies(ascending)) return byRow;
+        var merged = new double[byRow.Length];
+        for (int k = 0; k < order.Length; k++) merged[order[k]] = ascending[k];
+        return merged;
+    }
+
     private static bool IsTied(double gap, double meanAbs) => gap <= Tolerance || gap / meanAbs <= Tolerance;
 }

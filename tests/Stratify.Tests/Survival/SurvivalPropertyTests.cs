@@ -128,7 +128,7 @@ public class SurvivalOrderPropertyTests
     public bool Grouping_positions_equals_grouping_the_identity_order(byte[] codes)
     {
         var c = codes.Select(b => b % 5).ToArray();
-        var direct = SurvivalOrder.StableGroupPositions(c, 5, out var directStart);
+        var direct = SurvivalOrder.StableGroup(null, c, 5, out var directStart);
         var viaIdentity = SurvivalOrder.StableGroup(SurvivalOrder.Identity(c.Length), c, 5, out var start);
         return direct.SequenceEqual(viaIdentity) && directStart.SequenceEqual(start);
     }
