@@ -342,11 +342,11 @@ public static partial class SubgroupReport
         var events = report.SubgroupColumn(ids, treatment.BySubgroup.Select(e => e.Events).ToList(), SubgroupCount.Events)
             .Append(report.Cells.Count(treatment.Overall.Events)).ToList();
         var effects = treatment.BySubgroup.Append(treatment.Overall).ToList();
+        string notShown = NotShown(report);
         for (int i = 0; i < effects.Count; i++)
         {
             var effect = effects[i];
             // A subgroup below the small-cell threshold is not described: no estimate, p-value or verdict.
-            string notShown = NotShown(report);
             bool hide = effect != treatment.Overall && report.Cells.Hides(effect.N);
             rows.Add(new HtmlTableRow(effect == treatment.Overall ? "All patients" : effect.Subgroup,
             [

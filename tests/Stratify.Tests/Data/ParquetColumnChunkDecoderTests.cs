@@ -179,7 +179,7 @@ public class ParquetColumnChunkDecoderTests
     [Theory]
     [InlineData("COMPRESSION snappy, PARQUET_VERSION V2, ROW_GROUP_SIZE 30000")]
     [InlineData("COMPRESSION uncompressed, PARQUET_VERSION V2, ROW_GROUP_SIZE 30000")]
-    public void Full_range_int32_and_int64_columns_written_delta_binary_packed_by_DuckDB_decode_directly_to_the_inserted_values(string options)
+    public async Task Full_range_int32_and_int64_columns_written_delta_binary_packed_by_DuckDB_decode_directly_to_the_inserted_values(string options)
     {
         using var dir = new TempFolder();
         var random = new Random(7);
@@ -203,7 +203,7 @@ public class ParquetColumnChunkDecoderTests
         WriteWithDuckDb(path, columns, options);
 
         var counts = new ParquetDecodingCounts();
-        var direct = ParquetCohortReader.ReadAsync(path, counts).GetAwaiter().GetResult();
+        var direct = await ParquetCohortReader.ReadAsync(path, counts);
 
         AssertHolds(direct, columns);
         Assert.True(counts.FallbackChunks == 0, $"{counts.FallbackChunks} chunks fell back to Parquet.Net");
