@@ -57,6 +57,11 @@ public sealed class BoundStudy
     public IReadOnlyList<BoundCovariate> Covariates { get; init; } = [];
     /// <summary>Cluster id per analysed row (0-based codes), for robust variances; null when none is named.</summary>
     public int[]? Cluster { get; init; }
+    /// <summary>
+    /// Case weight per analysed row (finite, ≥ 0; the spec's <see cref="StudySpec.Weight"/> column), for weighted
+    /// Kaplan–Meier, log-rank and Cox; null when the spec names no weight column.
+    /// </summary>
+    public double[]? Weights { get; init; }
     public IReadOnlyList<Column> Features { get; init; } = [];
     public Column? IdColumn { get; init; }
     /// <summary>Rows dropped for a missing value, per column (a row missing two columns counts in both).</summary>

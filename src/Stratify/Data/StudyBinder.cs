@@ -7,8 +7,9 @@ namespace Stratify.Data;
 /// boundary, so estimators can trust their arrays. Refuses (with <see cref="StratifyInputException"/> naming file,
 /// column, row and value): a column not found (closest name suggested); a type wrong for its role; negative,
 /// NaN or infinite time; an event value outside the coding; duplicate patient ids; a used column with no values;
-/// a categorical with one level; a reference level that does not occur; no events at all. Rows missing a value in
-/// a used column are dropped and counted per column, never silently.
+/// a categorical with one level; a reference level that does not occur; no events at all; a case weight that is not
+/// a finite number ≥ 0, weights that are all 0, or a treatment arm or group whose weights sum to 0. Rows missing a
+/// value in a used column (the weight column included) are dropped and counted per column, never silently.
 /// </summary>
 public static class StudyBinder
 {
@@ -39,6 +40,7 @@ public static class StudyBinder
         var subgroupColumn = spec.Subgroups is { Method: SubgroupMethod.Column } sg ? Resolve(sg.Column) : null;
         var strata = spec.Strata.Select(s => cohort[s]).ToArray();
         var cluster = Resolve(spec.Cluster);
+        var weight = Resolve(spec.Weight);
         var covariates = spec.Covariates.Select(c => (Spec: c, Column: cohort[c.Column])).ToArray();
         var features = (spec.Subgroups?.Features ?? []).Select(f => cohort[f.Column]).ToArray();
         if (time is not null && evt is null || evt is not null && time is null)
@@ -48,7 +50,7 @@ public static class StudyBinder
         // Every used column must hold values, and have a type its role accepts.
         var used = new List<Column>();
         void Use(Column? c) { if (c is not null && !used.Contains(c)) used.Add(c); }
-        Use(id); Use(time); Use(evt); Use(treatment); Use(group); Use(subgroupColumn); Use(cluster);
+        Use(id); Use(time); Use(evt); Use(treatment); Use(group); Use(subgroupColumn); Use(cluster); Use(weight);
         foreach (var s in strata) Use(s);
         foreach (var c in covariates) Use(c.Column);
         foreach (var c in used.Concat(features))
@@ -56,6 +58,8 @@ public static class StudyBinder
                 throw new StratifyInputException("the column has no values: every row is missing", source, c.Name);
         if (time is not null && time is not NumericColumn)
             throw TypeError(source, time, "the time column must be numeric (a number of days, weeks, months or years)");
+        if (weight is not null and not NumericColumn)
+            throw TypeError(source, weight, "the weight column must hold numbers (case weights ≥ 0)");
         foreach (var (c, column) in covariates)
             if (c.Kind == CovariateKind.Numeric && column is not NumericColumn)
                 throw TypeError(source, column, "a numeric covariate must hold numbers", "Declare it as categorical instead (--categorical or covariates: categorical:).");
@@ -87,6 +91,15 @@ public static class StudyBinder
             throw new StratifyInputException("no row is complete in the used columns, so nothing is left to analyse", source,
                 suggestion: "Missing values per column: " + string.Join(", ", dropped.Select(d => $"{d.Column} {d.Rows}")));
 
+        var weights = weight is null ? null : BindWeights(source, (NumericColumn)weight, rows);
+        var treatmentFactor = treatment is null ? null : BindFactor(source, treatment, rows, spec.TreatmentReference, null, "treatment");
+        var groupFactor = group is null ? null : BindFactor(source, group, rows, null, null, "group");
+        if (weights is not null)
+        {
+            CheckLevelWeights(source, weights, treatmentFactor, "treatment arm", weight!.Name);
+            CheckLevelWeights(source, weights, groupFactor, "group", weight!.Name);
+        }
+
         return new BoundStudy
         {
             Spec = spec,
@@ -96,11 +109,12 @@ public static class StudyBinder
             Time = timeValues,
             Event = events,
             EventCodingText = codingText,
-            Treatment = treatment is null ? null : BindFactor(source, treatment, rows, spec.TreatmentReference, null, "treatment"),
-            Group = group is null ? null : BindFactor(source, group, rows, null, null, "group"),
+            Treatment = treatmentFactor,
+            Group = groupFactor,
             SubgroupColumn = subgroupColumn is null ? null : BindFactor(source, subgroupColumn, rows, null, null, "subgroup"),
             Strata = strata.Length == 0 ? null : CombineStrata(source, strata, rows),
             Cluster = cluster is null ? null : CombineStrata(source, [cluster], rows).Codes,
+            Weights = weights,
             Covariates = covariates.Select(c => BindCovariate(source, c.Spec, c.Column, rows)).ToArray(),
             Features = features,
             Dropped = dropped,
@@ -207,18 +221,67 @@ public static class StudyBinder
     }
 
     private static double[] BindTime(string source, NumericColumn time, int[] rows)
+        => BindNonNegative(source, time, rows, "time", "Survival times must be finite and ≥ 0.");
+
+    /// <summary>
+    /// The column's values over the kept rows, each a finite number ≥ 0, else refused by row as
+    /// "<paramref name="what"/> is negative" (or NaN, or infinite).
+    /// </summary>
+    private static double[] BindNonNegative(string source, NumericColumn column, int[] rows, string what, string suggestion)
     {
         // Every row kept: share the column's array (columns are never modified after reading) instead of copying it.
-        var values = rows.Length == time.Length ? time.Values : new double[rows.Length];
+        var values = rows.Length == column.Length ? column.Values : new double[rows.Length];
         for (int k = 0; k < rows.Length; k++)
         {
-            double t = time.Values[rows[k]];
-            if (!double.IsFinite(t) || t < 0)
-                throw new StratifyInputException(double.IsNaN(t) ? "time is NaN (not a number)" : double.IsInfinity(t) ? "time is infinite" : "time is negative",
-                    source, time.Name, rows[k] + 1, time.Format(rows[k]), "Survival times must be finite and ≥ 0.");
-            values[k] = t;
+            double v = column.Values[rows[k]];
+            if (!double.IsFinite(v) || v < 0)
+                throw new StratifyInputException(double.IsNaN(v) ? $"{what} is NaN (not a number)" : double.IsInfinity(v) ? $"{what} is infinite" : $"{what} is negative",
+                    source, column.Name, rows[k] + 1, column.Format(rows[k]), suggestion);
+            values[k] = v;
         }
         return values;
+    }
+
+    /// <summary>
+    /// Case weights over the kept rows: each a finite number ≥ 0 (as R's survfit and coxph require), and not all 0.
+    /// </summary>
+    private static double[] BindWeights(string source, NumericColumn weight, int[] rows)
+    {
+        var values = BindNonNegative(source, weight, rows, "case weight", "Case weights must be finite numbers ≥ 0.");
+        if (rows.Length > 0 && Array.TrueForAll(values, w => w == 0))
+            throw new StratifyInputException("every case weight is 0, so no patient would count", source, weight.Name,
+                suggestion: "Check the weight column; a weight of 0 removes a patient from the estimates.");
+        return values;
+    }
+
+    /// <summary>
+    /// Refuses a case weight of 0 for an analysis that, like R's coxph, needs every weight positive (Cox, the weighted
+    /// log-rank test), naming the file row; nothing to check when the study has no weights.
+    /// </summary>
+    public static void RequirePositiveWeights(BoundStudy study, string analysis)
+    {
+        if (study.Weights is not { } weights) return;
+        for (int k = 0; k < weights.Length; k++)
+            if (weights[k] == 0)
+            {
+                var column = study.Cohort[study.Spec.Weight!];
+                throw new StratifyInputException($"a case weight of 0 cannot enter {analysis} (R's coxph requires weights > 0)",
+                    study.Cohort.Source, column.Name, study.Rows[k] + 1, column.Format(study.Rows[k]),
+                    "Leave out the patients of weight 0 (they count for nothing), or give them a positive weight.");
+            }
+    }
+
+    /// <summary>A treatment arm or group whose case weights sum to 0 would have no estimate: refused by name.</summary>
+    private static void CheckLevelWeights(string source, double[] weights, Factor? factor, string role, string weightColumn)
+    {
+        if (factor is null) return;
+        var total = new double[factor.LevelCount];
+        for (int k = 0; k < weights.Length; k++) total[factor.Codes[k]] += weights[k];
+        for (int level = 0; level < total.Length; level++)
+            if (total[level] == 0)
+                throw new StratifyInputException($"the {role} '{factor.Levels[level]}' has case weights that sum to 0 (weight column '{weightColumn}'), so it has no estimate",
+                    source, factor.Name, value: factor.Levels[level],
+                    suggestion: "Check the weights of its patients, or leave the level out of the data.");
     }
 
     /// <summary>Maps the event column to true (event) / false (censored) under the spec's coding.</summary>

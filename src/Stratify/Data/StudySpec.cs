@@ -62,6 +62,11 @@ public sealed record StudySpec
     public IReadOnlyList<string> Strata { get; init; } = [];
     /// <summary>Cluster column for robust (sandwich) variances: patients of one cluster are not independent.</summary>
     public string? Cluster { get; init; }
+    /// <summary>
+    /// Case-weight column (numeric, finite, ≥ 0) for Kaplan–Meier, log-rank and Cox, as R's <c>weights =</c>
+    /// argument; null = every patient weighs 1.
+    /// </summary>
+    public string? Weight { get; init; }
     /// <summary>An existing grouping column (describe's Table 1 columns, km and log-rank groups).</summary>
     public string? Group { get; init; }
     /// <summary>How subgroups are found (stratify run); null = the spec names no subgroup route.</summary>

@@ -15,7 +15,7 @@ public static class StudySpecReader
     [
         "title", "endpoint", "data", "id", "time", "time_unit", "event", "event_coding", "event_value", "censored_value",
         "treatment", "treatment_reference", "covariates", "strata", "cluster", "group", "subgroups", "landmarks", "rmst_horizon",
-        "validation", "output", "seed", "small_cell_threshold",
+        "validation", "output", "seed", "small_cell_threshold", "weight",
     ];
     private static readonly string[] SubgroupKeys = ["method", "column", "features", "k", "bootstrap", "min_node_size", "max_depth"];
     private static readonly string[] ValidationKeys = ["mode", "fraction", "seed"];
@@ -78,6 +78,7 @@ public static class StudySpecReader
                 case "strata": spec = spec with { Strata = List(value, path, key) }; break;
                 case "group": spec = spec with { Group = Scalar(value, path, key) }; break;
                 case "cluster": spec = spec with { Cluster = Scalar(value, path, key) }; break;
+                case "weight": spec = spec with { Weight = Scalar(value, path, key) }; break;
                 case "output": spec = spec with { Output = Path.GetFullPath(Path.Combine(folder, Scalar(value, path, key))) }; break;
                 case "seed": spec = spec with { Seed = Integer(value, path, key, int.MinValue) }; break;
                 case "small_cell_threshold": spec = spec with { SmallCellThreshold = Integer(value, path, key, 0) }; break;

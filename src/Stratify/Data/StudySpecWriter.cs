@@ -40,6 +40,7 @@ public static class StudySpecWriter
         Covariates("covariates", spec.Covariates, text, "");
         List("strata", spec.Strata);
         Line("cluster", spec.Cluster);
+        Line("weight", spec.Weight);
         Line("group", spec.Group);
         if (spec.Subgroups is { } s)
         {
