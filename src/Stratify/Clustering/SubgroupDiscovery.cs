@@ -1,3 +1,4 @@
+using Stratify.Data;
 using System.Globalization;
 
 namespace Stratify.Clustering;
@@ -78,7 +79,7 @@ public static class SubgroupDiscovery
         DissimilarityMatrix? d = clara || !exact && coordinates ? null
             : coordinates ? DissimilarityMatrix.Euclidean(x!) : gower!.Matrix();
         if (d is not null && d.HasMissing())
-            throw new Data.StratifyInputException("some patients share no observed feature, so their Gower dissimilarity is undefined; use the drop-rows or impute missing-value policy");
+            throw new Data.StratifyInputException("some patients share no observed feature, so their Gower dissimilarity is undefined; use the impute, indicator or complete-case missing-value policy");
         if (clara) warnings.Add($"k-medoids by CLARA ({options.ClaraThreshold:N0}+ patients): medoids searched on samples, every patient assigned");
         Dendrogram? tree = options.Method == ClusteringMethod.Hierarchical ? HierarchicalClustering.Fit(d!, options.Linkage) : null;
 
@@ -249,12 +250,21 @@ public static class SubgroupDiscovery
     {
         var warnings = new List<string>();
         if (report.RowsDropped > 0)
-            warnings.Add($"{report.RowsDropped} of {report.RowsInCohort} patients dropped for missing values");
-        foreach (var (feature, count) in report.ImputedPerFeature)
-            warnings.Add($"{feature}: {count} missing values imputed (median, or mode for a categorical feature), indicator feature added");
-        if (report.Policy == MissingPolicy.Pairwise)
-            foreach (var (feature, count) in report.MissingPerFeature)
-                if (count > 0) warnings.Add($"{feature}: {count} missing values; Gower leaves the feature out of those patients' pairs");
+            warnings.Add($"{report.RowsDropped} of {report.RowsInCohort} patients left out for a missing complete-case feature");
+        foreach (var f in report.Features)
+        {
+            if (f.Imputed > 0)
+                warnings.Add($"{f.Feature}: {f.Imputed} missing values imputed ({FillRule(f)}: {f.Fill})" + (f.IndicatorAdded ? ", indicator feature added" : ""));
+            else if (f.Policy == MissingPolicy.Pairwise && f.Missing > 0)
+                warnings.Add($"{f.Feature}: {f.Missing} missing values; Gower leaves the feature out of those patients' pairs");
+        }
         return warnings;
     }
+
+    private static string FillRule(FeatureMissingValues f) => f.Role switch
+    {
+        FeatureRole.Numeric => "median",
+        FeatureRole.Categorical => "most frequent level",
+        _ => "median level",
+    };
 }

@@ -80,7 +80,39 @@ internal sealed class CoxRiskSets
                 }
             },
             () => ColumnCentresAndScales(source, n, p, means, scale));
+        return Arrange(died, design, order, sortedTime, timeByRow, stratumIndex, labels, means, scale, chunkRows);
+    }
 
+    /// <summary>
+    /// The same arrangement from survival data that already hold the time order and R's timefix (shared with the
+    /// Kaplan–Meier and log-rank estimates of the same patients): no sort by time and no second timefix; the strata
+    /// of the data regroup the order with a stable counting sort.
+    /// </summary>
+    public static CoxRiskSets Build(SurvivalData data, DesignMatrix design, int chunkRows = ChunkRows)
+    {
+        int n = data.Count, p = design.Columns;
+        var sorted = data.Sorted;
+        int[] order = data.TimeOrder, stratumIndex = new int[n], labels = [0];
+        double[] sortedTime = sorted.Time;
+        var means = new double[p];
+        var scale = new double[p];
+        ColumnCentresAndScales(design.Values, n, p, means, scale);
+        if (data.Strata is not null)
+        {
+            stratumIndex = IndexStrata(data.Strata, out labels);
+            order = SurvivalOrder.StableGroup(order, stratumIndex, labels.Length);
+            sortedTime = new double[n];
+            for (int k = 0; k < n; k++) sortedTime[k] = sorted.TimeByRow[order[k]];
+        }
+        return Arrange(data.Event, design, order, sortedTime, sorted.TimeByRow, stratumIndex, labels, means, scale, chunkRows);
+    }
+
+    /// <summary>Copies the design in (stratum, time) order, centred and scaled, and cuts tie groups and chunks.</summary>
+    private static CoxRiskSets Arrange(bool[] died, DesignMatrix design, int[] order, double[] sortedTime, double[] timeByRow,
+        int[] stratumIndex, int[] labels, double[] means, double[] scale, int chunkRows)
+    {
+        int n = order.Length, p = design.Columns;
+        var source = design.Values;
         var x = GC.AllocateUninitializedArray<double>(n * p);
         var sortedEvent = new bool[n];
         var groupStart = new List<int>();
