@@ -69,6 +69,29 @@ public sealed record MissingValueReport(int RowsInCohort, int RowsDropped, IRead
     /// <summary>Values filled per feature (only features with a fill).</summary>
     public IReadOnlyDictionary<string, int> ImputedPerFeature =>
         Features.Where(f => f.Imputed > 0).ToDictionary(f => f.Feature, f => f.Imputed, StringComparer.Ordinal);
+
+    /// <summary>What a reader must know, one sentence each: patients left out, values imputed (with the fill), gaps left pairwise.</summary>
+    public List<string> Warnings()
+    {
+        var warnings = new List<string>();
+        if (RowsDropped > 0)
+            warnings.Add($"{RowsDropped} of {RowsInCohort} patients left out for a missing complete-case feature");
+        foreach (var f in Features)
+        {
+            if (f.Imputed > 0)
+                warnings.Add($"{f.Feature}: {f.Imputed} missing values imputed ({FillRule(f.Role)}: {f.Fill})" + (f.IndicatorAdded ? ", indicator feature added" : ""));
+            else if (f.Policy == MissingPolicy.Pairwise && f.Missing > 0)
+                warnings.Add($"{f.Feature}: {f.Missing} missing values; Gower leaves the feature out of those patients' pairs");
+        }
+        return warnings;
+    }
+
+    private static string FillRule(FeatureRole role) => role switch
+    {
+        FeatureRole.Numeric => "median",
+        FeatureRole.Categorical => "most frequent level",
+        _ => "median level",
+    };
 }
 
 /// <summary>Coordinates for Euclidean methods: row-major n × p.</summary>

@@ -1,4 +1,3 @@
-using Stratify.Data;
 using System.Globalization;
 
 namespace Stratify.Clustering;
@@ -66,7 +65,7 @@ public static class SubgroupDiscovery
         int kMin = options.K ?? options.KMin, kMax = options.K ?? options.KMax;
         if (kMin < 2 || kMax < kMin || kMax >= n)
             throw new Data.StratifyInputException($"k must satisfy 2 ≤ k ≤ {n - 1} (and k-min ≤ k-max); got {kMin}..{kMax}");
-        var warnings = MissingWarnings(features.Missing);
+        var warnings = features.Missing.Warnings();
         bool exact = n <= options.ExactLimit;
         bool coordinates = options.Method is ClusteringMethod.KMeans or ClusteringMethod.GaussianMixture
             || options.Method == ClusteringMethod.Hierarchical && options.Linkage == Linkage.WardD2;
@@ -244,27 +243,5 @@ public static class SubgroupDiscovery
         ClusteringMethod.KMeans => "k-means",
         ClusteringMethod.GaussianMixture => o.Covariance == CovarianceType.Full ? "gaussian mixture (full)" : "gaussian mixture (diagonal)",
         _ => o.Linkage == Linkage.WardD2 ? "hierarchical (ward.D2)" : "hierarchical (average)",
-    };
-
-    private static List<string> MissingWarnings(MissingValueReport report)
-    {
-        var warnings = new List<string>();
-        if (report.RowsDropped > 0)
-            warnings.Add($"{report.RowsDropped} of {report.RowsInCohort} patients left out for a missing complete-case feature");
-        foreach (var f in report.Features)
-        {
-            if (f.Imputed > 0)
-                warnings.Add($"{f.Feature}: {f.Imputed} missing values imputed ({FillRule(f)}: {f.Fill})" + (f.IndicatorAdded ? ", indicator feature added" : ""));
-            else if (f.Policy == MissingPolicy.Pairwise && f.Missing > 0)
-                warnings.Add($"{f.Feature}: {f.Missing} missing values; Gower leaves the feature out of those patients' pairs");
-        }
-        return warnings;
-    }
-
-    private static string FillRule(FeatureMissingValues f) => f.Role switch
-    {
-        FeatureRole.Numeric => "median",
-        FeatureRole.Categorical => "most frequent level",
-        _ => "median level",
     };
 }

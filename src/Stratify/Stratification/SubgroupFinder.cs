@@ -81,7 +81,7 @@ public static class SubgroupFinder
         var codes = new int[study.RowCount];
         Array.Fill(codes, -1);
         for (int position = 0; position < all.RowCount; position++) codes[all.SourceRows[position]] = Leaf(model, candidates, position);
-        var warnings = new List<string>();
+        var warnings = all.Missing.Warnings();
         if (model.Leaves.Count == 1)
             warnings.Add("the survival tree found no split that passes the Bonferroni-adjusted test: all patients form one subgroup");
         var profiles = model.Leaves.Count > 1 ? ClusterProfiles.Describe(FeatureSet.From(study.Features, MissingPolicy.Pairwise), codes, model.Leaves.Count) : [];
