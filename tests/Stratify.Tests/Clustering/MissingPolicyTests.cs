@@ -55,7 +55,7 @@ public class MissingPolicyTests
         var set = FeatureSet.From([Marker, Numeric("age", 50, 60, 70, 80, 90)], MissingPolicy.Indicator);
         var indicator = set.Features.Single(f => f.IsMissingIndicator);
         Assert.Equal("marker (missing)", indicator.Name);
-        Assert.Equal(["0", "1"], indicator.Levels);
+        Assert.Equal(["0", "1"], indicator.Levels!);
         Assert.Equal([1.0, 2, 1, 1, 1], indicator.Values); // level codes: "1" (missing) at row 1
         Assert.Equal(4.0, set.Features[0].Values[1]);
         Assert.True(set.Missing.Features[0].IndicatorAdded);

@@ -81,7 +81,7 @@ public class FeatureBindingTests
 
         Assert.Equal(6, bound.RowCount);
         Assert.Empty(bound.Dropped);
-        Assert.Equal([1.5, double.NaN, 3, 4, double.NaN, 6], bound.Features[0].Values);
+        Assert.Equal([1.5, double.NaN, 3, 4, double.NaN, 6], bound.Features[0].Values!);
         Assert.Equal([0, 1, -1, 0, 1, 1], bound.Features[1].Factor!.Codes);
         Assert.Equal((2, 1), (bound.Features[0].MissingCount, bound.Features[1].MissingCount));
     }
