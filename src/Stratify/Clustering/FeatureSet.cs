@@ -131,7 +131,8 @@ public sealed class FeatureSet
 
     /// <summary>
     /// Binds cohort columns through <see cref="StudyBinder.BindVariables(Cohort, IReadOnlyList{CovariateSpec}, int[], string)"/>
-    /// and builds the set with one <paramref name="missing"/> policy for every feature (a view for callers without a spec).
+    /// and builds the set with one <paramref name="missing"/> policy for every feature (a view for callers without a spec;
+    /// its default, pairwise, gives Gower dissimilarities exactly as <c>cluster::daisy</c> on the same columns).
     /// </summary>
     public static FeatureSet FromCohort(Cohort cohort, IReadOnlyList<FeatureSpec> specs, MissingPolicy missing = MissingPolicy.Pairwise)
     {

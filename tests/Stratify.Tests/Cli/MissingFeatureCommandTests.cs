@@ -82,6 +82,24 @@ public class MissingFeatureCommandTests
         Assert.Equal(lung.RowCount - complete, File.ReadAllLines(folder.File("clusters.csv")).Count(l => l.EndsWith(",unassigned", StringComparison.Ordinal)));
     }
 
+    [Theory]
+    [InlineData("cluster")]
+    [InlineData("tree")]
+    public void An_infinite_feature_value_exits_2_naming_file_column_row_and_value(string verb)
+    {
+        using var folder = new TempFolder();
+        var marker = Enumerable.Range(0, 40).Select(i => i == 2 ? double.PositiveInfinity : i % 7).ToArray();
+        ParquetCohortWriter.Write(new Cohort([
+            new NumericColumn("time", Enumerable.Range(1, 40).Select(i => (double)i).ToArray()),
+            new NumericColumn("status", Enumerable.Range(0, 40).Select(i => (double)(i % 2)).ToArray()),
+            new NumericColumn("marker", marker),
+        ], "constructed"), folder.File("inf.parquet"));
+        var result = CliRunner.Run(verb, folder.File("inf.parquet"), "--time", "time", "--event", "status", "--features", "marker");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"{folder.File("inf.parquet")}, column 'marker', row 3: feature value is not a finite number (value: 'Infinity')", result.Error);
+        Assert.DoesNotContain("   at ", result.Error);
+    }
+
     [Fact]
     public void Cluster_refuses_pairwise_for_k_means_naming_the_feature()
     {
