@@ -57,6 +57,19 @@ internal static class OutputFormats
             console.WriteLine($"{bound.RowsDropped} of {bound.RowsRead} rows dropped for missing values: {string.Join(", ", bound.Dropped.Select(d => $"{d.Column} {d.Rows}"))}.");
     }
 
+    /// <summary>
+    /// On stderr, what the missing-value policy did to the features: values imputed per feature, and patients left
+    /// without a subgroup (complete case); nothing when no feature had a missing value.
+    /// </summary>
+    public static void NoteMissingFeatures(CliContext context, Clustering.MissingValueReport report)
+    {
+        foreach (var f in report.Features.Where(f => f.Imputed > 0))
+            context.Error.WriteLine($"note: {f.Feature}: {f.Imputed} missing values imputed ({f.Fill}){(f.IndicatorAdded ? ", indicator feature added" : "")}.");
+        if (report.RowsDropped > 0)
+            context.Error.WriteLine($"note: {report.RowsDropped} of {report.RowsInCohort} patients lack a complete-case feature and have no subgroup: " +
+                string.Join(", ", report.Features.Where(f => f.Policy == MissingPolicy.CompleteCase && f.Missing > 0).Select(f => $"{f.Feature} {f.Missing}")) + ".");
+    }
+
     /// <summary>With JSON on stdout, the rows-dropped note goes to stderr (so no row is ever dropped silently).</summary>
     public static void NoteDropped(CliContext context, BoundStudy bound)
     {

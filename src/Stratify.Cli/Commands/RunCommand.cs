@@ -35,6 +35,7 @@ internal static class RunCommand
             progress.Finish($"wrote {folder}: results.json, report.html, assignments.parquet, tables/, manifest.json");
             if (!parse.GetValue(quiet))
             {
+                foreach (var line in StageLines(run, study.SmallCellThreshold)) context.Out.WriteLine($"  {line}");
                 foreach (var g in results.Subgroups) context.Out.WriteLine($"  subgroup {g.Id}: n = {ResultsMapping.Count(g.N, study.SmallCellThreshold)}, {g.Description}");
                 if (results.Treatment is { } t) foreach (var e in t.BySubgroup) context.Out.WriteLine($"  {e.Sentence}");
                 var statement = results.Inference.Statement;
@@ -44,6 +45,29 @@ internal static class RunCommand
         });
         return command;
     }
+
+    /// <summary>
+    /// The patients each stage analysed and the rows each left out, per column ("rows left out: at load, trt 106;
+    /// finding subgroups, chol 28 ..."), with counts below the small-cell threshold written "&lt;k".
+    /// </summary>
+    internal static IEnumerable<string> StageLines(StratificationResult run, int threshold)
+    {
+        string Count(int n) => ResultsMapping.Count(n, threshold);
+        yield return "patients analysed: " + string.Join("; ", run.StageSizes.Select(s => $"{StageWords(s.Stage)} {Count(s.N)} ({Count(s.Events)} events)"));
+        var dropped = run.DroppedByStage.GroupBy(d => d.Stage).ToArray();
+        if (dropped.Length > 0)
+            yield return "rows left out for a missing value: " +
+                string.Join("; ", dropped.Select(g => $"{StageWords(g.Key)}, {string.Join(", ", g.Select(d => $"{d.Column} {Count(d.Rows)}"))}"));
+    }
+
+    private static string StageWords(AnalysisStage stage) => stage switch
+    {
+        AnalysisStage.Load => "at load",
+        AnalysisStage.SubgroupFinding => "finding subgroups",
+        AnalysisStage.SurvivalBySubgroup => "survival by subgroup",
+        AnalysisStage.TreatmentOverall => "treatment effect overall",
+        _ => "treatment effect by subgroup",
+    };
 
     /// <summary>Stage lines on stderr: with a terminal, Spectre.Console rules; otherwise plain "[stage] ..." lines.</summary>
     private sealed class RunProgress(CliContext context, bool quiet) : IRunProgress

@@ -17,7 +17,7 @@ public static class StudySpecReader
         "treatment", "treatment_reference", "covariates", "strata", "cluster", "group", "subgroups", "landmarks", "rmst_horizon",
         "validation", "output", "seed", "small_cell_threshold", "weight",
     ];
-    private static readonly string[] SubgroupKeys = ["method", "column", "features", "k", "bootstrap", "min_node_size", "max_depth"];
+    private static readonly string[] SubgroupKeys = ["method", "column", "features", "k", "bootstrap", "min_node_size", "max_depth", "missing"];
     private static readonly string[] ValidationKeys = ["mode", "fraction", "seed"];
     private static readonly string[] CovariateKeys = ["numeric", "categorical", "ordinal"];
 
@@ -171,13 +171,59 @@ public static class StudySpecReader
                 case "bootstrap": spec = spec with { Bootstrap = Integer(value, path, key, 0) }; break;
                 case "min_node_size": spec = spec with { MinNodeSize = Integer(value, path, key, 1) }; break;
                 case "max_depth": spec = spec with { MaxDepth = Integer(value, path, key, 1) }; break;
+                case "missing": spec = Missing(spec, value, path); break;
             }
         }
         if (spec.Method == SubgroupMethod.Column && spec.Column is null)
             throw new StratifyInputException($"line {Line(node)}: subgroups by column need 'column: <name>'", path);
         if (spec.Method is not SubgroupMethod.Column and not SubgroupMethod.SurvivalTree && spec.Features.Count == 0)
             throw new StratifyInputException($"line {Line(node)}: clustering needs 'features:' (numeric / categorical / ordinal columns)", path);
+        foreach (var (column, _) in spec.MissingByFeature)
+            if (spec.Features.All(f => f.Column != column))
+                throw new StratifyInputException($"line {Line(node)}: 'missing:' names '{column}', which is not a feature", path, value: column,
+                    suggestion: NameSuggestion.Hint(column, spec.Features.Select(f => f.Column).ToArray()));
+        if (spec.Method is not SubgroupMethod.KMedoids and not SubgroupMethod.Column && spec.Features.Any(f => spec.MissingFor(f.Column) == MissingPolicy.Pairwise))
+            throw new StratifyInputException($"line {Line(node)}: 'missing: pairwise' is for k-medoids (Gower leaves a missing feature out of the pair); " +
+                $"{MethodInWords(spec.Method)} needs a value for every patient", path, suggestion: "Use impute, indicator or complete_case.");
         return spec;
+    }
+
+    private static string MethodInWords(SubgroupMethod method) => method switch
+    {
+        SubgroupMethod.KMeans => "k-means",
+        SubgroupMethod.GaussianMixture => "a Gaussian mixture",
+        SubgroupMethod.Hierarchical => "Ward's hierarchical clustering",
+        SubgroupMethod.SurvivalTree => "the survival tree",
+        _ => "a subgroup column",
+    };
+
+    /// <summary>The missing-value policies users write; each maps to a <see cref="MissingPolicy"/>.</summary>
+    public static MissingPolicy ParseMissing(string text, string? source, long? line = null) => text.Trim().ToLowerInvariant().Replace('-', '_') switch
+    {
+        "impute" => MissingPolicy.Impute,
+        "indicator" => MissingPolicy.Indicator,
+        "complete_case" or "complete_cases" or "drop" => MissingPolicy.CompleteCase,
+        "pairwise" => MissingPolicy.Pairwise,
+        _ => throw new StratifyInputException($"{(line is null ? "" : $"line {line}: ")}unknown missing-value policy", source, value: text,
+            suggestion: "Use impute (default), indicator, complete_case or pairwise (k-medoids only)."),
+    };
+
+    /// <summary>missing: impute, or a mapping {default: impute, wt.loss: indicator} with per-feature overrides.</summary>
+    private static SubgroupSpec Missing(SubgroupSpec spec, YamlNode node, string path)
+    {
+        if (node is YamlScalarNode)
+            return spec with { Missing = ParseMissing(Scalar(node, path, "missing"), path, Line(node)) };
+        if (node is not YamlMappingNode map)
+            throw new StratifyInputException($"line {Line(node)}: 'missing' needs a policy (impute, indicator, complete_case, pairwise) or a mapping of feature: policy", path);
+        var byFeature = new Dictionary<string, MissingPolicy>(StringComparer.Ordinal);
+        foreach (var (keyNode, value) in map.Children)
+        {
+            var name = Scalar(keyNode, path);
+            var policy = ParseMissing(Scalar(value, path, name), path, Line(value));
+            if (name == "default") spec = spec with { Missing = policy };
+            else byFeature[name] = policy;
+        }
+        return spec with { MissingByFeature = byFeature };
     }
 
     private static ValidationSpec Validation(YamlNode node, string path)

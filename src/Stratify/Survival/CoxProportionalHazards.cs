@@ -60,8 +60,36 @@ public static class CoxProportionalHazards
     internal static CoxModel Fit(double[] time, bool[] died, DesignMatrix design, int[]? strata, CoxOptions? options, int chunkRows)
     {
         options ??= CoxOptions.Default;
-        Validate(time, died, design, strata, options);
-        var data = CoxRiskSets.Build(time, died, design, strata, chunkRows, options.Weights);
+        ValidateTimes(time, died);
+        Validate(died, design, strata, options);
+        return Fit(CoxRiskSets.Build(time, died, design, strata, chunkRows, options.Weights), died, design, strata, options);
+    }
+
+    /// <summary>
+    /// Fits the model to survival data (strata taken from it) whose times were validated where the data were bound, and
+    /// whose time order and timefix are shared with the Kaplan–Meier and log-rank estimates of the same patients: the
+    /// fit sorts nothing by time again.
+    /// </summary>
+    /// <example><code>
+    /// var data = SurvivalData.From(study, study.Treatment);           // sorted once
+    /// var km = KaplanMeier.Fit(data, new KaplanMeierOptions());
+    /// var cox = CoxProportionalHazards.Fit(data, StudyTerms.Design(study));
+    /// </code></example>
+    public static CoxModel Fit(SurvivalData data, DesignMatrix design, CoxOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        options ??= CoxOptions.Default;
+        if (data.Count == 0) throw new StratifyInputException("no rows to fit");
+        // The data's weights are the fit's: one source of truth.
+        if (options.Weights is not null && !ReferenceEquals(options.Weights, data.Weights))
+            throw new ArgumentException("give the case weights either with the survival data or in the options, not both", nameof(options));
+        options = options with { Weights = data.Weights };
+        Validate(data.Event, design, data.Strata, options);
+        return Fit(CoxRiskSets.Build(data, design, CoxRiskSets.ChunkRows), data.Event, design, data.Strata, options);
+    }
+
+    private static CoxModel Fit(CoxRiskSets data, bool[] died, DesignMatrix design, int[]? strata, CoxOptions options)
+    {
         Diagnostics.StageTimings.Mark("risk sets");
         var likelihood = new CoxPartialLikelihood(data, options.Ties);
         int p = data.P;
@@ -261,11 +289,20 @@ public static class CoxProportionalHazards
         return true;
     }
 
-    private static void Validate(double[] time, bool[] died, DesignMatrix design, int[]? strata, CoxOptions options)
+    private static void ValidateTimes(double[] time, bool[] died)
     {
         int n = time.Length;
         if (n == 0) throw new StratifyInputException("no rows to fit");
         if (died.Length != n) throw new StratifyInputException($"event has {died.Length} rows but time has {n}", column: "event");
+        for (int i = 0; i < n; i++)
+            if (!double.IsFinite(time[i]) || time[i] < 0)
+                throw new StratifyInputException("survival time must be a finite number ≥ 0", column: "time", row: i + 1,
+                    value: time[i].ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static void Validate(bool[] died, DesignMatrix design, int[]? strata, CoxOptions options)
+    {
+        int n = died.Length;
         if (design.Rows != n) throw new StratifyInputException($"the covariates have {design.Rows} rows but time has {n}");
         if (design.Columns == 0)
             throw new StratifyInputException("the model has no design columns (a categorical covariate with a single level has no contrast)",
@@ -284,14 +321,6 @@ public static class CoxProportionalHazards
         }
         if (options.MaxIterations < 0) throw new StratifyInputException("MaxIterations must be 0 or more", value: options.MaxIterations.ToString());
         if (!(options.Tolerance > 0)) throw new StratifyInputException("Tolerance must be positive", value: options.Tolerance.ToString("R"));
-        bool anyEvent = false;
-        for (int i = 0; i < n; i++)
-        {
-            if (!double.IsFinite(time[i]) || time[i] < 0)
-                throw new StratifyInputException("survival time must be a finite number ≥ 0", column: "time", row: i + 1,
-                    value: time[i].ToString("R", System.Globalization.CultureInfo.InvariantCulture));
-            anyEvent |= died[i];
-        }
-        if (!anyEvent) throw new StratifyInputException("no events: a Cox model needs at least one event", column: "event");
+        if (Array.IndexOf(died, true) < 0) throw new StratifyInputException("no events: a Cox model needs at least one event", column: "event");
     }
 }

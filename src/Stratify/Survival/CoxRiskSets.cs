@@ -86,12 +86,47 @@ internal sealed class CoxRiskSets
                     for (int k = 0; k < n; k++) sortedTime[k] = timeByRow[order[k]];
                 }
             },
-            () =>
-            {
-                if (weights is null) ColumnCentresAndScales(source, n, p, means, scale);
-                else WeightedColumnCentresAndScales(source, weights, n, p, means, scale);
-            });
+            () => CentresAndScales(source, weights, n, p, means, scale));
+        return Arrange(died, design, order, sortedTime, timeByRow, stratumIndex, labels, means, scale, chunkRows, weights);
+    }
 
+    private static void CentresAndScales(double[] source, double[]? weights, int n, int p, double[] means, double[] scale)
+    {
+        if (weights is null) ColumnCentresAndScales(source, n, p, means, scale);
+        else WeightedColumnCentresAndScales(source, weights, n, p, means, scale);
+    }
+
+    /// <summary>
+    /// The same arrangement from survival data that already hold the time order and R's timefix (shared with the
+    /// Kaplan–Meier and log-rank estimates of the same patients): no sort by time and no second timefix; the strata
+    /// of the data regroup the order with a stable counting sort.
+    /// </summary>
+    public static CoxRiskSets Build(SurvivalData data, DesignMatrix design, int chunkRows = ChunkRows)
+    {
+        var weights = data.Weights;
+        int n = data.Count, p = design.Columns;
+        var sorted = data.Sorted;
+        int[] order = data.TimeOrder, stratumIndex = new int[n], labels = [0];
+        double[] sortedTime = sorted.Time;
+        var means = new double[p];
+        var scale = new double[p];
+        CentresAndScales(design.Values, weights, n, p, means, scale);
+        if (data.Strata is not null)
+        {
+            stratumIndex = IndexStrata(data.Strata, out labels);
+            order = SurvivalOrder.StableGroup(order, stratumIndex, labels.Length);
+            sortedTime = new double[n];
+            for (int k = 0; k < n; k++) sortedTime[k] = sorted.TimeByRow[order[k]];
+        }
+        return Arrange(data.Event, design, order, sortedTime, sorted.TimeByRow, stratumIndex, labels, means, scale, chunkRows, weights);
+    }
+
+    /// <summary>Copies the design in (stratum, time) order, centred and scaled, and cuts tie groups and chunks.</summary>
+    private static CoxRiskSets Arrange(bool[] died, DesignMatrix design, int[] order, double[] sortedTime, double[] timeByRow,
+        int[] stratumIndex, int[] labels, double[] means, double[] scale, int chunkRows, double[]? weights)
+    {
+        int n = order.Length, p = design.Columns;
+        var source = design.Values;
         var x = GC.AllocateUninitializedArray<double>(n * p);
         var sortedEvent = new bool[n];
         var groupStart = new List<int>();

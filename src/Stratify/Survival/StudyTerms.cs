@@ -50,23 +50,10 @@ public static class StudyTreeFeatures
     /// Numeric covariates split on thresholds; categorical ones on groups of levels; ordinal ones on thresholds
     /// of their level values when every level is a number (ECOG 0–3), else of their ranks.
     /// </summary>
-    public static SurvivalTreeFeature From(BoundCovariate covariate)
+    public static SurvivalTreeFeature From(BoundCovariate covariate) => covariate.Kind switch
     {
-        switch (covariate.Kind)
-        {
-            case CovariateKind.Numeric:
-                return SurvivalTreeFeature.Numeric(covariate.Name, covariate.Values!);
-            case CovariateKind.Categorical:
-                return SurvivalTreeFeature.Categorical(covariate.Name, covariate.Factor!.Codes, covariate.Factor.Levels);
-            default:
-                var factor = covariate.Factor!;
-                var levelValues = new double[factor.LevelCount];
-                bool numeric = true;
-                for (int l = 0; l < levelValues.Length; l++)
-                    numeric &= double.TryParse(factor.Levels[l], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out levelValues[l]);
-                var values = new double[factor.Codes.Length];
-                for (int i = 0; i < values.Length; i++) values[i] = numeric ? levelValues[factor.Codes[i]] : factor.Codes[i];
-                return SurvivalTreeFeature.Numeric(covariate.Name, values);
-        }
-    }
+        CovariateKind.Numeric => SurvivalTreeFeature.Numeric(covariate.Name, covariate.Values!),
+        CovariateKind.Categorical => SurvivalTreeFeature.Categorical(covariate.Name, covariate.Factor!.Codes, covariate.Factor.Levels),
+        _ => SurvivalTreeFeature.Ordinal(covariate.Name, covariate.Factor!.Codes, covariate.Factor.Levels),
+    };
 }

@@ -29,6 +29,38 @@ public sealed class SurvivalData
     /// <summary>Validates and wraps the arrays (not copied). Times and weights must be finite and non-negative.</summary>
     public SurvivalData(double[] time, bool[] @event, int[]? group = null, string[]? groupLabels = null,
         int[]? strata = null, string[]? strataLabels = null, double[]? weights = null)
+        : this(CheckTimes(time, @event), @event, group, groupLabels, strata, strataLabels, CheckWeights(weights, time.Length), timesValidated: true)
+    {
+    }
+
+    /// <summary>
+    /// Wraps times (and weights) the caller vouches for (<paramref name="timesValidated"/>): a bound study's, validated
+    /// once by the binder, or a subset of data of this type. Group and stratum codes are checked.
+    /// </summary>
+    private SurvivalData(double[] time, bool[] @event, int[]? group, string[]? groupLabels, int[]? strata, string[]? strataLabels,
+        double[]? weights, bool timesValidated)
+    {
+        _ = timesValidated;
+        Time = time;
+        Event = @event;
+        Weights = weights;
+        (Group, GroupLabels) = CheckCodes(group, groupLabels, time.Length, "group");
+        (Strata, StrataLabels) = CheckCodes(strata, strataLabels, time.Length, "strata");
+    }
+
+    private static double[]? CheckWeights(double[]? weights, int n)
+    {
+        if (weights is null) return null;
+        if (weights.Length != n)
+            throw new StratifyInputException($"weights has {weights.Length} values but time has {n}", column: "weights");
+        for (int i = 0; i < weights.Length; i++)
+            if (!double.IsFinite(weights[i]) || weights[i] < 0)
+                throw new StratifyInputException("a case weight must be a finite number >= 0", column: "weights", row: i + 1,
+                    value: weights[i].ToString("R", CultureInfo.InvariantCulture));
+        return weights;
+    }
+
+    private static double[] CheckTimes(double[] time, bool[] @event)
     {
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(@event);
@@ -41,20 +73,7 @@ public sealed class SurvivalData
                 throw new StratifyInputException("survival time must be a finite number >= 0", column: "time", row: i + 1,
                     value: t.ToString("R", CultureInfo.InvariantCulture));
         }
-        if (weights is not null)
-        {
-            if (weights.Length != time.Length)
-                throw new StratifyInputException($"weights has {weights.Length} values but time has {time.Length}", column: "weights");
-            for (int i = 0; i < weights.Length; i++)
-                if (!double.IsFinite(weights[i]) || weights[i] < 0)
-                    throw new StratifyInputException("a case weight must be a finite number >= 0", column: "weights", row: i + 1,
-                        value: weights[i].ToString("R", CultureInfo.InvariantCulture));
-        }
-        Time = time;
-        Event = @event;
-        Weights = weights;
-        (Group, GroupLabels) = CheckCodes(group, groupLabels, time.Length, "group");
-        (Strata, StrataLabels) = CheckCodes(strata, strataLabels, time.Length, "strata");
+        return time;
     }
 
     public double[] Time { get; }
@@ -98,8 +117,35 @@ public sealed class SurvivalData
     /// <summary>The same patients with another grouping (for example a split candidate); shares the time order.</summary>
     public SurvivalData WithGroups(int[] group, string[] groupLabels)
     {
-        var data = new SurvivalData(Time, Event, group, groupLabels, Strata, Strata is null ? null : StrataLabels, Weights);
+        var data = new SurvivalData(Time, Event, group, groupLabels, Strata, Strata is null ? null : StrataLabels, Weights, timesValidated: true);
         data._timeOrder = _timeOrder;
+        return data;
+    }
+
+    /// <summary>
+    /// The patients at <paramref name="rows"/> (indices into this data, ascending), with their groups and strata. The
+    /// times are not validated again, and not sorted again: the subset's time order is this data's order with the
+    /// other patients filtered out (computed here once if it was not yet), which is the order a sort would give.
+    /// R's timefix is applied to the subset's own times when an estimator first needs them, as R applies it per call.
+    /// </summary>
+    public SurvivalData Subset(int[] rows)
+    {
+        var order = TimeOrder;
+        var position = new int[Count];
+        Array.Fill(position, -1);
+        for (int k = 0; k < rows.Length; k++)
+        {
+            if (k > 0 && rows[k] <= rows[k - 1]) throw new ArgumentException("subset rows must be ascending", nameof(rows));
+            position[rows[k]] = k;
+        }
+        var subsetOrder = new int[rows.Length];
+        int at = 0;
+        foreach (int row in order) if (position[row] >= 0) subsetOrder[at++] = position[row];
+        var data = new SurvivalData(RowSelection.Pick(Time, rows), RowSelection.Pick(Event, rows),
+            Group is null ? null : RowSelection.Pick(Group, rows), Group is null ? null : GroupLabels,
+            Strata is null ? null : RowSelection.Pick(Strata, rows), Strata is null ? null : StrataLabels,
+            Weights is null ? null : RowSelection.Pick(Weights, rows), timesValidated: true);
+        data._timeOrder = subsetOrder;
         return data;
     }
 
@@ -113,7 +159,8 @@ public sealed class SurvivalData
         if (study.Time is null || study.Event is null)
             throw new StratifyInputException("a survival analysis needs a time and an event column", study.Spec.SourceFile ?? study.Cohort.Source,
                 suggestion: "Give both time and event (--time and --event).");
-        return new SurvivalData(study.Time, study.Event, group?.Codes, group?.Levels, study.Strata?.Codes, study.Strata?.Levels, study.Weights);
+        // The binder validated the times and weights once, at the boundary.
+        return new SurvivalData(study.Time, study.Event, group?.Codes, group?.Levels, study.Strata?.Codes, study.Strata?.Levels, study.Weights, timesValidated: true);
     }
 
     /// <summary>
