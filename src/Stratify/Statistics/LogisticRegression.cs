@@ -211,7 +211,7 @@ public static class LogisticRegression
         }
         return new LogisticRegressionModel
         {
-            Coefficients = terms,
+            Coefficients = Array.AsReadOnly(terms),
             Deviance = deviance,
             NullDeviance = nullDeviance,
             DegreesOfFreedom = m - rank,
@@ -220,9 +220,9 @@ public static class LogisticRegression
             Rank = rank,
             Iterations = iteration,
             Converged = converged,
-            Warnings = warnings,
-            FittedProbabilities = mu,
-            Covariance = covariance,
+            Warnings = warnings.AsReadOnly(),
+            FittedProbabilities = Array.AsReadOnly(mu),
+            Covariance = Array.AsReadOnly(covariance),
             Separation = separation,
         };
     }

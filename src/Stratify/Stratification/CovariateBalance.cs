@@ -52,7 +52,7 @@ public static class CovariateBalance
                     break;
             }
         }
-        return rows;
+        return rows.AsReadOnly();
     }
 
     private static CovariateBalanceRow Numeric(NumericTerm term, bool[] treated, IReadOnlyList<double> weights)

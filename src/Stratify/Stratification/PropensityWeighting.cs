@@ -159,8 +159,8 @@ public static class PropensityWeighting
         return new PropensityWeights
         {
             Model = model,
-            PropensityScores = propensity,
-            Weights = weights,
+            PropensityScores = Array.AsReadOnly(propensity),
+            Weights = Array.AsReadOnly(weights),
             TreatedProportion = proportion,
             Truncation = truncation,
             Treated = Arm(treatedArm, treated, true, weights),
@@ -205,9 +205,10 @@ public static class PropensityWeighting
                 if (e < lower || e > upper) outside++;
             }
             var quantiles = QuantileProbabilities.Select(q => SampleQuantile.Type7(sorted, q)).ToArray();
-            arms[a] = new ArmOverlap(a == 0 ? treatedArm : referenceArm, QuantileProbabilities, quantiles, counts, outside);
+            arms[a] = new ArmOverlap(a == 0 ? treatedArm : referenceArm, Array.AsReadOnly(QuantileProbabilities), Array.AsReadOnly(quantiles),
+                Array.AsReadOnly(counts), outside);
         }
-        return new PropensityOverlap(edges, lower, upper, arms[0], arms[1]);
+        return new PropensityOverlap(Array.AsReadOnly(edges), lower, upper, arms[0], arms[1]);
     }
 
     /// <summary>The propensity scores of one arm, ascending.</summary>
