@@ -16,15 +16,7 @@
 #   robust score tests, concordance and its SE, and the baseline survfit of the fit.
 suppressPackageStartupMessages({ library(survival); library(jsonlite) })
 stopifnot(packageVersion("survival") >= "3.5")
-
-write_exact <- function(df, file) {
-  text <- df
-  for (v in names(df)) if (is.numeric(df[[v]])) text[[v]] <- ifelse(is.na(df[[v]]), NA, sprintf("%.17g", df[[v]]))
-  write.csv(text, file, row.names = FALSE, quote = FALSE, na = "")
-  back <- read.csv(file, stringsAsFactors = FALSE)
-  for (v in names(df)) if (is.numeric(df[[v]])) stopifnot(isTRUE(all.equal(back[[v]], df[[v]], tolerance = 0)))
-  back
-}
+source("tests/reference/exact_numbers.R")   # exact(), write_exact()
 
 # ---- data ------------------------------------------------------------------------------------------------------
 set.seed(20261201)
@@ -55,17 +47,6 @@ sim <- write_exact(sim, "tests/reference/data/weights_sim.csv")
 tail0 <- data.frame(time = c(1, 2, 2, 3, 4, 4, 5, 6, 6, 6), status = c(1, 0, 1, 1, 0, 1, 1, 1, 1, 1),
                     w = c(0.5, 1.25, 2, 0.75, 1.5, 0.4, 1.1, 0.3, 0.9, 1.7))
 tail0 <- write_exact(tail0, "tests/reference/data/weights_tail0.csv")
-
-# jsonlite writes at most 15 significant digits; every double goes out with the shortest of 15 or 17 digits that reads
-# back exactly (R's NA, NaN and Inf as null), so the tests can hold Stratify to the last bits.
-exact <- function(x) {
-  if (is.list(x)) { y <- lapply(x, exact); attributes(y) <- attributes(x); return(y) }
-  if (!is.double(x)) return(x)
-  short <- suppressWarnings(as.numeric(sprintf("%.15g", x)))
-  text <- ifelse(!is.finite(x), "null", ifelse(!is.na(short) & short == x, sprintf("%.15g", x), sprintf("%.17g", x)))
-  if (length(x) == 1 && !inherits(x, "AsIs")) return(structure(text, class = "json"))
-  structure(paste0("[", paste(text, collapse = ", "), "]"), class = "json")
-}
 
 read_data <- function(file) switch(file, weights_lung.csv = lung_w, weights_sim.csv = sim, weights_tail0.csv = tail0)
 
