@@ -51,8 +51,13 @@ internal static class ClusterCommand
             var policy = parse.GetValue(missing) is { } m
                 ? Choose(m, "--missing", ("pairwise", MissingPolicy.Pairwise), ("drop", MissingPolicy.DropRows), ("impute", MissingPolicy.Impute))
                 : gower ? MissingPolicy.Pairwise : MissingPolicy.Impute;
-            if (parse.GetValue(bootstrap) < 0) throw new StratifyInputException("must be 0 or more", "--bootstrap");
-            if (parse.GetValue(gap) < 0) throw new StratifyInputException("must be 0 or more", "--gap");
+            if (parse.GetValue(bootstrap) is < 0 or > StudySpecReader.MaxReplicates)
+                throw new StratifyInputException($"must be from 0 to {StudySpecReader.MaxReplicates:N0}", "--bootstrap", value: parse.GetValue(bootstrap).ToString(CultureInfo.InvariantCulture),
+                    suggestion: "20 to 100 replicates are usual; 1,000 already estimate a stability to ±0.01.");
+            if (parse.GetValue(gap) is < 0 or > StudySpecReader.MaxReplicates)
+                throw new StratifyInputException($"must be from 0 to {StudySpecReader.MaxReplicates:N0}", "--gap", value: parse.GetValue(gap).ToString(CultureInfo.InvariantCulture),
+                    suggestion: "R's clusGap uses 100 reference sets.");
+            var assignments = AssignmentFile.CheckPath(parse.GetValue(output), spec);
             var bound = StudyBinder.Load(spec);
             var featureSet = SubgroupFinder.Features(bound, featureSpecs, policy);
             var result = SubgroupDiscovery.Fit(featureSet, new ClusteringOptions(clusteringMethod,
@@ -60,7 +65,7 @@ internal static class ClusterCommand
                 Scaling: Choose(parse.GetValue(scaling), "--scaling", ("standardise", FeatureScaling.Standardise), ("robust", FeatureScaling.Robust)),
                 Covariance: Choose(parse.GetValue(covariance), "--covariance", ("full", CovarianceType.Full), ("diagonal", CovarianceType.Diagonal)),
                 Linkage: hierarchicalLinkage, GapReferenceSets: parse.GetValue(gap), StabilityResamples: parse.GetValue(bootstrap)));
-            if (parse.GetValue(output) is { } path)
+            if (assignments is { } path)
             {
                 var labels = new string[bound.RowCount];
                 Array.Fill(labels, "unassigned");

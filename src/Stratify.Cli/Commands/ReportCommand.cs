@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Stratify.Data;
 using Stratify.Reporting;
 using Stratify.Reporting.Html;
 
@@ -23,11 +24,13 @@ internal static class ReportCommand
         command.SetAction(parse =>
         {
             var resultsPath = parse.GetValue(input)!;
-            var results = SubgroupReportFiles.ReadResults(resultsPath);
             var manifestPath = parse.GetValue(manifestOption) ?? SubgroupReportFiles.ManifestBeside(resultsPath);
+            var htmlPath = OutputPath.CheckFile(parse.GetValue(output)
+                ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(resultsPath)) ?? ".", "report.html"), "--out", [resultsPath, manifestPath]);
+            if (parse.GetValue(pdf))
+                OutputPath.CheckFile(Path.ChangeExtension(htmlPath, ".pdf"), "--out (the PDF beside it)", [resultsPath, manifestPath]);
+            var results = SubgroupReportFiles.ReadResults(resultsPath);
             var manifest = manifestPath is null ? null : SubgroupReportFiles.ReadManifest(manifestPath);
-            var htmlPath = parse.GetValue(output)
-                ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(resultsPath)) ?? ".", "report.html");
             SubgroupReportFiles.Write(htmlPath, results, manifest);
             context.Error.WriteLine($"wrote {htmlPath}" + (manifest is null ? " (no manifest.json: reproducibility details omitted)" : ""));
             if (!parse.GetValue(pdf)) return CliApp.ExitOk;

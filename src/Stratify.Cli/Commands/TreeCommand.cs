@@ -33,10 +33,11 @@ internal static class TreeCommand
                 Alpha = parse.GetValue(alpha) is > 0 and < 1 ? parse.GetValue(alpha) : throw new StratifyInputException("must lie strictly between 0 and 1", "--alpha"),
             };
             // The features bind as covariates, so a patient missing one is dropped (and counted) as for a model.
+            var assignments = AssignmentFile.CheckPath(parse.GetValue(output), spec);
             var bound = StudyBinder.Load(spec with { Covariates = spec.Subgroups!.Features });
             var model = SurvivalTree.Grow(SurvivalData.From(bound), bound.Covariates.Select(StudyTreeFeatures.From).ToArray(), options);
             model = model with { DroppedRows = bound.RowsDropped };
-            if (parse.GetValue(output) is { } path)
+            if (assignments is { } path)
                 AssignmentFile.Write(path, bound, model.LeafOfPatient.Select(l => model.Leaves[l].Rule).ToArray());
             if (shape == OutputFormat.Json)
             {

@@ -210,6 +210,7 @@ public static class StudyBinder
     {
         // Every row kept: share the column's array (columns are never modified after reading) instead of copying it.
         var values = rows.Length == time.Length ? time.Values : new double[rows.Length];
+        double longest = 0;
         for (int k = 0; k < rows.Length; k++)
         {
             double t = time.Values[rows[k]];
@@ -217,7 +218,12 @@ public static class StudyBinder
                 throw new StratifyInputException(double.IsNaN(t) ? "time is NaN (not a number)" : double.IsInfinity(t) ? "time is infinite" : "time is negative",
                     source, time.Name, rows[k] + 1, time.Format(rows[k]), "Survival times must be finite and ≥ 0.");
             values[k] = t;
+            longest = Math.Max(longest, t);
         }
+        // Nobody followed for any time: no survival curve, hazard or hazard ratio has anything to estimate from.
+        if (rows.Length > 0 && longest == 0)
+            throw new StratifyInputException($"every follow-up time of the {rows.Length:N0} patients is 0, so there is no survival to estimate", source, time.Name,
+                suggestion: "Check that this is the follow-up time column, and that its values were not lost on export.");
         return values;
     }
 
