@@ -36,13 +36,16 @@ internal static class ReportCommand
             if (!parse.GetValue(pdf)) return CliApp.ExitOk;
 
             var pdfPath = Path.ChangeExtension(htmlPath, ".pdf");
-            var printed = ChromiumPdfPrinter.Print(htmlPath, pdfPath, chromiumPath: parse.GetValue(chromium));
+            // Printed into a staging folder and moved into place: a failed or interrupted print leaves no partial PDF.
+            using var staging = OutputStaging.ForFile(pdfPath);
+            var printed = ChromiumPdfPrinter.Print(htmlPath, staging.WritePath, chromiumPath: parse.GetValue(chromium));
             if (!printed.Succeeded)
             {
                 context.Error.WriteLine($"error: {printed.Message}");
                 return printed.Outcome == ChromiumOutcome.NotInstalled ? CliApp.ExitInput : CliApp.ExitInternal;
             }
-            context.Error.WriteLine($"wrote {printed.OutputPath}");
+            staging.Commit();
+            context.Error.WriteLine($"wrote {pdfPath}");
             return CliApp.ExitOk;
         });
         return command;

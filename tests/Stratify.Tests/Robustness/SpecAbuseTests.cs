@@ -145,6 +145,14 @@ public class SpecAbuseTests
     }
 
     [Fact]
+    public void A_categorical_covariate_with_a_thousand_levels_is_refused_before_the_fit()
+    {
+        using var dir = new TempFolder();
+        Refusal.Assert(CliRunner.Run("cox", ManyGroups(dir, 1000), "--time", "time", "--event", "status", "--covariates", "g", "--categorical", "g"),
+            "column 'g'", "1,000 levels", "at most 100");
+    }
+
+    [Fact]
     public void Subgroups_from_a_column_with_hundreds_of_levels_are_refused()
     {
         using var dir = new TempFolder();
