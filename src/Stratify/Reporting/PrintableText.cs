@@ -6,10 +6,11 @@ namespace Stratify.Reporting;
 /// Makes text from data safe to show to a person: control characters are written as visible escapes, so a column
 /// name or category level can neither drive a terminal (an ESC sequence that recolours, moves the cursor or retitles
 /// the window), nor break an SVG/XML document (which cannot hold them), nor reorder what a reader sees.
-/// Escaped: C0 controls except tab and line feed (as <c>\x1B</c>), DEL (<c>\x7F</c>), C1 controls (<c>\u009B</c>)
+/// Escaped: C0 controls except tab and line feed (as <c>\x1B</c>), DEL (<c>\u007F</c>), C1 controls (<c>\u009B</c>)
 /// and the Unicode bidirectional formatting characters (<c>\u202E</c>: "Trojan Source" reordering). Everything
 /// else, including every printable non-ASCII letter, passes unchanged. Used for the terminal (every line the CLI
-/// prints, error messages included), the HTML report and its SVG charts.
+/// prints, error messages included), the HTML report and its SVG charts. JSON printed to the terminal stays valid:
+/// its serializer escapes every C0 control itself, and the <c>\uXXXX</c> form of the others is JSON's own escape.
 /// </summary>
 /// <example><code>PrintableText.Escape("norm\u001B[31mRED")   // "norm\x1B[31mRED", shown as typed, in no colour</code></example>
 public static class PrintableText
@@ -35,7 +36,7 @@ public static class PrintableText
     public static void Append(StringBuilder builder, char c)
     {
         if (!IsUnprintable(c)) builder.Append(c);
-        else if (c <= '\u007F') builder.Append("\\x").Append(((int)c).ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+        else if (c < '\u007F') builder.Append("\\x").Append(((int)c).ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
         else builder.Append("\\u").Append(((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture));
     }
 }

@@ -82,7 +82,22 @@ public class HostileValueTests
     {
         Assert.Equal(@"evil\u202Etxt.exe", PrintableText.Escape("evil\u202Etxt.exe"));
         Assert.Equal("naïve café 東京 — ok\tand\nlines", PrintableText.Escape("naïve café 東京 — ok\tand\nlines"));
-        Assert.Equal(@"\x00\x7F\u0085\u009B", PrintableText.Escape("\0\u007F\u0085\u009B"));
+        Assert.Equal(@"\x00\u007F\u0085\u009B", PrintableText.Escape("\0\u007F\u0085\u009B"));
+    }
+
+    [Fact]
+    public void Json_on_stdout_stays_valid_json_holding_the_exact_levels()
+    {
+        using var dir = new TempFolder();
+        File.WriteAllText(dir.File("d.csv"), "time,status,grp\n" + string.Join("\n", Enumerable.Range(0, 40).Select(i =>
+            $"{i + 1},{i % 2},{(i % 2 == 0 ? "del\u007Fx" : "rtl\u202Ey")}")) + "\n");
+        Assert.Equal(0, CliRunner.Run("import", dir.File("d.csv"), "--out", dir.File("d.parquet")).ExitCode);
+        var result = CliRunner.Run("km", dir.File("d.parquet"), "--time", "time", "--event", "status", "--group", "grp", "--format", "json");
+        Assert.Equal(0, result.ExitCode);
+        Assert.DoesNotContain('\u202E', result.Out);
+        var groups = System.Text.Json.JsonDocument.Parse(result.Out).RootElement.GetProperty("groups").EnumerateArray()
+            .Select(g => g.GetProperty("group").GetString()!).ToArray();
+        Assert.Equal(["del\u007Fx", "rtl\u202Ey"], groups);
     }
 
     [Fact]
