@@ -389,7 +389,8 @@ public sealed class OutputStaging : IDisposable
                 TryDeleteTree(entry.FullName); // --force: the new output's entry replaces the user's
                 continue;
             }
-            if (entry is DirectoryInfo && !link) Directory.Move(entry.FullName, destination);
+            // rename(2) either way; a link moves as itself (Directory.Move for a link to a folder, which File.Move refuses).
+            if (entry is DirectoryInfo) Directory.Move(entry.FullName, destination);
             else File.Move(entry.FullName, destination);
         }
 

@@ -110,11 +110,18 @@ public class DataLossTests
         Directory.CreateDirectory(dir.File("out/figures"));
         File.WriteAllText(dir.File("out/figures/km.png"), "png");
         File.WriteAllText(dir.File("out/results.json"), "stale");
+        Directory.CreateDirectory(dir.File("elsewhere"));
+        File.WriteAllText(dir.File("elsewhere/x.txt"), "x");
+        File.CreateSymbolicLink(dir.File("out/data"), dir.File("elsewhere"));
+        File.CreateSymbolicLink(dir.File("out/gone"), dir.File("nowhere"));
         var result = CliRunner.Run("run", spec, "--quiet", "--seed", "7");
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Equal("keep me", File.ReadAllText(dir.File("out/my_notes.txt")));
         Assert.Equal("a,b\n1,2\n", File.ReadAllText(dir.File("out/tables/my_table.csv")));
         Assert.Equal("png", File.ReadAllText(dir.File("out/figures/km.png")));
+        Assert.Equal(dir.File("elsewhere"), new DirectoryInfo(dir.File("out/data")).LinkTarget);
+        Assert.Equal(dir.File("nowhere"), new FileInfo(dir.File("out/gone")).LinkTarget);
+        Assert.Equal("x", File.ReadAllText(dir.File("elsewhere/x.txt")));
         Assert.Equal(7, JsonDocument.Parse(File.ReadAllText(dir.File("out/manifest.json"))).RootElement.GetProperty("seed").GetInt32());
         Assert.StartsWith("{", File.ReadAllText(dir.File("out/results.json")));
         Assert.Empty(Leftovers.Beside(dir.File("out")));
