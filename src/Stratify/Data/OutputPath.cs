@@ -49,7 +49,14 @@ public static class OutputPath
         }
         if (File.Exists(full))
             throw Refuse(full, "the output is a file, but `stratify run` writes a folder", "Choose a folder name (the folder is created), e.g. --out results.");
-        if (!Directory.Exists(full) || !Directory.EnumerateFileSystemEntries(full).Any()) return canonical;
+        try
+        {
+            if (!Directory.Exists(full) || !Directory.EnumerateFileSystemEntries(full).Any()) return canonical;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Failure(e, full); // a folder we may not even list
+        }
 
         var previous = OutputStaging.StratifyFiles(full, legacyNames);
         if (previous is null)

@@ -14,8 +14,10 @@
 // (with --force, Stratify's file replaces it).
 // One writer per folder. A folder output holds .NAME.stratify.lock (beside it) locked from the start of the run to
 // the end: a second run into the same folder is refused at once instead of mixing its files with the first's.
-// Signals. The CLI's SIGTERM/SIGINT handler calls AbandonAll: under the same gate as the commit (so it never cuts a
-// swap in half) it deletes every live staging folder and marks the process as stopping.
+// Signals. The CLI's SIGTERM/SIGINT/SIGHUP handler calls AbandonAll: under the same gate as the commit (so it never
+// cuts a swap in half) and as the creation of a staging folder (so it never misses one half made), it renames every
+// live staging folder (so a writer still running can add nothing to it), deletes it, and marks the process as
+// stopping, after which no staging folder or subfolder can be created.
 // Stale staging folders (SIGKILL, a power cut) are recognised by name AND marker AND a lock no live process holds, and
 // recovered before the next write to the same target: a swap cut between its renames is rolled back (previous/ goes
 // back in place), one cut later is finished (the user's entries moved, Stratify's old files deleted), and the rest —
@@ -107,7 +109,7 @@ public sealed class OutputStaging : IDisposable
     {
         using var staging = ForFile(target);
         try { await write(staging.WritePath); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw OutputPath.Failure(e, target); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw OutputPath.Failure(e, staging.Target); }
         staging.Commit();
     }
 
