@@ -79,6 +79,7 @@ public static class StudyBinder
 
         if (id is not null) CheckUniqueIds(source, id, rows);
         var timeValues = time is null ? null : BindTime(source, (NumericColumn)time, rows);
+        if (timeValues is not null) RequireFollowUp(source, time!, timeValues);
         var (events, codingText) = evt is null ? (null, null) : BindEvent(source, spec, evt, rows);
         if (events is not null && rows.Length > 0 && Array.IndexOf(events, true) < 0)
             throw new StratifyInputException("no events at all: every analysed patient is censored, so survival cannot be estimated", source, evt!.Name,
@@ -206,11 +207,18 @@ public static class StudyBinder
         return max - min < 65_536 ? (min, (int)(max - min) + 1) : null;
     }
 
+    /// <summary>Nobody followed for any time: no survival curve, hazard or hazard ratio has anything to estimate from.</summary>
+    private static void RequireFollowUp(string source, Column time, double[] times)
+    {
+        if (times.Length > 0 && Array.TrueForAll(times, t => t == 0))
+            throw new StratifyInputException($"every follow-up time of the {times.Length:N0} patients is 0, so there is no survival to estimate", source, time.Name,
+                suggestion: "Check that this is the follow-up time column, and that its values were not lost on export.");
+    }
+
     private static double[] BindTime(string source, NumericColumn time, int[] rows)
     {
         // Every row kept: share the column's array (columns are never modified after reading) instead of copying it.
         var values = rows.Length == time.Length ? time.Values : new double[rows.Length];
-        double longest = 0;
         for (int k = 0; k < rows.Length; k++)
         {
             double t = time.Values[rows[k]];
@@ -218,12 +226,7 @@ public static class StudyBinder
                 throw new StratifyInputException(double.IsNaN(t) ? "time is NaN (not a number)" : double.IsInfinity(t) ? "time is infinite" : "time is negative",
                     source, time.Name, rows[k] + 1, time.Format(rows[k]), "Survival times must be finite and ≥ 0.");
             values[k] = t;
-            longest = Math.Max(longest, t);
         }
-        // Nobody followed for any time: no survival curve, hazard or hazard ratio has anything to estimate from.
-        if (rows.Length > 0 && longest == 0)
-            throw new StratifyInputException($"every follow-up time of the {rows.Length:N0} patients is 0, so there is no survival to estimate", source, time.Name,
-                suggestion: "Check that this is the follow-up time column, and that its values were not lost on export.");
         return values;
     }
 
