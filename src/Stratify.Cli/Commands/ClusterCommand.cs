@@ -38,6 +38,9 @@ internal static class ClusterCommand
             var ordinals = StudyOptions.SplitList(parse.GetValue(ordinal)).ToHashSet(StringComparer.Ordinal);
             var featureSpecs = spec.Subgroups!.Features.Select(f => ordinals.Contains(f.Column) ? f with { Kind = CovariateKind.Ordinal } : f).ToArray();
             var (kMin, kMax) = StudySpecReader.ParseK(parse.GetValue(k)!, "--k");
+            StudySpecReader.CheckReplicates(parse.GetValue(bootstrap), "--bootstrap", "20 to 100 replicates are usual; 1,000 already estimate a stability to ±0.01.");
+            StudySpecReader.CheckReplicates(parse.GetValue(gap), "--gap", "R's clusGap uses 100 reference sets.");
+            AssignmentFile.CheckPath(parse.GetValue(output), spec); // before any work: never an input, a .parquet or .csv name
             var clusteringMethod = (parse.GetValue(method) ?? "kmedoids").ToLowerInvariant() switch
             {
                 "kmedoids" or "k-medoids" or "pam" => ClusteringMethod.KMedoids,
@@ -51,13 +54,8 @@ internal static class ClusterCommand
             var policy = parse.GetValue(missing) is { } m
                 ? Choose(m, "--missing", ("pairwise", MissingPolicy.Pairwise), ("drop", MissingPolicy.DropRows), ("impute", MissingPolicy.Impute))
                 : gower ? MissingPolicy.Pairwise : MissingPolicy.Impute;
-            if (parse.GetValue(bootstrap) is < 0 or > StudySpecReader.MaxReplicates)
-                throw new StratifyInputException($"must be from 0 to {StudySpecReader.MaxReplicates:N0}", "--bootstrap", value: parse.GetValue(bootstrap).ToString(CultureInfo.InvariantCulture),
-                    suggestion: "20 to 100 replicates are usual; 1,000 already estimate a stability to ±0.01.");
-            if (parse.GetValue(gap) is < 0 or > StudySpecReader.MaxReplicates)
-                throw new StratifyInputException($"must be from 0 to {StudySpecReader.MaxReplicates:N0}", "--gap", value: parse.GetValue(gap).ToString(CultureInfo.InvariantCulture),
-                    suggestion: "R's clusGap uses 100 reference sets.");
-            var assignments = AssignmentFile.CheckPath(parse.GetValue(output), spec);
+            if (parse.GetValue(bootstrap) < 0) throw new StratifyInputException("must be 0 or more", "--bootstrap");
+            if (parse.GetValue(gap) < 0) throw new StratifyInputException("must be 0 or more", "--gap");
             var bound = StudyBinder.Load(spec);
             var featureSet = SubgroupFinder.Features(bound, featureSpecs, policy);
             var result = SubgroupDiscovery.Fit(featureSet, new ClusteringOptions(clusteringMethod,
@@ -65,7 +63,7 @@ internal static class ClusterCommand
                 Scaling: Choose(parse.GetValue(scaling), "--scaling", ("standardise", FeatureScaling.Standardise), ("robust", FeatureScaling.Robust)),
                 Covariance: Choose(parse.GetValue(covariance), "--covariance", ("full", CovarianceType.Full), ("diagonal", CovarianceType.Diagonal)),
                 Linkage: hierarchicalLinkage, GapReferenceSets: parse.GetValue(gap), StabilityResamples: parse.GetValue(bootstrap)));
-            if (assignments is { } path)
+            if (parse.GetValue(output) is { } path)
             {
                 var labels = new string[bound.RowCount];
                 Array.Fill(labels, "unassigned");

@@ -26,6 +26,7 @@ internal static class TreeCommand
         {
             var shape = OutputFormats.Parse(parse.GetValue(format), OutputFormat.Table, OutputFormat.Json);
             var spec = FeatureOptions.WithFeatures(study.ToSpec(parse), parse.GetValue(features), "--features");
+            AssignmentFile.CheckPath(parse.GetValue(output), spec); // before any work: never an input, a .parquet or .csv name
             var options = new SurvivalTreeOptions
             {
                 MinNodeSize = parse.GetValue(minNode) >= 1 ? parse.GetValue(minNode) : throw new StratifyInputException("must be at least 1", "--min-node-size"),
@@ -33,11 +34,10 @@ internal static class TreeCommand
                 Alpha = parse.GetValue(alpha) is > 0 and < 1 ? parse.GetValue(alpha) : throw new StratifyInputException("must lie strictly between 0 and 1", "--alpha"),
             };
             // The features bind as covariates, so a patient missing one is dropped (and counted) as for a model.
-            var assignments = AssignmentFile.CheckPath(parse.GetValue(output), spec);
             var bound = StudyBinder.Load(spec with { Covariates = spec.Subgroups!.Features });
             var model = SurvivalTree.Grow(SurvivalData.From(bound), bound.Covariates.Select(StudyTreeFeatures.From).ToArray(), options);
             model = model with { DroppedRows = bound.RowsDropped };
-            if (assignments is { } path)
+            if (parse.GetValue(output) is { } path)
                 AssignmentFile.Write(path, bound, model.LeafOfPatient.Select(l => model.Leaves[l].Rule).ToArray());
             if (shape == OutputFormat.Json)
             {

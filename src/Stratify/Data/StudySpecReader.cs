@@ -32,6 +32,13 @@ public static class StudySpecReader
     /// <summary>The most bootstrap replicates (stability) or gap reference sets: R's clusterboot uses 100 by default; 1,000 already pins a Jaccard mean to ±0.01.</summary>
     public const int MaxReplicates = 1000;
     public const int MaxBytes = 1 << 20;
+
+    /// <summary>Refuses a count of replicates (a command-line flag) outside 0..<see cref="MaxReplicates"/>, with <paramref name="suggestion"/>.</summary>
+    public static void CheckReplicates(int count, string option, string suggestion)
+    {
+        if (count is < 0 or > MaxReplicates)
+            throw new StratifyInputException($"must be from 0 to {MaxReplicates:N0}", option, value: count.ToString(CultureInfo.InvariantCulture), suggestion: suggestion);
+    }
     public const int MaxDepth = 32;
     public const int MaxNodes = 10_000;
 
