@@ -39,6 +39,9 @@ internal static class ClusterCommand
             // --ordinal changes a feature's kind before binding, so the binder's level rules apply to it.
             spec = spec with { Subgroups = spec.Subgroups! with { Features = spec.Subgroups.Features.Select(f => ordinals.Contains(f.Column) ? f with { Kind = CovariateKind.Ordinal } : f).ToArray() } };
             var (kMin, kMax) = StudySpecReader.ParseK(parse.GetValue(k)!, "--k");
+            StudySpecReader.CheckReplicates(parse.GetValue(bootstrap), "--bootstrap", "20 to 100 replicates are usual; 1,000 already estimate a stability to ±0.01.");
+            StudySpecReader.CheckReplicates(parse.GetValue(gap), "--gap", "R's clusGap uses 100 reference sets.");
+            AssignmentFile.CheckPath(parse.GetValue(output), spec); // before any work: never an input, a .parquet or .csv name
             var clusteringMethod = (parse.GetValue(method) ?? "kmedoids").ToLowerInvariant() switch
             {
                 "kmedoids" or "k-medoids" or "pam" => ClusteringMethod.KMedoids,

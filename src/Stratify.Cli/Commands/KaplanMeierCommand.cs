@@ -105,11 +105,13 @@ internal static class KaplanMeierCommand
             : throw new StratifyInputException("expected non-negative numbers separated by commas", option, value: t)).ToArray();
 }
 
-/// <summary>How the CLI prints numbers: NA for R's NA, up to 4 significant digits otherwise.</summary>
+/// <summary>How the CLI prints numbers: NA for R's NA, up to 4 significant digits otherwise (whole numbers from 1e5, scientific from 1e15).</summary>
 internal static class Text
 {
     public static string Number(double x, int digits = 4) =>
-        double.IsFinite(x) ? (Math.Abs(x) >= 1e5 ? x.ToString("0", CultureInfo.InvariantCulture) : x.ToString("G" + digits, CultureInfo.InvariantCulture)) : "NA";
+        !double.IsFinite(x) ? "NA"
+        : Reporting.DisplayNumber.IsHuge(x) ? Reporting.DisplayNumber.Scientific(x)
+        : Math.Abs(x) >= 1e5 ? x.ToString("0", CultureInfo.InvariantCulture) : x.ToString("G" + digits, CultureInfo.InvariantCulture);
 
     public static string WithInterval(double x, double lower, double upper, int digits = 4) =>
         $"{Number(x, digits)} ({Number(lower, digits)}–{Number(upper, digits)})";

@@ -29,6 +29,7 @@ internal static class TreeCommand
         {
             var shape = OutputFormats.Parse(parse.GetValue(format), OutputFormat.Table, OutputFormat.Json);
             var spec = FeatureOptions.WithFeatures(study.ToSpec(parse), parse.GetValue(features), "--features");
+            AssignmentFile.CheckPath(parse.GetValue(output), spec); // before any work: never an input, a .parquet or .csv name
             var options = new SurvivalTreeOptions
             {
                 MinNodeSize = parse.GetValue(minNode) >= 1 ? parse.GetValue(minNode) : throw new StratifyInputException("must be at least 1", "--min-node-size"),

@@ -86,6 +86,7 @@ public static class StudyBinder
 
         if (id is not null) CheckUniqueIds(source, id, rows);
         var timeValues = time is null ? null : BindTime(source, (NumericColumn)time, rows);
+        if (timeValues is not null) RequireFollowUp(source, time!, timeValues);
         var (events, codingText) = evt is null ? (null, null) : BindEvent(source, spec, evt, rows);
         if (events is not null && rows.Length > 0 && Array.IndexOf(events, true) < 0)
             throw new StratifyInputException("no events at all: every analysed patient is censored, so survival cannot be estimated", source, evt!.Name,
@@ -236,6 +237,14 @@ public static class StudyBinder
             if (x > max) max = x;
         }
         return max - min < 65_536 ? (min, (int)(max - min) + 1) : null;
+    }
+
+    /// <summary>Nobody followed for any time: no survival curve, hazard or hazard ratio has anything to estimate from.</summary>
+    private static void RequireFollowUp(string source, Column time, double[] times)
+    {
+        if (times.Length > 0 && Array.TrueForAll(times, t => t == 0))
+            throw new StratifyInputException($"every follow-up time of the {times.Length:N0} patients is 0, so there is no survival to estimate", source, time.Name,
+                suggestion: "Check that this is the follow-up time column, and that its values were not lost on export.");
     }
 
     private static double[] BindTime(string source, NumericColumn time, int[] rows)

@@ -139,5 +139,5 @@ public static class ResultsMapping
             sentence, SurvivalJson.From(e.ByArm));
     }
 
-    private static string F(double x) => x.ToString(x < 10 ? "0.00" : "0.0", CultureInfo.InvariantCulture);
+    private static string F(double x) => DisplayNumber.IsHuge(x) ? DisplayNumber.Scientific(x) : x.ToString(x < 10 ? "0.00" : "0.0", CultureInfo.InvariantCulture);
 }
