@@ -10,7 +10,9 @@ namespace Stratify.Reporting;
 ///            concordance: {c, se}, iterations, converged, warnings: [],
 ///            ph_test: {terms: [{term, chisq, df, p}], global: {chisq, df, p}} } }
 /// </code>
-/// An aliased (collinear) term has null estimates; <c>robust_se</c> is null unless the fit is robust.
+/// An aliased (collinear) term has null estimates; <c>robust_se</c> is null unless the fit is robust. On
+/// competing-risks data a <c>competing_risks</c> block says which hazard the model describes (cause-specific or
+/// Fine–Gray; see <see cref="CompetingRisksJson.FineGray"/>, whose concordance is {c: null, se: null}).
 /// </summary>
 /// <example>
 /// <code>
@@ -37,6 +39,13 @@ public sealed record CoxModelJson(
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     IReadOnlyList<CoxPredictionJson>? Predictions = null)
 {
+    /// <summary>
+    /// On competing-risks data: which hazard the model describes (cause-specific Cox or Fine–Gray), the causes and
+    /// what the ratios mean (<see cref="CompetingRisksModelJson"/>); absent otherwise.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public CompetingRisksModelJson? CompetingRisks { get; init; }
+
     public static CoxModelJson From(CoxModel model, ProportionalHazardsResult? phTest) => new(
         model.N,
         model.Events,
