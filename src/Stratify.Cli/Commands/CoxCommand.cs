@@ -189,8 +189,9 @@ internal static class CoxCommand
             return CliApp.ExitOk;
         }
         var console = OutputFormats.Console(context);
+        console.WriteLine($"Fine–Gray model for {causes.EventOfInterest}: n = {model.N}, events = {model.Events}, competing events ({competing}) = {model.CompetingEvents}, censored = {model.Censored}; breslow ties");
         console.Write(OutputFormats.Grid(
-            $"Fine–Gray model for {causes.EventOfInterest} (competing: {competing}): n = {model.N}, events = {model.Events}, competing events = {model.CompetingEvents}, censored = {model.Censored}; breslow ties",
+            "Subdistribution hazard ratios",
             ["Term", "coef", "sHR", "95% CI", "SE (crr)", "z", "p"],
             model.Coefficients.Select(c => (IEnumerable<string>)
                 [c.Term, Text.Number(c.Coefficient), Text.Number(c.HazardRatio, 3), $"{Text.Number(c.HazardRatioLower, 3)}–{Text.Number(c.HazardRatioUpper, 3)}", Text.Number(c.Se), Text.Number(c.Z, 3), Text.P(c.P)])));

@@ -53,8 +53,9 @@ internal static class CumulativeIncidenceCommand
             var causes = bound.Causes!;
             string level = (options.ConfLevel * 100).ToString("0.##", CultureInfo.InvariantCulture);
             string competing = causes.CauseCount > 1 ? string.Join(", ", causes.Competing) : "none";
+            console.WriteLine($"Aalen–Johansen; competing: {competing}; {SurvivalJson.ConfTypeName(options.ConfType)} {level}% limits, {CompetingRisksJson.VarianceName(options.Variance)} variance; time in {spec.TimeUnit.ToString().ToLowerInvariant()}");
             console.Write(OutputFormats.Grid(
-                $"Cumulative incidence of {causes.EventOfInterest} (Aalen–Johansen; competing: {competing}; {SurvivalJson.ConfTypeName(options.ConfType)} {level}% limits, {CompetingRisksJson.VarianceName(options.Variance)} variance; time in {spec.TimeUnit.ToString().ToLowerInvariant()})",
+                $"Cumulative incidence of {causes.EventOfInterest}",
                 ["Group", "n", "Events", "Competing events", $"At last follow-up ({level}% CI)"],
                 estimate.Of(1).Select(c => (IEnumerable<string>)
                 [
@@ -71,8 +72,8 @@ internal static class CumulativeIncidenceCommand
                 console.WriteLine($"Gray's test ({causes.EventOfInterest}{(gray.Stratified ? $", stratified by {bound.Strata!.Name}" : "")}{(weight != 0 ? $", rho = {Text.Number(weight)}" : "")}): " +
                     $"chi-square = {Text.Number(gray.Statistic)} on {gray.DegreesOfFreedom} df, {Text.PClause(gray.PValue)}");
             if (causes.CauseCount > 1)
-                console.WriteLine($"Patients with a competing event ({competing}) are not censored: the cumulative incidence is the probability of {causes.EventOfInterest} by time t " +
-                    $"while {competing} can happen first, which 1 − Kaplan–Meier would overstate.");
+                console.WriteLine($"Competing events ({competing}) are not censored: this is the probability of {causes.EventOfInterest} by time t " +
+                    $"when {competing} can come first (1 − Kaplan–Meier would overstate it).");
             OutputFormats.WriteDropped(console, bound);
             return CliApp.ExitOk;
         });

@@ -72,6 +72,10 @@ public static class StratificationRun
             suggestion: "Add subgroups: with method (kmedoids, kmeans, gmm, hierarchical, tree or column) and features.");
         if (spec.Time is null || spec.Event is null)
             throw new StratifyInputException("a run needs the survival endpoint: time and event", spec.SourceFile, suggestion: "Add time: and event: to the spec.");
+        if (spec.EventOfInterest is not null)
+            throw new StratifyInputException("stratify run does not analyse competing risks yet: its survival curves would be 1 − Kaplan–Meier, which overstates the risk of "
+                + spec.EventOfInterest, spec.SourceFile, spec.Event,
+                suggestion: "Use stratify cuminc (cumulative incidence by group, Gray's test) and stratify cox --model fine-gray (or the cause-specific stratify cox).");
         // A survival tree needs complete features: bind them as covariates too (rows missing one are dropped, counted).
         var binding = subgroupSpec.Method == SubgroupMethod.SurvivalTree
             ? spec with { Covariates = [.. spec.Covariates, .. subgroupSpec.Features.Where(f => spec.Covariates.All(c => c.Column != f.Column))] }
