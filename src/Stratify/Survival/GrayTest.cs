@@ -59,9 +59,10 @@ public static class GrayTest
         if (groups < 2) throw new Data.StratifyInputException($"Gray's test needs at least 2 groups with patients; found {groups}");
 
         var sorted = data.Sorted;
-        int[] positions, start;
-        if (sorted.Strata is null) { positions = SurvivalOrder.Identity(sorted.Count); start = [0, sorted.Count]; }
-        else positions = SurvivalOrder.StableGroup(null, sorted.Strata, data.StrataCount, out start);
+        // Positions of each stratum's patients in time order; without strata the sorted arrays themselves (null).
+        int[]? positions = null;
+        int[] start = [0, sorted.Count];
+        if (sorted.Strata is not null) positions = SurvivalOrder.StableGroup(null, sorted.Strata, data.StrataCount, out start);
 
         int r = groups - 1;
         var score = new double[r];
@@ -96,7 +97,8 @@ public static class GrayTest
         /// <summary>(G-1)×(G-1), row-major, full.</summary>
         public double[] Variance { get; } = new double[(groups - 1) * (groups - 1)];
 
-        public void Accumulate(CompetingRisksSorted sorted, int[] positions, int from, int to, int[] groupIndex, int cause, double rho)
+        /// <summary>The stratum's patients are positions[from..to) of the sorted arrays (positions null: from..to themselves).</summary>
+        public void Accumulate(CompetingRisksSorted sorted, int[]? positions, int from, int to, int[] groupIndex, int cause, double rho)
         {
             int r = groups - 1;
             Array.Clear(_atRisk);
@@ -109,18 +111,18 @@ public static class GrayTest
             Array.Fill(_survival, 1.0);
             Array.Clear(_incidenceBefore);
             Array.Clear(_incidence);
-            for (int p = from; p < to; p++) _atRisk[groupIndex[sorted.Group![positions[p]]]]++;
+            for (int p = from; p < to; p++) _atRisk[groupIndex[sorted.Group![positions is null ? p : positions[p]]]]++;
             double pooledBefore = 0, pooled = 0;
             for (int p = from; p < to;)
             {
-                double t = sorted.Time[positions[p]];
+                double t = sorted.Time[positions is null ? p : positions[p]];
                 Array.Clear(_cause);
                 Array.Clear(_other);
                 Array.Clear(_leaving);
                 int q = p, d1 = 0, d2 = 0;
-                for (; q < to && sorted.Time[positions[q]] == t; q++)
+                for (; q < to && sorted.Time[positions is null ? q : positions[q]] == t; q++)
                 {
-                    int row = positions[q], g = groupIndex[sorted.Group![row]], c = sorted.Cause[row];
+                    int row = positions is null ? q : positions[q], g = groupIndex[sorted.Group![row]], c = sorted.Cause[row];
                     _leaving[g]++;
                     if (c == cause) { _cause[g]++; d1++; }
                     else if (c != 0) { _other[g]++; d2++; }

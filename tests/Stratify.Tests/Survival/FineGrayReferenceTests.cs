@@ -121,6 +121,22 @@ public class FineGrayReferenceTests(ITestOutputHelper output)
         output.WriteLine($"{name}: max relative difference to coxph on finegray() data {max:E2}");
     }
 
+    [Fact]
+    public void One_model_per_cause_equals_crr_with_each_cause_as_failcode()
+    {
+        // ties.csv has causes 1, 2, 3: crr(failcode = k) for k = 2, 3 are the reference's ties_cause2 and ties_cause3.
+        var c = Reference("fine_gray", "ties");
+        var bound = Bind(c);
+        var models = FineGrayRegression.FitEachCause(bound.Time!, bound.Causes!.Codes, StudyTerms.Design(bound), bound.Causes.CauseCount);
+        Assert.Equal([1, 2, 3], models.Select(m => m.CauseOfInterest));
+        foreach (var (model, name) in models.Zip(new[] { "ties", "ties_cause2", "ties_cause3" }))
+        {
+            var r = Reference("fine_gray", name);
+            AssertClose(ByTerm(r, r.GetProperty("crr").GetProperty("coef"), model), model.Beta, Tolerance, $"{name} coef");
+            AssertClose(ByTerm(r, r.GetProperty("crr").GetProperty("se"), model), model.Coefficients.Select(x => x.Se).ToArray(), Tolerance, $"{name} se");
+        }
+    }
+
     [Theory]
     [InlineData("melanoma", new[] { "melanoma", "melanoma_other_death" })]
     [InlineData("ties", new[] { "ties", "ties_cause2", "ties_cause3" })]
