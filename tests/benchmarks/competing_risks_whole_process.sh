@@ -22,11 +22,14 @@ done
 
 # best of 5: "elapsed cpu" in seconds
 best() {
-  local e=() c=()
+  local e=() c=() times
+  times=$(mktemp)
   for _ in 1 2 3 4 5; do
-    read -r el us sy < <( { /usr/bin/time -f "%e %U %S" "$@" > /dev/null 2> /dev/null; } 2>&1 )
+    /usr/bin/time -f "%e %U %S" -o "$times" "$@" > /dev/null 2>&1
+    read -r el us sy < "$times"
     e+=("$el"); c+=("$(awk -v u="$us" -v s="$sy" 'BEGIN { print u + s }')")
   done
+  rm -f "$times"
   echo "$(printf '%s\n' "${e[@]}" | sort -g | head -1) $(printf '%s\n' "${c[@]}" | sort -g | head -1)"
 }
 cr="--time time --event status --event-of-interest 1 --competing 2"

@@ -80,13 +80,12 @@ public static class AalenJohansen
         var times = (double[])options.Times.Clone();
         Array.Sort(times);
 
-        var sorted = data.Sorted;
-        var positions = sorted.ByGroup(data.GroupCount, out var start);
+        var tables = GroupTable.BuildAll(data.Sorted, data.GroupCount, data.CauseCount);
         var curves = new List<CumulativeIncidenceCurve>();
         for (int g = 0; g < data.GroupCount; g++)
         {
-            if (start[g + 1] == start[g]) continue; // no curve for an absent level, as survfit
-            var table = GroupTable.Build(sorted, positions, start[g], start[g + 1], data.CauseCount);
+            var table = tables[g];
+            if (table.N == 0) continue; // no curve for an absent level, as survfit
             for (int k = 1; k <= data.CauseCount; k++)
             {
                 var (f, se) = options.Variance == CumulativeIncidenceVariance.Aalen ? AalenVariance(table, k) : JackknifeVariance(table, k);
@@ -207,40 +206,60 @@ internal sealed class GroupTable
     public int[][] NEvent { get; }
     public int N => NRisk.Length == 0 ? 0 : NRisk[0];
 
-    /// <summary>The table of the sorted patients positions[from..to) (ascending time).</summary>
-    public static GroupTable Build(CompetingRisksSorted sorted, int[] positions, int from, int to, int causes)
+    /// <summary>
+    /// Every group's table in two sequential passes over the time-sorted patients (one to size the tables, one to
+    /// fill them): a group's row starts where its next patient's time differs from its previous one.
+    /// </summary>
+    public static GroupTable[] BuildAll(CompetingRisksSorted sorted, int groups, int causes)
     {
         var time = sorted.Time;
         var cause = sorted.Cause;
-        int distinct = 0;
-        for (int p = from; p < to; p++)
-            if (p == from || time[positions[p]] != time[positions[p - 1]]) distinct++;
-        var t = new double[distinct];
-        var nRisk = new int[distinct];
-        var nCensor = new int[distinct];
-        var nAny = new int[distinct];
-        var nEvent = new int[causes + 1][];
-        for (int k = 0; k <= causes; k++) nEvent[k] = new int[distinct];
-        int j = -1, atRisk = to - from;
-        for (int p = from; p < to; p++)
+        var group = sorted.Group;
+        int n = time.Length;
+        var size = new int[groups];
+        var distinct = new int[groups];
+        var last = new double[groups];
+        Array.Fill(last, double.NaN);
+        for (int k = 0; k < n; k++)
         {
-            int row = positions[p];
-            if (j < 0 || time[row] != t[j])
+            int g = group is null ? 0 : group[k];
+            size[g]++;
+            if (time[k] != last[g]) { distinct[g]++; last[g] = time[k]; }
+        }
+        var tables = new GroupTable[groups];
+        for (int g = 0; g < groups; g++)
+        {
+            int m = distinct[g];
+            var nEvent = new int[causes + 1][];
+            for (int c = 0; c <= causes; c++) nEvent[c] = new int[m];
+            tables[g] = new GroupTable(new double[m], new int[m], new int[m], new int[m], nEvent);
+        }
+        var row = new int[groups];
+        Array.Fill(row, -1);
+        Array.Fill(last, double.NaN);
+        var remaining = size;
+        for (int k = 0; k < n; k++)
+        {
+            int g = group is null ? 0 : group[k];
+            var table = tables[g];
+            int j = row[g];
+            if (time[k] != last[g])
             {
-                if (j >= 0) atRisk -= nAny[j] + nCensor[j];
-                j++;
-                t[j] = time[row];
-                nRisk[j] = atRisk;
+                row[g] = ++j;
+                last[g] = time[k];
+                table.Time[j] = time[k];
+                table.NRisk[j] = remaining[g];
             }
-            int c = cause[row];
-            if (c == 0) nCensor[j]++;
+            remaining[g]--;
+            int c = cause[k];
+            if (c == 0) table.NCensor[j]++;
             else
             {
-                nAny[j]++;
-                nEvent[c][j]++;
+                table.NAnyEvent[j]++;
+                table.NEvent[c][j]++;
             }
         }
-        return new GroupTable(t, nRisk, nCensor, nAny, nEvent);
+        return tables;
     }
 }
 

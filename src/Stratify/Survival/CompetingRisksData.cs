@@ -142,15 +142,4 @@ internal sealed class CompetingRisksSorted
         TimeFix.MergeNearTies(time);
         return new CompetingRisksSorted(time, cause, group, strata);
     }
-
-    /// <summary>Positions 0..n−1 grouped by group code (each group in time order), with each group's first position.</summary>
-    public int[] ByGroup(int groupCount, out int[] start)
-    {
-        if (Group is null)
-        {
-            start = [0, Count];
-            return SurvivalOrder.Identity(Count);
-        }
-        return SurvivalOrder.StableGroup(null, Group, groupCount, out start);
-    }
 }
