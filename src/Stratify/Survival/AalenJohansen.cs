@@ -33,7 +33,9 @@ namespace Stratify.Survival;
 // Limits (survfit_confint with logse = FALSE, z = qnorm(1 - (1 - level)/2)), from se/F: log (default, as survfit):
 // F exp(-/+ z se/F), upper capped at 1, NA at F = 0; log-log; plain (clipped to [0, 1]). cmprsk gives no limits.
 // Values at chosen times: the last time <= t, as summary(fit, times = ) and cmprsk's timepoints(); before the first
-// time 0 with limits 0 (summary's starting state); beyond the last follow-up NA. Cost: one sort (shared) and one linear pass per group; all causes in the same pass.
+// time 0 with limits 0 (summary's starting state); beyond the last follow-up NA. Cost: the counts per distinct time,
+// group and cause (one pass over the patients when times are whole numbers, else one sort and one pass; see
+// GroupTable), then one pass per group over its distinct times, all causes together.
 
 /// <summary>The variance estimator of a cumulative incidence curve.</summary>
 public enum CumulativeIncidenceVariance
@@ -80,7 +82,7 @@ public static class AalenJohansen
         var times = (double[])options.Times.Clone();
         Array.Sort(times);
 
-        var tables = GroupTable.BuildAll(data.Sorted, data.GroupCount, data.CauseCount);
+        var tables = data.Tables(byStratum: false);
         var curves = new List<CumulativeIncidenceCurve>();
         for (int g = 0; g < data.GroupCount; g++)
         {
@@ -181,86 +183,6 @@ public static class AalenJohansen
     /// <summary>Pointwise limits of F from its standard error, as survfit_confint with logse = FALSE.</summary>
     internal static (double Lower, double Upper) Limits(double f, double se, double z, SurvivalConfidenceType type) =>
         KaplanMeier.Limits(f, se == 0 ? 0 : se / f, z, type);
-}
-
-/// <summary>
-/// One group's counts at each of its distinct times (ascending): number at risk, censored, events of any cause and
-/// events per cause (index 1..K). The shared input of every cause's curve.
-/// </summary>
-internal sealed class GroupTable
-{
-    private GroupTable(double[] time, int[] nRisk, int[] nCensor, int[] nAnyEvent, int[][] nEvent)
-    {
-        Time = time;
-        NRisk = nRisk;
-        NCensor = nCensor;
-        NAnyEvent = nAnyEvent;
-        NEvent = nEvent;
-    }
-
-    public double[] Time { get; }
-    public int[] NRisk { get; }
-    public int[] NCensor { get; }
-    public int[] NAnyEvent { get; }
-    /// <summary>[k][j]: events of cause k at time j (k = 0 unused).</summary>
-    public int[][] NEvent { get; }
-    public int N => NRisk.Length == 0 ? 0 : NRisk[0];
-
-    /// <summary>
-    /// Every group's table in two sequential passes over the time-sorted patients (one to size the tables, one to
-    /// fill them): a group's row starts where its next patient's time differs from its previous one.
-    /// </summary>
-    public static GroupTable[] BuildAll(CompetingRisksSorted sorted, int groups, int causes)
-    {
-        var time = sorted.Time;
-        var cause = sorted.Cause;
-        var group = sorted.Group;
-        int n = time.Length;
-        var size = new int[groups];
-        var distinct = new int[groups];
-        var last = new double[groups];
-        Array.Fill(last, double.NaN);
-        for (int k = 0; k < n; k++)
-        {
-            int g = group is null ? 0 : group[k];
-            size[g]++;
-            if (time[k] != last[g]) { distinct[g]++; last[g] = time[k]; }
-        }
-        var tables = new GroupTable[groups];
-        for (int g = 0; g < groups; g++)
-        {
-            int m = distinct[g];
-            var nEvent = new int[causes + 1][];
-            for (int c = 0; c <= causes; c++) nEvent[c] = new int[m];
-            tables[g] = new GroupTable(new double[m], new int[m], new int[m], new int[m], nEvent);
-        }
-        var row = new int[groups];
-        Array.Fill(row, -1);
-        Array.Fill(last, double.NaN);
-        var remaining = size;
-        for (int k = 0; k < n; k++)
-        {
-            int g = group is null ? 0 : group[k];
-            var table = tables[g];
-            int j = row[g];
-            if (time[k] != last[g])
-            {
-                row[g] = ++j;
-                last[g] = time[k];
-                table.Time[j] = time[k];
-                table.NRisk[j] = remaining[g];
-            }
-            remaining[g]--;
-            int c = cause[k];
-            if (c == 0) table.NCensor[j]++;
-            else
-            {
-                table.NAnyEvent[j]++;
-                table.NEvent[c][j]++;
-            }
-        }
-        return tables;
-    }
 }
 
 /// <summary>The cumulative incidence curves of one fit: one per non-empty group and cause, groups in code order, causes 1..K within a group.</summary>

@@ -19,6 +19,7 @@ namespace Stratify.Survival;
 public sealed class CompetingRisksData
 {
     private CompetingRisksSorted? _sorted;
+    private GroupTable[]? _byGroup, _byStratumAndGroup;
 
     /// <param name="causeLabels">Label per cause code: [0] the censoring label, [1] the event of interest, [2..] the competing causes.</param>
     public CompetingRisksData(double[] time, byte[] cause, string[] causeLabels, int[]? group = null, string[]? groupLabels = null,
@@ -65,8 +66,16 @@ public sealed class CompetingRisksData
     public int GroupCount => GroupLabels.Length;
     public int StrataCount => StrataLabels.Length;
 
-    /// <summary>The patients in ascending time after R's timefix, computed once and shared by the estimators.</summary>
+    /// <summary>The patients in ascending time after R's timefix, computed once when the counts need it.</summary>
     internal CompetingRisksSorted Sorted => _sorted ??= CompetingRisksSorted.From(this);
+
+    /// <summary>
+    /// The counts at each distinct time per group (all strata together), or per (stratum, group) cell
+    /// stratum·G + group; computed once and shared by the estimators (<see cref="GroupTable"/>).
+    /// </summary>
+    internal GroupTable[] Tables(bool byStratum) => byStratum && Strata is not null
+        ? _byStratumAndGroup ??= GroupTable.Build(this, true)
+        : _byGroup ??= GroupTable.Build(this, false);
 
     /// <summary>
     /// The competing-risks arrays of a bound study (<see cref="StudyBinder"/> with <c>event_of_interest</c>), grouped by

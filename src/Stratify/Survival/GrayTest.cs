@@ -17,7 +17,7 @@ namespace Stratify.Survival;
 // summed over strata; χ² = sᵀ V⁻¹ s on G - 1 degrees of freedom (G = groups with patients). Ties: all events at a
 // time together, censored at a time at risk there. When V is singular cmprsk reports -1; here the statistic is NaN.
 // Times equal within sqrt(machine eps) are merged first (R's timefix); cmprsk compares them exactly.
-// Cost: one pass per stratum, O(n + T G²).
+// Cost: from the counts per distinct time and group (see GroupTable), one pass per stratum, O(T G²).
 
 /// <summary>Gray's test of equal cumulative incidence of one cause across groups.</summary>
 /// <param name="Groups">The groups compared (those with patients), in code order.</param>
@@ -46,32 +46,27 @@ public static class GrayTest
         if (!double.IsFinite(rho)) throw new Data.StratifyInputException("rho must be a finite number", value: rho.ToString("R"));
 
         // Groups with patients, renumbered 0..G-1 in code order (cmprsk drops empty factor levels).
-        var counts = new int[data.GroupCount];
-        foreach (int g in data.Group) counts[g]++;
+        var tables = data.Tables(byStratum: true);
+        int strata = tables.Length / data.GroupCount;
         var present = new List<int>();
-        var index = new int[data.GroupCount];
-        for (int g = 0; g < counts.Length; g++)
+        for (int g = 0; g < data.GroupCount; g++)
         {
-            index[g] = counts[g] > 0 ? present.Count : -1;
-            if (counts[g] > 0) present.Add(g);
+            int size = 0;
+            for (int s = 0; s < strata; s++) size += tables[s * data.GroupCount + g].N;
+            if (size > 0) present.Add(g);
         }
         int groups = present.Count;
         if (groups < 2) throw new Data.StratifyInputException($"Gray's test needs at least 2 groups with patients; found {groups}");
-
-        var sorted = data.Sorted;
-        // Positions of each stratum's patients in time order; without strata the sorted arrays themselves (null).
-        int[]? positions = null;
-        int[] start = [0, sorted.Count];
-        if (sorted.Strata is not null) positions = SurvivalOrder.StableGroup(null, sorted.Strata, data.StrataCount, out start);
 
         int r = groups - 1;
         var score = new double[r];
         var variance = new double[r * r];
         var stratum = new StratumSums(groups);
-        for (int s = 0; s + 1 < start.Length; s++)
+        var cells = new GroupTable[groups];
+        for (int s = 0; s < strata; s++)
         {
-            if (start[s + 1] == start[s]) continue;
-            stratum.Accumulate(sorted, positions, start[s], start[s + 1], index, cause, rho);
+            for (int i = 0; i < groups; i++) cells[i] = tables[s * data.GroupCount + present[i]];
+            stratum.Accumulate(cells, cause, rho);
             for (int i = 0; i < r; i++)
             {
                 score[i] += stratum.Score[i];
@@ -97,11 +92,13 @@ public static class GrayTest
         /// <summary>(G-1)×(G-1), row-major, full.</summary>
         public double[] Variance { get; } = new double[(groups - 1) * (groups - 1)];
 
-        /// <summary>The stratum's patients are positions[from..to) of the sorted arrays (positions null: from..to themselves).</summary>
-        public void Accumulate(CompetingRisksSorted sorted, int[]? positions, int from, int to, int[] groupIndex, int cause, double rho)
+        /// <summary>
+        /// One stratum, from its groups' tables merged by time: at each distinct time of the stratum, a group's counts
+        /// are those of its table row at that time (none if it has no row there).
+        /// </summary>
+        public void Accumulate(GroupTable[] cells, int cause, double rho)
         {
             int r = groups - 1;
-            Array.Clear(_atRisk);
             Array.Clear(Score);
             Array.Clear(Variance);
             Array.Clear(_v3);
@@ -111,28 +108,36 @@ public static class GrayTest
             Array.Fill(_survival, 1.0);
             Array.Clear(_incidenceBefore);
             Array.Clear(_incidence);
-            for (int p = from; p < to; p++) _atRisk[groupIndex[sorted.Group![positions is null ? p : positions[p]]]]++;
+            var next = new int[groups];
+            for (int g = 0; g < groups; g++) _atRisk[g] = cells[g].N;
             double pooledBefore = 0, pooled = 0;
-            for (int p = from; p < to;)
+            while (true)
             {
-                double t = sorted.Time[positions is null ? p : positions[p]];
-                Array.Clear(_cause);
-                Array.Clear(_other);
-                Array.Clear(_leaving);
-                int q = p, d1 = 0, d2 = 0;
-                for (; q < to && sorted.Time[positions is null ? q : positions[q]] == t; q++)
+                double t = double.PositiveInfinity;
+                for (int g = 0; g < groups; g++)
+                    if (next[g] < cells[g].Time.Length) t = Math.Min(t, cells[g].Time[next[g]]);
+                if (double.IsPositiveInfinity(t)) break;
+                int d1 = 0, d2 = 0;
+                for (int g = 0; g < groups; g++)
                 {
-                    int row = positions is null ? q : positions[q], g = groupIndex[sorted.Group![row]], c = sorted.Cause[row];
-                    _leaving[g]++;
-                    if (c == cause) { _cause[g]++; d1++; }
-                    else if (c != 0) { _other[g]++; d2++; }
+                    var cell = cells[g];
+                    int j = next[g];
+                    if (j < cell.Time.Length && cell.Time[j] == t)
+                    {
+                        _cause[g] = cell.NEvent[cause][j];
+                        _other[g] = cell.NAnyEvent[j] - _cause[g];
+                        _leaving[g] = cell.NAnyEvent[j] + cell.NCensor[j];
+                        next[g] = j + 1;
+                    }
+                    else _cause[g] = _other[g] = _leaving[g] = 0;
+                    d1 += _cause[g];
+                    d2 += _other[g];
                 }
                 if (d1 > 0 || d2 > 0) AddTime(d1, d2, ref pooledBefore, ref pooled, rho, r);
                 for (int g = 0; g < groups; g++) _atRisk[g] -= _leaving[g];
                 pooledBefore = pooled;
                 Array.Copy(_incidence, _incidenceBefore, groups);
                 Array.Copy(_survival, _survivalBefore, groups);
-                p = q;
             }
             for (int i = 0; i < r; i++)
                 for (int j = 0; j <= i; j++)

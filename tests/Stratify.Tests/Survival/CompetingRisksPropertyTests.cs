@@ -95,6 +95,43 @@ public class CompetingRisksPropertyTests
         return se;
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Counting_whole_times_and_sorting_other_times_give_the_same_curves_and_gray_test(bool strata)
+    {
+        // Whole-number times take the counting path; the same times + 0.5 are sorted: every number must agree.
+        var (time, cause, _, _) = Simulate(3000, 400, 2, 0.3, 7);
+        var random = new Random(8);
+        var group = time.Select(_ => random.Next(3)).ToArray();
+        int[]? stratum = strata ? time.Select(_ => random.Next(2)).ToArray() : null;
+        var counted = new CompetingRisksData(time, cause, CauseLabels(2), group, ["a", "b", "c"], stratum, strata ? ["x", "y"] : null);
+        var sorted = new CompetingRisksData(time.Select(t => t + 0.5).ToArray(), cause, CauseLabels(2), group, ["a", "b", "c"], stratum, strata ? ["x", "y"] : null);
+        var a = AalenJohansen.Fit(counted, new CumulativeIncidenceOptions());
+        var b = AalenJohansen.Fit(sorted, new CumulativeIncidenceOptions());
+        for (int c = 0; c < a.Curves.Count; c++)
+        {
+            Assert.Equal(a.Curves[c].Time.Select(t => t + 0.5), b.Curves[c].Time);
+            Assert.Equal(a.Curves[c].NRisk, b.Curves[c].NRisk);
+            Assert.Equal(a.Curves[c].CumulativeIncidence, b.Curves[c].CumulativeIncidence);
+            Assert.Equal(a.Curves[c].StdErr, b.Curves[c].StdErr);
+        }
+        for (int k = 1; k <= 2; k++) Assert.Equal(GrayTest.Compute(counted, k).Statistic, GrayTest.Compute(sorted, k).Statistic);
+    }
+
+    [Fact]
+    public void Times_equal_up_to_rounding_are_merged_as_survfits_timefix()
+    {
+        double[] exact = [1, 1, 2, 3, 3, 4, 5, 5, 6, 7];
+        double[] noisy = [1, 1 + 1e-12, 2, 3, 3 * (1 + 2e-9), 4, 5, 5 - 1e-11, 6, 7];
+        byte[] cause = [1, 2, 0, 1, 1, 2, 0, 1, 2, 1];
+        var a = AalenJohansen.Fit(new CompetingRisksData(exact, cause, CauseLabels(2)), new CumulativeIncidenceOptions()).Of(1)[0];
+        var b = AalenJohansen.Fit(new CompetingRisksData(noisy, cause, CauseLabels(2)), new CumulativeIncidenceOptions()).Of(1)[0];
+        Assert.Equal(a.NRisk, b.NRisk);
+        Assert.Equal(a.CumulativeIncidence, b.CumulativeIncidence);
+        Assert.Equal(a.StdErr, b.StdErr);
+    }
+
     [Fact]
     public void Without_competing_events_the_cumulative_incidence_is_one_minus_kaplan_meier_with_greenwood_se()
     {
