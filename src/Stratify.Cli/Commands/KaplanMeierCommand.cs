@@ -37,7 +37,7 @@ internal static class KaplanMeierCommand
             var probabilities = parse.GetValue(quantiles) is { } q ? ParseNumbers(q, "--quantiles") : [];
             if (probabilities.Any(p => p <= 0 || p >= 1))
                 throw new StratifyInputException("quantiles must lie strictly between 0 and 1", "--quantiles", value: parse.GetValue(quantiles));
-            var bound = StudyBinder.Load(spec);
+            var bound = BindRefusingCompetingRisks(spec);
             var data = SurvivalData.From(bound, bound.Group);
             var estimate = KaplanMeier.Fit(data, options);
             var nelsonAalen = parse.GetValue(cumhaz) ? NelsonAalen.Fit(data) : null;
@@ -81,6 +81,33 @@ internal static class KaplanMeierCommand
             return CliApp.ExitOk;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Reads and binds the study, but refuses competing-risks data: an event column with declared competing causes,
+    /// or an undeclared one with more than two values. 1 − Kaplan–Meier is not the risk of the event there.
+    /// </summary>
+    private static BoundStudy BindRefusingCompetingRisks(StudySpec spec)
+    {
+        static string Why(string eventName) =>
+            $"Kaplan–Meier counts a patient who had a competing event as censored, as if they could still have {eventName} later; " +
+            $"they cannot, so 1 − Kaplan–Meier estimates the risk in a world without the competing causes and overstates the actual risk of {eventName}";
+        string source = spec.SourceFile ?? "command line";
+        if (spec.EventOfInterest is not null || spec.Competing.Count > 0)
+            throw new StratifyInputException(
+                $"the event column holds competing risks ({spec.EventOfInterest ?? "event of interest"} vs {(spec.Competing.Count > 0 ? string.Join(", ", spec.Competing) : "the other causes")}). {Why(spec.EventOfInterest ?? "the event")}",
+                source, spec.Event, suggestion: "Use `stratify cuminc` for the cumulative incidence (Aalen–Johansen), or `stratify cox` for cause-specific hazards.");
+        var cohort = StudyBinder.Read(spec);
+        if (spec.Event is not null && spec.EventValues.Count == 0 && spec.EventCoding == EventCoding.Auto && StudyBinder.EventValues(cohort, spec) is { Length: > 2 } values)
+            throw new StratifyInputException(
+                $"the event column holds {values.Length} values ({string.Join(", ", values.Take(6))}{(values.Length > 6 ? ", ..." : "")}), more than censored and event. " +
+                $"If they are competing causes (say relapse and death before relapse): {Why("the event")}",
+                cohort.Source, spec.Event,
+                suggestion: "Use `stratify cuminc` with event_of_interest, competing and censored_value (--event-of-interest, --competing, --censored-value); " +
+                    "for a two-state analysis declare event_value and censored_value.");
+        var bound = StudyBinder.Bind(cohort, spec);
+        Stratify.Diagnostics.StageTimings.Mark("bind");
+        return bound;
     }
 
     public static SurvivalConfidenceType ParseConfType(string? text) => (text ?? "log").ToLowerInvariant() switch

@@ -53,6 +53,9 @@ internal static class LogRankCommand
                 result.Groups.Select(g => (IEnumerable<string>)[g.Group, g.N.ToString(CultureInfo.InvariantCulture), Text.Number(g.Observed), Text.Number(g.Expected), Text.Number(g.Observed / g.Expected, 3)])));
             console.WriteLine($"Chi-square = {Text.Number(result.Statistic)} on {result.DegreesOfFreedom} df, {Text.PClause(result.PValue)}");
             if (result.Trend is { } t) console.WriteLine($"Test for trend: chi-square = {Text.Number(t.Statistic)} on 1 df, {Text.PClause(t.PValue)}");
+            if (bound.Causes is { CauseCount: > 1 } causes)
+                console.WriteLine($"Cause-specific: patients with a competing event ({string.Join(", ", causes.Competing)}) are censored, so this compares the rate of {causes.EventOfInterest} " +
+                    "among patients still free of every event; to compare its cumulative incidence use Gray's test (stratify cuminc).");
             OutputFormats.WriteDropped(console, bound);
             if (result.Pairwise.Count > 0)
                 console.Write(OutputFormats.Grid($"Pairwise comparisons ({SurvivalJson.AdjustmentName(result.Pairwise[0].Method)} adjusted)", ["Group A", "Group B", "Chi-square", "p", "Adjusted p"],

@@ -6,7 +6,8 @@ namespace Stratify.Data;
 /// Binds a cohort's columns to the roles a <see cref="StudySpec"/> names and validates them once, at the
 /// boundary, so estimators can trust their arrays. Refuses (with <see cref="StratifyInputException"/> naming file,
 /// column, row and value): a column not found (closest name suggested); a type wrong for its role; negative,
-/// NaN or infinite time; an event value outside the coding; duplicate patient ids; a used column with no values;
+/// NaN or infinite time; an event value outside the coding (with competing risks: neither censoring nor a declared
+/// cause, see <see cref="CompetingCausesBinder"/>); duplicate patient ids; a used column with no values;
 /// a categorical with one level; a reference level that does not occur; no events at all; a case weight that is not
 /// a finite number ≥ 0, weights that are all 0, or a treatment arm or group whose weights sum to 0. Rows missing a
 /// value in a used column (the weight column included) are dropped and counted per column, never silently. Subgroup
@@ -18,15 +19,34 @@ public static class StudyBinder
     /// <summary>Reads the spec's data (files and part folders, concatenated in order) and binds it.</summary>
     public static BoundStudy Load(StudySpec spec)
     {
+        var bound = Bind(Read(spec), spec);
+        Diagnostics.StageTimings.Mark("bind");
+        return bound;
+    }
+
+    /// <summary>Reads the spec's data (files and part folders, concatenated in order) without binding it.</summary>
+    public static Cohort Read(StudySpec spec)
+    {
         if (spec.Data.Count == 0)
             throw new StratifyInputException("no data given", spec.SourceFile,
                 suggestion: spec.SourceFile is null ? "Pass --data cohort.parquet." : "Add 'data: cohort.parquet' to the spec.");
         Diagnostics.StageTimings.Mark("start");
         var cohorts = spec.Data.Select(ParquetCohortReader.Read).ToList();
         Diagnostics.StageTimings.Mark("read");
-        var bound = Bind(cohorts.Count == 1 ? cohorts[0] : CohortConcatenation.Concat(cohorts), spec);
-        Diagnostics.StageTimings.Mark("bind");
-        return bound;
+        return cohorts.Count == 1 ? cohorts[0] : CohortConcatenation.Concat(cohorts);
+    }
+
+    /// <summary>
+    /// The distinct non-missing values of the spec's event column, as the column formats them, in sorted order
+    /// (for checks made before binding, e.g. whether an undeclared column holds more than two values).
+    /// </summary>
+    public static string[] EventValues(Cohort cohort, StudySpec spec)
+    {
+        if (spec.Event is null) return [];
+        var column = cohort[spec.Event];
+        var rows = new int[column.Length - column.MissingCount];
+        for (int i = 0, k = 0; i < column.Length; i++) if (!column.IsMissing(i)) rows[k++] = i;
+        return DistinctValues(column, rows).Texts.Order(Comparer<string>.Create(LevelOrder.Compare)).ToArray();
     }
 
     public static BoundStudy Bind(Cohort cohort, StudySpec spec)
@@ -87,7 +107,13 @@ public static class StudyBinder
         if (id is not null) CheckUniqueIds(source, id, rows);
         var timeValues = time is null ? null : BindTime(source, (NumericColumn)time, rows);
         if (timeValues is not null) RequireFollowUp(source, time!, timeValues);
-        var (events, codingText) = evt is null ? (null, null) : BindEvent(source, spec, evt, rows);
+        if (spec.Competing.Count > 0 && spec.EventOfInterest is null)
+            throw new StratifyInputException("competing causes are given without the event of interest", spec.SourceFile ?? source, evt?.Name,
+                suggestion: "Add event_of_interest (--event-of-interest).");
+        var causes = evt is not null && spec.EventOfInterest is not null ? CompetingCausesBinder.Bind(source, spec, evt, rows) : null;
+        var (events, codingText) = evt is null ? (null, null)
+            : causes is not null ? (causes.EventOfInterestIndicator(), causes.CodingText)
+            : BindEvent(source, spec, evt, rows);
         if (events is not null && rows.Length > 0 && Array.IndexOf(events, true) < 0)
             throw new StratifyInputException("no events at all: every analysed patient is censored, so survival cannot be estimated", source, evt!.Name,
                 suggestion: "Check the event coding (event_value / --event-value).");
@@ -113,6 +139,7 @@ public static class StudyBinder
             Time = timeValues,
             Event = events,
             EventCodingText = codingText,
+            Causes = causes,
             Treatment = treatmentFactor,
             Group = groupFactor,
             SubgroupColumn = subgroupColumn is null ? null : BindFactor(source, subgroupColumn, rows, null, null, "subgroup"),

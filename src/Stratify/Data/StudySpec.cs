@@ -56,6 +56,14 @@ public sealed record StudySpec
     public IReadOnlyList<string> EventValues { get; init; } = [];
     /// <summary>Values of the event column that mean "censored" (declared coding; optional when one other value exists).</summary>
     public IReadOnlyList<string> CensoredValues { get; init; } = [];
+    /// <summary>
+    /// Competing risks: the value of the event column that is the event of interest (e.g. "relapse"). With it the
+    /// event column holds causes: <see cref="CensoredValues"/> (default "0") mean censored, <see cref="Competing"/>
+    /// the competing causes; null = an ordinary two-state event column.
+    /// </summary>
+    public string? EventOfInterest { get; init; }
+    /// <summary>Competing risks: the values of the competing causes (e.g. "death"); empty = every value that is neither censored nor the event of interest.</summary>
+    public IReadOnlyList<string> Competing { get; init; } = [];
     public string? Treatment { get; init; }
     public string? TreatmentReference { get; init; }
     public IReadOnlyList<CovariateSpec> Covariates { get; init; } = [];

@@ -20,6 +20,7 @@ public static class StudySpecReader
     private static readonly string[] TopKeys =
     [
         "title", "endpoint", "data", "id", "time", "time_unit", "event", "event_coding", "event_value", "censored_value",
+        "event_of_interest", "competing",
         "treatment", "treatment_reference", "covariates", "strata", "cluster", "group", "subgroups", "landmarks", "rmst_horizon",
         "validation", "output", "seed", "small_cell_threshold", "weight",
     ];
@@ -150,6 +151,8 @@ public static class StudySpecReader
                 case "event_coding": spec = spec with { EventCoding = ParseCoding(Scalar(value, path, key), path, Line(value)) }; break;
                 case "event_value": spec = spec with { EventValues = List(value, path, key) }; break;
                 case "censored_value": spec = spec with { CensoredValues = List(value, path, key) }; break;
+                case "event_of_interest": spec = spec with { EventOfInterest = Scalar(value, path, key) }; break;
+                case "competing": spec = spec with { Competing = List(value, path, key) }; break;
                 case "treatment": spec = spec with { Treatment = Scalar(value, path, key) }; break;
                 case "treatment_reference": spec = spec with { TreatmentReference = Scalar(value, path, key) }; break;
                 case "covariates": spec = spec with { Covariates = Covariates(value, path, key) }; break;

@@ -35,6 +35,8 @@ public static class StudySpecWriter
         });
         List("event_value", spec.EventValues);
         List("censored_value", spec.CensoredValues);
+        Line("event_of_interest", spec.EventOfInterest);
+        List("competing", spec.Competing);
         Line("treatment", spec.Treatment);
         Line("treatment_reference", spec.TreatmentReference);
         Covariates("covariates", spec.Covariates, text, "");

@@ -11,7 +11,9 @@ namespace Stratify.Reporting;
 ///            ph_test: {terms: [{term, chisq, df, p}], global: {chisq, df, p}} } }
 /// </code>
 /// An aliased (collinear) term has null estimates; <c>robust_se</c> is null unless the fit is robust. A robust fit
-/// adds <c>tests.robust_score</c> (R's "Robust" score test); a weighted fit adds <c>weights: {column, variance}</c>.
+/// adds <c>tests.robust_score</c> (R's "Robust" score test); a weighted fit adds <c>weights: {column, variance}</c>. On
+/// competing-risks data a <c>competing_risks</c> block says which hazard the model describes (cause-specific or
+/// Fine–Gray; see <see cref="CompetingRisksJson.FineGray"/>, whose concordance is {c: null, se: null}).
 /// </summary>
 /// <example>
 /// <code>
@@ -46,6 +48,13 @@ public sealed record CoxModelJson(
         {
             Weights = model.Weighted && weightColumn is not null ? new WeightsJson(weightColumn, model.Robust ? "robust" : "model-based") : null,
         };
+
+    /// <summary>
+    /// On competing-risks data: which hazard the model describes (cause-specific Cox or Fine–Gray), the causes and
+    /// what the ratios mean (<see cref="CompetingRisksModelJson"/>); absent otherwise.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public CompetingRisksModelJson? CompetingRisks { get; init; }
 
     public static CoxModelJson From(CoxModel model, ProportionalHazardsResult? phTest) => new(
         model.N,

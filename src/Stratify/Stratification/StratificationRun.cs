@@ -112,6 +112,10 @@ public static class StratificationRun
             suggestion: "Add subgroups: with method (kmedoids, kmeans, gmm, hierarchical, tree or column) and features.");
         if (spec.Time is null || spec.Event is null)
             throw new StratifyInputException("a run needs the survival endpoint: time and event", spec.SourceFile, suggestion: "Add time: and event: to the spec.");
+        if (spec.EventOfInterest is not null)
+            throw new StratifyInputException("stratify run does not analyse competing risks yet: its survival curves would be 1 − Kaplan–Meier, which overstates the risk of "
+                + spec.EventOfInterest, spec.SourceFile, spec.Event,
+                suggestion: "Use stratify cuminc (cumulative incidence by group, Gray's test) and stratify cox --model fine-gray (or the cause-specific stratify cox).");
         // One binding for the whole run: covariates, treatment, strata and the subgroup features (whose missing values
         // are kept: a feature never removes a patient from the analyses).
         var bound = StudyBinder.Load(spec);
