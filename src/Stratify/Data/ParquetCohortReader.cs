@@ -3,6 +3,7 @@ using Microsoft.Win32.SafeHandles;
 using Parquet;
 using Parquet.Meta;
 using Parquet.Schema;
+using Stratify.Parquet;
 using ParquetType = Parquet.Meta.Type;
 
 namespace Stratify.Data;

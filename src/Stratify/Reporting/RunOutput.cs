@@ -16,7 +16,7 @@ public static class RunOutput
 {
     private static readonly (string Name, Assembly Assembly)[] Dependencies =
     [
-        ("Parquet.Net", typeof(Parquet.ParquetReader).Assembly),
+        ("Parquet.Net", typeof(global::Parquet.ParquetReader).Assembly),
         ("MathNet.Numerics", typeof(MathNet.Numerics.Control).Assembly),
         ("Microsoft.Data.Analysis", typeof(Microsoft.Data.Analysis.DataFrame).Assembly),
         ("YamlDotNet", typeof(YamlDotNet.RepresentationModel.YamlStream).Assembly),

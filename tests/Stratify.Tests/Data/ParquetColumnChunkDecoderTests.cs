@@ -3,6 +3,7 @@ using FsCheck.Xunit;
 using Parquet;
 using Parquet.Meta;
 using Stratify.Data;
+using Stratify.Parquet;
 using Stratify.Simulation;
 using static Stratify.Tests.Data.ParquetTestFiles;
 

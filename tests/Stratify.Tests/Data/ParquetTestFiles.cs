@@ -5,6 +5,7 @@ using Parquet.Meta;
 using Parquet.Schema;
 using Snappier;
 using Stratify.Data;
+using Stratify.Parquet;
 using ParquetType = Parquet.Meta.Type;
 
 namespace Stratify.Tests.Data;

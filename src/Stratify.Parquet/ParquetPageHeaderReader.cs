@@ -1,6 +1,6 @@
 using Parquet.Meta;
 
-namespace Stratify.Data;
+namespace Stratify.Parquet;
 
 /// <summary>
 /// Decodes a Parquet page header (Thrift struct <c>PageHeader</c> of parquet-format's parquet.thrift, compact

@@ -7,7 +7,7 @@ using Parquet.Meta;
 using Snappier;
 using ParquetType = Parquet.Meta.Type;
 
-namespace Stratify.Data;
+namespace Stratify.Parquet;
 
 /// <summary>
 /// Decodes one flat numeric Parquet column chunk straight into its slice of the cohort's <c>double[]</c>, with

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Stratify.Data;
+namespace Stratify.Parquet;
 
 /// <summary>
 /// Decodes a DELTA_BINARY_PACKED run of INT32 or INT64 values (parquet-format's Encodings.md) into their PLAIN

@@ -1,6 +1,6 @@
 using Parquet.Meta;
 
-namespace Stratify.Data;
+namespace Stratify.Parquet;
 
 /// <summary>
 /// Where a top-level, non-nested column's chunks sit in a Parquet file: its position among the schema's leaf

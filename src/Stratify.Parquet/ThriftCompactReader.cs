@@ -1,4 +1,4 @@
-namespace Stratify.Data;
+namespace Stratify.Parquet;
 
 /// <summary>
 /// The few pieces of Apache Thrift's compact protocol a Parquet page header needs, read from a byte span
