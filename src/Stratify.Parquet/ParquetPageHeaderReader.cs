@@ -1,4 +1,5 @@
 using Parquet.Meta;
+using static Stratify.Parquet.ThriftCompactReader;
 
 namespace Stratify.Parquet;
 
@@ -6,11 +7,10 @@ namespace Stratify.Parquet;
 /// Decodes a Parquet page header (Thrift struct <c>PageHeader</c> of parquet-format's parquet.thrift, compact
 /// protocol) into Parquet.Net's public <see cref="PageHeader"/> type, which Parquet.Net itself reads only
 /// internally. Fields read: 1 type, 2 uncompressed_page_size, 3 compressed_page_size, 4 crc,
-/// 5 data_page_header (1 num_values, 2 encoding, 3 definition_level_encoding, 4 repetition_level_encoding)
-/// and 8 data_page_header_v2 (1 num_values, 2 num_nulls,
+/// 5 data_page_header (1 num_values, 2 encoding, 3 definition_level_encoding, 4 repetition_level_encoding),
+/// 7 dictionary_page_header (1 num_values, 2 encoding) and 8 data_page_header_v2 (1 num_values, 2 num_nulls,
 /// 3 num_rows, 4 encoding, 5 definition_levels_byte_length, 6 repetition_levels_byte_length, 7 is_compressed);
-/// statistics, the dictionary and index page headers (the direct decoder leaves dictionary pages to
-/// Parquet.Net) and any field added later are skipped.
+/// statistics, the index page header and any field added later are skipped.
 /// </summary>
 internal static class ParquetPageHeaderReader
 {
@@ -25,22 +25,22 @@ internal static class ParquetPageHeaderReader
         try
         {
             var reader = new ThriftCompactReader(data);
-            bool hasType = false, hasUncompressed = false, hasCompressed = false;
-            while (reader.NextField(out short id, out byte type))
+            ulong taken = reader.ReadStruct(header, static (ref ThriftCompactReader r, short id, byte type, PageHeader h) =>
             {
                 switch (id)
                 {
-                    case 1: header.Type = (PageType)reader.ReadI32(type); hasType = true; break;
-                    case 2: header.UncompressedPageSize = reader.ReadI32(type); hasUncompressed = true; break;
-                    case 3: header.CompressedPageSize = reader.ReadI32(type); hasCompressed = true; break;
-                    case 4: header.Crc = reader.ReadI32(type); break;
-                    case 5 when type == ThriftCompactReader.Struct: header.DataPageHeader = ReadDataPageHeader(ref reader); break;
-                    case 8 when type == ThriftCompactReader.Struct: header.DataPageHeaderV2 = ReadDataPageHeaderV2(ref reader); break;
-                    default: reader.Skip(type); break;
+                    case 1: h.Type = (PageType)r.ReadI32(type); return true;
+                    case 2: h.UncompressedPageSize = r.ReadI32(type); return true;
+                    case 3: h.CompressedPageSize = r.ReadI32(type); return true;
+                    case 4: h.Crc = r.ReadI32(type); return true;
+                    case 5 when type == Struct: r.ReadStruct(h.DataPageHeader = new DataPageHeader(), ReadDataPageHeader); return true;
+                    case 7 when type == Struct: r.ReadStruct(h.DictionaryPageHeader = new DictionaryPageHeader(), ReadDictionaryPageHeader); return true;
+                    case 8 when type == Struct: r.ReadStruct(h.DataPageHeaderV2 = new DataPageHeaderV2(), ReadDataPageHeaderV2); return true;
+                    default: return false;
                 }
-            }
+            });
             length = reader.Position;
-            return hasType && hasUncompressed && hasCompressed;
+            return (taken & Required) == Required;
         }
         catch (Exception e) when (e is InvalidDataException or OverflowException)
         {
@@ -48,44 +48,43 @@ internal static class ParquetPageHeaderReader
         }
     }
 
-    private static DataPageHeader ReadDataPageHeader(ref ThriftCompactReader reader)
+    /// <summary>type, uncompressed_page_size, compressed_page_size.</summary>
+    private static readonly ulong Required = ThriftCompactReader.Fields(1, 2, 3);
+
+    private static bool ReadDataPageHeader(ref ThriftCompactReader reader, short id, byte type, DataPageHeader page)
     {
-        var page = new DataPageHeader();
-        short outer = reader.BeginStruct();
-        while (reader.NextField(out short id, out byte type))
+        switch (id)
         {
-            switch (id)
-            {
-                case 1: page.NumValues = reader.ReadI32(type); break;
-                case 2: page.Encoding = (Encoding)reader.ReadI32(type); break;
-                case 3: page.DefinitionLevelEncoding = (Encoding)reader.ReadI32(type); break;
-                case 4: page.RepetitionLevelEncoding = (Encoding)reader.ReadI32(type); break;
-                default: reader.Skip(type); break;
-            }
+            case 1: page.NumValues = reader.ReadI32(type); return true;
+            case 2: page.Encoding = (Encoding)reader.ReadI32(type); return true;
+            case 3: page.DefinitionLevelEncoding = (Encoding)reader.ReadI32(type); return true;
+            case 4: page.RepetitionLevelEncoding = (Encoding)reader.ReadI32(type); return true;
+            default: return false;
         }
-        reader.EndStruct(outer);
-        return page;
     }
 
-    private static DataPageHeaderV2 ReadDataPageHeaderV2(ref ThriftCompactReader reader)
+    private static bool ReadDictionaryPageHeader(ref ThriftCompactReader reader, short id, byte type, DictionaryPageHeader page)
     {
-        var page = new DataPageHeaderV2();
-        short outer = reader.BeginStruct();
-        while (reader.NextField(out short id, out byte type))
+        switch (id)
         {
-            switch (id)
-            {
-                case 1: page.NumValues = reader.ReadI32(type); break;
-                case 2: page.NumNulls = reader.ReadI32(type); break;
-                case 3: page.NumRows = reader.ReadI32(type); break;
-                case 4: page.Encoding = (Encoding)reader.ReadI32(type); break;
-                case 5: page.DefinitionLevelsByteLength = reader.ReadI32(type); break;
-                case 6: page.RepetitionLevelsByteLength = reader.ReadI32(type); break;
-                case 7: page.IsCompressed = ThriftCompactReader.ReadBoolean(type); break;
-                default: reader.Skip(type); break;
-            }
+            case 1: page.NumValues = reader.ReadI32(type); return true;
+            case 2: page.Encoding = (Encoding)reader.ReadI32(type); return true;
+            default: return false;
         }
-        reader.EndStruct(outer);
-        return page;
+    }
+
+    private static bool ReadDataPageHeaderV2(ref ThriftCompactReader reader, short id, byte type, DataPageHeaderV2 page)
+    {
+        switch (id)
+        {
+            case 1: page.NumValues = reader.ReadI32(type); return true;
+            case 2: page.NumNulls = reader.ReadI32(type); return true;
+            case 3: page.NumRows = reader.ReadI32(type); return true;
+            case 4: page.Encoding = (Encoding)reader.ReadI32(type); return true;
+            case 5: page.DefinitionLevelsByteLength = reader.ReadI32(type); return true;
+            case 6: page.RepetitionLevelsByteLength = reader.ReadI32(type); return true;
+            case 7: page.IsCompressed = ThriftCompactReader.ReadBoolean(type); return true;
+            default: return false;
+        }
     }
 }

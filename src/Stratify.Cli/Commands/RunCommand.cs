@@ -28,7 +28,7 @@ internal static class RunCommand
             var progress = new RunProgress(context, parse.GetValue(quiet));
             var run = StratificationRun.Execute(study, progress);
             progress.Stage("Write outputs");
-            var inputs = RunOutput.HashInputs(study);
+            var inputs = RunOutput.Inputs(run);
             var results = ResultsMapping.ToDocument(run, inputs);
             var manifest = RunOutput.Manifest(study, inputs, started, DateTimeOffset.UtcNow, run.Timings);
             RunOutput.Write(folder, run, results, manifest, SubgroupReport.Render);

@@ -25,7 +25,7 @@ public static class CohortDescriber
     /// </summary>
     public static CohortDescription Describe(StudySpec spec, NumericTestPreference test = NumericTestPreference.Parametric, int categoricalUpTo = 5)
     {
-        var bound = StudyBinder.Load(spec);
+        var bound = StudyBinder.Load(spec, CohortReadOptions.All);
         var cohort = bound.RowsDropped == 0 ? bound.Cohort : bound.Cohort.SelectRows(bound.Rows);
         var group = spec.Group ?? spec.Treatment;
         var variables = new List<Table1Variable>();

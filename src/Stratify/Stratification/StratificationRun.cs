@@ -76,7 +76,11 @@ public static class StratificationRun
         var binding = subgroupSpec.Method == SubgroupMethod.SurvivalTree
             ? spec with { Covariates = [.. spec.Covariates, .. subgroupSpec.Features.Where(f => spec.Covariates.All(c => c.Column != f.Column))] }
             : spec;
-        var bound = StudyBinder.Load(binding);
+        // Only the columns the spec uses are read, unless Table 1 is to describe every column (no covariates or
+        // features named); the bytes read are hashed for the manifest.
+        bool describesAll = !spec.Covariates.Concat(subgroupSpec.Features).Any(c => c.Column != spec.Treatment);
+        var read = (describesAll ? CohortReadOptions.All : CohortReadOptions.Only(binding.UsedColumns())) with { HashInputs = true };
+        var bound = StudyBinder.Load(binding, read);
         if (bound.Treatment is { LevelCount: > 2 } t)
             throw new StratifyInputException($"treatment tailoring compares two arms, but the treatment column has {t.LevelCount} ({string.Join(", ", t.Levels)})",
                 spec.SourceFile, t.Name, suggestion: "Recode the treatment into two arms, or run each comparison with its own spec.");
