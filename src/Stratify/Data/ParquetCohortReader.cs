@@ -271,7 +271,7 @@ public static class ParquetCohortReader
             }
             catch (ParquetFormatException e)
             {
-                throw NotParquet(file, e.Message);
+                throw NotParquet(file, e);
             }
             catch (FileNotFoundException)
             {
@@ -288,14 +288,9 @@ public static class ParquetCohortReader
                 {
                     layout = ParquetFileLayout.Read(source);
                 }
-                catch (ParquetFormatException e) when (e.Message.StartsWith("not a Parquet file", StringComparison.Ordinal))
-                {
-                    throw NotParquet(file, e.Message["not a Parquet file: ".Length..]);
-                }
                 catch (ParquetFormatException e)
                 {
-                    string where = e.RowGroup is int g ? $"row group {g + 1} of {e.RowGroupCount}: " : "";
-                    throw new StratifyInputException(where + e.Message, file, e.Column, suggestion: e.Suggestion);
+                    throw NotParquet(file, e);
                 }
                 ParquetReader reader;
                 try
@@ -398,6 +393,15 @@ public static class ParquetCohortReader
 
     /// <summary>Files and folders starting with '.' or '_' (_SUCCESS, .crc) are metadata, not data, as Spark writes them.</summary>
     private static bool IsHidden(string name) => name.StartsWith('.') || name.StartsWith('_');
+
+    /// <summary>A file refused on opening or from its footer: not Parquet at all (with how to convert a CSV), or a corrupt footer.</summary>
+    private static StratifyInputException NotParquet(string file, ParquetFormatException e)
+    {
+        const string prefix = "not a Parquet file: ";
+        if (e.Message.StartsWith(prefix, StringComparison.Ordinal)) return NotParquet(file, e.Message[prefix.Length..]);
+        string where = e.RowGroup is int g ? $"row group {g + 1} of {e.RowGroupCount}: " : "";
+        return new StratifyInputException(where + e.Message, file, e.Column, suggestion: e.Suggestion);
+    }
 
     private static StratifyInputException NotParquet(string file, string why) =>
         new($"not a Parquet file: {why}", file,

@@ -25,6 +25,10 @@ public static class StudySpecReader
     {
         if (!File.Exists(path))
             throw new StratifyInputException("study spec not found", path, suggestion: "Check the path to the YAML file.");
+        // A device or pipe reports size 0: refused unopened, as reading it would not end (or would wait for a writer).
+        if (Stratify.Parquet.RegularFile.SizeOf(path) == 0)
+            throw new StratifyInputException("the study spec is empty, or not a regular file (a device, a pipe or a socket)", path,
+                suggestion: "Pass the path of a YAML study spec.");
         var yaml = new YamlStream();
         try
         {

@@ -211,7 +211,7 @@ public class ParquetColumnChunkDecoderTests
         Assert.Equal(columns.Count * 4, counts.DirectChunks); // 100,000 rows in row groups of at most 30,000
     }
 
-    private static void WriteWithDuckDb(string path, IReadOnlyList<TestColumn> columns, string options)
+    internal static void WriteWithDuckDb(string path, IReadOnlyList<TestColumn> columns, string options)
     {
         using var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
