@@ -628,13 +628,16 @@ public static class ParquetCohortReader
         public override bool TryDecodeDirect(ParquetColumnChunkDecoder decoder, ParquetSource source, ColumnChunk chunk, ParquetChunkPages pages,
             int maxDefinitionLevel, int offset, int rows)
         {
-            // Only the types whose Parquet.Net conversion is a plain widening to double (no logical-type meaning).
-            ParquetType? physical = typeof(T) == typeof(double) ? ParquetType.DOUBLE
+            // Only the types whose Parquet.Net conversion is a plain widening to double (no logical-type meaning), and
+            // DATE, an INT32 count of days since 1970-01-01: exactly the number this builder stores for a date.
+            ParquetType? physical = _type == SourceType.Date ? ParquetType.INT32
+                : _unit is not null ? null
+                : typeof(T) == typeof(double) ? ParquetType.DOUBLE
                 : typeof(T) == typeof(float) ? ParquetType.FLOAT
                 : typeof(T) == typeof(long) ? ParquetType.INT64
                 : typeof(T) == typeof(int) ? ParquetType.INT32
                 : null;
-            return physical is { } type && _unit is null
+            return physical is { } type
                 && decoder.TryDecode(source, chunk, pages, type, maxDefinitionLevel, _values.AsSpan(offset, rows), () => MissingMask().AsSpan(offset, rows));
         }
 

@@ -446,7 +446,7 @@ public class ParquetHostileFileTests
     }
 
     [Fact]
-    public void A_named_pipe_is_refused_without_waiting_for_a_writer()
+    public void A_named_pipe_is_refused_without_waiting_for_a_writer_as_data_and_as_a_spec()
     {
         using var dir = new TempFolder();
         var pipe = dir.File("cohort.parquet");
@@ -454,8 +454,13 @@ public class ParquetHostileFileTests
         Assert.True(File.Exists(pipe));
 
         var error = Assert.Throws<StratifyInputException>(() => ParquetCohortReader.Read(pipe));
+        var spec = dir.File("study.yaml");
+        using (var mkfifo = Process.Start(new ProcessStartInfo("mkfifo", [spec]))!) mkfifo.WaitForExit();
+        var run = CliRunner.Run("run", spec);
 
         Assert.Contains("not a regular file (a device, a pipe or a socket)", error.Problem);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"{spec}: the study spec is empty, or not a regular file", run.Error);
     }
 
     [Fact]
