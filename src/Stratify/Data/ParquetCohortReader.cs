@@ -25,13 +25,14 @@ namespace Stratify.Data;
 /// (<see cref="ParquetChunkPages"/>); and the decoded values are checked against the footer's statistics (null
 /// count exact, values within min/max) and the V2 page headers' null counts.
 ///
-/// Two decoders. A flat int32, int64, float or double column chunk whose pages are PLAIN-encoded data pages
-/// (V1 or V2), or DELTA_BINARY_PACKED for int32 and int64, uncompressed or Snappy, is decoded by
+/// Two decoders. A flat int32, int64, float, double or (int32) date column chunk whose pages are PLAIN-encoded data
+/// pages (V1 or V2), or DELTA_BINARY_PACKED for int32 and int64, uncompressed or Snappy, is decoded by
 /// <see cref="ParquetColumnChunkDecoder"/> straight into the column's array (DELTA_BINARY_PACKED integers are
 /// decoded here rather than by Parquet.Net because Parquet.Net 6.1 misreads them as DuckDB writes them in V2
-/// files: 19,999 of 20,000 full-range random values came back wrong, silently). Every other chunk —
-/// dictionary-encoded, another codec (gzip, zstd, lz4, brotli), other DELTA encodings or BYTE_STREAM_SPLIT,
-/// decimals, dates, timestamps, booleans, small or unsigned integers, strings — is read by Parquet.Net's buffer
+/// files: 19,999 of 20,000 full-range random values came back wrong, silently; and it does not read DuckDB's
+/// DELTA_BINARY_PACKED dates at all). Every other chunk — dictionary-encoded, another codec (gzip, zstd, lz4,
+/// brotli), other DELTA encodings or BYTE_STREAM_SPLIT, decimals, timestamps, booleans, small or unsigned
+/// integers, strings — is read by Parquet.Net's buffer
 /// API, chunk by chunk, so a file may mix both. Both give the same values bit for bit (tests compare them on files
 /// from Parquet.Net, Stratify's writers and DuckDB). Text values are dictionary-coded as they are read, so no
 /// object is made per row.
@@ -95,7 +96,7 @@ public static class ParquetCohortReader
             {
                 total += file.Layout.RowCount;
                 if (total > int.MaxValue)
-                    throw new StratifyInputException($"{total:N0} rows and more is more than one cohort can hold (2,147,483,647)", opened.Count == 1 ? file.File : path,
+                    throw new StratifyInputException($"the files hold at least {total:N0} rows, more than one cohort can hold (2,147,483,647)", opened.Count == 1 ? file.File : path,
                         suggestion: "Analyse a sample or a part of the cohort.");
             }
             int n = (int)total;
