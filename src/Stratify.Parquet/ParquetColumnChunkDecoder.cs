@@ -259,18 +259,8 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
         return defined;
     }
 
-    private static uint ReadVarint(ReadOnlySpan<byte> data, ref int position)
-    {
-        uint value = 0;
-        for (int shift = 0; shift < 35; shift += 7)
-        {
-            if (position >= data.Length) throw Corrupt("the definition levels end early");
-            byte b = data[position++];
-            value |= (uint)(b & 0x7F) << shift;
-            if ((b & 0x80) == 0) return value;
-        }
-        throw Corrupt("a definition-level run header is not a 32-bit varint");
-    }
+    private static uint ReadVarint(ReadOnlySpan<byte> data, ref int position) =>
+        Uleb128.TryRead(data, ref position, 32, out ulong value) ? (uint)value : throw Corrupt("a definition-level run header is cut short or longer than 32 bits");
 
     private static void Convert(ReadOnlySpan<byte> values, ParquetType type, Span<double> destination)
     {

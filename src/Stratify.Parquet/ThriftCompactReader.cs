@@ -187,28 +187,15 @@ internal ref struct ThriftCompactReader
         Position += count;
     }
 
-    /// <summary>An unsigned LEB128 varint of at most <paramref name="bits"/> bits.</summary>
     private ulong ReadVarint(int bits)
     {
-        ulong value = 0;
-        for (int shift = 0; shift < bits; shift += 7)
-        {
-            byte b = ReadByte();
-            value |= (ulong)(b & 0x7F) << shift;
-            if ((b & 0x80) == 0)
-            {
-                if (bits < 64 && value >> bits != 0) throw Malformed($"a varint overflows {bits} bits");
-                return value;
-            }
-        }
-        throw Malformed($"a varint is longer than {bits} bits allow");
+        int position = Position;
+        if (!Uleb128.TryRead(_data, ref position, bits, out ulong value)) throw Malformed($"a varint is cut short or longer than {bits} bits allow");
+        Position = position;
+        return value;
     }
 
-    private long ReadZigZag(int bits)
-    {
-        ulong raw = ReadVarint(bits);
-        return (long)(raw >> 1) ^ -(long)(raw & 1);
-    }
+    private long ReadZigZag(int bits) => Uleb128.ZigZag(ReadVarint(bits));
 
     private static InvalidDataException Malformed(string why) => new($"malformed Thrift compact data: {why}");
 }

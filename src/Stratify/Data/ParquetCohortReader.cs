@@ -151,8 +151,55 @@ public static class ParquetCohortReader
                     suggestion: "Read fewer columns, or analyse a sample of the cohort.");
             }
 
-            // Pass 3: the chunks decoded, taken in order by as many workers as there are cores.
-            int next = -1;
+            // Pass 3: the chunks decoded, taken in order by as many workers as there are cores. A corrupt chunk stops
+            // the taking of later chunks; the earliest one that failed is reported, so the message does not depend on
+            // which worker got there first (every chunk before it has been taken, and is finished first).
+            int next = -1, failedAt = int.MaxValue;
+            Exception? failure = null;
+            async Task Decode(int t, ParquetColumnChunkDecoder decoder, Dictionary<int, (ParquetReader Reader, DataField[] Fields)> readers)
+            {
+                var task = tasks[t];
+                var file = opened[task.File];
+                var chunk = file.Layout.Chunk(task.Group, task.Leaf);
+                var leaf = file.Layout.Leaves[task.Leaf];
+                var builder = builders[task.Column];
+                try
+                {
+                    // Direct path first: the chunk's bytes decoded straight into the column's slice.
+                    if (counts.ColumnChunkFastPath && builder.TryDecodeDirect(decoder, file.Source, chunk, pages[t], leaf.MaxDefinitionLevel, task.Offset, task.Rows))
+                        Interlocked.Increment(ref counts.DirectChunks);
+                    else
+                    {
+                        Interlocked.Increment(ref counts.FallbackChunks);
+                        if (!readers.TryGetValue(task.File, out var reader))
+                        {
+                            var created = await ParquetReader.CreateAsync(file.Source.OpenStream(), NetOptions, leaveStreamOpen: false, cancellation);
+                            readers[task.File] = reader = (created, created.Schema.DataFields);
+                        }
+                        using var group = reader.Reader.OpenRowGroupReader(task.Group);
+                        // Match this file's field by name (part files may order columns differently).
+                        var field = reader.Fields.First(x => x.Name == fields[task.Column].Name);
+                        await builder.ReadAsync(group, field, task.Offset, task.Rows, cancellation);
+                    }
+                    builder.Check(ParquetChunkStatistics.Of(chunk, leaf), pages[t].NullsByHeaders, task.Offset, task.Rows,
+                        (problem, row, value) => Refuse(file, new ParquetFormatException(problem), task.Group, fields[task.Column].Name,
+                            row is int r ? r - task.FileStart + 1 : null, value));
+                }
+                catch (ParquetFormatException e)
+                {
+                    throw Refuse(file, e, task.Group, fields[task.Column].Name);
+                }
+                catch (ValueNotHeldException e)
+                {
+                    throw new StratifyInputException("an unsigned 64-bit integer above 2^53 that a double cannot hold exactly, so distinct values would merge",
+                        file.File, fields[task.Column].Name, e.Row - task.FileStart + 1, e.Value,
+                        "Store identifiers as text; scale large measurements (or store them as double) before analysing them.");
+                }
+                catch (Exception e) when (e is not StratifyInputException and not OperationCanceledException)
+                {
+                    throw Refuse(file, new ParquetFormatException($"cannot decode this column ({e.Message})"), task.Group, fields[task.Column].Name);
+                }
+            }
             async Task Work()
             {
                 var readers = new Dictionary<int, (ParquetReader Reader, DataField[] Fields)>();
@@ -162,48 +209,17 @@ public static class ParquetCohortReader
                     while (true)
                     {
                         int t = Interlocked.Increment(ref next);
-                        if (t >= tasks.Count) return;
+                        if (t >= tasks.Count || t > Volatile.Read(ref failedAt)) return;
                         cancellation.ThrowIfCancellationRequested();
-                        var task = tasks[t];
-                        var file = opened[task.File];
-                        var chunk = file.Layout.Chunk(task.Group, task.Leaf);
-                        var leaf = file.Layout.Leaves[task.Leaf];
-                        var builder = builders[task.Column];
                         try
                         {
-                            // Direct path first: the chunk's bytes decoded straight into the column's slice.
-                            if (counts.ColumnChunkFastPath && builder.TryDecodeDirect(decoder, file.Source, chunk, pages[t], leaf.MaxDefinitionLevel, task.Offset, task.Rows))
-                                Interlocked.Increment(ref counts.DirectChunks);
-                            else
-                            {
-                                Interlocked.Increment(ref counts.FallbackChunks);
-                                if (!readers.TryGetValue(task.File, out var reader))
-                                {
-                                    var created = await ParquetReader.CreateAsync(file.Source.OpenStream(), NetOptions, leaveStreamOpen: false, cancellation);
-                                    readers[task.File] = reader = (created, created.Schema.DataFields);
-                                }
-                                using var group = reader.Reader.OpenRowGroupReader(task.Group);
-                                // Match this file's field by name (part files may order columns differently).
-                                var field = reader.Fields.First(x => x.Name == fields[task.Column].Name);
-                                await builder.ReadAsync(group, field, task.Offset, task.Rows, cancellation);
-                            }
-                            builder.Check(ParquetChunkStatistics.Of(chunk, leaf), pages[t].NullsByHeaders, task.Offset, task.Rows,
-                                (problem, row, value) => Refuse(file, new ParquetFormatException(problem), task.Group, fields[task.Column].Name,
-                                    row is int r ? r - task.FileStart + 1 : null, value));
+                            await Decode(t, decoder, readers);
                         }
-                        catch (ParquetFormatException e)
+                        catch (Exception e) when (e is not OperationCanceledException)
                         {
-                            throw Refuse(file, e, task.Group, fields[task.Column].Name);
-                        }
-                        catch (ValueNotHeldException e)
-                        {
-                            throw new StratifyInputException("an unsigned 64-bit integer above 2^53 that a double cannot hold exactly, so distinct values would merge",
-                                file.File, fields[task.Column].Name, e.Row - task.FileStart + 1, e.Value,
-                                "Store identifiers as text; scale large measurements (or store them as double) before analysing them.");
-                        }
-                        catch (Exception e) when (e is not StratifyInputException and not OperationCanceledException)
-                        {
-                            throw Refuse(file, new ParquetFormatException($"cannot decode this column ({e.Message})"), task.Group, fields[task.Column].Name);
+                            lock (tasks)
+                                if (t < failedAt) (failedAt, failure) = (t, e);
+                            return;
                         }
                     }
                 }
@@ -214,6 +230,7 @@ public static class ParquetCohortReader
                 }
             }
             await Task.WhenAll(Enumerable.Range(0, Math.Max(1, Math.Min(Environment.ProcessorCount, tasks.Count))).Select(_ => Task.Run(Work, cancellation)));
+            if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
 
             var columns = new List<Column>(fields.Count + partitionKeys.Count);
             columns.AddRange(builders.Select(b => b.Build()));
