@@ -168,6 +168,13 @@ internal abstract class ParquetSource : IDisposable
             return read;
         }
 
+        // Reads by position from memory or the page cache: done at once, as FileStream does for a file not opened for async I/O.
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellation = default) =>
+            cancellation.IsCancellationRequested ? ValueTask.FromCanceled<int>(cancellation) : ValueTask.FromResult(Read(buffer.Span));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellation) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellation).AsTask();
+
         public override long Seek(long offset, SeekOrigin origin) => Position = origin switch
         {
             SeekOrigin.Begin => offset,
