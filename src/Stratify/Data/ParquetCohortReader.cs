@@ -365,9 +365,7 @@ public static class ParquetCohortReader
                                 suggestion: "Remove the link, so that each part file is read once.");
                         folders.Push((entry, depth + 1));
                     }
-                    else if (File.Exists(entry) && new FileInfo(entry) is var info && (info.LinkTarget is null || ResolvesToFile(entry, path))) files.Add(entry);
-                    else throw new StratifyInputException("a symbolic link that leads nowhere (a broken link, or a loop of links)", entry,
-                        suggestion: "Remove or repair the link.");
+                    else if (IsFile(entry, path)) files.Add(entry);
                 }
             }
             if (files.Count == 0)
@@ -376,9 +374,7 @@ public static class ParquetCohortReader
             files.Sort(StringComparer.Ordinal);
             return files;
         }
-        if (File.Exists(path)) return [path];
-        if (new FileInfo(path).LinkTarget is not null)
-            throw new StratifyInputException("a symbolic link that leads nowhere (a broken link, or a loop of links)", path, suggestion: "Remove or repair the link.");
+        if (IsFile(path, path)) return [path];
         throw new StratifyInputException("file not found", path,
             suggestion: "Check the path; in a study spec, data paths are relative to the spec file's folder.");
     }
@@ -397,16 +393,25 @@ public static class ParquetCohortReader
         }
     }
 
-    private static bool ResolvesToFile(string link, string root)
+    /// <summary>
+    /// Whether <paramref name="path"/> is a file, or a symbolic link that leads to one; false when nothing is there.
+    /// A link that leads nowhere (.NET counts it as a file) or round in a loop is refused.
+    /// </summary>
+    private static bool IsFile(string path, string root)
     {
+        if (!File.Exists(path)) return false;
+        if (new FileInfo(path).LinkTarget is null) return true;
+        bool resolves;
         try
         {
-            return File.ResolveLinkTarget(link, returnFinalTarget: true) is { Exists: true };
+            resolves = File.ResolveLinkTarget(path, returnFinalTarget: true) is { Exists: true };
         }
         catch (IOException e)
         {
-            throw new StratifyInputException($"a symbolic link loop ({e.Message})", link, suggestion: $"Remove the link from {root}.");
+            throw new StratifyInputException($"a symbolic link loop ({e.Message})", path, suggestion: $"Remove the link from {root}.");
         }
+        return resolves ? true : throw new StratifyInputException("a symbolic link that leads nowhere (its target is missing)", path,
+            suggestion: "Remove or repair the link.");
     }
 
     /// <summary>Files and folders starting with '.' or '_' (_SUCCESS, .crc) are metadata, not data, as Spark writes them.</summary>

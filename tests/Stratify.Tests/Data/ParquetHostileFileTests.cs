@@ -786,3 +786,162 @@ public class ParquetColumnProjectionTests
         Assert.NotNull(statistics.Max);
     }
 }
+
+/// <summary>The remaining footer and page-header checks, one case each: every refusal names what disagrees.</summary>
+public class ParquetFooterAndPageCheckTests
+{
+    private static async Task<string> GoodFile(TempFolder dir)
+    {
+        var random = new Random(13);
+        var path = dir.File("good.parquet");
+        await WriteWithParquetNet(path, [TestColumn.Random(random, "a", 60, typeof(int), nullRate: 0), TestColumn.Random(random, "b", 60, typeof(double), nullRate: 0.2)], 30);
+        return path;
+    }
+
+    private static async Task<StratifyInputException> Refused(string path)
+    {
+        var error = await Assert.ThrowsAsync<StratifyInputException>(() => ParquetCohortReader.ReadAsync(path));
+        Assert.Equal(path, error.File);
+        Assert.DoesNotContain("   at ", error.Message);
+        return error;
+    }
+
+    public static TheoryData<string, string> FooterLies => new()
+    {
+        { "empty schema", "the schema is empty" },
+        { "fewer children", "the schema lists 2 elements but its tree holds 1" },
+        { "unknown type", "unknown physical type (42)" },
+        { "fixed length", "a fixed-length byte array column needs a positive length, not 0" },
+        { "more group rows", "row group 1 of 2: the row groups hold more rows than the footer's total of 60" },
+        { "missing chunk", "row group 2 of 2: the row group has 1 column chunks for the schema's 2 columns" },
+        { "external chunk", "row group 1 of 2: the column chunk is stored in another file (elsewhere.parquet)" },
+        { "encrypted chunk", "row group 1 of 2: the column chunk is encrypted" },
+        { "no chunk metadata", "row group 1 of 2: the column chunk has no metadata" },
+        { "wrong path", "row group 1 of 2: the column chunk belongs to 'a' by its own metadata, not to this column" },
+        { "wrong type", "row group 1 of 2: the column chunk is stored as INT64 where the schema says DOUBLE" },
+        { "negative values", "row group 2 of 2: the column chunk counts a negative number of values (-1)" },
+        { "negative null count", "row group 1 of 2: the column chunk's statistics count a negative number of nulls (-3)" },
+        { "short bound", "row group 1 of 2: the column chunk's statistics hold a 3-byte bound for 8-byte DOUBLE values" },
+        { "encrypted file", "the file's columns are encrypted" },
+    };
+
+    [Theory]
+    [MemberData(nameof(FooterLies))]
+    public async Task A_footer_that_contradicts_itself_is_refused(string lie, string problem)
+    {
+        using var dir = new TempFolder();
+        var path = await GoodFile(dir);
+        await RewriteFooter(path, m =>
+        {
+            var b = m.RowGroups[0].Columns[1];
+            switch (lie)
+            {
+                case "empty schema": m.Schema.Clear(); break;
+                case "fewer children": m.Schema[0].NumChildren = 1; break;
+                case "unknown type": m.Schema[2].Type = (ParquetType)42; break;
+                case "fixed length": m.Schema[2].Type = ParquetType.FIXED_LEN_BYTE_ARRAY; m.Schema[2].TypeLength = 0; break;
+                case "more group rows": m.RowGroups[0].NumRows += 40; break;
+                case "missing chunk": m.RowGroups[1].Columns.RemoveAt(0); break;
+                case "external chunk": b.FilePath = "elsewhere.parquet"; break;
+                case "encrypted chunk": b.CryptoMetadata = new ColumnCryptoMetaData { ENCRYPTIONWITHFOOTERKEY = new EncryptionWithFooterKey() }; break;
+                case "no chunk metadata": b.MetaData = null; break;
+                case "wrong path": b.MetaData!.PathInSchema = ["a"]; break;
+                case "wrong type": b.MetaData!.Type = ParquetType.INT64; break;
+                case "negative values": m.RowGroups[1].Columns[1].MetaData!.NumValues = -1; break;
+                case "negative null count": b.MetaData!.Statistics = new global::Parquet.Meta.Statistics { NullCount = -3 }; break;
+                case "short bound": b.MetaData!.Statistics = new global::Parquet.Meta.Statistics { MinValue = [1, 2, 3] }; break;
+                case "encrypted file": m.EncryptionAlgorithm = new EncryptionAlgorithm { AESGCMV1 = new AesGcmV1() }; break;
+            }
+        });
+
+        var error = await Refused(path);
+
+        Assert.Contains(problem, error.Problem);
+    }
+
+    public static TheoryData<string, string> PageLies => new()
+    {
+        { "negative size", "claims a negative size" },
+        { "past the end", "past the end of the column chunk" },
+        { "unknown type", "has an unknown page type (9)" },
+        { "no data header", "is a data page without its data page header" },
+        { "negative values", "counts a negative number of values (-5)" },
+        { "dictionary after data", "is a second dictionary page, or one after the data pages" },
+        { "v2 nulls", "counts 21 nulls among 20 values" },
+        { "v2 rows", "counts 21 rows for 20 values of a flat column" },
+        { "v2 levels", "claims levels longer than the page" },
+        { "uncompressed sizes", "is stored uncompressed but claims" },
+    };
+
+    [Theory]
+    [MemberData(nameof(PageLies))]
+    public async Task A_page_header_that_contradicts_its_chunk_is_refused_before_decoding(string lie, string problem)
+    {
+        using var dir = new TempFolder();
+        var path = dir.File("pages.parquet");
+        var random = new Random(14);
+        var columns = new List<TestColumn> { TestColumn.Random(random, "a", 60, typeof(int), nullRate: 0), TestColumn.Random(random, "b", 60, typeof(double), nullRate: 0.2) };
+        bool v2 = lie.StartsWith("v2", StringComparison.Ordinal);
+        await WriteByHand(path, columns, rowGroupSize: 60, rowsPerPage: 20, v2, CompressionCodec.UNCOMPRESSED, random,
+            alterPage: (column, page, header) =>
+            {
+                if (column != 1 || page != 1) return;
+                switch (lie)
+                {
+                    case "negative size": header.UncompressedPageSize = -1; break;
+                    case "past the end": header.CompressedPageSize += 10_000; break;
+                    case "unknown type": header.Type = (PageType)9; break;
+                    case "no data header": header.DataPageHeader = null; break;
+                    case "negative values": header.DataPageHeader!.NumValues = -5; break;
+                    case "dictionary after data": header.Type = PageType.DICTIONARY_PAGE; header.DictionaryPageHeader = new DictionaryPageHeader { NumValues = 3 }; break;
+                    case "v2 nulls": header.DataPageHeaderV2!.NumNulls = 21; break;
+                    case "v2 rows": header.DataPageHeaderV2!.NumRows = 21; break;
+                    case "v2 levels": header.DataPageHeaderV2!.DefinitionLevelsByteLength = header.CompressedPageSize + 1; break;
+                    case "uncompressed sizes": header.UncompressedPageSize += 1; break;
+                }
+            });
+
+        var error = await Refused(path);
+
+        Assert.Equal("b", error.Column);
+        Assert.StartsWith("row group 1 of 1: ", error.Problem);
+        Assert.Contains(problem, error.Problem);
+    }
+
+    [Fact]
+    public void A_folder_with_only_metadata_files_holds_no_part_files()
+    {
+        using var dir = new TempFolder();
+        File.WriteAllText(dir.File("_SUCCESS"), "");
+        Directory.CreateDirectory(dir.File(".hidden"));
+        File.WriteAllText(dir.File(".hidden/part-0.parquet"), "not read");
+
+        var error = Assert.Throws<StratifyInputException>(() => ParquetCohortReader.Read(dir.Path));
+
+        Assert.Equal(dir.Path, error.File);
+        Assert.Equal("the folder holds no Parquet part files", error.Problem);
+    }
+
+    [Theory]
+    [InlineData("short", "not a Parquet file: it is too short (10 bytes)")]
+    [InlineData("encrypted footer", "the file is encrypted (its footer ends in PARE)")]
+    [InlineData("footer length", "the footer length 1,000,000 does not fit in a file of 20 bytes")]
+    [InlineData("broken link", "a symbolic link that leads nowhere")]
+    public void A_file_that_cannot_hold_a_footer_is_refused(string kind, string problem)
+    {
+        using var dir = new TempFolder();
+        var path = dir.File("bad.parquet");
+        switch (kind)
+        {
+            case "short": File.WriteAllBytes(path, [.. "PAR1"u8, 0, 0, .. "PAR1"u8]); break;
+            case "encrypted footer": File.WriteAllBytes(path, [.. "PAR1"u8, .. new byte[12], .. BitConverter.GetBytes(4), .. "PARE"u8]); break;
+            case "footer length": File.WriteAllBytes(path, [.. "PAR1"u8, .. new byte[8], .. BitConverter.GetBytes(1_000_000), .. "PAR1"u8]); break;
+            case "broken link": File.CreateSymbolicLink(path, dir.File("nothing.parquet")); break;
+        }
+
+        var error = Assert.Throws<StratifyInputException>(() => ParquetCohortReader.Read(path));
+
+        Assert.Equal(path, error.File);
+        Assert.Contains(problem, error.Message);
+    }
+}
