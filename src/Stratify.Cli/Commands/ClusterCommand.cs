@@ -61,7 +61,8 @@ internal static class ClusterCommand
                     "--missing", pairwise.Column, suggestion: "Use --missing impute, indicator or complete_case.");
             if (parse.GetValue(bootstrap) < 0) throw new StratifyInputException("must be 0 or more", "--bootstrap");
             if (parse.GetValue(gap) < 0) throw new StratifyInputException("must be 0 or more", "--gap");
-            var bound = StudyBinder.Load(spec);
+            var truthColumn = parse.GetValue(truth);
+            var bound = StudyBinder.Load(spec, CohortReadOptions.Only(spec.UsedColumns()).With(truthColumn is null ? [] : [truthColumn]));
             var featureSet = FeatureSet.From(bound.Features, subgroups.Missing, subgroups.MissingByFeature);
             var result = SubgroupDiscovery.Fit(featureSet, new ClusteringOptions(clusteringMethod,
                 K: kMin == kMax ? kMin : null, KMin: kMin, KMax: kMax, Seed: parse.GetValue(seed) ?? spec.Seed,
@@ -76,7 +77,7 @@ internal static class ClusterCommand
                 AssignmentFile.Write(path, bound, labels);
             }
             double? ari = null;
-            if (parse.GetValue(truth) is { } truthColumn)
+            if (truthColumn is not null)
             {
                 var known = StudyBinder.BindFactor(bound.Cohort.Source, bound.Cohort[truthColumn], result.SourceRows.Select(r => bound.Rows[r]).ToArray(), null, null, "truth");
                 ari = AdjustedRandIndex.Compute(known.Codes, result.Assignment);

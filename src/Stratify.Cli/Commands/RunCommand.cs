@@ -41,7 +41,7 @@ internal static class RunCommand
             var progress = new RunProgress(context, parse.GetValue(quiet));
             var run = StratificationRun.Execute(study, progress);
             progress.Stage("Write outputs");
-            var inputs = RunOutput.HashInputs(study);
+            var inputs = RunOutput.Inputs(run);
             var results = ResultsMapping.ToDocument(run, inputs);
             var manifest = RunOutput.Manifest(study, inputs, started, DateTimeOffset.UtcNow, run.Timings);
             foreach (var note in RunOutput.Write(staging, run, results, manifest, SubgroupReport.Render, overwrite))

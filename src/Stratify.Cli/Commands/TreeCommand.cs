@@ -86,7 +86,7 @@ internal static class FeatureOptions
         if (names.Count > 0)
         {
             var declared = spec.Covariates.ToDictionary(c => c.Column, StringComparer.Ordinal);
-            var data = spec.Data.Count > 0 ? ParquetCohortReader.Read(spec.Data[0]) : null;
+            var data = spec.Data.Count > 0 ? ParquetCohortReader.Read(spec.Data[0], CohortReadOptions.Only(names)) : null;
             subgroups = subgroups with
             {
                 Features = names.Select(n => declared.TryGetValue(n, out var c) ? c

@@ -19,7 +19,7 @@ internal static class InputFile
             throw new StratifyInputException(missing, path, suggestion: suggestion);
         long length = new FileInfo(path).Length;
         if (length == 0)
-            throw new StratifyInputException($"is empty, or is a device or a pipe, not {what}", path, suggestion: suggestion);
+            throw new StratifyInputException($"is empty, or not a regular file (a device, a pipe or a socket), so not {what}", path, suggestion: suggestion);
         return length;
     }
 }

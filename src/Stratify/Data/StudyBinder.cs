@@ -16,22 +16,29 @@ namespace Stratify.Data;
 /// </summary>
 public static class StudyBinder
 {
-    /// <summary>Reads the spec's data (files and part folders, concatenated in order) and binds it.</summary>
-    public static BoundStudy Load(StudySpec spec)
+    /// <summary>Reads the columns the spec uses (<see cref="StudySpec.UsedColumns"/>) of its data (files and part
+    /// folders, concatenated in order) and binds them.</summary>
+    public static BoundStudy Load(StudySpec spec) => Load(spec, CohortReadOptions.Only(spec.UsedColumns()));
+
+    /// <summary>As <see cref="Load(StudySpec)"/>, reading what <paramref name="read"/> says (every column for a description).</summary>
+    public static BoundStudy Load(StudySpec spec, CohortReadOptions read)
     {
-        var bound = Bind(Read(spec), spec);
+        var bound = Bind(Read(spec, read), spec);
         Diagnostics.StageTimings.Mark("bind");
         return bound;
     }
 
-    /// <summary>Reads the spec's data (files and part folders, concatenated in order) without binding it.</summary>
-    public static Cohort Read(StudySpec spec)
+    /// <summary>Reads the columns the spec uses of its data (files and part folders, concatenated in order) without binding them.</summary>
+    public static Cohort Read(StudySpec spec) => Read(spec, CohortReadOptions.Only(spec.UsedColumns()));
+
+    /// <summary>Reads the spec's data as <paramref name="read"/> says, without binding it.</summary>
+    public static Cohort Read(StudySpec spec, CohortReadOptions read)
     {
         if (spec.Data.Count == 0)
             throw new StratifyInputException("no data given", spec.SourceFile,
                 suggestion: spec.SourceFile is null ? "Pass --data cohort.parquet." : "Add 'data: cohort.parquet' to the spec.");
         Diagnostics.StageTimings.Mark("start");
-        var cohorts = spec.Data.Select(ParquetCohortReader.Read).ToList();
+        var cohorts = spec.Data.Select(path => ParquetCohortReader.Read(path, read)).ToList();
         Diagnostics.StageTimings.Mark("read");
         return cohorts.Count == 1 ? cohorts[0] : CohortConcatenation.Concat(cohorts);
     }
@@ -83,6 +90,9 @@ public static class StudyBinder
             throw TypeError(source, time, "the time column must be numeric (a number of days, weeks, months or years)");
         if (weight is not null and not NumericColumn)
             throw TypeError(source, weight, "the weight column must hold numbers (case weights ≥ 0)");
+        if (time is { SourceType: SourceType.Date or SourceType.Timestamp or SourceType.Boolean })
+            throw TypeError(source, time, "the time column must be a follow-up duration (days, weeks, months or years since the start of follow-up)",
+                "Compute the duration first (for example the days from diagnosis to the event or last contact) and name that column as the time.");
         foreach (var (c, column) in covariates)
             if (c.Kind == CovariateKind.Numeric && column is not NumericColumn)
                 throw TypeError(source, column, "a numeric covariate must hold numbers", "Declare it as categorical instead (--categorical or covariates: categorical:).");

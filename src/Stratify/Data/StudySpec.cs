@@ -90,6 +90,23 @@ public sealed record StudySpec
     public int SmallCellThreshold { get; init; } = 5;
     /// <summary>The spec file this came from, for messages (null when built from CLI flags).</summary>
     public string? SourceFile { get; init; }
+
+    /// <summary>
+    /// Every column the spec gives a role: id, time, event, treatment, group, strata, cluster, covariates, and the
+    /// subgroups' features or column. The one place that says which columns an analysis reads: the reader skips
+    /// all others (a new role must be added here).
+    /// </summary>
+    public IReadOnlySet<string> UsedColumns()
+    {
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        void Use(string? column) { if (column is not null) used.Add(column); }
+        Use(Id); Use(Time); Use(Event); Use(Treatment); Use(Group); Use(Cluster); Use(Weight);
+        foreach (var s in Strata) Use(s);
+        foreach (var c in Covariates) Use(c.Column);
+        Use(Subgroups?.Column);
+        foreach (var f in Subgroups?.Features ?? []) Use(f.Column);
+        return used;
+    }
 }
 
 /// <summary>The route to subgroups: a clustering method, a survival tree, or an existing grouping column.</summary>

@@ -17,7 +17,7 @@ public static class RunOutput
 {
     private static readonly (string Name, Assembly Assembly)[] Dependencies =
     [
-        ("Parquet.Net", typeof(Parquet.ParquetReader).Assembly),
+        ("Parquet.Net", typeof(global::Parquet.ParquetReader).Assembly),
         ("MathNet.Numerics", typeof(MathNet.Numerics.Control).Assembly),
         ("Microsoft.Data.Analysis", typeof(Microsoft.Data.Analysis.DataFrame).Assembly),
         ("YamlDotNet", typeof(YamlDotNet.RepresentationModel.YamlStream).Assembly),
@@ -29,23 +29,16 @@ public static class RunOutput
         assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? assembly.GetName().Version?.ToString() ?? "unknown";
 
-    /// <summary>Input files with their SHA-256 (a folder's part files one by one), named relative to the spec folder.</summary>
-    public static IReadOnlyList<DataFileJson> HashInputs(StudySpec spec)
+    /// <summary>
+    /// The run's input files with the SHA-256 of the bytes it decoded (a folder's part files one by one, as the
+    /// reader hashed them while reading: <see cref="CohortReadOptions.HashInputs"/>), named relative to the spec folder.
+    /// </summary>
+    public static IReadOnlyList<DataFileJson> Inputs(StratificationResult run)
     {
+        var spec = run.Study.Spec;
         var baseFolder = spec.SourceFile is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(Path.GetFullPath(spec.SourceFile))!;
-        var files = new List<DataFileJson>();
-        foreach (var path in spec.Data)
-        {
-            var parts = Directory.Exists(path)
-                ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
-                : Enumerable.Repeat(path, 1);
-            foreach (var file in parts)
-            {
-                using var stream = File.OpenRead(file);
-                files.Add(new DataFileJson(Path.GetRelativePath(baseFolder, file).Replace('\\', '/'), Convert.ToHexStringLower(SHA256.HashData(stream))));
-            }
-        }
-        return files;
+        return run.Study.Cohort.Inputs.Select(input => new DataFileJson(Path.GetRelativePath(baseFolder, input.File).Replace('\\', '/'),
+            input.Sha256 ?? throw new InvalidOperationException($"{input.File} was read without hashing its bytes"))).ToArray();
     }
 
     /// <summary>

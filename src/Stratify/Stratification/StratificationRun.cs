@@ -118,7 +118,11 @@ public static class StratificationRun
                 suggestion: "Use stratify cuminc (cumulative incidence by group, Gray's test) and stratify cox --model fine-gray (or the cause-specific stratify cox).");
         // One binding for the whole run: covariates, treatment, strata and the subgroup features (whose missing values
         // are kept: a feature never removes a patient from the analyses).
-        var bound = StudyBinder.Load(spec);
+        // Only the columns the spec uses are read, unless Table 1 is to describe every column (no covariates or
+        // features named); the bytes read are hashed for the manifest.
+        bool describesAll = !spec.Covariates.Concat(subgroupSpec.Features).Any(c => c.Column != spec.Treatment);
+        var read = (describesAll ? CohortReadOptions.All : CohortReadOptions.Only(spec.UsedColumns())) with { HashInputs = true };
+        var bound = StudyBinder.Load(spec, read);
         if (bound.Treatment is { LevelCount: > 2 } t)
             throw new StratifyInputException($"treatment tailoring compares two arms, but the treatment column has {t.LevelCount} ({string.Join(", ", t.Levels)})",
                 spec.SourceFile, t.Name, suggestion: "Recode the treatment into two arms, or run each comparison with its own spec.");

@@ -54,7 +54,7 @@ public class SpecAbuseTests
     [Fact]
     public void A_device_as_spec_is_refused_without_reading_it()
     {
-        Refusal.Assert(CliRunner.Run("run", "/dev/zero"), "/dev/zero", "is empty, or is a device or a pipe, not a study spec");
+        Refusal.Assert(CliRunner.Run("run", "/dev/zero"), "/dev/zero", "is empty, or not a regular file (a device, a pipe or a socket), so not a study spec");
         Refusal.Assert(CliRunner.Run("describe", "/dev/zero.yaml"), "not found");
     }
 
@@ -63,7 +63,7 @@ public class SpecAbuseTests
     {
         using var dir = new TempFolder();
         using (var mkfifo = Process.Start("mkfifo", dir.File("spec.yaml"))) mkfifo.WaitForExit();
-        Refusal.Assert(CliRunner.Run("run", dir.File("spec.yaml")), "device or a pipe");
+        Refusal.Assert(CliRunner.Run("run", dir.File("spec.yaml")), "not a regular file (a device, a pipe or a socket)");
     }
 
     [Fact]

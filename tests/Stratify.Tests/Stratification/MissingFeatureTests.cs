@@ -50,7 +50,7 @@ public class MissingFeatureTests
         using var folder = new TempFolder();
         var spec = StudySpecReader.Read(PbcSpec(folder, missing));
         var run = StratificationRun.Execute(spec);
-        return (run, ResultsMapping.ToDocument(run, RunOutput.HashInputs(spec)));
+        return (run, ResultsMapping.ToDocument(run, RunOutput.Inputs(run)));
     }
 
     private static void Close(double expected, double actual, double relative) =>

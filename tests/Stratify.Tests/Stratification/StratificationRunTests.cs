@@ -14,7 +14,7 @@ public class StratificationRunTests
     private static (StratificationResult Run, ResultsDocument Document) Run(StudySpec spec)
     {
         var run = StratificationRun.Execute(spec);
-        return (run, ResultsMapping.ToDocument(run, RunOutput.HashInputs(spec)));
+        return (run, ResultsMapping.ToDocument(run, RunOutput.Inputs(run)));
     }
 
     private static void Close(double expected, double actual, double relative = 1e-6) =>
@@ -172,7 +172,8 @@ public class StratificationRunTests
             seed: 1
             """);
         var (run, doc) = Run(StudySpecReader.Read(dir.File("sim.yaml")));
-        var truth = ((NumericColumn)run.Study.Cohort["true_subgroup"]).Values;
+        // The run reads only the columns the spec uses; the planted truth is read from the same file, row for row.
+        var truth = ((NumericColumn)ParquetCohortReader.Read(dir.File("sim.parquet"), CohortReadOptions.Only(["true_subgroup"]))["true_subgroup"]).Values;
         var planted = run.EstimationRows.Select(r => (int)truth[run.Study.Rows[r]]).ToArray();
         // Floor 0.5: the planted subgroups overlap by design (10% of each has another subgroup's histology, ECOG and
         // node counts overlap), so perfect recovery is impossible; 0.5 means most pairs are placed as planted.
