@@ -33,13 +33,7 @@ internal static class RunCommand
             var manifest = RunOutput.Manifest(study, inputs, started, DateTimeOffset.UtcNow, run.Timings);
             RunOutput.Write(folder, run, results, manifest, SubgroupReport.Render);
             progress.Finish($"wrote {folder}: results.json, report.html, assignments.parquet, tables/, manifest.json");
-            if (!parse.GetValue(quiet))
-            {
-                foreach (var g in results.Subgroups) context.Out.WriteLine($"  subgroup {g.Id}: n = {ResultsMapping.Count(g.N, study.SmallCellThreshold)}, {g.Description}");
-                if (results.Treatment is { } t) foreach (var e in t.BySubgroup) context.Out.WriteLine($"  {e.Sentence}");
-                var statement = results.Inference.Statement;
-                context.Out.WriteLine($"  {(results.Inference.Exploratory ? "Exploratory" : "Validated on held-out patients")}: {char.ToLowerInvariant(statement[0])}{statement[1..]}");
-            }
+            if (!parse.GetValue(quiet)) RunSummary.Write(context.Out, results);
             return CliApp.ExitOk;
         });
         return command;

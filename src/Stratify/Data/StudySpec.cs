@@ -77,6 +77,27 @@ public sealed record StudySpec
     public int SmallCellThreshold { get; init; } = 5;
     /// <summary>The spec file this came from, for messages (null when built from CLI flags).</summary>
     public string? SourceFile { get; init; }
+    /// <summary>How the treatment was assigned (required by `stratify run` when a treatment is declared).</summary>
+    public StudyDesign? Design { get; init; }
+    /// <summary>
+    /// Significance level of the subgroup × treatment interaction test: per-subgroup verdicts are given only when its
+    /// p is below this (default 0.05).
+    /// </summary>
+    public double InteractionAlpha { get; init; } = 0.05;
+    /// <summary>Fewest events in each arm for a treatment estimate in a subgroup (default 5).</summary>
+    public int MinEventsPerArm { get; init; } = 5;
+}
+
+/// <summary>
+/// How the treatment was assigned. <see cref="Randomised"/>: by chance, in a randomised trial, so the arms differ only
+/// by chance and a difference in outcome can be read as an effect of the treatment. <see cref="Observational"/>: by
+/// clinicians or patients (a registry, a tumour bank, a cohort), so treated and untreated patients may differ in ways
+/// that also affect outcome, and a difference is an association, not a proof of effect.
+/// </summary>
+public enum StudyDesign
+{
+    Randomised,
+    Observational,
 }
 
 /// <summary>The route to subgroups: a clustering method, a survival tree, or an existing grouping column.</summary>

@@ -16,6 +16,7 @@ public static class StudySpecReader
         "title", "endpoint", "data", "id", "time", "time_unit", "event", "event_coding", "event_value", "censored_value",
         "treatment", "treatment_reference", "covariates", "strata", "cluster", "group", "subgroups", "landmarks", "rmst_horizon",
         "validation", "output", "seed", "small_cell_threshold",
+        "design", "interaction_alpha", "min_events_per_arm",
     ];
     private static readonly string[] SubgroupKeys = ["method", "column", "features", "k", "bootstrap", "min_node_size", "max_depth"];
     private static readonly string[] ValidationKeys = ["mode", "fraction", "seed"];
@@ -81,6 +82,9 @@ public static class StudySpecReader
                 case "output": spec = spec with { Output = Path.GetFullPath(Path.Combine(folder, Scalar(value, path, key))) }; break;
                 case "seed": spec = spec with { Seed = Integer(value, path, key, int.MinValue) }; break;
                 case "small_cell_threshold": spec = spec with { SmallCellThreshold = Integer(value, path, key, 0) }; break;
+                case "design": spec = spec with { Design = ParseDesign(Scalar(value, path, key), path, Line(value)) }; break;
+                case "interaction_alpha": spec = spec with { InteractionAlpha = Alpha(value, path, key) }; break;
+                case "min_events_per_arm": spec = spec with { MinEventsPerArm = Integer(value, path, key, 1) }; break;
                 default:
                     throw new StratifyInputException($"line {Line(keyNode)}: unknown key '{key}'", path,
                         suggestion: NameSuggestion.Hint(key, TopKeys, "key"));
@@ -204,6 +208,27 @@ public static class StudySpecReader
             }
         }
         return spec;
+    }
+
+    /// <summary>What `design:` means, in the words of the error a missing or unknown value gets.</summary>
+    public const string DesignExplanation =
+        "Use design: randomised when the treatment was assigned by chance in a randomised trial (the arms then differ only by chance), "
+        + "or design: observational when clinicians or patients chose it (a registry, tumour bank or cohort: treated and untreated "
+        + "patients may differ in ways that also affect outcome, so differences are reported as associations, not effects).";
+
+    public static StudyDesign ParseDesign(string text, string? source, long? line = null) => text.Trim().ToLowerInvariant() switch
+    {
+        "randomised" or "randomized" => StudyDesign.Randomised,
+        "observational" => StudyDesign.Observational,
+        _ => throw new StratifyInputException($"{(line is null ? "" : $"line {line}: ")}unknown design", source, value: text, suggestion: DesignExplanation),
+    };
+
+    private static double Alpha(YamlNode node, string path, string key)
+    {
+        var text = Scalar(node, path, key);
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 && v < 1) return v;
+        throw new StratifyInputException($"line {Line(node)}: '{key}' must be a probability between 0 and 1 (exclusive)", path, value: text,
+            suggestion: "The usual choice is 0.05; some guidelines use 0.10 or 0.01 for interaction tests.");
     }
 
     public static TimeUnit ParseTimeUnit(string text, string? source, long? line = null)

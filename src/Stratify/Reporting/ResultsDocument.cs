@@ -18,9 +18,9 @@ public sealed record ResultsDocument(
     Table1Document Table1BySubgroup,
     SurvivalBySubgroupJson Survival,
     TreatmentTailoringJson? Treatment,
-    IReadOnlyList<string> Warnings)
+    IReadOnlyList<CountedTextJson> Warnings)
 {
-    public const string CurrentSchemaVersion = "1.0";
+    public const string CurrentSchemaVersion = "2.0";
 }
 
 /// <summary>The question: study title, data files (names and SHA-256), endpoint, treatment, cohort flow.</summary>
@@ -40,8 +40,8 @@ public sealed record StudyJson(
 
 public sealed record DataFileJson(string Name, string Sha256);
 
-/// <summary>Time and event columns, the time unit ("days"), and the event coding in words.</summary>
-public sealed record EndpointJson(string Time, string TimeUnit, string Event, string EventCoding, int Events);
+/// <summary>Time and event columns, the time unit ("days"), the event coding in words, and the endpoint's name ("recurrence-free survival").</summary>
+public sealed record EndpointJson(string Time, string TimeUnit, string Event, string EventCoding, int Events, string Name);
 
 /// <summary>The treatment column, its reference (comparator) arm and all arms in order.</summary>
 public sealed record TreatmentArmsJson(string Column, string Reference, IReadOnlyList<string> Arms);
@@ -95,26 +95,88 @@ public sealed record ProfileValueJson(string Feature, double StandardisedDiffere
 public sealed record SurvivalBySubgroupJson(KaplanMeierJson KaplanMeier, LogRankJson LogRank, CoxModelJson Cox);
 
 /// <summary>
-/// Treatment tailoring: per subgroup the treatment hazard ratio, KM by arm, the RMST difference, and the verdict;
-/// and the subgroup × treatment interaction (likelihood-ratio test).
+/// Treatment tailoring, in the order a reader needs it: the <c>design</c> ("randomised" | "observational"), the
+/// <c>weights</c> used (null: none), the <c>bottom_line</c> (does the effect differ between subgroups?), the
+/// <c>overall</c> effect, the effect per subgroup, the <c>interaction</c> test behind the bottom line, the random-effects
+/// <c>shrinkage</c> behind the shrunken subgroup estimates, and the covariate <c>balance</c> between arms
+/// (observational studies; null otherwise).
 /// </summary>
 public sealed record TreatmentTailoringJson(
     string Column, string Reference, string Treated,
+    string Design,
+    int MinEventsPerArm,
+    TreatmentWeightsJson? Weights,
+    BottomLineJson BottomLine,
+    TreatmentEffectJson Overall,
     IReadOnlyList<TreatmentEffectJson> BySubgroup,
     InteractionTestJson Interaction,
-    TreatmentEffectJson Overall);
+    ShrinkageJson? Shrinkage,
+    IReadOnlyList<BalanceJson>? Balance);
+
+/// <summary>Inverse-probability-of-treatment weights: method ("iptw"), trimming quantile, effective sample size per arm.</summary>
+public sealed record TreatmentWeightsJson(string Method, double? Trim, IReadOnlyList<ArmEssJson> Ess);
+
+/// <summary>Kish's effective sample size of one arm under the weights.</summary>
+public sealed record ArmEssJson(string Arm, double Ess);
+
+/// <summary>One covariate's standardised mean difference between arms before and after weighting.</summary>
+public sealed record BalanceJson(string Term, double SmdBefore, double SmdAfter);
 
 /// <summary>
-/// The treatment effect in one subgroup (or overall): HR of <c>treated</c> vs <c>reference</c> with 95% CI and
-/// Wald p from a Cox model of the subgroup's patients; RMST difference (treated − reference) at the horizon with
-/// its SE and 95% CI; <c>verdict</c> "benefit" (CI of HR below 1), "harm" (above 1) or "no clear difference";
-/// <c>sentence</c> says it in words; KM by arm. HR fields are null when not estimable (an arm without events).
+/// The bottom line: <c>kind</c> "consistent" (interaction p ≥ <c>interaction_alpha</c>), "differs" (below it) or
+/// "not_estimable" (no interaction test possible); <c>evidence</c> "exploratory" (subgroups found and tested on the
+/// same patients), "held_out" (found on other patients) or "pre_defined" (an existing column); and the sentence.
+/// </summary>
+public sealed record BottomLineJson(string Kind, double InteractionP, double InteractionAlpha, string Evidence, string Sentence);
+
+/// <summary>
+/// The treatment effect in one subgroup (or overall), treated vs reference: patients and events per arm
+/// (<c>arms</c>, reference first); <c>estimable</c> ("yes", "too_few_patients", "too_few_events", "model_failed");
+/// the adjusted hazard ratio with 95% CI and Wald p from the Cox model of treatment + <c>adjusted_for</c> (the
+/// covariates left out here, and why, in <c>not_adjusted_for</c>); the <c>unadjusted</c> hazard ratio (treatment
+/// only); the <c>shrunken</c> (empirical-Bayes) hazard ratio (subgroups only); the RMST difference (treated −
+/// reference) at the horizon with SE and 95% CI; the <c>verdict</c> ("benefit", "harm", "no clear difference",
+/// "consistent with overall", "not estimable"); the <c>sentence</c>; Kaplan–Meier by arm. Estimates are null when
+/// not estimable.
 /// </summary>
 public sealed record TreatmentEffectJson(
     string Subgroup, int N, int Events,
+    IReadOnlyList<ArmCountJson> Arms,
+    string Estimable,
     double Hr, double HrLower, double HrUpper, double P,
+    IReadOnlyList<string> AdjustedFor,
+    IReadOnlyList<OmittedCovariateJson> NotAdjustedFor,
+    HazardRatioJson? Unadjusted,
+    ShrunkenHazardRatioJson? Shrunken,
     double RmstDifference, double RmstDifferenceSe, double RmstDifferenceLower, double RmstDifferenceUpper,
     string Verdict, string Sentence,
     KaplanMeierJson KaplanMeierByArm);
 
-public sealed record InteractionTestJson(double Statistic, int Df, double P);
+public sealed record ArmCountJson(string Arm, int N, int Events);
+
+public sealed record OmittedCovariateJson(string Covariate, string Reason);
+
+public sealed record HazardRatioJson(double Hr, double HrLower, double HrUpper, double P);
+
+public sealed record ShrunkenHazardRatioJson(double Hr, double HrLower, double HrUpper);
+
+/// <summary>
+/// The subgroup × treatment likelihood-ratio test (statistic, df, p: null when no test was possible), the covariates
+/// both models were adjusted for besides subgroup and treatment (those left out in <c>not_adjusted_for</c>), and the
+/// subgroups whose patients it used (those with an estimable effect).
+/// </summary>
+public sealed record InteractionTestJson(double Statistic, int Df, double P,
+    IReadOnlyList<string> AdjustedFor, IReadOnlyList<OmittedCovariateJson> NotAdjustedFor, IReadOnlyList<string> Subgroups);
+
+/// <summary>
+/// The normal–normal random-effects model on the subgroups' adjusted log hazard ratios: <c>method</c> ("REML"),
+/// between-subgroup variance <c>tau2</c>, and the pooled hazard ratio with its 95% CI (the centre the subgroup
+/// estimates are shrunk toward).
+/// </summary>
+public sealed record ShrinkageJson(string Method, double Tau2, double MeanHr, double MeanHrLower, double MeanHrUpper, IReadOnlyList<string> Subgroups);
+
+/// <summary>A sentence whose counts are slots: <c>text</c> (small counts printed "&lt;k"), the <c>template</c> and the exact counts.</summary>
+public sealed record CountedTextJson(string Text, string Template, IReadOnlyList<TextCountJson> Counts);
+
+/// <summary>One count of a sentence: its value, what it counts ("patients", "events", "rows", "subgroup_size", "subgroup_events") and the subgroup.</summary>
+public sealed record TextCountJson(int Value, string Of, string? Subgroup);

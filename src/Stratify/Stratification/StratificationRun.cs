@@ -40,11 +40,9 @@ public sealed record StratificationResult(
     LogRankResult LogRank,
     CoxModel Cox,
     ProportionalHazardsResult? ProportionalHazards,
-    IReadOnlyList<TreatmentEffect>? Effects,
-    TreatmentEffect? OverallEffect,
-    InteractionTest? Interaction,
+    TreatmentTailoringResult? Treatment,
     double RmstHorizon,
-    IReadOnlyList<string> Warnings,
+    IReadOnlyList<CountedText> Warnings,
     IReadOnlyList<StageTiming> Timings);
 
 /// <summary>
@@ -63,7 +61,7 @@ public static class StratificationRun
         var timings = new List<StageTiming>();
         var clock = Stopwatch.StartNew();
         void Done(string stage) { timings.Add(new StageTiming(stage, clock.Elapsed)); clock.Restart(); }
-        var warnings = new List<string>();
+        var warnings = new List<CountedText>();
         // Synchronous (System.Progress would post to the thread pool, and lines could arrive out of order).
         var detail = new ImmediateProgress(m => progress?.Detail(m));
 
@@ -80,6 +78,9 @@ public static class StratificationRun
         if (bound.Treatment is { LevelCount: > 2 } t)
             throw new StratifyInputException($"treatment tailoring compares two arms, but the treatment column has {t.LevelCount} ({string.Join(", ", t.Levels)})",
                 spec.SourceFile, t.Name, suggestion: "Recode the treatment into two arms, or run each comparison with its own spec.");
+        if (bound.Treatment is not null && spec.Design is null)
+            throw new StratifyInputException("the spec declares a treatment but not how it was assigned: add 'design: randomised' or 'design: observational'",
+                spec.SourceFile, spec.Treatment, suggestion: StudySpecReader.DesignExplanation);
         progress?.Detail($"{bound.RowsRead:N0} rows read, {bound.RowCount:N0} analysed, {bound.EventCount:N0} events");
         Done("load");
 
@@ -107,15 +108,14 @@ public static class StratificationRun
         var unplaced = estimation.Count(r => subgroups.CodeOfRow[r] < 0);
         if (unplaced > 0)
         {
-            warnings.Add($"{unplaced} estimation patients could not be placed in a subgroup and are left out of the subgroup analyses");
+            warnings.Add(CountedText.Format($"{TextCount.Patients(unplaced)} estimation patients could not be placed in a subgroup and are left out of the subgroup analyses"));
             estimation = estimation.Where(r => subgroups.CodeOfRow[r] >= 0).ToArray();
         }
         var factor = subgroups.ToFactor("subgroup", estimation);
         var sizes = factor.Counts();
         for (int g = 0; g < sizes.Length; g++)
             if (sizes[g] < spec.SmallCellThreshold)
-                warnings.Add($"subgroup {factor.Levels[g]} has fewer than {spec.SmallCellThreshold} patients: the report does not describe it, " +
-                    "and its size can be worked out from the totals; consider a smaller k or a larger minimum size");
+                warnings.Add(CountedText.Format($"subgroup {factor.Levels[g]} has fewer than {spec.SmallCellThreshold} patients: the report does not describe it; consider a smaller k or a larger minimum size"));
         Done("subgroups");
 
         progress?.Stage("Survival by subgroup");
@@ -136,26 +136,34 @@ public static class StratificationRun
         terms.AddRange(bound.Covariates.Where(c => subgroupSpec.Method != SubgroupMethod.SurvivalTree || spec.Covariates.Any(s => s.Column == c.Name))
             .Select(c => StudyTerms.Restrict(StudyTerms.From(c), estimation)));
         var cox = CoxProportionalHazards.Fit(time, died, DesignMatrix.Build(terms), strata);
-        warnings.AddRange(cox.Warnings.Select(w => $"Cox model by subgroup: {w}"));
+        warnings.AddRange(cox.Warnings.Select(w => CountedText.Plain($"Cox model by subgroup: {w}")));
         var ph = cox.Coefficients.All(c => c.Aliased) ? null : ProportionalHazardsTest.Compute(cox);
         Done("survival");
 
-        IReadOnlyList<TreatmentEffect>? effects = null;
-        TreatmentEffect? overall = null;
-        InteractionTest? interaction = null;
+        TreatmentTailoringResult? treatment = null;
         if (bound.Treatment is not null)
         {
             progress?.Stage("Treatment effect by subgroup");
-            var effectOptions = kmOptions with { Times = [] };
-            effects = Enumerable.Range(0, factor.LevelCount)
-                .Select(s => TreatmentTailoring.Estimate(bound, estimation.Where((_, i) => factor.Codes[i] == s).ToArray(), factor.Levels[s], effectOptions))
-                .ToArray();
-            overall = TreatmentTailoring.Estimate(bound, estimation, "all patients", effectOptions);
-            interaction = factor.LevelCount > 1 ? TreatmentTailoring.Interaction(bound, subgroups.ToFactor("subgroup", Enumerable.Range(0, bound.RowCount).ToArray()), estimation) : null;
+            treatment = TreatmentTailoring.Analyse(bound, factor, estimation, TailoringOptions(spec, bound, kmOptions with { Times = [] }));
             Done("treatment");
         }
         return new StratificationResult(bound, spec.Seed, inDiscovery, estimation, subgroups, factor, table1ByTreatment, table1BySubgroup,
-            km, logRank, cox, ph, effects, overall, interaction, horizon, warnings, timings);
+            km, logRank, cox, ph, treatment, horizon, warnings, timings);
+    }
+
+    /// <summary>
+    /// The treatment analysis's settings: adjusted for the covariates the spec declares (never the treatment itself,
+    /// nor a subgroup-finding feature bound only for the tree), how much the subgroup test may claim (found and tested
+    /// on the same patients, on held-out patients, or given by an existing column), and the spec's thresholds.
+    /// </summary>
+    private static TreatmentTailoringOptions TailoringOptions(StudySpec spec, BoundStudy bound, KaplanMeierOptions km)
+    {
+        var declared = spec.Covariates.Select(c => c.Column).ToHashSet(StringComparer.Ordinal);
+        var covariates = bound.Covariates.Where(c => declared.Contains(c.Name) && c.Name != bound.Treatment!.Name).ToArray();
+        var evidence = spec.Subgroups!.Method == SubgroupMethod.Column ? SubgroupEvidence.PreDefined
+            : spec.Validation.Mode == ValidationMode.Split ? SubgroupEvidence.HeldOut
+            : SubgroupEvidence.Exploratory;
+        return new TreatmentTailoringOptions(spec.Design!.Value, covariates, km, spec.SmallCellThreshold, spec.MinEventsPerArm, spec.InteractionAlpha, evidence);
     }
 
     /// <summary>

@@ -19,7 +19,7 @@ public sealed record SubgroupAssignment(
     ClusteringResult? Clustering,
     SurvivalTreeModel? Tree,
     IReadOnlyList<ClusterProfile> Profiles,
-    IReadOnlyList<string> Warnings)
+    IReadOnlyList<CountedText> Warnings)
 {
     public Factor ToFactor(string name, int[] rows)
     {
@@ -69,9 +69,9 @@ public static class SubgroupFinder
         var ids = Enumerable.Range(0, model.Leaves.Count).Select(Letter).ToArray();
         var codes = new int[study.RowCount];
         for (int row = 0; row < codes.Length; row++) codes[row] = Leaf(model, features, row);
-        var warnings = new List<string>();
+        var warnings = new List<CountedText>();
         if (model.Leaves.Count == 1)
-            warnings.Add("the survival tree found no split that passes the Bonferroni-adjusted test: all patients form one subgroup");
+            warnings.Add(CountedText.Plain("the survival tree found no split that passes the Bonferroni-adjusted test: all patients form one subgroup"));
         var featureSet = Features(study, spec.Features, MissingPolicy.Pairwise);
         var profiles = model.Leaves.Count > 1 ? ClusterProfiles.Describe(featureSet, codes, model.Leaves.Count) : [];
         return new SubgroupAssignment(spec.Method, ids, model.Leaves.Select(l => l.Rule).ToArray(), model.Leaves.Select(l => (string?)l.Rule).ToArray(),
@@ -149,7 +149,7 @@ public static class SubgroupFinder
         var profiles = ClusterProfiles.Describe(all, codes, k);
         var descriptions = result.Clusters.OrderBy(c => c.Cluster).Select(c => c.Label).ToArray();
         return new SubgroupAssignment(spec.Method, ids, descriptions, new string?[k], codes, spec.Features.Select(f => f.Column).ToArray(),
-            result, null, profiles, result.Warnings);
+            result, null, profiles, result.Notices);
     }
 
     private static int Nearest(int count, Func<int, double> distance)

@@ -52,20 +52,22 @@ public class StratificationRunTests
         }
         Close(r.GetProperty("cox").GetProperty("concordance").GetDouble(), cox.Concordance.C);
         Close(r.GetProperty("cox").GetProperty("zph_global").GetDouble(), cox.PhTest!.Global.Chisq);
+        // R's reference effects are coxph(Surv ~ hormon) within each grade: Stratify's unadjusted hazard ratios.
         var effects = doc.Treatment!.BySubgroup;
         for (int g = 0; g < 3; g++)
         {
             var e = r.GetProperty("effects")[g];
             Assert.Equal(e.GetProperty("n").GetInt32(), effects[g].N);
             Assert.Equal(e.GetProperty("events").GetInt32(), effects[g].Events);
-            Close(e.GetProperty("hr").GetDouble(), effects[g].Hr);
-            Close(e.GetProperty("lower").GetDouble(), effects[g].HrLower);
-            Close(e.GetProperty("upper").GetDouble(), effects[g].HrUpper);
-            Close(e.GetProperty("p").GetDouble(), effects[g].P, 1e-4);
+            var unadjusted = effects[g].Unadjusted!;
+            Close(e.GetProperty("hr").GetDouble(), unadjusted.Hr);
+            Close(e.GetProperty("lower").GetDouble(), unadjusted.HrLower);
+            Close(e.GetProperty("upper").GetDouble(), unadjusted.HrUpper);
+            Close(e.GetProperty("p").GetDouble(), unadjusted.P, 1e-4);
             Close(e.GetProperty("rmst_difference").GetDouble(), effects[g].RmstDifference);
             Close(e.GetProperty("rmst_difference_se").GetDouble(), effects[g].RmstDifferenceSe);
         }
-        Close(r.GetProperty("overall_hr").GetDouble(), doc.Treatment.Overall.Hr);
+        Close(r.GetProperty("overall_hr").GetDouble(), doc.Treatment.Overall.Unadjusted!.Hr);
         var interaction = r.GetProperty("interaction");
         Close(interaction.GetProperty("statistic").GetDouble(), doc.Treatment.Interaction.Statistic, 1e-5);
         Assert.Equal(interaction.GetProperty("df").GetInt32(), doc.Treatment.Interaction.Df);
@@ -73,22 +75,31 @@ public class StratificationRunTests
     }
 
     [Fact]
-    public void Verdicts_follow_the_confidence_interval_and_sentences_state_it()
+    public void Without_interaction_evidence_every_subgroup_is_consistent_with_the_overall_effect_and_says_so()
     {
+        // gbsg by grade: test of interaction p = 0.35 (tests/reference/run_reference.json), above 0.05.
         var (_, doc) = Run(StudySpecReader.Read(RepoPaths.ReferenceFile("specs/gbsg_by_grade.yaml")));
-        foreach (var e in doc.Treatment!.BySubgroup)
+        var treatment = doc.Treatment!;
+        Assert.True(treatment.Interaction.P >= 0.05, $"interaction p {treatment.Interaction.P}");
+        Assert.Equal("consistent", treatment.BottomLine.Kind);
+        Assert.Equal("pre_defined", treatment.BottomLine.Evidence);
+        Assert.Contains("The overall estimate is the best guide for every subgroup", treatment.BottomLine.Sentence);
+        foreach (var e in treatment.BySubgroup)
         {
-            var expected = e.HrUpper < 1 ? "benefit" : e.HrLower > 1 ? "harm" : "no clear difference";
-            Assert.Equal(expected, e.Verdict);
-            Assert.Contains($"In subgroup {e.Subgroup} (n = ", e.Sentence);
-            Assert.Contains("95% CI", e.Sentence);
+            Assert.Equal("consistent with overall", e.Verdict);
+            Assert.StartsWith($"In subgroup {e.Subgroup} (n = ", e.Sentence);
+            Assert.Contains("consistent with the overall effect", e.Sentence);
+            Assert.DoesNotContain("benefit", e.Sentence);
         }
+        // The overall verdict still follows its own CI.
+        var overall = treatment.Overall;
+        Assert.Equal(overall.HrUpper < 1 ? "benefit" : overall.HrLower > 1 ? "harm" : "no clear difference", overall.Verdict);
         Assert.True(doc.Inference.Exploratory);
-        Assert.Contains("exploratory", doc.Warnings[0]);
+        Assert.Contains("exploratory", doc.Warnings[0].Text);
     }
 
     [Fact]
-    public void A_subgroup_below_the_small_cell_threshold_is_written_n_below_k_in_its_sentence()
+    public void A_subgroup_below_the_small_cell_threshold_gets_no_estimate_and_is_written_n_below_k_in_its_sentence()
     {
         using var folder = new TempFolder();
         var lung = CsvCohortReader.Read(RepoPaths.Dataset("lung.csv"));
@@ -99,14 +110,47 @@ public class StratificationRunTests
         var spec = new StudySpec
         {
             Data = [folder.File("lung.parquet")], Time = "time", Event = "status", Treatment = "arm", TreatmentReference = "control",
+            Design = StudyDesign.Randomised,
             Subgroups = new SubgroupSpec { Method = SubgroupMethod.Column, Column = "grp" },
         };
 
         var (_, doc) = Run(spec);
 
         var small = doc.Treatment!.BySubgroup.Single(e => e.Subgroup == "C");
-        Assert.StartsWith("In subgroup C (n <5; ", small.Sentence);
+        Assert.StartsWith("In subgroup C (n = <5; ", small.Sentence);
+        Assert.Contains("too few patients to estimate", small.Sentence);
+        Assert.DoesNotContain("HR", small.Sentence);
+        Assert.Equal("too_few_patients", small.Estimable);
+        Assert.Equal("not estimable", small.Verdict);
+        Assert.True(double.IsNaN(small.Hr) && double.IsNaN(small.P) && double.IsNaN(small.RmstDifference));
+        Assert.Null(small.Unadjusted);
+        Assert.Null(small.Shrunken);
         Assert.StartsWith("In subgroup A (n = ", doc.Treatment.BySubgroup.Single(e => e.Subgroup == "A").Sentence);
+        // The interaction test and the shrinkage use only the subgroups with an estimable effect.
+        Assert.Equal(["A", "B"], doc.Treatment.Interaction.Subgroups);
+    }
+
+    [Fact]
+    public void An_arm_with_fewer_events_than_min_events_per_arm_gets_no_estimate()
+    {
+        // veteran, 128 deaths in 137 patients: with min_events_per_arm above either arm's deaths nothing is estimable.
+        var spec = StudySpecReader.Read(RepoPaths.Dataset("veteran.yaml")) with { MinEventsPerArm = 70 };
+        var (_, doc) = Run(spec);
+        Assert.Equal("too_few_events", doc.Treatment!.Overall.Estimable);
+        Assert.Contains("too few events to estimate the treatment effect (each arm needs at least 70)", doc.Treatment.Overall.Sentence);
+        Assert.All(doc.Treatment.BySubgroup, e => Assert.Equal("not estimable", e.Verdict));
+        Assert.Equal("not_estimable", doc.Treatment.BottomLine.Kind);
+    }
+
+    [Fact]
+    public void A_treatment_without_a_design_is_refused_with_what_each_design_means()
+    {
+        var spec = StudySpecReader.Read(RepoPaths.Dataset("veteran.yaml")) with { Design = null };
+        var error = Assert.Throws<StratifyInputException>(() => StratificationRun.Execute(spec));
+        Assert.Contains("design: randomised", error.Message);
+        Assert.Contains("design: observational", error.Message);
+        Assert.Contains("assigned by chance", error.Message);
+        Assert.Contains("associations", error.Message);
     }
 
     [Fact]
@@ -160,6 +204,7 @@ public class StratificationRunTests
             event: event
             treatment: arm
             treatment_reference: control
+            design: randomised
             subgroups:
               method: kmedoids
               features:
@@ -172,6 +217,8 @@ public class StratificationRunTests
             seed: 1
             """);
         var (run, doc) = Run(StudySpecReader.Read(dir.File("sim.yaml")));
+        // Opposite planted effects: the interaction test finds them, so subgroups get their own verdicts.
+        Assert.Equal("differs", doc.Treatment!.BottomLine.Kind);
         var truth = ((NumericColumn)run.Study.Cohort["true_subgroup"]).Values;
         var planted = run.EstimationRows.Select(r => (int)truth[run.Study.Rows[r]]).ToArray();
         // Floor 0.5: the planted subgroups overlap by design (10% of each has another subgroup's histology, ECOG and
