@@ -59,7 +59,7 @@ public static class RunSentences
             {
                 "consistent with overall" => $", the treatment effect is consistent with the overall effect: the overall estimate ({Estimate(treatment.Overall)}) "
                     + "is the best guide for these patients.",
-                _ => $", {Comparison(treatment, effect.Verdict, treated, reference, endpoint)} ({Estimate(effect)}){Rmst(study, effect, treated)}.",
+                _ => $", {Comparison(treatment, effect.Verdict, treated, reference, endpoint)} ({Estimate(effect)}){Rmst(study, effect, treated, reference)}.",
             },
         });
     }
@@ -76,9 +76,9 @@ public static class RunSentences
         {
             case "consistent":
                 return $"The data do not show that the treatment effect differs between the subgroups (test of interaction {p}; a difference is "
-                    + $"claimed only when p < {alpha}). The overall estimate is the best guide for every subgroup: the subgroup estimates differ from "
-                    + "it no more than chance alone would make them, so a subgroup's own estimate, or its own p-value, is no reason to treat it "
-                    + "differently. The test has limited power, so a modest difference cannot be ruled out.";
+                    + $"claimed only when p < {alpha}). The overall estimate is the best guide for every subgroup: the differences between the "
+                    + "subgroups' own estimates are compatible with chance, so a subgroup's own estimate, or its own p-value, is no reason to treat "
+                    + "it differently. The test has limited power, so a modest difference cannot be ruled out.";
             case "differs":
                 return $"The treatment effect appears to differ between the subgroups (test of interaction {p}, below {alpha}), so each subgroup's "
                     + "own estimate is reported with its verdict. " + Evidence(bottom.Evidence);
@@ -119,14 +119,21 @@ public static class RunSentences
     public static string Estimate(TreatmentEffectJson effect) =>
         $"{(effect.AdjustedFor.Count > 0 ? "adjusted " : "")}HR {Ratio(effect.Hr)}, 95% CI {Ratio(effect.HrLower)}–{Ratio(effect.HrUpper)}; {PEquals(effect.P)}";
 
-    private static string Rmst(StudyJson study, TreatmentEffectJson effect, string treated)
+    /// <summary>
+    /// "; up to 1825 days, the difference in mean recurrence-free survival time (hormon = yes − hormon = no) was +149.3
+    /// days (95% CI +53.7 to +244.9; unadjusted)": from the arms' Kaplan–Meier curves, so not adjusted for covariates.
+    /// </summary>
+    private static string Rmst(StudyJson study, TreatmentEffectJson effect, string treated, string reference)
     {
         if (!double.IsFinite(effect.RmstDifference)) return "";
         string unit = study.Endpoint.TimeUnit;
-        string longer = effect.RmstDifference >= 0 ? "longer" : "shorter";
-        return $"; up to {Time(study.RmstHorizon)} {unit}, the mean {study.Endpoint.Name} time was {Number(Math.Abs(effect.RmstDifference), 1)} {unit} {longer} "
-            + $"with {treated} (95% CI {Number(effect.RmstDifferenceLower, 1)} to {Number(effect.RmstDifferenceUpper, 1)} {unit})";
+        return $"; up to {Time(study.RmstHorizon)} {unit}, the difference in mean {study.Endpoint.Name} time ({treated} − {reference}) was "
+            + $"{Signed(effect.RmstDifference)} {unit} (95% CI {Signed(effect.RmstDifferenceLower)} to {Signed(effect.RmstDifferenceUpper)}; unadjusted)";
     }
+
+    /// <summary>A difference with its sign: "+149.3", "−156.9", "0.0".</summary>
+    public static string Signed(double value) =>
+        !double.IsFinite(value) ? "NA" : (value > 0 ? "+" : value < 0 ? "−" : "") + Math.Abs(value).ToString("F1", Invariant);
 
     /// <summary>"hormon = yes".</summary>
     public static string Arm(TreatmentTailoringJson treatment, string level) => $"{treatment.Column} = {level}";

@@ -188,11 +188,14 @@ public static partial class SubgroupReport
         var facts = new List<KeyValuePair<string, string>>();
         if (overall.Estimable == "yes")
         {
-            facts.Add(new("Overall effect", $"HR {HazardRatioText(overall)}, {RunSentences.PEquals(overall.P)} "
-                + $"({(overall.AdjustedFor.Count > 0 ? "adjusted" : "no covariates declared")}; {treatment.Treated} vs {treatment.Reference})"));
-            if (overall.Unadjusted is { } u) facts.Add(new("Unadjusted", $"HR {RunSentences.Ratio(u.Hr)} ({RunSentences.Ratio(u.HrLower)}–{RunSentences.Ratio(u.HrUpper)}), {RunSentences.PEquals(u.P)}"));
+            facts.Add(new(overall.AdjustedFor.Count > 0 ? "Overall hazard ratio, adjusted" : "Overall hazard ratio",
+                $"{HazardRatioWithCi(overall.Hr, overall.HrLower, overall.HrUpper)}, {RunSentences.PEquals(overall.P)} ({treatment.Treated} vs {treatment.Reference}"
+                + (overall.AdjustedFor.Count > 0 ? $"; adjusted for {string.Join(", ", overall.AdjustedFor)})" : "; no covariates declared)")));
+            if (overall.Unadjusted is { } u && overall.AdjustedFor.Count > 0)
+                facts.Add(new("Unadjusted", $"{HazardRatioWithCi(u.Hr, u.HrLower, u.HrUpper)}, {RunSentences.PEquals(u.P)}"));
             if (double.IsFinite(overall.RmstDifference))
-                facts.Add(new($"RMST difference to {Time(results.Study.RmstHorizon)} {report.TimeUnit}", RmstText(overall) + $" {report.TimeUnit} ({treatment.Treated} − {treatment.Reference})"));
+                facts.Add(new($"RMST difference to {Time(results.Study.RmstHorizon)} {report.TimeUnit}",
+                    RmstText(overall) + $" {report.TimeUnit} ({treatment.Treated} − {treatment.Reference}; unadjusted, from the arms' Kaplan–Meier curves)"));
         }
         facts.Add(new("Differs between subgroups?", treatment.BottomLine.Kind switch
         {
@@ -375,6 +378,9 @@ public static partial class SubgroupReport
         var hidden = new List<string>();
         var forestSizes = report.SubgroupColumn(treatment.BySubgroup.Select(e => e.Subgroup).ToList(),
             treatment.BySubgroup.Select(e => e.N).ToList(), SubgroupCount.Size);
+        // Subgroup p-values are not evidence of a subgroup-specific effect (Wang et al. 2007): shown only when the
+        // interaction test supports heterogeneity.
+        bool subgroupP = treatment.BottomLine.Kind == "differs";
         for (int i = 0; i < treatment.BySubgroup.Count; i++)
         {
             var effect = treatment.BySubgroup[i];
@@ -382,6 +388,7 @@ public static partial class SubgroupReport
             forestRows.Add(Forest($"Subgroup {effect.Subgroup}", effect) with
             {
                 NText = forestSizes[i] == SmallCellPolicy.SuppressedText ? forestSizes[i] : null,
+                PText = subgroupP ? RunSentences.PEquals(effect.P) : null,
             });
         }
         forestRows.Add(Forest("All patients", treatment.Overall) with { Summary = true, NText = report.Cells.Hides(treatment.Overall.N) ? report.Cells.Below : null });
@@ -399,6 +406,7 @@ public static partial class SubgroupReport
                   + "); filled circles below them are the shrunken estimates, pulled toward the pooled effect by as much as the subgroups' "
                   + "differences are compatible with chance (random-effects model, REML). The diamond is all patients."
                 : "Square area is proportional to the subgroup size; the diamond is all patients.")
+            + (subgroupP ? "" : " Subgroup p-values are not shown: without evidence that the effect differs between subgroups, they are no guide to a subgroup's own effect.")
             + (hidden.Count > 0 ? $" Not shown (fewer than {report.Cells.Threshold} patients): subgroup {string.Join(", ", hidden)}." : ""));
 
         var rows = new List<HtmlTableRow>();
@@ -422,7 +430,7 @@ public static partial class SubgroupReport
             [
                 sizes[i], events[i],
                 estimable ? HazardRatioText(effect) : missing,
-                estimable ? P(effect.P) : "",
+                estimable && (overall || subgroupP) ? P(effect.P) : "",
                 estimable && effect.Unadjusted is { } u ? $"{RunSentences.Ratio(u.Hr)} ({RunSentences.Ratio(u.HrLower)}–{RunSentences.Ratio(u.HrUpper)})" : "",
                 estimable && effect.Shrunken is { } sh ? $"{RunSentences.Ratio(sh.Hr)} ({RunSentences.Ratio(sh.HrLower)}–{RunSentences.Ratio(sh.HrUpper)})" : "",
                 estimable && double.IsFinite(effect.RmstDifference) ? RmstText(effect) : "",
@@ -431,7 +439,7 @@ public static partial class SubgroupReport
         }
         html.Table(new HtmlTable($"Treatment effect ({treatment.Treated} vs {treatment.Reference}) by subgroup: hazard ratios with 95% CIs; "
                 + $"RMST difference in {report.TimeUnit} up to {Time(results.Study.RmstHorizon)}",
-            ["Subgroup", "n", "Events", treatment.Overall.AdjustedFor.Count > 0 ? "Adjusted HR" : "HR", "p", "Unadjusted HR", "Shrunken HR", "RMST difference", "Verdict"],
+            ["Subgroup", "n", "Events", treatment.Overall.AdjustedFor.Count > 0 ? "Adjusted HR" : "HR", "p", "Unadjusted HR", "Shrunken HR", "RMST difference (unadjusted)", "Verdict"],
             rows, [1, 2, 3, 4, 5, 6, 7]));
         WriteAdjustment(report, treatment);
         html.Paragraph(double.IsNaN(interaction.P)
@@ -444,7 +452,7 @@ public static partial class SubgroupReport
                 + $"(between-subgroup variance τ² = {shrinkage.Tau2.ToString("0.####", Invariant)} by {shrinkage.Method}; pooled HR {RunSentences.Ratio(shrinkage.MeanHr)}, "
                 + $"95% CI {RunSentences.Ratio(shrinkage.MeanHrLower)}–{RunSentences.Ratio(shrinkage.MeanHrUpper)}) gives each subgroup's empirical-Bayes estimate: "
                 + "its own estimate pulled toward the pooled one, more so the less precise it is and the more alike the subgroups are. "
-                + (shrinkage.Tau2 == 0 ? "Here τ² is 0: the subgroups differ no more than chance would make them, so every shrunken estimate equals the pooled one. " : "")
+                + (shrinkage.Tau2 == 0 ? "Here τ² is 0: the subgroups' estimates vary no more than their standard errors lead one to expect, so every shrunken estimate equals the pooled one. " : "")
                 + "The intervals allow for the uncertainty of the pooled estimate but not of τ², so with few subgroups they are somewhat narrow.");
     }
 
@@ -457,20 +465,25 @@ public static partial class SubgroupReport
         var overall = treatment.Overall;
         if (overall.AdjustedFor.Count == 0 && overall.NotAdjustedFor.Count == 0)
         {
-            report.Html.Paragraph("No covariates were declared: every hazard ratio is unadjusted (treatment only"
-                + (report.Results.Study.Covariates.Count == 0 ? "" : "") + ").");
+            report.Html.Paragraph("No covariates were declared: every hazard ratio is unadjusted (treatment only).");
             return;
         }
-        var notes = new List<string> { $"Adjusted hazard ratios come from Cox models of treatment + {string.Join(", ", overall.AdjustedFor)}; unadjusted ones from treatment alone." };
-        foreach (var o in overall.NotAdjustedFor) notes.Add($"All patients: {o.Covariate} left out ({o.Reason}).");
-        foreach (var effect in treatment.BySubgroup)
+        report.Html.Paragraph($"Adjusted hazard ratios come from Cox models of treatment + {string.Join(", ", overall.AdjustedFor)}; unadjusted ones from "
+            + "treatment alone. Within a subgroup a covariate that takes a single value there, or is collinear with the other terms there, cannot be "
+            + "estimated and is left out of that subgroup's model; the table lists every model that left one out.");
+        var rows = new List<HtmlTableRow>();
+        void Add(string model, IReadOnlyList<string> adjustedFor, IReadOnlyList<OmittedCovariateJson> omitted)
         {
-            if (report.Cells.Hides(effect.N) || effect.Estimable != "yes" || effect.NotAdjustedFor.Count == 0) continue;
-            notes.Add($"Subgroup {effect.Subgroup}: adjusted for {(effect.AdjustedFor.Count > 0 ? string.Join(", ", effect.AdjustedFor) : "nothing")}; "
-                + string.Join("; ", effect.NotAdjustedFor.Select(o => $"{o.Covariate} left out ({o.Reason})")) + ".");
+            if (omitted.Count == 0) return;
+            rows.Add(new HtmlTableRow(model, [adjustedFor.Count > 0 ? string.Join(", ", adjustedFor) : "nothing",
+                string.Join("; ", omitted.Select(o => $"{o.Covariate} ({o.Reason})"))]));
         }
-        foreach (var o in treatment.Interaction.NotAdjustedFor) notes.Add($"Interaction test: {o.Covariate} left out ({o.Reason}).");
-        report.Html.Paragraph(string.Join(" ", notes));
+        Add("All patients", overall.AdjustedFor, overall.NotAdjustedFor);
+        foreach (var effect in treatment.BySubgroup)
+            if (!report.Cells.Hides(effect.N) && effect.Estimable == "yes") Add($"Subgroup {effect.Subgroup}", effect.AdjustedFor, effect.NotAdjustedFor);
+        Add("Test of interaction (besides subgroup and treatment)", treatment.Interaction.AdjustedFor, treatment.Interaction.NotAdjustedFor);
+        if (rows.Count > 0)
+            report.Html.Table(new HtmlTable("Covariates each model was adjusted for, where one had to be left out", ["Model", "Adjusted for", "Left out (why)"], rows));
     }
 
     private static string AdjustmentPhrase(TreatmentEffectJson overall) =>
@@ -478,16 +491,19 @@ public static partial class SubgroupReport
 
     private static string NotEstimableText(TreatmentEffectJson effect) => effect.Estimable switch
     {
-        "too_few_patients" => "too few patients to estimate",
-        "too_few_events" => "too few events to estimate",
+        "too_few_patients" => "too few patients in an arm to estimate",
+        "too_few_events" => "too few events in an arm to estimate",
         "model_failed" => "not estimable",
         _ => "",
     };
 
+    private static string HazardRatioWithCi(double hr, double lower, double upper) =>
+        $"HR {RunSentences.Ratio(hr)} (95% CI {RunSentences.Ratio(lower)}–{RunSentences.Ratio(upper)})";
+
     private static string RmstText(TreatmentEffectJson effect) =>
         $"{Signed(effect.RmstDifference)} ({Signed(effect.RmstDifferenceLower)} to {Signed(effect.RmstDifferenceUpper)})";
 
-    private static string Signed(double value) => !double.IsFinite(value) ? "NA" : (value > 0 ? "+" : "") + value.ToString("F1", Invariant);
+    private static string Signed(double value) => RunSentences.Signed(value);
 
     /// <summary>The subgroup's plain-language description from the subgroup list.</summary>
     private static string Description(ResultsDocument results, string id)

@@ -6,8 +6,8 @@
 //   - REML (Harville 1977; Viechtbauer 2005, Psychometrika 70:261–278, whose Fisher scoring R's metafor uses):
 //     maximise l_R(τ²) = −½ Σ log(vᵢ + τ²) − ½ log Σ wᵢ − ½ Σ wᵢ (yᵢ − μ̂)², wᵢ = 1/(vᵢ + τ²), over τ² ≥ 0, by Fisher
 //     scoring τ² ← τ² + (y'PPy − tr P) / tr(PP), P = W − W11'W/Σw, from the DerSimonian–Laird value, with
-//     step halving when l_R falls and truncation at 0; converged when the step is below 1e-13 (absolute and
-//     relative), tighter than metafor's default 1e-5.
+//     step halving when l_R falls and truncation at 0; converged when the Fisher step is below 1e-13 (absolute
+//     and relative), tighter than metafor's default 1e-5, or at τ² = 0 when the step points below it.
 //   - DerSimonian & Laird (Control Clin Trials 1986;7:177–188): τ² = max(0, (Q − (k − 1)) / (Σw − Σw²/Σw)), with
 //     fixed-effect weights w = 1/v and Cochran's Q = Σ w (y − ȳ_w)².
 // Pooled mean μ̂ = Σ wᵢyᵢ / Σ wᵢ with Var(μ̂) = 1/Σ wᵢ (weights at the estimated τ²).
@@ -119,19 +119,21 @@ public static class RandomEffectsShrinkage
         {
             var (score, information) = ScoreAndInformation(y, v, tau2);
             double step = score / information;
+            // At the boundary with the likelihood still rising toward negative τ², or a step below the tolerance: done.
+            if ((tau2 == 0 && step <= 0) || Math.Abs(step) <= Tolerance * Math.Max(1, tau2)) return (tau2, iteration);
             double next = Math.Max(0, tau2 + step);
             double value = RestrictedLogLikelihood(y, v, next);
-            // Halve the step while the likelihood falls (it cannot fall for a small enough step from a non-stationary point).
-            for (int halving = 0; value < current && halving < 60; halving++)
+            // Halve the step while the likelihood falls by more than rounding (a Fisher step can overshoot far from
+            // the maximum; near it, differences below the rounding of l_R carry no information).
+            double rounding = 1e-14 * (1 + Math.Abs(current));
+            for (int halving = 0; value < current - rounding && halving < 60; halving++)
             {
                 step /= 2;
                 next = Math.Max(0, tau2 + step);
                 value = RestrictedLogLikelihood(y, v, next);
             }
-            double change = Math.Abs(next - tau2);
             tau2 = next;
             current = value;
-            if (change <= Tolerance * Math.Max(1, tau2) || (tau2 == 0 && score <= 0)) return (tau2, iteration);
         }
         return (tau2, MaxIterations);
     }

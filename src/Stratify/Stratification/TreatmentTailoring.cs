@@ -288,6 +288,9 @@ public static class TreatmentTailoring
     private static (CoxModel Model, IReadOnlyList<string> AdjustedFor, IReadOnlyList<OmittedCovariate> Omitted) FitAdjusted(
         double[] time, bool[] died, IReadOnlyList<CovariateTerm> leading, IReadOnlyList<BoundCovariate> covariates, int[] rows, int[]? strata)
     {
+        string collinear = leading.Count > 1
+            ? "collinear with the subgroups, treatment or the other covariates in these patients"
+            : "collinear with treatment or the other covariates in these patients";
         var omitted = new List<OmittedCovariate>();
         var kept = new List<(string Name, CovariateTerm Term)>();
         foreach (var covariate in covariates)
@@ -306,7 +309,7 @@ public static class TreatmentTailoring
                 if (model.Coefficients[j].Aliased && term >= 0) aliasedTerms.Add(kept[term].Name);
             }
             if (aliasedTerms.Count == 0) return (model, kept.Select(k => k.Name).ToArray(), omitted);
-            foreach (var name in aliasedTerms) omitted.Add(new OmittedCovariate(name, "collinear with treatment or the other covariates in these patients"));
+            foreach (var name in aliasedTerms) omitted.Add(new OmittedCovariate(name, collinear));
             kept.RemoveAll(k => aliasedTerms.Contains(k.Name));
         }
     }
