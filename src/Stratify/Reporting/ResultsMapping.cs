@@ -51,10 +51,13 @@ public static class ResultsMapping
         var inference = split
             ? new InferenceJson("split", false, spec.Validation.Fraction, spec.Validation.Seed ?? spec.Seed, discoveryN, run.EstimationRows.Length, "")
             : new InferenceJson("none", true, null, null, study.RowCount, run.EstimationRows.Length, "");
-        inference = inference with { Statement = RunSentences.Inference(inference).Render(RunSentences.MaskedCounts(threshold)) };
+        inference = inference with { Statement = RunSentences.Inference(inference, MethodName(discovery.Method)).Render(RunSentences.MaskedCounts(threshold)) };
 
         var warnings = run.Warnings.ToList();
-        if (!split) warnings.Insert(0, CountedText.Plain("p-values are exploratory: subgroups were found and tested on the same patients"));
+        if (!split)
+            warnings.Insert(0, CountedText.Plain(discovery.Method == SubgroupMethod.Column
+                ? "p-values are exploratory unless this subgroup analysis was specified before the data were seen"
+                : "p-values are exploratory: subgroups were found and tested on the same patients"));
 
         return new ResultsDocument(
             ResultsDocument.CurrentSchemaVersion,

@@ -28,10 +28,16 @@ public static class RunSentences
     public static Func<TextCount, string> MaskedCounts(int threshold) => c =>
         c.Value > 0 && c.Value < threshold ? "<" + threshold.ToString(Invariant) : c.Value.ToString("N0", Invariant);
 
-    /// <summary>How far the p-values can be trusted: subgroups found and tested on the same or on other patients.</summary>
-    public static CountedText Inference(InferenceJson inference) => inference.Mode == "split"
-        ? CountedText.Format($"Subgroups were found on {TextCount.Patients(inference.DiscoveryN)} patients and every survival and treatment estimate comes from the other {TextCount.Patients(inference.EstimationN)}, whose outcomes played no part in finding them.")
-        : CountedText.Format($"Subgroups were found and tested on the same {TextCount.Patients(inference.DiscoveryN)} patients, so p-values and confidence intervals overstate certainty. Confirm in independent data (or rerun with validation: split).");
+    /// <summary>
+    /// How far the p-values can be trusted: subgroups found and tested on the same or on other patients, or given by
+    /// an existing column (<paramref name="method"/> "column"), which no search produced.
+    /// </summary>
+    public static CountedText Inference(InferenceJson inference, string method) =>
+        method == "column"
+            ? CountedText.Format($"The subgroups are the levels of an existing column, not found in these data, so the p-values of the {TextCount.Patients(inference.EstimationN)} patients analysed are not inflated by a search; they are exploratory unless this subgroup analysis was specified before the data were seen.")
+        : inference.Mode == "split"
+            ? CountedText.Format($"Subgroups were found on {TextCount.Patients(inference.DiscoveryN)} patients and every survival and treatment estimate comes from the other {TextCount.Patients(inference.EstimationN)}, whose outcomes played no part in finding them.")
+            : CountedText.Format($"Subgroups were found and tested on the same {TextCount.Patients(inference.DiscoveryN)} patients, so p-values and confidence intervals overstate certainty. Confirm in independent data (or rerun with validation: split).");
 
     /// <summary>The first-screen banner of an observational study; null for a randomised one.</summary>
     public static string? ObservationalBanner(TreatmentTailoringJson treatment) => treatment.Design != "observational" ? null

@@ -234,7 +234,7 @@ public static partial class SubgroupReport
         string lead = inference.Exploratory
             ? "Exploratory results. "
             : $"Validated on held-out patients (found on {report.Cells.Count(inference.DiscoveryN)}, estimated on {report.Cells.Count(inference.EstimationN)}). ";
-        html.Callout(lead + report.Render(RunSentences.Inference(inference)), inference.Exploratory ? CalloutKind.Warning : CalloutKind.Note);
+        html.Callout(lead + report.Render(RunSentences.Inference(inference, report.Results.Discovery.Method)), inference.Exploratory ? CalloutKind.Warning : CalloutKind.Note);
     }
 
     private static string TreatmentQuestion(ResultsDocument results)

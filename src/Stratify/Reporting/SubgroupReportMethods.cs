@@ -107,7 +107,7 @@ public static partial class SubgroupReport
         {
             yield return $"Subgroups were defined by {MethodName(discovery.Method)} ({features}).";
         }
-        yield return report.Render(RunSentences.Inference(results.Inference));
+        yield return report.Render(RunSentences.Inference(results.Inference, results.Discovery.Method));
 
         var km = results.Survival.KaplanMeier;
         var logRank = results.Survival.LogRank;
@@ -151,7 +151,7 @@ public static partial class SubgroupReport
         }
         int threshold = results.Study.SmallCellThreshold;
         if (threshold > 1)
-            yield return $"To protect privacy, counts of 1 to {threshold - 1} patients are printed as \"<{threshold}\", and groups that small are not described. "
+            yield return $"To protect privacy, a positive count below {threshold} is printed as \"<{threshold}\", and groups that small are not described. "
                 + $"Where such a count belongs to a set of counts whose total is printed (subgroup sizes, events, the levels of a Table 1 variable, "
                 + $"numbers at risk), and it is the only one hidden, the next smallest count of the set is printed as \"{SmallCellPolicy.SuppressedText}\" "
                 + "as well (complementary suppression), so that the small count cannot be worked out by subtraction; a subgroup whose size is "

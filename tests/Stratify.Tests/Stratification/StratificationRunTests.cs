@@ -241,6 +241,48 @@ public class StratificationRunTests
     }
 
     [Fact]
+    public void A_simulated_trial_with_one_common_hazard_ratio_gives_no_subgroup_a_verdict_of_its_own()
+    {
+        // The simulator's model with the same treatment HR (0.7) in every planted subgroup: subgroups still differ in
+        // prognosis, but not in the treatment effect. Seeded, so the interaction test's outcome is fixed (p = 0.28
+        // here; under a common effect a p below 0.05 has a 5% chance for a given seed).
+        using var dir = new TempFolder();
+        CohortSimulator.Write(dir.File("sim.parquet"), 3000, seed: 8, new SimulationModel { TreatmentHazardRatio = [0.7, 0.7, 0.7] });
+        var spec = new StudySpec
+        {
+            Data = [dir.File("sim.parquet")], Id = "patient_id", Time = "time", Event = "event", Treatment = "arm", TreatmentReference = "control",
+            Design = StudyDesign.Randomised,
+            Subgroups = new SubgroupSpec
+            {
+                Method = SubgroupMethod.KMedoids, KMin = 2, KMax = 5, Bootstrap = 0,
+                Features = [new CovariateSpec("age", CovariateKind.Numeric), new CovariateSpec("biomarker", CovariateKind.Numeric),
+                    new CovariateSpec("nodes", CovariateKind.Numeric), new CovariateSpec("histology", CovariateKind.Categorical)],
+            },
+        };
+        var (_, doc) = Run(spec);
+        var treatment = doc.Treatment!;
+        Assert.True(treatment.BySubgroup.Count >= 2);
+        Assert.Equal("consistent", treatment.BottomLine.Kind);
+        Assert.All(treatment.BySubgroup, e => Assert.Equal("consistent with overall", e.Verdict));
+        Assert.Equal("benefit", treatment.Overall.Verdict);
+        // The HR over all patients, unadjusted for the subgroups' different baseline hazards, is pulled toward 1 from the
+        // planted within-subgroup 0.7 (the hazard ratio is not collapsible): 0.79 here.
+        Assert.InRange(treatment.Overall.Hr, 0.65, 0.9);
+    }
+
+    [Theory]
+    [InlineData("tests/reference/specs/colon.yaml")]
+    [InlineData("datasets/gbsg.yaml")]
+    public void On_colon_and_gbsg_no_subgroup_gets_benefit_harm_or_no_clear_difference(string spec)
+    {
+        // colon by sex: the subgroup-specific HRs differ (0.85 in women, 0.53 in men) but the test of interaction
+        // does not support a difference (p = 0.067); gbsg: p = 0.72 (tests/reference/treatment_reference.json).
+        var (_, doc) = Run(StudySpecReader.Read(Path.Combine(RepoPaths.Root, spec)));
+        Assert.Equal("consistent", doc.Treatment!.BottomLine.Kind);
+        Assert.All(doc.Treatment.BySubgroup, e => Assert.DoesNotContain(e.Verdict, new[] { "benefit", "harm", "no clear difference" }));
+    }
+
+    [Fact]
     public void A_spec_without_subgroups_is_refused_with_a_suggestion()
     {
         var spec = StudySpecReader.Read(RepoPaths.Dataset("lung.yaml")) with { Subgroups = null };

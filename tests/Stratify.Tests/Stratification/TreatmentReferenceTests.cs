@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
-using Stratify.Data;
 using Stratify.Reporting;
 using Stratify.Stratification;
 
@@ -18,21 +16,10 @@ public class TreatmentReferenceTests
     private static readonly JsonElement Reference =
         JsonDocument.Parse(File.ReadAllText(RepoPaths.ReferenceFile("treatment_reference.json"))).RootElement;
 
-    private static readonly ConcurrentDictionary<string, Lazy<(StratificationResult Run, ResultsDocument Document)>> Runs = new();
-
     /// <summary>Hazard ratios, limits, p-values, statistics and coefficients (relative; measured: HR ≤ 5e-15, interaction ≤ 1e-12, Cox terms ≤ 4e-13).</summary>
     private const double Tolerance = 1e-11;
 
-    private static string SpecPath(string name) => name is "pbc" or "colon"
-        ? RepoPaths.ReferenceFile($"specs/{name}.yaml")
-        : RepoPaths.Dataset($"{name}.yaml");
-
-    private static (StratificationResult Run, ResultsDocument Document) Run(string name) => Runs.GetOrAdd(name, n => new(() =>
-    {
-        var spec = StudySpecReader.Read(SpecPath(n));
-        var run = StratificationRun.Execute(spec);
-        return (run, ResultsMapping.ToDocument(run, RunOutput.HashInputs(spec)));
-    })).Value;
+    private static (StratificationResult Run, ResultsDocument Document) Run(string name) => StudyRuns.Get(name);
 
     private static void Close(double expected, double actual, string what, double tolerance = Tolerance) =>
         Assert.True(Math.Abs(expected - actual) <= tolerance * Math.Max(1, Math.Abs(expected)),
