@@ -56,14 +56,15 @@ public static class RunSentences
             ? CountedText.Format($"Across all {TextCount.Patients(effect.N)} patients")
             : CountedText.Format($"In subgroup {effect.Subgroup} (n = {TextCount.SubgroupSize(effect.N, effect.Subgroup)}; {description})");
         string treated = Arm(treatment, treatment.Treated), reference = Arm(treatment, treatment.Reference);
+        string noun = EffectNoun(treatment);
         return who.Append(effect.Estimable switch
         {
-            "too_few_patients" => $", one arm has too few patients to estimate the treatment effect (each arm needs at least {study.SmallCellThreshold}).",
-            "too_few_events" => $", one arm has too few events to estimate the treatment effect (each arm needs at least {treatment.MinEventsPerArm}).",
-            "model_failed" => ", the Cox model could not estimate the treatment effect.",
+            "too_few_patients" => $", one arm has too few patients to estimate the {noun} (each arm needs at least {study.SmallCellThreshold}).",
+            "too_few_events" => $", one arm has too few events to estimate the {noun} (each arm needs at least {treatment.MinEventsPerArm}).",
+            "model_failed" => $", the Cox model could not estimate the {noun}.",
             _ => effect.Verdict switch
             {
-                "consistent with overall" => $", the treatment effect is consistent with the overall effect: the overall estimate ({Estimate(treatment.Overall)}) "
+                "consistent with overall" => $", the {noun} is consistent with that over all patients: the overall estimate ({Estimate(treatment.Overall)}) "
                     + "is the best guide for these patients.",
                 _ => $", {Comparison(treatment, effect.Verdict, treated, reference, endpoint)} ({Estimate(effect)}){Rmst(study, effect, treated, reference)}.",
             },
@@ -77,19 +78,19 @@ public static class RunSentences
     public static string BottomLine(TreatmentTailoringJson treatment)
     {
         var bottom = treatment.BottomLine;
-        string p = PEquals(bottom.InteractionP), alpha = Number(bottom.InteractionAlpha);
+        string p = PEquals(bottom.InteractionP), alpha = Number(bottom.InteractionAlpha), noun = EffectNoun(treatment);
         switch (bottom.Kind)
         {
             case "consistent":
-                return $"The data do not show that the treatment effect differs between the subgroups (test of interaction {p}; a difference is "
+                return $"The data do not show that the {noun} differs between the subgroups (test of interaction {p}; a difference is "
                     + $"claimed only when p < {alpha}). The overall estimate is the best guide for every subgroup: the differences between the "
                     + "subgroups' own estimates are compatible with chance, so a subgroup's own estimate, or its own p-value, is no reason to treat "
                     + "it differently. The test has limited power, so a modest difference cannot be ruled out.";
             case "differs":
-                return $"The treatment effect appears to differ between the subgroups (test of interaction {p}, below {alpha}), so each subgroup's "
+                return $"The {noun} appears to differ between the subgroups (test of interaction {p}, below {alpha}), so each subgroup's "
                     + "own estimate is reported with its verdict. " + Evidence(bottom.Evidence);
             default:
-                return "Whether the treatment effect differs between the subgroups could not be tested: fewer than two subgroups have enough patients "
+                return $"Whether the {noun} differs between the subgroups could not be tested: fewer than two subgroups have enough patients "
                     + "and events in both arms. The overall estimate is the best guide for every subgroup.";
         }
     }
@@ -140,6 +141,13 @@ public static class RunSentences
     /// <summary>A difference with its sign: "+149.3", "−156.9", "0.0".</summary>
     public static string Signed(double value) =>
         !double.IsFinite(value) ? "NA" : (value > 0 ? "+" : value < 0 ? "−" : "") + Math.Abs(value).ToString("F1", Invariant);
+
+    /// <summary>
+    /// What the numbers measure, in words: "treatment effect" under randomisation; for an observational study
+    /// "association of treatment with outcome", since calling it an effect would assume no unmeasured confounding.
+    /// </summary>
+    public static string EffectNoun(TreatmentTailoringJson treatment) =>
+        treatment.Design == "observational" ? "association of treatment with outcome" : "treatment effect";
 
     /// <summary>"hormon = yes".</summary>
     public static string Arm(TreatmentTailoringJson treatment, string level) => $"{treatment.Column} = {level}";

@@ -273,7 +273,7 @@ public static partial class SubgroupReport
                 + "their curves, medians and profiles are withheld to protect patient privacy.");
         if (report.AnySuppressed) html.Callout(report.Cells.SuppressedExplanation);
 
-        html.Heading(3, "Treatment effect by subgroup");
+        html.Heading(3, results.Treatment?.Design == "observational" ? "Treatment and outcome by subgroup (associations)" : "Treatment effect by subgroup");
         if (results.Treatment is not { } treatment)
         {
             html.Paragraph(NoTreatment + " The report describes prognosis by subgroup only.");
@@ -283,7 +283,7 @@ public static partial class SubgroupReport
         {
             var effect = treatment.BySubgroup[s];
             html.Paragraph(report.Cells.Hides(effect.N)
-                ? $"Subgroup {effect.Subgroup} has fewer than {report.Cells.Threshold} patients; its treatment effect is not described."
+                ? $"Subgroup {effect.Subgroup} has fewer than {report.Cells.Threshold} patients; its {RunSentences.EffectNoun(treatment)} is not described."
                 : report.Render(RunSentences.Effect(results.Study, treatment, effect, Description(results, effect.Subgroup))));
         }
     }
@@ -367,7 +367,7 @@ public static partial class SubgroupReport
     {
         var html = report.Html;
         var results = report.Results;
-        html.Heading(2, "Treatment effect by subgroup", "treatment");
+        html.Heading(2, results.Treatment?.Design == "observational" ? "Treatment and outcome by subgroup (associations)" : "Treatment effect by subgroup", "treatment");
         if (results.Treatment is not { } treatment)
         {
             html.Paragraph(NoTreatment);
@@ -399,14 +399,14 @@ public static partial class SubgroupReport
         html.Figure(ForestPlot.Render(new ForestPlotInput(forestRows, footer,
                 $"Hazard ratios of {treatment.Treated} vs {treatment.Reference} by subgroup")),
             $"Hazard ratio of {EndpointName(results)} for {treatment.Treated} vs {treatment.Reference} in each subgroup and in all patients, "
-            + $"from Cox models {AdjustmentPhrase(treatment.Overall)}, with 95% CIs; a hazard ratio below 1 favours {treatment.Treated}. "
+            + $"from Cox models {AdjustmentPhrase(treatment.Overall)}, with 95% CIs; a hazard ratio below 1 means a lower hazard with {treatment.Treated}. "
             + (shrunken
                 ? "Hollow squares are each subgroup's own estimate (area proportional to its size"
                   + (forestRows.Any(r => r.NText is not null && !r.Summary) ? $"; a fixed middle size where the size is {SmallCellPolicy.SuppressedText}" : "")
                   + "); filled circles below them are the shrunken estimates, pulled toward the pooled effect by as much as the subgroups' "
                   + "differences are compatible with chance (random-effects model, REML). The diamond is all patients."
                 : "Square area is proportional to the subgroup size; the diamond is all patients.")
-            + (subgroupP ? "" : " Subgroup p-values are not shown: without evidence that the effect differs between subgroups, they are no guide to a subgroup's own effect.")
+            + (subgroupP ? "" : $" Subgroup p-values are not shown: without evidence that the {RunSentences.EffectNoun(treatment)} differs between subgroups, they are no guide to a subgroup's own.")
             + (hidden.Count > 0 ? $" Not shown (fewer than {report.Cells.Threshold} patients): subgroup {string.Join(", ", hidden)}." : ""));
 
         var rows = new List<HtmlTableRow>();

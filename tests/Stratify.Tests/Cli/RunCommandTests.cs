@@ -47,7 +47,7 @@ public class RunCommandTests
         Assert.True(treatment.GetProperty("interaction").GetProperty("df").GetInt32() >= 1);
         // The console leads with the bottom line.
         Assert.StartsWith("Bottom line: hormon = yes vs hormon = no (observational: not randomised)", run.Out);
-        Assert.Contains("The data do not show that the treatment effect differs between the subgroups", run.Out);
+        Assert.Contains("The data do not show that the association of treatment with outcome differs between the subgroups", run.Out);
     }
 
     [Fact]

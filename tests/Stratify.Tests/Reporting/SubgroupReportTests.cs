@@ -29,9 +29,9 @@ public class SubgroupReportTests
             + "so p-values and confidence intervals overstate certainty.", first);
         var effects = results.Treatment!.BySubgroup;
         string overall = "the overall estimate (adjusted HR 0.69, 95% CI 0.54–0.89; p = 0.00340) is the best guide for these patients.";
-        Assert.Contains($"<p>In subgroup A (n = 373; ≤ 3 positive nodes), the treatment effect is consistent with the overall effect: {overall}</p>", first);
+        Assert.Contains($"<p>In subgroup A (n = 373; ≤ 3 positive nodes), the treatment effect is consistent with that over all patients: {overall}</p>", first);
         // C (n = 3) is the one small subgroup, so B (310, the next smallest) has its size suppressed, in its sentence too.
-        Assert.Contains($"<p>In subgroup B (n = suppressed; &gt; 3 positive nodes), the treatment effect is consistent with the overall effect: {overall}</p>", first);
+        Assert.Contains($"<p>In subgroup B (n = suppressed; &gt; 3 positive nodes), the treatment effect is consistent with that over all patients: {overall}</p>", first);
         Assert.Contains("<th scope=\"row\">B</th><td class=\"num\">suppressed</td>", first);
         Assert.Equal(373, effects[0].N);
     }

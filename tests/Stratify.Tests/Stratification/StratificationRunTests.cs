@@ -88,7 +88,7 @@ public class StratificationRunTests
         {
             Assert.Equal("consistent with overall", e.Verdict);
             Assert.StartsWith($"In subgroup {e.Subgroup} (n = ", e.Sentence);
-            Assert.Contains("consistent with the overall effect", e.Sentence);
+            Assert.Contains("is consistent with that over all patients", e.Sentence);
             Assert.DoesNotContain("benefit", e.Sentence);
         }
         // The overall verdict still follows its own CI.
