@@ -227,7 +227,9 @@ public static partial class SubgroupReport
             if (study.Covariates.Count > 0) facts.Add(new("Cox model by subgroup adjusted for", string.Join(", ", study.Covariates)));
         }
         else if (study.Covariates.Count > 0) facts.Add(new("Adjusted for", string.Join(", ", study.Covariates)));
-        facts.Add(new("Subgroups found by", $"{MethodName(report.Results.Discovery.Method)} on {string.Join(", ", report.Results.Discovery.Features)}"));
+        facts.Add(report.Results.Discovery.Method == "column"
+            ? new("Subgroups", "the levels of an existing column, given in the spec (not found in these data)")
+            : new("Subgroups found by", $"{MethodName(report.Results.Discovery.Method)} on {string.Join(", ", report.Results.Discovery.Features)}"));
         html.Facts(facts);
 
         var inference = report.Results.Inference;
