@@ -7,17 +7,19 @@ namespace Stratify.Reporting;
 /// The report is built from this document alone (`stratify report results.json`), so anything the report shows is
 /// here. Schema version <see cref="CurrentSchemaVersion"/>; the field-by-field description is in the README
 /// ("results.json"). Deterministic: same data, spec and seed give byte-identical files (timings are in the manifest).
+/// The file leads with what a reader needs first: the study, how far its p-values can be trusted, and the treatment's
+/// bottom line and overall effect; the subgroups and the survival analyses follow.
 /// </summary>
 public sealed record ResultsDocument(
-    string SchemaVersion,
-    StudyJson Study,
-    InferenceJson Inference,
+    [property: JsonPropertyOrder(-4)] string SchemaVersion,
+    [property: JsonPropertyOrder(-3)] StudyJson Study,
+    [property: JsonPropertyOrder(-2)] InferenceJson Inference,
     IReadOnlyList<SubgroupJson> Subgroups,
     SubgroupDiscoveryJson Discovery,
     Table1Document Table1ByTreatment,
     Table1Document Table1BySubgroup,
     SurvivalBySubgroupJson Survival,
-    TreatmentTailoringJson? Treatment,
+    [property: JsonPropertyOrder(-1)] TreatmentTailoringJson? Treatment,
     IReadOnlyList<CountedTextJson> Warnings)
 {
     public const string CurrentSchemaVersion = "2.0";
