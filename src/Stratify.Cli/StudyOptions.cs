@@ -24,12 +24,22 @@ internal sealed class StudyOptions
     public Option<string[]> Reference { get; } = new("--reference") { Description = "Reference level, col=level (repeatable).", AllowMultipleArgumentsPerToken = true };
     public Option<string?> Strata { get; } = new("--strata") { Description = "Stratification columns, comma separated." };
     public Option<string?> Cluster { get; } = new("--cluster") { Description = "Cluster column for robust standard errors (implies --robust in cox)." };
+    public Option<string?> Weights { get; } = new("--weights") { Description = "Case-weight column (numbers ≥ 0), as R's weights = argument." };
+    private bool _weighted;
 
     public void AddTo(Command command)
     {
         command.Arguments.Add(Input);
         foreach (var option in new Option[] { Data, Id, Time, TimeUnit, Event, EventValue, CensoredValue, Group, Treatment, Covariates, Categorical, Reference, Strata, Cluster })
             command.Options.Add(option);
+    }
+
+    /// <summary>Adds the role flags and --weights (the verbs whose estimators take case weights: km, logrank, cox).</summary>
+    public void AddWithWeightsTo(Command command)
+    {
+        AddTo(command);
+        command.Options.Add(Weights);
+        _weighted = true;
     }
 
     public static IReadOnlyList<string> SplitList(string? text) =>
@@ -53,6 +63,7 @@ internal sealed class StudyOptions
         if (parse.GetValue(Treatment) is { } treatment) spec = spec with { Treatment = treatment };
         if (parse.GetValue(Strata) is { } strata) spec = spec with { Strata = SplitList(strata) };
         if (parse.GetValue(Cluster) is { } cluster) spec = spec with { Cluster = cluster };
+        if (_weighted && parse.GetValue(Weights) is { } weights) spec = spec with { Weight = weights };
 
         var categorical = SplitList(parse.GetValue(Categorical)).ToHashSet(StringComparer.Ordinal);
         var references = ParseReferences(parse.GetValue(Reference) ?? []);

@@ -3,7 +3,7 @@
 # (rma + blup) on exactly the patients and subgroups of each run's assignments.parquet.
 #
 # Regenerate from the repository root:
-#   Rscript tests/reference/export_pbc_colon.R   (and the two `stratify import` lines it names)
+#   Rscript tests/reference/export_colon.R   (and the steps it names for pbc and colon)
 #   for each study NAME (spec):  stratify run SPEC --out /tmp/ref-NAME --quiet
 #       gbsg, rotterdam, veteran, lung: datasets/NAME.yaml;  pbc, colon: tests/reference/specs/NAME.yaml
 #     dotnet fsi tests/reference/export_assignments.fsx /tmp/ref-NAME/assignments.parquet tests/reference/data/assignments_NAME.csv
@@ -45,8 +45,8 @@ studies <- list(
        numeric = c("age"),
        categorical = list(sex = list(ref = "male", labels = c("1" = "male", "2" = "female"))),
        ordinal = list(ph.ecog = c("0", "1", "2", "3"))),
-  list(name = "pbc", data = "tests/reference/data/pbc.csv", id = "id", time = "time", event = function(d) d$status == 2,
-       treatment = function(d) d$trt == 1,
+  list(name = "pbc", data = "tests/reference/data/pbc_randomised.csv", id = "id", time = "time", event = function(d) d$status == 2,
+       treatment = function(d) d$trt == "D-penicillamine",
        numeric = c("age", "bili", "albumin", "protime"),
        categorical = list(sex = list(ref = "female", labels = c("m" = "male", "f" = "female")), edema = list(ref = "0")),
        ordinal = list(stage = c("1", "2", "3", "4"))),

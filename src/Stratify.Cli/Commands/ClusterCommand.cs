@@ -23,7 +23,7 @@ internal static class ClusterCommand
         var gap = new Option<int>("--gap") { Description = "Reference sets for the gap statistic (0 = none).", DefaultValueFactory = _ => 10 };
         var seed = new Option<int?>("--seed") { Description = "Random seed (default: the spec's seed, else 1)." };
         var scaling = new Option<string>("--scaling") { Description = "Numeric scaling for coordinate methods: standardise (default) or robust (median/IQR).", DefaultValueFactory = _ => "standardise" };
-        var missing = new Option<string?>("--missing") { Description = "Missing values: pairwise (Gower default), drop, or impute (coordinate default)." };
+        var missing = new Option<string?>("--missing") { Description = "Missing feature values: impute (default), indicator, complete_case, or pairwise (Gower methods only); overrides the spec's missing:." };
         var covariance = new Option<string>("--covariance") { Description = "Mixture covariance: full (default) or diagonal.", DefaultValueFactory = _ => "full" };
         var linkage = new Option<string>("--linkage") { Description = "Hierarchical linkage: ward (default, Euclidean) or average (Gower).", DefaultValueFactory = _ => "ward" };
         var output = new Option<string?>("--out") { Description = "Write patient id → cluster to this .parquet or .csv file." };
@@ -36,8 +36,12 @@ internal static class ClusterCommand
             var shape = OutputFormats.Parse(parse.GetValue(format), OutputFormat.Table, OutputFormat.Json);
             var spec = FeatureOptions.WithFeatures(study.ToSpec(parse), parse.GetValue(features), "--features");
             var ordinals = StudyOptions.SplitList(parse.GetValue(ordinal)).ToHashSet(StringComparer.Ordinal);
-            var featureSpecs = spec.Subgroups!.Features.Select(f => ordinals.Contains(f.Column) ? f with { Kind = CovariateKind.Ordinal } : f).ToArray();
+            // --ordinal changes a feature's kind before binding, so the binder's level rules apply to it.
+            spec = spec with { Subgroups = spec.Subgroups! with { Features = spec.Subgroups.Features.Select(f => ordinals.Contains(f.Column) ? f with { Kind = CovariateKind.Ordinal } : f).ToArray() } };
             var (kMin, kMax) = StudySpecReader.ParseK(parse.GetValue(k)!, "--k");
+            StudySpecReader.CheckReplicates(parse.GetValue(bootstrap), "--bootstrap", "20 to 100 replicates are usual; 1,000 already estimate a stability to ±0.01.");
+            StudySpecReader.CheckReplicates(parse.GetValue(gap), "--gap", "R's clusGap uses 100 reference sets.");
+            AssignmentFile.CheckPath(parse.GetValue(output), spec); // before any work: never an input, a .parquet or .csv name
             var clusteringMethod = (parse.GetValue(method) ?? "kmedoids").ToLowerInvariant() switch
             {
                 "kmedoids" or "k-medoids" or "pam" => ClusteringMethod.KMedoids,
@@ -48,13 +52,17 @@ internal static class ClusterCommand
             };
             var hierarchicalLinkage = Choose(parse.GetValue(linkage), "--linkage", ("ward", Linkage.WardD2), ("average", Linkage.Average));
             bool gower = clusteringMethod == ClusteringMethod.KMedoids || clusteringMethod == ClusteringMethod.Hierarchical && hierarchicalLinkage == Linkage.Average;
-            var policy = parse.GetValue(missing) is { } m
-                ? Choose(m, "--missing", ("pairwise", MissingPolicy.Pairwise), ("drop", MissingPolicy.DropRows), ("impute", MissingPolicy.Impute))
-                : gower ? MissingPolicy.Pairwise : MissingPolicy.Impute;
+            // --missing overrides the spec's missing: (default impute) for every feature.
+            var subgroups = parse.GetValue(missing) is { } m
+                ? spec.Subgroups! with { Missing = StudySpecReader.ParseMissing(m, "--missing"), MissingByFeature = new Dictionary<string, MissingPolicy>() }
+                : spec.Subgroups!;
+            if (!gower && subgroups.Features.FirstOrDefault(f => subgroups.MissingFor(f.Column) == MissingPolicy.Pairwise) is { } pairwise)
+                throw new StratifyInputException("pairwise missing values are for Gower methods (k-medoids, average linkage); this method needs a value for every patient",
+                    "--missing", pairwise.Column, suggestion: "Use --missing impute, indicator or complete_case.");
             if (parse.GetValue(bootstrap) < 0) throw new StratifyInputException("must be 0 or more", "--bootstrap");
             if (parse.GetValue(gap) < 0) throw new StratifyInputException("must be 0 or more", "--gap");
             var bound = StudyBinder.Load(spec);
-            var featureSet = SubgroupFinder.Features(bound, featureSpecs, policy);
+            var featureSet = FeatureSet.From(bound.Features, subgroups.Missing, subgroups.MissingByFeature);
             var result = SubgroupDiscovery.Fit(featureSet, new ClusteringOptions(clusteringMethod,
                 K: kMin == kMax ? kMin : null, KMin: kMin, KMax: kMax, Seed: parse.GetValue(seed) ?? spec.Seed,
                 Scaling: Choose(parse.GetValue(scaling), "--scaling", ("standardise", FeatureScaling.Standardise), ("robust", FeatureScaling.Robust)),

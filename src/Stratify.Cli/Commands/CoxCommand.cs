@@ -20,7 +20,7 @@ internal static class CoxCommand
         var profiles = new Option<string[]>("--predict") { Description = "Predicted survival for a covariate profile, e.g. \"age=60,sex=female\" (repeatable); \"baseline\" for the mean profile." };
         var command = new Command("cox", "Cox proportional hazards regression on --covariates (categorical via --categorical, --reference col=level).")
             { format, ties, robust, checkPh, profiles };
-        study.AddTo(command);
+        study.AddWithWeightsTo(command);
         command.SetAction(parse =>
         {
             var output = OutputFormats.Parse(parse.GetValue(format), OutputFormat.Table, OutputFormat.Json);
@@ -29,6 +29,10 @@ internal static class CoxCommand
                 throw new StratifyInputException("a Cox model needs covariates", spec.SourceFile ?? "command line",
                     suggestion: "Pass --covariates age,sex (and --categorical sex), or list covariates in the spec.");
             var bound = StudyBinder.Load(spec);
+            StudyBinder.RequirePositiveWeights(bound, "a Cox model");
+            if (bound.Weights is not null && parse.GetValue(checkPh))
+                throw new StratifyInputException("--check-ph is not available with --weights: Stratify's cox.zph has no weighted form checked against R yet",
+                    spec.SourceFile ?? "command line", spec.Weight, suggestion: "Check proportional hazards on the unweighted model (drop --weights).");
             var options = new CoxOptions
             {
                 Ties = (parse.GetValue(ties) ?? "efron").ToLowerInvariant() switch
@@ -37,8 +41,10 @@ internal static class CoxCommand
                     "breslow" => CoxTies.Breslow,
                     var other => throw new StratifyInputException("unknown tie method", "--ties", value: other, suggestion: "Use efron or breslow."),
                 },
-                Robust = parse.GetValue(robust) || bound.Cluster is not null,
+                // null = R's default: robust with a cluster or a fractional case weight.
+                Robust = parse.GetValue(robust) ? true : null,
                 Cluster = bound.Cluster,
+                Weights = bound.Weights,
             };
             var design = StudyTerms.Design(bound);
             Stratify.Diagnostics.StageTimings.Mark("design");
@@ -48,14 +54,14 @@ internal static class CoxCommand
             var predictions = (parse.GetValue(profiles) ?? []).Select(text => Predict(model, text)).ToArray();
             if (output == OutputFormat.Json)
             {
-                JsonOutput.Write(CoxModelJson.From(model, ph) with { Predictions = predictions.Length == 0 ? null : predictions }, context.Out);
+                JsonOutput.Write(CoxModelJson.From(model, ph, spec.Weight) with { Predictions = predictions.Length == 0 ? null : predictions }, context.Out);
                 OutputFormats.NoteDropped(context, bound);
                 return CliApp.ExitOk;
             }
             var console = OutputFormats.Console(context);
             var header = new List<string> { "Term", "coef", "HR", "95% CI", "SE", "z", "p" };
             if (model.Robust) header.Insert(5, "robust SE");
-            console.Write(OutputFormats.Grid($"Cox model: n = {model.N}, events = {model.Events}, {model.Ties.ToString().ToLowerInvariant()} ties{(bound.Strata is null ? "" : $", strata {bound.Strata.Name}")}", header,
+            console.Write(OutputFormats.Grid($"Cox model: n = {model.N}, events = {model.Events}, {model.Ties.ToString().ToLowerInvariant()} ties{(bound.Strata is null ? "" : $", strata {bound.Strata.Name}")}{(model.Weighted ? $", weighted by {spec.Weight}" : "")}", header,
                 model.Coefficients.Select(c =>
                 {
                     var row = new List<string> { c.Term, Text.Number(c.Coefficient), Text.Number(c.HazardRatio, 3), $"{Text.Number(c.HazardRatioLower, 3)}–{Text.Number(c.HazardRatioUpper, 3)}", Text.Number(c.Se), Text.Number(c.Z, 3), Text.P(c.P) };
@@ -65,6 +71,8 @@ internal static class CoxCommand
             console.WriteLine($"Log-likelihood: null {Text.Number(model.LogLikNull, 6)}, model {Text.Number(model.LogLik, 6)}; {model.Iterations} iterations{(model.Converged ? "" : " (NOT converged)")}");
             foreach (var (name, test) in new[] { ("Likelihood ratio", model.LikelihoodRatio), ("Wald", model.Wald), ("Score (log-rank)", model.Score) })
                 console.WriteLine($"{name} test = {Text.Number(test.Statistic)} on {test.Df} df, {Text.PClause(test.P)}");
+            if (model.RobustScore is { } robustScore)
+                console.WriteLine($"Robust score test = {Text.Number(robustScore.Statistic)} on {robustScore.Df} df, {Text.PClause(robustScore.P)}");
             console.WriteLine($"Concordance = {Text.Number(model.Concordance.C, 3)} (SE = {Text.Number(model.Concordance.Se, 3)})");
             if (ph is not null)
                 console.Write(OutputFormats.Grid("Proportional hazards test (scaled Schoenfeld residuals, KM transform)", ["Term", "Chi-square", "df", "p"],

@@ -22,7 +22,7 @@ internal static class KaplanMeierCommand
         var cumhaz = new Option<bool>("--cumhaz") { Description = "Also report the Nelson–Aalen cumulative hazard." };
         var command = new Command("km", "Kaplan–Meier survival curves with Greenwood confidence limits, medians, landmarks and RMST.")
             { format, confType, confLevel, at, rmst, quantiles, cumhaz };
-        study.AddTo(command);
+        study.AddWithWeightsTo(command);
         command.SetAction(parse =>
         {
             var output = OutputFormats.Parse(parse.GetValue(format), OutputFormat.Table, OutputFormat.Json);
@@ -44,19 +44,20 @@ internal static class KaplanMeierCommand
             Stratify.Diagnostics.StageTimings.Mark("fit");
             if (output == OutputFormat.Json)
             {
-                JsonOutput.Write(SurvivalJson.KaplanMeierDocument(estimate, probabilities, nelsonAalen), context.Out);
+                JsonOutput.Write(SurvivalJson.KaplanMeierDocument(estimate, probabilities, nelsonAalen, spec.Weight), context.Out);
                 OutputFormats.NoteDropped(context, bound);
                 return CliApp.ExitOk;
             }
             var console = OutputFormats.Console(context);
             string level = (options.ConfLevel * 100).ToString("0.##", CultureInfo.InvariantCulture);
-            var header = new List<string> { "Group", "n", "Events", $"Median ({level}% CI)" };
+            var header = new List<string> { "Group", "n", estimate.Weighted ? "Events (weighted)" : "Events", $"Median ({level}% CI)" };
             header.AddRange(probabilities.Select(p => $"{Text.Number(p)} quantile"));
             if (options.RmstHorizon is double tau) header.Add($"RMST to {Text.Number(tau)} (SE)");
             var rows = new List<IEnumerable<string>>();
             foreach (var c in estimate.Curves)
             {
-                var row = new List<string> { c.Group, c.N.ToString(CultureInfo.InvariantCulture), c.Events.ToString(CultureInfo.InvariantCulture), Text.WithInterval(c.Median.Time, c.Median.Lower, c.Median.Upper) };
+                var events = estimate.Weighted ? Text.Number(c.WeightedEvents) : c.Events.ToString(CultureInfo.InvariantCulture);
+                var row = new List<string> { c.Group, c.N.ToString(CultureInfo.InvariantCulture), events, Text.WithInterval(c.Median.Time, c.Median.Lower, c.Median.Upper) };
                 foreach (double p in probabilities)
                 {
                     var quantile = c.Quantile(p);
@@ -65,12 +66,16 @@ internal static class KaplanMeierCommand
                 if (c.Rmst is { } r) row.Add($"{Text.Number(r.Mean)} ({Text.Number(r.StdErr)})");
                 rows.Add(row);
             }
-            console.Write(OutputFormats.Grid($"Kaplan–Meier ({SurvivalJson.ConfTypeName(options.ConfType)} {level}% limits; time in {spec.TimeUnit.ToString().ToLowerInvariant()})", header, rows));
+            string weighting = estimate.Weighted
+                ? $"weighted by {spec.Weight}, {(estimate.Variance == KaplanMeierVariance.InfinitesimalJackknife ? "robust (infinitesimal jackknife)" : "Greenwood")} SE; "
+                : "";
+            console.Write(OutputFormats.Grid($"Kaplan–Meier ({weighting}{SurvivalJson.ConfTypeName(options.ConfType)} {level}% limits; time in {spec.TimeUnit.ToString().ToLowerInvariant()})", header, rows));
             if (options.Times.Length > 0)
-                console.Write(OutputFormats.Grid("Survival at requested times", ["Group", "Time", $"Survival ({level}% CI)", "At risk"],
+                console.Write(OutputFormats.Grid("Survival at requested times", ["Group", "Time", $"Survival ({level}% CI)", estimate.Weighted ? "At risk (weighted)" : "At risk"],
                     estimate.Curves.SelectMany(c => c.At.Select(a => (IEnumerable<string>)new[]
                     {
-                        c.Group, Text.Number(a.Time), Text.WithInterval(a.Survival, a.Lower, a.Upper, 3), a.NRisk.ToString(CultureInfo.InvariantCulture),
+                        c.Group, Text.Number(a.Time), Text.WithInterval(a.Survival, a.Lower, a.Upper, 3),
+                        estimate.Weighted ? $"{a.NRisk.ToString(CultureInfo.InvariantCulture)} ({Text.Number(a.WeightedNRisk)})" : a.NRisk.ToString(CultureInfo.InvariantCulture),
                     }))));
             OutputFormats.WriteDropped(console, bound);
             return CliApp.ExitOk;
@@ -100,11 +105,13 @@ internal static class KaplanMeierCommand
             : throw new StratifyInputException("expected non-negative numbers separated by commas", option, value: t)).ToArray();
 }
 
-/// <summary>How the CLI prints numbers: NA for R's NA, up to 4 significant digits otherwise.</summary>
+/// <summary>How the CLI prints numbers: NA for R's NA, up to 4 significant digits otherwise (whole numbers from 1e5, scientific from 1e15).</summary>
 internal static class Text
 {
     public static string Number(double x, int digits = 4) =>
-        double.IsFinite(x) ? (Math.Abs(x) >= 1e5 ? x.ToString("0", CultureInfo.InvariantCulture) : x.ToString("G" + digits, CultureInfo.InvariantCulture)) : "NA";
+        !double.IsFinite(x) ? "NA"
+        : Reporting.DisplayNumber.IsHuge(x) ? Reporting.DisplayNumber.Scientific(x)
+        : Math.Abs(x) >= 1e5 ? x.ToString("0", CultureInfo.InvariantCulture) : x.ToString("G" + digits, CultureInfo.InvariantCulture);
 
     public static string WithInterval(double x, double lower, double upper, int digits = 4) =>
         $"{Number(x, digits)} ({Number(lower, digits)}–{Number(upper, digits)})";

@@ -5,12 +5,13 @@ namespace Stratify.Cli.Commands;
 /// <summary>
 /// What `stratify run` prints when it is done, bottom line first: with a treatment, the overall effect (adjusted
 /// hazard ratio, unadjusted beside it, RMST difference) and whether it differs between subgroups, then the
-/// subgroups with their verdicts, how far the p-values can be trusted, and the rows left out. Every sentence comes
-/// from results.json, where small counts are already masked.
+/// subgroups with their verdicts, how far the p-values can be trusted, and the patients each stage analysed and the
+/// rows it left out (the stage lines). Every sentence comes from results.json, where small counts are
+/// already masked.
 /// </summary>
 internal static class RunSummary
 {
-    public static void Write(TextWriter output, ResultsDocument results)
+    public static void Write(TextWriter output, ResultsDocument results, IEnumerable<string> stageLines)
     {
         int threshold = results.Study.SmallCellThreshold;
         if (results.Treatment is { } t)
@@ -36,11 +37,7 @@ internal static class RunSummary
         }
         var statement = results.Inference.Statement;
         output.WriteLine($"{(results.Inference.Exploratory ? "Exploratory" : "Validated on held-out patients")}: {char.ToLowerInvariant(statement[0])}{statement[1..]}");
-        var study = results.Study;
-        int excluded = study.RowsRead - study.RowsAnalysed;
-        if (excluded > 0)
-            output.WriteLine($"Rows left out for a missing value: {ResultsMapping.Count(excluded, threshold)} ("
-                + string.Join(", ", study.Dropped.Select(d => $"{d.Column} {ResultsMapping.Count(d.Rows, threshold)}")) + "); every analysis above uses the other "
-                + $"{ResultsMapping.Count(study.RowsAnalysed, threshold)}.");
+        output.WriteLine("Patients by stage:");
+        foreach (var line in stageLines) output.WriteLine($"  {line}");
     }
 }

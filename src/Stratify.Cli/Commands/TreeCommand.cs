@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using Stratify.Clustering;
 using Stratify.Data;
 using Stratify.Reporting;
+using Stratify.Stratification;
 using Stratify.Survival;
 
 namespace Stratify.Cli.Commands;
@@ -19,25 +21,41 @@ internal static class TreeCommand
         var maxDepth = new Option<int>("--max-depth") { Description = "Deepest split level.", DefaultValueFactory = _ => 3 };
         var alpha = new Option<double>("--alpha") { Description = "Split only when the Bonferroni-adjusted p-value is below alpha.", DefaultValueFactory = _ => 0.05 };
         var output = new Option<string?>("--out") { Description = "Write patient id → leaf to this .parquet or .csv file." };
+        var missing = new Option<string?>("--missing") { Description = "Missing feature values: impute (default), indicator or complete_case; overrides the spec's missing:." };
         var command = new Command("tree", "Grow a survival tree (maximal log-rank splits, Bonferroni-adjusted stopping) whose leaves are subgroups.")
-            { format, features, minNode, maxDepth, alpha, output };
+            { format, features, minNode, maxDepth, alpha, output, missing };
         study.AddTo(command);
         command.SetAction(parse =>
         {
             var shape = OutputFormats.Parse(parse.GetValue(format), OutputFormat.Table, OutputFormat.Json);
             var spec = FeatureOptions.WithFeatures(study.ToSpec(parse), parse.GetValue(features), "--features");
+            AssignmentFile.CheckPath(parse.GetValue(output), spec); // before any work: never an input, a .parquet or .csv name
             var options = new SurvivalTreeOptions
             {
                 MinNodeSize = parse.GetValue(minNode) >= 1 ? parse.GetValue(minNode) : throw new StratifyInputException("must be at least 1", "--min-node-size"),
                 MaxDepth = parse.GetValue(maxDepth) >= 1 ? parse.GetValue(maxDepth) : throw new StratifyInputException("must be at least 1", "--max-depth"),
                 Alpha = parse.GetValue(alpha) is > 0 and < 1 ? parse.GetValue(alpha) : throw new StratifyInputException("must lie strictly between 0 and 1", "--alpha"),
             };
-            // The features bind as covariates, so a patient missing one is dropped (and counted) as for a model.
-            var bound = StudyBinder.Load(spec with { Covariates = spec.Subgroups!.Features });
-            var model = SurvivalTree.Grow(SurvivalData.From(bound), bound.Covariates.Select(StudyTreeFeatures.From).ToArray(), options);
-            model = model with { DroppedRows = bound.RowsDropped };
+            var subgroups = parse.GetValue(missing) is { } m
+                ? spec.Subgroups! with { Missing = StudySpecReader.ParseMissing(m, "--missing"), MissingByFeature = new Dictionary<string, MissingPolicy>() }
+                : spec.Subgroups!;
+            if (subgroups.Features.FirstOrDefault(f => subgroups.MissingFor(f.Column) == MissingPolicy.Pairwise) is { } pairwise)
+                throw new StratifyInputException("the survival tree needs a value for every patient, so missing values cannot be left pairwise", "--missing",
+                    pairwise.Column, suggestion: "Use --missing impute, indicator or complete_case.");
+            // The features bind as subgroup features: a missing value is imputed (or flagged, or the patient gets no
+            // leaf) by the missing-value policy, never silently dropped.
+            var bound = StudyBinder.Load(spec);
+            var featureSet = FeatureSet.From(bound.Features, subgroups.Missing, subgroups.MissingByFeature);
+            var model = SurvivalTree.Grow(SurvivalData.From(bound).Subset(featureSet.SourceRows), SubgroupFinder.TreeFeatures(featureSet), options);
+            model = model with { DroppedRows = bound.RowsDropped + featureSet.Missing.RowsDropped };
             if (parse.GetValue(output) is { } path)
-                AssignmentFile.Write(path, bound, model.LeafOfPatient.Select(l => model.Leaves[l].Rule).ToArray());
+            {
+                var leaves = new string[bound.RowCount];
+                Array.Fill(leaves, "unassigned");
+                for (int i = 0; i < featureSet.RowCount; i++) leaves[featureSet.SourceRows[i]] = model.Leaves[model.LeafOfPatient[i]].Rule;
+                AssignmentFile.Write(path, bound, leaves);
+            }
+            OutputFormats.NoteMissingFeatures(context, featureSet.Missing);
             if (shape == OutputFormat.Json)
             {
                 JsonOutput.Write(SurvivalJson.From(model), context.Out);
@@ -72,7 +90,7 @@ internal static class FeatureOptions
             subgroups = subgroups with
             {
                 Features = names.Select(n => declared.TryGetValue(n, out var c) ? c
-                    : data is not null && data.TryGet(n, out var column) && column is CategoricalColumn ? new CovariateSpec(n, CovariateKind.Categorical)
+                    : data is not null && data.TryGet(n, out var column) ? new CovariateSpec(n, StudyBinder.NaturalKind(column))
                     : new CovariateSpec(n, CovariateKind.Numeric)).ToArray(),
             };
         }

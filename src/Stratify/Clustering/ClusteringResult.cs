@@ -34,7 +34,8 @@ public sealed record ClusteringResult(string Method, string Distance, int K, int
     /// <summary>A few plain-text lines for a console: method, k and criteria, then one line per cluster.</summary>
     public string Summarise()
     {
-        static string F(double v) => double.IsNaN(v) ? "–" : v.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+        static string F(double v) => double.IsNaN(v) ? "–" : Math.Abs(v) >= 1e15 ? v.ToString("0.###e+0", System.Globalization.CultureInfo.InvariantCulture)
+            : v.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
         var text = new System.Text.StringBuilder();
         text.AppendLine($"{Method} on {Distance} dissimilarities: k = {K}, n = {N}, average silhouette {F(Silhouette)}, PAC {F(Pac)}");
         text.AppendLine("  k  silhouette  gap (SE)        BIC");

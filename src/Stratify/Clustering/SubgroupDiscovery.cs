@@ -66,7 +66,7 @@ public static class SubgroupDiscovery
         int kMin = options.K ?? options.KMin, kMax = options.K ?? options.KMax;
         if (kMin < 2 || kMax < kMin || kMax >= n)
             throw new Data.StratifyInputException($"k must satisfy 2 ≤ k ≤ {n - 1} (and k-min ≤ k-max); got {kMin}..{kMax}");
-        var warnings = MissingWarnings(features.Missing);
+        var warnings = features.Missing.Warnings();
         bool exact = n <= options.ExactLimit;
         bool coordinates = options.Method is ClusteringMethod.KMeans or ClusteringMethod.GaussianMixture
             || options.Method == ClusteringMethod.Hierarchical && options.Linkage == Linkage.WardD2;
@@ -79,7 +79,7 @@ public static class SubgroupDiscovery
         DissimilarityMatrix? d = clara || !exact && coordinates ? null
             : coordinates ? DissimilarityMatrix.Euclidean(x!) : gower!.Matrix();
         if (d is not null && d.HasMissing())
-            throw new Data.StratifyInputException("some patients share no observed feature, so their Gower dissimilarity is undefined; use the drop-rows or impute missing-value policy");
+            throw new Data.StratifyInputException("some patients share no observed feature, so their Gower dissimilarity is undefined; use the impute, indicator or complete-case missing-value policy");
         if (clara) warnings.Add(CountedText.Format($"k-medoids by CLARA ({options.ClaraThreshold:N0}+ patients): medoids searched on samples, every patient assigned"));
         Dendrogram? tree = options.Method == ClusteringMethod.Hierarchical ? HierarchicalClustering.Fit(d!, options.Linkage) : null;
 
@@ -245,17 +245,4 @@ public static class SubgroupDiscovery
         ClusteringMethod.GaussianMixture => o.Covariance == CovarianceType.Full ? "gaussian mixture (full)" : "gaussian mixture (diagonal)",
         _ => o.Linkage == Linkage.WardD2 ? "hierarchical (ward.D2)" : "hierarchical (average)",
     };
-
-    private static List<CountedText> MissingWarnings(MissingValueReport report)
-    {
-        var warnings = new List<CountedText>();
-        if (report.RowsDropped > 0)
-            warnings.Add(CountedText.Format($"{TextCount.Rows(report.RowsDropped)} of {TextCount.Rows(report.RowsInCohort)} patients dropped for missing values"));
-        foreach (var (feature, count) in report.ImputedPerFeature)
-            warnings.Add(CountedText.Format($"{feature}: {TextCount.Rows(count)} missing values imputed (median, or mode for a categorical feature), indicator feature added"));
-        if (report.Policy == MissingPolicy.Pairwise)
-            foreach (var (feature, count) in report.MissingPerFeature)
-                if (count > 0) warnings.Add(CountedText.Format($"{feature}: {TextCount.Rows(count)} missing values; Gower leaves the feature out of those patients' pairs"));
-        return warnings;
-    }
 }

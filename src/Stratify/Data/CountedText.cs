@@ -87,6 +87,34 @@ public sealed record CountedText(string Template, IReadOnlyList<TextCount> Count
     /// <summary>This sentence followed by <paramref name="text"/> (which holds no counts).</summary>
     public CountedText Append(string text) => this with { Template = Template + Escape(text) };
 
+    /// <summary>This sentence followed by <paramref name="other"/>, whose slots come after this one's.</summary>
+    public CountedText Append(CountedText other)
+    {
+        int offset = Counts.Count;
+        var template = new StringBuilder(Template, Template.Length + other.Template.Length);
+        for (int i = 0; i < other.Template.Length; i++)
+        {
+            char c = other.Template[i];
+            if ((c == '{' || c == '}') && i + 1 < other.Template.Length && other.Template[i + 1] == c)
+            {
+                template.Append(c).Append(c);
+                i++;
+            }
+            else if (c == '{')
+            {
+                int end = other.Template.IndexOf('}', i);
+                int index = int.Parse(other.Template.AsSpan(i + 1, end - i - 1), NumberStyles.None, CultureInfo.InvariantCulture);
+                template.Append('{').Append((index + offset).ToString(CultureInfo.InvariantCulture)).Append('}');
+                i = end;
+            }
+            else
+            {
+                template.Append(c);
+            }
+        }
+        return new CountedText(template.ToString(), [.. Counts, .. other.Counts]);
+    }
+
     /// <summary>The sentence with each count printed by <paramref name="count"/>.</summary>
     public string Render(Func<TextCount, string> count)
     {

@@ -62,6 +62,11 @@ public sealed record StudySpec
     public IReadOnlyList<string> Strata { get; init; } = [];
     /// <summary>Cluster column for robust (sandwich) variances: patients of one cluster are not independent.</summary>
     public string? Cluster { get; init; }
+    /// <summary>
+    /// Case-weight column (numeric, finite, ≥ 0) for Kaplan–Meier, log-rank and Cox, as R's <c>weights =</c>
+    /// argument; null = every patient weighs 1.
+    /// </summary>
+    public string? Weight { get; init; }
     /// <summary>An existing grouping column (describe's Table 1 columns, km and log-rank groups).</summary>
     public string? Group { get; init; }
     /// <summary>How subgroups are found (stratify run); null = the spec names no subgroup route.</summary>
@@ -126,6 +131,34 @@ public sealed record SubgroupSpec
     public int Bootstrap { get; init; } = 50;
     public int MinNodeSize { get; init; } = 30;
     public int MaxDepth { get; init; } = 3;
+    /// <summary>How a missing feature value is handled when finding subgroups (<c>missing:</c>; default impute).</summary>
+    public MissingPolicy Missing { get; init; } = MissingPolicy.Impute;
+    /// <summary>Per-feature overrides of <see cref="Missing"/> (column → policy).</summary>
+    public IReadOnlyDictionary<string, MissingPolicy> MissingByFeature { get; init; } = new Dictionary<string, MissingPolicy>();
+
+    /// <summary>The policy for one feature: its override, else <see cref="Missing"/>.</summary>
+    public MissingPolicy MissingFor(string column) => MissingByFeature.TryGetValue(column, out var policy) ? policy : Missing;
+}
+
+/// <summary>
+/// What to do with a patient who lacks a value of a subgroup feature. A missing feature never removes a patient from
+/// the overall analyses (Table 1 by arm, the overall treatment effect): the policy decides only how subgroups are
+/// found and who gets one, and every output states the counts.
+/// </summary>
+public enum MissingPolicy
+{
+    /// <summary>Fill the value: the median of the observed values (numeric), the most frequent level (categorical; the
+    /// lowest on ties) or the median rank rounded half to even (ordinal), computed on the patients that find the
+    /// subgroups. The default.</summary>
+    Impute,
+    /// <summary>Fill as <see cref="Impute"/> and add a 0/1 feature "name (missing)" (the missing-indicator method), so
+    /// that lacking the value can itself set patients apart.</summary>
+    Indicator,
+    /// <summary>Patients lacking the feature get no subgroup (they are counted, and stay in the overall analyses).</summary>
+    CompleteCase,
+    /// <summary>Keep the gap: Gower's dissimilarity leaves the feature out of that pair's average, as <c>cluster::daisy</c>
+    /// does. Only for k-medoids (Gower); coordinate methods and the survival tree need a value.</summary>
+    Pairwise,
 }
 
 /// <summary>Discovery and estimation on the same patients (none: p-values exploratory) or on a random split.</summary>

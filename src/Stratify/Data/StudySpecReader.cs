@@ -1,5 +1,6 @@
 using System.Globalization;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Stratify.Data;
@@ -7,6 +8,11 @@ namespace Stratify.Data;
 /// <summary>
 /// Reads a YAML study spec (the format is documented in the README). Every key is checked: an unknown key is an
 /// error that names the line and suggests the closest known key, so a typo never silently drops a role.
+/// Limits, checked before YamlDotNet builds a node (its loader recurses, so deep nesting overflowed the stack, and
+/// aliases can expand without bound — "billion laughs"): at most <see cref="MaxBytes"/> bytes, nesting
+/// <see cref="MaxDepth"/> deep and <see cref="MaxNodes"/> nodes with every alias expanded. A spec needs a few
+/// hundred bytes, four levels and a hundred nodes. The path must be a non-empty regular file: a folder, a device
+/// (/dev/zero never ends) or a pipe is refused without being read.
 /// </summary>
 /// <example><code>var spec = StudySpecReader.Read("datasets/lung.yaml");</code></example>
 public static class StudySpecReader
@@ -15,22 +21,36 @@ public static class StudySpecReader
     [
         "title", "endpoint", "data", "id", "time", "time_unit", "event", "event_coding", "event_value", "censored_value",
         "treatment", "treatment_reference", "covariates", "strata", "cluster", "group", "subgroups", "landmarks", "rmst_horizon",
-        "validation", "output", "seed", "small_cell_threshold",
+        "validation", "output", "seed", "small_cell_threshold", "weight",
         "design", "interaction_alpha", "min_events_per_arm",
     ];
-    private static readonly string[] SubgroupKeys = ["method", "column", "features", "k", "bootstrap", "min_node_size", "max_depth"];
+    private static readonly string[] SubgroupKeys = ["method", "column", "features", "k", "bootstrap", "min_node_size", "max_depth", "missing"];
     private static readonly string[] ValidationKeys = ["mode", "fraction", "seed"];
     private static readonly string[] CovariateKeys = ["numeric", "categorical", "ordinal"];
 
+    /// <summary>The most subgroups a run finds or takes from a column (k of clustering included): each adds a Cox term.</summary>
+    public const int MaxSubgroups = 50;
+    /// <summary>The most bootstrap replicates (stability) or gap reference sets: R's clusterboot uses 100 by default; 1,000 already pins a Jaccard mean to ±0.01.</summary>
+    public const int MaxReplicates = 1000;
+    public const int MaxBytes = 1 << 20;
+
+    /// <summary>Refuses a count of replicates (a command-line flag) outside 0..<see cref="MaxReplicates"/>, with <paramref name="suggestion"/>.</summary>
+    public static void CheckReplicates(int count, string option, string suggestion)
+    {
+        if (count is < 0 or > MaxReplicates)
+            throw new StratifyInputException($"must be from 0 to {MaxReplicates:N0}", option, value: count.ToString(CultureInfo.InvariantCulture), suggestion: suggestion);
+    }
+    public const int MaxDepth = 32;
+    public const int MaxNodes = 10_000;
+
     public static StudySpec Read(string path)
     {
-        if (!File.Exists(path))
-            throw new StratifyInputException("study spec not found", path, suggestion: "Check the path to the YAML file.");
+        var text = ReadText(path);
         var yaml = new YamlStream();
         try
         {
-            using var reader = new StreamReader(path);
-            yaml.Load(reader);
+            CheckShape(text, path);
+            yaml.Load(new StringReader(text));
         }
         catch (YamlException e)
         {
@@ -49,6 +69,68 @@ public static class StudySpecReader
     }
 
     private static string Simplify(YamlException e) => (e.InnerException?.Message ?? e.Message).Split('\n')[0];
+
+    /// <summary>The spec's text, refused without reading when the path is not a non-empty regular file of at most <see cref="MaxBytes"/>.</summary>
+    private static string ReadText(string path)
+    {
+        long length = InputFile.Require(path, "a study spec", "study spec not found", "Check the path to the YAML file.");
+        if (length > MaxBytes)
+            throw new StratifyInputException($"the study spec is {length:N0} bytes, more than the {MaxBytes:N0} a spec may have (a spec is a few hundred bytes)", path);
+        try
+        {
+            using var reader = new StreamReader(path);
+            var buffer = new char[MaxBytes + 1];
+            int read = reader.ReadBlock(buffer, 0, buffer.Length);
+            if (read > MaxBytes)
+                throw new StratifyInputException($"the study spec grew beyond the {MaxBytes:N0} bytes a spec may have while it was read", path);
+            return new string(buffer, 0, read);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StratifyInputException($"cannot read the study spec ({e.Message})", path);
+        }
+    }
+
+    /// <summary>
+    /// Walks the parser's events (no tree is built, nothing recurses) and refuses nesting deeper than
+    /// <see cref="MaxDepth"/> or more than <see cref="MaxNodes"/> nodes once every alias is expanded (each alias counts
+    /// the nodes of the anchored value it stands for).
+    /// </summary>
+    private static void CheckShape(string text, string path)
+    {
+        var parser = new Parser(new StringReader(text));
+        var open = new Stack<(AnchorName Anchor, long NodesBefore)>();
+        var expanded = new Dictionary<AnchorName, long>();
+        long nodes = 0;
+        while (parser.MoveNext())
+        {
+            var current = parser.Current!;
+            switch (current)
+            {
+                case MappingStart or SequenceStart:
+                    if (open.Count >= MaxDepth)
+                        throw new StratifyInputException($"line {current.Start.Line}: nested more than {MaxDepth} levels deep (a study spec needs four)", path,
+                            suggestion: "Check for unbalanced [ or { brackets.");
+                    open.Push((((NodeEvent)current).Anchor, nodes));
+                    nodes++;
+                    break;
+                case MappingEnd or SequenceEnd:
+                    var (anchor, before) = open.Pop();
+                    if (!anchor.IsEmpty) expanded[anchor] = nodes - before;
+                    break;
+                case Scalar scalar:
+                    nodes++;
+                    if (!scalar.Anchor.IsEmpty) expanded[scalar.Anchor] = 1;
+                    break;
+                case AnchorAlias alias:
+                    nodes += expanded.GetValueOrDefault(alias.Value, 1);
+                    break;
+            }
+            if (nodes > MaxNodes)
+                throw new StratifyInputException($"line {current.Start.Line}: more than {MaxNodes:N0} values once its aliases (*name) are expanded (a study spec has about a hundred)", path,
+                    suggestion: "Remove the aliases that repeat other aliases.");
+        }
+    }
 
     private static StudySpec Parse(YamlMappingNode root, string path)
     {
@@ -79,6 +161,7 @@ public static class StudySpecReader
                 case "strata": spec = spec with { Strata = List(value, path, key) }; break;
                 case "group": spec = spec with { Group = Scalar(value, path, key) }; break;
                 case "cluster": spec = spec with { Cluster = Scalar(value, path, key) }; break;
+                case "weight": spec = spec with { Weight = Scalar(value, path, key) }; break;
                 case "output": spec = spec with { Output = Path.GetFullPath(Path.Combine(folder, Scalar(value, path, key))) }; break;
                 case "seed": spec = spec with { Seed = Integer(value, path, key, int.MinValue) }; break;
                 case "small_cell_threshold": spec = spec with { SmallCellThreshold = Integer(value, path, key, 0) }; break;
@@ -109,10 +192,13 @@ public static class StudySpecReader
         _ => throw new StratifyInputException($"line {Line(node)}: '{key}' needs a value or a list of values", path),
     };
 
-    private static int Integer(YamlNode node, string path, string key, int minimum)
+    private static int Integer(YamlNode node, string path, string key, int minimum, int maximum = int.MaxValue)
     {
         var text = Scalar(node, path, key);
-        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= minimum) return v;
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= minimum && v <= maximum) return v;
+        if (maximum < int.MaxValue && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long big) && big > maximum)
+            throw new StratifyInputException($"line {Line(node)}: '{key}' is at most {maximum:N0}", path, value: text,
+                suggestion: key == "bootstrap" ? $"{maximum:N0} replicates already estimate a stability to ±0.01; 20 to 100 are usual." : null);
         throw new StratifyInputException($"line {Line(node)}: '{key}' must be a whole number{(minimum == 0 ? " ≥ 0" : "")}", path, value: text);
     }
 
@@ -152,8 +238,11 @@ public static class StudySpecReader
     public static (int Min, int Max) ParseK(string text, string? source, long? line = null)
     {
         var parts = text.Split("..", StringSplitOptions.TrimEntries);
-        if (parts.Length is 1 or 2 && int.TryParse(parts[0], out int lo) && int.TryParse(parts[^1], out int hi) && lo >= 2 && hi >= lo && hi <= 50)
-            return (lo, hi);
+        if (parts.Length is 1 or 2 && int.TryParse(parts[0], out int lo) && int.TryParse(parts[^1], out int hi) && lo >= 2 && hi >= lo)
+        {
+            if (hi <= MaxSubgroups) return (lo, hi);
+            throw new StratifyInputException($"{(line is null ? "" : $"line {line}: ")}k is at most {MaxSubgroups} (each subgroup adds a term to every model and a curve to every chart)", source, value: text);
+        }
         throw new StratifyInputException($"{(line is null ? "" : $"line {line}: ")}k must be a whole number ≥ 2 or a range such as 2..8", source, value: text);
     }
 
@@ -171,16 +260,62 @@ public static class StudySpecReader
                     var (lo, hi) = ParseK(Scalar(value, path, key), path, Line(value));
                     spec = spec with { KMin = lo, KMax = hi };
                     break;
-                case "bootstrap": spec = spec with { Bootstrap = Integer(value, path, key, 0) }; break;
+                case "bootstrap": spec = spec with { Bootstrap = Integer(value, path, key, 0, MaxReplicates) }; break;
                 case "min_node_size": spec = spec with { MinNodeSize = Integer(value, path, key, 1) }; break;
                 case "max_depth": spec = spec with { MaxDepth = Integer(value, path, key, 1) }; break;
+                case "missing": spec = Missing(spec, value, path); break;
             }
         }
         if (spec.Method == SubgroupMethod.Column && spec.Column is null)
             throw new StratifyInputException($"line {Line(node)}: subgroups by column need 'column: <name>'", path);
         if (spec.Method is not SubgroupMethod.Column and not SubgroupMethod.SurvivalTree && spec.Features.Count == 0)
             throw new StratifyInputException($"line {Line(node)}: clustering needs 'features:' (numeric / categorical / ordinal columns)", path);
+        foreach (var (column, _) in spec.MissingByFeature)
+            if (spec.Features.All(f => f.Column != column))
+                throw new StratifyInputException($"line {Line(node)}: 'missing:' names '{column}', which is not a feature", path, value: column,
+                    suggestion: NameSuggestion.Hint(column, spec.Features.Select(f => f.Column).ToArray()));
+        if (spec.Method is not SubgroupMethod.KMedoids and not SubgroupMethod.Column && spec.Features.Any(f => spec.MissingFor(f.Column) == MissingPolicy.Pairwise))
+            throw new StratifyInputException($"line {Line(node)}: 'missing: pairwise' is for k-medoids (Gower leaves a missing feature out of the pair); " +
+                $"{MethodInWords(spec.Method)} needs a value for every patient", path, suggestion: "Use impute, indicator or complete_case.");
         return spec;
+    }
+
+    private static string MethodInWords(SubgroupMethod method) => method switch
+    {
+        SubgroupMethod.KMeans => "k-means",
+        SubgroupMethod.GaussianMixture => "a Gaussian mixture",
+        SubgroupMethod.Hierarchical => "Ward's hierarchical clustering",
+        SubgroupMethod.SurvivalTree => "the survival tree",
+        _ => "a subgroup column",
+    };
+
+    /// <summary>The missing-value policies users write; each maps to a <see cref="MissingPolicy"/>.</summary>
+    public static MissingPolicy ParseMissing(string text, string? source, long? line = null) => text.Trim().ToLowerInvariant().Replace('-', '_') switch
+    {
+        "impute" => MissingPolicy.Impute,
+        "indicator" => MissingPolicy.Indicator,
+        "complete_case" or "complete_cases" or "drop" => MissingPolicy.CompleteCase,
+        "pairwise" => MissingPolicy.Pairwise,
+        _ => throw new StratifyInputException($"{(line is null ? "" : $"line {line}: ")}unknown missing-value policy", source, value: text,
+            suggestion: "Use impute (default), indicator, complete_case or pairwise (k-medoids only)."),
+    };
+
+    /// <summary>missing: impute, or a mapping {default: impute, wt.loss: indicator} with per-feature overrides.</summary>
+    private static SubgroupSpec Missing(SubgroupSpec spec, YamlNode node, string path)
+    {
+        if (node is YamlScalarNode)
+            return spec with { Missing = ParseMissing(Scalar(node, path, "missing"), path, Line(node)) };
+        if (node is not YamlMappingNode map)
+            throw new StratifyInputException($"line {Line(node)}: 'missing' needs a policy (impute, indicator, complete_case, pairwise) or a mapping of feature: policy", path);
+        var byFeature = new Dictionary<string, MissingPolicy>(StringComparer.Ordinal);
+        foreach (var (keyNode, value) in map.Children)
+        {
+            var name = Scalar(keyNode, path);
+            var policy = ParseMissing(Scalar(value, path, name), path, Line(value));
+            if (name == "default") spec = spec with { Missing = policy };
+            else byFeature[name] = policy;
+        }
+        return spec with { MissingByFeature = byFeature };
     }
 
     private static ValidationSpec Validation(YamlNode node, string path)

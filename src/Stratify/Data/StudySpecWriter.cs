@@ -40,6 +40,7 @@ public static class StudySpecWriter
         Covariates("covariates", spec.Covariates, text, "");
         List("strata", spec.Strata);
         Line("cluster", spec.Cluster);
+        Line("weight", spec.Weight);
         Line("group", spec.Group);
         if (spec.Subgroups is { } s)
         {
@@ -59,6 +60,9 @@ public static class StudySpecWriter
             text.Append("  bootstrap: ").Append(s.Bootstrap.ToString(CultureInfo.InvariantCulture)).Append('\n');
             text.Append("  min_node_size: ").Append(s.MinNodeSize.ToString(CultureInfo.InvariantCulture)).Append('\n');
             text.Append("  max_depth: ").Append(s.MaxDepth.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            text.Append("  missing:\n    default: ").Append(MissingName(s.Missing)).Append('\n');
+            foreach (var (column, policy) in s.MissingByFeature.OrderBy(m => m.Key, StringComparer.Ordinal))
+                text.Append("    ").Append(Quote(column)).Append(": ").Append(MissingName(policy)).Append('\n');
         }
         List("landmarks", spec.Landmarks.Select(Number));
         if (spec.RmstHorizon is double tau) Line("rmst_horizon", Number(tau));
@@ -92,6 +96,15 @@ public static class StudySpecWriter
                     .Append(c.Levels is null ? "~" : "[" + string.Join(", ", c.Levels.Select(Quote)) + "]").Append('\n');
         }
     }
+
+    /// <summary>A missing-value policy as the spec writes it (impute, indicator, complete_case, pairwise).</summary>
+    internal static string MissingName(MissingPolicy policy) => policy switch
+    {
+        MissingPolicy.Indicator => "indicator",
+        MissingPolicy.CompleteCase => "complete_case",
+        MissingPolicy.Pairwise => "pairwise",
+        _ => "impute",
+    };
 
     private static string Number(double x) => x.ToString("R", CultureInfo.InvariantCulture);
 

@@ -10,7 +10,8 @@ namespace Stratify.Reporting;
 ///            concordance: {c, se}, iterations, converged, warnings: [],
 ///            ph_test: {terms: [{term, chisq, df, p}], global: {chisq, df, p}} } }
 /// </code>
-/// An aliased (collinear) term has null estimates; <c>robust_se</c> is null unless the fit is robust.
+/// An aliased (collinear) term has null estimates; <c>robust_se</c> is null unless the fit is robust. A robust fit
+/// adds <c>tests.robust_score</c> (R's "Robust" score test); a weighted fit adds <c>weights: {column, variance}</c>.
 /// </summary>
 /// <example>
 /// <code>
@@ -35,8 +36,17 @@ public sealed record CoxModelJson(
     IReadOnlyList<string> Warnings,
     CoxPhTestJson? PhTest,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    IReadOnlyList<CoxPredictionJson>? Predictions = null)
+    IReadOnlyList<CoxPredictionJson>? Predictions = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    WeightsJson? Weights = null)
 {
+    /// <summary>The model's document with the <c>weights</c> object naming the weight column (when the fit was weighted).</summary>
+    public static CoxModelJson From(CoxModel model, ProportionalHazardsResult? phTest, string? weightColumn) =>
+        From(model, phTest) with
+        {
+            Weights = model.Weighted && weightColumn is not null ? new WeightsJson(weightColumn, model.Robust ? "robust" : "model-based") : null,
+        };
+
     public static CoxModelJson From(CoxModel model, ProportionalHazardsResult? phTest) => new(
         model.N,
         model.Events,
@@ -44,7 +54,8 @@ public sealed record CoxModelJson(
         model.Coefficients.Select(c => new CoxTermJson(c.Term, c.Coefficient, c.Se, c.HazardRatio, c.HazardRatioLower,
             c.HazardRatioUpper, c.Z, c.P, c.RobustSe)).ToArray(),
         new CoxLogLikJson(model.LogLikNull, model.LogLik),
-        new CoxTestsJson(CoxTestJson.From(model.LikelihoodRatio), CoxTestJson.From(model.Wald), CoxTestJson.From(model.Score)),
+        new CoxTestsJson(CoxTestJson.From(model.LikelihoodRatio), CoxTestJson.From(model.Wald), CoxTestJson.From(model.Score),
+            model.RobustScore is null ? null : CoxTestJson.From(model.RobustScore)),
         new CoxConcordanceJson(model.Concordance.C, model.Concordance.Se),
         model.Iterations,
         model.Converged,
@@ -59,7 +70,9 @@ public sealed record CoxTermJson(string Term, double Coef, double Se, double Hr,
 /// <summary>Log partial likelihood at β = 0 ("null") and at the estimate ("model").</summary>
 public sealed record CoxLogLikJson(double Null, double Model);
 
-public sealed record CoxTestsJson(CoxTestJson LikelihoodRatio, CoxTestJson Wald, CoxTestJson Score);
+public sealed record CoxTestsJson(CoxTestJson LikelihoodRatio, CoxTestJson Wald, CoxTestJson Score,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    CoxTestJson? RobustScore = null);
 
 public sealed record CoxTestJson(double Statistic, int Df, double P)
 {

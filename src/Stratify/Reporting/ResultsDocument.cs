@@ -38,7 +38,28 @@ public sealed record StudyJson(
     IReadOnlyList<double> Landmarks,
     double RmstHorizon,
     int SmallCellThreshold,
-    int Seed);
+    int Seed)
+{
+    /// <summary>The patients and events each stage analysed (<c>stage</c>: load, subgroup_finding,
+    /// survival_by_subgroup, treatment_overall, treatment_by_subgroup).</summary>
+    public IReadOnlyList<StageSizeJson> AnalysedByStage { get; init; } = [];
+
+    /// <summary>Rows each stage left out, per column (load: of the rows read; later stages: of the patients analysed).</summary>
+    public IReadOnlyList<StageDroppedRowsJson> DroppedByStage { get; init; } = [];
+}
+
+/// <summary>The patients and events one stage of the run analysed.</summary>
+public sealed record StageSizeJson(string Stage, int N, int Events);
+
+/// <summary>Rows a stage left out for lacking a value of <c>column</c>.</summary>
+public sealed record StageDroppedRowsJson(string Stage, string Column, int Rows);
+
+/// <summary>
+/// What the missing-value policy did to one subgroup feature: <c>policy</c> (impute, indicator, complete_case,
+/// pairwise), patients lacking it (<c>missing</c>), values filled (<c>imputed</c>) with <c>fill</c> (the median, the
+/// most frequent level or the median level), and whether a 0/1 indicator feature was added.
+/// </summary>
+public sealed record FeatureMissingValuesJson(string Feature, string Policy, int Missing, int Imputed, string? Fill, bool Indicator);
 
 public sealed record DataFileJson(string Name, string Sha256);
 
@@ -72,7 +93,11 @@ public sealed record SubgroupDiscoveryJson(
     IReadOnlyList<string> Features,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DiscoveryClusteringJson? Clustering,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SurvivalTreeJson? Tree,
-    IReadOnlyList<SubgroupProfileJson> Profiles);
+    IReadOnlyList<SubgroupProfileJson> Profiles)
+{
+    /// <summary>Per feature, what its missing-value policy did (empty for an existing column).</summary>
+    public IReadOnlyList<FeatureMissingValuesJson> MissingValues { get; init; } = [];
+}
 
 /// <summary>The clustering summary: chosen k, criteria table, recommended k, silhouette, PAC, per-cluster stability.</summary>
 public sealed record DiscoveryClusteringJson(

@@ -17,7 +17,7 @@ public static class ResultsMapping
         var subgroups = run.SubgroupFactor;
         var counts = subgroups.Counts();
         var events = new int[subgroups.LevelCount];
-        for (int i = 0; i < run.EstimationRows.Length; i++) if (study.Event![run.EstimationRows[i]]) events[subgroups.Codes[i]]++;
+        for (int i = 0; i < run.SubgroupRows.Length; i++) if (study.Event![run.SubgroupRows[i]]) events[subgroups.Codes[i]]++;
         int threshold = spec.SmallCellThreshold;
 
         var subgroupJson = subgroups.Levels.Select((id, s) => new SubgroupJson(id, counts[s], events[s], run.Subgroups.Descriptions[s], run.Subgroups.Rules[s])).ToArray();
@@ -32,7 +32,11 @@ public static class ResultsMapping
             spec.Covariates.Select(x => x.Column).ToArray(),
             study.RowsRead, study.RowCount,
             study.Dropped.Select(d => new DroppedRowsDto(d.Column, d.Rows)).ToArray(),
-            spec.Landmarks, run.RmstHorizon, threshold, spec.Seed);
+            spec.Landmarks, run.RmstHorizon, threshold, spec.Seed)
+        {
+            AnalysedByStage = run.StageSizes.Select(x => new StageSizeJson(StageName(x.Stage), x.N, x.Events)).ToArray(),
+            DroppedByStage = run.DroppedByStage.Select(d => new StageDroppedRowsJson(StageName(d.Stage), d.Column, d.Rows)).ToArray(),
+        };
         var tailoring = run.Treatment is { } t && treatment is not null
             ? Tailoring(t, treatment, studyJson, run.Subgroups.Descriptions, spec.MinEventsPerArm)
             : null;
@@ -65,13 +69,27 @@ public static class ResultsMapping
             inference,
             subgroupJson,
             new SubgroupDiscoveryJson(MethodName(discovery.Method), discovery.Features, clustering,
-                discovery.Tree is null ? null : SurvivalJson.From(discovery.Tree), profiles),
+                discovery.Tree is null ? null : SurvivalJson.From(discovery.Tree), profiles)
+            {
+                MissingValues = (discovery.Missing?.Features ?? []).Select(f =>
+                    new FeatureMissingValuesJson(f.Feature, StudySpecWriter.MissingName(f.Policy), f.Missing, f.Imputed, f.Fill, f.IndicatorAdded)).ToArray(),
+            },
             Table1Formats.ToDocument(run.Table1ByTreatment),
             Table1Formats.ToDocument(run.Table1BySubgroup),
             new SurvivalBySubgroupJson(SurvivalJson.From(run.KaplanMeier), SurvivalJson.From(run.LogRank), CoxModelJson.From(run.Cox, run.ProportionalHazards)),
             tailoring,
             warnings.Select(w => ToJson(w, threshold)).ToArray());
     }
+
+    /// <summary>A stage's name in results.json.</summary>
+    public static string StageName(AnalysisStage stage) => stage switch
+    {
+        AnalysisStage.Load => "load",
+        AnalysisStage.SubgroupFinding => "subgroup_finding",
+        AnalysisStage.SurvivalBySubgroup => "survival_by_subgroup",
+        AnalysisStage.TreatmentOverall => "treatment_overall",
+        _ => "treatment_by_subgroup",
+    };
 
     public static string MethodName(SubgroupMethod method) => method switch
     {

@@ -153,7 +153,8 @@ public static class RunSentences
     public static string Arm(TreatmentTailoringJson treatment, string level) => $"{treatment.Column} = {level}";
 
     /// <summary>A hazard ratio: two decimals below 10, one above.</summary>
-    public static string Ratio(double x) => !double.IsFinite(x) ? "NA" : x.ToString(x < 10 ? "0.00" : "0.0", Invariant);
+    public static string Ratio(double x) =>
+        !double.IsFinite(x) ? "NA" : DisplayNumber.IsHuge(x) ? DisplayNumber.Scientific(x) : x.ToString(x < 10 ? "0.00" : "0.0", Invariant);
 
     /// <summary>"p = 0.034", "p &lt; 0.001" or "p = NA".</summary>
     public static string PEquals(double p) => double.IsNaN(p) ? "p = NA" : p < 0.001 ? "p < 0.001" : "p = " + Table1Formats.FormatP(p);

@@ -555,11 +555,11 @@ public static partial class SubgroupReport
 
     /// <summary>A time in the endpoint's unit: whole numbers from 100 up (days), else at most two decimals (months, years).</summary>
     private static string Time(double value) =>
-        !double.IsFinite(value) ? "NA" : Math.Abs(value) >= 100 ? value.ToString("F0", Invariant) : value.ToString("0.##", Invariant);
+        !double.IsFinite(value) ? "NA" : Math.Abs(value) >= 100 ? DisplayNumber.Fixed(value, 0) : value.ToString("0.##", Invariant);
 
     /// <summary>A number with <paramref name="digits"/> decimals (invariant), "NA" when undefined.</summary>
     private static string Number(double value, int digits) =>
-        double.IsFinite(value) ? value.ToString("F" + digits.ToString(Invariant), Invariant) : "NA";
+        DisplayNumber.Fixed(value, digits);
 
     private static string P(double p) => double.IsNaN(p) ? "NA" : Table1Formats.FormatP(p);
 

@@ -47,6 +47,9 @@ public static class TailProbability
         return SpecialFunctions.GammaUpperRegularized(degreesOfFreedom / 2.0, x / 2.0);
     }
 
+    /// <summary>P(|Z| ≥ |z|) = 2Φ(−|z|) for the standard normal, from erfc (no cancellation in the tail; R's 2 * pnorm(-abs(z))).</summary>
+    public static double NormalTwoSided(double z) => double.IsNaN(z) ? double.NaN : SpecialFunctions.Erfc(Math.Abs(z) / Math.Sqrt(2));
+
     /// <summary>P(Z ≤ z) for the standard normal.</summary>
     public static double NormalLower(double z) => Normal.CDF(0.0, 1.0, z);
 }

@@ -165,12 +165,14 @@ public sealed record TreatmentTailoringOptions(
 public static class TreatmentTailoring
 {
     /// <summary>
-    /// The whole analysis on the estimation patients: <paramref name="subgroups"/> holds their subgroup codes (entry
-    /// i belongs to <paramref name="rows"/>[i], an index into the bound study's analysed rows).
+    /// The whole analysis: the overall effect on <paramref name="overallRows"/> (every estimation patient, with or
+    /// without a subgroup), the subgroup effects and the interaction test on <paramref name="rows"/> (those with a
+    /// subgroup), whose codes <paramref name="subgroups"/> holds (entry i belongs to <paramref name="rows"/>[i]); rows
+    /// are indices into the bound study's analysed rows.
     /// </summary>
-    public static TreatmentTailoringResult Analyse(BoundStudy study, Factor subgroups, int[] rows, TreatmentTailoringOptions options)
+    public static TreatmentTailoringResult Analyse(BoundStudy study, Factor subgroups, int[] rows, int[] overallRows, TreatmentTailoringOptions options)
     {
-        var overall = Estimate(study, rows, "all patients", options);
+        var overall = Estimate(study, overallRows, "all patients", options);
         var members = new List<int>[subgroups.LevelCount];
         for (int s = 0; s < members.Length; s++) members[s] = [];
         for (int i = 0; i < rows.Length; i++) members[subgroups.Codes[i]].Add(rows[i]);

@@ -51,6 +51,13 @@ public sealed record CoxModel
     public required CoxTest LikelihoodRatio { get; init; }
     public required CoxTest Wald { get; init; }
     public required CoxTest Score { get; init; }
+    /// <summary>
+    /// The robust score test at β = 0 (R's <c>fit$rscore</c>, printed as "Robust ="), from the weighted score residuals
+    /// summed per cluster; null unless the fit is robust.
+    /// </summary>
+    public CoxTest? RobustScore { get; init; }
+    /// <summary>True when the fit used case weights (<see cref="CoxOptions.Weights"/>).</summary>
+    public bool Weighted { get; init; }
     public required ConcordanceEstimate Concordance { get; init; }
     public required int Iterations { get; init; }
     public required bool Converged { get; init; }

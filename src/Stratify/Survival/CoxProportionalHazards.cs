@@ -20,7 +20,14 @@ namespace Stratify.Survival;
 /// within clusters; as in <c>summary.coxph</c> of a robust fit, z, p, the 95% intervals and the Wald test then use
 /// the robust variance, while the likelihood-ratio and score tests stay model-based;</item>
 /// <item>a coefficient heading to ±∞ (monotone likelihood) is flagged as R does: |U·V|_j > eps and > sqrt(eps)·|β_j|
-/// at convergence.</item>
+/// at convergence;</item>
+/// <item>case weights (<see cref="CoxOptions.Weights"/>, R's <c>weights =</c>): the weighted partial likelihood of
+/// <c>coxfit6</c> (weighted centres, risk sets w·exp(η), deaths weighted, Efron terms weighted by the mean death
+/// weight; see <see cref="CoxPartialLikelihood"/>). As in R, a fractional weight makes the fit robust unless
+/// <see cref="CoxOptions.Robust"/> says otherwise: the sandwich variance then uses the weighted dfbeta residuals
+/// wᵢLᵢV (the variance for inverse-probability weights, Lin and Wei 1989; Binder 1992), and the robust score test
+/// (R's "Robust" line) is reported beside the model-based one. The model-based SE treats the weights as
+/// frequencies (integer weights equal replicated rows).</item>
 /// </list>
 /// Harrell's C and its standard error follow R's <c>concordancefit</c> (<see cref="CoxConcordance"/>).
 /// Times are tied as R's default <c>coxph.control(timefix = TRUE)</c> ties them: before the fit, distinct times closer
@@ -53,20 +60,54 @@ public static class CoxProportionalHazards
     internal static CoxModel Fit(double[] time, bool[] died, DesignMatrix design, int[]? strata, CoxOptions? options, int chunkRows)
     {
         options ??= CoxOptions.Default;
-        Validate(time, died, design, strata, options);
-        var data = CoxRiskSets.Build(time, died, design, strata, chunkRows);
+        ValidateTimes(time, died);
+        Validate(died, design, strata, options);
+        return Fit(CoxRiskSets.Build(time, died, design, strata, chunkRows, options.Weights), died, design, strata, options);
+    }
+
+    /// <summary>
+    /// Fits the model to survival data (strata taken from it) whose times were validated where the data were bound, and
+    /// whose time order and timefix are shared with the Kaplan–Meier and log-rank estimates of the same patients: the
+    /// fit sorts nothing by time again.
+    /// </summary>
+    /// <example><code>
+    /// var data = SurvivalData.From(study, study.Treatment);           // sorted once
+    /// var km = KaplanMeier.Fit(data, new KaplanMeierOptions());
+    /// var cox = CoxProportionalHazards.Fit(data, StudyTerms.Design(study));
+    /// </code></example>
+    public static CoxModel Fit(SurvivalData data, DesignMatrix design, CoxOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        options ??= CoxOptions.Default;
+        if (data.Count == 0) throw new StratifyInputException("no rows to fit");
+        // The data's weights are the fit's: one source of truth.
+        if (options.Weights is not null && !ReferenceEquals(options.Weights, data.Weights))
+            throw new ArgumentException("give the case weights either with the survival data or in the options, not both", nameof(options));
+        options = options with { Weights = data.Weights };
+        Validate(data.Event, design, data.Strata, options);
+        return Fit(CoxRiskSets.Build(data, design, CoxRiskSets.ChunkRows), data.Event, design, data.Strata, options);
+    }
+
+    private static CoxModel Fit(CoxRiskSets data, bool[] died, DesignMatrix design, int[]? strata, CoxOptions options)
+    {
         Diagnostics.StageTimings.Mark("risk sets");
         var likelihood = new CoxPartialLikelihood(data, options.Ties);
         int p = data.P;
+        bool robust = CaseWeights.RobustByDefault(options.Robust, options.Weights, options.Cluster is not null) || options.Cluster is not null;
 
         var beta = new double[p];
         double nullLogLik = likelihood.Evaluate(beta);
+        // The robust score test needs the residuals at β = 0, i.e. now.
+        CoxTest? robustScore = null;
         var step = (double[])likelihood.Score.Clone();
         var factor = (double[])likelihood.Information.Clone();
         int rank = CoxMatrixAlgebra.Decompose(factor, p, options.CholeskyTolerance);
         CoxMatrixAlgebra.Solve(factor, p, step);
         double scoreTest = 0;
         for (int j = 0; j < p; j++) scoreTest += likelihood.Score[j] * step[j];
+        double robustScoreStatistic = robust
+            ? CoxScoreResiduals.RobustScore(data, likelihood, options.Cluster, options.CholeskyTolerance).Statistic
+            : double.NaN;
 
         double best = nullLogLik;
         int iterations = 0;
@@ -161,7 +202,6 @@ public static class CoxProportionalHazards
         var linearPredictors = new double[data.N];
         for (int k = 0; k < data.N; k++) linearPredictors[data.Order[k]] = likelihood.Eta[k];
 
-        bool robust = options.Robust || options.Cluster is not null;
         double[]? robustVariance = null;
         if (robust)
             robustVariance = CoxScoreResiduals.RobustVariance(data, likelihood, scaledVariance, options.Cluster);
@@ -198,9 +238,10 @@ public static class CoxProportionalHazards
         }
 
         Diagnostics.StageTimings.Mark("newton");
-        var concordance = CoxConcordance.Compute(data, data.TimeByRow, died, linearPredictors, strata, options.Cluster);
+        var concordance = CoxConcordance.Compute(data, data.TimeByRow, died, linearPredictors, strata, options.Cluster, options.Weights);
         Diagnostics.StageTimings.Mark("concordance");
         for (int j = 0; j < p; j++) if (aliased[j]) coefficients[j] = double.NaN;
+        if (robust) robustScore = new CoxTest(robustScoreStatistic, df, ChiSquareUpperTail(robustScoreStatistic, df));
 
         return new CoxModel
         {
@@ -215,6 +256,8 @@ public static class CoxProportionalHazards
             LikelihoodRatio = new CoxTest(lr, df, ChiSquareUpperTail(lr, df)),
             Wald = new CoxTest(wald.Statistic, df, ChiSquareUpperTail(wald.Statistic, df)),
             Score = new CoxTest(scoreTest, df, ChiSquareUpperTail(scoreTest, df)),
+            RobustScore = robustScore,
+            Weighted = options.Weights is not null,
             Concordance = concordance,
             Iterations = iterations,
             Converged = converged,
@@ -246,11 +289,20 @@ public static class CoxProportionalHazards
         return true;
     }
 
-    private static void Validate(double[] time, bool[] died, DesignMatrix design, int[]? strata, CoxOptions options)
+    private static void ValidateTimes(double[] time, bool[] died)
     {
         int n = time.Length;
         if (n == 0) throw new StratifyInputException("no rows to fit");
         if (died.Length != n) throw new StratifyInputException($"event has {died.Length} rows but time has {n}", column: "event");
+        for (int i = 0; i < n; i++)
+            if (!double.IsFinite(time[i]) || time[i] < 0)
+                throw new StratifyInputException("survival time must be a finite number ≥ 0", column: "time", row: i + 1,
+                    value: time[i].ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static void Validate(bool[] died, DesignMatrix design, int[]? strata, CoxOptions options)
+    {
+        int n = died.Length;
         if (design.Rows != n) throw new StratifyInputException($"the covariates have {design.Rows} rows but time has {n}");
         if (design.Columns == 0)
             throw new StratifyInputException("the model has no design columns (a categorical covariate with a single level has no contrast)",
@@ -258,16 +310,17 @@ public static class CoxProportionalHazards
         if (strata is not null && strata.Length != n) throw new StratifyInputException($"strata has {strata.Length} rows but time has {n}", column: "strata");
         if (options.Cluster is not null && options.Cluster.Length != n)
             throw new StratifyInputException($"cluster has {options.Cluster.Length} rows but time has {n}", column: "cluster");
+        if (options.Weights is { } weights)
+        {
+            if (weights.Length != n) throw new StratifyInputException($"weights has {weights.Length} rows but time has {n}", column: "weights");
+            for (int i = 0; i < n; i++)
+                if (!double.IsFinite(weights[i]) || weights[i] <= 0)
+                    throw new StratifyInputException("a case weight in a Cox model must be a finite number > 0 (R's coxph refuses 0 as well)",
+                        column: "weights", row: i + 1, value: weights[i].ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+                        suggestion: "Leave out the rows of weight 0.");
+        }
         if (options.MaxIterations < 0) throw new StratifyInputException("MaxIterations must be 0 or more", value: options.MaxIterations.ToString());
         if (!(options.Tolerance > 0)) throw new StratifyInputException("Tolerance must be positive", value: options.Tolerance.ToString("R"));
-        bool anyEvent = false;
-        for (int i = 0; i < n; i++)
-        {
-            if (!double.IsFinite(time[i]) || time[i] < 0)
-                throw new StratifyInputException("survival time must be a finite number ≥ 0", column: "time", row: i + 1,
-                    value: time[i].ToString("R", System.Globalization.CultureInfo.InvariantCulture));
-            anyEvent |= died[i];
-        }
-        if (!anyEvent) throw new StratifyInputException("no events: a Cox model needs at least one event", column: "event");
+        if (Array.IndexOf(died, true) < 0) throw new StratifyInputException("no events: a Cox model needs at least one event", column: "event");
     }
 }

@@ -20,6 +20,9 @@ public sealed record CoxSurvivalCurve(int Stratum, double[] Time, int[] AtRisk, 
 /// Var = r²·( Σ_{u ≤ t} Σ_k 1/D_uk²  +  q(t)ᵀ V q(t) ),   q(t) = Σ_{u ≤ t} Σ_k x̄_uk/D_uk − (z − m)·Λ₀(t)
 /// </code>
 /// with V the model's coefficient variance (robust when the fit is robust, as R uses <c>fit$var</c>).
+/// With case weights (R's <c>agsurv</c>) the sums D are of w·exp(η), each event time's increments are weighted by the
+/// summed death weight (Breslow) or the mean death weight per Efron term; the numbers at risk, events and censorings
+/// of the curve stay head counts.
 /// </summary>
 internal static class CoxSurvivalPrediction
 {
@@ -51,6 +54,7 @@ internal static class CoxSurvivalPrediction
         double relativeRisk = Math.Exp(eta);
         var risk = new double[data.N];
         for (int i = 0; i < data.N; i++) risk[i] = Math.Exp(CoxMatrixAlgebra.Dot(data.X.AsSpan(i * p, p), model.ScaledBeta));
+        if (data.Weight is { } weight) for (int i = 0; i < data.N; i++) risk[i] *= weight[i]; // risk sets of w·exp(η)
         var sums = CoxTieGroupSums.Compute(data, risk, model.Ties == CoxTies.Efron);
         var variance = model.Variance;
         var hazard = model.GroupHazard;

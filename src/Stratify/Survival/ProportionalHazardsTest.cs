@@ -29,6 +29,9 @@ public static class ProportionalHazardsTest
 {
     public static ProportionalHazardsResult Compute(CoxModel model)
     {
+        if (model.Weighted)
+            throw new Data.StratifyInputException("the proportional-hazards test (cox.zph) is not available for a model with case weights",
+                suggestion: "Check proportional hazards on the unweighted model, or in R with cox.zph on the weighted coxph fit.");
         var data = model.RiskSets;
         int fullP = data.P;
         var kept = Enumerable.Range(0, fullP).Where(j => !model.Coefficients[j].Aliased).ToArray();

@@ -41,6 +41,21 @@ public sealed class SurvivalTreeFeature
 
     public static SurvivalTreeFeature Numeric(string name, double[] values) => new(name, values, null, null);
     public static SurvivalTreeFeature Categorical(string name, int[] codes, string[] levels) => new(name, null, codes, levels);
+
+    /// <summary>
+    /// Ordered levels (0-based codes in level order) as a numeric candidate: thresholds on the level values when every
+    /// level is a number (ECOG 0–3, so a rule reads "ph.ecog &lt;= 1"), else on the ranks 0, 1, 2, ….
+    /// </summary>
+    public static SurvivalTreeFeature Ordinal(string name, int[] codes, string[] levels)
+    {
+        var levelValues = new double[levels.Length];
+        bool numeric = true;
+        for (int l = 0; l < levels.Length; l++)
+            numeric &= double.TryParse(levels[l], NumberStyles.Float, CultureInfo.InvariantCulture, out levelValues[l]);
+        var values = new double[codes.Length];
+        for (int i = 0; i < values.Length; i++) values[i] = numeric ? levelValues[codes[i]] : codes[i];
+        return Numeric(name, values);
+    }
 }
 
 /// <summary>Options of <see cref="SurvivalTree.Grow(SurvivalData, IReadOnlyList{SurvivalTreeFeature}, SurvivalTreeOptions)"/>.</summary>
@@ -175,8 +190,8 @@ public static class SurvivalTree
 
         private double Median(int[] rows)
         {
-            var subset = new SurvivalData(rows.Select(r => data.Time[r]).ToArray(), rows.Select(r => data.Event[r]).ToArray());
-            return rows.Length == 0 ? double.NaN : KaplanMeier.Fit(subset, new KaplanMeierOptions()).Curves[0].Median.Time;
+            // The node's patients share the tree's time order (a filter, not a sort; times validated once).
+            return rows.Length == 0 ? double.NaN : KaplanMeier.Fit(data.Subset(rows), new KaplanMeierOptions()).Curves[0].Median.Time;
         }
 
         /// <summary>The node's patients in the shared time order (a filter: no sort).</summary>

@@ -71,6 +71,10 @@ public sealed class PublishedProgramTests(PublishedProgram program) : IClassFixt
         "cluster datasets/gbsg.parquet --features age,size,grade,nodes --k 2..4 --truth grade --format json",
         "tree datasets/gbsg.parquet --time rfstime --event status --features age,size,grade,nodes --format json",
         "cox datasets/lung.parquet --time time --event status --covariates age,sexx",
+        "km datasets/lung.parquet --time time --event status --group sex --weights ph.karno --format json --rmst 365",
+        "logrank datasets/lung.parquet --time time --event status --group sex --weights ph.karno",
+        "cox datasets/lung.parquet --time time --event status --covariates age,sex --weights ph.karno --robust --format json",
+        "km datasets/lung.parquet --time time --event status --weights wt.loss",
         "km datasets/lung.csv --time time --event status",
         "version",
     };

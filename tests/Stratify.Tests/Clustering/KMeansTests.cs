@@ -1,3 +1,4 @@
+using Stratify.Data;
 using Stratify.Clustering;
 
 namespace Stratify.Tests.Clustering;
@@ -7,7 +8,7 @@ public class KMeansTests
 {
     internal static CoordinateMatrix Standardised(string dataset, string[] columns) =>
         FeatureSet.FromCohort(ClusterReference.Cohort(dataset), columns.Select(c => new FeatureSpec(c, FeatureRole.Numeric)).ToList(),
-            MissingPolicy.DropRows).ToCoordinates(FeatureScaling.Standardise);
+            MissingPolicy.CompleteCase).ToCoordinates(FeatureScaling.Standardise);
 
     public static TheoryData<string, int> Cases()
     {

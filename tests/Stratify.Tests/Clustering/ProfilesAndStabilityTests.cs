@@ -1,3 +1,4 @@
+using Stratify.Data;
 using Stratify.Clustering;
 
 namespace Stratify.Tests.Clustering;
@@ -84,7 +85,7 @@ public class ProfilesAndStabilityTests
     [Fact]
     public void Imputation_fills_median_and_mode_and_adds_indicators_with_counts()
     {
-        var features = FeatureSet.FromCohort(ClusterReference.Cohort("lung"), ClusterReference.Specs("lung"), MissingPolicy.Impute);
+        var features = FeatureSet.FromCohort(ClusterReference.Cohort("lung"), ClusterReference.Specs("lung"), MissingPolicy.Indicator);
         Assert.Equal(228, features.RowCount);
         Assert.Equal(14, features.Missing.ImputedPerFeature["wt.loss"]);
         Assert.Equal(47, features.Missing.ImputedPerFeature["meal.cal"]);

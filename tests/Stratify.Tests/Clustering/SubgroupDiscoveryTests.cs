@@ -1,3 +1,4 @@
+using Stratify.Data;
 using System.Text.Json;
 using Stratify.Clustering;
 using Stratify.Reporting;
@@ -65,7 +66,7 @@ public class SubgroupDiscoveryTests
         var r = LungKMedoids.Value;
         Assert.Contains(r.Warnings, w => w.StartsWith("wt.loss: 14 missing values", StringComparison.Ordinal));
         Assert.Contains(r.Warnings, w => w.StartsWith("meal.cal: 47 missing values", StringComparison.Ordinal));
-        var dropped = FeatureSet.FromCohort(ClusterReference.Cohort("lung"), ClusterReference.Specs("lung"), MissingPolicy.DropRows);
+        var dropped = FeatureSet.FromCohort(ClusterReference.Cohort("lung"), ClusterReference.Specs("lung"), MissingPolicy.CompleteCase);
         Assert.Equal(170, dropped.RowCount); // R: sum(complete.cases(lung[, c("age", "sex", "ph.ecog", "wt.loss", "meal.cal")]))
         Assert.Equal(58, dropped.Missing.RowsDropped);
     }
