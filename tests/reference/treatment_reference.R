@@ -18,25 +18,32 @@
 #   - interaction: on the patients of the estimable subgroups, anova(reduced, full) with
 #     reduced = subgroup + treated + covariates (the same dropping rules), full = reduced + subgroup:treated;
 #   - shrinkage: metafor::rma(yi = adjusted log HR, vi = SE^2, method = "REML") and blup() on the estimable subgroups;
+#   - RMST difference: summary(survfit(Surv ~ treated), rmean = tau) per arm, treated − reference, SE sqrt(se1^2 + se0^2);
+#   - observational studies (design: observational, weights: iptw by default): the propensity score is
+#     glm(treated ~ covariates, binomial) over every estimation patient, the weight P(T)/e for the treated and
+#     (1 − P(T))/(1 − e) for the reference arm (stabilised, no truncation); the adjusted models and the Kaplan–Meier
+#     curves behind the RMST difference are weighted (coxph(weights = w, robust = TRUE), survfit(weights = w)), the
+#     unadjusted model is not; the interaction is the robust Wald test of the product terms of the weighted model;
+#     balance: standardised mean differences before and after weighting (pooled SD of the unweighted arms);
 #   - survival.cox: coxph(Surv(time, event) ~ subgroup + the spec's covariates) with Stratify's column names.
 suppressPackageStartupMessages({ library(survival); library(jsonlite); library(metafor) })
 
 studies <- list(
   list(name = "gbsg", data = "datasets/gbsg.csv", id = "pid", time = "rfstime", event = function(d) d$status == 1,
-       treatment = function(d) d$hormon == 1,
+       treatment = function(d) d$hormon == 1, weighted = TRUE, tau = 1825,
        numeric = c("age", "size", "nodes", "pgr", "er"),
        categorical = list(meno = list(ref = "premenopausal", labels = c("0" = "premenopausal", "1" = "postmenopausal")),
                           grade = list(ref = "1")),
        ordinal = list()),
   list(name = "rotterdam", data = "datasets/rotterdam.csv", id = "pid", time = "rtime", event = function(d) d$recur == 1,
-       treatment = function(d) d$chemo == 1,
+       treatment = function(d) d$chemo == 1, weighted = TRUE, tau = 3650,
        numeric = c("age", "nodes", "pgr", "er"),
        categorical = list(size = list(ref = "<=20"), grade = list(ref = "2"),
                           hormon = list(ref = "no", labels = c("0" = "no", "1" = "yes")),
                           meno = list(ref = "premenopausal", labels = c("0" = "premenopausal", "1" = "postmenopausal"))),
        ordinal = list()),
   list(name = "veteran", data = "datasets/veteran.csv", id = NULL, time = "time", event = function(d) d$status == 1,
-       treatment = function(d) d$trt == 2,
+       treatment = function(d) d$trt == 2, weighted = FALSE, tau = 365,
        numeric = c("karno", "diagtime", "age"),
        categorical = list(celltype = list(ref = "squamous"), prior = list(ref = "no", labels = c("0" = "no", "10" = "yes"))),
        ordinal = list()),
@@ -46,12 +53,12 @@ studies <- list(
        categorical = list(sex = list(ref = "male", labels = c("1" = "male", "2" = "female"))),
        ordinal = list(ph.ecog = c("0", "1", "2", "3"))),
   list(name = "pbc", data = "tests/reference/data/pbc_randomised.csv", id = "id", time = "time", event = function(d) d$status == 2,
-       treatment = function(d) d$trt == "D-penicillamine",
+       treatment = function(d) d$trt == "D-penicillamine", weighted = FALSE, tau = 3650,
        numeric = c("age", "bili", "albumin", "protime"),
        categorical = list(sex = list(ref = "female", labels = c("m" = "male", "f" = "female")), edema = list(ref = "0")),
        ordinal = list(stage = c("1", "2", "3", "4"))),
   list(name = "colon", data = "tests/reference/data/colon.csv", id = "id", time = "time", event = function(d) d$status == 1,
-       treatment = function(d) d$rx == "Lev+5FU",
+       treatment = function(d) d$rx == "Lev+5FU", weighted = FALSE, tau = 2555,
        numeric = c("age", "obstruct", "perfor", "adhere", "surg", "node4"),
        categorical = list(),
        ordinal = list(extent = c("1", "2", "3", "4")))
@@ -77,13 +84,13 @@ covariate_frame <- function(d, study) {
 
 # Keep the covariates that can be estimated in these rows: not constant (after dropping absent levels), and not
 # aliased in the fitted model (refit until no covariate coefficient is NA).
-fit_adjusted <- function(time, event, leading, covs) {
+fit_adjusted <- function(time, event, leading, covs, w = NULL) {
   covs <- droplevels(covs)
   keep <- names(covs)[vapply(covs, function(x) length(unique(x)) > 1, logical(1))]
   omitted <- setdiff(names(covs), keep)
   repeat {
     frame <- cbind(leading, covs[, keep, drop = FALSE])
-    fit <- coxph(Surv(time, event) ~ ., data = frame)
+    fit <- if (is.null(w)) coxph(Surv(time, event) ~ ., data = frame) else coxph(Surv(time, event) ~ ., data = frame, weights = w, robust = TRUE)
     coefs <- coef(fit)
     aliased <- character(0)
     for (v in keep) if (any(is.na(coefs[fit$assign[[v]]]))) aliased <- c(aliased, v)
@@ -100,16 +107,20 @@ hr_of <- function(fit, term = "treated") {
        log_hr = unname(coef(fit)[term]), se = unname(sqrt(diag(fit$var))[which(names(coef(fit)) == term)]))
 }
 
-effect_of <- function(time, event, treated, covs, label) {
+effect_of <- function(time, event, treated, covs, label, tau, w = NULL) {
   n_arm <- c(sum(!treated), sum(treated))
   e_arm <- c(sum(event & !treated), sum(event & treated))
   out <- list(subgroup = label, n = length(time), events = sum(event), arm_n = n_arm, arm_events = e_arm)
   if (any(n_arm < threshold)) return(c(out, estimable = "too_few_patients"))
   if (any(e_arm < min_events)) return(c(out, estimable = "too_few_events"))
-  adjusted <- fit_adjusted(time, event, data.frame(treated = as.numeric(treated)), covs)
+  adjusted <- fit_adjusted(time, event, data.frame(treated = as.numeric(treated)), covs, w)
   unadjusted <- coxph(Surv(time, event) ~ treated, data = data.frame(treated = as.numeric(treated)))
+  km <- if (is.null(w)) survfit(Surv(time, event) ~ treated) else survfit(Surv(time, event) ~ treated, weights = w)
+  rm <- summary(km, rmean = tau)$table
   c(out, list(estimable = "yes", adjusted = hr_of(adjusted$fit), adjusted_for = I(adjusted$adjusted_for),
-              not_adjusted_for = I(adjusted$omitted), unadjusted = hr_of(unadjusted)))
+              not_adjusted_for = I(adjusted$omitted), unadjusted = hr_of(unadjusted),
+              rmst_difference = unname(rm[2, "rmean"] - rm[1, "rmean"]),
+              rmst_difference_se = unname(sqrt(rm[2, "se(rmean)"]^2 + rm[1, "se(rmean)"]^2))))
 }
 
 results <- list()
@@ -146,19 +157,62 @@ for (study in studies) {
 
   if (!is.null(study$treatment)) {
     treated <- study$treatment(d)
-    overall <- effect_of(time, event, treated, covs, "all patients")
-    by <- lapply(levels_sg, function(l) { k <- subgroup == l; effect_of(time[k], event[k], treated[k], covs[k, , drop = FALSE], l) })
+    w <- NULL
+    treatment <- list()
+    if (study$weighted) {
+      ps_frame <- cbind(data.frame(treated = as.numeric(treated)), covs)
+      ps <- fitted(glm(treated ~ ., family = binomial, data = ps_frame, control = glm.control(epsilon = 1e-14, maxit = 100)))
+      p1 <- mean(treated)
+      w <- ifelse(treated, p1 / ps, (1 - p1) / (1 - ps))
+      smd <- function(x) {
+        pooled <- sqrt((var(x[treated]) + var(x[!treated])) / 2)
+        c(before = (mean(x[treated]) - mean(x[!treated])) / pooled,
+          after = (weighted.mean(x[treated], w[treated]) - weighted.mean(x[!treated], w[!treated])) / pooled)
+      }
+      balance <- list()
+      for (v in names(covs)) {
+        if (is.factor(covs[[v]])) {
+          for (l in levels(covs[[v]])) {
+            x <- as.numeric(covs[[v]] == l)
+            p1l <- mean(x[treated]); p0l <- mean(x[!treated])
+            pooled <- sqrt((p1l * (1 - p1l) + p0l * (1 - p0l)) / 2)
+            balance[[length(balance) + 1]] <- list(term = paste0(v, "=", l), before = (p1l - p0l) / pooled,
+              after = (weighted.mean(x[treated], w[treated]) - weighted.mean(x[!treated], w[!treated])) / pooled)
+          }
+        } else {
+          b <- smd(covs[[v]])
+          balance[[length(balance) + 1]] <- list(term = v, before = unname(b["before"]), after = unname(b["after"]))
+        }
+      }
+      ess <- function(x) sum(x)^2 / sum(x^2)
+      treatment$weights <- list(ess_reference = ess(w[!treated]), ess_treated = ess(w[treated]),
+                                ps_median_reference = unname(quantile(ps[!treated], 0.5)), ps_median_treated = unname(quantile(ps[treated], 0.5)),
+                                balance = balance)
+    }
+    overall <- effect_of(time, event, treated, covs, "all patients", study$tau, w)
+    by <- lapply(levels_sg, function(l) { k <- subgroup == l; effect_of(time[k], event[k], treated[k], covs[k, , drop = FALSE], l, study$tau, w[k]) })
     estimable <- levels_sg[vapply(by, function(e) e$estimable == "yes", logical(1))]
-    treatment <- list(overall = overall, by_subgroup = by)
+    treatment$overall <- overall
+    treatment$by_subgroup <- by
     if (length(estimable) >= 2) {
       k <- subgroup %in% estimable
       sgk <- factor(subgroup[k], levels = estimable)
       leading <- data.frame(subgroup = sgk, treated = as.numeric(treated[k]))
-      reduced <- fit_adjusted(time[k], event[k], leading, covs[k, , drop = FALSE])
+      reduced <- fit_adjusted(time[k], event[k], leading, covs[k, , drop = FALSE], w[k])
       full_frame <- cbind(leading, droplevels(covs[k, reduced$adjusted_for, drop = FALSE]))
-      full <- coxph(Surv(time[k], event[k]) ~ . + subgroup:treated, data = full_frame)
-      statistic <- 2 * (full$loglik[2] - reduced$fit$loglik[2])
-      df <- sum(!is.na(coef(full))) - sum(!is.na(coef(reduced$fit)))
+      if (is.null(w)) {
+        full <- coxph(Surv(time[k], event[k]) ~ . + subgroup:treated, data = full_frame)
+        statistic <- 2 * (full$loglik[2] - reduced$fit$loglik[2])
+        df <- sum(!is.na(coef(full))) - sum(!is.na(coef(reduced$fit)))
+      } else {
+        # A weighted partial likelihood is not a likelihood: robust Wald test of the product terms.
+        full <- coxph(Surv(time[k], event[k]) ~ . + subgroup:treated, data = full_frame, weights = w[k], robust = TRUE)
+        products <- grep(":", names(coef(full)))
+        products <- products[!is.na(coef(full)[products])]
+        b <- coef(full)[products]
+        statistic <- as.numeric(t(b) %*% solve(vcov(full)[products, products], b))
+        df <- length(products)
+      }
       treatment$interaction <- list(statistic = statistic, df = df, p = pchisq(statistic, df, lower.tail = FALSE),
                                     adjusted_for = I(reduced$adjusted_for), subgroups = I(estimable))
       yi <- vapply(by[match(estimable, levels_sg)], function(e) e$adjusted$log_hr, numeric(1))

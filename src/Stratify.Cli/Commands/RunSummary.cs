@@ -21,7 +21,7 @@ internal static class RunSummary
             var overall = t.Overall;
             if (overall.Estimable == "yes")
             {
-                var line = $"  Overall: {RunSentences.Estimate(overall)}";
+                var line = $"  Overall: {RunSentences.Estimate(t, overall)}";
                 if (overall.Unadjusted is { } u) line += $"; unadjusted HR {RunSentences.Ratio(u.Hr)} ({RunSentences.Ratio(u.HrLower)}–{RunSentences.Ratio(u.HrUpper)})";
                 output.WriteLine(line);
             }

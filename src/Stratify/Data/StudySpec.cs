@@ -91,7 +91,23 @@ public sealed record StudySpec
     public double InteractionAlpha { get; init; } = 0.05;
     /// <summary>Fewest events in each arm for a treatment estimate in a subgroup (default 5).</summary>
     public int MinEventsPerArm { get; init; } = 5;
+    /// <summary>
+    /// Propensity weighting of the treatment estimates (spec key <c>weights:</c>); null = the design's default:
+    /// inverse-probability-of-treatment weights for an observational design, none for a randomised one.
+    /// </summary>
+    public TreatmentWeightingSpec? TreatmentWeighting { get; init; }
 }
+
+/// <summary>How treatment estimates are weighted: not at all, or by stabilised inverse-probability-of-treatment weights.</summary>
+public enum TreatmentWeightingMethod
+{
+    None,
+    /// <summary>Stabilised inverse-probability-of-treatment weights from a logistic propensity model on the covariates.</summary>
+    Iptw,
+}
+
+/// <summary>The <c>weights:</c> key: the method and, for IPTW, the optional truncation quantile (0.01: weights clipped to their 1st–99th percentiles).</summary>
+public sealed record TreatmentWeightingSpec(TreatmentWeightingMethod Method, double? Trim = null);
 
 /// <summary>
 /// How the treatment was assigned. <see cref="Randomised"/>: by chance, in a randomised trial, so the arms differ only

@@ -140,11 +140,28 @@ public sealed record TreatmentTailoringJson(
     ShrinkageJson? Shrinkage,
     IReadOnlyList<BalanceJson>? Balance);
 
-/// <summary>Inverse-probability-of-treatment weights: method ("iptw"), trimming quantile, effective sample size per arm.</summary>
-public sealed record TreatmentWeightsJson(string Method, double? Trim, IReadOnlyList<ArmEssJson> Ess);
+/// <summary>
+/// Stabilised inverse-probability-of-treatment weights: <c>method</c> "iptw", the propensity model's covariates
+/// (<c>confounders</c>), the trimming quantile (null: none) and what it clipped, the effective sample size per arm with
+/// its smallest and largest weight, and the overlap of the arms' propensity scores.
+/// </summary>
+public sealed record TreatmentWeightsJson(string Method, IReadOnlyList<string> Confounders, double? Trim, WeightTruncationJson? Truncation,
+    IReadOnlyList<ArmEssJson> Ess, PropensityOverlapJson Overlap);
 
-/// <summary>Kish's effective sample size of one arm under the weights.</summary>
-public sealed record ArmEssJson(string Arm, double Ess);
+/// <summary>Kish's effective sample size (Σw)²/Σw² of one arm, and its smallest and largest weight.</summary>
+public sealed record ArmEssJson(string Arm, double Ess, double MinWeight, double MaxWeight);
+
+/// <summary>Truncation: the lower and upper weight bounds (the trim and 1 − trim quantiles) and how many weights were clipped.</summary>
+public sealed record WeightTruncationJson(double Lower, double Upper, int Clipped);
+
+/// <summary>
+/// Overlap of the arms' propensity scores: the common support [lower, upper] (the larger minimum and the smaller
+/// maximum) and per arm the quantiles of its scores and the patients outside the common support.
+/// </summary>
+public sealed record PropensityOverlapJson(double CommonSupportLower, double CommonSupportUpper, IReadOnlyList<ArmPropensityJson> Arms);
+
+/// <summary>One arm's propensity scores: quantiles at <c>probabilities</c> (0, 0.05, 0.25, 0.5, 0.75, 0.95, 1) and the patients outside the common support.</summary>
+public sealed record ArmPropensityJson(string Arm, IReadOnlyList<double> Probabilities, IReadOnlyList<double> Quantiles, int OutsideCommonSupport);
 
 /// <summary>One covariate's standardised mean difference between arms before and after weighting.</summary>
 public sealed record BalanceJson(string Term, double SmdBefore, double SmdAfter);
@@ -188,12 +205,14 @@ public sealed record HazardRatioJson(double Hr, double HrLower, double HrUpper, 
 public sealed record ShrunkenHazardRatioJson(double Hr, double HrLower, double HrUpper);
 
 /// <summary>
-/// The subgroup × treatment likelihood-ratio test (statistic, df, p: null when no test was possible), the covariates
+/// The subgroup × treatment test (<c>test</c> "likelihood_ratio", or "robust_wald" for weighted models; statistic, df,
+/// p: null when no test was possible), the covariates
 /// both models were adjusted for besides subgroup and treatment (those left out in <c>not_adjusted_for</c>), and the
 /// subgroups whose patients it used (those with an estimable effect).
 /// </summary>
 public sealed record InteractionTestJson(double Statistic, int Df, double P,
-    IReadOnlyList<string> AdjustedFor, IReadOnlyList<OmittedCovariateJson> NotAdjustedFor, IReadOnlyList<string> Subgroups);
+    IReadOnlyList<string> AdjustedFor, IReadOnlyList<OmittedCovariateJson> NotAdjustedFor, IReadOnlyList<string> Subgroups,
+    string Test = "likelihood_ratio");
 
 /// <summary>
 /// The normal–normal random-effects model on the subgroups' adjusted log hazard ratios: <c>method</c> ("REML"),

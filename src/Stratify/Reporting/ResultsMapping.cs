@@ -135,7 +135,8 @@ public static class ResultsMapping
         string reference = treatment.Levels[treatment.Reference];
         string treated = treatment.Levels[1 - treatment.Reference];
         var interaction = t.Interaction is { } x
-            ? new InteractionTestJson(x.Statistic, x.Df, x.P, x.AdjustedFor, Omitted(x.NotAdjustedFor), x.Subgroups)
+            ? new InteractionTestJson(x.Statistic, x.Df, x.P, x.AdjustedFor, Omitted(x.NotAdjustedFor), x.Subgroups,
+                x.Kind == InteractionTestKind.RobustWald ? "robust_wald" : "likelihood_ratio")
             : new InteractionTestJson(double.NaN, 0, double.NaN, [], [], []);
         ShrinkageJson? shrinkage = null;
         if (t.Shrinkage is { } fit)
@@ -148,7 +149,7 @@ public static class ResultsMapping
         var json = new TreatmentTailoringJson(treatment.Name, reference, treated,
             t.Design == StudyDesign.Observational ? "observational" : "randomised",
             minEventsPerArm,
-            null,
+            t.Weighting is { } w ? Weights(w) : null,
             new BottomLineJson(t.BottomLine switch
                 {
                     BottomLineKind.Consistent => "consistent",
@@ -162,7 +163,7 @@ public static class ResultsMapping
                     _ => "exploratory",
                 }, ""),
             Effect(t.Overall), t.BySubgroup.Select(Effect).ToArray(), interaction, shrinkage,
-            null);
+            t.Weighting?.Balance.Select(b => new BalanceJson(b.Term, b.Before, b.After)).ToArray());
         int threshold = study.SmallCellThreshold;
         var render = RunSentences.MaskedCounts(threshold);
         return json with
@@ -171,6 +172,18 @@ public static class ResultsMapping
             Overall = json.Overall with { Sentence = RunSentences.Effect(study, json, json.Overall, null).Render(render) },
             BySubgroup = json.BySubgroup.Select((e, s) => e with { Sentence = RunSentences.Effect(study, json, e, descriptions[s]).Render(render) }).ToArray(),
         };
+    }
+
+    private static TreatmentWeightsJson Weights(TreatmentWeighting weighting)
+    {
+        var confounders = weighting.Confounders;
+        var p = weighting.Propensity;
+        ArmPropensityJson Arm(ArmOverlap a) => new(a.Arm, a.Probabilities, a.Quantiles, a.OutsideCommonSupport);
+        return new TreatmentWeightsJson("iptw", confounders, p.Truncation?.Trim,
+            p.Truncation is { } t ? new WeightTruncationJson(t.Lower, t.Upper, t.Clipped) : null,
+            [new ArmEssJson(p.Reference.Arm, p.Reference.EffectiveSampleSize, p.Reference.Minimum, p.Reference.Maximum),
+             new ArmEssJson(p.Treated.Arm, p.Treated.EffectiveSampleSize, p.Treated.Minimum, p.Treated.Maximum)],
+            new PropensityOverlapJson(p.Overlap.CommonSupportLower, p.Overlap.CommonSupportUpper, [Arm(p.Overlap.Reference), Arm(p.Overlap.Treated)]));
     }
 
     private static IReadOnlyList<OmittedCovariateJson> Omitted(IReadOnlyList<OmittedCovariate> omitted) =>

@@ -42,8 +42,11 @@ public static class RunSentences
     /// <summary>The first-screen banner of an observational study; null for a randomised one.</summary>
     public static string? ObservationalBanner(TreatmentTailoringJson treatment) => treatment.Design != "observational" ? null
         : $"The treatment ({Arm(treatment, treatment.Treated)} vs {Arm(treatment, treatment.Reference)}) was not randomised: doctors or patients chose it. "
-          + "Treated and untreated patients may differ in ways that also affect the outcome, and adjustment removes only the differences that "
-          + "were measured. The differences below are associations, not proof that the treatment caused them.";
+          + "Treated and untreated patients may differ in ways that also affect the outcome. "
+          + (treatment.Weights is { } weights
+              ? $"The estimates weight each patient by the inverse probability of the treatment they received, given {string.Join(", ", weights.Confounders)}, and adjust for the same; "
+              : "The estimates are adjusted for the declared covariates (without propensity weighting); ")
+          + "this balances only what was measured. The differences below are associations, not proof that the treatment caused them.";
 
     /// <summary>
     /// The sentence about one set of patients: the overall effect when <paramref name="description"/> is null,
@@ -64,9 +67,9 @@ public static class RunSentences
             "model_failed" => $", the Cox model could not estimate the {noun}.",
             _ => effect.Verdict switch
             {
-                "consistent with overall" => $", the {noun} is consistent with that over all patients: the overall estimate ({Estimate(treatment.Overall)}) "
+                "consistent with overall" => $", the {noun} is consistent with that over all patients: the overall estimate ({Estimate(treatment, treatment.Overall)}) "
                     + "is the best guide for these patients.",
-                _ => $", {Comparison(treatment, effect.Verdict, treated, reference, endpoint)} ({Estimate(effect)}){Rmst(study, effect, treated, reference)}.",
+                _ => $", {Comparison(treatment, effect.Verdict, treated, reference, endpoint)} ({Estimate(treatment, effect)}){Rmst(study, treatment, effect, treated, reference)}.",
             },
         });
     }
@@ -122,20 +125,36 @@ public static class RunSentences
         };
     }
 
-    /// <summary>"adjusted HR 0.69, 95% CI 0.54–0.89; p = 0.004" (or "HR …" when the model has no covariates).</summary>
-    public static string Estimate(TreatmentEffectJson effect) =>
-        $"{(effect.AdjustedFor.Count > 0 ? "adjusted " : "")}HR {Ratio(effect.Hr)}, 95% CI {Ratio(effect.HrLower)}–{Ratio(effect.HrUpper)}; {PEquals(effect.P)}";
+    /// <summary>
+    /// "adjusted HR 0.69, 95% CI 0.54–0.89; p = 0.004": "weighted" when propensity weights entered the model,
+    /// "adjusted" when covariates did, neither for treatment alone.
+    /// </summary>
+    public static string Estimate(TreatmentTailoringJson treatment, TreatmentEffectJson effect) =>
+        $"{HazardRatioKind(treatment, effect)}HR {Ratio(effect.Hr)}, 95% CI {Ratio(effect.HrLower)}–{Ratio(effect.HrUpper)}; {PEquals(effect.P)}";
+
+    /// <summary>"weighted, adjusted ", "weighted ", "adjusted " or "" (with the trailing space).</summary>
+    public static string HazardRatioKind(TreatmentTailoringJson treatment, TreatmentEffectJson effect) =>
+        (treatment.Weights is not null, effect.AdjustedFor.Count > 0) switch
+        {
+            (true, true) => "weighted, adjusted ",
+            (true, false) => "weighted ",
+            (false, true) => "adjusted ",
+            _ => "",
+        };
+
+    /// <summary>How the RMST difference was estimated: "propensity-weighted" Kaplan–Meier curves, or "unadjusted" ones.</summary>
+    public static string RmstKind(TreatmentTailoringJson treatment) => treatment.Weights is null ? "unadjusted" : "propensity-weighted";
 
     /// <summary>
     /// "; up to 1825 days, the difference in mean recurrence-free survival time (hormon = yes − hormon = no) was +149.3
     /// days (95% CI +53.7 to +244.9; unadjusted)": from the arms' Kaplan–Meier curves, so not adjusted for covariates.
     /// </summary>
-    private static string Rmst(StudyJson study, TreatmentEffectJson effect, string treated, string reference)
+    private static string Rmst(StudyJson study, TreatmentTailoringJson treatment, TreatmentEffectJson effect, string treated, string reference)
     {
         if (!double.IsFinite(effect.RmstDifference)) return "";
         string unit = study.Endpoint.TimeUnit;
         return $"; up to {Time(study.RmstHorizon)} {unit}, the difference in mean {study.Endpoint.Name} time ({treated} − {reference}) was "
-            + $"{Signed(effect.RmstDifference)} {unit} (95% CI {Signed(effect.RmstDifferenceLower)} to {Signed(effect.RmstDifferenceUpper)}; unadjusted)";
+            + $"{Signed(effect.RmstDifference)} {unit} (95% CI {Signed(effect.RmstDifferenceLower)} to {Signed(effect.RmstDifferenceUpper)}; {RmstKind(treatment)})";
     }
 
     /// <summary>A difference with its sign: "+149.3", "−156.9", "0.0".</summary>

@@ -188,14 +188,15 @@ public static partial class SubgroupReport
         var facts = new List<KeyValuePair<string, string>>();
         if (overall.Estimable == "yes")
         {
-            facts.Add(new(overall.AdjustedFor.Count > 0 ? "Overall hazard ratio, adjusted" : "Overall hazard ratio",
+            facts.Add(new($"Overall hazard ratio{(RunSentences.HazardRatioKind(treatment, overall) is { Length: > 0 } kind ? ", " + kind.Trim() : "")}",
                 $"{HazardRatioWithCi(overall.Hr, overall.HrLower, overall.HrUpper)}, {RunSentences.PEquals(overall.P)} ({treatment.Treated} vs {treatment.Reference}"
+                + (treatment.Weights is { } w ? $"; weighted by inverse probability of treatment given {string.Join(", ", w.Confounders)}" : "")
                 + (overall.AdjustedFor.Count > 0 ? $"; adjusted for {string.Join(", ", overall.AdjustedFor)})" : "; no covariates declared)")));
             if (overall.Unadjusted is { } u && overall.AdjustedFor.Count > 0)
-                facts.Add(new("Unadjusted", $"{HazardRatioWithCi(u.Hr, u.HrLower, u.HrUpper)}, {RunSentences.PEquals(u.P)}"));
+                facts.Add(new("Unadjusted (crude)", $"{HazardRatioWithCi(u.Hr, u.HrLower, u.HrUpper)}, {RunSentences.PEquals(u.P)}"));
             if (double.IsFinite(overall.RmstDifference))
                 facts.Add(new($"RMST difference to {Time(results.Study.RmstHorizon)} {report.TimeUnit}",
-                    RmstText(overall) + $" {report.TimeUnit} ({treatment.Treated} − {treatment.Reference}; unadjusted, from the arms' Kaplan–Meier curves)"));
+                    RmstText(overall) + $" {report.TimeUnit} ({treatment.Treated} − {treatment.Reference}; {RunSentences.RmstKind(treatment)}, from the arms' Kaplan–Meier curves)"));
         }
         facts.Add(new("Differs between subgroups?", treatment.BottomLine.Kind switch
         {
@@ -204,6 +205,13 @@ public static partial class SubgroupReport
             _ => "Could not be tested",
         }));
         facts.Add(new("Design", treatment.Design == "observational" ? "observational (treatment not randomised)" : "randomised"));
+        if (treatment.Balance is { Count: > 0 } balance)
+        {
+            var imbalanced = balance.Where(b => Math.Abs(b.SmdAfter) > 0.1).Select(b => b.Term).ToList();
+            facts.Add(new("Balance after weighting", imbalanced.Count == 0
+                ? "every covariate balanced (|SMD| at most 0.1)"
+                : $"not reached for {string.Join(", ", imbalanced)} (|SMD| above 0.1): the estimates lean on the adjustment for them; see Propensity weighting"));
+        }
         html.Facts(facts);
         html.Paragraph(report.Render(RunSentences.Effect(results.Study, treatment, overall, null)));
         html.Callout(RunSentences.BottomLine(treatment), treatment.BottomLine.Kind == "differs" ? CalloutKind.Warning : CalloutKind.Note);
@@ -223,7 +231,7 @@ public static partial class SubgroupReport
         };
         if (report.Results.Treatment is { } treatment)
         {
-            facts.Add(new("Treatment effects adjusted for", treatment.Overall.AdjustedFor.Count > 0 ? string.Join(", ", treatment.Overall.AdjustedFor) : "nothing (no covariates declared)"));
+            facts.Add(new("Treatment estimates adjusted for", treatment.Overall.AdjustedFor.Count > 0 ? string.Join(", ", treatment.Overall.AdjustedFor) : "nothing (no covariates declared)"));
             if (study.Covariates.Count > 0) facts.Add(new("Cox model by subgroup adjusted for", string.Join(", ", study.Covariates)));
         }
         else if (study.Covariates.Count > 0) facts.Add(new("Adjusted for", string.Join(", ", study.Covariates)));
@@ -396,12 +404,13 @@ public static partial class SubgroupReport
         forestRows.Add(Forest("All patients", treatment.Overall) with { Summary = true, NText = report.Cells.Hides(treatment.Overall.N) ? report.Cells.Below : null });
         var interaction = treatment.Interaction;
         string footer = double.IsNaN(interaction.P) ? "Interaction (subgroup × treatment): not testable"
-            : $"Interaction (subgroup × treatment): χ² = {Number(interaction.Statistic, 2)}, df = {interaction.Df}, {RunSentences.PEquals(interaction.P)}";
+            : $"Interaction (subgroup × treatment{(interaction.Test == "robust_wald" ? ", robust Wald" : "")}): χ² = {Number(interaction.Statistic, 2)}, df = {interaction.Df}, {RunSentences.PEquals(interaction.P)}";
         bool shrunken = forestRows.Any(r => r.Shrunken is not null);
         html.Figure(ForestPlot.Render(new ForestPlotInput(forestRows, footer,
                 $"Hazard ratios of {treatment.Treated} vs {treatment.Reference} by subgroup")),
             $"Hazard ratio of {EndpointName(results)} for {treatment.Treated} vs {treatment.Reference} in each subgroup and in all patients, "
-            + $"from Cox models {AdjustmentPhrase(treatment.Overall)}, with 95% CIs; a hazard ratio below 1 means a lower hazard with {treatment.Treated}. "
+            + $"from Cox models {(treatment.Weights is null ? "" : "weighted by inverse probability of treatment and ")}{AdjustmentPhrase(treatment.Overall)}, with 95% CIs; "
+            + $"a hazard ratio below 1 means a lower hazard with {treatment.Treated}. "
             + (shrunken
                 ? "Hollow squares are each subgroup's own estimate (area proportional to its size"
                   + (forestRows.Any(r => r.NText is not null && !r.Summary) ? $"; a fixed middle size where the size is {SmallCellPolicy.SuppressedText}" : "")
@@ -441,12 +450,14 @@ public static partial class SubgroupReport
         }
         html.Table(new HtmlTable($"Treatment effect ({treatment.Treated} vs {treatment.Reference}) by subgroup: hazard ratios with 95% CIs; "
                 + $"RMST difference in {report.TimeUnit} up to {Time(results.Study.RmstHorizon)}",
-            ["Subgroup", "n", "Events", treatment.Overall.AdjustedFor.Count > 0 ? "Adjusted HR" : "HR", "p", "Unadjusted HR", "Shrunken HR", "RMST difference (unadjusted)", "Verdict"],
+            ["Subgroup", "n", "Events", HeaderCase(RunSentences.HazardRatioKind(treatment, treatment.Overall) + "HR"), "p", "Unadjusted HR", "Shrunken HR",
+                $"RMST difference ({RunSentences.RmstKind(treatment)})", "Verdict"],
             rows, [1, 2, 3, 4, 5, 6, 7]));
         WriteAdjustment(report, treatment);
+        if (treatment.Weights is { } weights) WriteWeighting(report, treatment, weights);
         html.Paragraph(double.IsNaN(interaction.P)
             ? "The subgroup × treatment interaction could not be tested: fewer than two subgroups have an estimable effect."
-            : $"Test of interaction (likelihood ratio, subgroup × treatment, on the patients of subgroups {string.Join(", ", interaction.Subgroups)}"
+            : $"Test of interaction ({(interaction.Test == "robust_wald" ? "robust Wald test of the weighted model's" : "likelihood ratio of the")} subgroup × treatment terms, on the patients of subgroups {string.Join(", ", interaction.Subgroups)}"
               + $"{(interaction.AdjustedFor.Count > 0 ? ", adjusted for " + string.Join(", ", interaction.AdjustedFor) : "")}): "
               + $"χ² = {Number(interaction.Statistic, 2)}, df = {interaction.Df}, {RunSentences.PEquals(interaction.P)}.");
         if (treatment.Shrinkage is { } shrinkage)
@@ -470,8 +481,8 @@ public static partial class SubgroupReport
             report.Html.Paragraph("No covariates were declared: every hazard ratio is unadjusted (treatment only).");
             return;
         }
-        report.Html.Paragraph($"Adjusted hazard ratios come from Cox models of treatment + {string.Join(", ", overall.AdjustedFor)}; unadjusted ones from "
-            + "treatment alone. Within a subgroup a covariate that takes a single value there, or is collinear with the other terms there, cannot be "
+        report.Html.Paragraph($"Adjusted hazard ratios come from {(treatment.Weights is null ? "" : "propensity-weighted ")}Cox models of treatment + "
+            + $"{string.Join(", ", overall.AdjustedFor)}; unadjusted ones from treatment alone{(treatment.Weights is null ? "" : ", unweighted")}. Within a subgroup a covariate that takes a single value there, or is collinear with the other terms there, cannot be "
             + "estimated and is left out of that subgroup's model; the table lists every model that left one out.");
         var rows = new List<HtmlTableRow>();
         void Add(string model, IReadOnlyList<string> adjustedFor, IReadOnlyList<OmittedCovariateJson> omitted)
@@ -487,6 +498,58 @@ public static partial class SubgroupReport
         if (rows.Count > 0)
             report.Html.Table(new HtmlTable("Covariates each model was adjusted for, where one had to be left out", ["Model", "Adjusted for", "Left out (why)"], rows));
     }
+
+    /// <summary>"weighted, adjusted HR" → "Weighted, adjusted HR".</summary>
+    private static string HeaderCase(string text) => char.ToUpperInvariant(text[0]) + text[1..];
+
+    /// <summary>
+    /// The propensity weighting, so that a reader can judge it: the model, the effective sample sizes, what the
+    /// truncation clipped, the balance of every covariate before and after weighting (|SMD| above 0.1 flagged; Austin
+    /// 2009), and the overlap of the arms' propensity scores (patients outside the common support counted per arm).
+    /// </summary>
+    private static void WriteWeighting(ReportContext report, TreatmentTailoringJson treatment, TreatmentWeightsJson weights)
+    {
+        var html = report.Html;
+        var cells = report.Cells;
+        html.Heading(3, "Propensity weighting");
+        var overall = treatment.Overall;
+        string Ess(string arm) => weights.Ess.First(e => e.Arm == arm).Ess.ToString("F1", Invariant);
+        string ArmN(string arm) => cells.Count(overall.Arms.First(a => a.Arm == arm).N);
+        var text = $"Each patient is weighted by the inverse of the estimated probability of the treatment they received (stabilised: multiplied "
+            + $"by the proportion receiving it), from a logistic regression of {treatment.Column} on {string.Join(", ", weights.Confounders)}. "
+            + $"Weighted, the arms are worth {Ess(treatment.Reference)} patients ({treatment.Reference}, of {ArmN(treatment.Reference)}) and "
+            + $"{Ess(treatment.Treated)} ({treatment.Treated}, of {ArmN(treatment.Treated)}) (Kish's effective sample size).";
+        if (weights.Truncation is { } truncation)
+            text += report.Render(CountedText.Format($" Weights were truncated to their {Percent(weights.Trim!.Value)}–{Percent(1 - weights.Trim!.Value)} percentiles ({truncation.Lower:0.###} to {truncation.Upper:0.###}); {TextCount.Patients(truncation.Clipped)} weights were clipped."));
+        html.Paragraph(text);
+
+        if (treatment.Balance is { Count: > 0 } balance)
+        {
+            html.Table(new HtmlTable("Balance of the covariates between the arms: standardised mean differences before and after weighting",
+                ["Covariate", "SMD before", "SMD after"],
+                balance.Select(b => new HtmlTableRow(b.Term, [Number(b.SmdBefore, 3), Number(b.SmdAfter, 3)])).ToList(), [1, 2]));
+            var imbalanced = balance.Where(b => Math.Abs(b.SmdAfter) > 0.1).Select(b => b.Term).ToList();
+            if (imbalanced.Count > 0)
+                html.Callout($"After weighting, {string.Join(", ", imbalanced)} still differ{(imbalanced.Count == 1 ? "s" : "")} between the arms "
+                    + "(|SMD| above 0.1): the weights did not balance them, and the estimates rely on the adjustment for them.", CalloutKind.Warning);
+            else
+                html.Paragraph("After weighting every covariate is balanced between the arms (|SMD| at most 0.1; Austin 2009).");
+        }
+        var arms = weights.Overlap.Arms.Select(a => new OverlapArm(a.Arm, Quantile(a, 0.05), Quantile(a, 0.25), Quantile(a, 0.5), Quantile(a, 0.75), Quantile(a, 0.95))).ToList();
+        var outside = weights.Overlap.Arms.Select(a => CountedText.Format($"{a.Arm} {TextCount.Patients(a.OutsideCommonSupport)}")).ToList();
+        html.Figure(PropensityOverlapChart.Render(new PropensityOverlapInput(arms, weights.Overlap.CommonSupportLower, weights.Overlap.CommonSupportUpper,
+                $"Propensity scores of {treatment.Treated} by treatment arm")),
+            $"Estimated probability of {treatment.Treated} by arm. Where the arms' scores do not overlap, the comparison rests on few patients "
+            + "with large weights, or on extrapolation. Patients outside the common support: " + string.Join(", ", outside.Select(report.Render)) + ".");
+    }
+
+    private static double Quantile(ArmPropensityJson arm, double probability)
+    {
+        for (int i = 0; i < arm.Probabilities.Count; i++) if (Math.Abs(arm.Probabilities[i] - probability) < 1e-12) return arm.Quantiles[i];
+        throw new InvalidOperationException($"no {probability} quantile of the propensity scores of arm {arm.Arm}");
+    }
+
+    private static string Percent(double probability) => (100 * probability).ToString("0.#", Invariant) + "th";
 
     private static string AdjustmentPhrase(TreatmentEffectJson overall) =>
         overall.AdjustedFor.Count > 0 ? $"adjusted for {string.Join(", ", overall.AdjustedFor)}" : "of treatment alone";

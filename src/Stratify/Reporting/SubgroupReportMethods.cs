@@ -57,6 +57,16 @@ public static partial class SubgroupReport
         "Hernán MA, Robins JM. Causal Inference: What If. Boca Raton: Chapman & Hall/CRC; 2020.");
     private static readonly Citation IchE9R1 = new("ICH E9(R1) 2019",
         "International Council for Harmonisation. E9(R1): Addendum on estimands and sensitivity analysis in clinical trials to the guideline on statistical principles for clinical trials. 2019.");
+    private static readonly Citation RosenbaumRubin1983 = new("Rosenbaum & Rubin 1983",
+        "Rosenbaum PR, Rubin DB. The central role of the propensity score in observational studies for causal effects. Biometrika. 1983;70(1):41–55.");
+    private static readonly Citation Robins2000 = new("Robins et al. 2000",
+        "Robins JM, Hernán MA, Brumback B. Marginal structural models and causal inference in epidemiology. Epidemiology. 2000;11(5):550–560.");
+    private static readonly Citation ColeHernan2008 = new("Cole & Hernán 2008",
+        "Cole SR, Hernán MA. Constructing inverse probability weights for marginal structural models. Am J Epidemiol. 2008;168(6):656–664.");
+    private static readonly Citation Austin2009 = new("Austin 2009",
+        "Austin PC. Balance diagnostics for comparing the distribution of baseline covariates between treatment groups in propensity-score matched samples. Stat Med. 2009;28(25):3083–3107.");
+    private static readonly Citation LinWei1989 = new("Lin & Wei 1989",
+        "Lin DY, Wei LJ. The robust inference for the Cox proportional hazards model. J Am Stat Assoc. 1989;84(408):1074–1078.");
     private static readonly Citation LeBlancCrowley1993 = new("LeBlanc & Crowley 1993",
         "LeBlanc M, Crowley J. Survival trees by goodness of split. J Am Stat Assoc. 1993;88(422):457–467.");
 
@@ -132,7 +142,7 @@ public static partial class SubgroupReport
                 + "subgroup's model and the report says so), with the unadjusted hazard ratio beside it, and the difference in restricted mean "
                 + $"survival time up to {Time(results.Study.RmstHorizon)} {results.Study.Endpoint.TimeUnit} {Cite(RoystonParmar2013)}. No effect is estimated "
                 + $"where an arm has fewer than {results.Study.SmallCellThreshold} patients or fewer than {treatment.MinEventsPerArm} events.";
-            yield return "Whether the effect differs between subgroups is judged by the likelihood-ratio test of the subgroup × treatment interaction, "
+            yield return $"Whether the effect differs between subgroups is judged by the {(treatment.Interaction.Test == "robust_wald" ? "robust Wald" : "likelihood-ratio")} test of the subgroup × treatment interaction, "
                 + $"not by comparing the subgroups' own p-values {Cite(Wang2007, Rothwell2005)}. Subgroup verdicts (benefit, harm, no clear difference) are "
                 + $"given only when that test's p is below {Number(treatment.BottomLine.InteractionAlpha)}; otherwise each subgroup is reported as consistent with "
                 + "the overall effect, whose estimate is the best guide for every subgroup. A subgroup found in the data is a hypothesis, not a "
@@ -141,6 +151,14 @@ public static partial class SubgroupReport
                 yield return "Shrunken subgroup estimates come from a normal–normal random-effects model on the subgroups' adjusted log hazard ratios, "
                     + $"with the between-subgroup variance estimated by {(shrinkage.Method == "REML" ? $"restricted maximum likelihood {Cite(Viechtbauer2005)}" : $"the method of DerSimonian and Laird {Cite(DerSimonianLaird1986)}")}, "
                     + $"as empirical-Bayes predictions whose intervals include the uncertainty of the pooled mean but not of that variance {Cite(Morris1983)}.";
+            if (treatment.Weights is { } weights)
+                yield return $"Because the treatment was not randomised, every estimate except the unadjusted one is weighted by stabilised inverse "
+                    + $"probabilities of treatment {Cite(RosenbaumRubin1983, Robins2000)}, from a logistic regression of {treatment.Column} on "
+                    + $"{string.Join(", ", weights.Confounders)}"
+                    + (weights.Trim is double trim ? $", truncated at the {(100 * trim).ToString("0.#", Invariant)}th and {(100 * (1 - trim)).ToString("0.#", Invariant)}th percentiles {Cite(ColeHernan2008)}" : "")
+                    + $": hazard ratios from weighted Cox models with robust (sandwich) standard errors {Cite(LinWei1989)}, RMST differences from weighted "
+                    + "Kaplan–Meier curves, and the subgroup × treatment test as a robust Wald test. Balance is judged by standardised mean differences "
+                    + $"before and after weighting (|SMD| at most 0.1) {Cite(Austin2009)}.";
             if (treatment.Design == "observational")
                 yield return "The treatment was not randomised, so the hazard ratios estimate associations; reading them as effects of the treatment "
                     + $"requires that the covariates capture every common cause of treatment and outcome (no unmeasured confounding) {Cite(HernanRobins2020, IchE9R1)}.";

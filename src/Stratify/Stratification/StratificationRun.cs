@@ -231,7 +231,8 @@ public static class StratificationRun
     /// <summary>
     /// The treatment analysis's settings: adjusted for the covariates the spec declares (never the treatment itself,
     /// nor a subgroup-finding feature bound only for the tree), how much the subgroup test may claim (found and tested
-    /// on the same patients, on held-out patients, or given by an existing column), and the spec's thresholds.
+    /// on the same patients, on held-out patients, or given by an existing column), the spec's thresholds, and the
+    /// weighting (default: propensity weights for an observational design, none for a randomised one).
     /// </summary>
     private static TreatmentTailoringOptions TailoringOptions(StudySpec spec, BoundStudy bound, KaplanMeierOptions km)
     {
@@ -240,7 +241,12 @@ public static class StratificationRun
         var evidence = spec.Subgroups!.Method == SubgroupMethod.Column ? SubgroupEvidence.PreDefined
             : spec.Validation.Mode == ValidationMode.Split ? SubgroupEvidence.HeldOut
             : SubgroupEvidence.Exploratory;
-        return new TreatmentTailoringOptions(spec.Design!.Value, covariates, km, spec.SmallCellThreshold, spec.MinEventsPerArm, spec.InteractionAlpha, evidence);
+        var design = spec.Design!.Value;
+        var weighting = spec.TreatmentWeighting ?? new TreatmentWeightingSpec(design == StudyDesign.Observational ? TreatmentWeightingMethod.Iptw : TreatmentWeightingMethod.None);
+        if (design == StudyDesign.Randomised && weighting.Method == TreatmentWeightingMethod.Iptw)
+            throw new StratifyInputException("propensity weights (weights: iptw) are for observational designs, but the spec declares design: randomised",
+                spec.SourceFile, suggestion: "Randomisation balances the arms: drop weights:, or declare design: observational if the treatment was not randomised.");
+        return new TreatmentTailoringOptions(design, covariates, km, spec.SmallCellThreshold, spec.MinEventsPerArm, spec.InteractionAlpha, evidence, weighting);
     }
 
     /// <summary>

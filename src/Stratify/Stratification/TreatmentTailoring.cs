@@ -22,6 +22,16 @@
 //     ratios (τ² by REML) gives each subgroup's empirical-Bayes estimate and interval (RandomEffectsShrinkage).
 //   - the RMST difference (treated − reference) to τ from the arms' Kaplan–Meier curves, SE √(se₁² + se₀²)
 //     (Royston & Parmar 2013).
+//   - observational designs (design: observational, weights: iptw, the default there): a logistic propensity model
+//     of treatment on the declared covariates over every estimation patient gives stabilised inverse-probability-of-
+//     treatment weights (PropensityWeighting; optional truncation), and every estimate but the unadjusted one is
+//     weighted: the adjusted hazard ratios from weighted Cox models with robust (sandwich) variance (R's
+//     coxph(weights = w, robust = TRUE)), Kaplan–Meier by arm and the RMST difference from weighted curves (survfit
+//     (weights = w), infinitesimal-jackknife variance), the shrinkage on the weighted estimates and their robust SEs,
+//     and the interaction by a robust Wald test of the product terms (a weighted partial likelihood is not a
+//     likelihood, so no likelihood-ratio test). The unadjusted hazard ratio stays crude (unweighted, treatment only),
+//     so that the reader sees how much the adjustment moved it. Covariate balance (standardised mean differences
+//     before and after weighting) and the arms' effective sample sizes say how well the weights did their job.
 using Stratify.Data;
 using Stratify.Statistics;
 using Stratify.Survival;
@@ -94,8 +104,17 @@ public sealed record TreatmentEffect(
     public bool IsEstimable => Estimability == EffectEstimability.Estimable;
 }
 
+/// <summary>How the interaction was tested.</summary>
+public enum InteractionTestKind
+{
+    /// <summary>Likelihood-ratio test of the product terms (unweighted models).</summary>
+    LikelihoodRatio,
+    /// <summary>Wald test of the product terms with the robust (sandwich) variance (weighted models).</summary>
+    RobustWald,
+}
+
 /// <summary>
-/// The subgroup × treatment interaction: likelihood-ratio statistic, df and p, the covariates both models were
+/// The subgroup × treatment interaction: statistic, df and p, how it was tested, the covariates both models were
 /// adjusted for (besides subgroup and treatment), those left out, and the subgroups whose patients entered the test
 /// (those with an estimable effect).
 /// </summary>
@@ -103,7 +122,15 @@ public sealed record InteractionTest(
     double Statistic, int Df, double P,
     IReadOnlyList<string> AdjustedFor,
     IReadOnlyList<OmittedCovariate> NotAdjustedFor,
-    IReadOnlyList<string> Subgroups);
+    IReadOnlyList<string> Subgroups,
+    InteractionTestKind Kind = InteractionTestKind.LikelihoodRatio);
+
+/// <summary>
+/// The propensity weighting of an observational analysis: the propensity model and weights (with effective sample
+/// sizes, truncation and overlap) over the estimation patients, the covariates of the propensity model (the
+/// confounders), and the covariate balance before and after weighting.
+/// </summary>
+public sealed record TreatmentWeighting(PropensityWeights Propensity, IReadOnlyList<string> Confounders, IReadOnlyList<CovariateBalanceRow> Balance);
 
 /// <summary>How strongly the data may speak about subgroup differences.</summary>
 public enum SubgroupEvidence
@@ -145,7 +172,8 @@ public sealed record TreatmentTailoringResult(
     RandomEffectsFit? Shrinkage,
     BottomLineKind BottomLine,
     double InteractionAlpha,
-    SubgroupEvidence Evidence);
+    SubgroupEvidence Evidence,
+    TreatmentWeighting? Weighting = null);
 
 /// <summary>The settings of one tailoring analysis (from the study spec).</summary>
 public sealed record TreatmentTailoringOptions(
@@ -155,7 +183,8 @@ public sealed record TreatmentTailoringOptions(
     int SmallCellThreshold,
     int MinEventsPerArm,
     double InteractionAlpha,
-    SubgroupEvidence Evidence);
+    SubgroupEvidence Evidence,
+    TreatmentWeightingSpec? Weighting = null);
 
 /// <summary>Estimates the treatment effect overall and within subgroups, tests their heterogeneity, and concludes.</summary>
 /// <example><code>
@@ -172,19 +201,23 @@ public static class TreatmentTailoring
     /// </summary>
     public static TreatmentTailoringResult Analyse(BoundStudy study, Factor subgroups, int[] rows, int[] overallRows, TreatmentTailoringOptions options)
     {
-        var overall = Estimate(study, overallRows, "all patients", options);
+        var (weighting, weightOfRow) = options.Weighting is { Method: TreatmentWeightingMethod.Iptw } iptw
+            ? Weigh(study, overallRows, options.Covariates, iptw)
+            : (null, null);
+        var weighted = new Weights(study.Weights, weightOfRow);
+        var overall = Estimate(study, overallRows, "all patients", options, weighted);
         var members = new List<int>[subgroups.LevelCount];
         for (int s = 0; s < members.Length; s++) members[s] = [];
         for (int i = 0; i < rows.Length; i++) members[subgroups.Codes[i]].Add(rows[i]);
         var effects = new TreatmentEffect[subgroups.LevelCount];
-        for (int s = 0; s < effects.Length; s++) effects[s] = Estimate(study, members[s].ToArray(), subgroups.Levels[s], options);
+        for (int s = 0; s < effects.Length; s++) effects[s] = Estimate(study, members[s].ToArray(), subgroups.Levels[s], options, weighted);
 
         var estimable = Enumerable.Range(0, effects.Length).Where(s => effects[s].IsEstimable).ToArray();
         InteractionTest? interaction = null;
         RandomEffectsFit? shrinkage = null;
         if (estimable.Length >= 2)
         {
-            interaction = Interaction(study, subgroups, rows, estimable, options.Covariates);
+            interaction = Interaction(study, subgroups, rows, estimable, options.Covariates, weighted);
             shrinkage = RandomEffectsShrinkage.Fit(
                 estimable.Select(s => effects[s].Adjusted!.LogHazardRatio).ToArray(),
                 estimable.Select(s => effects[s].Adjusted!.StandardError * effects[s].Adjusted!.StandardError).ToArray());
@@ -206,7 +239,48 @@ public static class TreatmentTailoring
                     : TreatmentVerdict.ConsistentWithOverall,
             };
         overall = overall with { Verdict = overall.IsEstimable ? FromInterval(overall.Adjusted!) : TreatmentVerdict.NotEstimable };
-        return new TreatmentTailoringResult(options.Design, overall, effects, interaction, shrinkage, bottomLine, options.InteractionAlpha, options.Evidence);
+        return new TreatmentTailoringResult(options.Design, overall, effects, interaction, shrinkage, bottomLine, options.InteractionAlpha, options.Evidence, weighting);
+    }
+
+    /// <summary>
+    /// The weights of the treatment models: the study's case weights (spec key <c>weight:</c>) or the propensity
+    /// weights, per analysed row (null: unweighted). Propensity-weighted fits use the robust variance, as R's
+    /// <c>coxph(weights = w, robust = TRUE)</c>; case weights keep R's default.
+    /// </summary>
+    private sealed record Weights(double[]? CaseWeights, double[]? Propensity)
+    {
+        public double[]? Of(int[] rows) => Propensity is not null ? RowSelection.Pick(Propensity, rows)
+            : CaseWeights is not null ? RowSelection.Pick(CaseWeights, rows) : null;
+
+        public CoxOptions Cox(int[] rows) => new() { Weights = Of(rows), Robust = Propensity is not null ? true : null };
+
+        /// <summary>The crude model's options: the case weights only, never the propensity weights.</summary>
+        public CoxOptions Crude(int[] rows) => new() { Weights = CaseWeights is null ? null : RowSelection.Pick(CaseWeights, rows) };
+
+        public bool PropensityWeighted => Propensity is not null;
+    }
+
+    /// <summary>
+    /// Stabilised inverse-probability-of-treatment weights over <paramref name="rows"/> (every estimation patient)
+    /// from a logistic model of treatment on the covariates, and the covariate balance they achieve.
+    /// </summary>
+    private static (TreatmentWeighting, double[]) Weigh(BoundStudy study, int[] rows, IReadOnlyList<BoundCovariate> covariates, TreatmentWeightingSpec spec)
+    {
+        if (study.Weights is not null)
+            throw new StratifyInputException("case weights (weight:) and propensity weights (weights: iptw) cannot be combined", study.Spec.SourceFile,
+                suggestion: "Drop the weight: column, or set weights: none.");
+        if (covariates.Count == 0)
+            throw new StratifyInputException("propensity weighting needs the confounders, but the spec declares no covariates", study.Spec.SourceFile,
+                suggestion: "List the confounders under covariates:, or set weights: none (the estimates are then unadjusted associations).");
+        var treatment = study.Treatment!;
+        var treated = PropensityWeighting.TreatedRows(new Factor(treatment.Name, RowSelection.Pick(treatment.Codes, rows), treatment.Levels, treatment.Reference));
+        var terms = covariates.Select(c => StudyTerms.Restrict(StudyTerms.From(c), rows)).ToArray();
+        var propensity = PropensityWeighting.Fit(treated, DesignMatrix.Build(terms), new PropensityWeightingOptions { Trim = spec.Trim },
+            treatment.Levels[1 - treatment.Reference], treatment.Levels[treatment.Reference]);
+        var weightOfRow = new double[study.RowCount];
+        Array.Fill(weightOfRow, double.NaN);
+        for (int i = 0; i < rows.Length; i++) weightOfRow[rows[i]] = propensity.Weights[i];
+        return (new TreatmentWeighting(propensity, covariates.Select(c => c.Name).ToArray(), CovariateBalance.Compute(treated, terms, propensity.Weights)), weightOfRow);
     }
 
     private static TreatmentVerdict FromInterval(HazardRatioEstimate estimate) =>
@@ -216,7 +290,7 @@ public static class TreatmentTailoring
     /// The effect among <paramref name="rows"/> (indices into the bound study's analysed rows); no verdict yet
     /// (<see cref="Analyse"/> gives it, since it depends on the interaction test).
     /// </summary>
-    public static TreatmentEffect Estimate(BoundStudy study, int[] rows, string subgroup, TreatmentTailoringOptions options)
+    private static TreatmentEffect Estimate(BoundStudy study, int[] rows, string subgroup, TreatmentTailoringOptions options, Weights weights)
     {
         var treatment = study.Treatment!;
         var time = RowSelection.Pick(study.Time!, rows);
@@ -237,7 +311,7 @@ public static class TreatmentTailoring
             new ArmCount(treatment.Levels[treated], countByArm[treated], eventsByArm[treated]),
         };
         // Kaplan–Meier by arm, reference arm first as in the treatment factor's level order.
-        var byArm = KaplanMeier.Fit(new SurvivalData(time, died, arm, treatment.Levels), options.KaplanMeier);
+        var byArm = KaplanMeier.Fit(new SurvivalData(time, died, arm, treatment.Levels, weights: weights.Of(rows)), options.KaplanMeier);
         var none = new TreatmentEffect(subgroup, rows.Length, events, arms, EffectEstimability.Estimable, null, [], [], null, double.NaN, double.NaN, byArm);
 
         int fewestPatients = Math.Max(1, options.SmallCellThreshold);
@@ -247,8 +321,8 @@ public static class TreatmentTailoring
 
         var strata = study.Strata is null ? null : RowSelection.Pick(study.Strata.Codes, rows);
         var armTerm = StudyTerms.From(new Factor(treatment.Name, arm, treatment.Levels, reference));
-        var (adjustedModel, adjustedFor, omitted) = FitAdjusted(time, died, [armTerm], options.Covariates, rows, strata);
-        var unadjustedModel = CoxProportionalHazards.Fit(time, died, DesignMatrix.Build([armTerm]), strata);
+        var (adjustedModel, adjustedFor, omitted) = FitAdjusted(time, died, [armTerm], options.Covariates, rows, strata, weights.Cox(rows));
+        var unadjustedModel = CoxProportionalHazards.Fit(time, died, DesignMatrix.Build([armTerm]), strata, weights.Crude(rows));
         if (!Usable(adjustedModel) || !Usable(unadjustedModel)) return none with { Estimability = EffectEstimability.ModelFailed };
 
         double difference = double.NaN, se = double.NaN;
@@ -288,7 +362,8 @@ public static class TreatmentTailoring
     /// factor dropped, and covariates with an aliased column left out until none is aliased.
     /// </summary>
     private static (CoxModel Model, IReadOnlyList<string> AdjustedFor, IReadOnlyList<OmittedCovariate> Omitted) FitAdjusted(
-        double[] time, bool[] died, IReadOnlyList<CovariateTerm> leading, IReadOnlyList<BoundCovariate> covariates, int[] rows, int[]? strata)
+        double[] time, bool[] died, IReadOnlyList<CovariateTerm> leading, IReadOnlyList<BoundCovariate> covariates, int[] rows, int[]? strata,
+        CoxOptions options)
     {
         string collinear = leading.Count > 1
             ? "collinear with the subgroups, treatment or the other covariates in these patients"
@@ -303,7 +378,7 @@ public static class TreatmentTailoring
         }
         while (true)
         {
-            var model = CoxProportionalHazards.Fit(time, died, DesignMatrix.Build([.. leading, .. kept.Select(k => k.Term)]), strata);
+            var model = CoxProportionalHazards.Fit(time, died, DesignMatrix.Build([.. leading, .. kept.Select(k => k.Term)]), strata, options);
             var aliasedTerms = new HashSet<string>(StringComparer.Ordinal);
             for (int j = 0; j < model.Coefficients.Count; j++)
             {
@@ -356,11 +431,14 @@ public static class TreatmentTailoring
     }
 
     /// <summary>
-    /// Likelihood-ratio test of heterogeneity on the patients of the subgroups <paramref name="included"/> (codes
-    /// of <paramref name="subgroups"/>): Cox model with subgroup + treatment + the estimable covariates against the
-    /// same model plus the subgroup × treatment product columns; df = the product columns the data can estimate.
+    /// The test of heterogeneity on the patients of the subgroups <paramref name="included"/> (codes of
+    /// <paramref name="subgroups"/>): the Cox model with subgroup + treatment + the estimable covariates, and the same
+    /// model plus the subgroup × treatment product columns. Unweighted: likelihood-ratio test of the two; propensity
+    /// weighted: robust Wald test of the product coefficients in the larger model. df = the product columns the data
+    /// can estimate.
     /// </summary>
-    public static InteractionTest Interaction(BoundStudy study, Factor subgroups, int[] rows, int[] included, IReadOnlyList<BoundCovariate> covariates)
+    private static InteractionTest Interaction(BoundStudy study, Factor subgroups, int[] rows, int[] included, IReadOnlyList<BoundCovariate> covariates,
+        Weights weights)
     {
         var newCode = Enumerable.Repeat(-1, subgroups.LevelCount).ToArray();
         for (int j = 0; j < included.Length; j++) newCode[included[j]] = j;
@@ -381,9 +459,10 @@ public static class TreatmentTailoring
         var treatment = study.Treatment!;
         var arm = new Factor(treatment.Name, RowSelection.Pick(treatment.Codes, subset), treatment.Levels, treatment.Reference);
         var strata = study.Strata is null ? null : RowSelection.Pick(study.Strata.Codes, subset);
+        var options = weights.Cox(subset);
 
         var leading = new List<CovariateTerm> { StudyTerms.From(subgroup), StudyTerms.From(arm) };
-        var (reduced, adjustedFor, omitted) = FitAdjusted(time, died, leading, covariates, subset, strata);
+        var (reduced, adjustedFor, omitted) = FitAdjusted(time, died, leading, covariates, subset, strata, options);
         var main = new List<CovariateTerm>(leading);
         var byName = covariates.ToDictionary(c => c.Name, StringComparer.Ordinal);
         foreach (var name in adjustedFor) main.Add(Restricted(byName[name], subset)!);
@@ -396,10 +475,31 @@ public static class TreatmentTailoring
             for (int i = 0; i < subset.Length; i++) values[i] = subgroup.Codes[i] == s && arm.Codes[i] == treatedLevel ? 1 : 0;
             products.Add(CovariateTerm.Numeric($"{subgroup.Name}={levels[s]}:{arm.Name}={arm.Levels[treatedLevel]}", values));
         }
-        var full = CoxProportionalHazards.Fit(time, died, DesignMatrix.Build([.. main, .. products]), strata);
+        var full = CoxProportionalHazards.Fit(time, died, DesignMatrix.Build([.. main, .. products]), strata, options);
+        if (weights.PropensityWeighted)
+        {
+            var (wald, waldDf) = RobustWald(full, full.Coefficients.Count - products.Count);
+            return new InteractionTest(wald, waldDf, waldDf > 0 ? MultipleTesting.ChiSquareUpperTail(wald, waldDf) : double.NaN,
+                adjustedFor, omitted, levels, InteractionTestKind.RobustWald);
+        }
         int df = full.Coefficients.Count(c => !c.Aliased) - reduced.Coefficients.Count(c => !c.Aliased);
         double statistic = Math.Max(0, 2 * (full.LogLik - reduced.LogLik));
         double p = df > 0 ? MultipleTesting.ChiSquareUpperTail(statistic, df) : double.NaN;
         return new InteractionTest(statistic, df, p, adjustedFor, omitted, levels);
+    }
+
+    /// <summary>
+    /// The Wald statistic b'V⁻¹b of the non-aliased coefficients from column <paramref name="first"/> on, with V their
+    /// block of the model's (robust) variance, and its df.
+    /// </summary>
+    private static (double Statistic, int Df) RobustWald(CoxModel model, int first)
+    {
+        int p = model.Coefficients.Count;
+        var columns = Enumerable.Range(first, p - first).Where(j => !model.Coefficients[j].Aliased).ToArray();
+        if (columns.Length == 0) return (double.NaN, 0);
+        var v = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(columns.Length, columns.Length,
+            (r, c) => model.Variance[columns[r] * p + columns[c]]);
+        var b = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(columns.Length, k => model.Coefficients[columns[k]].Coefficient);
+        return (b.DotProduct(v.Cholesky().Solve(b)), columns.Length);
     }
 }

@@ -192,4 +192,41 @@ public class StudySpecSubgroupTests
         Assert.Contains("design: randomised when the treatment was assigned by chance", error.Message);
         Assert.Contains("design: observational when clinicians or patients chose it", error.Message);
     }
+
+    [Fact]
+    public void Reads_the_treatment_weighting_as_a_word_or_with_a_trim()
+    {
+        using var dir = new TempFolder();
+        Assert.Equal(new TreatmentWeightingSpec(TreatmentWeightingMethod.Iptw), ReadYaml(dir, "weights: iptw").TreatmentWeighting);
+        Assert.Equal(new TreatmentWeightingSpec(TreatmentWeightingMethod.None), ReadYaml(dir, "weights: none").TreatmentWeighting);
+        Assert.Equal(new TreatmentWeightingSpec(TreatmentWeightingMethod.Iptw, 0.01), ReadYaml(dir, "weights: {method: iptw, trim: 0.01}").TreatmentWeighting);
+        Assert.Null(ReadYaml(dir, "design: observational").TreatmentWeighting);
+    }
+
+    [Theory]
+    [InlineData("weights: ipw", "unknown weighting method (value: 'ipw')")]
+    [InlineData("weights: {method: iptw, trim: 0.6}", "the weight trim must lie strictly between 0 and 0.5")]
+    [InlineData("weights: {method: iptw, trimming: 0.01}", "unknown key 'trimming' under 'weights'")]
+    public void Bad_treatment_weighting_is_refused(string yaml, string message)
+    {
+        using var dir = new TempFolder();
+        var error = Assert.Throws<StratifyInputException>(() => ReadYaml(dir, yaml));
+        Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public void The_spec_as_run_writes_the_design_the_weighting_and_the_thresholds_back()
+    {
+        using var dir = new TempFolder();
+        var spec = ReadYaml(dir, """
+            treatment: chemo
+            design: observational
+            weights: {method: iptw, trim: 0.02}
+            interaction_alpha: 0.1
+            min_events_per_arm: 8
+            """);
+        var again = ReadYaml(dir, StudySpecWriter.ToYaml(spec));
+        Assert.Equal((spec.Design, spec.TreatmentWeighting, spec.InteractionAlpha, spec.MinEventsPerArm),
+            (again.Design, again.TreatmentWeighting, again.InteractionAlpha, again.MinEventsPerArm));
+    }
 }

@@ -44,7 +44,7 @@ public class SubgroupReportTests
         Assert.True(bottom > 0 && bottom < html.IndexOf("<h2 id=\"question\">", StringComparison.Ordinal));
         var first = html[bottom..html.IndexOf("<h2 id=\"question\">", StringComparison.Ordinal)];
         Assert.Contains("<dt>Overall hazard ratio, adjusted</dt><dd>HR 0.69 (95% CI 0.54–0.89), p = 0.00340 (tamoxifen vs none; adjusted for age, grade)</dd>", first);
-        Assert.Contains("<dt>Unadjusted</dt><dd>HR 0.72 (95% CI 0.56–0.92), p = 0.00810</dd>", first);
+        Assert.Contains("<dt>Unadjusted (crude)</dt><dd>HR 0.72 (95% CI 0.56–0.92), p = 0.00810</dd>", first);
         Assert.Contains("+112.5 (+45.5 to +179.5) days", first);
         Assert.Contains("No evidence that it does: test of interaction p = 0.840 (threshold 0.05)", first);
         Assert.Contains("The overall estimate is the best guide for every subgroup", first);

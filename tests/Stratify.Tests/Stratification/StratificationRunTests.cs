@@ -143,6 +143,53 @@ public class StratificationRunTests
     }
 
     [Fact]
+    public void Propensity_weights_in_a_randomised_design_are_refused()
+    {
+        var spec = StudySpecReader.Read(RepoPaths.Dataset("veteran.yaml")) with { TreatmentWeighting = new TreatmentWeightingSpec(TreatmentWeightingMethod.Iptw) };
+        var error = Assert.Throws<StratifyInputException>(() => StratificationRun.Execute(spec));
+        Assert.Contains("propensity weights (weights: iptw) are for observational designs", error.Message);
+    }
+
+    [Fact]
+    public void An_observational_design_without_covariates_needs_them_for_its_propensity_weights()
+    {
+        var spec = StudySpecReader.Read(RepoPaths.Dataset("veteran.yaml")) with { Design = StudyDesign.Observational, Covariates = [] };
+        var error = Assert.Throws<StratifyInputException>(() => StratificationRun.Execute(spec));
+        Assert.Contains("propensity weighting needs the confounders", error.Message);
+        Assert.Contains("weights: none", error.Message);
+    }
+
+    [Fact]
+    public void An_observational_design_with_weights_none_is_adjusted_but_not_weighted()
+    {
+        var spec = StudySpecReader.Read(RepoPaths.Dataset("veteran.yaml")) with
+        {
+            Design = StudyDesign.Observational, TreatmentWeighting = new TreatmentWeightingSpec(TreatmentWeightingMethod.None),
+        };
+        var (_, doc) = Run(spec);
+        Assert.Null(doc.Treatment!.Weights);
+        Assert.Null(doc.Treatment.Balance);
+        Assert.Equal("likelihood_ratio", doc.Treatment.Interaction.Test);
+        // veteran's adjusted HR 1.34 (0.89–2.02): no clear association, in the words of an observational study.
+        Assert.Contains("the data show no clear association between trt = test (against trt = standard) and survival", doc.Treatment.Overall.Sentence);
+        Assert.DoesNotContain("patients given", doc.Treatment.Overall.Sentence);
+        Assert.Contains("adjusted for the declared covariates (without propensity weighting)", RunSentences.ObservationalBanner(doc.Treatment));
+    }
+
+    [Fact]
+    public void A_trimmed_observational_run_clips_the_extreme_weights_and_says_how_many()
+    {
+        var spec = StudySpecReader.Read(RepoPaths.Dataset("rotterdam.yaml")) with { TreatmentWeighting = new TreatmentWeightingSpec(TreatmentWeightingMethod.Iptw, 0.01) };
+        var (run, doc) = Run(spec);
+        var weights = doc.Treatment!.Weights!;
+        Assert.Equal(0.01, weights.Trim);
+        var truncation = weights.Truncation!;
+        Assert.True(truncation.Clipped > 0 && truncation.Lower < truncation.Upper);
+        var all = run.Treatment!.Weighting!.Propensity.Weights;
+        Assert.All(all, w => Assert.InRange(w, truncation.Lower, truncation.Upper));
+    }
+
+    [Fact]
     public void A_treatment_without_a_design_is_refused_with_what_each_design_means()
     {
         var spec = StudySpecReader.Read(RepoPaths.Dataset("veteran.yaml")) with { Design = null };

@@ -107,6 +107,8 @@ public class TreatmentReferenceTests
         Close(adjusted.GetProperty("lower").GetDouble(), e.HrLower, what + " adjusted lower");
         Close(adjusted.GetProperty("upper").GetDouble(), e.HrUpper, what + " adjusted upper");
         Close(adjusted.GetProperty("p").GetDouble(), e.P, what + " adjusted p");
+        Close(r.GetProperty("rmst_difference").GetDouble(), e.RmstDifference, what + " RMST difference");
+        Close(r.GetProperty("rmst_difference_se").GetDouble(), e.RmstDifferenceSe, what + " RMST difference SE");
         var unadjusted = r.GetProperty("unadjusted");
         Close(unadjusted.GetProperty("hr").GetDouble(), e.Unadjusted!.Hr, what + " unadjusted HR");
         Close(unadjusted.GetProperty("lower").GetDouble(), e.Unadjusted.HrLower, what + " unadjusted lower");
@@ -149,6 +151,33 @@ public class TreatmentReferenceTests
             Close(r.GetProperty("upper")[j].GetDouble(), shrunken.HrUpper, $"{name} {subgroups[j]} shrunken upper");
         }
     }
+
+    [Theory]
+    [InlineData("gbsg")]
+    [InlineData("rotterdam")]
+    public void Observational_studies_are_weighted_as_R_glm_and_the_balance_is_Rs(string name)
+    {
+        var (_, doc) = Run(name);
+        var treatment = doc.Treatment!;
+        var r = Reference.GetProperty(name).GetProperty("treatment").GetProperty("weights");
+        var weights = treatment.Weights!;
+        Assert.Equal("iptw", weights.Method);
+        Assert.Equal("robust_wald", treatment.Interaction.Test);
+        Close(r.GetProperty("ess_reference").GetDouble(), weights.Ess.Single(e => e.Arm == treatment.Reference).Ess, $"{name} ESS reference", 1e-9);
+        Close(r.GetProperty("ess_treated").GetDouble(), weights.Ess.Single(e => e.Arm == treatment.Treated).Ess, $"{name} ESS treated", 1e-9);
+        Close(r.GetProperty("ps_median_reference").GetDouble(), Median(weights.Overlap.Arms.Single(a => a.Arm == treatment.Reference)), $"{name} PS median reference", 1e-9);
+        Close(r.GetProperty("ps_median_treated").GetDouble(), Median(weights.Overlap.Arms.Single(a => a.Arm == treatment.Treated)), $"{name} PS median treated", 1e-9);
+        var balance = r.GetProperty("balance").EnumerateArray().ToList();
+        Assert.Equal(balance.Select(b => b.GetProperty("term").GetString()).Order(StringComparer.Ordinal), treatment.Balance!.Select(b => b.Term).Order(StringComparer.Ordinal));
+        foreach (var b in balance)
+        {
+            var mine = treatment.Balance!.Single(x => x.Term == b.GetProperty("term").GetString());
+            Close(b.GetProperty("before").GetDouble(), mine.SmdBefore, $"{name} {mine.Term} SMD before", 1e-9);
+            Close(b.GetProperty("after").GetDouble(), mine.SmdAfter, $"{name} {mine.Term} SMD after", 1e-9);
+        }
+    }
+
+    private static double Median(ArmPropensityJson arm) => arm.Quantiles[arm.Probabilities.ToList().IndexOf(0.5)];
 
     private static List<string> Strings(JsonElement array) =>
         array.ValueKind == JsonValueKind.Array ? array.EnumerateArray().Select(x => x.GetString()!).ToList() : [array.GetString()!];
