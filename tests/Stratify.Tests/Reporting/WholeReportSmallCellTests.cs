@@ -29,6 +29,22 @@ public class WholeReportSmallCellTests
     }
 
     [Fact]
+    public void An_observational_report_shows_the_weighting_the_balance_and_the_overlap_and_flags_imbalance_on_the_first_screen()
+    {
+        var (_, doc) = StudyRuns.Get("rotterdam");
+        var html = SubgroupReport.Render(doc, null);
+        var first = html[..html.IndexOf("<h2 id=\"question\">", StringComparison.Ordinal)];
+        Assert.Contains("was not randomised", first);
+        Assert.Contains("<dt>Balance after weighting</dt><dd>not reached for age,", first);
+        Assert.Contains("<dt>Overall hazard ratio, weighted, adjusted</dt>", first);
+        Assert.Contains("<h3>Propensity weighting</h3>", html);
+        Assert.Contains("Balance of the covariates between the arms: standardised mean differences before and after weighting", html);
+        Assert.Contains("aria-label=\"Propensity scores of yes by treatment arm\"", html);
+        Assert.Contains("robust Wald", html);
+        Assert.Contains("Rosenbaum PR, Rubin DB.", html);
+    }
+
+    [Fact]
     public void A_report_with_a_subgroup_of_three_patients_and_excluded_rows_prints_no_small_count()
     {
         using var folder = new TempFolder();
