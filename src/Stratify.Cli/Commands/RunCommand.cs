@@ -47,14 +47,7 @@ internal static class RunCommand
             foreach (var note in RunOutput.Write(staging, run, results, manifest, SubgroupReport.Render, overwrite))
                 context.Error.WriteLine($"note: {note}");
             progress.Finish($"wrote {folder}: results.json, report.html, assignments.parquet, tables/, manifest.json");
-            if (!parse.GetValue(quiet))
-            {
-                foreach (var line in StageLines(run, study.SmallCellThreshold)) context.Out.WriteLine($"  {line}");
-                foreach (var g in results.Subgroups) context.Out.WriteLine($"  subgroup {g.Id}: n = {ResultsMapping.Count(g.N, study.SmallCellThreshold)}, {g.Description}");
-                if (results.Treatment is { } t) foreach (var e in t.BySubgroup) context.Out.WriteLine($"  {e.Sentence}");
-                var statement = results.Inference.Statement;
-                context.Out.WriteLine($"  {(results.Inference.Exploratory ? "Exploratory" : "Validated on held-out patients")}: {char.ToLowerInvariant(statement[0])}{statement[1..]}");
-            }
+            if (!parse.GetValue(quiet)) RunSummary.Write(context.Out, results, StageLines(run, study.SmallCellThreshold));
             return CliApp.ExitOk;
         });
         return command;

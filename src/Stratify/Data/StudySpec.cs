@@ -107,6 +107,43 @@ public sealed record StudySpec
         foreach (var f in Subgroups?.Features ?? []) Use(f.Column);
         return used;
     }
+    /// <summary>How the treatment was assigned (required by `stratify run` when a treatment is declared).</summary>
+    public StudyDesign? Design { get; init; }
+    /// <summary>
+    /// Significance level of the subgroup × treatment interaction test: per-subgroup verdicts are given only when its
+    /// p is below this (default 0.05).
+    /// </summary>
+    public double InteractionAlpha { get; init; } = 0.05;
+    /// <summary>Fewest events in each arm for a treatment estimate in a subgroup (default 5).</summary>
+    public int MinEventsPerArm { get; init; } = 5;
+    /// <summary>
+    /// Propensity weighting of the treatment estimates (spec key <c>weights:</c>); null = the design's default:
+    /// inverse-probability-of-treatment weights for an observational design, none for a randomised one.
+    /// </summary>
+    public TreatmentWeightingSpec? TreatmentWeighting { get; init; }
+}
+
+/// <summary>How treatment estimates are weighted: not at all, or by stabilised inverse-probability-of-treatment weights.</summary>
+public enum TreatmentWeightingMethod
+{
+    None,
+    /// <summary>Stabilised inverse-probability-of-treatment weights from a logistic propensity model on the covariates.</summary>
+    Iptw,
+}
+
+/// <summary>The <c>weights:</c> key: the method and, for IPTW, the optional truncation quantile (0.01: weights clipped to their 1st–99th percentiles).</summary>
+public sealed record TreatmentWeightingSpec(TreatmentWeightingMethod Method, double? Trim = null);
+
+/// <summary>
+/// How the treatment was assigned. <see cref="Randomised"/>: by chance, in a randomised trial, so the arms differ only
+/// by chance and a difference in outcome can be read as an effect of the treatment. <see cref="Observational"/>: by
+/// clinicians or patients (a registry, a tumour bank, a cohort), so treated and untreated patients may differ in ways
+/// that also affect outcome, and a difference is an association, not a proof of effect.
+/// </summary>
+public enum StudyDesign
+{
+    Randomised,
+    Observational,
 }
 
 /// <summary>The route to subgroups: a clustering method, a survival tree, or an existing grouping column.</summary>

@@ -23,7 +23,9 @@ public static class StudySpecReader
         "event_of_interest", "competing",
         "treatment", "treatment_reference", "covariates", "strata", "cluster", "group", "subgroups", "landmarks", "rmst_horizon",
         "validation", "output", "seed", "small_cell_threshold", "weight",
+        "design", "interaction_alpha", "min_events_per_arm", "weights",
     ];
+    private static readonly string[] WeightingKeys = ["method", "trim"];
     private static readonly string[] SubgroupKeys = ["method", "column", "features", "k", "bootstrap", "min_node_size", "max_depth", "missing"];
     private static readonly string[] ValidationKeys = ["mode", "fraction", "seed"];
     private static readonly string[] CovariateKeys = ["numeric", "categorical", "ordinal"];
@@ -167,6 +169,10 @@ public static class StudySpecReader
                 case "output": spec = spec with { Output = Path.GetFullPath(Path.Combine(folder, Scalar(value, path, key))) }; break;
                 case "seed": spec = spec with { Seed = Integer(value, path, key, int.MinValue) }; break;
                 case "small_cell_threshold": spec = spec with { SmallCellThreshold = Integer(value, path, key, 0) }; break;
+                case "design": spec = spec with { Design = ParseDesign(Scalar(value, path, key), path, Line(value)) }; break;
+                case "interaction_alpha": spec = spec with { InteractionAlpha = Alpha(value, path, key) }; break;
+                case "min_events_per_arm": spec = spec with { MinEventsPerArm = Integer(value, path, key, 1) }; break;
+                case "weights": spec = spec with { TreatmentWeighting = Weighting(value, path) }; break;
                 default:
                     throw new StratifyInputException($"line {Line(keyNode)}: unknown key '{key}'", path,
                         suggestion: NameSuggestion.Hint(key, TopKeys, "key"));
@@ -342,6 +348,56 @@ public static class StudySpecReader
             }
         }
         return spec;
+    }
+
+    /// <summary>What `design:` means, in the words of the error a missing or unknown value gets.</summary>
+    public const string DesignExplanation =
+        "Use design: randomised when the treatment was assigned by chance in a randomised trial (the arms then differ only by chance), "
+        + "or design: observational when clinicians or patients chose it (a registry, tumour bank or cohort: treated and untreated "
+        + "patients may differ in ways that also affect outcome, so differences are reported as associations, not effects).";
+
+    public static StudyDesign ParseDesign(string text, string? source, long? line = null) => text.Trim().ToLowerInvariant() switch
+    {
+        "randomised" or "randomized" => StudyDesign.Randomised,
+        "observational" => StudyDesign.Observational,
+        _ => throw new StratifyInputException($"{(line is null ? "" : $"line {line}: ")}unknown design", source, value: text, suggestion: DesignExplanation),
+    };
+
+    /// <summary><c>weights: iptw</c>, <c>weights: none</c>, or <c>weights: {method: iptw, trim: 0.01}</c>.</summary>
+    private static TreatmentWeightingSpec Weighting(YamlNode node, string path)
+    {
+        static TreatmentWeightingMethod Method(string text, YamlNode node, string path) => text.Trim().ToLowerInvariant() switch
+        {
+            "iptw" => TreatmentWeightingMethod.Iptw,
+            "none" => TreatmentWeightingMethod.None,
+            _ => throw new StratifyInputException($"line {Line(node)}: unknown weighting method", path, value: text,
+                suggestion: "Use iptw (stabilised inverse-probability-of-treatment weights) or none. A column of case weights is the key weight:."),
+        };
+        if (node is YamlScalarNode { Value: { } text }) return new TreatmentWeightingSpec(Method(text, node, path));
+        var spec = new TreatmentWeightingSpec(TreatmentWeightingMethod.Iptw);
+        foreach (var (key, value, _) in Entries(node, path, "weights", WeightingKeys))
+        {
+            var text2 = Scalar(value, path, key);
+            switch (key)
+            {
+                case "method": spec = spec with { Method = Method(text2, value, path) }; break;
+                case "trim":
+                    if (!double.TryParse(text2, NumberStyles.Float, CultureInfo.InvariantCulture, out double trim) || !(trim > 0 && trim < 0.5))
+                        throw new StratifyInputException($"line {Line(value)}: the weight trim must lie strictly between 0 and 0.5", path, value: text2,
+                            suggestion: "trim: 0.01 clips every weight to the 1st–99th percentiles of the weights.");
+                    spec = spec with { Trim = trim };
+                    break;
+            }
+        }
+        return spec;
+    }
+
+    private static double Alpha(YamlNode node, string path, string key)
+    {
+        var text = Scalar(node, path, key);
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 && v < 1) return v;
+        throw new StratifyInputException($"line {Line(node)}: '{key}' must be a probability between 0 and 1 (exclusive)", path, value: text,
+            suggestion: "The usual choice is 0.05; some guidelines use 0.10 or 0.01 for interaction tests.");
     }
 
     public static TimeUnit ParseTimeUnit(string text, string? source, long? line = null)

@@ -142,11 +142,15 @@ public static class RunOutput
         {
             var effects = new List<IReadOnlyList<string>>
             {
-                new[] { "subgroup", "n", "events", "hr", "hr_lower", "hr_upper", "p", "rmst_difference", "rmst_difference_se", "rmst_difference_lower", "rmst_difference_upper", "verdict" },
+                new[] { "subgroup", "n", "events", "estimable", "hr", "hr_lower", "hr_upper", "p", "adjusted_for",
+                    "unadjusted_hr", "unadjusted_hr_lower", "unadjusted_hr_upper", "unadjusted_p", "shrunken_hr", "shrunken_hr_lower", "shrunken_hr_upper",
+                    "rmst_difference", "rmst_difference_se", "rmst_difference_lower", "rmst_difference_upper", "verdict" },
             };
             effects.AddRange(treatment.BySubgroup.Append(treatment.Overall).Select(e => new[]
             {
-                e.Subgroup, N(e.N), N(e.Events), N(e.Hr), N(e.HrLower), N(e.HrUpper), N(e.P),
+                e.Subgroup, N(e.N), N(e.Events), e.Estimable, N(e.Hr), N(e.HrLower), N(e.HrUpper), N(e.P), string.Join(";", e.AdjustedFor),
+                N(e.Unadjusted?.Hr ?? double.NaN), N(e.Unadjusted?.HrLower ?? double.NaN), N(e.Unadjusted?.HrUpper ?? double.NaN), N(e.Unadjusted?.P ?? double.NaN),
+                N(e.Shrunken?.Hr ?? double.NaN), N(e.Shrunken?.HrLower ?? double.NaN), N(e.Shrunken?.HrUpper ?? double.NaN),
                 N(e.RmstDifference), N(e.RmstDifferenceSe), N(e.RmstDifferenceLower), N(e.RmstDifferenceUpper), e.Verdict,
             }));
             yield return ("treatment_effects.csv", TabularText.Csv(effects));

@@ -524,6 +524,7 @@ public class ParquetHostileFileTests
             time: time
             event: event
             treatment: arm
+            design: randomised
             subgroups:
               method: column
               column: histology

@@ -30,6 +30,7 @@ public class MissingFeatureTests
             censored_value: [0, 1]
             treatment: trt
             treatment_reference: placebo
+            design: randomised
             subgroups:
               method: tree
               features:
@@ -92,7 +93,7 @@ public class MissingFeatureTests
             Assert.Equal(R.GetProperty("median").GetProperty(feature).GetDouble(), double.Parse(missing[feature].Fill!, System.Globalization.CultureInfo.InvariantCulture));
         }
         Assert.All(missing.Values.Where(m => !MissingFeatures.Contains(m.Feature)), m => Assert.Equal((0, 0, (string?)null), (m.Missing, m.Imputed, m.Fill)));
-        Assert.Contains(doc.Warnings, w => w.StartsWith($"chol: {Missing("chol")} missing values imputed (median: 309.5)", StringComparison.Ordinal));
+        Assert.Contains(doc.Warnings, w => w.Text.StartsWith($"chol: {Missing("chol")} missing values imputed (median: 309.5)", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -119,7 +120,7 @@ public class MissingFeatureTests
         // The overall effect is unchanged by the policy: all 312 patients, R's HR.
         Assert.Equal(312, doc.Treatment.Overall.N);
         Close(R.GetProperty("overall").GetProperty("hr").GetDouble(), doc.Treatment.Overall.Hr, 1e-12);
-        Assert.Contains(doc.Warnings, w => w.StartsWith($"{312 - complete} patients lack a complete-case feature", StringComparison.Ordinal));
+        Assert.Contains(doc.Warnings, w => w.Text.StartsWith($"{312 - complete} patients lack a complete-case feature", StringComparison.Ordinal));
         // Table 1 by subgroup: every estimation patient in the overall column, those without a subgroup in no group.
         Assert.Equal((312, 312 - complete), (run.Table1BySubgroup.OverallCount, run.Table1BySubgroup.GroupMissingCount));
     }
