@@ -41,8 +41,8 @@ public static class RunSentences
 
     /// <summary>The first-screen banner of an observational study; null for a randomised one.</summary>
     public static string? ObservationalBanner(TreatmentTailoringJson treatment) => treatment.Design != "observational" ? null
-        : $"The treatment ({Arm(treatment, treatment.Treated)} vs {Arm(treatment, treatment.Reference)}) was not randomised: doctors or patients chose it. "
-          + "Treated and untreated patients may differ in ways that also affect the outcome. "
+        : $"The treatment ({Arm(treatment, treatment.Treated)} vs {Arm(treatment, treatment.Reference)}) was not assigned at random in these data: "
+          + "who received it may have depended on the patients' characteristics, so treated and untreated patients may differ in ways that also affect the outcome. "
           + (treatment.Weights is { } weights
               ? $"The estimates weight each patient by the inverse probability of the treatment they received, given {string.Join(", ", weights.Confounders)}, and adjust for the same; "
               : "The estimates are adjusted for the declared covariates (without propensity weighting); ")

@@ -61,7 +61,7 @@ public class SubgroupReportTests
         var html = SubgroupReport.Render(results, null);
         var first = html[..html.IndexOf("<h2 id=\"question\">", StringComparison.Ordinal)];
 
-        Assert.Contains("<p class=\"warning\" role=\"note\">The treatment (hormon = tamoxifen vs hormon = none) was not randomised", first);
+        Assert.Contains("<p class=\"warning\" role=\"note\">The treatment (hormon = tamoxifen vs hormon = none) was not assigned at random", first);
         Assert.Contains("hormon = tamoxifen was associated with longer recurrence-free survival than hormon = none", first);
         Assert.DoesNotContain("patients given", html);
         Assert.Contains("no unmeasured confounding", html);

@@ -34,7 +34,7 @@ public class WholeReportSmallCellTests
         var (_, doc) = StudyRuns.Get("rotterdam");
         var html = SubgroupReport.Render(doc, null);
         var first = html[..html.IndexOf("<h2 id=\"question\">", StringComparison.Ordinal)];
-        Assert.Contains("was not randomised", first);
+        Assert.Contains("was not assigned at random", first);
         Assert.Contains("<dt>Balance after weighting</dt><dd>not reached for age,", first);
         Assert.Contains("<dt>Overall hazard ratio, weighted, adjusted</dt>", first);
         Assert.Contains("<h3>Propensity weighting</h3>", html);
