@@ -17,14 +17,16 @@ internal static class CoxCommand
         var ties = new Option<string>("--ties") { Description = "Tie handling: efron (default, as R) or breslow.", DefaultValueFactory = _ => "efron" };
         var robust = new Option<bool>("--robust") { Description = "Robust (sandwich) standard errors." };
         var checkPh = new Option<bool>("--check-ph") { Description = "Test proportional hazards on scaled Schoenfeld residuals (as R's cox.zph, KM transform)." };
+        var confLevel = KaplanMeierCommand.ConfidenceLevelOption("Confidence level of the hazard-ratio intervals and of predicted survival (R's conf.int).");
         var profiles = new Option<string[]>("--predict") { Description = "Predicted survival for a covariate profile, e.g. \"age=60,sex=female\" (repeatable); \"baseline\" for the mean profile." };
         var command = new Command("cox", "Cox proportional hazards regression on --covariates (categorical via --categorical, --reference col=level).")
-            { format, ties, robust, checkPh, profiles };
+            { format, ties, robust, checkPh, confLevel, profiles };
         study.AddWithWeightsTo(command);
         command.SetAction(parse =>
         {
             var output = OutputFormats.Parse(parse.GetValue(format), OutputFormat.Table, OutputFormat.Json);
             var spec = study.ToSpec(parse);
+            double level = KaplanMeierCommand.ParseLevel(parse.GetValue(confLevel));
             if (spec.Covariates.Count == 0)
                 throw new StratifyInputException("a Cox model needs covariates", spec.SourceFile ?? "command line",
                     suggestion: "Pass --covariates age,sex (and --categorical sex), or list covariates in the spec.");
@@ -45,6 +47,7 @@ internal static class CoxCommand
                 Robust = parse.GetValue(robust) ? true : null,
                 Cluster = bound.Cluster,
                 Weights = bound.Weights,
+                ConfidenceLevel = level,
             };
             var design = StudyTerms.Design(bound);
             Stratify.Diagnostics.StageTimings.Mark("design");
@@ -59,7 +62,7 @@ internal static class CoxCommand
                 return CliApp.ExitOk;
             }
             var console = OutputFormats.Console(context);
-            var header = new List<string> { "Term", "coef", "HR", "95% CI", "SE", "z", "p" };
+            var header = new List<string> { "Term", "coef", "HR", $"{Text.Percent(level)}% CI", "SE", "z", "p" };
             if (model.Robust) header.Insert(5, "robust SE");
             console.Write(OutputFormats.Grid($"Cox model: n = {model.N}, events = {model.Events}, {model.Ties.ToString().ToLowerInvariant()} ties{(bound.Strata is null ? "" : $", strata {bound.Strata.Name}")}{(model.Weighted ? $", weighted by {spec.Weight}" : "")}", header,
                 model.Coefficients.Select(c =>

@@ -126,7 +126,7 @@ public static class ResultsMapping
             TreatmentVerdict.NoClearDifference => $"{who} the data show no clear difference in {endpoint} between {arms} and {column} = {reference}{hr}.",
             _ => $"{who} the treatment effect could not be estimated (an arm has no patients or no events).",
         };
-        double z = 1.959963984540054;
+        double z = Statistics.TailProbability.NormalCriticalValue(0.95); // the 95% of the hazard ratio's interval beside it
         return new TreatmentEffectJson(e.Subgroup, e.N, e.Events, e.HazardRatio, e.Lower, e.Upper, e.P,
             e.RmstDifference, e.RmstDifferenceSe, e.RmstDifference - z * e.RmstDifferenceSe, e.RmstDifference + z * e.RmstDifferenceSe,
             e.Verdict switch

@@ -1,4 +1,5 @@
 using Stratify.Data;
+using Stratify.Statistics;
 using Stratify.Survival;
 
 namespace Stratify.Stratification;
@@ -110,7 +111,7 @@ public static class TreatmentTailoring
         var full = CoxProportionalHazards.Fit(time, died, DesignMatrix.Build([.. main, .. products]), strata);
         int df = full.Coefficients.Count(c => !c.Aliased) - reduced.Coefficients.Count(c => !c.Aliased);
         double statistic = Math.Max(0, 2 * (full.LogLik - reduced.LogLik));
-        double p = df > 0 ? MultipleTesting.ChiSquareUpperTail(statistic, df) : double.NaN;
+        double p = TailProbability.ChiSquarePValue(statistic, df);
         return new InteractionTest(statistic, df, p);
     }
 }

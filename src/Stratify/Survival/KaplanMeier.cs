@@ -1,4 +1,4 @@
-using MathNet.Numerics.Distributions;
+using Stratify.Statistics;
 
 namespace Stratify.Survival;
 
@@ -88,14 +88,12 @@ public static class KaplanMeier
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
-        if (!(options.ConfLevel > 0 && options.ConfLevel < 1))
-            throw new Data.StratifyInputException("confidence level must be between 0 and 1", value: options.ConfLevel.ToString("R"));
         if (options.RmstHorizon is double tau && !(double.IsFinite(tau) && tau >= 0))
             throw new Data.StratifyInputException("the RMST horizon must be a finite time >= 0", value: tau.ToString("R"));
         foreach (double t in options.Times)
             if (!double.IsFinite(t)) throw new Data.StratifyInputException("requested times must be finite", value: t.ToString("R"));
 
-        double z = Normal.InvCDF(0, 1, 1 - (1 - options.ConfLevel) / 2);
+        double z = TailProbability.NormalCriticalValue(options.ConfLevel); // refuses a level outside (0, 1)
         var tables = RiskTable.PerGroup(data);
         var curves = new List<KaplanMeierCurve>(tables.Length);
         bool robust = CaseWeights.RobustByDefault(options.Robust, data.Weights);
