@@ -28,12 +28,24 @@ internal sealed class StudyOptions
     public Option<string?> Cluster { get; } = new("--cluster") { Description = "Cluster column for robust standard errors (implies --robust in cox)." };
     public Option<string?> Weights { get; } = new("--weights") { Description = "Case-weight column (numbers ≥ 0), as R's weights = argument." };
     private bool _weighted;
+    private bool _categoricalNamesFeatures;
 
     public void AddTo(Command command)
     {
         command.Arguments.Add(Input);
         foreach (var option in new Option[] { Data, Id, Time, TimeUnit, Event, EventValue, CensoredValue, EventOfInterest, Competing, Group, Treatment, Covariates, Categorical, Reference, Strata, Cluster })
             command.Options.Add(option);
+    }
+
+    /// <summary>
+    /// Adds the role flags for the verbs that fit no covariates (cluster, tree): there --categorical names subgroup
+    /// features, which the verb reads (see <see cref="Commands.FeatureOptions"/>), not covariates.
+    /// </summary>
+    public void AddForFeaturesTo(Command command)
+    {
+        AddTo(command);
+        Categorical.Description = "Features to treat as categorical (a 0/1 or other numeric code becomes levels), comma separated.";
+        _categoricalNamesFeatures = true;
     }
 
     /// <summary>Adds the role flags and --weights (the verbs whose estimators take case weights: km, logrank, cox).</summary>
@@ -69,7 +81,7 @@ internal sealed class StudyOptions
         if (parse.GetValue(Cluster) is { } cluster) spec = spec with { Cluster = cluster };
         if (_weighted && parse.GetValue(Weights) is { } weights) spec = spec with { Weight = weights };
 
-        var categorical = SplitList(parse.GetValue(Categorical)).ToHashSet(StringComparer.Ordinal);
+        var categorical = (_categoricalNamesFeatures ? [] : SplitList(parse.GetValue(Categorical))).ToHashSet(StringComparer.Ordinal);
         var references = ParseReferences(parse.GetValue(Reference) ?? []);
         if (parse.GetValue(Covariates) is { } covariates)
             spec = spec with

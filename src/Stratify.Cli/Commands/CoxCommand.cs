@@ -22,14 +22,16 @@ internal static class CoxCommand
         var modelKind = new Option<string>("--model") { Description = "cox (default; on competing-risks data the cause-specific hazards) or fine-gray (subdistribution hazards, as cmprsk's crr).", DefaultValueFactory = _ => "cox" };
         var robust = new Option<bool>("--robust") { Description = "Robust (sandwich) standard errors." };
         var checkPh = new Option<bool>("--check-ph") { Description = "Test proportional hazards on scaled Schoenfeld residuals (as R's cox.zph, KM transform)." };
+        var confLevel = KaplanMeierCommand.ConfidenceLevelOption("Confidence level of the hazard-ratio intervals and of predicted survival (R's conf.int).");
         var profiles = new Option<string[]>("--predict") { Description = "Predicted survival for a covariate profile, e.g. \"age=60,sex=female\" (repeatable); \"baseline\" for the mean profile." };
         var command = new Command("cox", "Cox proportional hazards regression on --covariates (categorical via --categorical, --reference col=level).")
-            { format, ties, robust, checkPh, profiles, modelKind };
+            { format, ties, robust, checkPh, confLevel, profiles, modelKind };
         study.AddWithWeightsTo(command);
         command.SetAction(parse =>
         {
             var output = OutputFormats.Parse(parse.GetValue(format), OutputFormat.Table, OutputFormat.Json);
             var spec = study.ToSpec(parse);
+            double level = KaplanMeierCommand.ParseLevel(parse.GetValue(confLevel));
             if (spec.Covariates.Count == 0)
                 throw new StratifyInputException("a Cox model needs covariates", spec.SourceFile ?? "command line",
                     suggestion: "Pass --covariates age,sex (and --categorical sex), or list covariates in the spec.");
@@ -58,6 +60,7 @@ internal static class CoxCommand
                 Robust = parse.GetValue(robust) ? true : null,
                 Cluster = bound.Cluster,
                 Weights = bound.Weights,
+                ConfidenceLevel = level,
             };
             var design = StudyTerms.Design(bound);
             Stratify.Diagnostics.StageTimings.Mark("design");
@@ -76,7 +79,7 @@ internal static class CoxCommand
                 return CliApp.ExitOk;
             }
             var console = OutputFormats.Console(context);
-            var header = new List<string> { "Term", "coef", "HR", "95% CI", "SE", "z", "p" };
+            var header = new List<string> { "Term", "coef", "HR", $"{Text.Percent(level)}% CI", "SE", "z", "p" };
             if (model.Robust) header.Insert(5, "robust SE");
             string title = bound.Causes is { } causes ? $"Cause-specific Cox model for {causes.EventOfInterest}" : "Cox model";
             console.Write(OutputFormats.Grid($"{title}: n = {model.N}, events = {model.Events}, {model.Ties.ToString().ToLowerInvariant()} ties{(bound.Strata is null ? "" : $", strata {bound.Strata.Name}")}{(model.Weighted ? $", weighted by {spec.Weight}" : "")}", header,

@@ -15,7 +15,7 @@ internal static class KaplanMeierCommand
         var study = new StudyOptions();
         var format = OutputFormats.Option(OutputFormat.Table, OutputFormat.Json);
         var confType = new Option<string>("--conf-type") { Description = "Confidence interval type: log (default, as R), log-log or plain.", DefaultValueFactory = _ => "log" };
-        var confLevel = new Option<double>("--conf-level") { Description = "Confidence level.", DefaultValueFactory = _ => 0.95 };
+        var confLevel = ConfidenceLevelOption("Confidence level of the pointwise limits and of the median's interval.");
         var at = new Option<string?>("--at") { Description = "Times at which to report survival, comma separated." };
         var rmst = new Option<double?>("--rmst") { Description = "Horizon tau of the restricted mean survival time." };
         var quantiles = new Option<string?>("--quantiles") { Description = "Survival quantiles to report besides the median, e.g. 0.25,0.75." };
@@ -49,7 +49,7 @@ internal static class KaplanMeierCommand
                 return CliApp.ExitOk;
             }
             var console = OutputFormats.Console(context);
-            string level = (options.ConfLevel * 100).ToString("0.##", CultureInfo.InvariantCulture);
+            string level = Text.Percent(options.ConfLevel);
             var header = new List<string> { "Group", "n", estimate.Weighted ? "Events (weighted)" : "Events", $"Median ({level}% CI)" };
             header.AddRange(probabilities.Select(p => $"{Text.Number(p)} quantile"));
             if (options.RmstHorizon is double tau) header.Add($"RMST to {Text.Number(tau)} (SE)");
@@ -118,6 +118,10 @@ internal static class KaplanMeierCommand
         _ => throw new StratifyInputException("unknown confidence interval type", "--conf-type", value: text, suggestion: "Use log, log-log or plain."),
     };
 
+    /// <summary>--conf-level, the same option on every verb that prints an interval (km, cox).</summary>
+    public static Option<double> ConfidenceLevelOption(string description) =>
+        new("--conf-level") { Description = description + " Strictly between 0 and 1; default 0.95.", DefaultValueFactory = _ => 0.95 };
+
     public static double ParseLevel(double level) => level is > 0 and < 1
         ? level
         : throw new StratifyInputException("the confidence level must lie strictly between 0 and 1", "--conf-level", value: level.ToString(CultureInfo.InvariantCulture));
@@ -142,6 +146,9 @@ internal static class Text
 
     public static string WithInterval(double x, double lower, double upper, int digits = 4) =>
         $"{Number(x, digits)} ({Number(lower, digits)}–{Number(upper, digits)})";
+
+    /// <summary>A confidence level as a percentage for headers: 0.95 → "95", 0.975 → "97.5".</summary>
+    public static string Percent(double level) => (level * 100).ToString("0.##", CultureInfo.InvariantCulture);
 
     public static string P(double p) => double.IsFinite(p) ? Reporting.Table1Formats.FormatP(p) : "NA";
 

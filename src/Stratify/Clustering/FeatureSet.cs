@@ -335,7 +335,7 @@ public sealed class FeatureSet
     }
 }
 
-/// <summary>Sample quantiles ignoring NaN (R's default type 7).</summary>
+/// <summary>Sample quantiles ignoring NaN (R's default type 7, <see cref="Statistics.SampleQuantile"/>).</summary>
 internal static class Quantiles
 {
     public static double Median(double[] values) => Type7(values, 0.5);
@@ -343,11 +343,7 @@ internal static class Quantiles
     public static double Type7(double[] values, double p)
     {
         var sorted = values.Where(v => !double.IsNaN(v)).ToArray();
-        if (sorted.Length == 0) return double.NaN;
         Array.Sort(sorted);
-        double h = (sorted.Length - 1) * p;
-        int lo = (int)Math.Floor(h);
-        int hi = Math.Min(lo + 1, sorted.Length - 1);
-        return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+        return Statistics.SampleQuantile.Type7(sorted, p);
     }
 }

@@ -141,7 +141,7 @@ public static class ResultsMapping
         ShrinkageJson? shrinkage = null;
         if (t.Shrinkage is { } fit)
         {
-            const double z = 1.959963984540054;
+            double z = Statistics.TailProbability.NormalCriticalValue(0.95);
             shrinkage = new ShrinkageJson(fit.Estimator == HeterogeneityEstimator.RestrictedMaximumLikelihood ? "REML" : "DerSimonian-Laird", fit.Tau2,
                 Math.Exp(fit.Mean), Math.Exp(fit.Mean - z * fit.MeanStandardError), Math.Exp(fit.Mean + z * fit.MeanStandardError),
                 t.BySubgroup.Where(e => e.Shrunken is not null).Select(e => e.Subgroup).ToArray());
@@ -191,7 +191,7 @@ public static class ResultsMapping
 
     private static TreatmentEffectJson Effect(TreatmentEffect e)
     {
-        const double z = 1.959963984540054;
+        double z = Statistics.TailProbability.NormalCriticalValue(0.95);
         var adjusted = e.Adjusted;
         return new TreatmentEffectJson(e.Subgroup, e.N, e.Events,
             e.Arms.Select(a => new ArmCountJson(a.Arm, a.N, a.Events)).ToArray(),

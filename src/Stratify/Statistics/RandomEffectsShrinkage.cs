@@ -52,7 +52,6 @@ public sealed record RandomEffectsFit(
 /// </code></example>
 public static class RandomEffectsShrinkage
 {
-    private const double NormalQuantile975 = 1.959963984540054;
     private const double Tolerance = 1e-13;
     private const int MaxIterations = 1000;
 
@@ -77,13 +76,14 @@ public static class RandomEffectsShrinkage
         var se = new double[k];
         var lower = new double[k];
         var upper = new double[k];
+        double z = TailProbability.NormalCriticalValue(0.95);
         for (int i = 0; i < k; i++)
         {
             double lambda = tau2 / (tau2 + variances[i]);
             shrunken[i] = mean + lambda * (estimates[i] - mean);
             se[i] = Math.Sqrt(lambda * variances[i] + (1 - lambda) * (1 - lambda) * meanVariance);
-            lower[i] = shrunken[i] - NormalQuantile975 * se[i];
-            upper[i] = shrunken[i] + NormalQuantile975 * se[i];
+            lower[i] = shrunken[i] - z * se[i];
+            upper[i] = shrunken[i] + z * se[i];
         }
         return new RandomEffectsFit(estimator, tau2, mean, Math.Sqrt(meanVariance), shrunken, se, lower, upper, iterations);
     }

@@ -479,12 +479,12 @@ public static class TreatmentTailoring
         if (weights.PropensityWeighted)
         {
             var (wald, waldDf) = RobustWald(full, full.Coefficients.Count - products.Count);
-            return new InteractionTest(wald, waldDf, waldDf > 0 ? MultipleTesting.ChiSquareUpperTail(wald, waldDf) : double.NaN,
+            return new InteractionTest(wald, waldDf, TailProbability.ChiSquarePValue(wald, waldDf),
                 adjustedFor, omitted, levels, InteractionTestKind.RobustWald);
         }
         int df = full.Coefficients.Count(c => !c.Aliased) - reduced.Coefficients.Count(c => !c.Aliased);
         double statistic = Math.Max(0, 2 * (full.LogLik - reduced.LogLik));
-        double p = df > 0 ? MultipleTesting.ChiSquareUpperTail(statistic, df) : double.NaN;
+        double p = TailProbability.ChiSquarePValue(statistic, df);
         return new InteractionTest(statistic, df, p, adjustedFor, omitted, levels);
     }
 

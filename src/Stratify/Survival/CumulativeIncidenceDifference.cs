@@ -32,7 +32,7 @@ public static class CumulativeIncidenceComparison
             double d = fa.CumulativeIncidence - fb.CumulativeIncidence;
             double se = Math.Sqrt(fa.StdErr * fa.StdErr + fb.StdErr * fb.StdErr);
             double statistic = se > 0 ? d / se : double.NaN;
-            result[i] = new CumulativeIncidenceDifference(times[i], d, se, d - z * se, d + z * se, statistic, CoxProportionalHazards.TwoSidedNormalP(statistic));
+            result[i] = new CumulativeIncidenceDifference(times[i], d, se, d - z * se, d + z * se, statistic, Statistics.TailProbability.NormalTwoSided(statistic));
         }
         return result;
     }

@@ -68,7 +68,6 @@ public sealed record FineGrayOptions
 /// </example>
 public static class FineGrayRegression
 {
-    private const double NormalQuantile975 = 1.959963984540054;
 
     /// <param name="time">Follow-up time per row, finite and ≥ 0.</param>
     /// <param name="cause">Cause per row: 0 censored, otherwise a cause code (see <see cref="CompetingCauses"/>).</param>
@@ -137,6 +136,7 @@ public static class FineGrayRegression
             if (aliased[j]) warnings.Add($"{design.ColumnNames[j]} is collinear with other covariates; its coefficient is not estimable (NA).");
 
         var terms = new FineGrayCoefficient[p];
+        double z95 = Statistics.TailProbability.NormalCriticalValue(0.95);
         for (int j = 0; j < p; j++)
         {
             string name = design.ColumnNames[j];
@@ -147,7 +147,7 @@ public static class FineGrayRegression
             }
             double b = beta[j], se = Math.Sqrt(withCensoring[j * p + j]), z = b / se;
             terms[j] = new FineGrayCoefficient(name, b, se, Math.Sqrt(modelVariance[j * p + j]), Math.Sqrt(weightsFixed[j * p + j]),
-                Math.Exp(b), Math.Exp(b - NormalQuantile975 * se), Math.Exp(b + NormalQuantile975 * se), z, CoxProportionalHazards.TwoSidedNormalP(z), false);
+                Math.Exp(b), Math.Exp(b - z95 * se), Math.Exp(b + z95 * se), z, Statistics.TailProbability.NormalTwoSided(z), false);
         }
         var kept = Enumerable.Range(0, p).Where(j => !aliased[j]).ToArray();
         var keptVariance = new double[kept.Length * kept.Length];
@@ -185,9 +185,9 @@ public static class FineGrayRegression
             WeightsFixedVariance = weightsFixed,
             LogLikNull = nullLogLik,
             LogLik = logLik,
-            LikelihoodRatio = new CoxTest(lr, df, MultipleTesting.ChiSquareUpperTail(lr, df)),
-            Wald = new CoxTest(wald, df, MultipleTesting.ChiSquareUpperTail(wald, df)),
-            Score = new CoxTest(scoreTest, df, MultipleTesting.ChiSquareUpperTail(scoreTest, df)),
+            LikelihoodRatio = new CoxTest(lr, df, Statistics.TailProbability.ChiSquarePValue(lr, df)),
+            Wald = new CoxTest(wald, df, Statistics.TailProbability.ChiSquarePValue(wald, df)),
+            Score = new CoxTest(scoreTest, df, Statistics.TailProbability.ChiSquarePValue(scoreTest, df)),
             Iterations = iterations,
             Converged = converged,
             Warnings = warnings,

@@ -75,7 +75,7 @@ public static class GrayTest
         }
         var (statistic, rank) = CoxMatrixAlgebra.QuadraticForm(variance, r, score, RankTolerance);
         if (rank < r) statistic = double.NaN;
-        return new GrayTestResult(cause, data.CauseLabels[cause], statistic, r, MultipleTesting.ChiSquareUpperTail(statistic, r), rho,
+        return new GrayTestResult(cause, data.CauseLabels[cause], statistic, r, Statistics.TailProbability.ChiSquarePValue(statistic, r), rho,
             data.Strata is not null, present.Select(g => data.GroupLabels[g]).ToArray());
     }
 

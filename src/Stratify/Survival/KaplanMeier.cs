@@ -1,4 +1,4 @@
-using MathNet.Numerics.Distributions;
+using Stratify.Statistics;
 
 namespace Stratify.Survival;
 
@@ -200,7 +200,7 @@ public static class KaplanMeier
             throw new Data.StratifyInputException("confidence level must be between 0 and 1", value: confLevel.ToString("R"));
         foreach (double t in times)
             if (!double.IsFinite(t)) throw new Data.StratifyInputException("requested times must be finite", value: t.ToString("R"));
-        return Normal.InvCDF(0, 1, 1 - (1 - confLevel) / 2);
+        return TailProbability.NormalCriticalValue(confLevel);
     }
 
     /// <summary>Pointwise limits of S from sigma = se(log S), as R's survfit_confint.</summary>

@@ -1,4 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
+using Stratify.Statistics;
 
 namespace Stratify.Survival;
 
@@ -142,7 +143,7 @@ public static class LogRankTest
             ? Pairs(data, sorted, order, strataStart, present, options.Rho, method)
             : [];
         var trend = options.Trend ? TrendTest(sums, k, present) : null;
-        return new LogRankResult(statistic, df, MultipleTesting.ChiSquareUpperTail(statistic, df), options.Rho,
+        return new LogRankResult(statistic, df, TailProbability.ChiSquarePValue(statistic, df), options.Rho,
             data.Strata is not null, groups, variance, pairwise, trend);
     }
 
@@ -280,7 +281,7 @@ public static class LogRankTest
                 for (int i = 0; i < group.Length; i++) if (group[i] == ga || group[i] == gb) rows.Add(i);
                 var (pairScore, pairVariance) = GroupScore(data, rows.ToArray(), [ga, gb], robust);
                 var (pairStatistic, pairDf) = QuadraticFormWithoutFirst(pairScore, pairVariance, 2);
-                pairs.Add((ga, gb, pairStatistic, MultipleTesting.ChiSquareUpperTail(pairStatistic, pairDf)));
+                pairs.Add((ga, gb, pairStatistic, TailProbability.ChiSquarePValue(pairStatistic, pairDf)));
             }
         }
         var raw = pairs.Select(x => x.P).ToArray();
@@ -300,9 +301,9 @@ public static class LogRankTest
                 for (int b = 0; b < m; b++) denominator += scores[a] * scores[b] * variance[a * m + b];
             }
             double t = numerator * numerator / denominator;
-            trend = new LogRankTrend(scores, t, 1, MultipleTesting.ChiSquareUpperTail(t, 1));
+            trend = new LogRankTrend(scores, t, 1, TailProbability.ChiSquarePValue(t, 1));
         }
-        return new LogRankResult(statistic, rank, MultipleTesting.ChiSquareUpperTail(statistic, rank), 0, data.Strata is not null,
+        return new LogRankResult(statistic, rank, TailProbability.ChiSquarePValue(statistic, rank), 0, data.Strata is not null,
             groups, full, pairwise, trend) { Weighted = true, Robust = robust };
     }
 
@@ -379,7 +380,7 @@ public static class LogRankTest
             for (int b = 0; b < present.Count; b++) denominator += scores[a] * scores[b] * sums.Variance[g * k + present[b]];
         }
         double statistic = numerator * numerator / denominator;
-        return new LogRankTrend(scores, statistic, 1, MultipleTesting.ChiSquareUpperTail(statistic, 1));
+        return new LogRankTrend(scores, statistic, 1, TailProbability.ChiSquarePValue(statistic, 1));
     }
 
     private static PairwiseLogRank[] Pairs(SurvivalData data, TimeSortedPatients sorted, int[] order, int[] strataStart,
@@ -407,7 +408,7 @@ public static class LogRankTest
             subsetStart[^1] = count;
             var sums = Accumulate(sorted.Time, sorted.Event, group, k, subset, subsetStart, rho);
             var (statistic, df) = ChiSquare(sums, k);
-            pairs.Add((ga, gb, statistic, MultipleTesting.ChiSquareUpperTail(statistic, df)));
+            pairs.Add((ga, gb, statistic, TailProbability.ChiSquarePValue(statistic, df)));
         }
         var raw = new double[pairs.Count];
         for (int i = 0; i < raw.Length; i++) raw[i] = pairs[i].P;

@@ -146,7 +146,7 @@ public class CompetingRisksCommandTests
         var r = CompetingRisksReference.Reference("fine_gray", "melanoma");
         var rTerms = r.GetProperty("terms").EnumerateArray().Select(t => t.GetString()!).ToArray();
         var names = new Dictionary<string, string> { ["age"] = "age", ["thickness"] = "thickness", ["sex=male"] = "sex", ["ulcer=present"] = "ulcer" };
-        Assert.Equal(["n", "events", "ties", "terms", "loglik", "tests", "concordance", "iterations", "converged", "warnings", "ph_test", "competing_risks"],
+        Assert.Equal(["n", "events", "ties", "terms", "loglik", "tests", "concordance", "iterations", "converged", "warnings", "ph_test", "conf_level", "competing_risks"],
             json.EnumerateObject().Select(p => p.Name));
         Assert.Equal("breslow", json.GetProperty("ties").GetString());
         foreach (var term in json.GetProperty("terms").EnumerateArray())

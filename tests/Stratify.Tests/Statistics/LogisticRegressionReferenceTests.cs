@@ -16,7 +16,10 @@ namespace Stratify.Tests.Statistics;
 public class LogisticRegressionReferenceTests
 {
     /// <summary>Largest relative difference measured: 1.0e-13 (fitted probabilities); the separated fit, whose coefficients run to infinity, 2.6e-11.</summary>
-    private const double Tolerance = 1e-12;
+    private const double Tolerance = 5e-13;
+
+    /// <summary>p-values: measured 2.4e-12 at p = 1.6e-108 (the normal tail multiplies z's relative error by about z²).</summary>
+    private const double PValueTolerance = 1e-11;
 
     private static readonly Lazy<JsonElement> Root = new(() =>
         JsonDocument.Parse(File.ReadAllText(RepoPaths.ReferenceFile("propensity_reference.json"))).RootElement);
@@ -73,7 +76,7 @@ public class LogisticRegressionReferenceTests
         var terms = r.GetProperty("terms").EnumerateArray().Select(t => t.GetString()!).ToArray();
         var byTerm = model.Coefficients.ToDictionary(c => c.Term);
         Assert.Equal(terms.Order(), byTerm.Keys.Order());
-        double tolerance = name == "sim_separation" ? 1e-9 : Tolerance; // coefficients running to infinity: 25 iterations of growth amplify rounding
+        double tolerance = name == "sim_separation" ? 1e-10 : Tolerance; // coefficients running to infinity: 25 iterations of growth amplify rounding (measured 2.6e-11)
         for (int k = 0; k < terms.Length; k++)
         {
             var c = byTerm[terms[k]];
@@ -81,7 +84,7 @@ public class LogisticRegressionReferenceTests
             AssertClose(Numbers(r.GetProperty("coef"))[k], c.Estimate, tolerance, $"{name} {terms[k]} coef");
             AssertClose(Numbers(r.GetProperty("se"))[k], c.StandardError, tolerance, $"{name} {terms[k]} se");
             AssertClose(Numbers(r.GetProperty("z"))[k], c.Statistic, tolerance, $"{name} {terms[k]} z");
-            AssertClose(Numbers(r.GetProperty("p"))[k], c.PValue, 1e-8, $"{name} {terms[k]} p");
+            AssertClose(Numbers(r.GetProperty("p"))[k], c.PValue, PValueTolerance, $"{name} {terms[k]} p");
         }
     }
 
@@ -89,7 +92,7 @@ public class LogisticRegressionReferenceTests
     public void Deviances_aic_iterations_and_warnings_equal_glm(string name)
     {
         var (model, r) = Fit(name);
-        AssertClose(Number(r.GetProperty("deviance")), model.Deviance, name == "sim_separation" ? 1e-9 : Tolerance, name + " deviance");
+        AssertClose(Number(r.GetProperty("deviance")), model.Deviance, name == "sim_separation" ? 1e-10 : Tolerance, name + " deviance");
         AssertClose(Number(r.GetProperty("null_deviance")), model.NullDeviance, Tolerance, name + " null deviance");
         AssertClose(Number(r.GetProperty("aic")), model.Aic, Tolerance, name + " aic");
         Assert.Equal(r.GetProperty("df_residual").GetInt32(), model.DegreesOfFreedom);

@@ -15,8 +15,8 @@ namespace Stratify.Tests.Stratification;
 /// </summary>
 public class PropensityWeightingReferenceTests
 {
-    /// <summary>Largest relative difference measured: 7.9e-14 (the robust score test); weights, propensity scores 1.3e-14.</summary>
-    private const double Tolerance = 1e-12;
+    /// <summary>Largest relative difference measured: 7.9e-14 (the robust score test); weights, propensity scores 1.7e-14; the Cox p 1.9e-14.</summary>
+    private const double Tolerance = 2e-13;
 
     /// <summary>SMDs near 0 are differences of nearly equal means: compared absolutely (largest difference measured 6.7e-15).</summary>
     private const double BalanceTolerance = 1e-13;
@@ -119,7 +119,7 @@ public class PropensityWeightingReferenceTests
         AssertClose(Number(r.GetProperty("robust_se")), c.RobustSe, Tolerance, "robust se");
         AssertClose(Number(r.GetProperty("hr_lower")), c.HazardRatioLower, Tolerance, "lower");
         AssertClose(Number(r.GetProperty("hr_upper")), c.HazardRatioUpper, Tolerance, "upper");
-        AssertClose(Number(r.GetProperty("p")), c.P, 1e-9, "p");
+        AssertClose(Number(r.GetProperty("p")), c.P, Tolerance, "p");
         AssertClose(Numbers(r.GetProperty("loglik")), [model.LogLikNull, model.LogLik], Tolerance, "loglik");
         AssertClose(Number(r.GetProperty("robust_score")), model.RobustScore!.Statistic, Tolerance, "robust score");
         AssertClose(Number(r.GetProperty("wald")), model.Wald.Statistic, Tolerance, "wald");

@@ -12,7 +12,11 @@ namespace Stratify.Tests.Survival;
 /// </summary>
 public class WeightedLogRankTests
 {
-    private const double Tolerance = 1e-12;
+    /// <summary>Largest relative difference measured: 1.1e-14 (a pairwise statistic).</summary>
+    private const double Tolerance = 1e-13;
+
+    /// <summary>p-values and Holm-adjusted p-values: measured 3.9e-13 at p = 7.7e-16.</summary>
+    private const double PValueTolerance = 2e-12;
 
     public static TheoryData<string, bool> Cases
     {
@@ -40,7 +44,7 @@ public class WeightedLogRankTests
         Assert.Equal(robust, result.Robust);
         AssertClose(Number(expected.GetProperty("statistic")), result.Statistic, Tolerance, name + " statistic");
         Assert.Equal(expected.GetProperty("df").GetInt32(), result.DegreesOfFreedom);
-        AssertClose(Number(expected.GetProperty("p")), result.PValue, 1e-9, name + " p");
+        AssertClose(Number(expected.GetProperty("p")), result.PValue, PValueTolerance, name + " p");
 
         Assert.Equal(r.GetProperty("groups").EnumerateArray().Select(g => g.GetString()), result.Groups.Select(g => g.Group));
         Assert.Equal(r.GetProperty("n").EnumerateArray().Select(n => n.GetInt32()), result.Groups.Select(g => g.N));
@@ -49,7 +53,7 @@ public class WeightedLogRankTests
 
         var pairs = r.GetProperty("pairwise");
         AssertClose(Numbers(pairs.GetProperty(robust ? "robust" : "model")), result.Pairwise.Select(p => p.Statistic).ToArray(), Tolerance, name + " pairs");
-        AssertClose(Numbers(pairs.GetProperty(robust ? "robust_holm" : "model_holm")), result.Pairwise.Select(p => p.PAdjusted).ToArray(), 1e-9, name + " holm");
+        AssertClose(Numbers(pairs.GetProperty(robust ? "robust_holm" : "model_holm")), result.Pairwise.Select(p => p.PAdjusted).ToArray(), PValueTolerance, name + " holm");
         Assert.Equal(pairs.GetProperty("group_a").EnumerateArray().Select(g => g.GetString()), result.Pairwise.Select(p => p.GroupA));
 
         var trend = r.GetProperty("trend").GetProperty(robust ? "robust" : "model");
