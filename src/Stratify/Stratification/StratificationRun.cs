@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Stratify.Clustering;
 using Stratify.Data;
 using Stratify.Description;
+using Stratify.Reporting;
 using Stratify.Simulation;
 using Stratify.Survival;
 
@@ -129,9 +130,20 @@ public static class StratificationRun
                 spec.SourceFile, spec.Treatment, suggestion: StudySpecReader.DesignExplanation);
         sizes.Add(new StageSize(AnalysisStage.Load, bound.RowCount, bound.EventCount));
         dropped.AddRange(bound.Dropped.Select(d => new StageDroppedRows(AnalysisStage.Load, d.Column, d.Rows)));
-        progress?.Detail($"{bound.RowsRead:N0} rows read, {bound.RowCount:N0} analysed, {bound.EventCount:N0} events");
+        // Progress lines follow the small-cell rule of the report: a small count prints "<k", and the rows read are not
+        // printed when the rows dropped are a small count (read minus analysed would give it).
+        var masked = RunSentences.MaskedCounts(spec.SmallCellThreshold);
+        bool dropsHidden = bound.RowsDropped > 0 && bound.RowsDropped < spec.SmallCellThreshold;
+        progress?.Detail((dropsHidden
+            ? CountedText.Format($"{TextCount.Patients(bound.RowCount)} analysed, {TextCount.Patients(bound.EventCount)} events")
+            : CountedText.Format($"{TextCount.Rows(bound.RowsRead)} rows read, {TextCount.Patients(bound.RowCount)} analysed, {TextCount.Patients(bound.EventCount)} events")).Render(masked));
         if (bound.RowsDropped > 0)
-            progress?.Detail($"{bound.RowsDropped:N0} rows dropped for a missing value: {string.Join(", ", bound.Dropped.Select(d => $"{d.Column} {d.Rows:N0}"))}");
+        {
+            var droppedText = CountedText.Format($"{TextCount.Rows(bound.RowsDropped)} rows dropped for a missing value: ");
+            for (int i = 0; i < bound.Dropped.Count; i++)
+                droppedText = droppedText.Append(CountedText.Format($"{(i > 0 ? ", " : "")}{bound.Dropped[i].Column} {TextCount.Rows(bound.Dropped[i].Rows)}"));
+            progress?.Detail(droppedText.Render(masked));
+        }
         // The survival data of every analysed patient: times validated by the binder, sorted (with timefix) once; every
         // analysis below takes a subset, whose order is a filter of this one.
         var survival = SurvivalData.From(bound);
@@ -156,16 +168,15 @@ public static class StratificationRun
         sizes.Add(new StageSize(AnalysisStage.SubgroupFinding, found.Length, Events(bound, found)));
         dropped.AddRange(MissingIn(completeCase, discovery, AnalysisStage.SubgroupFinding));
         foreach (var f in subgroups.Missing?.Features ?? [])
-            if (f.Imputed > 0) progress?.Detail($"{f.Feature}: {f.Imputed:N0} missing values imputed ({f.Fill}){(f.IndicatorAdded ? ", with an indicator" : "")}");
+            if (f.Imputed > 0) progress?.Detail(CountedText.Format($"{f.Feature}: {TextCount.Rows(f.Imputed)} missing values imputed ({f.Fill}){(f.IndicatorAdded ? ", with an indicator" : "")}").Render(masked));
         var placed = estimation.Where(r => subgroups.CodeOfRow[r] >= 0).ToArray();
         if (placed.Length < estimation.Length)
         {
             var missing = MissingIn(completeCase, estimation, AnalysisStage.SurvivalBySubgroup);
-            var reasons = string.Join(", ", missing.Select(d => $"{d.Column} {d.Rows:N0}"));
             var lacking = CountedText.Format($"{TextCount.Patients(estimation.Length - placed.Length)} patients lack a complete-case feature (");
             for (int i = 0; i < missing.Count; i++) lacking = lacking.Append(CountedText.Format($"{(i > 0 ? ", " : "")}{missing[i].Column} {TextCount.Rows(missing[i].Rows)}"));
             warnings.Add(lacking.Append("): they have no subgroup, so they are left out of the subgroup analyses, but they count in the overall analyses"));
-            progress?.Detail($"{estimation.Length - placed.Length:N0} patients have no subgroup (missing {reasons}); they stay in the overall analyses");
+            progress?.Detail(lacking.Append("); they stay in the overall analyses").Render(masked));
         }
         var factor = subgroups.ToFactor("subgroup", placed);
         var subgroupSizes = factor.Counts();

@@ -31,6 +31,22 @@ public class RunCommandTests
     }
 
     [Fact]
+    public void The_progress_lines_mask_small_counts_and_withhold_the_rows_read_when_their_difference_would_give_one()
+    {
+        // lung: 228 rows read, 1 dropped for a missing ph.ecog, 1 ph.karno imputed (R: sum(is.na(lung$ph.ecog)) = 1,
+        // and ph.karno is missing for 1 of the 227 with ph.ecog).
+        using var dir = new TempFolder();
+        var run = CliRunner.Run("run", RepoPaths.Dataset("lung.yaml"), "--out", dir.File("out"));
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("227 analysed, 164 events", run.Error);
+        Assert.DoesNotContain("228", run.Error);
+        Assert.Contains("<5 rows dropped for a missing value: ph.ecog <5", run.Error);
+        Assert.Contains("ph.karno: <5 missing values imputed", run.Error);
+        Assert.Contains("wt.loss: 14 missing values imputed", run.Error);
+        Assert.DoesNotContain(" 1 ", run.Error.Replace("[", " ").Replace("]", " "));
+    }
+
+    [Fact]
     public void On_gbsg_no_subgroup_gets_a_verdict_of_its_own_because_the_interaction_test_does_not_support_one()
     {
         // gbsg's interaction test gives p = 0.96 (one df per subgroup beyond the first): no subgroup verdict of its own.
