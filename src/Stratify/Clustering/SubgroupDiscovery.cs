@@ -25,7 +25,7 @@ public enum ClusteringMethod
 /// clustering, the gap statistic and stability (their cost grows as n²).</param>
 public sealed record ClusteringOptions(
     ClusteringMethod Method = ClusteringMethod.KMedoids,
-    int? K = null, int KMin = 2, int KMax = 8, int Seed = 1,
+    int? K = null, int KMin = 2, int KMax = 6, int Seed = 1,
     FeatureScaling Scaling = FeatureScaling.Standardise,
     int Restarts = 10,
     CovarianceType Covariance = CovarianceType.Full,

@@ -13,6 +13,15 @@ public class SubgroupDiscoveryTests
             new ClusteringOptions(ClusteringMethod.KMedoids, KMin: 2, KMax: 5, GapReferenceSets: 5, StabilityResamples: 10)));
 
     [Fact]
+    public void The_library_chooses_k_over_the_same_default_range_as_a_spec_without_k()
+    {
+        var spec = new SubgroupSpec();
+        var options = new ClusteringOptions();
+        Assert.Equal((2, 6), (spec.KMin, spec.KMax));
+        Assert.Equal((spec.KMin, spec.KMax), (options.KMin, options.KMax));
+    }
+
+    [Fact]
     public void Chosen_k_has_the_highest_average_silhouette_in_the_criteria_table()
     {
         var r = LungKMedoids.Value;
