@@ -27,6 +27,10 @@ internal static class KaplanMeierCommand
         {
             var output = OutputFormats.Parse(parse.GetValue(format), OutputFormat.Table, OutputFormat.Json);
             var spec = study.ToSpec(parse);
+            // A stratum does not change a Kaplan–Meier curve: refuse the flag rather than ignore it.
+            if (parse.GetValue(study.Strata) is { } strata)
+                throw new StratifyInputException("km estimates one curve per --group level and has no use for strata (they stratify the log-rank test and Cox)",
+                    "--strata", value: strata, suggestion: "Draw curves by that column with --group, or use --strata with logrank or cox.");
             var options = new KaplanMeierOptions
             {
                 ConfType = ParseConfType(parse.GetValue(confType)),

@@ -156,6 +156,17 @@ public class SurvivalCommandTests
         Assert.Contains("female", result.Error);
     }
 
+    [Fact]
+    public void Km_refuses_strata_it_would_otherwise_ignore_and_names_the_verbs_that_use_them()
+    {
+        var result = CliRunner.Run("km", RepoPaths.Dataset("lung.yaml"), "--strata", "ph.ecog");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--strata", result.Error);
+        Assert.Contains("ph.ecog", result.Error);
+        Assert.Contains("logrank or cox", result.Error);
+        Assert.Empty(result.Out);
+    }
+
     [Theory]
     [InlineData("logrank", "the log-rank test compares groups")]
     [InlineData("cox", "a Cox model needs covariates")]
