@@ -13,7 +13,8 @@
 #   coxph(Surv(time, status) ~ factor(group) [+ strata(s)], weights = w) (Efron ties): fit$score (model-based) and
 #   fit$rscore (robust, coxph's default with fractional weights).
 # - coxph(..., weights = w): coefficients, model-based (naive.var) and robust SE, log-likelihoods, LR / Wald / score /
-#   robust score tests, concordance and its SE, and the baseline survfit of the fit.
+#   robust score tests, concordance and its SE, the baseline survfit of the fit, and cox.zph(fit) (the
+#   proportional-hazards test of the weighted fit).
 suppressPackageStartupMessages({ library(survival); library(jsonlite) })
 stopifnot(packageVersion("survival") >= "3.5")
 source("tests/reference/exact_numbers.R")   # exact(), write_exact()
@@ -157,7 +158,9 @@ cox_case <- function(name, file, time, status, event_value, weight, covariates, 
   d <- read_data(file)
   used <- c(time, status, weight, sapply(covariates, `[[`, "name"), strata, cluster)
   d <- d[complete.cases(d[, used]), ]
-  df <- data.frame(time = d[[time]], event = as.integer(d[[status]] == event_value), w = d[[weight]])
+  # Weights as doubles: cox.zph of this survival version fails on integer storage ("REAL() can only be applied to a
+  # 'numeric'"); coxph decides on whole-number weights by value, not storage.
+  df <- data.frame(time = d[[time]], event = as.integer(d[[status]] == event_value), w = as.double(d[[weight]]))
   for (cv in covariates) {
     v <- d[[cv$name]]
     if (cv$kind == "categorical") v <- relevel(factor(as.character(v)), ref = cv$reference)
@@ -177,6 +180,7 @@ cox_case <- function(name, file, time, status, event_value, weight, covariates, 
   z <- coefs / inf_se
   test <- function(stat, df) list(statistic = unname(stat), df = df, p = pchisq(unname(stat), df, lower.tail = FALSE))
   base <- survfit(fit)
+  zph <- cox.zph(fit)$table
   list(name = name, file = file, time = time, status = status, event_value = event_value, weight = weight, ties = ties,
        strata = strata, cluster = cluster, robust_option = if (is.null(robust)) NULL else robust, robust = is_robust,
        covariates = covariates, n = fit$n, events = fit$nevent,
@@ -188,6 +192,7 @@ cox_case <- function(name, file, time, status, event_value, weight, covariates, 
        score = test(fit$score, nb), robust_score = if (is_robust) test(fit$rscore, nb) else NULL,
        concordance = list(c = unname(fit$concordance["concordance"]), se = unname(fit$concordance["std"])),
        means = I(unname(fit$means)), iterations = fit$iter,
+       zph = list(terms = I(rownames(zph)), chisq = I(unname(zph[, "chisq"])), df = I(unname(zph[, "df"])), p = I(unname(zph[, "p"]))),
        baseline = list(time = base$time, surv = base$surv, std_err = base$std.err, lower = base$lower, upper = base$upper,
                        strata = if (is.null(base$strata)) NULL else rep(seq_along(base$strata), base$strata)))
 }

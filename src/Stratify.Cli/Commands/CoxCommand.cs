@@ -45,9 +45,6 @@ internal static class CoxCommand
                 return FineGrayAction(context, spec, output, parse.GetValue(ties), parse.GetValue(checkPh), parse.GetValue(profiles) ?? []);
             var bound = StudyBinder.Load(spec);
             StudyBinder.RequirePositiveWeights(bound, "a Cox model");
-            if (bound.Weights is not null && parse.GetValue(checkPh))
-                throw new StratifyInputException("--check-ph is not available with --weights: Stratify's cox.zph has no weighted form checked against R yet",
-                    spec.SourceFile ?? "command line", spec.Weight, suggestion: "Check proportional hazards on the unweighted model (drop --weights).");
             var options = new CoxOptions
             {
                 Ties = (parse.GetValue(ties) ?? "efron").ToLowerInvariant() switch

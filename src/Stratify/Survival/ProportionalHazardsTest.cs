@@ -20,7 +20,10 @@ public sealed record ProportionalHazardsResult(IReadOnlyList<ProportionalHazards
 /// (Efron or Breslow terms as in the fit). For a term with design columns J the statistic is uᵀ I_KK⁻¹ u with
 /// K = (all p columns, J of the extra block) and u = (0, U₁_J), df = |J|; GLOBAL uses all 2p. Aliased columns are
 /// left out, as R does. The information is assembled with the weighted-Gram identity of
-/// <see cref="CoxPartialLikelihood"/> (three row weights: Σ h, Σ g h, Σ g² h).
+/// <see cref="CoxPartialLikelihood"/> (three row weights: Σ h, Σ g h, Σ g² h). With case weights w, as R's
+/// <c>zph1</c>: the risk sums use w·exp(η), each death adds w·g·x to the score, an Efron term weighs the deaths' mean
+/// weight and Breslow's their sum; g itself stays the unweighted Kaplan–Meier transform, centred on its unweighted
+/// mean over the events (R's <c>survfitKM</c> and <c>mean(ttimes[event])</c> in <c>cox.zph</c>).
 /// </summary>
 /// <example>
 /// <code>
@@ -31,9 +34,6 @@ public static class ProportionalHazardsTest
 {
     public static ProportionalHazardsResult Compute(CoxModel model)
     {
-        if (model.Weighted)
-            throw new Data.StratifyInputException("the proportional-hazards test (cox.zph) is not available for a model with case weights",
-                suggestion: "Check proportional hazards on the unweighted model, or in R with cox.zph on the weighted coxph fit.");
         var data = model.RiskSets;
         int fullP = data.P;
         var kept = Enumerable.Range(0, fullP).Where(j => !model.Coefficients[j].Aliased).ToArray();
@@ -105,7 +105,7 @@ public static class ProportionalHazardsTest
         for (int i = 0; i < data.N; i++)
         {
             var row = data.X.AsSpan(i * fullP, fullP);
-            risk[i] = Math.Exp(CoxMatrixAlgebra.Dot(row, model.ScaledBeta));
+            risk[i] = (data.Weight?[i] ?? 1) * Math.Exp(CoxMatrixAlgebra.Dot(row, model.ScaledBeta));
             for (int c = 0; c < p; c++) x[(long)i * p + c] = row[kept[c]];
         }
 
@@ -131,14 +131,16 @@ public static class ProportionalHazardsTest
                 {
                     deathRisk += risk[i];
                     CoxMatrixAlgebra.AddScaled(deathX, risk[i], row);
-                    CoxMatrixAlgebra.AddScaled(score.AsSpan(p, p), gt, row);
+                    CoxMatrixAlgebra.AddScaled(score.AsSpan(p, p), gt * (data.Weight?[i] ?? 1), row);
                 }
                 else { denominator += risk[i]; CoxMatrixAlgebra.AddScaled(a, risk[i], row); }
             }
             if (deaths > 0)
             {
+                // Each Efron term weighs the deaths' mean case weight; Breslow's one term their summed weight.
+                double deathWeight = data.GroupDeathWeight?[grp] ?? deaths;
                 int terms = efron ? deaths : 1;
-                double weight = efron ? 1 : deaths;
+                double weight = efron ? deathWeight / deaths : deathWeight;
                 for (int k = 0; k < terms; k++)
                 {
                     double share = efron ? (double)(deaths - k) / deaths : 1;

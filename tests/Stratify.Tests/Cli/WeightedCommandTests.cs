@@ -165,10 +165,18 @@ public class WeightedCommandTests(WeightedLungFiles files) : IClassFixture<Weigh
     }
 
     [Fact]
-    public void Weights_are_refused_with_the_ph_check_and_with_fleming_harrington_rho()
+    public void The_ph_check_of_a_weighted_cox_equals_cox_zph_of_the_weighted_fit()
     {
-        Assert.Contains("--check-ph is not available with --weights",
-            Refused("cox", files.Lung, "--time", "time", "--event", "status", "--covariates", "age", "--weights", "w_frac", "--check-ph").Error);
+        var cox = RunJson("cox", files.Lung, "--time", "time", "--event", "status", "--covariates", "age,sex,ph.ecog", "--weights", "w_frac", "--check-ph");
+        var zph = WeightedReference.Case("cox", "lung_frac_efron").GetProperty("zph");
+        var ph = cox.GetProperty("ph_test");
+        var chisq = ph.GetProperty("terms").EnumerateArray().Select(t => t.GetProperty("chisq").GetDouble()).Append(ph.GetProperty("global").GetProperty("chisq").GetDouble()).ToArray();
+        AssertClose(Numbers(zph.GetProperty("chisq")), chisq, Tolerance, "zph chisq");
+    }
+
+    [Fact]
+    public void Weights_are_refused_with_fleming_harrington_rho()
+    {
         Assert.Contains("the Fleming–Harrington test (rho > 0) has no weighted form",
             Refused("logrank", files.Spec, "--rho", "1").Error);
     }

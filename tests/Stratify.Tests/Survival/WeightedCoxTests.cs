@@ -88,4 +88,17 @@ public class WeightedCoxTests
         Assert.Equal(r.GetProperty("df").GetInt32(), test.Df);
         AssertClose(Number(r.GetProperty("p")), test.P, PValueTolerance, what + " p");
     }
+
+    [Theory, MemberData(nameof(Cases))]
+    public void Proportional_hazards_test_equals_cox_zph_of_the_weighted_fit(string name)
+    {
+        var (model, r) = Fit(name);
+        var zph = r.GetProperty("zph");
+        var result = ProportionalHazardsTest.Compute(model);
+        var rows = result.Terms.Append(result.Global).ToArray();
+        Assert.Equal(zph.GetProperty("terms").EnumerateArray().Select(t => t.GetString()!), rows.Select(t => t.Term).ToArray());
+        Assert.Equal(Numbers(zph.GetProperty("df")), rows.Select(t => (double)t.Df).ToArray());
+        AssertClose(Numbers(zph.GetProperty("chisq")), rows.Select(t => t.ChiSquare).ToArray(), Tolerance, name + " zph chisq");
+        AssertClose(Numbers(zph.GetProperty("p")), rows.Select(t => t.P).ToArray(), PValueTolerance, name + " zph p");
+    }
 }
