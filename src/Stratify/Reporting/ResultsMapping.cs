@@ -76,7 +76,8 @@ public static class ResultsMapping
             },
             Table1Formats.ToDocument(run.Table1ByTreatment),
             Table1Formats.ToDocument(run.Table1BySubgroup),
-            new SurvivalBySubgroupJson(SurvivalJson.From(run.KaplanMeier), SurvivalJson.From(run.LogRank), CoxModelJson.From(run.Cox, run.ProportionalHazards)),
+            new SurvivalBySubgroupJson(SurvivalJson.From(run.KaplanMeier) with { Weights = SurvivalJson.Weights(run.KaplanMeier, spec.Weight) },
+                SurvivalJson.From(run.LogRank, spec.Weight), CoxModelJson.From(run.Cox, run.ProportionalHazards, spec.Weight)),
             tailoring,
             warnings.Select(w => ToJson(w, threshold)).ToArray());
     }

@@ -121,9 +121,16 @@ public static partial class SubgroupReport
 
         var km = results.Survival.KaplanMeier;
         var logRank = results.Survival.LogRank;
-        yield return $"Survival curves are Kaplan–Meier estimates {Cite(KaplanMeier1958)} with Greenwood variances {Cite(Greenwood1926)} and "
+        var variance = km.Weights is { Variance: "infinitesimal jackknife" }
+            ? "infinitesimal-jackknife (robust) variances, as R's survfit gives for fractional case weights,"
+            : $"Greenwood variances {Cite(Greenwood1926)}";
+        yield return $"Survival curves are Kaplan–Meier estimates {Cite(KaplanMeier1958)} with {variance} and "
             + $"{km.ConfLevel * 100:0}% pointwise confidence limits on the {km.ConfType} scale; subgroups were compared with the log-rank test {Cite(Mantel1966)}"
             + (logRank.Pairwise.Count > 0 && logRank.Pairwise[0].Method == "holm" ? $", pairwise comparisons Holm-adjusted {Cite(Holm1979)}." : ".");
+
+        if (km.Weights is { } caseWeights)
+            yield return $"The survival curves, log-rank test and Cox models of the subgroups are weighted by the case weights in column '{caseWeights.Column}' "
+                + "(as R's weights = argument); the subgroups themselves and the descriptive tables were computed without weights.";
 
         var cox = results.Survival.Cox;
         var ties = cox.Ties == CoxTies.Efron ? $"Efron's approximation for tied times {Cite(Efron1977)}" : $"Breslow's approximation for tied times {Cite(Breslow1974)}";

@@ -175,6 +175,27 @@ public class WeightedCommandTests(WeightedLungFiles files) : IClassFixture<Weigh
     }
 
     [Fact]
+    public void Run_with_case_weights_weights_the_survival_stage_and_says_so_in_results_and_report()
+    {
+        using var folder = new TempFolder();
+        var spec = folder.File("run.yaml");
+        File.WriteAllText(spec, $"data: {files.Lung}\ntime: time\nevent: status\nevent_coding: 1/2\nweight: w_frac\ncovariates:\n  numeric: [age, sex, ph.ecog]\n" +
+            "subgroups:\n  method: kmedoids\n  features:\n    numeric: [age, ph.ecog]\n  k: 2\n  bootstrap: 0\nseed: 7\n");
+        var run = CliRunner.Run("run", spec, "--out", folder.File("out"));
+        Assert.True(run.ExitCode == 0, run.Error);
+        var survival = JsonDocument.Parse(File.ReadAllText(folder.File("out/results.json"))).RootElement.GetProperty("survival");
+        Assert.Equal(("w_frac", "infinitesimal jackknife"), (survival.GetProperty("kaplan_meier").GetProperty("weights").GetProperty("column").GetString(),
+            survival.GetProperty("kaplan_meier").GetProperty("weights").GetProperty("variance").GetString()));
+        Assert.Equal("robust", survival.GetProperty("cox").GetProperty("weights").GetProperty("variance").GetString());
+        // The subgroups' Cox model adjusts for the spec's covariates; its ph_test is cox.zph of the weighted fit.
+        Assert.True(survival.GetProperty("cox").TryGetProperty("ph_test", out var ph) && ph.ValueKind == JsonValueKind.Object);
+        var report = File.ReadAllText(folder.File("out/report.html"));
+        Assert.Contains("weighted by the case weights in column &#39;w_frac&#39;", report);
+        Assert.Contains("the subgroups themselves and the descriptive tables were computed without weights", report);
+        Assert.DoesNotContain("with Greenwood variances", report);
+    }
+
+    [Fact]
     public void Weights_are_refused_with_fleming_harrington_rho()
     {
         Assert.Contains("the Fleming–Harrington test (rho > 0) has no weighted form",
