@@ -49,6 +49,18 @@ public sealed record StudySpec
     public IReadOnlyList<string> Data { get; init; } = [];
     public string? Id { get; init; }
     public string? Time { get; init; }
+    /// <summary>
+    /// Delayed entry (left truncation): the column of the time each patient came under observation (numeric, finite,
+    /// ≥ 0, before <see cref="Time"/>); the patient is at risk from entry to time only, as R's <c>Surv(entry, time,
+    /// event)</c>. One row per patient. Null = at risk from time 0.
+    /// </summary>
+    public string? Entry { get; init; }
+    /// <summary>
+    /// Long-format data with time-varying covariates: the column of each row's interval start, with <see cref="Time"/>
+    /// the interval's stop (spec key <c>stop:</c>) and <see cref="Id"/> the patient (several rows per patient), as
+    /// R's <c>Surv(start, stop, event)</c> with <c>cluster = id</c>. Null = one row per patient.
+    /// </summary>
+    public string? Start { get; init; }
     public TimeUnit TimeUnit { get; init; } = TimeUnit.Days;
     public string? Event { get; init; }
     public EventCoding EventCoding { get; init; } = EventCoding.Auto;
