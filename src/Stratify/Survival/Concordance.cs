@@ -17,6 +17,10 @@ namespace Stratify.Survival;
 /// The counts use Fenwick trees over the ranks of η while sweeping the rows from the latest time back, O(n log n)
 /// (integer counts without weights, sums of weights with them).
 /// Times closer than R's timefix tolerance are tied first (aeqSurv), as concordance() and coxph do by default.
+/// <para>Counting-process rows (an entry per row, R's <c>concordance4</c> on Surv(entry, stop, event)): j is a partner of
+/// the event at tᵢ only while at risk, entryⱼ &lt; tᵢ ≤ stopⱼ. The risk-set sweep removes a row from its tree before the
+/// first event time at or below its entry; the event sweep counts a row's partners as the events that entered the
+/// tree after its stop and before its entry was passed, instead of all events after its stop. Both stay one pass.</para>
 /// </summary>
 /// <example>
 /// <code>
@@ -25,29 +29,33 @@ namespace Stratify.Survival;
 /// </example>
 public static class CoxConcordance
 {
+    /// <param name="entry">Entry time per row for counting-process data (at risk on (entry, time]); null = right-censored.</param>
     public static ConcordanceEstimate Compute(double[] time, bool[] died, double[] risk, int[]? strata = null, int[]? cluster = null,
-        double[]? weights = null)
+        double[]? weights = null, double[]? entry = null)
     {
         int n = time.Length;
         if (died.Length != n || risk.Length != n || (strata is not null && strata.Length != n) || (cluster is not null && cluster.Length != n)
-            || (weights is not null && weights.Length != n))
-            throw new ArgumentException("time, event, risk, strata, cluster and weights must have the same length");
+            || (weights is not null && weights.Length != n) || (entry is not null && entry.Length != n))
+            throw new ArgumentException("time, event, risk, strata, cluster, weights and entry must have the same length");
         // R's concordance() ties near-equal times first (timefix = TRUE, aeqSurv), as coxph does.
         var ascending = CoxRadixSort.Order(time);
         var sorted = new double[n];
         for (int k = 0; k < n; k++) sorted[k] = time[ascending[k]];
-        var fixedTime = TimeFix.MergeNearTies(sorted, ascending, time);
+        double[] fixedTime;
+        double[]? fixedEntry = null;
+        if (entry is null) fixedTime = TimeFix.MergeNearTies(sorted, ascending, time);
+        else (fixedTime, fixedEntry, _) = TimeFix.MergeNearTies(sorted, ascending, time, entry);
         return weights is null
-            ? Count<int>(fixedTime, died, risk, strata, cluster, null, () => DescendingOrder(fixedTime, died, strata))
-            : Count<double>(fixedTime, died, risk, strata, cluster, weights, () => DescendingOrder(fixedTime, died, strata));
+            ? Count<int>(fixedTime, died, risk, strata, cluster, null, fixedEntry, () => DescendingOrder(fixedTime, died, strata))
+            : Count<double>(fixedTime, died, risk, strata, cluster, weights, fixedEntry, () => DescendingOrder(fixedTime, died, strata));
     }
 
-    /// <summary>The same, reusing the sort of a Cox fit (rows by stratum and ascending time).</summary>
+    /// <summary>The same, reusing the sort of a Cox fit (rows by stratum and ascending time; its entries for counting-process data).</summary>
     internal static ConcordanceEstimate Compute(CoxRiskSets sorted, double[] time, bool[] died, double[] risk, int[]? strata, int[]? cluster,
         double[]? weights = null)
         => weights is null
-            ? Count<int>(time, died, risk, strata, cluster, null, () => DescendingOrder(sorted))
-            : Count<double>(time, died, risk, strata, cluster, weights, () => DescendingOrder(sorted));
+            ? Count<int>(time, died, risk, strata, cluster, null, sorted.EntryByRow, () => DescendingOrder(sorted))
+            : Count<double>(time, died, risk, strata, cluster, weights, sorted.EntryByRow, () => DescendingOrder(sorted));
 
     /// <summary>Rows by stratum, then time descending, censored before events at the same time.</summary>
     private static int[] DescendingOrder(double[] time, bool[] died, int[]? strata)
@@ -91,7 +99,7 @@ public static class CoxConcordance
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     /// <typeparam name="T">int (counts, no weights) or double (sums of weights).</typeparam>
     private static ConcordanceEstimate Count<T>(double[] time, bool[] died, double[] risk, int[]? strata, int[]? cluster, double[]? weights,
-        Func<int[]> orderRows) where T : unmanaged, INumber<T>
+        double[]? entry, Func<int[]> orderRows) where T : unmanaged, INumber<T>
     {
         int n = time.Length;
         int[] order = [];
@@ -114,6 +122,7 @@ public static class CoxConcordance
             stratumAt[k] = strata?[row] ?? 0;
             if (weightAt is not null) weightAt[k] = weights![row];
         }
+        var exits = entry is null ? null : EntryExits.Plan(entry, order, stratumAt);
 
         // Two independent sweeps over the same descending order, one per core: the risk-set tree answers each
         // event's "partners still at risk" (totals and the event's own counts); the event tree answers each row's
@@ -125,8 +134,8 @@ public static class CoxConcordance
         var pairsAsPartner = new double[n];
         double concordant = 0, discordant = 0, tiedRisk = 0, tiedTime = 0;
         Parallel.Invoke(
-            () => (concordant, discordant, tiedRisk, tiedTime) = SweepRiskSets<T>(rankAt, eventAt, timeAt, stratumAt, weightAt, distinct, netAsEvent, pairsAsEvent),
-            () => SweepEvents<T>(rankAt, eventAt, timeAt, stratumAt, weightAt, distinct, netAsPartner, pairsAsPartner));
+            () => (concordant, discordant, tiedRisk, tiedTime) = SweepRiskSets<T>(rankAt, eventAt, timeAt, stratumAt, weightAt, distinct, exits, netAsEvent, pairsAsEvent),
+            () => SweepEvents<T>(rankAt, eventAt, timeAt, stratumAt, weightAt, distinct, exits, netAsPartner, pairsAsPartner));
 
         double pairs = concordant + discordant + tiedRisk;
         double somers = (concordant - discordant) / pairs;
@@ -149,18 +158,20 @@ public static class CoxConcordance
     /// censored at its time — below, at or above its rank; then its tie group enters.
     /// </summary>
     private static (double Concordant, double Discordant, double TiedRisk, double TiedTime) SweepRiskSets<T>(
-        int[] rankAt, bool[] eventAt, double[] timeAt, int[] stratumAt, double[]? weightAt, int distinct, double[] net, double[] pairs)
+        int[] rankAt, bool[] eventAt, double[] timeAt, int[] stratumAt, double[]? weightAt, int distinct, EntryExits? exits, double[] net,
+        double[] pairs)
         where T : unmanaged, INumber<T>
     {
         int n = rankAt.Length;
         var atRisk = new FenwickCounts<T>(distinct);
         double concordant = 0, discordant = 0, tiedRisk = 0, tiedTime = 0;
-        int start = 0;
+        int start = 0, block = 0;
         while (start < n)
         {
             int end = start;
             while (end < n && stratumAt[end] == stratumAt[start]) end++;
             atRisk.Clear();
+            int exit = exits?.BlockStart[block] ?? 0, exitEnd = exits?.BlockStart[block + 1] ?? 0;
             int i = start;
             while (i < end)
             {
@@ -169,6 +180,12 @@ public static class CoxConcordance
                     atRisk.Add(rankAt[i], WeightOf<T>(weightAt, i));
                     i++;
                     continue;
+                }
+                // Counting-process rows whose entry is at or after this event time are not at risk for it, nor later.
+                for (; exit < exitEnd && exits!.Entry[exits.Order[exit]] >= timeAt[i]; exit++)
+                {
+                    int k = exits.Order[exit];
+                    atRisk.Add(rankAt[k], T.Zero - WeightOf<T>(weightAt, k));
                 }
                 int j = i;
                 while (j < end && timeAt[j] == timeAt[i]) j++;
@@ -190,6 +207,7 @@ public static class CoxConcordance
                 i = j;
             }
             start = end;
+            block++;
         }
         return (concordant, discordant, tiedRisk, tiedTime);
     }
@@ -199,22 +217,26 @@ public static class CoxConcordance
     /// that had entered when the row did (its own tie group's events included, as they are not its partners).
     /// </summary>
     private static void SweepEvents<T>(int[] rankAt, bool[] eventAt, double[] timeAt, int[] stratumAt, double[]? weightAt, int distinct,
-        double[] net, double[] pairs) where T : unmanaged, INumber<T>
+        EntryExits? exits, double[] net, double[] pairs) where T : unmanaged, INumber<T>
     {
         int n = rankAt.Length;
         var deaths = new FenwickCounts<T>(distinct);
-        int start = 0;
+        int start = 0, block = 0;
         while (start < n)
         {
             int end = start;
             while (end < n && stratumAt[end] == stratumAt[start]) end++;
             deaths.Clear();
+            int exit = exits?.BlockStart[block] ?? 0, exitEnd = exits?.BlockStart[block + 1] ?? 0;
             int i = start;
             while (i < end)
             {
                 int j = i + 1;
                 if (eventAt[i])
                 {
+                    // A counting-process row entering at or after this time has had all its partners: the events in the
+                    // tree now, less those in it at its stop (subtracted there).
+                    for (; exit < exitEnd && exits!.Entry[exits.Order[exit]] >= timeAt[i]; exit++) AddPartners(deaths, rankAt, exits.Order[exit], net, pairs);
                     while (j < end && timeAt[j] == timeAt[i]) j++;
                     for (int k = i; k < j; k++) deaths.Add(rankAt[k], WeightOf<T>(weightAt, k));
                 }
@@ -228,20 +250,69 @@ public static class CoxConcordance
                 }
                 i = j;
             }
-            // Close the pairs of every row with the events that entered after it (the tree is final: parallel).
-            int from = start, blocks = Math.Max(1, (end - start) / 65_536);
-            Parallel.For(0, blocks, block =>
+            if (exits is not null)
+                // Counting-process rows entering before the stratum's first event time: every event after their stop.
+                for (; exit < exitEnd; exit++) AddPartners(deaths, rankAt, exits.Order[exit], net, pairs);
+            else
             {
-                int blockEnd = block == blocks - 1 ? end : from + (block + 1) * 65_536;
-                for (int k = from + block * 65_536; k < blockEnd; k++)
+                // Close the pairs of every row with the events that entered after it (the tree is final: parallel).
+                int from = start, pieces = Math.Max(1, (end - start) / 65_536);
+                Parallel.For(0, pieces, piece =>
                 {
-                    int r = rankAt[k];
-                    double lower = deaths.Below(r), equal = deaths.At(r), higher = deaths.Total - lower - equal;
-                    net[k] += higher - lower;
-                    pairs[k] += deaths.Total;
-                }
-            });
+                    int pieceEnd = piece == pieces - 1 ? end : from + (piece + 1) * 65_536;
+                    for (int k = from + piece * 65_536; k < pieceEnd; k++) AddPartners(deaths, rankAt, k, net, pairs);
+                });
+            }
             start = end;
+            block++;
+        }
+    }
+
+    /// <summary>Adds to row k's counts its pairs with the events now in the tree (those above its rank concordant, below discordant).</summary>
+    private static void AddPartners<T>(FenwickCounts<T> deaths, int[] rankAt, int k, double[] net, double[] pairs) where T : unmanaged, INumber<T>
+    {
+        int r = rankAt[k];
+        double lower = deaths.Below(r), equal = deaths.At(r), higher = deaths.Total - lower - equal;
+        net[k] += higher - lower;
+        pairs[k] += deaths.Total;
+    }
+
+    /// <summary>
+    /// Counting-process rows of the descending sweep by entry: per stratum block (blocks as the sweep meets them), the
+    /// positions by descending entry, so that a sweep removes each row once the event time reaches its entry.
+    /// </summary>
+    private sealed class EntryExits
+    {
+        private EntryExits(double[] entry, int[] order, int[] blockStart)
+        {
+            Entry = entry;
+            Order = order;
+            BlockStart = blockStart;
+        }
+
+        /// <summary>Entry per position of the descending sweep.</summary>
+        public double[] Entry { get; }
+        /// <summary>Positions, block by block, by descending entry.</summary>
+        public int[] Order { get; }
+        /// <summary>Block b's positions are Order[BlockStart[b] .. BlockStart[b+1]).</summary>
+        public int[] BlockStart { get; }
+
+        public static EntryExits Plan(double[] entryByRow, int[] order, int[] stratumAt)
+        {
+            int n = order.Length;
+            var entry = new double[n];
+            var negated = new double[n];
+            var blockOf = new int[n];
+            int blocks = 0;
+            for (int k = 0; k < n; k++)
+            {
+                entry[k] = entryByRow[order[k]];
+                negated[k] = -entry[k];
+                if (k > 0 && stratumAt[k] != stratumAt[k - 1]) blocks++;
+                blockOf[k] = blocks;
+            }
+            var byEntry = SurvivalOrder.StableGroup(CoxRadixSort.Order(negated), blockOf, n == 0 ? 0 : blocks + 1, out var blockStart);
+            return new EntryExits(entry, byEntry, n == 0 ? [0, 0] : blockStart);
         }
     }
 

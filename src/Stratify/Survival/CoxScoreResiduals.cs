@@ -17,6 +17,8 @@ namespace Stratify.Survival;
 /// unweighted inside Lᵢ, and each row's dfbeta is multiplied by its weight, dfbetaᵢ = wᵢ·Lᵢ·V.
 /// The robust score test (R's <c>rscore</c>) uses the same residuals at β = 0: with s_c = Σ_{i∈c} wᵢLᵢ and u = Σ_c s_c,
 /// it is uᵀ(Σ_c s_c s_cᵀ)⁻u.
+/// Counting-process rows (R's <c>agscore2.c</c>): the sums run over the event times in (entryᵢ, tᵢ] only, so a second
+/// forward sweep adds back rᵢ(xᵢ H(entryᵢ) − A(entryᵢ)), the part accrued before the row's entry.
 /// </summary>
 internal static class CoxScoreResiduals
 {
@@ -56,7 +58,39 @@ internal static class CoxScoreResiduals
             }
             CoxMatrixAlgebra.AddScaled(cumulative, 1, full);
         }
+        if (data.EntryGroup is not null) AddBackBeforeEntry(data, likelihood, atRiskMean, residuals);
         return residuals;
+    }
+
+    /// <summary>
+    /// Counting-process rows: adds rᵢ(xᵢ H(e) − A(e)) to each row's residual, with H and A accrued through the last tie
+    /// group at or before its entry (<see cref="CoxRiskSets.EntryGroup"/>), walking the groups and the entry order together.
+    /// </summary>
+    private static void AddBackBeforeEntry(CoxRiskSets data, CoxPartialLikelihood likelihood, double[] atRiskMean, double[] residuals)
+    {
+        int p = data.P, n = data.N;
+        var x = data.X;
+        var order = data.EntryOrder!;
+        var entryGroup = data.EntryGroup!;
+        bool weighted = data.Weight is not null;
+        var cumulative = new double[p];
+        int next = 0;
+        for (int g = 0; g < data.GroupCount; g++)
+        {
+            if (g > 0 && data.GroupStratum[g] != data.GroupStratum[g - 1]) Array.Clear(cumulative);
+            CoxMatrixAlgebra.AddScaled(cumulative, 1, atRiskMean.AsSpan(g * p, p));
+            double hazard = likelihood.HazardThrough(g);
+            // Along the entry order each stratum's rows come by ascending entry group, after those entering before its first time (−1).
+            for (; next < n && entryGroup[order[next]] < g; next++) { }
+            for (; next < n && entryGroup[order[next]] == g; next++)
+            {
+                int i = order[next];
+                double r = weighted ? Math.Exp(likelihood.Eta[i]) : likelihood.Risk[i];
+                var row = x.AsSpan(i * p, p);
+                var l = residuals.AsSpan(i * p, p);
+                for (int j = 0; j < p; j++) l[j] += r * (row[j] * hazard - cumulative[j]);
+            }
+        }
     }
 
     /// <summary>
@@ -176,13 +210,17 @@ internal sealed class CoxTieGroupSums
         var a = new double[p];
         var deathX = new double[p];
         double denominator = 0;
+        int atRisk = 0;
+        var exits = new RiskSetExits(data);
         for (int g = groups - 1; g >= 0; g--)
         {
             if (g == groups - 1 || data.GroupStratum[g] != data.GroupStratum[g + 1])
             {
                 denominator = 0;
                 Array.Clear(a);
+                atRisk = 0;
             }
+            RemoveExits(ref exits, g, risk, x, p, ref denominator, a, ref atRisk);
             int start = data.GroupStart[g], end = data.GroupStart[g + 1], deaths = data.GroupDeaths[g];
             double deathWeight = data.GroupDeathWeight?[g] ?? deaths;
             double deathRisk = 0;
@@ -216,7 +254,31 @@ internal sealed class CoxTieGroupSums
             }
             denominator += deathRisk;
             CoxMatrixAlgebra.AddScaled(a, 1, deathX);
+            atRisk += end - start;
         }
         return new CoxTieGroupSums(atRiskMean, dyingMean, averageMean, hazardVariance);
+    }
+
+    /// <summary>
+    /// Counting-process data: takes the rows leaving before group g (<see cref="RiskSetExits"/>) out of the running sums
+    /// Σr and Σr·x of a backward sweep over the sorted design <paramref name="x"/> (p columns), resetting them to exact
+    /// zeros when nobody is left (R's agfit4 and agsurv). Right-censored data have no exits.
+    /// </summary>
+    internal static void RemoveExits(ref RiskSetExits exits, int g, double[] risk, double[] x, int p, ref double denominator, Span<double> a,
+        ref int atRisk)
+    {
+        for (int k; (k = exits.Next(g)) >= 0;)
+        {
+            if (--atRisk == 0)
+            {
+                denominator = 0;
+                a.Clear();
+            }
+            else
+            {
+                denominator -= risk[k];
+                CoxMatrixAlgebra.AddScaled(a, -risk[k], x.AsSpan(k * p, p));
+            }
+        }
     }
 }

@@ -357,33 +357,13 @@ internal sealed class TimeSortedPatients
         double[]? weight)
     {
         int n = data.Count;
-        var entryByRow = data.Entry!;
-        var entryRows = SurvivalOrder.ByTime(entryByRow, null);
-        var entryAscending = new double[n];
-        for (int j = 0; j < n; j++) entryAscending[j] = entryByRow[entryRows[j]];
-        bool changed = TimeFix.MergeNearTies(time, entryAscending);
+        var (timeByRow, entryByRow, entryRows) = TimeFix.MergeNearTies(time, order, data.Time, data.Entry!);
         var position = new int[n];
         for (int k = 0; k < n; k++) position[order[k]] = k;
         var entry = new double[n];
+        for (int k = 0; k < n; k++) entry[k] = entryByRow[order[k]];
         var entryOrder = new int[n];
-        for (int j = 0; j < n; j++)
-        {
-            int k = position[entryRows[j]];
-            entryOrder[j] = k;
-            entry[k] = entryAscending[j];
-        }
-        var timeByRow = data.Time;
-        if (changed)
-        {
-            timeByRow = new double[n];
-            entryByRow = new double[n];
-            for (int k = 0; k < n; k++)
-            {
-                timeByRow[order[k]] = time[k];
-                entryByRow[order[k]] = entry[k];
-                if (!(entry[k] < time[k])) throw TimeFix.CollapsedInterval(order[k], data.Entry![order[k]], data.Time[order[k]]);
-            }
-        }
+        for (int j = 0; j < n; j++) entryOrder[j] = position[entryRows[j]];
         int[]? patient = null;
         bool[]? continued = null;
         if (data.Patient is not null)

@@ -116,6 +116,40 @@ internal static class TimeFix
     }
 
     /// <summary>
+    /// aeqSurv on counting-process rows: <paramref name="ascending"/> holds <paramref name="time"/> gathered through
+    /// <paramref name="order"/> (merged in place); the entries are sorted here. Returns the times and entries by row (the
+    /// caller's arrays when nothing merged) and the rows in ascending entry order. An interval the merge closes is refused,
+    /// as R's aeqSurv refuses it.
+    /// </summary>
+    public static (double[] Time, double[] Entry, int[] EntryRows) MergeNearTies(Span<double> ascending, int[] order, double[] time, double[] entry)
+    {
+        var merged = MergeByRow(ascending, order, time, entry);
+        if (!ReferenceEquals(merged.Time, time) && FirstEmptyInterval(merged.Entry, merged.Time) is int row)
+            throw CollapsedInterval(row, entry[row], time[row]);
+        return merged;
+    }
+
+    private static (double[] Time, double[] Entry, int[] EntryRows) MergeByRow(Span<double> ascending, int[] order, double[] time, double[] entry)
+    {
+        int n = time.Length;
+        var entryRows = CoxRadixSort.Order(entry);
+        var entryAscending = new double[n];
+        for (int j = 0; j < n; j++) entryAscending[j] = entry[entryRows[j]];
+        if (!MergeNearTies(ascending, entryAscending)) return (time, entry, entryRows);
+        var timeByRow = new double[n];
+        var entryByRow = new double[n];
+        for (int k = 0; k < n; k++) timeByRow[order[k]] = ascending[k];
+        for (int j = 0; j < n; j++) entryByRow[entryRows[j]] = entryAscending[j];
+        return (timeByRow, entryByRow, entryRows);
+    }
+
+    private static int? FirstEmptyInterval(double[] entry, double[] stop)
+    {
+        for (int i = 0; i < stop.Length; i++) if (!(entry[i] < stop[i])) return i;
+        return null;
+    }
+
+    /// <summary>
     /// The first row (0-based) whose entry and stop aeqSurv would tie (R stops: "an interval has effective length 0"), or
     /// null. Rows must have entry &lt; stop. Whole-number times (days) below 2²⁶ cannot tie (gaps of at least 1 exceed
     /// both tolerances), so they are cleared without sorting.
@@ -130,25 +164,11 @@ internal static class TimeFix
             largest = Math.Max(largest, Math.Max(Math.Abs(entry[i]), Math.Abs(stop[i])));
         }
         if (whole && largest * Tolerance < 1) return null;
-        var stopOrder = SurvivalOrder.ByTime(stop, null);
-        var entryOrder = SurvivalOrder.ByTime(entry, null);
-        var stops = new double[stop.Length];
-        var entries = new double[entry.Length];
-        for (int k = 0; k < stops.Length; k++)
-        {
-            stops[k] = stop[stopOrder[k]];
-            entries[k] = entry[entryOrder[k]];
-        }
-        if (!MergeNearTies(stops, entries)) return null;
-        var fixedStop = new double[stop.Length];
-        var fixedEntry = new double[entry.Length];
-        for (int k = 0; k < stops.Length; k++)
-        {
-            fixedStop[stopOrder[k]] = stops[k];
-            fixedEntry[entryOrder[k]] = entries[k];
-        }
-        for (int i = 0; i < stop.Length; i++) if (!(fixedEntry[i] < fixedStop[i])) return i;
-        return null;
+        var order = CoxRadixSort.Order(stop);
+        var ascending = new double[stop.Length];
+        for (int k = 0; k < ascending.Length; k++) ascending[k] = stop[order[k]];
+        var merged = MergeByRow(ascending, order, stop, entry);
+        return ReferenceEquals(merged.Time, stop) ? null : FirstEmptyInterval(merged.Entry, merged.Time);
     }
 
     /// <summary>
