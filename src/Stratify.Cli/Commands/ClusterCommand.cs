@@ -58,6 +58,7 @@ internal static class ClusterCommand
                     "--missing", pairwise.Column, suggestion: "Use --missing impute, indicator or complete_case.");
             if (parse.GetValue(bootstrap) < 0) throw new StratifyInputException("must be 0 or more", "--bootstrap");
             if (parse.GetValue(gap) < 0) throw new StratifyInputException("must be 0 or more", "--gap");
+            StudyOptions.RequireOneRowPerPatient(spec, "stratify cluster");
             var bound = StudyBinder.Load(spec);
             var featureSet = FeatureSet.From(bound.Features, subgroups.Missing, subgroups.MissingByFeature);
             var result = SubgroupDiscovery.Fit(featureSet, new ClusteringOptions(clusteringMethod,
