@@ -46,16 +46,25 @@ public static class CoxConcordance
         if (entry is null) fixedTime = TimeFix.MergeNearTies(sorted, ascending, time);
         else (fixedTime, fixedEntry, _) = TimeFix.MergeNearTies(sorted, ascending, time, entry);
         return weights is null
-            ? Count<int>(fixedTime, died, risk, strata, cluster, null, fixedEntry, () => DescendingOrder(fixedTime, died, strata))
-            : Count<double>(fixedTime, died, risk, strata, cluster, weights, fixedEntry, () => DescendingOrder(fixedTime, died, strata));
+            ? Count<int>(fixedTime, died, risk, strata, cluster, null, () => WithExits(DescendingOrder(fixedTime, died, strata), fixedEntry, strata))
+            : Count<double>(fixedTime, died, risk, strata, cluster, weights, () => WithExits(DescendingOrder(fixedTime, died, strata), fixedEntry, strata));
     }
 
     /// <summary>The same, reusing the sort of a Cox fit (rows by stratum and ascending time; its entries for counting-process data).</summary>
     internal static ConcordanceEstimate Compute(CoxRiskSets sorted, double[] time, bool[] died, double[] risk, int[]? strata, int[]? cluster,
         double[]? weights = null)
         => weights is null
-            ? Count<int>(time, died, risk, strata, cluster, null, sorted.EntryByRow, () => DescendingOrder(sorted))
-            : Count<double>(time, died, risk, strata, cluster, weights, sorted.EntryByRow, () => DescendingOrder(sorted));
+            ? Count<int>(time, died, risk, strata, cluster, null, () => DescendingOrder(sorted))
+            : Count<double>(time, died, risk, strata, cluster, weights, () => DescendingOrder(sorted));
+
+    /// <summary>An order of the rows with, for counting-process rows, their exits planned by sorting the entries.</summary>
+    private static (int[] Order, EntryExits? Exits) WithExits(int[] order, double[]? entry, int[]? strata)
+    {
+        if (entry is null) return (order, null);
+        var stratumAt = new int[order.Length];
+        if (strata is not null) for (int k = 0; k < order.Length; k++) stratumAt[k] = strata[order[k]];
+        return (order, EntryExits.Plan(entry, order, stratumAt));
+    }
 
     /// <summary>Rows by stratum, then time descending, censored before events at the same time.</summary>
     private static int[] DescendingOrder(double[] time, bool[] died, int[]? strata)
@@ -78,9 +87,14 @@ public static class CoxConcordance
         return order;
     }
 
-    private static int[] DescendingOrder(CoxRiskSets sorted)
+    /// <summary>
+    /// The Cox fit's rows by stratum, then time descending, censored before events; with counting-process rows their exits
+    /// come from the fit's entry order (no sort): each stratum's entries from the latest back.
+    /// </summary>
+    private static (int[] Order, EntryExits? Exits) DescendingOrder(CoxRiskSets sorted)
     {
         var order = new int[sorted.N];
+        var positionOf = sorted.IsCountingProcess ? new int[sorted.N] : null;
         int at = 0, g = 0;
         while (g < sorted.GroupCount)
         {
@@ -88,24 +102,27 @@ public static class CoxConcordance
             while (last < sorted.GroupCount && sorted.GroupStratum[last] == sorted.GroupStratum[g]) last++;
             for (int grp = last - 1; grp >= g; grp--)
             {
-                for (int k = sorted.GroupStart[grp]; k < sorted.GroupStart[grp + 1]; k++) if (!sorted.Event[k]) order[at++] = sorted.Order[k];
-                for (int k = sorted.GroupStart[grp]; k < sorted.GroupStart[grp + 1]; k++) if (sorted.Event[k]) order[at++] = sorted.Order[k];
+                for (int k = sorted.GroupStart[grp]; k < sorted.GroupStart[grp + 1]; k++)
+                    if (!sorted.Event[k]) { if (positionOf is not null) positionOf[k] = at; order[at++] = sorted.Order[k]; }
+                for (int k = sorted.GroupStart[grp]; k < sorted.GroupStart[grp + 1]; k++)
+                    if (sorted.Event[k]) { if (positionOf is not null) positionOf[k] = at; order[at++] = sorted.Order[k]; }
             }
             g = last;
         }
-        return order;
+        return (order, positionOf is null ? null : EntryExits.FromRiskSets(sorted, positionOf));
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     /// <typeparam name="T">int (counts, no weights) or double (sums of weights).</typeparam>
     private static ConcordanceEstimate Count<T>(double[] time, bool[] died, double[] risk, int[]? strata, int[]? cluster, double[]? weights,
-        double[]? entry, Func<int[]> orderRows) where T : unmanaged, INumber<T>
+        Func<(int[] Order, EntryExits? Exits)> orderRows) where T : unmanaged, INumber<T>
     {
         int n = time.Length;
         int[] order = [];
+        EntryExits? exits = null;
         int[] rank = [];
         int distinct = 0;
-        Parallel.Invoke(() => order = orderRows(), () => rank = Ranks(risk, out distinct));
+        Parallel.Invoke(() => (order, exits) = orderRows(), () => rank = Ranks(risk, out distinct));
 
         // Work in sorted positions: gather rank, event and time once so the sweeps below read sequentially.
         var rankAt = new int[n];
@@ -122,7 +139,6 @@ public static class CoxConcordance
             stratumAt[k] = strata?[row] ?? 0;
             if (weightAt is not null) weightAt[k] = weights![row];
         }
-        var exits = entry is null ? null : EntryExits.Plan(entry, order, stratumAt);
 
         // Two independent sweeps over the same descending order, one per core: the risk-set tree answers each
         // event's "partners still at risk" (totals and the event's own counts); the event tree answers each row's
@@ -146,9 +162,10 @@ public static class CoxConcordance
             for (int k = 0; k < n; k++) { double d = Dfbeta(k); sumSquares += d * d; }
         else
         {
-            var byCluster = new Dictionary<int, double>();
-            for (int k = 0; k < n; k++) byCluster[cluster[order[k]]] = byCluster.GetValueOrDefault(cluster[order[k]]) + Dfbeta(k);
-            foreach (double d in byCluster.Values) sumSquares += d * d;
+            var clusterOf = ClusterCodes.ByFirstAppearance(cluster, order, out int clusters);
+            var byCluster = new double[clusters];
+            for (int k = 0; k < n; k++) byCluster[clusterOf[k]] += Dfbeta(k);
+            foreach (double d in byCluster) sumSquares += d * d;
         }
         return new ConcordanceEstimate(c, Math.Sqrt(sumSquares / 4), concordant, discordant, tiedRisk, tiedTime);
     }
@@ -250,19 +267,14 @@ public static class CoxConcordance
                 }
                 i = j;
             }
-            if (exits is not null)
-                // Counting-process rows entering before the stratum's first event time: every event after their stop.
-                for (; exit < exitEnd; exit++) AddPartners(deaths, rankAt, exits.Order[exit], net, pairs);
-            else
+            // Close the pairs of every row with the events that entered after it: all rows (right-censored), or the
+            // counting-process rows entering before the stratum's first event time. The tree is final: in parallel.
+            int from = exits is null ? start : exit, to = exits is null ? end : exitEnd, pieces = Math.Max(1, (to - from) / 65_536);
+            Parallel.For(0, pieces, piece =>
             {
-                // Close the pairs of every row with the events that entered after it (the tree is final: parallel).
-                int from = start, pieces = Math.Max(1, (end - start) / 65_536);
-                Parallel.For(0, pieces, piece =>
-                {
-                    int pieceEnd = piece == pieces - 1 ? end : from + (piece + 1) * 65_536;
-                    for (int k = from + piece * 65_536; k < pieceEnd; k++) AddPartners(deaths, rankAt, k, net, pairs);
-                });
-            }
+                int pieceEnd = piece == pieces - 1 ? to : from + (piece + 1) * 65_536;
+                for (int at = from + piece * 65_536; at < pieceEnd; at++) AddPartners(deaths, rankAt, exits?.Order[at] ?? at, net, pairs);
+            });
             start = end;
             block++;
         }
@@ -313,6 +325,24 @@ public static class CoxConcordance
             }
             var byEntry = SurvivalOrder.StableGroup(CoxRadixSort.Order(negated), blockOf, n == 0 ? 0 : blocks + 1, out var blockStart);
             return new EntryExits(entry, byEntry, n == 0 ? [0, 0] : blockStart);
+        }
+
+        /// <summary>
+        /// The same from a Cox fit's arrangement: its entry order by (stratum, entry) read backwards within each stratum,
+        /// mapped through <paramref name="positionOf"/> (the sweep position of each sorted row).
+        /// </summary>
+        public static EntryExits FromRiskSets(CoxRiskSets sorted, int[] positionOf)
+        {
+            int n = sorted.N;
+            var entry = new double[n];
+            for (int k = 0; k < n; k++) entry[positionOf[k]] = sorted.Entry![k];
+            var start = sorted.EntryStratumStart!;
+            var order = new int[n];
+            int at = 0;
+            for (int s = 0; s + 1 < start.Length; s++)
+                for (int j = start[s + 1] - 1; j >= start[s]; j--) order[at++] = positionOf[sorted.EntryOrder![j]];
+            // Blocks are the strata that have rows, in order (each stratum of a fit has rows).
+            return new EntryExits(entry, order, start);
         }
     }
 

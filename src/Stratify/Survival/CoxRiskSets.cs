@@ -130,12 +130,25 @@ internal sealed class CoxRiskSets
         for (int k = 0; k < n; k++) position[Order[k]] = k;
         var sortedEntry = new double[n];
         for (int k = 0; k < n; k++) sortedEntry[k] = entryByRow[Order[k]];
-        var stratumOf = new int[n];
-        for (int g = 0; g < GroupCount; g++)
-            for (int k = GroupStart[g]; k < GroupStart[g + 1]; k++) stratumOf[k] = GroupStratum[g];
         var byEntry = new int[n];
         for (int j = 0; j < n; j++) byEntry[j] = position[entryRows[j]];
-        var entryOrder = SurvivalOrder.StableGroup(byEntry, stratumOf, StratumLabels.Length, out var entryStratumStart);
+        return WithEntries(sortedEntry, entryByRow, byEntry);
+    }
+
+    /// <param name="sortedEntry">The entry of each sorted row.</param>
+    /// <param name="entryByRow">The entry of each original row.</param>
+    /// <param name="byEntry">Sorted rows by ascending entry (regrouped here by stratum when there are strata).</param>
+    private CoxRiskSets WithEntries(double[] sortedEntry, double[] entryByRow, int[] byEntry)
+    {
+        int n = N;
+        int[] entryOrder = byEntry, entryStratumStart = [0, n];
+        if (StratumLabels.Length > 1)
+        {
+            var stratumOf = new int[n];
+            for (int g = 0; g < GroupCount; g++)
+                for (int k = GroupStart[g]; k < GroupStart[g + 1]; k++) stratumOf[k] = GroupStratum[g];
+            entryOrder = SurvivalOrder.StableGroup(byEntry, stratumOf, StratumLabels.Length, out entryStratumStart);
+        }
         var entryGroup = new int[n];
         int group = 0;
         for (int s = 0; s < StratumLabels.Length; s++)
@@ -188,11 +201,14 @@ internal sealed class CoxRiskSets
         }
         var arranged = Arrange(data.Event, design, order, sortedTime, sorted.TimeByRow, stratumIndex, labels, means, scale, chunkRows, weights);
         if (sorted.EntryOrder is not { } entryPositions) return arranged;
+        // Without strata the arrangement keeps the data's time order, so the data's entries and entry order (positions in
+        // that order) serve as they are.
+        if (data.Strata is null) return arranged.WithEntries(sorted.Entry!, sorted.EntryByRow!, entryPositions);
         // The data's entry order holds positions in its time order; the arrangement wants rows.
         var timeOrder = data.TimeOrder;
         var entryRows = new int[n];
         for (int j = 0; j < n; j++) entryRows[j] = timeOrder[entryPositions[j]];
-        return arranged.WithEntries(sorted.EntryByRow!, entryRows);
+        return arranged.WithEntries(entryByRow: sorted.EntryByRow!, entryRows: entryRows);
     }
 
     /// <summary>Copies the design in (stratum, time) order, centred and scaled, and cuts tie groups and chunks.</summary>

@@ -37,6 +37,8 @@ internal static class CoxScoreResiduals
 
         var residuals = new double[(long)data.N * p];
         var cumulative = new double[p];
+        // Counting-process rows: A accrued through each group, to take off what came before a row's entry.
+        var through = data.EntryGroup is null ? null : new double[(long)groups * p];
         for (int g = 0; g < groups; g++)
         {
             if (g > 0 && data.GroupStratum[g] != data.GroupStratum[g - 1]) Array.Clear(cumulative);
@@ -57,40 +59,38 @@ internal static class CoxScoreResiduals
                     for (int j = 0; j < p; j++) l[j] = -r * (row[j] * hazardAtRisk - (cumulative[j] + full[j]));
             }
             CoxMatrixAlgebra.AddScaled(cumulative, 1, full);
+            if (through is not null) cumulative.CopyTo(through.AsSpan(g * p, p));
         }
-        if (data.EntryGroup is not null) AddBackBeforeEntry(data, likelihood, atRiskMean, residuals);
+        if (through is not null) AddBackBeforeEntry(data, likelihood, through, residuals);
         return residuals;
     }
 
     /// <summary>
     /// Counting-process rows: adds rᵢ(xᵢ H(e) − A(e)) to each row's residual, with H and A accrued through the last tie
-    /// group at or before its entry (<see cref="CoxRiskSets.EntryGroup"/>), walking the groups and the entry order together.
+    /// group at or before its entry (<see cref="CoxRiskSets.EntryGroup"/>; <paramref name="through"/> holds A per group).
+    /// Rows are visited in their sorted order, in parallel blocks (each row's own term).
     /// </summary>
-    private static void AddBackBeforeEntry(CoxRiskSets data, CoxPartialLikelihood likelihood, double[] atRiskMean, double[] residuals)
+    private static void AddBackBeforeEntry(CoxRiskSets data, CoxPartialLikelihood likelihood, double[] through, double[] residuals)
     {
         int p = data.P, n = data.N;
         var x = data.X;
-        var order = data.EntryOrder!;
         var entryGroup = data.EntryGroup!;
         bool weighted = data.Weight is not null;
-        var cumulative = new double[p];
-        int next = 0;
-        for (int g = 0; g < data.GroupCount; g++)
+        int blocks = (n + CoxRiskSets.ChunkRows - 1) / CoxRiskSets.ChunkRows;
+        Parallel.For(0, blocks, block =>
         {
-            if (g > 0 && data.GroupStratum[g] != data.GroupStratum[g - 1]) Array.Clear(cumulative);
-            CoxMatrixAlgebra.AddScaled(cumulative, 1, atRiskMean.AsSpan(g * p, p));
-            double hazard = likelihood.HazardThrough(g);
-            // Along the entry order each stratum's rows come by ascending entry group, after those entering before its first time (−1).
-            for (; next < n && entryGroup[order[next]] < g; next++) { }
-            for (; next < n && entryGroup[order[next]] == g; next++)
+            for (int i = block * CoxRiskSets.ChunkRows; i < Math.Min(n, (block + 1) * CoxRiskSets.ChunkRows); i++)
             {
-                int i = order[next];
+                int e = entryGroup[i];
+                if (e < 0) continue;
                 double r = weighted ? Math.Exp(likelihood.Eta[i]) : likelihood.Risk[i];
+                double hazard = likelihood.HazardThrough(e);
                 var row = x.AsSpan(i * p, p);
                 var l = residuals.AsSpan(i * p, p);
-                for (int j = 0; j < p; j++) l[j] += r * (row[j] * hazard - cumulative[j]);
+                var accrued = through.AsSpan(e * p, p);
+                for (int j = 0; j < p; j++) l[j] += r * (row[j] * hazard - accrued[j]);
             }
-        }
+        });
     }
 
     /// <summary>
@@ -104,14 +104,30 @@ internal static class CoxScoreResiduals
         var groupOf = ClusterOfSortedRow(data, cluster, out int clusters);
         var weight = data.Weight;
         var dfbeta = new double[(long)clusters * p];
-        for (int k = 0; k < n; k++)
+        if (data.IsCountingProcess)
         {
-            var l = residuals.AsSpan(k * p, p);
-            var target = dfbeta.AsSpan(groupOf[k] * p, p);
-            double w = weight?[k] ?? 1;
-            for (int i = 0; i < p; i++)
-                if (l[i] != 0) CoxMatrixAlgebra.AddScaled(target, w * l[i], scaledVariance.AsSpan(i * p, p));
+            // Several rows per cluster (a patient's intervals): sum each cluster's weighted residuals, then one product
+            // with V per cluster (Σ wLV = (Σ wL)V), instead of one per row.
+            var summed = new double[(long)clusters * p];
+            for (int k = 0; k < n; k++)
+                CoxMatrixAlgebra.AddScaled(summed.AsSpan(groupOf[k] * p, p), weight?[k] ?? 1, residuals.AsSpan(k * p, p));
+            for (int c = 0; c < clusters; c++)
+            {
+                var l = summed.AsSpan(c * p, p);
+                var target = dfbeta.AsSpan(c * p, p);
+                for (int i = 0; i < p; i++)
+                    if (l[i] != 0) CoxMatrixAlgebra.AddScaled(target, l[i], scaledVariance.AsSpan(i * p, p));
+            }
         }
+        else
+            for (int k = 0; k < n; k++)
+            {
+                var l = residuals.AsSpan(k * p, p);
+                var target = dfbeta.AsSpan(groupOf[k] * p, p);
+                double w = weight?[k] ?? 1;
+                for (int i = 0; i < p; i++)
+                    if (l[i] != 0) CoxMatrixAlgebra.AddScaled(target, w * l[i], scaledVariance.AsSpan(i * p, p));
+            }
         var robust = new double[p * p];
         for (int c = 0; c < clusters; c++)
         {
@@ -155,23 +171,9 @@ internal static class CoxScoreResiduals
     /// <summary>Cluster index (0-based, in order of first appearance) of each sorted row; each row its own without clusters.</summary>
     private static int[] ClusterOfSortedRow(CoxRiskSets data, int[]? cluster, out int clusters)
     {
-        int n = data.N;
-        var groupOf = new int[n];
-        if (cluster is null)
-        {
-            for (int k = 0; k < n; k++) groupOf[k] = k;
-            clusters = n;
-            return groupOf;
-        }
-        var index = new Dictionary<int, int>();
-        for (int k = 0; k < n; k++)
-        {
-            int id = cluster[data.Order[k]];
-            if (!index.TryGetValue(id, out int c)) { c = index.Count; index.Add(id, c); }
-            groupOf[k] = c;
-        }
-        clusters = index.Count;
-        return groupOf;
+        if (cluster is not null) return ClusterCodes.ByFirstAppearance(cluster, data.Order, out clusters);
+        clusters = data.N;
+        return SurvivalOrder.Identity(data.N);
     }
 }
 

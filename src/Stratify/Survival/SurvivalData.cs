@@ -303,9 +303,10 @@ internal sealed class TimeSortedPatients
     public int[]? Patient { get; private init; }
     /// <summary>
     /// Per position, true when a later row of the same patient in the same group continues this one (its end is no
-    /// censoring of the group's curve); null without patients.
+    /// censoring of the group's curve); null without patients. Computed on first use (Kaplan–Meier's n.censor needs it).
     /// </summary>
-    public bool[]? Continued { get; private init; }
+    public bool[]? Continued => Patient is null ? null : _continued ??= PatientIntervals.Continued(Entry!, Time, Patient, Group);
+    private bool[]? _continued;
     public int Count => Time.Length;
 
     public static TimeSortedPatients From(SurvivalData data)
@@ -365,12 +366,10 @@ internal sealed class TimeSortedPatients
         var entryOrder = new int[n];
         for (int j = 0; j < n; j++) entryOrder[j] = position[entryRows[j]];
         int[]? patient = null;
-        bool[]? continued = null;
         if (data.Patient is not null)
         {
             patient = new int[n];
             for (int k = 0; k < n; k++) patient[k] = data.Patient[order[k]];
-            continued = PatientIntervals.Continued(entry, time, patient, group);
         }
         return new TimeSortedPatients(time, timeByRow, events, group, strata, weight)
         {
@@ -378,7 +377,6 @@ internal sealed class TimeSortedPatients
             EntryByRow = entryByRow,
             EntryOrder = entryOrder,
             Patient = patient,
-            Continued = continued,
         };
     }
 }

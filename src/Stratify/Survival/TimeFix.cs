@@ -151,24 +151,31 @@ internal static class TimeFix
 
     /// <summary>
     /// The first row (0-based) whose entry and stop aeqSurv would tie (R stops: "an interval has effective length 0"), or
-    /// null. Rows must have entry &lt; stop. Whole-number times (days) below 2²⁶ cannot tie (gaps of at least 1 exceed
-    /// both tolerances), so they are cleared without sorting.
+    /// null. Rows must have entry &lt; stop. Times on a decimal grid (whole days, or days with up to three decimals, as files
+    /// keep them) lie at least one step apart, so none can tie when the step exceeds both tolerances (step &gt; tol and
+    /// step &gt; tol × the largest time); such data are cleared in one pass, without sorting.
     /// </summary>
     internal static int? FirstCollapsedInterval(double[] entry, double[] stop)
     {
         double largest = 0;
-        bool whole = true;
-        for (int i = 0; i < stop.Length && whole; i++)
+        for (int i = 0; i < stop.Length; i++) largest = Math.Max(largest, Math.Max(Math.Abs(entry[i]), Math.Abs(stop[i])));
+        foreach (double perUnit in (ReadOnlySpan<double>)[1, 10, 100, 1000])
         {
-            whole = entry[i] == Math.Floor(entry[i]) && stop[i] == Math.Floor(stop[i]);
-            largest = Math.Max(largest, Math.Max(Math.Abs(entry[i]), Math.Abs(stop[i])));
+            double step = 1 / perUnit;
+            if (step > Tolerance && step > Tolerance * largest && OnGrid(entry, perUnit) && OnGrid(stop, perUnit)) return null;
         }
-        if (whole && largest * Tolerance < 1) return null;
         var order = CoxRadixSort.Order(stop);
         var ascending = new double[stop.Length];
         for (int k = 0; k < ascending.Length; k++) ascending[k] = stop[order[k]];
         var merged = MergeByRow(ascending, order, stop, entry);
         return ReferenceEquals(merged.Time, stop) ? null : FirstEmptyInterval(merged.Entry, merged.Time);
+    }
+
+    /// <summary>Whether every value is a multiple of 1/<paramref name="perUnit"/> as a decimal file holds it (k/perUnit).</summary>
+    private static bool OnGrid(double[] values, double perUnit)
+    {
+        foreach (double v in values) if (Math.Round(v * perUnit) / perUnit != v) return false;
+        return true;
     }
 
     /// <summary>

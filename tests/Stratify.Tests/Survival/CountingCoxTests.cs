@@ -14,9 +14,13 @@ namespace Stratify.Tests.Survival;
 /// </summary>
 public class CountingCoxTests
 {
-    /// <summary>Largest relative difference measured: see the README's Correctness table.</summary>
-    private const double Tolerance = 1e-11;
-    private const double PTolerance = 1e-9;
+    /// <summary>
+    /// Largest relative differences measured over the 17 models: coefficients 2.8e-13, SE and robust SE 5.3e-15, tests and
+    /// log-likelihoods 1.2e-13, concordance and its SE 7.4e-16, baseline survival and its SE 1.9e-14, cox.zph 1.5e-13;
+    /// p-values 4.9e-13.
+    /// </summary>
+    private const double Tolerance = 1e-12;
+    private const double PTolerance = 1e-11;
 
     public static TheoryData<string> Cases => CountingReference.Names("cox");
 
@@ -80,9 +84,9 @@ public class CountingCoxTests
         var test = ProportionalHazardsTest.Compute(model);
         var rows = test.Terms.Append(test.Global).ToArray();
         Assert.Equal(zph.GetProperty("terms").EnumerateArray().Select(t => t.GetString()), rows.Select(t => t.Term));
-        AssertClose(Numbers(zph.GetProperty("chisq")), rows.Select(t => t.ChiSquare).ToArray(), 1e-9, name + " chisq");
+        AssertClose(Numbers(zph.GetProperty("chisq")), rows.Select(t => t.ChiSquare).ToArray(), Tolerance, name + " chisq");
         Assert.Equal(zph.GetProperty("df").EnumerateArray().Select(d => d.GetInt32()), rows.Select(t => t.Df));
-        AssertClose(Numbers(zph.GetProperty("p")), rows.Select(t => t.P).ToArray(), 1e-8, name + " p");
+        AssertClose(Numbers(zph.GetProperty("p")), rows.Select(t => t.P).ToArray(), PTolerance, name + " p");
     }
 
     [Theory, MemberData(nameof(Cases))]

@@ -13,7 +13,10 @@ namespace Stratify.Tests.Survival;
 /// </summary>
 public class CountingKaplanMeierTests
 {
-    /// <summary>Largest relative difference measured: see the README's Correctness table.</summary>
+    /// <summary>
+    /// Largest relative difference measured over the 11 cases: S and RMST 2.1e-15, standard errors, limits and the RMST's SE
+    /// 2.7e-14, Nelson–Aalen 1.8e-14; counts and medians exact.
+    /// </summary>
     private const double Tolerance = 1e-13;
 
     public static TheoryData<string> Cases => CountingReference.Names("km");
