@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using Stratify.Data;
+using Stratify.Reporting;
 
 namespace Stratify.Cli;
 
@@ -35,14 +36,15 @@ internal static class OutputFormats
         return allowed[at];
     }
 
-    /// <summary>A Spectre.Console console writing to the command's stdout (no colour codes when not a terminal).</summary>
+    /// <summary>A Spectre.Console console writing to the command's stdout (no colour codes: plain box-drawn tables).</summary>
     public static IAnsiConsole Console(CliContext context)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(context.Out),
-            Ansi = context.Interactive ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = context.Interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            // No escape sequences of its own either: stdout shows every control character as a visible escape.
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
             Interactive = context.Interactive ? InteractionSupport.Detect : InteractionSupport.No,
         });
         // Redirected output (files, pipes, tests) has no terminal width; use a wide page so cells do not wrap.
@@ -77,13 +79,17 @@ internal static class OutputFormats
             context.Error.WriteLine($"note: {bound.RowsDropped} of {bound.RowsRead} rows dropped for missing values: {string.Join(", ", bound.Dropped.Select(d => $"{d.Column} {d.Rows}"))}.");
     }
 
-    /// <summary>Draws a header and rows of cells as a Spectre table (cells are escaped: data text is never markup).</summary>
+    /// <summary>
+    /// Draws a header and rows of cells as a Spectre table. Cells are escaped: data text is never markup, and a control
+    /// character is shown as its escape before the table measures the cell (so the columns stay aligned).
+    /// </summary>
     public static Table Grid(string? title, IEnumerable<string> header, IEnumerable<IEnumerable<string>> rows)
     {
+        static string Cell(string text) => Markup.Escape(PrintableText.Escape(text));
         var table = new Table { Border = TableBorder.Rounded };
-        if (title is not null) table.Title = new TableTitle(Markup.Escape(title));
-        foreach (var h in header) table.AddColumn(new TableColumn(Markup.Escape(h)));
-        foreach (var row in rows) table.AddRow(row.Select(c => new Markup(Markup.Escape(c))).ToArray());
+        if (title is not null) table.Title = new TableTitle(Cell(title));
+        foreach (var h in header) table.AddColumn(new TableColumn(Cell(h)));
+        foreach (var row in rows) table.AddRow(row.Select(c => new Markup(Cell(c))).ToArray());
         return table;
     }
 }

@@ -17,6 +17,8 @@ internal sealed class StudyOptions
     public Option<string?> Event { get; } = new("--event") { Description = "Event column: 0/1, R's 1/2 (2 = event) and booleans are recognised." };
     public Option<string?> EventValue { get; } = new("--event-value") { Description = "Value(s) of the event column meaning an event, comma separated." };
     public Option<string?> CensoredValue { get; } = new("--censored-value") { Description = "Value(s) meaning censored, comma separated." };
+    public Option<string?> EventOfInterest { get; } = new("--event-of-interest") { Description = "Competing risks: the value of the event column that is the event of interest (censored: --censored-value, default 0)." };
+    public Option<string?> Competing { get; } = new("--competing") { Description = "Competing risks: the values of the competing causes, comma separated (default: every other value)." };
     public Option<string?> Group { get; } = new("--group") { Description = "Grouping column." };
     public Option<string?> Treatment { get; } = new("--treatment") { Description = "Treatment column." };
     public Option<string?> Covariates { get; } = new("--covariates") { Description = "Covariate columns, comma separated (numeric unless listed in --categorical)." };
@@ -29,15 +31,26 @@ internal sealed class StudyOptions
     public Option<string?> Start { get; } = new("--start") { Description = "Start/stop rows: the column of each interval's start (several rows per patient; needs --id and --stop)." };
     public Option<string?> Stop { get; } = new("--stop") { Description = "Start/stop rows: the column of each interval's end (the time column of such data)." };
     private bool _weighted;
+    private bool _categoricalNamesFeatures;
 
     public void AddTo(Command command)
     {
         command.Arguments.Add(Input);
-        foreach (var option in new Option[] { Data, Id, Time, TimeUnit, Event, EventValue, CensoredValue, Group, Treatment, Covariates, Categorical, Reference, Strata, Cluster })
+        foreach (var option in new Option[] { Data, Id, Time, TimeUnit, Event, EventValue, CensoredValue, EventOfInterest, Competing, Group, Treatment, Covariates, Categorical, Reference, Strata, Cluster })
             command.Options.Add(option);
     }
 
     /// <summary>
+    /// Adds the role flags for the verbs that fit no covariates (cluster, tree): there --categorical names subgroup
+    /// features, which the verb reads (see <see cref="Commands.FeatureOptions"/>), not covariates.
+    /// </summary>
+    public void AddForFeaturesTo(Command command)
+    {
+        AddTo(command);
+        Categorical.Description = "Features to treat as categorical (a 0/1 or other numeric code becomes levels), comma separated.";
+        _categoricalNamesFeatures = true;
+    }
+
     /// Adds the role flags, --weights and the counting-process flags --entry, --start, --stop (the verbs whose estimators
     /// take case weights and counting-process input: km, logrank, cox).
     /// </summary>
@@ -83,6 +96,8 @@ internal sealed class StudyOptions
         if (parse.GetValue(Event) is { } evt) spec = spec with { Event = evt };
         if (parse.GetValue(EventValue) is { } ev) spec = spec with { EventValues = SplitList(ev), EventCoding = EventCoding.Declared };
         if (parse.GetValue(CensoredValue) is { } cv) spec = spec with { CensoredValues = SplitList(cv) };
+        if (parse.GetValue(EventOfInterest) is { } interest) spec = spec with { EventOfInterest = interest };
+        if (parse.GetValue(Competing) is { } competing) spec = spec with { Competing = SplitList(competing) };
         if (parse.GetValue(Group) is { } group) spec = spec with { Group = group };
         if (parse.GetValue(Treatment) is { } treatment) spec = spec with { Treatment = treatment };
         if (parse.GetValue(Strata) is { } strata) spec = spec with { Strata = SplitList(strata) };
@@ -96,7 +111,7 @@ internal sealed class StudyOptions
                     suggestion: "Give --time (with --entry for delayed entry) or --start and --stop (with --id), not both.")
                 : spec with { Time = stop };
 
-        var categorical = SplitList(parse.GetValue(Categorical)).ToHashSet(StringComparer.Ordinal);
+        var categorical = (_categoricalNamesFeatures ? [] : SplitList(parse.GetValue(Categorical))).ToHashSet(StringComparer.Ordinal);
         var references = ParseReferences(parse.GetValue(Reference) ?? []);
         if (parse.GetValue(Covariates) is { } covariates)
             spec = spec with

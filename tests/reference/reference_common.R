@@ -1,27 +1,6 @@
-# Helpers shared by the reference scripts (source("tests/reference/exact_json.R") from the repository root):
-# data written with 17 significant digits and read back, and JSON numbers that read back as the same doubles.
-
-# Writes a data set with every number in 17 significant digits, reads it back and checks that each double survived,
-# so that the tests fit exactly the doubles R fitted.
-write_exact <- function(df, file) {
-  text <- df
-  for (v in names(df)) if (is.numeric(df[[v]])) text[[v]] <- ifelse(is.na(df[[v]]), NA, sprintf("%.17g", df[[v]]))
-  write.csv(text, file, row.names = FALSE, quote = FALSE, na = "")
-  back <- read.csv(file, stringsAsFactors = FALSE)
-  for (v in names(df)) if (is.numeric(df[[v]])) stopifnot(isTRUE(all.equal(back[[v]], df[[v]], tolerance = 0)))
-  back
-}
-
-# jsonlite writes at most 15 significant digits; every double goes out with the shortest of 15 or 17 digits that reads
-# back exactly (R's NA, NaN and Inf as null), so the tests can hold Stratify to the last bits.
-exact <- function(x) {
-  if (is.list(x)) { y <- lapply(x, exact); attributes(y) <- attributes(x); return(y) }
-  if (!is.double(x)) return(x)
-  short <- suppressWarnings(as.numeric(sprintf("%.15g", x)))
-  text <- ifelse(!is.finite(x), "null", ifelse(!is.na(short) & short == x, sprintf("%.15g", x), sprintf("%.17g", x)))
-  if (length(x) == 1 && !inherits(x, "AsIs")) return(structure(text, class = "json"))
-  structure(paste0("[", paste(text, collapse = ", "), "]"), class = "json")
-}
+# Helpers shared by the survival reference scripts (source("tests/reference/reference_common.R") from the repository
+# root): exact() and write_exact() from exact_numbers.R, and what the tests read from survfit and coxph fits.
+source("tests/reference/exact_numbers.R")
 
 # A chi-square test as the tests read it: statistic, df and upper-tail p.
 chisq_test <- function(stat, df) list(statistic = unname(stat), df = df, p = pchisq(unname(stat), df, lower.tail = FALSE))

@@ -16,8 +16,7 @@
 #   robust score tests, concordance and its SE, and the baseline survfit of the fit.
 suppressPackageStartupMessages({ library(survival); library(jsonlite) })
 stopifnot(packageVersion("survival") >= "3.5")
-
-source("tests/reference/reference_common.R")
+source("tests/reference/reference_common.R")   # exact(), write_exact() and the survival summaries
 
 # ---- data ------------------------------------------------------------------------------------------------------
 set.seed(20261201)
@@ -48,7 +47,6 @@ sim <- write_exact(sim, "tests/reference/data/weights_sim.csv")
 tail0 <- data.frame(time = c(1, 2, 2, 3, 4, 4, 5, 6, 6, 6), status = c(1, 0, 1, 1, 0, 1, 1, 1, 1, 1),
                     w = c(0.5, 1.25, 2, 0.75, 1.5, 0.4, 1.1, 0.3, 0.9, 1.7))
 tail0 <- write_exact(tail0, "tests/reference/data/weights_tail0.csv")
-
 
 read_data <- function(file) switch(file, weights_lung.csv = lung_w, weights_sim.csv = sim, weights_tail0.csv = tail0)
 

@@ -55,15 +55,23 @@ internal static class LogRankCommand
                 ["Group", spec.Start is null ? "n" : "Rows", result.Weighted ? "Observed (weighted)" : "Observed", "Expected", "O/E"],
                 result.Groups.Select(g => (IEnumerable<string>)[g.Group, g.N.ToString(CultureInfo.InvariantCulture), Text.Number(g.Observed), Text.Number(g.Expected), Text.Number(g.Observed / g.Expected, 3)])));
             console.WriteLine($"Chi-square = {Text.Number(result.Statistic)} on {result.DegreesOfFreedom} df, {Text.PClause(result.PValue)}");
+            if (result.DegreesOfFreedom <= 0) console.WriteLine(NothingToTest);
             if (result.Trend is { } t) console.WriteLine($"Test for trend: chi-square = {Text.Number(t.Statistic)} on 1 df, {Text.PClause(t.PValue)}");
+            if (bound.Causes is { CauseCount: > 1 } causes)
+                console.WriteLine($"Cause-specific: patients with a competing event ({string.Join(", ", causes.Competing)}) are censored, so this compares the rate of {causes.EventOfInterest} " +
+                    "among patients still free of every event; to compare its cumulative incidence use Gray's test (stratify cuminc).");
             OutputFormats.WriteDropped(console, bound);
             if (result.Pairwise.Count > 0)
                 console.Write(OutputFormats.Grid($"Pairwise comparisons ({SurvivalJson.AdjustmentName(result.Pairwise[0].Method)} adjusted)", ["Group A", "Group B", "Chi-square", "p", "Adjusted p"],
                     result.Pairwise.Select(p => (IEnumerable<string>)[p.GroupA, p.GroupB, Text.Number(p.Statistic), Text.P(p.PValue), Text.P(p.PAdjusted)])));
+            if (result.Pairwise.Any(p => double.IsNaN(p.PValue))) console.WriteLine(NothingToTest + " Such a pair is left out of the adjustment.");
             return CliApp.ExitOk;
         });
         return command;
     }
+
+    /// <summary>Why a p-value is NA: the test had 0 degrees of freedom (R would print p = 1).</summary>
+    private const string NothingToTest = "p = NA: only one group was at risk at the event times, so there is nothing to compare (0 degrees of freedom).";
 
     public static PValueAdjustment? ParseAdjustment(string? text) => text?.ToLowerInvariant() switch
     {

@@ -16,23 +16,27 @@ internal static class TreeCommand
     {
         var study = new StudyOptions();
         var format = OutputFormats.Option(OutputFormat.Table, OutputFormat.Json);
-        var features = new Option<string?>("--features") { Description = "Candidate split variables, comma separated (text columns are categorical)." };
-        var minNode = new Option<int>("--min-node-size") { Description = "Fewest patients in a leaf.", DefaultValueFactory = _ => 20 };
-        var maxDepth = new Option<int>("--max-depth") { Description = "Deepest split level.", DefaultValueFactory = _ => 3 };
+        var defaults = new SubgroupSpec();
+        var features = FeatureOptions.FeaturesOption("Candidate split variables");
+        var ordinal = FeatureOptions.OrdinalOption();
+        var minNode = new Option<int?>("--min-node-size") { Description = $"Fewest patients in a leaf (default: the spec's min_node_size, else {defaults.MinNodeSize})." };
+        var maxDepth = new Option<int?>("--max-depth") { Description = $"Deepest split level (default: the spec's max_depth, else {defaults.MaxDepth})." };
         var alpha = new Option<double>("--alpha") { Description = "Split only when the Bonferroni-adjusted p-value is below alpha.", DefaultValueFactory = _ => 0.05 };
         var output = new Option<string?>("--out") { Description = "Write patient id → leaf to this .parquet or .csv file." };
         var missing = new Option<string?>("--missing") { Description = "Missing feature values: impute (default), indicator or complete_case; overrides the spec's missing:." };
         var command = new Command("tree", "Grow a survival tree (maximal log-rank splits, Bonferroni-adjusted stopping) whose leaves are subgroups.")
-            { format, features, minNode, maxDepth, alpha, output, missing };
-        study.AddTo(command);
+            { format, features, ordinal, minNode, maxDepth, alpha, output, missing };
+        study.AddForFeaturesTo(command);
         command.SetAction(parse =>
         {
             var shape = OutputFormats.Parse(parse.GetValue(format), OutputFormat.Table, OutputFormat.Json);
-            var spec = FeatureOptions.WithFeatures(study.ToSpec(parse), parse.GetValue(features), "--features");
+            var spec = FeatureOptions.WithFeatures(study.ToSpec(parse), parse.GetValue(features), parse.GetValue(study.Categorical), parse.GetValue(ordinal));
+            AssignmentFile.CheckPath(parse.GetValue(output), spec); // before any work: never an input, a .parquet or .csv name
+            // min_node_size and max_depth come from the spec (subgroups:) unless their flags are given.
             var options = new SurvivalTreeOptions
             {
-                MinNodeSize = parse.GetValue(minNode) >= 1 ? parse.GetValue(minNode) : throw new StratifyInputException("must be at least 1", "--min-node-size"),
-                MaxDepth = parse.GetValue(maxDepth) >= 1 ? parse.GetValue(maxDepth) : throw new StratifyInputException("must be at least 1", "--max-depth"),
+                MinNodeSize = (parse.GetValue(minNode) ?? spec.Subgroups!.MinNodeSize) is var n and >= 1 ? n : throw new StratifyInputException("must be at least 1", "--min-node-size"),
+                MaxDepth = (parse.GetValue(maxDepth) ?? spec.Subgroups!.MaxDepth) is var d and >= 1 ? d : throw new StratifyInputException("must be at least 1", "--max-depth"),
                 Alpha = parse.GetValue(alpha) is > 0 and < 1 ? parse.GetValue(alpha) : throw new StratifyInputException("must lie strictly between 0 and 1", "--alpha"),
             };
             var subgroups = parse.GetValue(missing) is { } m
@@ -71,22 +75,39 @@ internal static class TreeCommand
     }
 }
 
-/// <summary>Feature lists from the command line (--features a,b,c) merged into the spec's subgroup settings.</summary>
+/// <summary>
+/// The feature flags of cluster and tree (--features, --categorical, --ordinal) merged into the spec's subgroup
+/// settings. On these verbs --categorical names features (they fit no covariates): a 0/1 or other numeric code listed
+/// there is a categorical feature, as <c>categorical:</c> under <c>subgroups: features:</c> makes it in a spec.
+/// </summary>
 internal static class FeatureOptions
 {
+    public static Option<string?> FeaturesOption(string what) =>
+        new("--features") { Description = $"{what}, comma separated (default: the spec's subgroups features; text columns are categorical, numbers numeric unless named in --categorical or --ordinal)." };
+
+    public static Option<string?> OrdinalOption() =>
+        new("--ordinal") { Description = "Features to treat as ordinal (levels in sorted order unless the spec orders them), comma separated." };
+
     /// <summary>
-    /// Columns listed on the command line replace the spec's features; each is categorical if it appears in
-    /// --categorical, else numeric when it holds numbers and categorical when it holds text (decided by the binder's
-    /// cohort at load time, so here: numeric unless declared). Without the flag the spec's features are used.
+    /// Columns listed in <paramref name="list"/> replace the spec's features; each is categorical if it appears in
+    /// <paramref name="categorical"/>, ordinal if in <paramref name="ordinal"/>, else as a spec covariate of that name is
+    /// declared, else numeric when it holds numbers and categorical when it holds text. Without a list the spec's
+    /// features are used, and the two lists change the kinds of the features they name. Every name in the two lists
+    /// must be a feature, and in one list only.
     /// </summary>
-    public static StudySpec WithFeatures(StudySpec spec, string? list, string option)
+    public static StudySpec WithFeatures(StudySpec spec, string? list, string? categorical, string? ordinal)
     {
         var names = StudyOptions.SplitList(list);
+        var categoricalNames = StudyOptions.SplitList(categorical).ToHashSet(StringComparer.Ordinal);
+        var ordinalNames = StudyOptions.SplitList(ordinal).ToHashSet(StringComparer.Ordinal);
+        if (categoricalNames.FirstOrDefault(ordinalNames.Contains) is { } both)
+            throw new StratifyInputException($"'{both}' is given in both --categorical and --ordinal", "command line", both,
+                suggestion: "Name each feature in one of them: --ordinal for ordered levels, --categorical for unordered ones.");
         var subgroups = spec.Subgroups ?? new SubgroupSpec();
         if (names.Count > 0)
         {
             var declared = spec.Covariates.ToDictionary(c => c.Column, StringComparer.Ordinal);
-            var data = spec.Data.Count > 0 ? ParquetCohortReader.Read(spec.Data[0]) : null;
+            var data = spec.Data.Count > 0 ? ParquetCohortReader.Read(spec.Data[0], CohortReadOptions.Only(names)) : null;
             subgroups = subgroups with
             {
                 Features = names.Select(n => declared.TryGetValue(n, out var c) ? c
@@ -96,7 +117,18 @@ internal static class FeatureOptions
         }
         if (subgroups.Features.Count == 0)
             throw new StratifyInputException("no features given", spec.SourceFile ?? "command line",
-                suggestion: $"Pass {option} col1,col2 or list subgroups: features: in the spec.");
+                suggestion: "Pass --features col1,col2 or list subgroups: features: in the spec.");
+        foreach (var name in categoricalNames.Concat(ordinalNames))
+            if (subgroups.Features.All(f => f.Column != name))
+                throw new StratifyInputException($"'{name}' is given in --{(categoricalNames.Contains(name) ? "categorical" : "ordinal")} but is not a feature",
+                    "command line", name, suggestion: "Add it to --features (or to subgroups: features: in the spec).");
+        subgroups = subgroups with
+        {
+            Features = subgroups.Features.Select(f =>
+                categoricalNames.Contains(f.Column) ? new CovariateSpec(f.Column, CovariateKind.Categorical)
+                : ordinalNames.Contains(f.Column) ? f with { Kind = CovariateKind.Ordinal, Reference = null }
+                : f).ToArray(),
+        };
         return spec with { Subgroups = subgroups };
     }
 }

@@ -70,18 +70,22 @@ public sealed record MissingValueReport(int RowsInCohort, int RowsDropped, IRead
     public IReadOnlyDictionary<string, int> ImputedPerFeature =>
         Features.Where(f => f.Imputed > 0).ToDictionary(f => f.Feature, f => f.Imputed, StringComparer.Ordinal);
 
-    /// <summary>What a reader must know, one sentence each: patients left out, values imputed (with the fill), gaps left pairwise.</summary>
-    public List<string> Warnings()
+    /// <summary>
+    /// What a reader must know, one sentence each: patients left out, values imputed (with the fill), gaps left
+    /// pairwise. The counts are slots (<see cref="Data.CountedText"/>), so a report can mask them.
+    /// </summary>
+    public List<Data.CountedText> Warnings()
     {
-        var warnings = new List<string>();
+        var warnings = new List<Data.CountedText>();
         if (RowsDropped > 0)
-            warnings.Add($"{RowsDropped} of {RowsInCohort} patients left out for a missing complete-case feature");
+            warnings.Add(Data.CountedText.Format($"{Data.TextCount.Rows(RowsDropped)} of {Data.TextCount.Rows(RowsInCohort)} patients left out for a missing complete-case feature"));
         foreach (var f in Features)
         {
             if (f.Imputed > 0)
-                warnings.Add($"{f.Feature}: {f.Imputed} missing values imputed ({FillRule(f.Role)}: {f.Fill})" + (f.IndicatorAdded ? ", indicator feature added" : ""));
+                warnings.Add(Data.CountedText.Format($"{f.Feature}: {Data.TextCount.Rows(f.Imputed)} missing values imputed ({FillRule(f.Role)}: {f.Fill})")
+                    .Append(f.IndicatorAdded ? ", indicator feature added" : ""));
             else if (f.Policy == MissingPolicy.Pairwise && f.Missing > 0)
-                warnings.Add($"{f.Feature}: {f.Missing} missing values; Gower leaves the feature out of those patients' pairs");
+                warnings.Add(Data.CountedText.Format($"{f.Feature}: {Data.TextCount.Rows(f.Missing)} missing values; Gower leaves the feature out of those patients' pairs"));
         }
         return warnings;
     }
@@ -331,7 +335,7 @@ public sealed class FeatureSet
     }
 }
 
-/// <summary>Sample quantiles ignoring NaN (R's default type 7).</summary>
+/// <summary>Sample quantiles ignoring NaN (R's default type 7, <see cref="Statistics.SampleQuantile"/>).</summary>
 internal static class Quantiles
 {
     public static double Median(double[] values) => Type7(values, 0.5);
@@ -339,11 +343,7 @@ internal static class Quantiles
     public static double Type7(double[] values, double p)
     {
         var sorted = values.Where(v => !double.IsNaN(v)).ToArray();
-        if (sorted.Length == 0) return double.NaN;
         Array.Sort(sorted);
-        double h = (sorted.Length - 1) * p;
-        int lo = (int)Math.Floor(h);
-        int hi = Math.Min(lo + 1, sorted.Length - 1);
-        return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+        return Statistics.SampleQuantile.Type7(sorted, p);
     }
 }

@@ -86,6 +86,11 @@ public sealed class BoundStudy
     public bool[]? Event { get; init; }
     /// <summary>The event coding as applied, in words ("0 = censored, 1 = event").</summary>
     public string? EventCodingText { get; init; }
+    /// <summary>
+    /// Competing risks (the spec names an event of interest): the cause of every analysed row; then
+    /// <see cref="Event"/> is true for the event of interest only. Null for an ordinary two-state event column.
+    /// </summary>
+    public CompetingCauses? Causes { get; init; }
     public Factor? Treatment { get; init; }
     public Factor? Group { get; init; }
     /// <summary>The existing column whose levels are the subgroups (subgroups: method: column).</summary>

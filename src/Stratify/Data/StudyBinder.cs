@@ -6,7 +6,8 @@ namespace Stratify.Data;
 /// Binds a cohort's columns to the roles a <see cref="StudySpec"/> names and validates them once, at the
 /// boundary, so estimators can trust their arrays. Refuses (with <see cref="StratifyInputException"/> naming file,
 /// column, row and value): a column not found (closest name suggested); a type wrong for its role; negative,
-/// NaN or infinite time; an event value outside the coding; duplicate patient ids; a used column with no values;
+/// NaN or infinite time; an event value outside the coding (with competing risks: neither censoring nor a declared
+/// cause, see <see cref="CompetingCausesBinder"/>); duplicate patient ids; a used column with no values;
 /// a categorical with one level; a reference level that does not occur; no events at all; a case weight that is not
 /// a finite number ≥ 0, weights that are all 0, or a treatment arm or group whose weights sum to 0; with counting-process
 /// input, an entry (start) that is not a finite number ≥ 0 before the row's time, start/stop rows without an id, the
@@ -17,18 +18,44 @@ namespace Stratify.Data;
 /// </summary>
 public static class StudyBinder
 {
-    /// <summary>Reads the spec's data (files and part folders, concatenated in order) and binds it.</summary>
-    public static BoundStudy Load(StudySpec spec)
+    /// <summary>Reads the columns the spec uses (<see cref="StudySpec.UsedColumns"/>) of its data (files and part
+    /// folders, concatenated in order) and binds them.</summary>
+    public static BoundStudy Load(StudySpec spec) => Load(spec, CohortReadOptions.Only(spec.UsedColumns()));
+
+    /// <summary>As <see cref="Load(StudySpec)"/>, reading what <paramref name="read"/> says (every column for a description).</summary>
+    public static BoundStudy Load(StudySpec spec, CohortReadOptions read)
+    {
+        var bound = Bind(Read(spec, read), spec);
+        Diagnostics.StageTimings.Mark("bind");
+        return bound;
+    }
+
+    /// <summary>Reads the columns the spec uses of its data (files and part folders, concatenated in order) without binding them.</summary>
+    public static Cohort Read(StudySpec spec) => Read(spec, CohortReadOptions.Only(spec.UsedColumns()));
+
+    /// <summary>Reads the spec's data as <paramref name="read"/> says, without binding it.</summary>
+    public static Cohort Read(StudySpec spec, CohortReadOptions read)
     {
         if (spec.Data.Count == 0)
             throw new StratifyInputException("no data given", spec.SourceFile,
                 suggestion: spec.SourceFile is null ? "Pass --data cohort.parquet." : "Add 'data: cohort.parquet' to the spec.");
         Diagnostics.StageTimings.Mark("start");
-        var cohorts = spec.Data.Select(ParquetCohortReader.Read).ToList();
+        var cohorts = spec.Data.Select(path => ParquetCohortReader.Read(path, read)).ToList();
         Diagnostics.StageTimings.Mark("read");
-        var bound = Bind(cohorts.Count == 1 ? cohorts[0] : CohortConcatenation.Concat(cohorts), spec);
-        Diagnostics.StageTimings.Mark("bind");
-        return bound;
+        return cohorts.Count == 1 ? cohorts[0] : CohortConcatenation.Concat(cohorts);
+    }
+
+    /// <summary>
+    /// The distinct non-missing values of the spec's event column, as the column formats them, in sorted order
+    /// (for checks made before binding, e.g. whether an undeclared column holds more than two values).
+    /// </summary>
+    public static string[] EventValues(Cohort cohort, StudySpec spec)
+    {
+        if (spec.Event is null) return [];
+        var column = cohort[spec.Event];
+        var rows = new int[column.Length - column.MissingCount];
+        for (int i = 0, k = 0; i < column.Length; i++) if (!column.IsMissing(i)) rows[k++] = i;
+        return DistinctValues(column, rows).Texts.Order(Comparer<string>.Create(LevelOrder.Compare)).ToArray();
     }
 
     public static BoundStudy Bind(Cohort cohort, StudySpec spec)
@@ -77,6 +104,9 @@ public static class StudyBinder
             throw TypeError(source, entry, $"the {(spec.Start is null ? "entry" : "start")} column must be numeric (a time in the unit of the time column)");
         if (weight is not null and not NumericColumn)
             throw TypeError(source, weight, "the weight column must hold numbers (case weights ≥ 0)");
+        if (time is { SourceType: SourceType.Date or SourceType.Timestamp or SourceType.Boolean })
+            throw TypeError(source, time, "the time column must be a follow-up duration (days, weeks, months or years since the start of follow-up)",
+                "Compute the duration first (for example the days from diagnosis to the event or last contact) and name that column as the time.");
         foreach (var (c, column) in covariates)
             if (c.Kind == CovariateKind.Numeric && column is not NumericColumn)
                 throw TypeError(source, column, "a numeric covariate must hold numbers", "Declare it as categorical instead (--categorical or covariates: categorical:).");
@@ -100,7 +130,18 @@ public static class StudyBinder
 
         if (id is not null && spec.Start is null) CheckUniqueIds(source, id, rows);
         var timeValues = time is null ? null : BindTime(source, (NumericColumn)time, rows);
-        var (events, codingText) = evt is null ? (null, null) : BindEvent(source, spec, evt, rows);
+        if (timeValues is not null) RequireFollowUp(source, time!, timeValues);
+        if (spec.Competing.Count > 0 && spec.EventOfInterest is null)
+            throw new StratifyInputException("competing causes are given without the event of interest", spec.SourceFile ?? source, evt?.Name,
+                suggestion: "Add event_of_interest (--event-of-interest).");
+        if (spec.EventOfInterest is not null && entry is not null)
+            throw new StratifyInputException($"competing risks with {(spec.Start is null ? "delayed entry" : "start/stop rows")} are not supported yet: cumulative incidence and Fine–Gray here follow cmprsk, which has no left truncation or time-varying rows",
+                spec.SourceFile ?? source, entry.Name,
+                suggestion: $"Drop {(spec.Start is null ? "entry: (--entry)" : "start:/stop: (--start/--stop)")} for a competing-risks analysis, or analyse one cause with the others coded as censoring.");
+        var causes = evt is not null && spec.EventOfInterest is not null ? CompetingCausesBinder.Bind(source, spec, evt, rows) : null;
+        var (events, codingText) = evt is null ? (null, null)
+            : causes is not null ? (causes.EventOfInterestIndicator(), causes.CodingText)
+            : BindEvent(source, spec, evt, rows);
         var entryValues = entry is null ? null : BindEntry(source, (NumericColumn)entry, (NumericColumn)time!, rows, timeValues!, spec.Start is null ? "entry" : "start");
         var patient = spec.Start is null ? null : BindIntervals(source, id!, entry!, evt!, rows, entryValues!, timeValues!, events!);
         if (events is not null && rows.Length > 0 && Array.IndexOf(events, true) < 0)
@@ -130,6 +171,7 @@ public static class StudyBinder
             Patient = patient,
             Event = events,
             EventCodingText = codingText,
+            Causes = causes,
             Treatment = treatmentFactor,
             Group = groupFactor,
             SubgroupColumn = subgroupColumn is null ? null : BindFactor(source, subgroupColumn, rows, null, null, "subgroup"),
@@ -254,6 +296,14 @@ public static class StudyBinder
             if (x > max) max = x;
         }
         return max - min < 65_536 ? (min, (int)(max - min) + 1) : null;
+    }
+
+    /// <summary>Nobody followed for any time: no survival curve, hazard or hazard ratio has anything to estimate from.</summary>
+    private static void RequireFollowUp(string source, Column time, double[] times)
+    {
+        if (times.Length > 0 && Array.TrueForAll(times, t => t == 0))
+            throw new StratifyInputException($"every follow-up time of the {times.Length:N0} patients is 0, so there is no survival to estimate", source, time.Name,
+                suggestion: "Check that this is the follow-up time column, and that its values were not lost on export.");
     }
 
     private static double[] BindTime(string source, NumericColumn time, int[] rows)

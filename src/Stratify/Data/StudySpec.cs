@@ -68,6 +68,14 @@ public sealed record StudySpec
     public IReadOnlyList<string> EventValues { get; init; } = [];
     /// <summary>Values of the event column that mean "censored" (declared coding; optional when one other value exists).</summary>
     public IReadOnlyList<string> CensoredValues { get; init; } = [];
+    /// <summary>
+    /// Competing risks: the value of the event column that is the event of interest (e.g. "relapse"). With it the
+    /// event column holds causes: <see cref="CensoredValues"/> (default "0") mean censored, <see cref="Competing"/>
+    /// the competing causes; null = an ordinary two-state event column.
+    /// </summary>
+    public string? EventOfInterest { get; init; }
+    /// <summary>Competing risks: the values of the competing causes (e.g. "death"); empty = every value that is neither censored nor the event of interest.</summary>
+    public IReadOnlyList<string> Competing { get; init; } = [];
     public string? Treatment { get; init; }
     public string? TreatmentReference { get; init; }
     public IReadOnlyList<CovariateSpec> Covariates { get; init; } = [];
@@ -94,6 +102,61 @@ public sealed record StudySpec
     public int SmallCellThreshold { get; init; } = 5;
     /// <summary>The spec file this came from, for messages (null when built from CLI flags).</summary>
     public string? SourceFile { get; init; }
+
+    /// <summary>
+    /// Every column the spec gives a role: id, time (the stop of start/stop rows), entry or start, event, treatment,
+    /// group, strata, cluster, weight, covariates, and the subgroups' features or column. The one place that says which columns an analysis reads: the reader skips
+    /// all others (a new role must be added here).
+    /// </summary>
+    public IReadOnlySet<string> UsedColumns()
+    {
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        void Use(string? column) { if (column is not null) used.Add(column); }
+        Use(Id); Use(Time); Use(Event); Use(Treatment); Use(Group); Use(Cluster); Use(Weight);
+        Use(Entry); Use(Start);
+        foreach (var s in Strata) Use(s);
+        foreach (var c in Covariates) Use(c.Column);
+        Use(Subgroups?.Column);
+        foreach (var f in Subgroups?.Features ?? []) Use(f.Column);
+        return used;
+    }
+    /// <summary>How the treatment was assigned (required by `stratify run` when a treatment is declared).</summary>
+    public StudyDesign? Design { get; init; }
+    /// <summary>
+    /// Significance level of the subgroup × treatment interaction test: per-subgroup verdicts are given only when its
+    /// p is below this (default 0.05).
+    /// </summary>
+    public double InteractionAlpha { get; init; } = 0.05;
+    /// <summary>Fewest events in each arm for a treatment estimate in a subgroup (default 5).</summary>
+    public int MinEventsPerArm { get; init; } = 5;
+    /// <summary>
+    /// Propensity weighting of the treatment estimates (spec key <c>weights:</c>); null = the design's default:
+    /// inverse-probability-of-treatment weights for an observational design, none for a randomised one.
+    /// </summary>
+    public TreatmentWeightingSpec? TreatmentWeighting { get; init; }
+}
+
+/// <summary>How treatment estimates are weighted: not at all, or by stabilised inverse-probability-of-treatment weights.</summary>
+public enum TreatmentWeightingMethod
+{
+    None,
+    /// <summary>Stabilised inverse-probability-of-treatment weights from a logistic propensity model on the covariates.</summary>
+    Iptw,
+}
+
+/// <summary>The <c>weights:</c> key: the method and, for IPTW, the optional truncation quantile (0.01: weights clipped to their 1st–99th percentiles).</summary>
+public sealed record TreatmentWeightingSpec(TreatmentWeightingMethod Method, double? Trim = null);
+
+/// <summary>
+/// How the treatment was assigned. <see cref="Randomised"/>: by chance, in a randomised trial, so the arms differ only
+/// by chance and a difference in outcome can be read as an effect of the treatment. <see cref="Observational"/>: by
+/// clinicians or patients (a registry, a tumour bank, a cohort), so treated and untreated patients may differ in ways
+/// that also affect outcome, and a difference is an association, not a proof of effect.
+/// </summary>
+public enum StudyDesign
+{
+    Randomised,
+    Observational,
 }
 
 /// <summary>The route to subgroups: a clustering method, a survival tree, or an existing grouping column.</summary>

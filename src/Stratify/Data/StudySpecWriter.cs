@@ -37,8 +37,16 @@ public static class StudySpecWriter
         });
         List("event_value", spec.EventValues);
         List("censored_value", spec.CensoredValues);
+        Line("event_of_interest", spec.EventOfInterest);
+        List("competing", spec.Competing);
         Line("treatment", spec.Treatment);
         Line("treatment_reference", spec.TreatmentReference);
+        if (spec.Design is { } design) Line("design", design == StudyDesign.Observational ? "observational" : "randomised");
+        if (spec.TreatmentWeighting is { } weighting)
+        {
+            text.Append("weights:\n  method: ").Append(weighting.Method == TreatmentWeightingMethod.Iptw ? "iptw" : "none").Append('\n');
+            if (weighting.Trim is double trim) text.Append("  trim: ").Append(Number(trim)).Append('\n');
+        }
         Covariates("covariates", spec.Covariates, text, "");
         List("strata", spec.Strata);
         Line("cluster", spec.Cluster);
@@ -74,6 +82,8 @@ public static class StudySpecWriter
         Line("output", spec.Output);
         text.Append("seed: ").Append(spec.Seed.ToString(CultureInfo.InvariantCulture)).Append('\n');
         text.Append("small_cell_threshold: ").Append(spec.SmallCellThreshold.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        text.Append("interaction_alpha: ").Append(Number(spec.InteractionAlpha)).Append('\n');
+        text.Append("min_events_per_arm: ").Append(spec.MinEventsPerArm.ToString(CultureInfo.InvariantCulture)).Append('\n');
         return text.ToString();
     }
 

@@ -25,7 +25,7 @@ public static class CohortDescriber
     /// </summary>
     public static CohortDescription Describe(StudySpec spec, NumericTestPreference test = NumericTestPreference.Parametric, int categoricalUpTo = 5)
     {
-        var bound = StudyBinder.Load(spec);
+        var bound = StudyBinder.Load(spec, CohortReadOptions.All);
         // Table 1 is built from the bound study: its variables and grouping carry the binder's level rules.
         var group = spec.Group is not null ? bound.Group : bound.Treatment;
         var variables = bound.Covariates.Where(c => c.Name != group?.Name).ToList();

@@ -64,11 +64,9 @@ public sealed record StratificationResult(
     LogRankResult LogRank,
     CoxModel Cox,
     ProportionalHazardsResult? ProportionalHazards,
-    IReadOnlyList<TreatmentEffect>? Effects,
-    TreatmentEffect? OverallEffect,
-    InteractionTest? Interaction,
+    TreatmentTailoringResult? Treatment,
     double RmstHorizon,
-    IReadOnlyList<string> Warnings,
+    IReadOnlyList<CountedText> Warnings,
     IReadOnlyList<StageTiming> Timings)
 {
     /// <summary>
@@ -101,7 +99,7 @@ public static class StratificationRun
         var timings = new List<StageTiming>();
         var clock = Stopwatch.StartNew();
         void Done(string stage) { timings.Add(new StageTiming(stage, clock.Elapsed)); clock.Restart(); }
-        var warnings = new List<string>();
+        var warnings = new List<CountedText>();
         var sizes = new List<StageSize>();
         var dropped = new List<StageDroppedRows>();
         // Synchronous (System.Progress would post to the thread pool, and lines could arrive out of order).
@@ -117,12 +115,23 @@ public static class StratificationRun
                 $"stratify run does not take {(spec.Start is null ? "delayed entry (entry:)" : "start/stop rows (start:, stop:)")} yet: its subgroups, treatment effects and report assume one row per patient followed from time 0",
                 spec.SourceFile, spec.Start ?? spec.Entry,
                 suggestion: "Analyse counting-process data with stratify km, logrank and cox (--entry, or --start and --stop with --id).");
+        if (spec.EventOfInterest is not null)
+            throw new StratifyInputException("stratify run does not analyse competing risks yet: its survival curves would be 1 − Kaplan–Meier, which overstates the risk of "
+                + spec.EventOfInterest, spec.SourceFile, spec.Event,
+                suggestion: "Use stratify cuminc (cumulative incidence by group, Gray's test) and stratify cox --model fine-gray (or the cause-specific stratify cox).");
         // One binding for the whole run: covariates, treatment, strata and the subgroup features (whose missing values
         // are kept: a feature never removes a patient from the analyses).
-        var bound = StudyBinder.Load(spec);
+        // Only the columns the spec uses are read, unless Table 1 is to describe every column (no covariates or
+        // features named); the bytes read are hashed for the manifest.
+        bool describesAll = !spec.Covariates.Concat(subgroupSpec.Features).Any(c => c.Column != spec.Treatment);
+        var read = (describesAll ? CohortReadOptions.All : CohortReadOptions.Only(spec.UsedColumns())) with { HashInputs = true };
+        var bound = StudyBinder.Load(spec, read);
         if (bound.Treatment is { LevelCount: > 2 } t)
             throw new StratifyInputException($"treatment tailoring compares two arms, but the treatment column has {t.LevelCount} ({string.Join(", ", t.Levels)})",
                 spec.SourceFile, t.Name, suggestion: "Recode the treatment into two arms, or run each comparison with its own spec.");
+        if (bound.Treatment is not null && spec.Design is null)
+            throw new StratifyInputException("the spec declares a treatment but not how it was assigned: add 'design: randomised' or 'design: observational'",
+                spec.SourceFile, spec.Treatment, suggestion: StudySpecReader.DesignExplanation);
         sizes.Add(new StageSize(AnalysisStage.Load, bound.RowCount, bound.EventCount));
         dropped.AddRange(bound.Dropped.Select(d => new StageDroppedRows(AnalysisStage.Load, d.Column, d.Rows)));
         progress?.Detail($"{bound.RowsRead:N0} rows read, {bound.RowCount:N0} analysed, {bound.EventCount:N0} events");
@@ -158,16 +167,16 @@ public static class StratificationRun
         {
             var missing = MissingIn(completeCase, estimation, AnalysisStage.SurvivalBySubgroup);
             var reasons = string.Join(", ", missing.Select(d => $"{d.Column} {d.Rows:N0}"));
-            warnings.Add($"{estimation.Length - placed.Length} patients lack a complete-case feature ({reasons}): they have no subgroup, " +
-                "so they are left out of the subgroup analyses, but they count in the overall analyses");
+            var lacking = CountedText.Format($"{TextCount.Patients(estimation.Length - placed.Length)} patients lack a complete-case feature (");
+            for (int i = 0; i < missing.Count; i++) lacking = lacking.Append(CountedText.Format($"{(i > 0 ? ", " : "")}{missing[i].Column} {TextCount.Rows(missing[i].Rows)}"));
+            warnings.Add(lacking.Append("): they have no subgroup, so they are left out of the subgroup analyses, but they count in the overall analyses"));
             progress?.Detail($"{estimation.Length - placed.Length:N0} patients have no subgroup (missing {reasons}); they stay in the overall analyses");
         }
         var factor = subgroups.ToFactor("subgroup", placed);
         var subgroupSizes = factor.Counts();
         for (int g = 0; g < subgroupSizes.Length; g++)
             if (subgroupSizes[g] < spec.SmallCellThreshold)
-                warnings.Add($"subgroup {factor.Levels[g]} has fewer than {spec.SmallCellThreshold} patients: the report does not describe it, " +
-                    "and its size can be worked out from the totals; consider a smaller k or a larger minimum size");
+                warnings.Add(CountedText.Format($"subgroup {factor.Levels[g]} has fewer than {spec.SmallCellThreshold} patients: the report does not describe it; consider a smaller k or a larger minimum size"));
         Done("subgroups");
 
         progress?.Stage("Survival by subgroup");
@@ -187,30 +196,24 @@ public static class StratificationRun
         var terms = new List<CovariateTerm> { StudyTerms.From(factor) };
         terms.AddRange(bound.Covariates.Select(c => StudyTerms.Restrict(StudyTerms.From(c), placed)));
         var cox = CoxProportionalHazards.Fit(data, DesignMatrix.Build(terms));
-        warnings.AddRange(cox.Warnings.Select(w => $"Cox model by subgroup: {w}"));
+        warnings.AddRange(cox.Warnings.Select(w => CountedText.Plain($"Cox model by subgroup: {w}")));
         var ph = cox.Coefficients.All(c => c.Aliased) ? null : ProportionalHazardsTest.Compute(cox);
         Done("survival");
 
-        IReadOnlyList<TreatmentEffect>? effects = null;
-        TreatmentEffect? overall = null;
-        InteractionTest? interaction = null;
+        TreatmentTailoringResult? treatment = null;
         if (bound.Treatment is not null)
         {
             progress?.Stage("Treatment effect by subgroup");
-            var effectOptions = kmOptions with { Times = [] };
-            effects = Enumerable.Range(0, factor.LevelCount)
-                .Select(s => TreatmentTailoring.Estimate(bound, placed.Where((_, i) => factor.Codes[i] == s).ToArray(), factor.Levels[s], effectOptions))
-                .ToArray();
-            // Every estimation patient, with or without a subgroup: a missing feature removes nobody from the overall effect.
-            overall = TreatmentTailoring.Estimate(bound, estimation, "all patients", effectOptions);
-            interaction = factor.LevelCount > 1 ? TreatmentTailoring.Interaction(bound, subgroups.ToFactor("subgroup", Enumerable.Range(0, bound.RowCount).ToArray()), placed) : null;
+            // The overall effect on every estimation patient, with or without a subgroup (a missing feature removes
+            // nobody from it); the subgroup effects and the interaction test on the patients that have a subgroup.
+            treatment = TreatmentTailoring.Analyse(bound, factor, placed, estimation, TailoringOptions(spec, bound, kmOptions with { Times = [] }));
             sizes.Add(new StageSize(AnalysisStage.TreatmentOverall, estimation.Length, Events(bound, estimation)));
             sizes.Add(new StageSize(AnalysisStage.TreatmentBySubgroup, placed.Length, Events(bound, placed)));
             dropped.AddRange(MissingIn(completeCase, estimation, AnalysisStage.TreatmentBySubgroup));
             Done("treatment");
         }
         return new StratificationResult(bound, spec.Seed, inDiscovery, estimation, subgroups, factor, table1ByTreatment, table1BySubgroup,
-            km, logRank, cox, ph, effects, overall, interaction, horizon, warnings, timings)
+            km, logRank, cox, ph, treatment, horizon, warnings, timings)
         {
             SubgroupRows = placed,
             StageSizes = sizes,
@@ -236,6 +239,27 @@ public static class StratificationRun
             if (count > 0) result.Add(new StageDroppedRows(stage, f.Name, count));
         }
         return result;
+    }
+
+    /// <summary>
+    /// The treatment analysis's settings: adjusted for the covariates the spec declares (never the treatment itself,
+    /// nor a subgroup-finding feature bound only for the tree), how much the subgroup test may claim (found and tested
+    /// on the same patients, on held-out patients, or given by an existing column), the spec's thresholds, and the
+    /// weighting (default: propensity weights for an observational design, none for a randomised one).
+    /// </summary>
+    private static TreatmentTailoringOptions TailoringOptions(StudySpec spec, BoundStudy bound, KaplanMeierOptions km)
+    {
+        var declared = spec.Covariates.Select(c => c.Column).ToHashSet(StringComparer.Ordinal);
+        var covariates = bound.Covariates.Where(c => declared.Contains(c.Name) && c.Name != bound.Treatment!.Name).ToArray();
+        var evidence = spec.Subgroups!.Method == SubgroupMethod.Column ? SubgroupEvidence.PreDefined
+            : spec.Validation.Mode == ValidationMode.Split ? SubgroupEvidence.HeldOut
+            : SubgroupEvidence.Exploratory;
+        var design = spec.Design!.Value;
+        var weighting = spec.TreatmentWeighting ?? new TreatmentWeightingSpec(design == StudyDesign.Observational ? TreatmentWeightingMethod.Iptw : TreatmentWeightingMethod.None);
+        if (design == StudyDesign.Randomised && weighting.Method == TreatmentWeightingMethod.Iptw)
+            throw new StratifyInputException("propensity weights (weights: iptw) are for observational designs, but the spec declares design: randomised",
+                spec.SourceFile, suggestion: "Randomisation balances the arms: drop weights:, or declare design: observational if the treatment was not randomised.");
+        return new TreatmentTailoringOptions(design, covariates, km, spec.SmallCellThreshold, spec.MinEventsPerArm, spec.InteractionAlpha, evidence, weighting);
     }
 
     /// <summary>

@@ -20,7 +20,7 @@ public sealed record SubgroupAssignment(
     ClusteringResult? Clustering,
     SurvivalTreeModel? Tree,
     IReadOnlyList<ClusterProfile> Profiles,
-    IReadOnlyList<string> Warnings)
+    IReadOnlyList<CountedText> Warnings)
 {
     /// <summary>What the missing-value policies did to each feature (null for an existing column).</summary>
     public MissingValueReport? Missing { get; init; }
@@ -83,7 +83,7 @@ public static class SubgroupFinder
         for (int position = 0; position < all.RowCount; position++) codes[all.SourceRows[position]] = Leaf(model, candidates, position);
         var warnings = all.Missing.Warnings();
         if (model.Leaves.Count == 1)
-            warnings.Add("the survival tree found no split that passes the Bonferroni-adjusted test: all patients form one subgroup");
+            warnings.Add(CountedText.Plain("the survival tree found no split that passes the Bonferroni-adjusted test: all patients form one subgroup"));
         var profiles = model.Leaves.Count > 1 ? ClusterProfiles.Describe(FeatureSet.From(study.Features, MissingPolicy.Pairwise), codes, model.Leaves.Count) : [];
         return new SubgroupAssignment(spec.Method, ids, model.Leaves.Select(l => l.Rule).ToArray(), model.Leaves.Select(l => (string?)l.Rule).ToArray(),
             codes, spec.Features.Select(f => f.Column).ToArray(), null, model, profiles, warnings) { Missing = all.Missing };
@@ -182,7 +182,7 @@ public static class SubgroupFinder
         var profiles = ClusterProfiles.Describe(FeatureSet.From(study.Features, MissingPolicy.Pairwise), codes, k);
         var descriptions = result.Clusters.OrderBy(c => c.Cluster).Select(c => c.Label).ToArray();
         return new SubgroupAssignment(spec.Method, ids, descriptions, new string?[k], codes, spec.Features.Select(f => f.Column).ToArray(),
-            result, null, profiles, result.Warnings) { Missing = all.Missing };
+            result, null, profiles, result.Notices) { Missing = all.Missing };
     }
 
     private static void RefusePairwise(BoundStudy study, SubgroupSpec spec, string what)

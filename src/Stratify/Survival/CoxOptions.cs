@@ -41,6 +41,11 @@ public sealed record CoxOptions
     /// weights; null = unweighted (every row weighs 1, on the unweighted code path).
     /// </summary>
     public double[]? Weights { get; init; }
+    /// <summary>
+    /// Confidence level of the hazard-ratio intervals and of predicted survival (R's <c>summary(fit, conf.int =)</c> and
+    /// <c>survfit(fit, conf.int =)</c>), strictly between 0 and 1; 0.95 by default.
+    /// </summary>
+    public double ConfidenceLevel { get; init; } = 0.95;
 
     public static CoxOptions Default { get; } = new();
 }

@@ -1,5 +1,5 @@
-using MathNet.Numerics;
 using Stratify.Data;
+using Stratify.Statistics;
 
 namespace Stratify.Survival;
 
@@ -17,8 +17,10 @@ namespace Stratify.Survival;
 /// <item>variance = I⁻¹ at the final β; Wald z = β/SE; likelihood-ratio 2(ℓ − ℓ₀), score UᵀI⁻¹U at β = 0 and Wald
 /// βᵀV⁻¹β tests with df = number of non-aliased columns (<c>summary.coxph</c>);</item>
 /// <item>robust variance (Lin and Wei 1989): V = DᵀD with D the dfbeta residuals (score residuals × I⁻¹), summed
-/// within clusters; as in <c>summary.coxph</c> of a robust fit, z, p, the 95% intervals and the Wald test then use
+/// within clusters; as in <c>summary.coxph</c> of a robust fit, z, p, the intervals and the Wald test then use
 /// the robust variance, while the likelihood-ratio and score tests stay model-based;</item>
+/// <item>hazard-ratio intervals exp(β ± z·SE) with z = Φ⁻¹((1 + level)/2) at <see cref="CoxOptions.ConfidenceLevel"/>
+/// (0.95 by default; R's <c>summary(fit, conf.int = level)</c>), and the same level for predicted survival;</item>
 /// <item>a coefficient heading to ±∞ (monotone likelihood) is flagged as R does: |U·V|_j > eps and > sqrt(eps)·|β_j|
 /// at convergence;</item>
 /// <item>case weights (<see cref="CoxOptions.Weights"/>, R's <c>weights =</c>): the weighted partial likelihood of
@@ -53,8 +55,6 @@ namespace Stratify.Survival;
 /// </example>
 public static class CoxProportionalHazards
 {
-    private const double NormalQuantile975 = 1.959963984540054;
-
     /// <summary>Fits the model to complete rows.</summary>
     /// <param name="time">Follow-up time per row, finite and ≥ 0.</param>
     /// <param name="died">True where the row's time is an event, false where it is censored.</param>
@@ -119,6 +119,7 @@ public static class CoxProportionalHazards
     private static CoxModel Fit(CoxRiskSets data, bool[] died, DesignMatrix design, int[]? strata, CoxOptions options)
     {
         Diagnostics.StageTimings.Mark("risk sets");
+        double critical = TailProbability.NormalCriticalValue(options.ConfidenceLevel); // refuses a level outside (0, 1) before the fit
         var likelihood = new CoxPartialLikelihood(data, options.Ties);
         int p = data.P;
         bool robust = CaseWeights.RobustByDefault(options.Robust, options.Weights, options.Cluster is not null) || options.Cluster is not null;
@@ -265,15 +266,15 @@ public static class CoxProportionalHazards
             double b = coefficients[j];
             double z = b / inferenceSe;
             terms[j] = new CoxCoefficient(design.ColumnNames[j], b, se, robustSe, Math.Exp(b),
-                Math.Exp(b - NormalQuantile975 * inferenceSe), Math.Exp(b + NormalQuantile975 * inferenceSe),
-                z, TwoSidedNormalP(z), false);
+                Math.Exp(b - critical * inferenceSe), Math.Exp(b + critical * inferenceSe),
+                z, TailProbability.NormalTwoSided(z), false);
         }
 
         Diagnostics.StageTimings.Mark("newton");
         var concordance = CoxConcordance.Compute(data, data.TimeByRow, died, linearPredictors, strata, options.Cluster, options.Weights);
         Diagnostics.StageTimings.Mark("concordance");
         for (int j = 0; j < p; j++) if (aliased[j]) coefficients[j] = double.NaN;
-        if (robust) robustScore = new CoxTest(robustScoreStatistic, df, ChiSquareUpperTail(robustScoreStatistic, df));
+        if (robust) robustScore = new CoxTest(robustScoreStatistic, df, TailProbability.ChiSquarePValue(robustScoreStatistic, df));
 
         return new CoxModel
         {
@@ -285,9 +286,9 @@ public static class CoxProportionalHazards
             ModelVariance = variance,
             LogLikNull = nullLogLik,
             LogLik = best,
-            LikelihoodRatio = new CoxTest(lr, df, ChiSquareUpperTail(lr, df)),
-            Wald = new CoxTest(wald.Statistic, df, ChiSquareUpperTail(wald.Statistic, df)),
-            Score = new CoxTest(scoreTest, df, ChiSquareUpperTail(scoreTest, df)),
+            LikelihoodRatio = new CoxTest(lr, df, TailProbability.ChiSquarePValue(lr, df)),
+            Wald = new CoxTest(wald.Statistic, df, TailProbability.ChiSquarePValue(wald.Statistic, df)),
+            Score = new CoxTest(scoreTest, df, TailProbability.ChiSquarePValue(scoreTest, df)),
             RobustScore = robustScore,
             Weighted = options.Weights is not null,
             CountingProcess = data.IsCountingProcess,
@@ -295,6 +296,7 @@ public static class CoxProportionalHazards
             Iterations = iterations,
             Converged = converged,
             Robust = robust,
+            ConfidenceLevel = options.ConfidenceLevel,
             Warnings = warnings,
             Design = design,
             Means = (double[])data.Means.Clone(),
@@ -304,17 +306,6 @@ public static class CoxProportionalHazards
             GroupHazard = (double[])likelihood.GroupHazard.Clone(),
         };
     }
-
-    /// <summary>Upper tail of χ²(df) at x, accurate far into the tail (regularised upper incomplete gamma).</summary>
-    internal static double ChiSquareUpperTail(double x, int df)
-    {
-        if (double.IsNaN(x) || df <= 0) return double.NaN;
-        if (x <= 0) return 1;
-        return SpecialFunctions.GammaUpperRegularized(df / 2.0, x / 2.0);
-    }
-
-    /// <summary>2·Φ(−|z|).</summary>
-    internal static double TwoSidedNormalP(double z) => double.IsNaN(z) ? double.NaN : SpecialFunctions.Erfc(Math.Abs(z) / Math.Sqrt(2));
 
     private static bool AllFinite(double[] values)
     {

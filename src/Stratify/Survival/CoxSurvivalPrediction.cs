@@ -4,8 +4,9 @@ namespace Stratify.Survival;
 /// A survival curve predicted by a Cox model for one stratum: at each distinct time of the stratum (event or
 /// censoring), the number at risk, events, censorings and S(t).
 /// </summary>
-/// <remarks><see cref="StdErr"/> is the standard error of the cumulative hazard (R's <c>std.err</c>); the 95% limits are
-/// log-type, S·exp(∓1.96·se), the upper one capped at 1 (R's default <c>conf.type = "log"</c>).</remarks>
+/// <remarks><see cref="StdErr"/> is the standard error of the cumulative hazard (R's <c>std.err</c>); the limits are
+/// log-type, S·exp(∓z·se) with z = Φ⁻¹((1 + level)/2) at the model's <see cref="CoxModel.ConfidenceLevel"/> (1.96 at 0.95),
+/// the upper one capped at 1 (R's default <c>conf.type = "log"</c>).</remarks>
 public sealed record CoxSurvivalCurve(int Stratum, double[] Time, int[] AtRisk, int[] Events, int[] Censored, double[] Survival,
     double[] StdErr, double[] Lower, double[] Upper);
 
@@ -27,8 +28,6 @@ public sealed record CoxSurvivalCurve(int Stratum, double[] Time, int[] AtRisk, 
 /// </summary>
 internal static class CoxSurvivalPrediction
 {
-    private const double NormalQuantile975 = 1.959963984540054;
-
     public static IReadOnlyList<CoxSurvivalCurve> Baseline(CoxModel model) => Curves(model, new double[model.Means.Length]);
 
     public static IReadOnlyList<CoxSurvivalCurve> ForProfile(CoxModel model, ReadOnlySpan<double> profile)
@@ -59,6 +58,7 @@ internal static class CoxSurvivalPrediction
         var sums = CoxTieGroupSums.Compute(data, risk, model.Ties == CoxTies.Efron);
         var variance = model.Variance;
         var hazard = model.GroupHazard;
+        double critical = Statistics.TailProbability.NormalCriticalValue(model.ConfidenceLevel);
         var curves = new List<CoxSurvivalCurve>();
         var meanHazard = new double[p];
         var q = new double[p];
@@ -96,8 +96,8 @@ internal static class CoxSurvivalPrediction
                 for (int i = 0; i < p; i++) quadratic += q[i] * CoxMatrixAlgebra.Dot(variance.AsSpan(i * p, p), q);
                 survival[k] = Math.Exp(-cumulative * relativeRisk);
                 stdErr[k] = relativeRisk * Math.Sqrt(hazardVariance + quadratic);
-                lower[k] = survival[k] * Math.Exp(-NormalQuantile975 * stdErr[k]);
-                upper[k] = Math.Min(1, survival[k] * Math.Exp(NormalQuantile975 * stdErr[k]));
+                lower[k] = survival[k] * Math.Exp(-critical * stdErr[k]);
+                upper[k] = Math.Min(1, survival[k] * Math.Exp(critical * stdErr[k]));
             }
             curves.Add(new CoxSurvivalCurve(data.StratumLabels[stratum], time, atRisk, events, censored, survival, stdErr, lower, upper));
             g = last;

@@ -1,4 +1,4 @@
-using MathNet.Numerics.Distributions;
+using Stratify.Statistics;
 
 namespace Stratify.Survival;
 
@@ -94,14 +94,9 @@ public static class KaplanMeier
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
-        if (!(options.ConfLevel > 0 && options.ConfLevel < 1))
-            throw new Data.StratifyInputException("confidence level must be between 0 and 1", value: options.ConfLevel.ToString("R"));
         if (options.RmstHorizon is double tau && !(double.IsFinite(tau) && tau >= 0))
             throw new Data.StratifyInputException("the RMST horizon must be a finite time >= 0", value: tau.ToString("R"));
-        foreach (double t in options.Times)
-            if (!double.IsFinite(t)) throw new Data.StratifyInputException("requested times must be finite", value: t.ToString("R"));
-
-        double z = Normal.InvCDF(0, 1, 1 - (1 - options.ConfLevel) / 2);
+        double z = NormalQuantile(options.ConfLevel, options.Times);
         var tables = RiskTable.PerGroup(data);
         var curves = new List<KaplanMeierCurve>(tables.Length);
         bool robust = CaseWeights.RobustByDefault(options.Robust, data.Weights);
@@ -199,6 +194,19 @@ public static class KaplanMeier
         var values = new double[counts.Length];
         for (int i = 0; i < counts.Length; i++) values[i] = counts[i];
         return values;
+    }
+
+    /// <summary>
+    /// z = qnorm(1 − (1 − level)/2) for pointwise limits, after checking the level lies in (0, 1) and the requested
+    /// times are finite (the options every curve estimator shares).
+    /// </summary>
+    internal static double NormalQuantile(double confLevel, double[] times)
+    {
+        if (!(confLevel > 0 && confLevel < 1))
+            throw new Data.StratifyInputException("confidence level must be between 0 and 1", value: confLevel.ToString("R"));
+        foreach (double t in times)
+            if (!double.IsFinite(t)) throw new Data.StratifyInputException("requested times must be finite", value: t.ToString("R"));
+        return TailProbability.NormalCriticalValue(confLevel);
     }
 
     /// <summary>Pointwise limits of S from sigma = se(log S), as R's survfit_confint.</summary>
@@ -328,7 +336,7 @@ public sealed class KaplanMeierCurve
         var time = _table.Time;
         int m = time.Length;
         if (m == 0 || t > time[m - 1]) return new SurvivalAtTime(t, double.NaN, double.NaN, double.NaN, double.NaN, 0, 0);
-        int last = UpperBound(time, t) - 1;    // last index with time <= t
+        int last = StepFunction.CountAtOrBefore(time, t) - 1;    // last index with time <= t
         int atRisk = last >= 0 && time[last] == t ? last : last + 1; // first index with time >= t
         int nRisk = _table.NRisk[atRisk];
         double weightedNRisk = _table.WeightedNRisk?[atRisk] ?? nRisk;
@@ -345,7 +353,7 @@ public sealed class KaplanMeierCurve
     public RestrictedMean RestrictedMean(double tau)
     {
         var time = _table.Time;
-        int keep = UpperBound(time, tau); // times <= tau
+        int keep = StepFunction.CountAtOrBefore(time, tau); // times <= tau
         // Area from time 0: rectangles between consecutive points 0 = x_0, x_1..x_keep, tau with heights S(x_{i-1}).
         double mean = 0, previousTime = 0, previousSurv = 1;
         for (int j = 0; j < keep; j++)
@@ -372,17 +380,5 @@ public sealed class KaplanMeierCurve
             if (d > 0 && n > d) variance += areaAfter * areaAfter * d / ((double)n * (n - d));
         }
         return new RestrictedMean(tau, mean, Math.Sqrt(variance));
-    }
-
-    /// <summary>First index whose time is &gt; t.</summary>
-    private static int UpperBound(double[] time, double t)
-    {
-        int lo = 0, hi = time.Length;
-        while (lo < hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            if (time[mid] <= t) lo = mid + 1; else hi = mid;
-        }
-        return lo;
     }
 }

@@ -242,7 +242,8 @@ public sealed class SurvivalData
     public static SurvivalData FromCohort(Cohort cohort, string time, string status, string? group = null, string? strata = null)
         => FromCohort(cohort, time, status, group, strata, out _);
 
-    private static (int[]? Codes, string[] Labels) CheckCodes(int[]? codes, string[]? labels, int n, string what)
+    /// <summary>Checks group or strata codes (one per patient, ≥ 0, each with a label); null codes = one group "all".</summary>
+    internal static (int[]? Codes, string[] Labels) CheckCodes(int[]? codes, string[]? labels, int n, string what)
     {
         if (codes is null) return (null, ["all"]);
         if (codes.Length != n)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Stratify.Data;
+using Stratify.Statistics;
 
 namespace Stratify.Survival;
 
@@ -253,7 +254,7 @@ public static class SurvivalTree
                 }
             }
             if (candidates == 0) return null;
-            double p = MultipleTesting.ChiSquareUpperTail(bestStatistic, 1);
+            double p = TailProbability.ChiSquarePValue(bestStatistic, 1);
             var chosen = features[best.Feature];
             var leftNames = chosen.IsNumeric ? [] : chosen.Levels!.Where((_, code) => best.LeftLevels[code] && Present(rows, best.Feature, code)).ToArray();
             var split = new SurvivalTreeSplit(chosen.Name, chosen.IsNumeric, chosen.IsNumeric ? best.Threshold : double.NaN, leftNames,

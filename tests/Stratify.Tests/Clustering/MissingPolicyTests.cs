@@ -29,7 +29,7 @@ public class MissingPolicyTests
         Assert.Equal(3.0, set.Features[2].Values[3]);
         Assert.DoesNotContain(set.Features, f => f.IsMissingIndicator);
         Assert.Equal([("marker", 1, "4"), ("stage", 1, "II"), ("ecog", 1, "2")], set.Missing.Features.Select(f => (f.Feature, f.Imputed, f.Fill)));
-        Assert.Equal("marker: 1 missing values imputed (median: 4)", set.Missing.Warnings()[0]);
+        Assert.Equal("marker: 1 missing values imputed (median: 4)", set.Missing.Warnings()[0].ToString());
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public class MissingPolicyTests
         Assert.Equal([0, 3, 4], set.SourceRows);
         Assert.Equal([1.0, 100, 5], set.Features[0].Values);
         Assert.Equal((5, 2), (set.Missing.RowsInCohort, set.Missing.RowsDropped));
-        Assert.Equal("2 of 5 patients left out for a missing complete-case feature", set.Missing.Warnings()[0]);
+        Assert.Equal("2 of 5 patients left out for a missing complete-case feature", set.Missing.Warnings()[0].ToString());
     }
 
     [Fact]

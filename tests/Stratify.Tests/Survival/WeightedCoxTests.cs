@@ -12,8 +12,12 @@ namespace Stratify.Tests.Survival;
 /// </summary>
 public class WeightedCoxTests
 {
-    /// <summary>Largest relative difference measured: 2.3e-14 (the likelihood-ratio statistic); coefficients 1.1e-14.</summary>
-    private const double Tolerance = 1e-12;
+    /// <summary>Largest relative difference measured: 3.6e-14 (a baseline lower limit near 0); the likelihood-ratio
+    /// statistic 2.3e-14, coefficients 1.8e-14.</summary>
+    private const double Tolerance = 1e-13;
+
+    /// <summary>p-values: measured 1.8e-12 at p = 2.8e-40 (the χ² tail multiplies the statistic's relative error).</summary>
+    private const double PValueTolerance = 1e-11;
 
     public static TheoryData<string> Cases => WeightedReference.Names("cox");
 
@@ -36,14 +40,14 @@ public class WeightedCoxTests
     {
         var (model, r) = Fit(name);
         Assert.True(model.Weighted);
-        CoxReferenceAssert.CoefficientsEqual(model, r, name, Tolerance, 1e-9);
+        CoxReferenceAssert.CoefficientsEqual(model, r, name, Tolerance, PValueTolerance);
     }
 
     [Theory, MemberData(nameof(Cases))]
     public void Likelihoods_tests_and_concordance_equal_coxph_with_weights(string name)
     {
         var (model, r) = Fit(name);
-        CoxReferenceAssert.TestsAndConcordanceEqual(model, r, name, Tolerance, 1e-9);
+        CoxReferenceAssert.TestsAndConcordanceEqual(model, r, name, Tolerance, PValueTolerance);
     }
 
     [Theory, MemberData(nameof(Cases))]

@@ -12,7 +12,11 @@ namespace Stratify.Tests.Survival;
 /// </summary>
 public class WeightedLogRankTests
 {
-    private const double Tolerance = 1e-12;
+    /// <summary>Largest relative difference measured: 1.1e-14 (a pairwise statistic).</summary>
+    private const double Tolerance = 1e-13;
+
+    /// <summary>p-values and Holm-adjusted p-values: measured 3.9e-13 at p = 7.7e-16.</summary>
+    private const double PValueTolerance = 2e-12;
 
     public static TheoryData<string, bool> Cases
     {
@@ -36,6 +40,6 @@ public class WeightedLogRankTests
         var result = LogRankTest.Compute(SurvivalData.From(bound, bound.Group),
             new LogRankOptions { Robust = robust, Pairwise = PValueAdjustment.Holm, Trend = true });
         Assert.True(result.Weighted);
-        LogRankReferenceAssert.ScoreTestEqual(result, r, robust, name, Tolerance);
+        LogRankReferenceAssert.ScoreTestEqual(result, r, robust, name, Tolerance, PValueTolerance);
     }
 }
