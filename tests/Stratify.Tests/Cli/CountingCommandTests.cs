@@ -134,6 +134,59 @@ public class CountingCommandTests(CountingFiles files) : IClassFixture<CountingF
         Assert.Equal("entry", cox.GetProperty("counting_process").GetProperty("entry").GetString());
     }
 
+    /// <summary>R: coxph(Surv(start, stop, event) ~ age + surgery + transplant, weights = w_frac, cluster = id) (heart_frac_cluster_id).</summary>
+    [Fact]
+    public void Cox_on_start_stop_rows_with_case_weights_equals_coxph_with_weights_and_cluster_id()
+    {
+        var cox = RunJson(["cox", .. HeartRows, "--covariates", "age,surgery,transplant", "--weights", "w_frac"]);
+        var r = CountingReference.Case("cox", "heart_frac_cluster_id");
+        var terms = cox.GetProperty("terms").EnumerateArray().ToArray();
+        AssertClose(Numbers(r.GetProperty("coef")), terms.Select(t => t.GetProperty("coef").GetDouble()).ToArray(), Tolerance, "coef");
+        AssertClose(Numbers(r.GetProperty("se")), terms.Select(t => t.GetProperty("se").GetDouble()).ToArray(), Tolerance, "se");
+        AssertClose(Numbers(r.GetProperty("robust_se")), terms.Select(t => t.GetProperty("robust_se").GetDouble()).ToArray(), Tolerance, "robust se");
+        AssertClose(Number(r.GetProperty("loglik").GetProperty("model")), cox.GetProperty("loglik").GetProperty("model").GetDouble(), Tolerance, "loglik");
+        Assert.Equal(("w_frac", "robust"), (cox.GetProperty("weights").GetProperty("column").GetString(), cox.GetProperty("weights").GetProperty("variance").GetString()));
+        Assert.Equal("id", cox.GetProperty("counting_process").GetProperty("id").GetString());
+    }
+
+    /// <summary>R: survfit(Surv(entry, time, status) ~ sex, weights = w_frac) (lung_entry_sex_frac).</summary>
+    [Fact]
+    public void Km_with_delayed_entry_and_case_weights_equals_survfit_with_weights()
+    {
+        var km = RunJson(["km", .. LungEntry, "--group", "sex", "--weights", "w_frac"]);
+        var curves = CountingReference.Case("km", "lung_entry_sex_frac").GetProperty("curves").EnumerateArray().ToArray();
+        var groups = km.GetProperty("groups").EnumerateArray().ToArray();
+        for (int g = 0; g < 2; g++)
+        {
+            var curve = groups[g].GetProperty("curve");
+            AssertClose(Numbers(curves[g].GetProperty("surv")), Numbers(curve.GetProperty("survival")), Tolerance, "surv");
+            AssertClose(Numbers(curves[g].GetProperty("se")), Numbers(curve.GetProperty("se")), Tolerance, "se");
+        }
+    }
+
+    /// <summary>
+    /// The Parquet reader reads only the spec's columns (StudySpec.UsedColumns): entry, start, stop and id must be among
+    /// them, or the counting-process columns would never be read.
+    /// </summary>
+    [Fact]
+    public void The_counting_process_columns_are_read_from_parquet_and_the_unused_ones_are_not()
+    {
+        var rows = StudyBinder.Read(new StudySpec { Data = [files.Heart], Id = "id", Start = "start", Time = "stop", Event = "event" });
+        Assert.Equal(["event", "id", "start", "stop"], rows.ColumnNames.Order(StringComparer.Ordinal));
+        Assert.Contains("age", rows.NotRead);
+        var entry = StudyBinder.Read(new StudySpec { Data = [files.Lung], Entry = "entry", Time = "time", Event = "status" });
+        Assert.Equal(["entry", "status", "time"], entry.ColumnNames.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Competing_risks_with_delayed_entry_or_start_stop_rows_are_refused()
+    {
+        Assert.Contains("competing risks with delayed entry are not supported yet",
+            Refused(["cox", .. LungEntry, "--event-of-interest", "2", "--censored-value", "1", "--covariates", "age"]).Error);
+        Assert.Contains("competing risks with start/stop rows are not supported yet",
+            Refused(["cox", .. HeartRows, "--event-of-interest", "1", "--covariates", "age", "--model", "fine-gray"]).Error);
+    }
+
     [Fact]
     public void Right_censored_output_has_no_counting_process_object()
     {

@@ -45,4 +45,12 @@ public class StudySpecCountingTests
         var again = ReadYaml(dir, StudySpecWriter.ToYaml(spec));
         Assert.Equal((spec.Time, spec.Entry, spec.Start, spec.Id), (again.Time, again.Entry, again.Start, again.Id));
     }
+
+    [Fact]
+    public void Entry_start_stop_and_id_are_used_columns()
+    {
+        Assert.Equal(["dead", "enrolled", "t"], new StudySpec { Time = "t", Event = "dead", Entry = "enrolled" }.UsedColumns().Order(StringComparer.Ordinal));
+        Assert.Equal(["dead", "pid", "tstart", "tstop"],
+            new StudySpec { Id = "pid", Start = "tstart", Time = "tstop", Event = "dead" }.UsedColumns().Order(StringComparer.Ordinal));
+    }
 }
