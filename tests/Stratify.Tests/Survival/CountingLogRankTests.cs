@@ -17,7 +17,7 @@ public class CountingLogRankTests
     /// in either program); the other statistics agree to 1e-13.
     /// </summary>
     private const double Tolerance = 1e-11;
-    private const double PTolerance = 1e-11;
+    private const double PTolerance = 1e-12;
 
     public static TheoryData<string, bool> Cases
     {
