@@ -27,6 +27,9 @@ internal sealed class StudyOptions
     public Option<string?> Strata { get; } = new("--strata") { Description = "Stratification columns, comma separated." };
     public Option<string?> Cluster { get; } = new("--cluster") { Description = "Cluster column for robust standard errors (implies --robust in cox)." };
     public Option<string?> Weights { get; } = new("--weights") { Description = "Case-weight column (numbers ≥ 0), as R's weights = argument." };
+    public Option<string?> Entry { get; } = new("--entry") { Description = "Delayed entry: the column of each patient's entry time (at risk from entry to time), as R's Surv(entry, time, event)." };
+    public Option<string?> Start { get; } = new("--start") { Description = "Start/stop rows: the column of each interval's start (several rows per patient; needs --id and --stop)." };
+    public Option<string?> Stop { get; } = new("--stop") { Description = "Start/stop rows: the column of each interval's end (the time column of such data)." };
     private bool _weighted;
     private bool _categoricalNamesFeatures;
 
@@ -48,12 +51,32 @@ internal sealed class StudyOptions
         _categoricalNamesFeatures = true;
     }
 
-    /// <summary>Adds the role flags and --weights (the verbs whose estimators take case weights: km, logrank, cox).</summary>
+    /// Adds the role flags, --weights and the counting-process flags --entry, --start, --stop (the verbs whose estimators
+    /// take case weights and counting-process input: km, logrank, cox).
+    /// </summary>
     public void AddWithWeightsTo(Command command)
     {
         AddTo(command);
         command.Options.Add(Weights);
+        command.Options.Add(Entry);
+        command.Options.Add(Start);
+        command.Options.Add(Stop);
         _weighted = true;
+    }
+
+    /// <summary>
+    /// Refuses a spec with start/stop rows (several rows per patient) in a verb that describes patients one row each
+    /// (describe, cluster, tree), or with any counting-process input when <paramref name="alsoEntry"/> (the survival
+    /// tree, whose splits are survdiff's log-rank tests).
+    /// </summary>
+    public static void RequireOneRowPerPatient(StudySpec spec, string verb, bool alsoEntry = false)
+    {
+        if (spec.Start is not null)
+            throw new StratifyInputException($"{verb} works on one row per patient, but the spec gives start/stop rows (start: {spec.Start}), several per patient",
+                spec.SourceFile ?? "command line", spec.Start, suggestion: "Analyse start/stop rows with stratify km, logrank or cox; describe patients from a one-row-per-patient file.");
+        if (alsoEntry && spec.Entry is not null)
+            throw new StratifyInputException($"{verb} does not take delayed entry (entry: {spec.Entry}): its log-rank splits are survdiff's, which has no form for left-truncated data",
+                spec.SourceFile ?? "command line", spec.Entry, suggestion: "Grow the tree without entry:, or analyse the delayed entry with stratify km, logrank or cox.");
     }
 
     public static IReadOnlyList<string> SplitList(string? text) =>
@@ -80,6 +103,13 @@ internal sealed class StudyOptions
         if (parse.GetValue(Strata) is { } strata) spec = spec with { Strata = SplitList(strata) };
         if (parse.GetValue(Cluster) is { } cluster) spec = spec with { Cluster = cluster };
         if (_weighted && parse.GetValue(Weights) is { } weights) spec = spec with { Weight = weights };
+        if (_weighted && parse.GetValue(Entry) is { } entry) spec = spec with { Entry = entry };
+        if (_weighted && parse.GetValue(Start) is { } start) spec = spec with { Start = start };
+        if (_weighted && parse.GetValue(Stop) is { } stop)
+            spec = parse.GetValue(Time) is not null
+                ? throw new StratifyInputException("--stop is the time column of start/stop rows, and --time is given too", "command line", value: stop,
+                    suggestion: "Give --time (with --entry for delayed entry) or --start and --stop (with --id), not both.")
+                : spec with { Time = stop };
 
         var categorical = (_categoricalNamesFeatures ? [] : SplitList(parse.GetValue(Categorical))).ToHashSet(StringComparer.Ordinal);
         var references = ParseReferences(parse.GetValue(Reference) ?? []);

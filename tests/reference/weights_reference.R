@@ -17,7 +17,7 @@
 #   proportional-hazards test of the weighted fit).
 suppressPackageStartupMessages({ library(survival); library(jsonlite) })
 stopifnot(packageVersion("survival") >= "3.5")
-source("tests/reference/exact_numbers.R")   # exact(), write_exact()
+source("tests/reference/reference_common.R")   # exact(), write_exact() and the survival summaries
 
 # ---- data ------------------------------------------------------------------------------------------------------
 set.seed(20261201)
@@ -62,31 +62,12 @@ km_case <- function(name, file, time, status, event_value, weight, group = NULL,
   form <- if (is.null(group)) Surv(time, event) ~ 1 else Surv(time, event) ~ g
   fit <- if (is.null(robust)) survfit(form, data = df, weights = w, conf.type = conf_type)
          else survfit(form, data = df, weights = w, conf.type = conf_type, robust = robust)
-  se_s <- if (fit$logse) fit$std.err * fit$surv else fit$std.err
-  strata <- if (is.null(fit$strata)) rep("all", length(fit$time)) else rep(sub("^g=", "", names(fit$strata)), fit$strata)
-  groups <- unique(strata)
-  tab <- summary(fit, rmean = if (is.null(tau)) "none" else tau)$table
-  if (is.null(dim(tab))) tab <- matrix(tab, nrow = 1, dimnames = list(NULL, names(tab)))
   na <- survfit(form, data = df, weights = w, ctype = 1, robust = if (is.null(robust)) NULL else robust)
-  curves <- lapply(seq_along(groups), function(k) {
-    i <- strata == groups[k]
-    out <- list(group = groups[k], n = sum(df$g == groups[k]), time = fit$time[i], n_risk = fit$n.risk[i],
-                n_event = fit$n.event[i], n_censor = fit$n.censor[i], surv = fit$surv[i], se = se_s[i],
-                lower = fit$lower[i], upper = fit$upper[i], cumhaz = na$cumhaz[i], std_chaz = na$std.chaz[i],
-                events = unname(tab[k, "events"]), median = unname(tab[k, "median"]),
-                median_lower = unname(tab[k, grep("LCL", colnames(tab))]), median_upper = unname(tab[k, grep("UCL", colnames(tab))]))
-    if (!is.null(tau)) { out$rmst <- unname(tab[k, "rmean"]); out$rmst_se <- unname(tab[k, "se(rmean)"]) }
-    out
-  })
+  curves <- survfit_curves(fit, na, df, tau)
   out <- list(name = name, file = file, time = time, status = status, event_value = event_value, weight = weight,
               group = group, conf_type = conf_type, robust = if (is.null(robust)) NULL else robust, tau = tau,
               fit_robust = !fit$logse, curves = curves)
-  if (!is.null(at)) {
-    s <- summary(fit, times = at)
-    sg <- if (is.null(s$strata)) rep("all", length(s$time)) else sub("^g=", "", as.character(s$strata))
-    out$at <- list(times = I(at), group = I(sg), time = I(s$time), surv = I(s$surv), se = I(s$std.err),
-                   lower = I(s$lower), upper = I(s$upper), n_risk = I(s$n.risk))
-  }
+  if (!is.null(at)) out$at <- survfit_at(fit, at)
   out
 }
 
@@ -113,34 +94,13 @@ logrank_case <- function(name, file, time, status, event_value, weight, group, s
   df <- data.frame(time = d[[time]], event = as.integer(d[[status]] == event_value), w = d[[weight]], g = factor(d[[group]]))
   if (!is.null(strata)) df$s <- d[[strata]]
   rhs <- if (is.null(strata)) "g" else "g + strata(s)"
-  fit_model <- coxph(as.formula(paste("Surv(time, event) ~", rhs)), data = df, weights = w, robust = FALSE)
-  fit_robust <- coxph(as.formula(paste("Surv(time, event) ~", rhs)), data = df, weights = w, robust = TRUE)
+  fit_of <- function(data, term, robust)
+    coxph(as.formula(paste("Surv(time, event) ~", sub("^g", term, rhs))), data = data, weights = w, robust = robust)
   fit0 <- coxph(as.formula(paste("Surv(time, event) ~", rhs)), data = df, weights = w, iter.max = 0, init = rep(0, nlevels(df$g) - 1))
   u <- colSums(as.matrix(residuals(fit0, type = "score", weighted = TRUE)))
   observed <- as.vector(tapply(df$w * df$event, df$g, sum))
-  u_full <- c(-sum(u), u)
-  lev <- levels(df$g)
-  # trend: the same score test on the group's position 1..k
-  df$score <- as.numeric(df$g)
-  trend_model <- coxph(as.formula(paste("Surv(time, event) ~", sub("^g", "score", rhs))), data = df, weights = w, robust = FALSE)
-  trend_robust <- coxph(as.formula(paste("Surv(time, event) ~", sub("^g", "score", rhs))), data = df, weights = w, robust = TRUE)
-  pairs <- combn(lev, 2)
-  pair_stats <- apply(pairs, 2, function(pr) {
-    sub <- droplevels(df[df$g %in% pr, ])
-    fm <- coxph(as.formula(paste("Surv(time, event) ~", rhs)), data = sub, weights = w, robust = FALSE)
-    fr <- coxph(as.formula(paste("Surv(time, event) ~", rhs)), data = sub, weights = w, robust = TRUE)
-    c(fm$score, fr$rscore)
-  })
-  test <- function(stat, df) list(statistic = unname(stat), df = df, p = pchisq(unname(stat), df, lower.tail = FALSE))
-  k <- sum(!is.na(coef(fit_model)))
-  list(name = name, file = file, time = time, status = status, event_value = event_value, weight = weight, group = group,
-       strata = strata, groups = I(lev), n = I(as.vector(table(df$g))), observed = I(observed), expected = I(observed - u_full),
-       model = test(fit_model$score, k), robust = test(fit_robust$rscore, k),
-       trend = list(model = test(trend_model$score, 1), robust = test(trend_robust$rscore, 1)),
-       pairwise = list(group_a = I(pairs[1, ]), group_b = I(pairs[2, ]),
-                       model = I(unname(pair_stats[1, ])), robust = I(unname(pair_stats[2, ])),
-                       model_holm = I(p.adjust(pchisq(pair_stats[1, ], 1, lower.tail = FALSE), "holm")),
-                       robust_holm = I(p.adjust(pchisq(pair_stats[2, ], 1, lower.tail = FALSE), "holm"))))
+  c(list(name = name, file = file, time = time, status = status, event_value = event_value, weight = weight, group = group,
+         strata = strata), group_score_tests(df, fit_of, observed, u))
 }
 
 logrank <- list(
@@ -171,30 +131,11 @@ cox_case <- function(name, file, time, status, event_value, weight, covariates, 
   if (!is.null(cluster)) { df$clus <- d[[cluster]]; rhs <- paste(rhs, "+ cluster(clus)") }
   form <- as.formula(paste("Surv(time, event) ~", rhs))
   fit <- if (is.null(robust)) coxph(form, data = df, weights = w, ties = ties) else coxph(form, data = df, weights = w, ties = ties, robust = robust)
-  is_robust <- !is.null(fit$naive.var)
-  coefs <- coef(fit)
-  nb <- sum(!is.na(coefs))
-  se <- sqrt(diag(if (is_robust) fit$naive.var else fit$var))
-  rse <- if (is_robust) sqrt(diag(fit$var)) else rep(NA, length(coefs))
-  inf_se <- if (is_robust) rse else se
-  z <- coefs / inf_se
-  test <- function(stat, df) list(statistic = unname(stat), df = df, p = pchisq(unname(stat), df, lower.tail = FALSE))
-  base <- survfit(fit)
   zph <- cox.zph(fit)$table
-  list(name = name, file = file, time = time, status = status, event_value = event_value, weight = weight, ties = ties,
-       strata = strata, cluster = cluster, robust_option = if (is.null(robust)) NULL else robust, robust = is_robust,
-       covariates = covariates, n = fit$n, events = fit$nevent,
-       terms = I(names(coefs)), coef = I(unname(coefs)), se = I(unname(se)), robust_se = I(unname(rse)),
-       hr_lower = I(unname(exp(coefs - qnorm(0.975) * inf_se))), hr_upper = I(unname(exp(coefs + qnorm(0.975) * inf_se))),
-       z = I(unname(z)), p = I(unname(2 * pnorm(-abs(z)))),
-       loglik = list(null = fit$loglik[1], model = fit$loglik[2]),
-       likelihood_ratio = test(2 * (fit$loglik[2] - fit$loglik[1]), nb), wald = test(fit$wald.test, nb),
-       score = test(fit$score, nb), robust_score = if (is_robust) test(fit$rscore, nb) else NULL,
-       concordance = list(c = unname(fit$concordance["concordance"]), se = unname(fit$concordance["std"])),
-       means = I(unname(fit$means)), iterations = fit$iter,
-       zph = list(terms = I(rownames(zph)), chisq = I(unname(zph[, "chisq"])), df = I(unname(zph[, "df"])), p = I(unname(zph[, "p"]))),
-       baseline = list(time = base$time, surv = base$surv, std_err = base$std.err, lower = base$lower, upper = base$upper,
-                       strata = if (is.null(base$strata)) NULL else rep(seq_along(base$strata), base$strata)))
+  c(list(name = name, file = file, time = time, status = status, event_value = event_value, weight = weight, ties = ties,
+         strata = strata, cluster = cluster, robust_option = if (is.null(robust)) NULL else robust, covariates = covariates),
+    coxph_summary(fit),
+    list(zph = list(terms = I(rownames(zph)), chisq = I(unname(zph[, "chisq"])), df = I(unname(zph[, "df"])), p = I(unname(zph[, "p"])))))
 }
 
 num <- function(name) list(name = name, kind = "numeric")

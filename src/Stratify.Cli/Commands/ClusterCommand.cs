@@ -67,6 +67,7 @@ internal static class ClusterCommand
                     "--missing", pairwise.Column, suggestion: "Use --missing impute, indicator or complete_case.");
             if (replicates < 0) throw new StratifyInputException("must be 0 or more", "--bootstrap");
             if (parse.GetValue(gap) < 0) throw new StratifyInputException("must be 0 or more", "--gap");
+            StudyOptions.RequireOneRowPerPatient(spec, "stratify cluster");
             var truthColumn = parse.GetValue(truth);
             var bound = StudyBinder.Load(spec, CohortReadOptions.Only(spec.UsedColumns()).With(truthColumn is null ? [] : [truthColumn]));
             var featureSet = FeatureSet.From(bound.Features, subgroups.Missing, subgroups.MissingByFeature);

@@ -61,16 +61,22 @@ internal static class CoxCommand
             };
             var design = StudyTerms.Design(bound);
             Stratify.Diagnostics.StageTimings.Mark("design");
-            var model = CoxProportionalHazards.Fit(bound.Time!, bound.Event!, design, bound.Strata?.Codes, options);
+            // Counting-process rows fit through the survival data, which carry the entries (and the patients, the default
+            // cluster of start/stop rows: R's cluster = id).
+            var model = bound.Entry is null
+                ? CoxProportionalHazards.Fit(bound.Time!, bound.Event!, design, bound.Strata?.Codes, options)
+                : CoxProportionalHazards.Fit(SurvivalData.From(bound), design, options with { Weights = null });
             Stratify.Diagnostics.StageTimings.Mark("fit");
             var ph = parse.GetValue(checkPh) ? ProportionalHazardsTest.Compute(model) : null;
             var predictions = (parse.GetValue(profiles) ?? []).Select(text => Predict(model, text)).ToArray();
+            var counting = CountingProcessJson.From(bound);
             if (output == OutputFormat.Json)
             {
                 JsonOutput.Write(CoxModelJson.From(model, ph, spec.Weight) with
                 {
                     Predictions = predictions.Length == 0 ? null : predictions,
                     CompetingRisks = bound.Causes is { } c ? CauseSpecific(c) : null,
+                    CountingProcess = counting,
                 }, context.Out);
                 OutputFormats.NoteDropped(context, bound);
                 return CliApp.ExitOk;
@@ -78,8 +84,9 @@ internal static class CoxCommand
             var console = OutputFormats.Console(context);
             var header = new List<string> { "Term", "coef", "HR", $"{Text.Percent(level)}% CI", "SE", "z", "p" };
             if (model.Robust) header.Insert(5, "robust SE");
+            string form = counting is null ? "" : $", {counting.Describe()}{(counting.Id is not null && bound.Cluster is null ? ", robust SE by patient" : "")}";
             string title = bound.Causes is { } causes ? $"Cause-specific Cox model for {causes.EventOfInterest}" : "Cox model";
-            console.Write(OutputFormats.Grid($"{title}: n = {model.N}, events = {model.Events}, {model.Ties.ToString().ToLowerInvariant()} ties{(bound.Strata is null ? "" : $", strata {bound.Strata.Name}")}{(model.Weighted ? $", weighted by {spec.Weight}" : "")}", header,
+            console.Write(OutputFormats.Grid($"{title}: n = {model.N}{(spec.Start is null ? "" : " rows")}, events = {model.Events}, {model.Ties.ToString().ToLowerInvariant()} ties{(bound.Strata is null ? "" : $", strata {bound.Strata.Name}")}{(model.Weighted ? $", weighted by {spec.Weight}" : "")}{form}", header,
                 model.Coefficients.Select(c =>
                 {
                     var row = new List<string> { c.Term, Text.Number(c.Coefficient), Text.Number(c.HazardRatio, 3), $"{Text.Number(c.HazardRatioLower, 3)}–{Text.Number(c.HazardRatioUpper, 3)}", Text.Number(c.Se), Text.Number(c.Z, 3), Text.P(c.P) };

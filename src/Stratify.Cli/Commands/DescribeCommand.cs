@@ -19,6 +19,7 @@ internal static class DescribeCommand
         {
             var output = OutputFormats.Parse(parse.GetValue(format), OutputFormat.Table, OutputFormat.Json, OutputFormat.Csv, OutputFormat.Markdown);
             var spec = study.ToSpec(parse);
+            StudyOptions.RequireOneRowPerPatient(spec, "stratify describe");
             var description = CohortDescriber.Describe(spec, parse.GetValue(nonparametric) ? NumericTestPreference.Nonparametric : NumericTestPreference.Parametric);
             switch (output)
             {

@@ -46,15 +46,16 @@ internal static class KaplanMeierCommand
             var estimate = KaplanMeier.Fit(data, options);
             var nelsonAalen = parse.GetValue(cumhaz) ? NelsonAalen.Fit(data) : null;
             Stratify.Diagnostics.StageTimings.Mark("fit");
+            var counting = CountingProcessJson.From(bound);
             if (output == OutputFormat.Json)
             {
-                JsonOutput.Write(SurvivalJson.KaplanMeierDocument(estimate, probabilities, nelsonAalen, spec.Weight), context.Out);
+                JsonOutput.Write(SurvivalJson.KaplanMeierDocument(estimate, probabilities, nelsonAalen, spec.Weight) with { CountingProcess = counting }, context.Out);
                 OutputFormats.NoteDropped(context, bound);
                 return CliApp.ExitOk;
             }
             var console = OutputFormats.Console(context);
             string level = Text.Percent(options.ConfLevel);
-            var header = new List<string> { "Group", "n", estimate.Weighted ? "Events (weighted)" : "Events", $"Median ({level}% CI)" };
+            var header = new List<string> { "Group", spec.Start is null ? "n" : "Rows", estimate.Weighted ? "Events (weighted)" : "Events", $"Median ({level}% CI)" };
             header.AddRange(probabilities.Select(p => $"{Text.Number(p)} quantile"));
             if (options.RmstHorizon is double tau) header.Add($"RMST to {Text.Number(tau)} (SE)");
             var rows = new List<IEnumerable<string>>();
@@ -73,7 +74,8 @@ internal static class KaplanMeierCommand
             string weighting = estimate.Weighted
                 ? $"weighted by {spec.Weight}, {(estimate.Variance == KaplanMeierVariance.InfinitesimalJackknife ? "robust (infinitesimal jackknife)" : "Greenwood")} SE; "
                 : "";
-            console.Write(OutputFormats.Grid($"Kaplan–Meier ({weighting}{SurvivalJson.ConfTypeName(options.ConfType)} {level}% limits; time in {spec.TimeUnit.ToString().ToLowerInvariant()})", header, rows));
+            string form = counting is null ? "" : $"{counting.Describe()}; ";
+            console.Write(OutputFormats.Grid($"Kaplan–Meier ({form}{weighting}{SurvivalJson.ConfTypeName(options.ConfType)} {level}% limits; time in {spec.TimeUnit.ToString().ToLowerInvariant()})", header, rows));
             if (options.Times.Length > 0)
                 console.Write(OutputFormats.Grid("Survival at requested times", ["Group", "Time", $"Survival ({level}% CI)", estimate.Weighted ? "At risk (weighted)" : "At risk"],
                     estimate.Curves.SelectMany(c => c.At.Select(a => (IEnumerable<string>)new[]

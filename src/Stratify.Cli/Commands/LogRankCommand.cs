@@ -38,18 +38,21 @@ internal static class LogRankCommand
                 Trend = parse.GetValue(trend),
             });
             Stratify.Diagnostics.StageTimings.Mark("fit");
+            var counting = SurvivalJson.CountingProcess(result, CountingProcessJson.From(bound));
             if (output == OutputFormat.Json)
             {
-                JsonOutput.Write(SurvivalJson.From(result, spec.Weight), context.Out);
+                JsonOutput.Write(SurvivalJson.From(result, spec.Weight) with { CountingProcess = counting }, context.Out);
                 OutputFormats.NoteDropped(context, bound);
                 return CliApp.ExitOk;
             }
             var console = OutputFormats.Console(context);
             string test = result.Weighted
-                ? $"Weighted log-rank (score test of the Cox model weighted by {spec.Weight}, Efron ties, {(result.Robust ? "robust" : "model-based")} variance)"
-                : weight == 0 ? "Log-rank" : $"Fleming–Harrington (rho = {Text.Number(weight)})";
+                ? $"Weighted log-rank (score test of the Cox model weighted by {spec.Weight}{(counting is null ? "" : $", {counting.Describe()}")}, Efron ties, {(result.Robust ? "robust" : "model-based")} variance)"
+                : counting is not null
+                    ? $"Log-rank, {counting.Describe()} (score test of the Cox model, Efron ties, variance {counting.Variance}; R's survdiff takes no counting-process data)"
+                    : weight == 0 ? "Log-rank" : $"Fleming–Harrington (rho = {Text.Number(weight)})";
             console.Write(OutputFormats.Grid($"{test} test by {bound.Group!.Name}{(bound.Strata is null ? "" : $", stratified by {bound.Strata.Name}")}",
-                ["Group", "n", result.Weighted ? "Observed (weighted)" : "Observed", "Expected", "O/E"],
+                ["Group", spec.Start is null ? "n" : "Rows", result.Weighted ? "Observed (weighted)" : "Observed", "Expected", "O/E"],
                 result.Groups.Select(g => (IEnumerable<string>)[g.Group, g.N.ToString(CultureInfo.InvariantCulture), Text.Number(g.Observed), Text.Number(g.Expected), Text.Number(g.Observed / g.Expected, 3)])));
             console.WriteLine($"Chi-square = {Text.Number(result.Statistic)} on {result.DegreesOfFreedom} df, {Text.PClause(result.PValue)}");
             if (result.DegreesOfFreedom <= 0) console.WriteLine(NothingToTest);

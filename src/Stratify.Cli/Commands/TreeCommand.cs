@@ -47,6 +47,7 @@ internal static class TreeCommand
                     pairwise.Column, suggestion: "Use --missing impute, indicator or complete_case.");
             // The features bind as subgroup features: a missing value is imputed (or flagged, or the patient gets no
             // leaf) by the missing-value policy, never silently dropped.
+            StudyOptions.RequireOneRowPerPatient(spec, "stratify tree", alsoEntry: true);
             var bound = StudyBinder.Load(spec);
             var featureSet = FeatureSet.From(bound.Features, subgroups.Missing, subgroups.MissingByFeature);
             var model = SurvivalTree.Grow(SurvivalData.From(bound).Subset(featureSet.SourceRows), SubgroupFinder.TreeFeatures(featureSet), options);

@@ -73,6 +73,16 @@ public sealed class BoundStudy
     public int RowsRead => Cohort.RowCount;
     public int RowCount => Rows.Length;
     public double[]? Time { get; init; }
+    /// <summary>
+    /// Entry (start) time per analysed row, finite, ≥ 0 and before <see cref="Time"/>: the row is at risk on
+    /// (entry, time] only (the spec's <see cref="StudySpec.Entry"/> or <see cref="StudySpec.Start"/>); null = right-censored.
+    /// </summary>
+    public double[]? Entry { get; init; }
+    /// <summary>
+    /// Patient code per analysed row (0-based, from the id column) when the spec gives start/stop intervals, several rows
+    /// per patient; null otherwise.
+    /// </summary>
+    public int[]? Patient { get; init; }
     public bool[]? Event { get; init; }
     /// <summary>The event coding as applied, in words ("0 = censored, 1 = event").</summary>
     public string? EventCodingText { get; init; }

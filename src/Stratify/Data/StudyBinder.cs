@@ -9,7 +9,9 @@ namespace Stratify.Data;
 /// NaN or infinite time; an event value outside the coding (with competing risks: neither censoring nor a declared
 /// cause, see <see cref="CompetingCausesBinder"/>); duplicate patient ids; a used column with no values;
 /// a categorical with one level; a reference level that does not occur; no events at all; a case weight that is not
-/// a finite number ≥ 0, weights that are all 0, or a treatment arm or group whose weights sum to 0. Rows missing a
+/// a finite number ≥ 0, weights that are all 0, or a treatment arm or group whose weights sum to 0; with counting-process
+/// input, an entry (start) that is not a finite number ≥ 0 before the row's time, start/stop rows without an id, the
+/// overlapping intervals of a patient and an event before a patient's last interval. Rows missing a
 /// value in a used column (the weight column included) are dropped and counted per column, never silently. Subgroup
 /// features are bound too (with their missing values kept, so they never drop a patient); levels follow one set of
 /// rules everywhere (<see cref="LevelRules"/>).
@@ -70,6 +72,16 @@ public static class StudyBinder
         var strata = spec.Strata.Select(s => cohort[s]).ToArray();
         var cluster = Resolve(spec.Cluster);
         var weight = Resolve(spec.Weight);
+        if (spec.Entry is not null && spec.Start is not null)
+            throw new StratifyInputException("both entry: (delayed entry, one row per patient) and start: (start/stop rows) are given", spec.SourceFile ?? source,
+                suggestion: "Use entry: with time: for one row per patient, or start: with stop: and id: for several rows per patient.");
+        if (spec.Start is not null && spec.Id is null)
+            throw new StratifyInputException("start/stop rows need the patient id column: a patient may have several rows", spec.SourceFile ?? source, spec.Start,
+                suggestion: "Add id: (--id) naming the patient column.");
+        var entry = Resolve(spec.Start ?? spec.Entry);
+        if (entry is not null && time is null)
+            throw new StratifyInputException($"an {(spec.Start is null ? "entry" : "start")} column needs the {(spec.Start is null ? "time" : "stop")} column too", spec.SourceFile ?? source, entry.Name,
+                suggestion: spec.Start is null ? "Give time: (--time), the end of each patient's follow-up." : "Give stop: (--stop), the end of each interval.");
         var covariates = spec.Covariates.Select(c => (Spec: c, Column: cohort[c.Column])).ToArray();
         var featureSpecs = spec.Subgroups?.Features ?? [];
         var features = featureSpecs.Select(f => cohort[f.Column]).ToArray();
@@ -80,7 +92,7 @@ public static class StudyBinder
         // Every used column must hold values, and have a type its role accepts.
         var used = new List<Column>();
         void Use(Column? c) { if (c is not null && !used.Contains(c)) used.Add(c); }
-        Use(id); Use(time); Use(evt); Use(treatment); Use(group); Use(subgroupColumn); Use(cluster); Use(weight);
+        Use(id); Use(time); Use(entry); Use(evt); Use(treatment); Use(group); Use(subgroupColumn); Use(cluster); Use(weight);
         foreach (var s in strata) Use(s);
         foreach (var c in covariates) Use(c.Column);
         foreach (var c in used.Concat(features))
@@ -88,6 +100,8 @@ public static class StudyBinder
                 throw new StratifyInputException("the column has no values: every row is missing", source, c.Name);
         if (time is not null && time is not NumericColumn)
             throw TypeError(source, time, "the time column must be numeric (a number of days, weeks, months or years)");
+        if (entry is not null and not NumericColumn)
+            throw TypeError(source, entry, $"the {(spec.Start is null ? "entry" : "start")} column must be numeric (a time in the unit of the time column)");
         if (weight is not null and not NumericColumn)
             throw TypeError(source, weight, "the weight column must hold numbers (case weights ≥ 0)");
         if (time is { SourceType: SourceType.Date or SourceType.Timestamp or SourceType.Boolean })
@@ -114,16 +128,22 @@ public static class StudyBinder
         var rows = new int[kept];
         for (int i = 0, r = 0; i < n; i++) if (keep[i]) rows[r++] = i;
 
-        if (id is not null) CheckUniqueIds(source, id, rows);
+        if (id is not null && spec.Start is null) CheckUniqueIds(source, id, rows);
         var timeValues = time is null ? null : BindTime(source, (NumericColumn)time, rows);
         if (timeValues is not null) RequireFollowUp(source, time!, timeValues);
         if (spec.Competing.Count > 0 && spec.EventOfInterest is null)
             throw new StratifyInputException("competing causes are given without the event of interest", spec.SourceFile ?? source, evt?.Name,
                 suggestion: "Add event_of_interest (--event-of-interest).");
+        if (spec.EventOfInterest is not null && entry is not null)
+            throw new StratifyInputException($"competing risks with {(spec.Start is null ? "delayed entry" : "start/stop rows")} are not supported yet: cumulative incidence and Fine–Gray here follow cmprsk, which has no left truncation or time-varying rows",
+                spec.SourceFile ?? source, entry.Name,
+                suggestion: $"Drop {(spec.Start is null ? "entry: (--entry)" : "start:/stop: (--start/--stop)")} for a competing-risks analysis, or analyse one cause with the others coded as censoring.");
         var causes = evt is not null && spec.EventOfInterest is not null ? CompetingCausesBinder.Bind(source, spec, evt, rows) : null;
         var (events, codingText) = evt is null ? (null, null)
             : causes is not null ? (causes.EventOfInterestIndicator(), causes.CodingText)
             : BindEvent(source, spec, evt, rows);
+        var entryValues = entry is null ? null : BindEntry(source, (NumericColumn)entry, (NumericColumn)time!, rows, timeValues!, spec.Start is null ? "entry" : "start");
+        var patient = spec.Start is null ? null : BindIntervals(source, id!, entry!, evt!, rows, entryValues!, timeValues!, events!);
         if (events is not null && rows.Length > 0 && Array.IndexOf(events, true) < 0)
             throw new StratifyInputException("no events at all: every analysed patient is censored, so survival cannot be estimated", source, evt!.Name,
                 suggestion: "Check the event coding (event_value / --event-value).");
@@ -147,6 +167,8 @@ public static class StudyBinder
             Rows = rows,
             IdColumn = id,
             Time = timeValues,
+            Entry = entryValues,
+            Patient = patient,
             Event = events,
             EventCodingText = codingText,
             Causes = causes,
@@ -304,6 +326,50 @@ public static class StudyBinder
             values[k] = v;
         }
         return values;
+    }
+
+    /// <summary>
+    /// Entry (or interval start) times over the kept rows: each a finite number ≥ 0 and strictly before the row's time.
+    /// R's <c>Surv(entry, time, event)</c> turns a row with entry ≥ time into NA with a warning and its na.omit drops it;
+    /// Stratify refuses it, naming the row. Times that R's timefix would tie to each other (the interval would have
+    /// length 0: aeqSurv stops there) are refused too.
+    /// </summary>
+    private static double[] BindEntry(string source, NumericColumn entry, NumericColumn time, int[] rows, double[] timeValues, string role)
+    {
+        var values = BindNonNegative(source, entry, rows, role, $"The {role} time must be a finite number ≥ 0.");
+        for (int k = 0; k < rows.Length; k++)
+            if (!(values[k] < timeValues[k]))
+                throw new StratifyInputException(
+                    $"the {role} ({entry.Format(rows[k])}) is not before the {(role == "start" ? "stop" : "time")} ({time.Format(rows[k])}): the row is at risk from {role} to {(role == "start" ? "stop" : "time")}, so {role} must be smaller",
+                    source, entry.Name, rows[k] + 1, entry.Format(rows[k]),
+                    "Correct the row, or remove it (R's Surv() would turn it into NA with a warning and drop it).");
+        if (Survival.TimeFix.FirstCollapsedInterval(values, timeValues) is int collapsed)
+            throw new StratifyInputException(
+                $"the {role} ({entry.Format(rows[collapsed])}) and the {(role == "start" ? "stop" : "time")} ({time.Format(rows[collapsed])}) differ by less than R's timefix tolerance (sqrt of machine epsilon, absolute or relative to the mean time), so the interval has length 0",
+                source, entry.Name, rows[collapsed] + 1, entry.Format(rows[collapsed]), "Round the times (for example to whole days), or remove the row.");
+        return values;
+    }
+
+    /// <summary>
+    /// Start/stop rows: the patient code of each kept row (from the id column, in first-seen order), after checking that
+    /// a patient's intervals do not overlap and that only the last may end in an event (<see cref="Survival.PatientIntervals"/>).
+    /// </summary>
+    private static int[] BindIntervals(string source, Column id, Column start, Column evt, int[] rows, double[] startValues, double[] stopValues, bool[] events)
+    {
+        var (patient, texts) = DistinctValues(id, rows);
+        if (Survival.PatientIntervals.Check(startValues, stopValues, events, patient) is not { } problem) return patient;
+        string Interval(int k) => $"({startValues[k].ToString("R", CultureInfo.InvariantCulture)}, {stopValues[k].ToString("R", CultureInfo.InvariantCulture)}]";
+        int row = problem.Row, other = problem.OtherRow;
+        string who = texts[patient[row]];
+        if (problem.Problem == Survival.IntervalProblem.Overlap)
+            throw new StratifyInputException(
+                $"the intervals of patient '{who}' (id column '{id.Name}') overlap: {Interval(other)} in row {rows[other] + 1} and {Interval(row)} in row {rows[row] + 1}",
+                source, start.Name, rows[row] + 1, start.Format(rows[row]),
+                "A patient is at risk once at a time: make each start at or after the previous stop.");
+        throw new StratifyInputException(
+            $"patient '{who}' (id column '{id.Name}') has an event at the end of {Interval(row)}, but row {rows[other] + 1} continues their follow-up with {Interval(other)}: an event may only end a patient's last interval",
+            source, evt.Name, rows[row] + 1, evt.Format(rows[row]),
+            "Stratify analyses the time to a first event; end the patient's follow-up at the event (repeated events are not supported).");
     }
 
     /// <summary>

@@ -49,6 +49,18 @@ public sealed record StudySpec
     public IReadOnlyList<string> Data { get; init; } = [];
     public string? Id { get; init; }
     public string? Time { get; init; }
+    /// <summary>
+    /// Delayed entry (left truncation): the column of the time each patient came under observation (numeric, finite,
+    /// ≥ 0, before <see cref="Time"/>); the patient is at risk from entry to time only, as R's <c>Surv(entry, time,
+    /// event)</c>. One row per patient. Null = at risk from time 0.
+    /// </summary>
+    public string? Entry { get; init; }
+    /// <summary>
+    /// Long-format data with time-varying covariates: the column of each row's interval start, with <see cref="Time"/>
+    /// the interval's stop (spec key <c>stop:</c>) and <see cref="Id"/> the patient (several rows per patient), as
+    /// R's <c>Surv(start, stop, event)</c> with <c>cluster = id</c>. Null = one row per patient.
+    /// </summary>
+    public string? Start { get; init; }
     public TimeUnit TimeUnit { get; init; } = TimeUnit.Days;
     public string? Event { get; init; }
     public EventCoding EventCoding { get; init; } = EventCoding.Auto;
@@ -92,8 +104,8 @@ public sealed record StudySpec
     public string? SourceFile { get; init; }
 
     /// <summary>
-    /// Every column the spec gives a role: id, time, event, treatment, group, strata, cluster, covariates, and the
-    /// subgroups' features or column. The one place that says which columns an analysis reads: the reader skips
+    /// Every column the spec gives a role: id, time (the stop of start/stop rows), entry or start, event, treatment,
+    /// group, strata, cluster, weight, covariates, and the subgroups' features or column. The one place that says which columns an analysis reads: the reader skips
     /// all others (a new role must be added here).
     /// </summary>
     public IReadOnlySet<string> UsedColumns()
@@ -101,6 +113,7 @@ public sealed record StudySpec
         var used = new HashSet<string>(StringComparer.Ordinal);
         void Use(string? column) { if (column is not null) used.Add(column); }
         Use(Id); Use(Time); Use(Event); Use(Treatment); Use(Group); Use(Cluster); Use(Weight);
+        Use(Entry); Use(Start);
         foreach (var s in Strata) Use(s);
         foreach (var c in Covariates) Use(c.Column);
         Use(Subgroups?.Column);

@@ -22,7 +22,7 @@ public static class StudySpecReader
         "title", "endpoint", "data", "id", "time", "time_unit", "event", "event_coding", "event_value", "censored_value",
         "event_of_interest", "competing",
         "treatment", "treatment_reference", "covariates", "strata", "cluster", "group", "subgroups", "landmarks", "rmst_horizon",
-        "validation", "output", "seed", "small_cell_threshold", "weight",
+        "validation", "output", "seed", "small_cell_threshold", "weight", "entry", "start", "stop",
         "design", "interaction_alpha", "min_events_per_arm", "weights",
     ];
     private static readonly string[] WeightingKeys = ["method", "trim"];
@@ -138,11 +138,20 @@ public static class StudySpecReader
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var spec = new StudySpec { SourceFile = path };
+        long? timeLine = null, stopLine = null;
         foreach (var (keyNode, value) in root.Children)
         {
             var key = Scalar(keyNode, path);
+            if (key == "time") timeLine = Line(keyNode);
+            if (key == "stop") stopLine = Line(keyNode);
+            if (timeLine is not null && stopLine is not null)
+                throw new StratifyInputException($"line {Math.Max(timeLine.Value, stopLine.Value)}: 'stop' is the time column of start/stop rows, and 'time' is given too", path,
+                    suggestion: "Give either time: (one row per patient, with entry: for delayed entry) or start: and stop: (several rows per patient).");
             switch (key)
             {
+                case "entry": spec = spec with { Entry = Scalar(value, path, key) }; break;
+                case "start": spec = spec with { Start = Scalar(value, path, key) }; break;
+                case "stop": spec = spec with { Time = Scalar(value, path, key) }; break;
                 case "title": spec = spec with { Title = Scalar(value, path, key) }; break;
                 case "endpoint": spec = spec with { Endpoint = Scalar(value, path, key) }; break;
                 case "data": spec = spec with { Data = List(value, path, key).Select(p => Path.GetFullPath(Path.Combine(folder, p))).ToArray() }; break;

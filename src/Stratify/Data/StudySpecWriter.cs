@@ -22,7 +22,9 @@ public static class StudySpecWriter
         Line("endpoint", spec.Endpoint);
         List("data", spec.Data);
         Line("id", spec.Id);
-        Line("time", spec.Time);
+        Line(spec.Start is null ? "time" : "stop", spec.Time);
+        Line("entry", spec.Entry);
+        Line("start", spec.Start);
         Line("time_unit", spec.TimeUnit.ToString().ToLowerInvariant());
         Line("event", spec.Event);
         Line("event_coding", spec.EventCoding switch

@@ -45,6 +45,10 @@ public sealed record CoxModelJson(
     WeightsJson? Weights = null,
     double ConfLevel = 0.95)
 {
+    /// <summary>The counting-process form of the input (delayed entry or start/stop rows); absent for right-censored data.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public CountingProcessJson? CountingProcess { get; init; }
+
     /// <summary>The model's document with the <c>weights</c> object naming the weight column (when the fit was weighted).</summary>
     public static CoxModelJson From(CoxModel model, ProportionalHazardsResult? phTest, string? weightColumn) =>
         From(model, phTest) with

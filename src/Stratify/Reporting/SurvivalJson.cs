@@ -21,7 +21,52 @@ public sealed record KaplanMeierJson(
     string ConfType, double ConfLevel, IReadOnlyList<KaplanMeierGroupJson> Groups,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<SurvivalQuantileJson>? Quantiles = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<NelsonAalenJson>? NelsonAalen = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] WeightsJson? Weights = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] WeightsJson? Weights = null)
+{
+    /// <summary>The counting-process form of the input (delayed entry or start/stop rows); absent for right-censored data.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CountingProcessJson? CountingProcess { get; init; }
+}
+
+/// <summary>
+/// The counting-process form an analysis was fitted on, so that a reader knows which risk sets it used:
+/// <c>{entry}</c> for delayed entry (one row per patient, at risk from entry to time, R's <c>Surv(entry, time, event)</c>)
+/// or <c>{start, stop, id, patients}</c> for start/stop rows (several per patient, R's <c>Surv(start, stop, event)</c>
+/// with <c>id</c>); the log-rank test adds the <c>test</c> it ran and its <c>variance</c>.
+/// </summary>
+public sealed record CountingProcessJson(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Entry = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Start = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Stop = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Id = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Patients = null)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Test { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Variance { get; init; }
+
+    /// <summary>The form a bound study declares (entry:, or start:/stop: with id:); null for right-censored data.</summary>
+    public static CountingProcessJson? From(Data.BoundStudy study)
+    {
+        var spec = study.Spec;
+        if (spec.Start is not null)
+        {
+            int patients = 0;
+            foreach (int p in study.Patient!) patients = Math.Max(patients, p + 1);
+            return new CountingProcessJson(Start: spec.Start, Stop: spec.Time, Id: spec.Id, Patients: patients);
+        }
+        return spec.Entry is null ? null : new CountingProcessJson(Entry: spec.Entry);
+    }
+
+    /// <summary>
+    /// The form in words for a table's title: "delayed entry: at risk from entry_day to the time" or
+    /// "start/stop rows (tstart, tstop] of 312 patients by id".
+    /// </summary>
+    public string Describe() => Entry is not null
+        ? $"delayed entry: at risk from {Entry} to the time"
+        : $"start/stop rows ({Start}, {Stop}] of {Patients} patients by {Id}";
+}
 
 /// <summary>
 /// The case weights an analysis used: the weight <c>column</c>, the <c>variance</c> ("greenwood", "infinitesimal
@@ -79,7 +124,15 @@ public sealed record LogRankJson(
     IReadOnlyList<LogRankGroupJson> Groups,
     IReadOnlyList<PairwiseLogRankJson> Pairwise,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LogRankTrendJson? Trend,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] WeightsJson? Weights = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] WeightsJson? Weights = null)
+{
+    /// <summary>
+    /// The counting-process form of the input with the <c>test</c> run (the score test of the Cox model on the groups: R's
+    /// survdiff refuses such data) and its <c>variance</c>; absent for right-censored data.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CountingProcessJson? CountingProcess { get; init; }
+}
 
 /// <summary>Patients, observed and expected (weighted when rho &gt; 0) events of one group.</summary>
 public sealed record LogRankGroupJson(string Group, int N, double Observed, double Expected);
@@ -147,6 +200,18 @@ public static class SurvivalJson
 
     /// <summary>The log-rank document, with the <c>weights</c> object when the test used case weights.</summary>
     public static LogRankJson From(LogRankResult result, string? weightColumn) => From(result) with { Weights = Weights(result, weightColumn) };
+
+    /// <summary>
+    /// The <c>counting_process</c> object of a log-rank test on counting-process rows (<paramref name="form"/> from the
+    /// study), stating the test and its variance; null for right-censored data.
+    /// </summary>
+    public static CountingProcessJson? CountingProcess(LogRankResult result, CountingProcessJson? form) => result.CountingProcess && form is not null
+        ? form with
+        {
+            Test = "score test of the Cox model on the groups (Efron ties), as R's coxph(Surv(entry, time, event) ~ group); survdiff refuses counting-process data",
+            Variance = result.Robust ? (form.Id is not null ? "robust by patient" : "robust") : "model-based",
+        }
+        : null;
 
     public static LogRankJson From(LogRankResult result)
     {

@@ -111,6 +111,11 @@ public static class StratificationRun
             suggestion: "Add subgroups: with method (kmedoids, kmeans, gmm, hierarchical, tree or column) and features.");
         if (spec.Time is null || spec.Event is null)
             throw new StratifyInputException("a run needs the survival endpoint: time and event", spec.SourceFile, suggestion: "Add time: and event: to the spec.");
+        if (spec.Entry is not null || spec.Start is not null)
+            throw new StratifyInputException(
+                $"stratify run does not take {(spec.Start is null ? "delayed entry (entry:)" : "start/stop rows (start:, stop:)")} yet: its subgroups, treatment effects and report assume one row per patient followed from time 0",
+                spec.SourceFile, spec.Start ?? spec.Entry,
+                suggestion: "Analyse counting-process data with stratify km, logrank and cox (--entry, or --start and --stop with --id).");
         if (spec.EventOfInterest is not null)
             throw new StratifyInputException("stratify run does not analyse competing risks yet: its survival curves would be 1 − Kaplan–Meier, which overstates the risk of "
                 + spec.EventOfInterest, spec.SourceFile, spec.Event,

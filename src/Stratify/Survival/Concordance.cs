@@ -17,6 +17,10 @@ namespace Stratify.Survival;
 /// The counts use Fenwick trees over the ranks of η while sweeping the rows from the latest time back, O(n log n)
 /// (integer counts without weights, sums of weights with them).
 /// Times closer than R's timefix tolerance are tied first (aeqSurv), as concordance() and coxph do by default.
+/// <para>Counting-process rows (an entry per row, R's <c>concordance4</c> on Surv(entry, stop, event)): j is a partner of
+/// the event at tᵢ only while at risk, entryⱼ &lt; tᵢ ≤ stopⱼ. The risk-set sweep removes a row from its tree before the
+/// first event time at or below its entry; the event sweep counts a row's partners as the events that entered the
+/// tree after its stop and before its entry was passed, instead of all events after its stop. Both stay one pass.</para>
 /// </summary>
 /// <example>
 /// <code>
@@ -25,29 +29,42 @@ namespace Stratify.Survival;
 /// </example>
 public static class CoxConcordance
 {
+    /// <param name="entry">Entry time per row for counting-process data (at risk on (entry, time]); null = right-censored.</param>
     public static ConcordanceEstimate Compute(double[] time, bool[] died, double[] risk, int[]? strata = null, int[]? cluster = null,
-        double[]? weights = null)
+        double[]? weights = null, double[]? entry = null)
     {
         int n = time.Length;
         if (died.Length != n || risk.Length != n || (strata is not null && strata.Length != n) || (cluster is not null && cluster.Length != n)
-            || (weights is not null && weights.Length != n))
-            throw new ArgumentException("time, event, risk, strata, cluster and weights must have the same length");
+            || (weights is not null && weights.Length != n) || (entry is not null && entry.Length != n))
+            throw new ArgumentException("time, event, risk, strata, cluster, weights and entry must have the same length");
         // R's concordance() ties near-equal times first (timefix = TRUE, aeqSurv), as coxph does.
         var ascending = CoxRadixSort.Order(time);
         var sorted = new double[n];
         for (int k = 0; k < n; k++) sorted[k] = time[ascending[k]];
-        var fixedTime = TimeFix.MergeNearTies(sorted, ascending, time);
+        double[] fixedTime;
+        double[]? fixedEntry = null;
+        if (entry is null) fixedTime = TimeFix.MergeNearTies(sorted, ascending, time);
+        else (fixedTime, fixedEntry, _) = TimeFix.MergeNearTies(sorted, ascending, time, entry);
         return weights is null
-            ? Count<int>(fixedTime, died, risk, strata, cluster, null, () => DescendingOrder(fixedTime, died, strata))
-            : Count<double>(fixedTime, died, risk, strata, cluster, weights, () => DescendingOrder(fixedTime, died, strata));
+            ? Count<int>(fixedTime, died, risk, strata, cluster, null, () => WithExits(DescendingOrder(fixedTime, died, strata), fixedEntry, strata))
+            : Count<double>(fixedTime, died, risk, strata, cluster, weights, () => WithExits(DescendingOrder(fixedTime, died, strata), fixedEntry, strata));
     }
 
-    /// <summary>The same, reusing the sort of a Cox fit (rows by stratum and ascending time).</summary>
+    /// <summary>The same, reusing the sort of a Cox fit (rows by stratum and ascending time; its entries for counting-process data).</summary>
     internal static ConcordanceEstimate Compute(CoxRiskSets sorted, double[] time, bool[] died, double[] risk, int[]? strata, int[]? cluster,
         double[]? weights = null)
         => weights is null
             ? Count<int>(time, died, risk, strata, cluster, null, () => DescendingOrder(sorted))
             : Count<double>(time, died, risk, strata, cluster, weights, () => DescendingOrder(sorted));
+
+    /// <summary>An order of the rows with, for counting-process rows, their exits planned by sorting the entries.</summary>
+    private static (int[] Order, EntryExits? Exits) WithExits(int[] order, double[]? entry, int[]? strata)
+    {
+        if (entry is null) return (order, null);
+        var stratumAt = new int[order.Length];
+        if (strata is not null) for (int k = 0; k < order.Length; k++) stratumAt[k] = strata[order[k]];
+        return (order, EntryExits.Plan(entry, order, stratumAt));
+    }
 
     /// <summary>Rows by stratum, then time descending, censored before events at the same time.</summary>
     private static int[] DescendingOrder(double[] time, bool[] died, int[]? strata)
@@ -70,9 +87,14 @@ public static class CoxConcordance
         return order;
     }
 
-    private static int[] DescendingOrder(CoxRiskSets sorted)
+    /// <summary>
+    /// The Cox fit's rows by stratum, then time descending, censored before events; with counting-process rows their exits
+    /// come from the fit's entry order (no sort): each stratum's entries from the latest back.
+    /// </summary>
+    private static (int[] Order, EntryExits? Exits) DescendingOrder(CoxRiskSets sorted)
     {
         var order = new int[sorted.N];
+        var positionOf = sorted.IsCountingProcess ? new int[sorted.N] : null;
         int at = 0, g = 0;
         while (g < sorted.GroupCount)
         {
@@ -80,24 +102,27 @@ public static class CoxConcordance
             while (last < sorted.GroupCount && sorted.GroupStratum[last] == sorted.GroupStratum[g]) last++;
             for (int grp = last - 1; grp >= g; grp--)
             {
-                for (int k = sorted.GroupStart[grp]; k < sorted.GroupStart[grp + 1]; k++) if (!sorted.Event[k]) order[at++] = sorted.Order[k];
-                for (int k = sorted.GroupStart[grp]; k < sorted.GroupStart[grp + 1]; k++) if (sorted.Event[k]) order[at++] = sorted.Order[k];
+                for (int k = sorted.GroupStart[grp]; k < sorted.GroupStart[grp + 1]; k++)
+                    if (!sorted.Event[k]) { if (positionOf is not null) positionOf[k] = at; order[at++] = sorted.Order[k]; }
+                for (int k = sorted.GroupStart[grp]; k < sorted.GroupStart[grp + 1]; k++)
+                    if (sorted.Event[k]) { if (positionOf is not null) positionOf[k] = at; order[at++] = sorted.Order[k]; }
             }
             g = last;
         }
-        return order;
+        return (order, positionOf is null ? null : EntryExits.FromRiskSets(sorted, positionOf));
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     /// <typeparam name="T">int (counts, no weights) or double (sums of weights).</typeparam>
     private static ConcordanceEstimate Count<T>(double[] time, bool[] died, double[] risk, int[]? strata, int[]? cluster, double[]? weights,
-        Func<int[]> orderRows) where T : unmanaged, INumber<T>
+        Func<(int[] Order, EntryExits? Exits)> orderRows) where T : unmanaged, INumber<T>
     {
         int n = time.Length;
         int[] order = [];
+        EntryExits? exits = null;
         int[] rank = [];
         int distinct = 0;
-        Parallel.Invoke(() => order = orderRows(), () => rank = Ranks(risk, out distinct));
+        Parallel.Invoke(() => (order, exits) = orderRows(), () => rank = Ranks(risk, out distinct));
 
         // Work in sorted positions: gather rank, event and time once so the sweeps below read sequentially.
         var rankAt = new int[n];
@@ -125,8 +150,8 @@ public static class CoxConcordance
         var pairsAsPartner = new double[n];
         double concordant = 0, discordant = 0, tiedRisk = 0, tiedTime = 0;
         Parallel.Invoke(
-            () => (concordant, discordant, tiedRisk, tiedTime) = SweepRiskSets<T>(rankAt, eventAt, timeAt, stratumAt, weightAt, distinct, netAsEvent, pairsAsEvent),
-            () => SweepEvents<T>(rankAt, eventAt, timeAt, stratumAt, weightAt, distinct, netAsPartner, pairsAsPartner));
+            () => (concordant, discordant, tiedRisk, tiedTime) = SweepRiskSets<T>(rankAt, eventAt, timeAt, stratumAt, weightAt, distinct, exits, netAsEvent, pairsAsEvent),
+            () => SweepEvents<T>(rankAt, eventAt, timeAt, stratumAt, weightAt, distinct, exits, netAsPartner, pairsAsPartner));
 
         double pairs = concordant + discordant + tiedRisk;
         double somers = (concordant - discordant) / pairs;
@@ -137,9 +162,10 @@ public static class CoxConcordance
             for (int k = 0; k < n; k++) { double d = Dfbeta(k); sumSquares += d * d; }
         else
         {
-            var byCluster = new Dictionary<int, double>();
-            for (int k = 0; k < n; k++) byCluster[cluster[order[k]]] = byCluster.GetValueOrDefault(cluster[order[k]]) + Dfbeta(k);
-            foreach (double d in byCluster.Values) sumSquares += d * d;
+            var clusterOf = ClusterCodes.ByFirstAppearance(cluster, order, out int clusters);
+            var byCluster = new double[clusters];
+            for (int k = 0; k < n; k++) byCluster[clusterOf[k]] += Dfbeta(k);
+            foreach (double d in byCluster) sumSquares += d * d;
         }
         return new ConcordanceEstimate(c, Math.Sqrt(sumSquares / 4), concordant, discordant, tiedRisk, tiedTime);
     }
@@ -149,18 +175,20 @@ public static class CoxConcordance
     /// censored at its time — below, at or above its rank; then its tie group enters.
     /// </summary>
     private static (double Concordant, double Discordant, double TiedRisk, double TiedTime) SweepRiskSets<T>(
-        int[] rankAt, bool[] eventAt, double[] timeAt, int[] stratumAt, double[]? weightAt, int distinct, double[] net, double[] pairs)
+        int[] rankAt, bool[] eventAt, double[] timeAt, int[] stratumAt, double[]? weightAt, int distinct, EntryExits? exits, double[] net,
+        double[] pairs)
         where T : unmanaged, INumber<T>
     {
         int n = rankAt.Length;
         var atRisk = new FenwickCounts<T>(distinct);
         double concordant = 0, discordant = 0, tiedRisk = 0, tiedTime = 0;
-        int start = 0;
+        int start = 0, block = 0;
         while (start < n)
         {
             int end = start;
             while (end < n && stratumAt[end] == stratumAt[start]) end++;
             atRisk.Clear();
+            int exit = exits?.BlockStart[block] ?? 0, exitEnd = exits?.BlockStart[block + 1] ?? 0;
             int i = start;
             while (i < end)
             {
@@ -169,6 +197,12 @@ public static class CoxConcordance
                     atRisk.Add(rankAt[i], WeightOf<T>(weightAt, i));
                     i++;
                     continue;
+                }
+                // Counting-process rows whose entry is at or after this event time are not at risk for it, nor later.
+                for (; exit < exitEnd && exits!.Entry[exits.Order[exit]] >= timeAt[i]; exit++)
+                {
+                    int k = exits.Order[exit];
+                    atRisk.Add(rankAt[k], T.Zero - WeightOf<T>(weightAt, k));
                 }
                 int j = i;
                 while (j < end && timeAt[j] == timeAt[i]) j++;
@@ -190,6 +224,7 @@ public static class CoxConcordance
                 i = j;
             }
             start = end;
+            block++;
         }
         return (concordant, discordant, tiedRisk, tiedTime);
     }
@@ -199,22 +234,26 @@ public static class CoxConcordance
     /// that had entered when the row did (its own tie group's events included, as they are not its partners).
     /// </summary>
     private static void SweepEvents<T>(int[] rankAt, bool[] eventAt, double[] timeAt, int[] stratumAt, double[]? weightAt, int distinct,
-        double[] net, double[] pairs) where T : unmanaged, INumber<T>
+        EntryExits? exits, double[] net, double[] pairs) where T : unmanaged, INumber<T>
     {
         int n = rankAt.Length;
         var deaths = new FenwickCounts<T>(distinct);
-        int start = 0;
+        int start = 0, block = 0;
         while (start < n)
         {
             int end = start;
             while (end < n && stratumAt[end] == stratumAt[start]) end++;
             deaths.Clear();
+            int exit = exits?.BlockStart[block] ?? 0, exitEnd = exits?.BlockStart[block + 1] ?? 0;
             int i = start;
             while (i < end)
             {
                 int j = i + 1;
                 if (eventAt[i])
                 {
+                    // A counting-process row entering at or after this time has had all its partners: the events in the
+                    // tree now, less those in it at its stop (subtracted there).
+                    for (; exit < exitEnd && exits!.Entry[exits.Order[exit]] >= timeAt[i]; exit++) AddPartners(deaths, rankAt, exits.Order[exit], net, pairs);
                     while (j < end && timeAt[j] == timeAt[i]) j++;
                     for (int k = i; k < j; k++) deaths.Add(rankAt[k], WeightOf<T>(weightAt, k));
                 }
@@ -228,20 +267,82 @@ public static class CoxConcordance
                 }
                 i = j;
             }
-            // Close the pairs of every row with the events that entered after it (the tree is final: parallel).
-            int from = start, blocks = Math.Max(1, (end - start) / 65_536);
-            Parallel.For(0, blocks, block =>
+            // Close the pairs of every row with the events that entered after it: all rows (right-censored), or the
+            // counting-process rows entering before the stratum's first event time. The tree is final: in parallel.
+            int from = exits is null ? start : exit, to = exits is null ? end : exitEnd, pieces = Math.Max(1, (to - from) / 65_536);
+            Parallel.For(0, pieces, piece =>
             {
-                int blockEnd = block == blocks - 1 ? end : from + (block + 1) * 65_536;
-                for (int k = from + block * 65_536; k < blockEnd; k++)
-                {
-                    int r = rankAt[k];
-                    double lower = deaths.Below(r), equal = deaths.At(r), higher = deaths.Total - lower - equal;
-                    net[k] += higher - lower;
-                    pairs[k] += deaths.Total;
-                }
+                int pieceEnd = piece == pieces - 1 ? to : from + (piece + 1) * 65_536;
+                for (int at = from + piece * 65_536; at < pieceEnd; at++) AddPartners(deaths, rankAt, exits?.Order[at] ?? at, net, pairs);
             });
             start = end;
+            block++;
+        }
+    }
+
+    /// <summary>Adds to row k's counts its pairs with the events now in the tree (those above its rank concordant, below discordant).</summary>
+    private static void AddPartners<T>(FenwickCounts<T> deaths, int[] rankAt, int k, double[] net, double[] pairs) where T : unmanaged, INumber<T>
+    {
+        int r = rankAt[k];
+        double lower = deaths.Below(r), equal = deaths.At(r), higher = deaths.Total - lower - equal;
+        net[k] += higher - lower;
+        pairs[k] += deaths.Total;
+    }
+
+    /// <summary>
+    /// Counting-process rows of the descending sweep by entry: per stratum block (blocks as the sweep meets them), the
+    /// positions by descending entry, so that a sweep removes each row once the event time reaches its entry.
+    /// </summary>
+    private sealed class EntryExits
+    {
+        private EntryExits(double[] entry, int[] order, int[] blockStart)
+        {
+            Entry = entry;
+            Order = order;
+            BlockStart = blockStart;
+        }
+
+        /// <summary>Entry per position of the descending sweep.</summary>
+        public double[] Entry { get; }
+        /// <summary>Positions, block by block, by descending entry.</summary>
+        public int[] Order { get; }
+        /// <summary>Block b's positions are Order[BlockStart[b] .. BlockStart[b+1]).</summary>
+        public int[] BlockStart { get; }
+
+        public static EntryExits Plan(double[] entryByRow, int[] order, int[] stratumAt)
+        {
+            int n = order.Length;
+            var entry = new double[n];
+            var negated = new double[n];
+            var blockOf = new int[n];
+            int blocks = 0;
+            for (int k = 0; k < n; k++)
+            {
+                entry[k] = entryByRow[order[k]];
+                negated[k] = -entry[k];
+                if (k > 0 && stratumAt[k] != stratumAt[k - 1]) blocks++;
+                blockOf[k] = blocks;
+            }
+            var byEntry = SurvivalOrder.StableGroup(CoxRadixSort.Order(negated), blockOf, n == 0 ? 0 : blocks + 1, out var blockStart);
+            return new EntryExits(entry, byEntry, n == 0 ? [0, 0] : blockStart);
+        }
+
+        /// <summary>
+        /// The same from a Cox fit's arrangement: its entry order by (stratum, entry) read backwards within each stratum,
+        /// mapped through <paramref name="positionOf"/> (the sweep position of each sorted row).
+        /// </summary>
+        public static EntryExits FromRiskSets(CoxRiskSets sorted, int[] positionOf)
+        {
+            int n = sorted.N;
+            var entry = new double[n];
+            for (int k = 0; k < n; k++) entry[positionOf[k]] = sorted.Entry![k];
+            var start = sorted.EntryStratumStart!;
+            var order = new int[n];
+            int at = 0;
+            for (int s = 0; s + 1 < start.Length; s++)
+                for (int j = start[s + 1] - 1; j >= start[s]; j--) order[at++] = positionOf[sorted.EntryOrder![j]];
+            // Blocks are the strata that have rows, in order (each stratum of a fit has rows).
+            return new EntryExits(entry, order, start);
         }
     }
 

@@ -58,6 +58,8 @@ public sealed record CoxModel
     public CoxTest? RobustScore { get; init; }
     /// <summary>True when the fit used case weights (<see cref="CoxOptions.Weights"/>).</summary>
     public bool Weighted { get; init; }
+    /// <summary>True when the rows were counting-process intervals (entry, stop] (delayed entry or start/stop rows).</summary>
+    public bool CountingProcess { get; init; }
     public required ConcordanceEstimate Concordance { get; init; }
     public required int Iterations { get; init; }
     public required bool Converged { get; init; }

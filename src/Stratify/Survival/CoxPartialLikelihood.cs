@@ -26,6 +26,13 @@ namespace Stratify.Survival;
 /// information term by W_t instead of d_t; Efron keeps its d fractions of the risk set and weighs each of its d terms
 /// by W_t/d (the mean death weight). Unweighted data take the same code with w = 1 and W_t = d_t (multiplying by 1.0
 /// changes no bit).
+///
+/// Counting-process data (rows at risk on (entry, stop], R's <c>agfit4</c>): the risk set at t holds the rows of the
+/// stratum with entry &lt; t ≤ stop. The backward sums are then one sequential sweep that adds each row at its stop and
+/// removes it (subtracts its r and r·x) before the first time at or below its entry (<see cref="RiskSetExits"/>),
+/// starting again from exact zeros when the risk set empties, as agfit4 does. The Gram identity still holds with
+/// H_i = (hazard accrued up to the row's stop) − (hazard accrued up to its entry), so the information keeps its
+/// parallel weighted-Gram form; nothing is copied per event time.
 /// </summary>
 internal sealed class CoxPartialLikelihood
 {
@@ -49,6 +56,7 @@ internal sealed class CoxPartialLikelihood
         GroupHazard = new double[data.GroupCount];
         GroupEventHazard = new double[data.GroupCount];
         GroupHazardBefore = new double[data.GroupCount];
+        GroupHazardThrough = new double[data.GroupCount];
         Score = new double[p];
         Information = new double[p * p];
         _leadDenominator = new double[chunks];
@@ -73,6 +81,8 @@ internal sealed class CoxPartialLikelihood
     public double[] GroupEventHazard { get; }
     /// <summary>Per tie group: Σ GroupHazard over the earlier groups of its stratum.</summary>
     public double[] GroupHazardBefore { get; }
+    /// <summary>Per tie group: GroupHazardBefore + GroupHazard, the hazard accrued up to and including the group's time.</summary>
+    public double[] GroupHazardThrough { get; }
     public double[] Score { get; }
     /// <summary>Full symmetric p×p information matrix, row-major.</summary>
     public double[] Information { get; }
@@ -81,8 +91,12 @@ internal sealed class CoxPartialLikelihood
     public double Evaluate(double[] beta)
     {
         _data.ForEachChunk(c => LinearPredictors(c, beta));
-        CarryLaterChunks();
-        _data.ForEachChunk(BackwardSums);
+        if (_data.IsCountingProcess) BackwardSumsCounting();
+        else
+        {
+            CarryLaterChunks();
+            _data.ForEachChunk(BackwardSums);
+        }
         CumulateHazards();
         _data.ForEachChunk(WeightedGram);
 
@@ -160,9 +174,6 @@ internal sealed class CoxPartialLikelihood
     private void BackwardSums(int chunk)
     {
         int p = _p;
-        var x = _data.X;
-        var events = _data.Event;
-        var weight = _data.Weight;
         int firstGroup = _data.ChunkGroupStart[chunk], endGroup = _data.ChunkGroupStart[chunk + 1];
         double denominator = _carryDenominator[chunk];
         bool small = p <= 128; // keep large models off the thread's stack
@@ -183,86 +194,140 @@ internal sealed class CoxPartialLikelihood
                 denominator = 0;
                 a.Clear();
             }
-            int start = _data.GroupStart[g], end = _data.GroupStart[g + 1];
-            int deaths = _data.GroupDeaths[g];
-            if (deaths == 0)
-            {
-                for (int i = start; i < end; i++)
-                {
-                    denominator += Risk[i];
-                    CoxMatrixAlgebra.AddScaled(a, Risk[i], x.AsSpan(i * p, p));
-                }
-                GroupHazard[g] = 0;
-                GroupEventHazard[g] = 0;
-                continue;
-            }
+            AddTieGroup(g, ref denominator, a, deathX, mean, score, products, ref logLik);
+        }
+        _chunkLogLik[chunk] = logLik;
+    }
 
-            double deathRisk = 0;
-            deathX.Clear();
+    /// <summary>
+    /// Adds tie group g to the running risk-set sums of a backward sweep (its non-deaths, then its deaths by Breslow's or
+    /// Efron's rule) and accumulates its terms of ℓ, U and Σ x̄x̄ᵀ and its hazard increments.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AddTieGroup(int g, ref double denominator, Span<double> a, Span<double> deathX, Span<double> mean, double[] score,
+        double[] products, ref double logLik)
+    {
+        int p = _p;
+        var x = _data.X;
+        var events = _data.Event;
+        var weight = _data.Weight;
+        int start = _data.GroupStart[g], end = _data.GroupStart[g + 1];
+        int deaths = _data.GroupDeaths[g];
+        if (deaths == 0)
+        {
             for (int i = start; i < end; i++)
             {
-                var row = x.AsSpan(i * p, p);
-                if (events[i])
-                {
-                    double w = weight?[i] ?? 1;
-                    deathRisk += Risk[i];
-                    CoxMatrixAlgebra.AddScaled(deathX, Risk[i], row);
-                    logLik += w * Eta[i];
-                    CoxMatrixAlgebra.AddScaled(score, w, row);
-                }
-                else
-                {
-                    denominator += Risk[i];
-                    CoxMatrixAlgebra.AddScaled(a, Risk[i], row);
-                }
+                denominator += Risk[i];
+                CoxMatrixAlgebra.AddScaled(a, Risk[i], x.AsSpan(i * p, p));
             }
+            GroupHazard[g] = 0;
+            GroupEventHazard[g] = 0;
+            return;
+        }
 
-            // The deaths' summed weight (their count when unweighted).
-            double deathWeight = _data.GroupDeathWeight?[g] ?? deaths;
-            if (!_efron || deaths == 1)
+        double deathRisk = 0;
+        deathX.Clear();
+        for (int i = start; i < end; i++)
+        {
+            var row = x.AsSpan(i * p, p);
+            if (events[i])
             {
-                denominator += deathRisk;
-                CoxMatrixAlgebra.AddScaled(a, 1, deathX);
-                for (int j = 0; j < p; j++) mean[j] = a[j] / denominator;
-                logLik -= deathWeight * Math.Log(denominator);
-                CoxMatrixAlgebra.AddScaled(score, -deathWeight, mean);
-                CoxMatrixAlgebra.AddOuterLower(products, mean, deathWeight);
-                GroupHazard[g] = GroupEventHazard[g] = deathWeight / denominator;
+                double w = weight?[i] ?? 1;
+                deathRisk += Risk[i];
+                CoxMatrixAlgebra.AddScaled(deathX, Risk[i], row);
+                logLik += w * Eta[i];
+                CoxMatrixAlgebra.AddScaled(score, w, row);
             }
             else
             {
-                // Efron: x̄_k = (a + s_k·b)/D_k with s_k = (d−k)/d, so Σ_k x̄_k and Σ_k x̄_k x̄_kᵀ need only
-                // the scalar sums Σ1/D, Σs/D, Σ1/D², Σs/D², Σs²/D².
-                // Each of the d terms weighs the mean death weight (1 when unweighted).
-                double meanWeight = deathWeight / deaths;
-                double hazard = 0, eventHazard = 0, c0 = 0, c1 = 0, c2 = 0;
-                for (int k = 0; k < deaths; k++)
-                {
-                    double share = (double)(deaths - k) / deaths;
-                    double d = denominator + share * deathRisk;
-                    double inverse = 1 / d;
-                    logLik -= meanWeight * Math.Log(d);
-                    hazard += inverse;
-                    eventHazard += share * inverse;
-                    c0 += inverse * inverse;
-                    c1 += share * inverse * inverse;
-                    c2 += share * share * inverse * inverse;
-                }
-                hazard *= meanWeight;
-                eventHazard *= meanWeight;
-                c0 *= meanWeight;
-                c1 *= meanWeight;
-                c2 *= meanWeight;
-                CoxMatrixAlgebra.AddScaled(score, -hazard, a);
-                CoxMatrixAlgebra.AddScaled(score, -eventHazard, deathX);
-                CoxMatrixAlgebra.AddQuadraticLower(products, a, deathX, c0, c1, c2);
-                denominator += deathRisk;
-                CoxMatrixAlgebra.AddScaled(a, 1, deathX);
-                GroupHazard[g] = hazard;
-                GroupEventHazard[g] = eventHazard;
+                denominator += Risk[i];
+                CoxMatrixAlgebra.AddScaled(a, Risk[i], row);
             }
         }
-        _chunkLogLik[chunk] = logLik;
+
+        // The deaths' summed weight (their count when unweighted).
+        double deathWeight = _data.GroupDeathWeight?[g] ?? deaths;
+        if (!_efron || deaths == 1)
+        {
+            denominator += deathRisk;
+            CoxMatrixAlgebra.AddScaled(a, 1, deathX);
+            for (int j = 0; j < p; j++) mean[j] = a[j] / denominator;
+            logLik -= deathWeight * Math.Log(denominator);
+            CoxMatrixAlgebra.AddScaled(score, -deathWeight, mean);
+            CoxMatrixAlgebra.AddOuterLower(products, mean, deathWeight);
+            GroupHazard[g] = GroupEventHazard[g] = deathWeight / denominator;
+        }
+        else
+        {
+            // Efron: x̄_k = (a + s_k·b)/D_k with s_k = (d−k)/d, so Σ_k x̄_k and Σ_k x̄_k x̄_kᵀ need only
+            // the scalar sums Σ1/D, Σs/D, Σ1/D², Σs/D², Σs²/D².
+            // Each of the d terms weighs the mean death weight (1 when unweighted).
+            double meanWeight = deathWeight / deaths;
+            double hazard = 0, eventHazard = 0, c0 = 0, c1 = 0, c2 = 0;
+            for (int k = 0; k < deaths; k++)
+            {
+                double share = (double)(deaths - k) / deaths;
+                double d = denominator + share * deathRisk;
+                double inverse = 1 / d;
+                logLik -= meanWeight * Math.Log(d);
+                hazard += inverse;
+                eventHazard += share * inverse;
+                c0 += inverse * inverse;
+                c1 += share * inverse * inverse;
+                c2 += share * share * inverse * inverse;
+            }
+            hazard *= meanWeight;
+            eventHazard *= meanWeight;
+            c0 *= meanWeight;
+            c1 *= meanWeight;
+            c2 *= meanWeight;
+            CoxMatrixAlgebra.AddScaled(score, -hazard, a);
+            CoxMatrixAlgebra.AddScaled(score, -eventHazard, deathX);
+            CoxMatrixAlgebra.AddQuadraticLower(products, a, deathX, c0, c1, c2);
+            denominator += deathRisk;
+            CoxMatrixAlgebra.AddScaled(a, 1, deathX);
+            GroupHazard[g] = hazard;
+            GroupEventHazard[g] = eventHazard;
+        }
+    }
+
+    /// <summary>
+    /// The backward sums of counting-process data in one sequential sweep over all tie groups (see the class comment):
+    /// before a group's risk set is used, the rows whose entry is at or after its time leave it. The results go to the
+    /// first chunk's accumulators (the other chunks' are zero).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void BackwardSumsCounting()
+    {
+        int p = _p;
+        bool small = p <= 128; // keep large models off the thread's stack
+        Span<double> a = small ? stackalloc double[p] : new double[p];
+        Span<double> deathX = small ? stackalloc double[p] : new double[p];
+        Span<double> mean = small ? stackalloc double[p] : new double[p];
+        for (int c = 0; c < _data.ChunkCount; c++)
+        {
+            Array.Clear(_chunkScore[c]);
+            Array.Clear(_chunkMeanProducts[c]);
+            _chunkLogLik[c] = 0;
+        }
+        var score = _chunkScore[0];
+        var products = _chunkMeanProducts[0];
+        double denominator = 0, logLik = 0;
+        int atRisk = 0;
+        var exits = new RiskSetExits(_data);
+        for (int g = _data.GroupCount - 1; g >= 0; g--)
+        {
+            if (g == _data.GroupCount - 1 || _data.GroupStratum[g] != _data.GroupStratum[g + 1])
+            {
+                denominator = 0;
+                a.Clear();
+                atRisk = 0;
+            }
+            CoxTieGroupSums.RemoveExits(ref exits, g, Risk, _data.X, p, ref denominator, a, ref atRisk);
+            AddTieGroup(g, ref denominator, a, deathX, mean, score, products, ref logLik);
+            atRisk += _data.GroupStart[g + 1] - _data.GroupStart[g];
+        }
+        _chunkLogLik[0] = logLik;
     }
 
     private void CumulateHazards()
@@ -273,6 +338,7 @@ internal sealed class CoxPartialLikelihood
             if (g > 0 && _data.GroupStratum[g] != _data.GroupStratum[g - 1]) cumulative = 0;
             GroupHazardBefore[g] = cumulative;
             cumulative += GroupHazard[g];
+            GroupHazardThrough[g] = cumulative;
         }
     }
 
@@ -289,12 +355,20 @@ internal sealed class CoxPartialLikelihood
         {
             double before = GroupHazardBefore[g];
             double atRisk = before + GroupHazard[g], dying = before + GroupEventHazard[g];
-            for (int i = _data.GroupStart[g]; i < _data.GroupStart[g + 1]; i++)
-                _rowWeight[i] = Risk[i] * (events[i] ? dying : atRisk);
+            if (_data.EntryGroup is { } entryGroup)
+                // The hazard accrued before the row's entry did not touch it.
+                for (int i = _data.GroupStart[g]; i < _data.GroupStart[g + 1]; i++)
+                    _rowWeight[i] = Risk[i] * ((events[i] ? dying : atRisk) - HazardThrough(entryGroup[i]));
+            else
+                for (int i = _data.GroupStart[g]; i < _data.GroupStart[g + 1]; i++)
+                    _rowWeight[i] = Risk[i] * (events[i] ? dying : atRisk);
         }
         CoxMatrixAlgebra.AddWeightedGramLower(gram, _data.X.AsSpan(firstRow * p, (endRow - firstRow) * p),
             _rowWeight.AsSpan(firstRow, endRow - firstRow), p);
     }
+
+    /// <summary>The hazard accrued up to and including tie group g's time (0 for g = −1: before the stratum's first time).</summary>
+    public double HazardThrough(int g) => g < 0 ? 0 : GroupHazardThrough[g];
 
     private static double[][] Jagged(int rows, int length)
     {

@@ -36,6 +36,14 @@ namespace Stratify.Survival;
 /// than sqrt(machine ε), absolutely or relative to the mean distinct time, are merged into the first of their run
 /// (<see cref="TimeFix"/>, survival's <c>aeqSurv</c>), and every later pass (likelihood, robust variance,
 /// concordance, <c>cox.zph</c>, baseline and predicted survival) sees the merged times.
+/// <para>Counting-process data, R's <c>coxph(Surv(entry, stop, event) ~ ...)</c> (<c>agreg.fit</c>, <c>agfit4.c</c>): a
+/// row is in the risk set at t when entry &lt; t ≤ stop (delayed entry / left truncation with one row per patient; the
+/// Andersen–Gill counting process with several (start, stop] rows per patient carrying time-varying covariates;
+/// Andersen and Gill 1982). The partial likelihood, Efron and Breslow terms, strata and weights are as above over these
+/// risk sets, built by sweeping the rows' stop and entry orders together (<see cref="CoxRiskSets"/>); the robust
+/// variance sums the dfbeta residuals per patient (R's <c>cluster = id</c>: <see cref="Fit(SurvivalData, DesignMatrix, CoxOptions?)"/>
+/// uses the data's patients unless a coarser cluster is given); the centres are the unweighted column means, and a
+/// coefficient is flagged as possibly infinite when |U·V|_j &gt; sqrt(eps)·(1 + |β_j|), as <c>agreg.fit</c> does.</para>
 /// </summary>
 /// <example>
 /// <code>
@@ -56,13 +64,31 @@ public static class CoxProportionalHazards
     public static CoxModel Fit(double[] time, bool[] died, DesignMatrix design, int[]? strata = null, CoxOptions? options = null)
         => Fit(time, died, design, strata, options, CoxRiskSets.ChunkRows);
 
+    /// <summary>
+    /// Fits the model to counting-process rows, R's <c>coxph(Surv(entry, time, event) ~ ...)</c>: each row is at risk on
+    /// (entry, time] only. Several rows of a patient (start/stop intervals with time-varying covariates) should come with
+    /// <see cref="CoxOptions.Cluster"/> set to the patient, as R's <c>cluster = id</c>.
+    /// </summary>
+    /// <param name="entry">Entry (start) time per row, finite, ≥ 0 and before the row's time.</param>
+    /// <example><code>
+    /// // Stanford heart transplant, R's survival::heart: coxph(Surv(start, stop, event) ~ age + surgery + transplant, cluster = id)
+    /// var model = CoxProportionalHazards.Fit(start, stop, died, design, options: new CoxOptions { Cluster = patient });
+    /// </code></example>
+    public static CoxModel Fit(double[] entry, double[] time, bool[] died, DesignMatrix design, int[]? strata = null, CoxOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return Fit(time, died, design, strata, options, CoxRiskSets.ChunkRows, entry);
+    }
+
     /// <summary>The fit with a chosen chunk size for the parallel passes (tests check that it changes nothing).</summary>
-    internal static CoxModel Fit(double[] time, bool[] died, DesignMatrix design, int[]? strata, CoxOptions? options, int chunkRows)
+    internal static CoxModel Fit(double[] time, bool[] died, DesignMatrix design, int[]? strata, CoxOptions? options, int chunkRows,
+        double[]? entry = null)
     {
         options ??= CoxOptions.Default;
         ValidateTimes(time, died);
+        if (entry is not null) ValidateEntries(entry, time);
         Validate(died, design, strata, options);
-        return Fit(CoxRiskSets.Build(time, died, design, strata, chunkRows, options.Weights), died, design, strata, options);
+        return Fit(CoxRiskSets.Build(time, died, design, strata, chunkRows, options.Weights, entry), died, design, strata, options);
     }
 
     /// <summary>
@@ -84,6 +110,8 @@ public static class CoxProportionalHazards
         if (options.Weights is not null && !ReferenceEquals(options.Weights, data.Weights))
             throw new ArgumentException("give the case weights either with the survival data or in the options, not both", nameof(options));
         options = options with { Weights = data.Weights };
+        // Several rows per patient: the robust variance sums them per patient (R's cluster = id) unless a coarser cluster is given.
+        if (data.Patient is not null && options.Cluster is null) options = options with { Cluster = data.Patient };
         Validate(data.Event, design, data.Strata, options);
         return Fit(CoxRiskSets.Build(data, design, CoxRiskSets.ChunkRows), data.Event, design, data.Strata, options);
     }
@@ -190,7 +218,11 @@ public static class CoxProportionalHazards
                     double uv = 0;
                     for (int i = 0; i < p; i++) uv += score[i] * variance[i * p + j];
                     uv = Math.Abs(uv);
-                    if (!double.IsFinite(score[j]) || (uv > options.Tolerance && uv > tolerInf * Math.Abs(coefficients[j])))
+                    // coxph.fit: |UV| > eps and > sqrt(eps)·|β|; agreg.fit (counting-process data): |UV| > sqrt(eps)·(1 + |β|).
+                    bool diverging = data.IsCountingProcess
+                        ? uv > tolerInf * (1 + Math.Abs(coefficients[j]))
+                        : uv > options.Tolerance && uv > tolerInf * Math.Abs(coefficients[j]);
+                    if (!double.IsFinite(score[j]) || diverging)
                         infinite.Add($"{j + 1} ({design.ColumnNames[j]})");
                 }
                 if (infinite.Count > 0)
@@ -259,6 +291,7 @@ public static class CoxProportionalHazards
             Score = new CoxTest(scoreTest, df, TailProbability.ChiSquarePValue(scoreTest, df)),
             RobustScore = robustScore,
             Weighted = options.Weights is not null,
+            CountingProcess = data.IsCountingProcess,
             Concordance = concordance,
             Iterations = iterations,
             Converged = converged,
@@ -289,6 +322,15 @@ public static class CoxProportionalHazards
             if (!double.IsFinite(time[i]) || time[i] < 0)
                 throw new StratifyInputException("survival time must be a finite number ≥ 0", column: "time", row: i + 1,
                     value: time[i].ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static void ValidateEntries(double[] entry, double[] time)
+    {
+        if (entry.Length != time.Length) throw new StratifyInputException($"entry has {entry.Length} rows but time has {time.Length}", column: "entry");
+        for (int i = 0; i < entry.Length; i++)
+            if (!double.IsFinite(entry[i]) || entry[i] < 0 || !(entry[i] < time[i]))
+                throw new StratifyInputException("an entry (start) time must be a finite number ≥ 0 and before the row's time", column: "entry", row: i + 1,
+                    value: entry[i].ToString("R", System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static void Validate(bool[] died, DesignMatrix design, int[]? strata, CoxOptions options)

@@ -14,6 +14,14 @@ namespace Stratify.Survival;
 /// the number of cores, so results are bit-for-bit reproducible. With case weights (R's <c>coxfit6</c>) the centres
 /// are weighted means Σwx/Σw and the scales Σw/Σw|x − mean|, the weights are kept in sorted order and each tie
 /// group also carries the summed weight of its deaths.
+/// <para>Counting-process data (an entry time per row, R's <c>Surv(entry, stop, event)</c> and <c>agreg.fit</c>): the
+/// rows are sorted and tied by their stop time as above, and a row is at risk at an event time t of its stratum when
+/// entry &lt; t ≤ stop. Besides the stop order the arrangement keeps the rows' entries, their order by (stratum, entry)
+/// and, per row, the last tie group of its stratum at or before its entry (<see cref="EntryGroup"/>), so that every
+/// pass builds its risk sets by sweeping the two orders together (a backward sweep adds a row at its stop and removes
+/// it once the time reaches its entry, <see cref="RiskSetExits"/>; a forward sweep subtracts what accrued before the
+/// entry) and no risk set is ever copied. Entries and stops are tied together by R's timefix. The centres are the
+/// unweighted column means, as <c>agreg.fit</c> reports them (<c>fit$means</c>).</para>
 /// </summary>
 internal sealed class CoxRiskSets
 {
@@ -53,18 +61,36 @@ internal sealed class CoxRiskSets
     public double[] Scale { get; private init; } = [];
     /// <summary>Stratum label (as given) of each stratum index.</summary>
     public int[] StratumLabels { get; private init; } = [];
+    /// <summary>Entry time per sorted row (after timefix); null for right-censored data.</summary>
+    public double[]? Entry { get; private init; }
+    /// <summary>The entries by original row (after timefix); null for right-censored data.</summary>
+    public double[]? EntryByRow { get; private init; }
+    /// <summary>Sorted rows by (stratum, entry) ascending, ties by sorted position; null for right-censored data.</summary>
+    public int[]? EntryOrder { get; private init; }
+    /// <summary>Stratum s has the entries EntryOrder[EntryStratumStart[s] .. EntryStratumStart[s+1]); null for right-censored data.</summary>
+    public int[]? EntryStratumStart { get; private init; }
+    /// <summary>
+    /// Per sorted row, the last tie group of its stratum whose time is ≤ the row's entry (the row is not at risk there
+    /// nor before), −1 when there is none; null for right-censored data.
+    /// </summary>
+    public int[]? EntryGroup { get; private init; }
+    /// <summary>True for counting-process data (rows at risk on (entry, stop]).</summary>
+    public bool IsCountingProcess => Entry is not null;
     public int GroupCount => GroupStratum.Length;
     public int ChunkCount => ChunkGroupStart.Length - 1;
     public int EventCount { get; private init; }
 
+    /// <param name="entry">Entry time per row for counting-process data (at risk on (entry, time]); null = right-censored.</param>
     public static CoxRiskSets Build(double[] time, bool[] died, DesignMatrix design, int[]? strata, int chunkRows = ChunkRows,
-        double[]? weights = null)
+        double[]? weights = null, double[]? entry = null)
     {
         int n = time.Length, p = design.Columns;
         // The time order (sort, timefix, strata) and the column statistics (means, mean absolute deviations) are
         // independent: computed side by side, each in its own fixed order, so the numbers do not depend on it.
         int[] order = [], stratumIndex = [], labels = [0];
+        int[]? entryRows = null;
         double[] sortedTime = [], timeByRow = time;
+        double[]? entryByRow = entry;
         var source = design.Values;
         var means = new double[p];
         var scale = new double[p];
@@ -76,7 +102,8 @@ internal sealed class CoxRiskSets
                 // Merging keeps the order (each time moves down to the first time of its run), so the sort stands.
                 sortedTime = new double[n];
                 for (int k = 0; k < n; k++) sortedTime[k] = time[order[k]];
-                timeByRow = TimeFix.MergeNearTies(sortedTime, order, time);
+                if (entry is null) timeByRow = TimeFix.MergeNearTies(sortedTime, order, time);
+                else (timeByRow, entryByRow, entryRows) = TimeFix.MergeNearTies(sortedTime, order, time, entry);
                 // Stable counting sort by stratum keeps the time order within each stratum.
                 stratumIndex = new int[n];
                 if (strata is not null)
@@ -86,8 +113,62 @@ internal sealed class CoxRiskSets
                     for (int k = 0; k < n; k++) sortedTime[k] = timeByRow[order[k]];
                 }
             },
-            () => CentresAndScales(source, weights, n, p, means, scale));
-        return Arrange(died, design, order, sortedTime, timeByRow, stratumIndex, labels, means, scale, chunkRows, weights);
+            () => CentresAndScales(source, entry is null ? weights : null, n, p, means, scale));
+        var data = Arrange(died, design, order, sortedTime, timeByRow, stratumIndex, labels, means, scale, chunkRows, weights);
+        return entry is null ? data : data.WithEntries(entryByRow!, entryRows!);
+    }
+
+    /// <summary>
+    /// The counting-process arrays on top of an arrangement: entries in sorted order, the sorted rows by (stratum, entry)
+    /// (from the rows in ascending entry order, regrouped by stratum with a stable counting sort) and each row's
+    /// <see cref="EntryGroup"/>, found by walking each stratum's entries and tie groups together.
+    /// </summary>
+    private CoxRiskSets WithEntries(double[] entryByRow, int[] entryRows)
+    {
+        int n = N;
+        var position = new int[n];
+        for (int k = 0; k < n; k++) position[Order[k]] = k;
+        var sortedEntry = new double[n];
+        for (int k = 0; k < n; k++) sortedEntry[k] = entryByRow[Order[k]];
+        var byEntry = new int[n];
+        for (int j = 0; j < n; j++) byEntry[j] = position[entryRows[j]];
+        return WithEntries(sortedEntry, entryByRow, byEntry);
+    }
+
+    /// <param name="sortedEntry">The entry of each sorted row.</param>
+    /// <param name="entryByRow">The entry of each original row.</param>
+    /// <param name="byEntry">Sorted rows by ascending entry (regrouped here by stratum when there are strata).</param>
+    private CoxRiskSets WithEntries(double[] sortedEntry, double[] entryByRow, int[] byEntry)
+    {
+        int n = N;
+        int[] entryOrder = byEntry, entryStratumStart = [0, n];
+        if (StratumLabels.Length > 1)
+        {
+            var stratumOf = new int[n];
+            for (int g = 0; g < GroupCount; g++)
+                for (int k = GroupStart[g]; k < GroupStart[g + 1]; k++) stratumOf[k] = GroupStratum[g];
+            entryOrder = SurvivalOrder.StableGroup(byEntry, stratumOf, StratumLabels.Length, out entryStratumStart);
+        }
+        var entryGroup = new int[n];
+        int group = 0;
+        for (int s = 0; s < StratumLabels.Length; s++)
+        {
+            while (group < GroupCount && GroupStratum[group] < s) group++;
+            int last = -1; // the last group of stratum s with time <= the current entry
+            for (int j = entryStratumStart[s]; j < entryStratumStart[s + 1]; j++)
+            {
+                int k = entryOrder[j];
+                while (group < GroupCount && GroupStratum[group] == s && Time[GroupStart[group]] <= sortedEntry[k]) last = group++;
+                entryGroup[k] = last;
+            }
+        }
+        return new CoxRiskSets(N, P)
+        {
+            X = X, Time = Time, TimeByRow = TimeByRow, Event = Event, Order = Order, GroupStart = GroupStart, GroupStratum = GroupStratum,
+            GroupDeaths = GroupDeaths, Weight = Weight, GroupDeathWeight = GroupDeathWeight, ChunkGroupStart = ChunkGroupStart,
+            Means = Means, Scale = Scale, StratumLabels = StratumLabels, EventCount = EventCount,
+            Entry = sortedEntry, EntryByRow = entryByRow, EntryOrder = entryOrder, EntryStratumStart = entryStratumStart, EntryGroup = entryGroup,
+        };
     }
 
     private static void CentresAndScales(double[] source, double[]? weights, int n, int p, double[] means, double[] scale)
@@ -110,7 +191,7 @@ internal sealed class CoxRiskSets
         double[] sortedTime = sorted.Time;
         var means = new double[p];
         var scale = new double[p];
-        CentresAndScales(design.Values, weights, n, p, means, scale);
+        CentresAndScales(design.Values, sorted.Entry is null ? weights : null, n, p, means, scale);
         if (data.Strata is not null)
         {
             stratumIndex = IndexStrata(data.Strata, out labels);
@@ -118,7 +199,16 @@ internal sealed class CoxRiskSets
             sortedTime = new double[n];
             for (int k = 0; k < n; k++) sortedTime[k] = sorted.TimeByRow[order[k]];
         }
-        return Arrange(data.Event, design, order, sortedTime, sorted.TimeByRow, stratumIndex, labels, means, scale, chunkRows, weights);
+        var arranged = Arrange(data.Event, design, order, sortedTime, sorted.TimeByRow, stratumIndex, labels, means, scale, chunkRows, weights);
+        if (sorted.EntryOrder is not { } entryPositions) return arranged;
+        // Without strata the arrangement keeps the data's time order, so the data's entries and entry order (positions in
+        // that order) serve as they are.
+        if (data.Strata is null) return arranged.WithEntries(sorted.Entry!, sorted.EntryByRow!, entryPositions);
+        // The data's entry order holds positions in its time order; the arrangement wants rows.
+        var timeOrder = data.TimeOrder;
+        var entryRows = new int[n];
+        for (int j = 0; j < n; j++) entryRows[j] = timeOrder[entryPositions[j]];
+        return arranged.WithEntries(entryByRow: sorted.EntryByRow!, entryRows: entryRows);
     }
 
     /// <summary>Copies the design in (stratum, time) order, centred and scaled, and cuts tie groups and chunks.</summary>
@@ -262,10 +352,55 @@ internal sealed class CoxRiskSets
         return index;
     }
 
+    /// <summary>
+    /// Head counts at risk at each tie group's time (entry &lt; t ≤ stop within the stratum; for right-censored data the
+    /// rows of the stratum from the group on), swept from the last group back.
+    /// </summary>
+    public int[] AtRiskCounts()
+    {
+        var counts = new int[GroupCount];
+        var exits = new RiskSetExits(this);
+        int atRisk = 0;
+        for (int g = GroupCount - 1; g >= 0; g--)
+        {
+            if (g == GroupCount - 1 || GroupStratum[g] != GroupStratum[g + 1]) atRisk = 0;
+            atRisk += GroupStart[g + 1] - GroupStart[g];
+            while (exits.Next(g) >= 0) atRisk--;
+            counts[g] = atRisk;
+        }
+        return counts;
+    }
+
     /// <summary>Runs <paramref name="body"/> for every chunk, in parallel when there is more than one.</summary>
     public void ForEachChunk(Action<int> body)
     {
         if (ChunkCount == 1) body(0);
         else Parallel.For(0, ChunkCount, body);
+    }
+}
+
+/// <summary>
+/// The rows leaving the risk set of a backward sweep over the tie groups of counting-process data: called with each
+/// group g from the last to the first, <see cref="Next"/> hands out, one by one, the rows of g's stratum whose entry is
+/// at or after g's time (they were added at their stop, later in time, and are not at risk at g), reading
+/// <see cref="CoxRiskSets.EntryOrder"/> from its end. With right-censored data nobody ever leaves.
+/// </summary>
+internal struct RiskSetExits(CoxRiskSets data)
+{
+    private int _next = data.N - 1;
+
+    /// <summary>The next sorted row to remove before group <paramref name="g"/>'s risk set is used, or −1 when there is none.</summary>
+    public int Next(int g)
+    {
+        if (data.EntryOrder is not { } order) return -1;
+        int stratum = data.GroupStratum[g];
+        var start = data.EntryStratumStart!;
+        // Rows of later strata that never left (they entered before their stratum's first time) are passed over.
+        if (_next >= start[stratum + 1]) _next = start[stratum + 1] - 1;
+        if (_next < start[stratum]) return -1;
+        int k = order[_next];
+        if (data.Entry![k] < data.Time[data.GroupStart[g]]) return -1;
+        _next--;
+        return k;
     }
 }

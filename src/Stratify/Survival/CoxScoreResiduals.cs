@@ -17,6 +17,8 @@ namespace Stratify.Survival;
 /// unweighted inside Lᵢ, and each row's dfbeta is multiplied by its weight, dfbetaᵢ = wᵢ·Lᵢ·V.
 /// The robust score test (R's <c>rscore</c>) uses the same residuals at β = 0: with s_c = Σ_{i∈c} wᵢLᵢ and u = Σ_c s_c,
 /// it is uᵀ(Σ_c s_c s_cᵀ)⁻u.
+/// Counting-process rows (R's <c>agscore2.c</c>): the sums run over the event times in (entryᵢ, tᵢ] only, so a second
+/// forward sweep adds back rᵢ(xᵢ H(entryᵢ) − A(entryᵢ)), the part accrued before the row's entry.
 /// </summary>
 internal static class CoxScoreResiduals
 {
@@ -35,6 +37,8 @@ internal static class CoxScoreResiduals
 
         var residuals = new double[(long)data.N * p];
         var cumulative = new double[p];
+        // Counting-process rows: A accrued through each group, to take off what came before a row's entry.
+        var through = data.EntryGroup is null ? null : new double[(long)groups * p];
         for (int g = 0; g < groups; g++)
         {
             if (g > 0 && data.GroupStratum[g] != data.GroupStratum[g - 1]) Array.Clear(cumulative);
@@ -55,8 +59,38 @@ internal static class CoxScoreResiduals
                     for (int j = 0; j < p; j++) l[j] = -r * (row[j] * hazardAtRisk - (cumulative[j] + full[j]));
             }
             CoxMatrixAlgebra.AddScaled(cumulative, 1, full);
+            if (through is not null) cumulative.CopyTo(through.AsSpan(g * p, p));
         }
+        if (through is not null) AddBackBeforeEntry(data, likelihood, through, residuals);
         return residuals;
+    }
+
+    /// <summary>
+    /// Counting-process rows: adds rᵢ(xᵢ H(e) − A(e)) to each row's residual, with H and A accrued through the last tie
+    /// group at or before its entry (<see cref="CoxRiskSets.EntryGroup"/>; <paramref name="through"/> holds A per group).
+    /// Rows are visited in their sorted order, in parallel blocks (each row's own term).
+    /// </summary>
+    private static void AddBackBeforeEntry(CoxRiskSets data, CoxPartialLikelihood likelihood, double[] through, double[] residuals)
+    {
+        int p = data.P, n = data.N;
+        var x = data.X;
+        var entryGroup = data.EntryGroup!;
+        bool weighted = data.Weight is not null;
+        int blocks = (n + CoxRiskSets.ChunkRows - 1) / CoxRiskSets.ChunkRows;
+        Parallel.For(0, blocks, block =>
+        {
+            for (int i = block * CoxRiskSets.ChunkRows; i < Math.Min(n, (block + 1) * CoxRiskSets.ChunkRows); i++)
+            {
+                int e = entryGroup[i];
+                if (e < 0) continue;
+                double r = weighted ? Math.Exp(likelihood.Eta[i]) : likelihood.Risk[i];
+                double hazard = likelihood.HazardThrough(e);
+                var row = x.AsSpan(i * p, p);
+                var l = residuals.AsSpan(i * p, p);
+                var accrued = through.AsSpan(e * p, p);
+                for (int j = 0; j < p; j++) l[j] += r * (row[j] * hazard - accrued[j]);
+            }
+        });
     }
 
     /// <summary>
@@ -70,14 +104,30 @@ internal static class CoxScoreResiduals
         var groupOf = ClusterOfSortedRow(data, cluster, out int clusters);
         var weight = data.Weight;
         var dfbeta = new double[(long)clusters * p];
-        for (int k = 0; k < n; k++)
+        if (data.IsCountingProcess)
         {
-            var l = residuals.AsSpan(k * p, p);
-            var target = dfbeta.AsSpan(groupOf[k] * p, p);
-            double w = weight?[k] ?? 1;
-            for (int i = 0; i < p; i++)
-                if (l[i] != 0) CoxMatrixAlgebra.AddScaled(target, w * l[i], scaledVariance.AsSpan(i * p, p));
+            // Several rows per cluster (a patient's intervals): sum each cluster's weighted residuals, then one product
+            // with V per cluster (Σ wLV = (Σ wL)V), instead of one per row.
+            var summed = new double[(long)clusters * p];
+            for (int k = 0; k < n; k++)
+                CoxMatrixAlgebra.AddScaled(summed.AsSpan(groupOf[k] * p, p), weight?[k] ?? 1, residuals.AsSpan(k * p, p));
+            for (int c = 0; c < clusters; c++)
+            {
+                var l = summed.AsSpan(c * p, p);
+                var target = dfbeta.AsSpan(c * p, p);
+                for (int i = 0; i < p; i++)
+                    if (l[i] != 0) CoxMatrixAlgebra.AddScaled(target, l[i], scaledVariance.AsSpan(i * p, p));
+            }
         }
+        else
+            for (int k = 0; k < n; k++)
+            {
+                var l = residuals.AsSpan(k * p, p);
+                var target = dfbeta.AsSpan(groupOf[k] * p, p);
+                double w = weight?[k] ?? 1;
+                for (int i = 0; i < p; i++)
+                    if (l[i] != 0) CoxMatrixAlgebra.AddScaled(target, w * l[i], scaledVariance.AsSpan(i * p, p));
+            }
         var robust = new double[p * p];
         for (int c = 0; c < clusters; c++)
         {
@@ -121,23 +171,9 @@ internal static class CoxScoreResiduals
     /// <summary>Cluster index (0-based, in order of first appearance) of each sorted row; each row its own without clusters.</summary>
     private static int[] ClusterOfSortedRow(CoxRiskSets data, int[]? cluster, out int clusters)
     {
-        int n = data.N;
-        var groupOf = new int[n];
-        if (cluster is null)
-        {
-            for (int k = 0; k < n; k++) groupOf[k] = k;
-            clusters = n;
-            return groupOf;
-        }
-        var index = new Dictionary<int, int>();
-        for (int k = 0; k < n; k++)
-        {
-            int id = cluster[data.Order[k]];
-            if (!index.TryGetValue(id, out int c)) { c = index.Count; index.Add(id, c); }
-            groupOf[k] = c;
-        }
-        clusters = index.Count;
-        return groupOf;
+        if (cluster is not null) return ClusterCodes.ByFirstAppearance(cluster, data.Order, out clusters);
+        clusters = data.N;
+        return SurvivalOrder.Identity(data.N);
     }
 }
 
@@ -176,13 +212,17 @@ internal sealed class CoxTieGroupSums
         var a = new double[p];
         var deathX = new double[p];
         double denominator = 0;
+        int atRisk = 0;
+        var exits = new RiskSetExits(data);
         for (int g = groups - 1; g >= 0; g--)
         {
             if (g == groups - 1 || data.GroupStratum[g] != data.GroupStratum[g + 1])
             {
                 denominator = 0;
                 Array.Clear(a);
+                atRisk = 0;
             }
+            RemoveExits(ref exits, g, risk, x, p, ref denominator, a, ref atRisk);
             int start = data.GroupStart[g], end = data.GroupStart[g + 1], deaths = data.GroupDeaths[g];
             double deathWeight = data.GroupDeathWeight?[g] ?? deaths;
             double deathRisk = 0;
@@ -216,7 +256,31 @@ internal sealed class CoxTieGroupSums
             }
             denominator += deathRisk;
             CoxMatrixAlgebra.AddScaled(a, 1, deathX);
+            atRisk += end - start;
         }
         return new CoxTieGroupSums(atRiskMean, dyingMean, averageMean, hazardVariance);
+    }
+
+    /// <summary>
+    /// Counting-process data: takes the rows leaving before group g (<see cref="RiskSetExits"/>) out of the running sums
+    /// Σr and Σr·x of a backward sweep over the sorted design <paramref name="x"/> (p columns), resetting them to exact
+    /// zeros when nobody is left (R's agfit4 and agsurv). Right-censored data have no exits.
+    /// </summary>
+    internal static void RemoveExits(ref RiskSetExits exits, int g, double[] risk, double[] x, int p, ref double denominator, Span<double> a,
+        ref int atRisk)
+    {
+        for (int k; (k = exits.Next(g)) >= 0;)
+        {
+            if (--atRisk == 0)
+            {
+                denominator = 0;
+                a.Clear();
+            }
+            else
+            {
+                denominator -= risk[k];
+                CoxMatrixAlgebra.AddScaled(a, -risk[k], x.AsSpan(k * p, p));
+            }
+        }
     }
 }

@@ -10,15 +10,19 @@ namespace Stratify.Survival;
 /// B  = Σ_c (Σ_{i∈c} wᵢLᵢ)(Σ_{i∈c} wᵢLᵢ)ᵀ                               (robust: score residuals per cluster c)
 /// </code>
 /// The same kernels as the fit (<see cref="CoxPartialLikelihood"/>, <see cref="CoxScoreResiduals"/>), evaluated once.
-/// The weighted log-rank test is this score test on group indicators (<see cref="LogRankTest"/>).
+/// The weighted log-rank test is this score test on group indicators (<see cref="LogRankTest"/>), and so is the log-rank
+/// test on counting-process rows (R's survdiff refuses them): risk sets of the rows with entry &lt; t ≤ stop, and with
+/// several rows per patient the robust variance sums their residuals per patient.
 /// </summary>
 internal static class CoxScoreTest
 {
     /// <summary>U (p), I (p×p) and, when <paramref name="robust"/>, B (p×p) on the design's own scale.</summary>
+    /// <param name="entry">Entry time per row for counting-process data; null = right-censored.</param>
+    /// <param name="cluster">Cluster per row for the robust variance; null = each row its own.</param>
     public static (double[] Score, double[] Information, double[]? Meat) AtZero(double[] time, bool[] died, DesignMatrix design,
-        int[]? strata, double[]? weights, bool robust, CoxTies ties = CoxTies.Efron)
+        int[]? strata, double[]? weights, bool robust, CoxTies ties = CoxTies.Efron, double[]? entry = null, int[]? cluster = null)
     {
-        var data = CoxRiskSets.Build(time, died, design, strata, CoxRiskSets.ChunkRows, weights);
+        var data = CoxRiskSets.Build(time, died, design, strata, CoxRiskSets.ChunkRows, weights, entry);
         var likelihood = new CoxPartialLikelihood(data, ties);
         int p = data.P;
         likelihood.Evaluate(new double[p]);
@@ -29,7 +33,7 @@ internal static class CoxScoreTest
             score[i] = likelihood.Score[i] / data.Scale[i];
             for (int j = 0; j < p; j++) information[i * p + j] = likelihood.Information[i * p + j] / (data.Scale[i] * data.Scale[j]);
         }
-        var meat = robust ? CoxScoreResiduals.RobustScore(data, likelihood, null, new CoxOptions().CholeskyTolerance).Meat : null;
+        var meat = robust ? CoxScoreResiduals.RobustScore(data, likelihood, cluster, new CoxOptions().CholeskyTolerance).Meat : null;
         return (score, information, meat);
     }
 }

@@ -23,7 +23,8 @@ public sealed record CoxSurvivalCurve(int Stratum, double[] Time, int[] AtRisk, 
 /// with V the model's coefficient variance (robust when the fit is robust, as R uses <c>fit$var</c>).
 /// With case weights (R's <c>agsurv</c>) the sums D are of w·exp(η), each event time's increments are weighted by the
 /// summed death weight (Breslow) or the mean death weight per Efron term; the numbers at risk, events and censorings
-/// of the curve stay head counts.
+/// of the curve stay head counts. Counting-process fits (R's <c>agsurv</c>): the sums D run over the rows with
+/// entry &lt; t ≤ stop, and so does the number at risk.
 /// </summary>
 internal static class CoxSurvivalPrediction
 {
@@ -61,6 +62,7 @@ internal static class CoxSurvivalPrediction
         var curves = new List<CoxSurvivalCurve>();
         var meanHazard = new double[p];
         var q = new double[p];
+        var atRiskCounts = data.AtRiskCounts();
         int g = 0;
         while (g < data.GroupCount)
         {
@@ -76,7 +78,6 @@ internal static class CoxSurvivalPrediction
             var stdErr = new double[count];
             var lower = new double[count];
             var upper = new double[count];
-            int stratumEnd = data.GroupStart[last];
             double cumulative = 0, hazardVariance = 0;
             Array.Clear(meanHazard);
             for (int k = 0; k < count; k++)
@@ -84,7 +85,7 @@ internal static class CoxSurvivalPrediction
                 int group = g + k;
                 int size = data.GroupStart[group + 1] - data.GroupStart[group];
                 time[k] = data.Time[data.GroupStart[group]];
-                atRisk[k] = stratumEnd - data.GroupStart[group];
+                atRisk[k] = atRiskCounts[group];
                 events[k] = data.GroupDeaths[group];
                 censored[k] = size - events[k];
                 cumulative += hazard[group];

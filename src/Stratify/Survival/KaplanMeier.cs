@@ -28,8 +28,14 @@ namespace Stratify.Survival;
 // Median (print.survfit), quantiles (quantile.survfit), restricted mean (print(fit, rmean = tau)) and values at
 // chosen times (summary(fit, times = )) follow R's code; see SurvivalQuantiles and KaplanMeierCurve.
 // Times equal within sqrt(machine eps) (absolute or relative) are merged first, as R's timefix = TRUE (aeqSurv).
-// Not implemented: delayed entry (start, stop] data, clustered IJ variance, the logit and arcsin limits.
-// References: Kaplan & Meier 1958; Greenwood 1926; Therneau, survival 3.5 methods notes for survfitkm (robust variance).
+// Counting-process data (SurvivalData.Entry; R's survfit(Surv(entry, time, status) ~ g [, id = id])): n_j counts the rows
+// with entry < t_j <= stop (delayed entry / left truncation: a patient counts only once observed), the curve has a
+// point at every distinct stop time and starts at S = 1 at time 0 (RMST is the area from 0, as survmean); once S
+// reaches 0 it stays 0 even if patients enter later. The IJ variance then clusters by patient (R's id =; each row
+// without one), computed in one sweep (CountingProcessRows). Greenwood, limits, quantiles and RMST use the same formulas.
+// Not implemented: the logit and arcsin limits.
+// References: Kaplan & Meier 1958; Greenwood 1926; Therneau, survival 3.5 methods notes for survfitkm (robust variance);
+// Klein & Moeschberger, Survival Analysis, 2nd ed., section 4.6 (left truncation).
 
 /// <summary>How pointwise confidence limits of S(t) are formed (R's survfit conf.type).</summary>
 public enum SurvivalConfidenceType

@@ -33,6 +33,11 @@ namespace Stratify.Survival;
 // model-based test equals survdiff on replicated rows; with ties it differs from survdiff by Efron's handling of
 // them (survdiff's hypergeometric variance has no weighted analogue). rho > 0 has no weighted reference and is refused,
 // and so is a weight of 0 (coxph refuses it).
+//
+// Counting-process rows (delayed entry, Surv(entry, time, event), or start/stop rows with a patient id): R's survdiff
+// refuses them, so the test is the same score test, of coxph(Surv(entry, time, status) ~ group [+ strata(s)]) with
+// Efron ties, over risk sets of the rows with entry < t <= stop; model-based without weights, and robust by patient
+// (R's cluster = id) when a patient has several rows, or with fractional weights.
 /// <summary>Options of <see cref="LogRankTest.Compute"/>.</summary>
 /// <example><code>new LogRankOptions { Rho = 1, Pairwise = PValueAdjustment.Holm, Trend = true }</code></example>
 public sealed record LogRankOptions
@@ -79,6 +84,10 @@ public sealed record LogRankResult(
     public bool Weighted { get; init; }
     /// <summary>True when the variance is the robust (sandwich) one of the weighted score residuals.</summary>
     public bool Robust { get; init; }
+    /// <summary>True when the rows were counting-process intervals (entry, stop]: the test is then the score test of the Cox model.</summary>
+    public bool CountingProcess { get; init; }
+    /// <summary>True when the test is the score test of the Cox model on the groups (weights or counting-process rows), not survdiff's.</summary>
+    public bool ScoreTest => Weighted || CountingProcess;
 }
 
 /// <summary>
@@ -109,8 +118,6 @@ public static class LogRankTest
             throw new Data.StratifyInputException("rho must be a finite number >= 0", value: options.Rho.ToString("R"));
         if (data.Group is null)
             throw new Data.StratifyInputException("the log-rank test needs a group column");
-        if (data.Weights is not null) return WeightedScoreTest(data, options);
-
         int k = data.GroupCount;
         if (k > MaxGroups)
             throw new Data.StratifyInputException($"the grouping has {k:N0} groups, and the log-rank test compares at most {MaxGroups}",
@@ -118,6 +125,7 @@ public static class LogRankTest
         if (options.Pairwise is not null && k > MaxPairwiseGroups)
             throw new Data.StratifyInputException($"pairwise comparisons of {k:N0} groups would be {k * (k - 1L) / 2:N0} tests; at most {MaxPairwiseGroups} groups ({MaxPairwiseGroups * (MaxPairwiseGroups - 1) / 2} tests) are compared pairwise",
                 suggestion: "Drop --pairwise, or compare fewer groups.");
+        if (data.Weights is not null || data.IsCountingProcess) return ScoreTest(data, options);
         var sorted = data.Sorted; // order below holds positions into the time-sorted arrays
         int[] order = SurvivalOrder.Identity(sorted.Count), strataStart = [0, sorted.Count];
         if (sorted.Strata is not null) order = SurvivalOrder.StableGroup(order, sorted.Strata, data.StrataCount, out strataStart);
@@ -231,31 +239,37 @@ public static class LogRankTest
         return (statistic, r);
     }
 
-    /// <summary>The weighted test: the score test of the weighted Cox model on group indicators (see the file header).</summary>
-    private static LogRankResult WeightedScoreTest(SurvivalData data, LogRankOptions options)
+    /// <summary>
+    /// The score test of the Cox model on group indicators (see the file header): with case weights, counting-process
+    /// rows, or both.
+    /// </summary>
+    private static LogRankResult ScoreTest(SurvivalData data, LogRankOptions options)
     {
         if (options.Rho != 0)
-            throw new Data.StratifyInputException("the Fleming–Harrington test (rho > 0) has no weighted form to check against R", value: options.Rho.ToString("R"),
-                suggestion: "Use rho = 0 (the score test of the weighted Cox model) with case weights, or drop the weights.");
+            throw new Data.StratifyInputException(
+                $"the Fleming–Harrington test (rho > 0) has no {(data.Weights is null ? "counting-process (delayed entry or start/stop)" : "weighted")} form to check against R",
+                value: options.Rho.ToString("R"),
+                suggestion: "Use rho = 0 (the score test of the Cox model on the groups).");
         int k = data.GroupCount;
         var counts = new int[k];
         var observed = new double[k];
         var group = data.Group!;
-        var weights = data.Weights!;
-        for (int i = 0; i < weights.Length; i++)
-            if (weights[i] <= 0)
-                throw new Data.StratifyInputException("a case weight in the weighted log-rank test must be > 0 (it is the score test of R's coxph, which refuses 0)",
-                    column: "weights", row: i + 1, value: weights[i].ToString("R"), suggestion: "Leave out the rows of weight 0.");
+        var weights = data.Weights;
+        if (weights is not null)
+            for (int i = 0; i < weights.Length; i++)
+                if (weights[i] <= 0)
+                    throw new Data.StratifyInputException("a case weight in the weighted log-rank test must be > 0 (it is the score test of R's coxph, which refuses 0)",
+                        column: "weights", row: i + 1, value: weights[i].ToString("R"), suggestion: "Leave out the rows of weight 0.");
         for (int i = 0; i < group.Length; i++)
         {
             counts[group[i]]++;
-            if (data.Event[i]) observed[group[i]] += weights[i];
+            if (data.Event[i]) observed[group[i]] += weights?[i] ?? 1;
         }
         var present = new List<int>(k);
         for (int g = 0; g < k; g++) if (counts[g] > 0) present.Add(g);
         if (present.Count < 2)
             throw new Data.StratifyInputException($"the log-rank test needs at least 2 groups with patients; found {present.Count}");
-        bool robust = CaseWeights.RobustByDefault(options.Robust, weights);
+        bool robust = CaseWeights.RobustByDefault(options.Robust, weights, data.Patient is not null);
 
         var all = SurvivalOrder.Identity(data.Count);
         var (score, variance) = GroupScore(data, all, present, robust);
@@ -304,11 +318,11 @@ public static class LogRankTest
             trend = new LogRankTrend(scores, t, 1, TailProbability.ChiSquarePValue(t, 1));
         }
         return new LogRankResult(statistic, rank, TailProbability.ChiSquarePValue(statistic, rank), 0, data.Strata is not null,
-            groups, full, pairwise, trend) { Weighted = true, Robust = robust };
+            groups, full, pairwise, trend) { Weighted = weights is not null, Robust = robust, CountingProcess = data.IsCountingProcess };
     }
 
     /// <summary>
-    /// U and V of the weighted Cox score test over the rows <paramref name="rows"/>, for every group of
+    /// U and V of the Cox score test (weighted, counting-process rows, robust per patient) over the rows <paramref name="rows"/>, for every group of
     /// <paramref name="groups"/> (U_k, V_kl of each group's indicator; the first group's row is minus the sum of the
     /// others, since the indicators add to 1).
     /// </summary>
@@ -321,14 +335,18 @@ public static class LogRankTest
         var values = new double[(long)n * p];
         var time = new double[n];
         var died = new bool[n];
-        var weights = new double[n];
+        var weights = data.Weights is null ? null : new double[n];
+        var entry = data.Entry is null ? null : new double[n];
+        var patient = data.Patient is null ? null : new int[n];
         var strata = data.Strata is null ? null : new int[n];
         for (int r = 0; r < n; r++)
         {
             int i = rows[r];
             time[r] = data.Time[i];
             died[r] = data.Event[i];
-            weights[r] = data.Weights![i];
+            if (weights is not null) weights[r] = data.Weights![i];
+            if (entry is not null) entry[r] = data.Entry![i];
+            if (patient is not null) patient[r] = data.Patient![i];
             if (strata is not null) strata[r] = data.Strata![i];
             int c = column[data.Group![i]];
             if (c >= 0) values[(long)r * p + c] = 1;
@@ -337,7 +355,7 @@ public static class LogRankTest
         var termOf = new int[p];
         for (int a = 1; a < m; a++) names[a - 1] = data.GroupLabels[groups[a]];
         var design = new DesignMatrix(values, n, names, termOf, ["group"]);
-        var (u, information, meat) = CoxScoreTest.AtZero(time, died, design, strata, weights, robust);
+        var (u, information, meat) = CoxScoreTest.AtZero(time, died, design, strata, weights, robust, CoxTies.Efron, entry, patient);
         var reduced = robust ? meat! : information;
 
         var score = new double[m];

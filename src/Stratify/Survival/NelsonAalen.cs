@@ -7,6 +7,8 @@ namespace Stratify.Survival;
 // tie correction). With case weights n_j and d_j are sums of weights; with a fractional weight (or robust = true)
 // the variance is survfitkm's infinitesimal jackknife, each patient its own cluster:
 //   U_i(t) = w_i [ delta_i 1{t_i <= t} / n_{t_i} - sum_{t_j <= min(t_i, t)} d_j / n_j^2 ],   Var H(t) = sum_i U_i(t)^2.
+// Counting-process rows: n_j counts entry < t_j <= stop, the sum in U_i runs over (entry_i, min(t_i, t)], and the IJ
+// variance is clustered by patient (see RiskTable and CountingProcessRows).
 
 /// <summary>Nelson–Aalen cumulative hazard per group, agreeing with R's survfit cumhaz / std.chaz.</summary>
 /// <example>

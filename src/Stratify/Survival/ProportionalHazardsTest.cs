@@ -24,6 +24,9 @@ public sealed record ProportionalHazardsResult(IReadOnlyList<ProportionalHazards
 /// <c>zph1</c>: the risk sums use w·exp(η), each death adds w·g·x to the score, an Efron term weighs the deaths' mean
 /// weight and Breslow's their sum; g itself stays the unweighted Kaplan–Meier transform, centred on its unweighted
 /// mean over the events (R's <c>survfitKM</c> and <c>mean(ttimes[event])</c> in <c>cox.zph</c>).
+/// Counting-process fits (R's <c>zph2.c</c>): the risk sets hold the rows with entry &lt; t ≤ stop, the row weights
+/// sum over the event times in (entry, stop] only, and the KM transform is the Kaplan–Meier of the (entry, stop] rows
+/// (survfitKM on the fit's counting-process response), evaluated just before each row's stop.
 /// </summary>
 /// <example>
 /// <code>
@@ -69,7 +72,10 @@ public static class ProportionalHazardsTest
         return CoxMatrixAlgebra.QuadraticForm(sub, m, u, 1e-14).Statistic;
     }
 
-    /// <summary>g per sorted row: 1 − KM(t−) over all rows, minus its mean over the events.</summary>
+    /// <summary>
+    /// g per sorted row: 1 − KM(t−) over all rows, minus its mean over the events. With counting-process rows the number
+    /// at risk at t is the number entered before t (entry &lt; t) minus those gone before it.
+    /// </summary>
     private static double[] CentredKaplanMeierTransform(CoxRiskSets data)
     {
         int n = data.N;
@@ -77,16 +83,27 @@ public static class ProportionalHazardsTest
         for (int i = 0; i < n; i++) byTime[i] = i;
         var keys = (double[])data.Time.Clone();
         Array.Sort(keys, byTime);
+        double[]? entries = null;
+        if (data.Entry is { } entry)
+        {
+            entries = (double[])entry.Clone();
+            Array.Sort(entries);
+        }
         var g = new double[n];
         double survival = 1;
-        int at = 0;
+        int at = 0, entered = 0;
         while (at < n)
         {
             int end = at;
             int deaths = 0;
             while (end < n && keys[end] == keys[at]) { if (data.Event[byTime[end]]) deaths++; end++; }
             for (int k = at; k < end; k++) g[byTime[k]] = 1 - survival;
-            survival *= 1 - (double)deaths / (n - at);
+            if (entries is null) survival *= 1 - (double)deaths / (n - at);
+            else
+            {
+                while (entered < n && entries[entered] < keys[at]) entered++;
+                survival *= 1 - (double)deaths / (entered - at);
+            }
             at = end;
         }
         double sum = 0;
@@ -118,9 +135,13 @@ public static class ProportionalHazardsTest
         var deathX = new double[p];
         var mean = new double[p];
         double denominator = 0;
+        int atRisk = 0;
+        var exits = new RiskSetExits(data);
         for (int grp = data.GroupCount - 1; grp >= 0; grp--)
         {
-            if (grp == data.GroupCount - 1 || data.GroupStratum[grp] != data.GroupStratum[grp + 1]) { denominator = 0; Array.Clear(a); }
+            if (grp == data.GroupCount - 1 || data.GroupStratum[grp] != data.GroupStratum[grp + 1]) { denominator = 0; Array.Clear(a); atRisk = 0; }
+            CoxTieGroupSums.RemoveExits(ref exits, grp, risk, x, p, ref denominator, a, ref atRisk);
+            atRisk += data.GroupStart[grp + 1] - data.GroupStart[grp];
             int start = data.GroupStart[grp], end = data.GroupStart[grp + 1], deaths = data.GroupDeaths[grp];
             double deathRisk = 0, gt = g[start];
             Array.Clear(deathX);
@@ -162,6 +183,8 @@ public static class ProportionalHazardsTest
         var rowWeights = new double[3][];
         for (int k = 0; k < 3; k++) rowWeights[k] = new double[data.N];
         double h0 = 0, h1 = 0, h2 = 0;
+        // Counting-process rows: the three sums accrued through each group, to take off what came before a row's entry.
+        var through = data.EntryGroup is null ? null : new double[3 * data.GroupCount];
         for (int grp = 0; grp < data.GroupCount; grp++)
         {
             if (grp > 0 && data.GroupStratum[grp] != data.GroupStratum[grp - 1]) h0 = h1 = h2 = 0;
@@ -170,13 +193,15 @@ public static class ProportionalHazardsTest
             for (int i = start; i < data.GroupStart[grp + 1]; i++)
             {
                 double h = data.Event[i] ? eventHazard[grp] : hazard[grp];
-                rowWeights[0][i] = risk[i] * (h0 + h);
-                rowWeights[1][i] = risk[i] * (h1 + gt * h);
-                rowWeights[2][i] = risk[i] * (h2 + gt * gt * h);
+                int e = data.EntryGroup?[i] ?? -1;
+                rowWeights[0][i] = risk[i] * (h0 + h - (e < 0 ? 0 : through![3 * e]));
+                rowWeights[1][i] = risk[i] * (h1 + gt * h - (e < 0 ? 0 : through![3 * e + 1]));
+                rowWeights[2][i] = risk[i] * (h2 + gt * gt * h - (e < 0 ? 0 : through![3 * e + 2]));
             }
             h0 += hazard[grp];
             h1 += gt * hazard[grp];
             h2 += gt * gt * hazard[grp];
+            if (through is not null) (through[3 * grp], through[3 * grp + 1], through[3 * grp + 2]) = (h0, h1, h2);
         }
         var grams = new double[3][];
         for (int k = 0; k < 3; k++) grams[k] = new double[p * p];

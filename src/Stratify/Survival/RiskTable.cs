@@ -6,6 +6,11 @@ namespace Stratify.Survival;
 /// c_j = censorings at t_j. The common input of Kaplan–Meier and Nelson–Aalen, as in R's survfit object.
 /// With case weights the same three are also summed as weights (R's <c>n.risk</c>, <c>n.event</c>, <c>n.censor</c>
 /// of a weighted fit; survfitkm's columns 4–6), the at-risk sums accumulated from the latest time back as R does.
+/// Counting-process data (an entry per row, R's <c>Surv(entry, time, event)</c>): the t_j are the distinct stop times
+/// and a row is at risk at t_j when entry &lt; t_j ≤ stop, so n_j = #{stop ≥ t_j} − #{entry ≥ t_j}, swept from the
+/// latest time back in one merge of the stop and entry orders, as survfitkm does (rows are added at their stop and
+/// removed once t_j ≤ their entry; no per-time copies). With patients of several rows, the end of a row that a later
+/// row of the patient continues is not a censoring (R's survflag position).
 /// </summary>
 /// <example><code>var table = RiskTable.PerGroup(data)[0]; // data from SurvivalData.FromCohort(lung, "time", "status")</code></example>
 public sealed class RiskTable
@@ -40,6 +45,8 @@ public sealed class RiskTable
     internal int[] Order { get; private init; } = [];
     internal int From { get; private init; }
     internal int To { get; private init; }
+    /// <summary>Counting-process data: the same patients by ascending entry, positions [From, To) of this order; null otherwise.</summary>
+    internal CountingProcessRows? Counting { get; private init; }
 
     /// <summary>
     /// The infinitesimal-jackknife sum of squares at each time t_j of the table (R's survfitkm robust variance, each
@@ -51,6 +58,7 @@ public sealed class RiskTable
     /// </summary>
     internal double[] JackknifeSumOfSquares(double[] sortedTime, bool[] sortedEvent, double[]? sortedWeight, double[] cumulative, double[] jump)
     {
+        if (Counting is { } counting) return counting.JackknifeSumOfSquares(this, sortedTime, sortedEvent, sortedWeight, cumulative, jump);
         int m = Time.Length;
         // Σ w² of the patients still at risk after t_j, summed from the latest time back (no cancellation).
         var laterSquares = new double[m];
@@ -88,11 +96,96 @@ public sealed class RiskTable
     public static RiskTable[] PerGroup(SurvivalData data)
     {
         var sorted = data.Sorted; // positions below index the time-sorted arrays: reads stay sequential
+        if (sorted.EntryOrder is not null) return PerGroupCounting(data, sorted);
         if (sorted.Group is null) return [Build(sorted.Time, sorted.Event, sorted.Weight, SurvivalOrder.Identity(sorted.Count), 0, sorted.Count)];
         var order = SurvivalOrder.StableGroup(null, sorted.Group, data.GroupCount, out var start);
         var tables = new RiskTable[data.GroupCount];
         for (int g = 0; g < tables.Length; g++) tables[g] = Build(sorted.Time, sorted.Event, sorted.Weight, order, start[g], start[g + 1]);
         return tables;
+    }
+
+    /// <summary>Counting-process tables: each group's positions by stop time and, grouped the same stable way, by entry time.</summary>
+    private static RiskTable[] PerGroupCounting(SurvivalData data, TimeSortedPatients sorted)
+    {
+        int n = sorted.Count;
+        int[] order = SurvivalOrder.Identity(n), entryOrder = sorted.EntryOrder!, start = [0, n], entryStart = [0, n];
+        if (sorted.Group is { } group)
+        {
+            order = SurvivalOrder.StableGroup(null, group, data.GroupCount, out start);
+            entryOrder = SurvivalOrder.StableGroup(entryOrder, group, data.GroupCount, out entryStart);
+        }
+        // The jackknife's clusters: the patient of each position (R's survfit id =), else each position its own.
+        var cluster = sorted.Patient ?? SurvivalOrder.Identity(n);
+        var tables = new RiskTable[start.Length - 1];
+        for (int g = 0; g < tables.Length; g++)
+            tables[g] = BuildCounting(sorted, new CountingProcessRows(entryOrder, entryStart[g], entryStart[g + 1], sorted.Entry!, cluster),
+                order, start[g], start[g + 1]);
+        return tables;
+    }
+
+    /// <summary>
+    /// The counting-process table of the positions order[from..to) (ascending stop time), whose entries are
+    /// <paramref name="rows"/>: one backward sweep adding rows at their stop and removing those whose entry is at or
+    /// after the current time, with head counts and (with weights) weight sums, as survfitkm.
+    /// </summary>
+    private static RiskTable BuildCounting(TimeSortedPatients sorted, CountingProcessRows rows, int[] order, int from, int to)
+    {
+        var time = sorted.Time;
+        var @event = sorted.Event;
+        var weight = sorted.Weight;
+        var continued = sorted.Continued;
+        int distinct = 0;
+        for (int k = from; k < to; k++)
+            if (k == from || time[order[k]] != time[order[k - 1]]) distinct++;
+        var t = new double[distinct];
+        var nRisk = new int[distinct];
+        var nEvent = new int[distinct];
+        var nCensor = new int[distinct];
+        var wRisk = weight is null ? null : new double[distinct];
+        var wEvent = weight is null ? null : new double[distinct];
+        var wCensor = weight is null ? null : new double[distinct];
+        int atRisk = 0, events = 0, stop = to - 1, leave = rows.To - 1;
+        double weightAtRisk = 0;
+        for (int j = distinct - 1; j >= 0; j--)
+        {
+            double tj = time[order[stop]];
+            t[j] = tj;
+            for (; stop >= from && time[order[stop]] == tj; stop--)
+            {
+                int k = order[stop];
+                double w = weight?[k] ?? 1;
+                atRisk++;
+                weightAtRisk += w;
+                if (@event[k])
+                {
+                    nEvent[j]++;
+                    events++;
+                    if (wEvent is not null) wEvent[j] += w;
+                }
+                else if (continued is null || !continued[k])
+                {
+                    nCensor[j]++;
+                    if (wCensor is not null) wCensor[j] += w;
+                }
+            }
+            for (; leave >= rows.From && rows.Entry[rows.Order[leave]] >= tj; leave--)
+            {
+                atRisk--;
+                weightAtRisk -= weight?[rows.Order[leave]] ?? 1;
+            }
+            nRisk[j] = atRisk;
+            if (wRisk is not null) wRisk[j] = weightAtRisk;
+        }
+        return new RiskTable(t, nRisk, nEvent, nCensor, to - from, events)
+        {
+            WeightedNRisk = wRisk,
+            WeightedNEvent = wEvent,
+            WeightedNCensor = wCensor,
+            Order = order,
+            From = from,
+            To = to,
+            Counting = rows,
+        };
     }
 
     /// <summary>The table of the patients order[from..to), which must be in ascending time.</summary>

@@ -4,11 +4,16 @@ using Stratify.Data;
 namespace Stratify.Survival;
 
 /// <summary>
-/// Right-censored survival data as every Stratify estimator consumes it: one entry per patient of follow-up
-/// <see cref="Time"/> and <see cref="Event"/> (true = the event happened at that time, false = censored), an
-/// optional grouping (the curves to estimate or compare), optional strata (a stratified log-rank test) and optional
-/// case weights (R's <c>weights =</c>: finite, ≥ 0; null = every patient weighs 1, which takes the unweighted code).
-/// Groups and strata are int codes into their label arrays, in label order.
+/// Survival data as every Stratify estimator consumes it: one entry per row of follow-up <see cref="Time"/> and
+/// <see cref="Event"/> (true = the event happened at that time, false = censored), an optional grouping (the curves to
+/// estimate or compare), optional strata (a stratified log-rank test) and optional case weights (R's <c>weights =</c>:
+/// finite, ≥ 0; null = every patient weighs 1, which takes the unweighted code). Groups and strata are int codes into
+/// their label arrays, in label order.
+/// <para>Counting-process data (R's <c>Surv(entry, time, event)</c>) add <see cref="Entry"/>: the row is at risk on
+/// (entry, time] only. With one row per patient this is delayed entry (left truncation); with <see cref="Patient"/>
+/// codes, several rows per patient are the intervals of long-format data with time-varying covariates,
+/// <c>Surv(start, stop, event)</c> with an id (<see cref="PatientIntervals"/>). Without <see cref="Entry"/> the data
+/// are right-censored and every estimator takes its right-censored code, unchanged.</para>
 /// </summary>
 /// <remarks>
 /// The ascending time order is computed once, on first use, and shared by all estimators fitted on the same
@@ -26,10 +31,15 @@ public sealed class SurvivalData
     private int[]? _timeOrder;
     private TimeSortedPatients? _sorted;
 
-    /// <summary>Validates and wraps the arrays (not copied). Times and weights must be finite and non-negative.</summary>
+    /// <summary>
+    /// Validates and wraps the arrays (not copied). Times and weights must be finite and non-negative; an entry finite,
+    /// ≥ 0 and before its time; the intervals of a patient must not overlap, and only a patient's last may end in an
+    /// event (<see cref="PatientIntervals"/>).
+    /// </summary>
     public SurvivalData(double[] time, bool[] @event, int[]? group = null, string[]? groupLabels = null,
-        int[]? strata = null, string[]? strataLabels = null, double[]? weights = null)
-        : this(CheckTimes(time, @event), @event, group, groupLabels, strata, strataLabels, CheckWeights(weights, time.Length), timesValidated: true)
+        int[]? strata = null, string[]? strataLabels = null, double[]? weights = null, double[]? entry = null, int[]? patient = null)
+        : this(CheckTimes(time, @event), @event, group, groupLabels, strata, strataLabels, CheckWeights(weights, time.Length),
+            CheckEntries(entry, time), CheckPatients(patient, entry, time, @event), timesValidated: true)
     {
     }
 
@@ -38,12 +48,14 @@ public sealed class SurvivalData
     /// once by the binder, or a subset of data of this type. Group and stratum codes are checked.
     /// </summary>
     private SurvivalData(double[] time, bool[] @event, int[]? group, string[]? groupLabels, int[]? strata, string[]? strataLabels,
-        double[]? weights, bool timesValidated)
+        double[]? weights, double[]? entry, int[]? patient, bool timesValidated)
     {
         _ = timesValidated;
         Time = time;
         Event = @event;
         Weights = weights;
+        Entry = entry;
+        Patient = patient;
         (Group, GroupLabels) = CheckCodes(group, groupLabels, time.Length, "group");
         (Strata, StrataLabels) = CheckCodes(strata, strataLabels, time.Length, "strata");
     }
@@ -58,6 +70,35 @@ public sealed class SurvivalData
                 throw new StratifyInputException("a case weight must be a finite number >= 0", column: "weights", row: i + 1,
                     value: weights[i].ToString("R", CultureInfo.InvariantCulture));
         return weights;
+    }
+
+    private static double[]? CheckEntries(double[]? entry, double[] time)
+    {
+        if (entry is null) return null;
+        if (entry.Length != time.Length)
+            throw new StratifyInputException($"entry has {entry.Length} values but time has {time.Length}", column: "entry");
+        for (int i = 0; i < entry.Length; i++)
+            if (!double.IsFinite(entry[i]) || entry[i] < 0 || !(entry[i] < time[i]))
+                throw new StratifyInputException("an entry (start) time must be a finite number >= 0 and before the row's time", column: "entry",
+                    row: i + 1, value: entry[i].ToString("R", CultureInfo.InvariantCulture));
+        return entry;
+    }
+
+    private static int[]? CheckPatients(int[]? patient, double[]? entry, double[] time, bool[] @event)
+    {
+        if (patient is null) return null;
+        if (entry is null)
+            throw new StratifyInputException("patient codes describe several (start, stop] rows per patient: give the start (entry) times too", column: "patient");
+        if (patient.Length != time.Length)
+            throw new StratifyInputException($"patient has {patient.Length} values but time has {time.Length}", column: "patient");
+        foreach (int p in patient)
+            if (p < 0) throw new StratifyInputException("a patient code must be >= 0", column: "patient", value: p.ToString(CultureInfo.InvariantCulture));
+        if (PatientIntervals.Check(entry, time, @event, patient) is { } problem)
+            throw new StratifyInputException(problem.Problem == IntervalProblem.Overlap
+                    ? $"the intervals of patient {patient[problem.Row]} overlap (rows {problem.OtherRow + 1} and {problem.Row + 1})"
+                    : $"patient {patient[problem.Row]} has an event before their last interval (row {problem.OtherRow + 1} follows it)",
+                column: "patient", row: problem.Row + 1);
+        return patient;
     }
 
     private static double[] CheckTimes(double[] time, bool[] @event)
@@ -86,7 +127,19 @@ public sealed class SurvivalData
     public string[] StrataLabels { get; }
     /// <summary>Case weight per patient (R's <c>weights =</c>); null = unweighted.</summary>
     public double[]? Weights { get; }
+    /// <summary>
+    /// Entry (start) time per row: the row is at risk on (entry, time] only (delayed entry, or the start of an interval
+    /// of long-format data); null = right-censored data, every row at risk from time 0.
+    /// </summary>
+    public double[]? Entry { get; }
+    /// <summary>
+    /// Patient code per row when a patient has several (start, stop] rows (long-format data); null = each row is its
+    /// own patient. The cluster of the robust variances (R's <c>cluster = id</c>, survfit's <c>id =</c>).
+    /// </summary>
+    public int[]? Patient { get; }
 
+    /// <summary>True for counting-process data (an entry or start time per row): R's <c>Surv(entry, time, event)</c>.</summary>
+    public bool IsCountingProcess => Entry is not null;
     /// <summary>
     /// True when a weight is not a whole number: R's survfit and coxph then default to a robust variance
     /// (<c>has.rwt</c> in survfitKM and coxph).
@@ -117,7 +170,7 @@ public sealed class SurvivalData
     /// <summary>The same patients with another grouping (for example a split candidate); shares the time order.</summary>
     public SurvivalData WithGroups(int[] group, string[] groupLabels)
     {
-        var data = new SurvivalData(Time, Event, group, groupLabels, Strata, Strata is null ? null : StrataLabels, Weights, timesValidated: true);
+        var data = new SurvivalData(Time, Event, group, groupLabels, Strata, Strata is null ? null : StrataLabels, Weights, Entry, Patient, timesValidated: true);
         data._timeOrder = _timeOrder;
         return data;
     }
@@ -144,7 +197,8 @@ public sealed class SurvivalData
         var data = new SurvivalData(RowSelection.Pick(Time, rows), RowSelection.Pick(Event, rows),
             Group is null ? null : RowSelection.Pick(Group, rows), Group is null ? null : GroupLabels,
             Strata is null ? null : RowSelection.Pick(Strata, rows), Strata is null ? null : StrataLabels,
-            Weights is null ? null : RowSelection.Pick(Weights, rows), timesValidated: true);
+            Weights is null ? null : RowSelection.Pick(Weights, rows), Entry is null ? null : RowSelection.Pick(Entry, rows),
+            Patient is null ? null : RowSelection.Pick(Patient, rows), timesValidated: true);
         data._timeOrder = subsetOrder;
         return data;
     }
@@ -160,7 +214,8 @@ public sealed class SurvivalData
             throw new StratifyInputException("a survival analysis needs a time and an event column", study.Spec.SourceFile ?? study.Cohort.Source,
                 suggestion: "Give both time and event (--time and --event).");
         // The binder validated the times and weights once, at the boundary.
-        return new SurvivalData(study.Time, study.Event, group?.Codes, group?.Levels, study.Strata?.Codes, study.Strata?.Levels, study.Weights, timesValidated: true);
+        return new SurvivalData(study.Time, study.Event, group?.Codes, group?.Levels, study.Strata?.Codes, study.Strata?.Levels, study.Weights,
+            study.Entry, study.Patient, timesValidated: true);
     }
 
     /// <summary>
@@ -215,7 +270,8 @@ public sealed class SurvivalData
 /// <summary>
 /// The patients of a <see cref="SurvivalData"/> laid out in ascending time (see <see cref="SurvivalData.Sorted"/>),
 /// with R's <c>timefix</c> applied (<see cref="TimeFix"/>: survival's aeqSurv, applied by survfit and survdiff by
-/// default), so that times computed by floating-point arithmetic tie as R ties them.
+/// default), so that times computed by floating-point arithmetic tie as R ties them. Counting-process data also carry
+/// the entry times (timefixed together with the stops, as aeqSurv does) and their ascending order.
 /// </summary>
 internal sealed class TimeSortedPatients
 {
@@ -238,6 +294,20 @@ internal sealed class TimeSortedPatients
     public int[]? Strata { get; }
     /// <summary>Case weights in time order; null when the data are unweighted.</summary>
     public double[]? Weight { get; }
+    /// <summary>Entry times in time order (after timefix); null for right-censored data.</summary>
+    public double[]? Entry { get; private init; }
+    /// <summary>The same entries indexed by row; null for right-censored data.</summary>
+    public double[]? EntryByRow { get; private init; }
+    /// <summary>Positions (indices into the time-ordered arrays) by ascending entry, ties in time order; null for right-censored data.</summary>
+    public int[]? EntryOrder { get; private init; }
+    /// <summary>Patient code in time order (long-format data); null otherwise.</summary>
+    public int[]? Patient { get; private init; }
+    /// <summary>
+    /// Per position, true when a later row of the same patient in the same group continues this one (its end is no
+    /// censoring of the group's curve); null without patients. Computed on first use (Kaplan–Meier's n.censor needs it).
+    /// </summary>
+    public bool[]? Continued => Patient is null ? null : _continued ??= PatientIntervals.Continued(Entry!, Time, Patient, Group);
+    private bool[]? _continued;
     public int Count => Time.Length;
 
     public static TimeSortedPatients From(SurvivalData data)
@@ -279,7 +349,35 @@ internal sealed class TimeSortedPatients
                 if (weight is not null) weight[k] = data.Weights![row];
             }
         }
-        var timeByRow = TimeFix.MergeNearTies(time, order, data.Time);
-        return new TimeSortedPatients(time, timeByRow, events, group, strata, weight);
+        if (data.Entry is null)
+            return new TimeSortedPatients(time, TimeFix.MergeNearTies(time, order, data.Time), events, group, strata, weight);
+        return WithEntries(data, order, time, events, group, strata, weight);
+    }
+
+    /// <summary>Counting-process data: entries gathered by entry order, timefixed together with the stops.</summary>
+    private static TimeSortedPatients WithEntries(SurvivalData data, int[] order, double[] time, bool[] events, int[]? group, int[]? strata,
+        double[]? weight)
+    {
+        int n = data.Count;
+        var (timeByRow, entryByRow, entryRows) = TimeFix.MergeNearTies(time, order, data.Time, data.Entry!);
+        var position = new int[n];
+        for (int k = 0; k < n; k++) position[order[k]] = k;
+        var entry = new double[n];
+        for (int k = 0; k < n; k++) entry[k] = entryByRow[order[k]];
+        var entryOrder = new int[n];
+        for (int j = 0; j < n; j++) entryOrder[j] = position[entryRows[j]];
+        int[]? patient = null;
+        if (data.Patient is not null)
+        {
+            patient = new int[n];
+            for (int k = 0; k < n; k++) patient[k] = data.Patient[order[k]];
+        }
+        return new TimeSortedPatients(time, timeByRow, events, group, strata, weight)
+        {
+            Entry = entry,
+            EntryByRow = entryByRow,
+            EntryOrder = entryOrder,
+            Patient = patient,
+        };
     }
 }

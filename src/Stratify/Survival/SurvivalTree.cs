@@ -124,6 +124,9 @@ public static class SurvivalTree
     public static SurvivalTreeModel Grow(SurvivalData data, IReadOnlyList<SurvivalTreeFeature> features, SurvivalTreeOptions options)
     {
         ArgumentNullException.ThrowIfNull(data);
+        if (data.IsCountingProcess)
+            throw new StratifyInputException("the survival tree does not take counting-process data (delayed entry or start/stop rows): its splits are survdiff's log-rank tests, which have no form for them",
+                column: "entry", suggestion: "Grow the tree on right-censored data.");
         if (options.MinNodeSize < 1) throw new StratifyInputException("the minimum node size must be at least 1");
         if (options.MaxDepth < 0) throw new StratifyInputException("the maximum depth must be >= 0");
         if (!(options.Alpha > 0 && options.Alpha <= 1)) throw new StratifyInputException("alpha must be in (0, 1]");

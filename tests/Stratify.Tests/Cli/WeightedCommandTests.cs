@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Stratify.Data;
 using Stratify.Tests.Survival;
+using static Stratify.Tests.Cli.CliCases;
 using static Stratify.Tests.Survival.SurvivalReference;
 
 namespace Stratify.Tests.Cli;
@@ -14,8 +15,8 @@ public sealed class WeightedLungFiles : IDisposable
     {
         var cohort = CsvCohortReader.Read(RepoPaths.ReferenceFile(Path.Combine("data", "weights_lung.csv")));
         ParquetCohortWriter.Write(cohort, Lung);
-        ParquetCohortWriter.Write(WithWeight(cohort, 2, -1.5), Negative);
-        ParquetCohortWriter.Write(WithWeight(cohort, 4, 0), Zero);
+        ParquetCohortWriter.Write(CliCases.WithValue(cohort, "w_frac", 2, -1.5), Negative);
+        ParquetCohortWriter.Write(CliCases.WithValue(cohort, "w_frac", 4, 0), Zero);
         File.WriteAllText(Spec, $"data: {Lung}\ntime: time\nevent: status\ngroup: sex\nweight: w_frac\n");
     }
 
@@ -26,18 +27,6 @@ public sealed class WeightedLungFiles : IDisposable
     public string Zero => _folder.File("lung_zero.parquet");
     /// <summary>A spec naming the weight column with the key weight:.</summary>
     public string Spec => _folder.File("lung_weights.yaml");
-
-    private static Cohort WithWeight(Cohort cohort, int row, double weight)
-    {
-        var columns = cohort.Columns.Select(c =>
-        {
-            if (c.Name != "w_frac") return c;
-            var values = (double[])((NumericColumn)c).Values.Clone();
-            values[row] = weight;
-            return new NumericColumn(c.Name, values, null, SourceType.Float);
-        }).ToArray();
-        return new Cohort(columns, cohort.Source);
-    }
 
     public void Dispose() => _folder.Dispose();
 }
@@ -50,24 +39,6 @@ public class WeightedCommandTests(WeightedLungFiles files) : IClassFixture<Weigh
 {
     /// <summary>Largest relative difference measured: 1.7e-15 (through the printed JSON, which keeps every digit).</summary>
     private const double Tolerance = 1e-14;
-
-    private JsonElement RunJson(params string[] args)
-    {
-        var result = CliRunner.Run([.. args, "--format", "json"]);
-        Assert.True(result.ExitCode == 0, result.Error);
-        return JsonDocument.Parse(result.Out).RootElement;
-    }
-
-    /// <summary>Table titles wrap: compare with every run of white space as one space.</summary>
-    private static string OneLine(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
-
-    private static CliRunner.Result Refused(params string[] args)
-    {
-        var result = CliRunner.Run(args);
-        Assert.Equal(2, result.ExitCode);
-        Assert.Equal("", result.Out);
-        return result;
-    }
 
     [Fact]
     public void Km_with_weights_prints_survfit_with_weights_and_names_the_column()

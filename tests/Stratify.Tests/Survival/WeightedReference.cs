@@ -12,30 +12,17 @@ namespace Stratify.Tests.Survival;
 /// </summary>
 public static class WeightedReference
 {
-    private static readonly Lazy<JsonElement> Root = new(() =>
-        JsonDocument.Parse(File.ReadAllText(RepoPaths.ReferenceFile("weights_reference.json"))).RootElement);
+    private static readonly ReferenceCases Cases = new("weights_reference.json");
 
-    public static JsonElement Case(string section, string name) => Root.Value.GetProperty(section).GetProperty(name);
+    public static JsonElement Case(string section, string name) => Cases.Case(section, name);
 
-    public static TheoryData<string> Names(string section, Func<JsonElement, bool>? where = null)
-    {
-        var names = new TheoryData<string>();
-        foreach (var c in Root.Value.GetProperty(section).EnumerateObject())
-            if (where is null || where(c.Value)) names.Add(c.Name);
-        return names;
-    }
+    public static TheoryData<string> Names(string section, Func<JsonElement, bool>? where = null) => Cases.Names(section, where);
 
-    public static Cohort Cohort(JsonElement c) => CsvCohortReader.Read(RepoPaths.ReferenceFile(Path.Combine("data", c.GetProperty("file").GetString()!)));
+    public static Cohort Cohort(JsonElement c) => ReferenceCases.Cohort(c);
 
     /// <summary>The case's study: time, event, weight, group, strata, cluster and covariates as the R script used them.</summary>
     public static BoundStudy Bind(JsonElement c)
     {
-        var covariates = new List<CovariateSpec>();
-        if (c.TryGetProperty("covariates", out var list))
-            foreach (var cv in list.EnumerateArray())
-                covariates.Add(cv.GetProperty("kind").GetString() == "numeric"
-                    ? new CovariateSpec(cv.GetProperty("name").GetString()!, CovariateKind.Numeric)
-                    : new CovariateSpec(cv.GetProperty("name").GetString()!, CovariateKind.Categorical, cv.GetProperty("reference").GetString()));
         string? strata = SurvivalReference.OptionalString(c, "strata");
         return StudyBinder.Bind(Cohort(c), new StudySpec
         {
@@ -45,7 +32,7 @@ public static class WeightedReference
             Group = SurvivalReference.OptionalString(c, "group"),
             Strata = strata is null ? [] : [strata],
             Cluster = SurvivalReference.OptionalString(c, "cluster"),
-            Covariates = covariates,
+            Covariates = ReferenceCases.Covariates(c),
         });
     }
 
