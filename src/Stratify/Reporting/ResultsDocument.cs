@@ -23,6 +23,14 @@ public sealed record ResultsDocument(
     IReadOnlyList<CountedTextJson> Warnings)
 {
     public const string CurrentSchemaVersion = "2.0";
+
+    /// <summary>
+    /// Cumulative incidence and the treatment on the competing-risks scales, right after <c>inference</c>; absent
+    /// unless the event column holds competing causes (see <see cref="CompetingRisksRunJson"/>).
+    /// </summary>
+    [JsonPropertyOrder(-2)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CompetingRisksRunJson? CompetingRisks { get; init; }
 }
 
 /// <summary>The question: study title, data files (names and SHA-256), endpoint, treatment, cohort flow.</summary>

@@ -78,7 +78,10 @@ public static class ResultsMapping
             Table1Formats.ToDocument(run.Table1BySubgroup),
             new SurvivalBySubgroupJson(SurvivalJson.From(run.KaplanMeier), SurvivalJson.From(run.LogRank), CoxModelJson.From(run.Cox, run.ProportionalHazards)),
             tailoring,
-            warnings.Select(w => ToJson(w, threshold)).ToArray());
+            warnings.Select(w => ToJson(w, threshold)).ToArray())
+        {
+            CompetingRisks = run.CompetingRisks is { } cr ? CompetingRisksRunMapping.From(cr, run.EstimationRows, studyJson, tailoring) : null,
+        };
     }
 
     /// <summary>A stage's name in results.json.</summary>
