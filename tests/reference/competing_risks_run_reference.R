@@ -3,6 +3,9 @@
 # coxph) and cmprsk 2.2 (cuminc, crr) on the same patients.
 # Run from the repository root:  Rscript tests/reference/competing_risks_run_reference.R
 # Needs R >= 4.2 with survival, cmprsk and jsonlite. Writes tests/reference/competing_risks_run_reference.json.
+# The run reads tests/reference/data/pbc_competing.parquet, made from the CSV this script reads (pbc_reference.R writes it):
+#   stratify import tests/reference/data/pbc_randomised.csv --out tests/reference/data/pbc_competing.parquet \
+#     --label "status=0:censored,1:transplant,2:death" --label sex=m:male,f:female
 #   - melanoma (datasets/melanoma.yaml): subgroups = ulcer (absent/present), no treatment. Cumulative incidence of
 #     melanoma death (status 1) and of other death (3; 2 = alive, censored) by subgroup at 1826 and 3652 days, Gray's test.
 #   - pbc_competing (tests/reference/specs/pbc_competing.yaml): the 312 randomised PBC patients, death (status 2) with

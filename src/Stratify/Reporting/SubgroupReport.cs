@@ -440,6 +440,7 @@ public static partial class SubgroupReport
             .Append(report.Cells.Count(treatment.Overall.Events)).ToList();
         var effects = treatment.BySubgroup.Append(treatment.Overall).ToList();
         string notShown = NotShown(report);
+        bool rmst = double.IsFinite(results.Study.RmstHorizon);
         for (int i = 0; i < effects.Count; i++)
         {
             var effect = effects[i];
@@ -456,15 +457,16 @@ public static partial class SubgroupReport
                 estimable && (overall || subgroupP) ? P(effect.P) : "",
                 estimable && effect.Unadjusted is { } u ? $"{RunSentences.Ratio(u.Hr)} ({RunSentences.Ratio(u.HrLower)}–{RunSentences.Ratio(u.HrUpper)})" : "",
                 estimable && effect.Shrunken is { } sh ? $"{RunSentences.Ratio(sh.Hr)} ({RunSentences.Ratio(sh.HrLower)}–{RunSentences.Ratio(sh.HrUpper)})" : "",
-                estimable && double.IsFinite(effect.RmstDifference) ? RmstText(effect) : "",
+                .. (rmst ? [estimable && double.IsFinite(effect.RmstDifference) ? RmstText(effect) : ""] : Array.Empty<string>()),
                 hide ? notShown : effect.Verdict,
             ]));
         }
-        html.Table(new HtmlTable($"Treatment effect ({treatment.Treated} vs {treatment.Reference}) by subgroup: hazard ratios with 95% CIs; "
-                + $"RMST difference in {report.TimeUnit} up to {Time(results.Study.RmstHorizon)}",
+        // No RMST with competing risks (a Kaplan–Meier curve that censors the competing events describes a world without them).
+        html.Table(new HtmlTable($"Treatment effect ({treatment.Treated} vs {treatment.Reference}) by subgroup: {causeSpecific}hazard ratios with 95% CIs"
+                + (rmst ? $"; RMST difference in {report.TimeUnit} up to {Time(results.Study.RmstHorizon)}" : ""),
             ["Subgroup", "n", "Events", HeaderCase(RunSentences.HazardRatioKind(treatment, treatment.Overall) + causeSpecific + "HR"), "p", "Unadjusted HR", "Shrunken HR",
-                $"RMST difference ({RunSentences.RmstKind(treatment)})", "Verdict"],
-            rows, [1, 2, 3, 4, 5, 6, 7]));
+                .. (rmst ? [$"RMST difference ({RunSentences.RmstKind(treatment)})"] : Array.Empty<string>()), "Verdict"],
+            rows, rmst ? [1, 2, 3, 4, 5, 6, 7] : [1, 2, 3, 4, 5, 6]));
         WriteAdjustment(report, treatment);
         if (treatment.Weights is { } weights) WriteWeighting(report, treatment, weights);
         html.Paragraph(double.IsNaN(interaction.P)

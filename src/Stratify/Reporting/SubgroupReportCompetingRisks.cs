@@ -27,7 +27,7 @@ public static partial class SubgroupReport
             facts.Add(new($"Cumulative incidence of {cr.EventOfInterest} by {Time(t)} {report.TimeUnit}",
                 string.Join("; ", cr.BySubgroup.Groups.Select(g => $"subgroup {g.Group} " + (report.Cells.Hides(g.N) ? NotShown(report) : IncidenceAt(g.At, t))))));
         if (cr.BySubgroup.GrayTest is { } gray)
-            facts.Add(new("Differs between subgroups? (Gray's test)", $"χ² = {Number(gray.Statistic, 2)}, df = {gray.Df}, {PEquals(gray.P)}"));
+            facts.Add(new("Incidence differs between subgroups? (Gray's test)", $"χ² = {Number(gray.Statistic, 2)}, df = {gray.Df}, {PEquals(gray.P)}"));
         if (cr.Treatment is { } treatment && report.Results.Treatment is { } t2)
         {
             var overall = treatment.Overall;
@@ -40,7 +40,6 @@ public static partial class SubgroupReport
                 facts.Add(new($"Difference in cumulative incidence by {Time(d.Time)} {report.TimeUnit}", DifferenceText(d) + $" percentage points ({t2.Treated} − {t2.Reference})"));
         }
         html.Facts(facts);
-        if (cr.Treatment is { } effects) html.Paragraph(report.Render(effects.Overall.Sentence));
     }
 
     /// <summary>Cumulative incidence curves and landmark table in place of the Kaplan–Meier section.</summary>
@@ -146,8 +145,8 @@ public static partial class SubgroupReport
         var html = report.Html;
         html.Heading(3, $"Effect on the cumulative incidence of {cr.EventOfInterest}");
         bool subgroupP = treatment.BottomLine.Kind == "differs";
-        var header = new List<string> { "Subgroup", "Subdistribution HR (Fine–Gray)", "p", "Cause-specific HR (Cox)", "p" };
-        foreach (var t in cr.Landmarks) header.Add($"Difference by {Time(t)} (points, 95% CI)");
+        var header = new List<string> { "Subgroup", "Subdistribution HR", "p", "Cause-specific HR", "p" };
+        foreach (var t in cr.Landmarks) header.Add($"Difference by {Time(t)} {report.TimeUnit}");
         header.Add("Verdict");
         var rows = new List<HtmlTableRow>();
         foreach (var effect in effects.BySubgroup.Append(effects.Overall))
@@ -174,9 +173,9 @@ public static partial class SubgroupReport
             cells.Add(hide ? NotShown(report) : effect.Verdict);
             rows.Add(new HtmlTableRow(overall ? "All patients" : effect.Subgroup, cells));
         }
-        html.Table(new HtmlTable($"{treatment.Treated} vs {treatment.Reference}: subdistribution and cause-specific hazard ratios of {cr.EventOfInterest} "
-            + $"(both {(effects.Overall.AdjustedFor.Count > 0 ? "adjusted for " + string.Join(", ", effects.Overall.AdjustedFor) : "of treatment alone")}) "
-            + $"and the difference in its cumulative incidence ({treatment.Treated} − {treatment.Reference}, percentage points, unadjusted)",
+        html.Table(new HtmlTable($"{treatment.Treated} vs {treatment.Reference}: subdistribution (Fine–Gray) and cause-specific (Cox) hazard ratios of {cr.EventOfInterest} "
+            + $"with 95% CIs (both {(effects.Overall.AdjustedFor.Count > 0 ? "adjusted for " + string.Join(", ", effects.Overall.AdjustedFor) : "of treatment alone")}), "
+            + $"and the difference in its cumulative incidence ({treatment.Treated} − {treatment.Reference}, percentage points with 95% CI, unadjusted)",
             header, rows, Enumerable.Range(1, header.Count - 2).ToArray()));
         html.Paragraph($"The two hazard ratios answer different questions (Latouche et al. 2013). The cause-specific hazard ratio compares the rate of "
             + $"{cr.EventOfInterest} among patients still free of every event: the treatment's direct action on it. The subdistribution hazard ratio "
@@ -184,6 +183,34 @@ public static partial class SubgroupReport
             + $"{CompetingWords(cr)} moves it too, even without acting on {cr.EventOfInterest}. Where they agree the treatment acts on the event itself; "
             + $"where they differ, read the curves above. The verdicts come from the cause-specific model and its test of interaction "
             + $"({(subgroupP ? "which supports a difference between subgroups" : "which shows no evidence of a difference between subgroups, so no subgroup has a verdict of its own and subgroup p-values are not shown")}).");
+    }
+
+    private static readonly Citation AalenJohansen1978 = new("Aalen & Johansen 1978",
+        "Aalen OO, Johansen S. An empirical transition matrix for non-homogeneous Markov chains based on censored observations. Scand J Stat. 1978;5(3):141–150.");
+    private static readonly Citation Gray1988 = new("Gray 1988",
+        "Gray RJ. A class of K-sample tests for comparing the cumulative incidence of a competing risk. Ann Stat. 1988;16(3):1141–1154.");
+    private static readonly Citation FineGray1999 = new("Fine & Gray 1999",
+        "Fine JP, Gray RJ. A proportional hazards model for the subdistribution of a competing risk. J Am Stat Assoc. 1999;94(446):496–509.");
+    private static readonly Citation AustinFine2017 = new("Austin & Fine 2017",
+        "Austin PC, Fine JP. Practical recommendations for reporting Fine–Gray model analyses for competing risk data. Stat Med. 2017;36(27):4391–4400.");
+    private static readonly Citation Latouche2013 = new("Latouche et al. 2013",
+        "Latouche A, Allignol A, Beyersmann J, Labopin M, Fine JP. A competing risks analysis should report results on all cause-specific hazards and cumulative incidence functions. J Clin Epidemiol. 2013;66(6):648–653.");
+
+    /// <summary>The methods paragraphs of a competing-risks run (in place of the Kaplan–Meier paragraph).</summary>
+    private static IEnumerable<string> CompetingRisksMethods(ResultsDocument results, CompetingRisksRunJson cr, Func<Citation[], string> cite)
+    {
+        var incidence = cr.BySubgroup;
+        yield return $"{Capitalised(CompetingWords(cr))} competes with {cr.EventOfInterest}, so the probability of {cr.EventOfInterest} is its cumulative incidence, estimated by the "
+            + $"Aalen–Johansen estimator {cite([AalenJohansen1978])} with infinitesimal-jackknife standard errors and {incidence.ConfLevel * 100:0}% pointwise "
+            + $"limits on the {incidence.ConfType} scale (as R's survfit); 1 − Kaplan–Meier, which censors the competing events, would overstate it. "
+            + $"Subgroups (and arms) were compared with Gray's test {cite([Gray1988])}. The log-rank test and the Cox model by subgroup in the diagnostics, "
+            + $"and the Cox models of the treatment, are cause-specific: {CompetingWords(cr)} censors follow-up there.";
+        if (cr.Treatment is not null)
+            yield return $"The treatment is reported on both hazard scales and as cumulative incidences, as recommended {cite([Latouche2013, AustinFine2017])}: "
+                + $"the subdistribution hazard ratio from a Fine–Gray model {cite([FineGray1999])} (as cmprsk's crr: Breslow ties, sandwich standard errors "
+                + "allowing for the estimated censoring distribution) adjusted for the same covariates as the cause-specific Cox model, the cause-specific "
+                + "hazard ratio, and the difference in cumulative incidence between the arms at each landmark (standard error from the two curves' "
+                + "standard errors, Wald interval). Whether the effect differs between subgroups is judged on the cause-specific scale (the test below).";
     }
 
     private static string CompetingWords(CompetingRisksRunJson cr) => cr.Competing.Count > 0 ? string.Join(" or ", cr.Competing) : "a competing event";
