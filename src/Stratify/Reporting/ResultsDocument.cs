@@ -146,7 +146,15 @@ public sealed record TreatmentTailoringJson(
     IReadOnlyList<TreatmentEffectJson> BySubgroup,
     InteractionTestJson Interaction,
     ShrinkageJson? Shrinkage,
-    IReadOnlyList<BalanceJson>? Balance);
+    IReadOnlyList<BalanceJson>? Balance)
+{
+    /// <summary>
+    /// With competing risks, the event of interest: every hazard ratio of this section is then cause-specific (the
+    /// competing causes censor follow-up) and the sentences say so; absent otherwise.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? CauseSpecificFor { get; init; }
+}
 
 /// <summary>
 /// Stabilised inverse-probability-of-treatment weights: <c>method</c> "iptw", the propensity model's covariates

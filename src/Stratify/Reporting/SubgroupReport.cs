@@ -1,5 +1,7 @@
 // The subgroup report: one self-contained HTML page (inline CSS and SVG, no script, no fetch) built from
-// results.json alone (plus manifest.json for the reproducibility section), in the order a clinician reads it:
+// results.json alone (plus manifest.json for the reproducibility section), in the order a clinician reads it
+// (with competing risks, a first section says what competes and why, and cumulative incidence curves replace the
+// Kaplan–Meier ones: SubgroupReportCompetingRisks.cs):
 //   0. the bottom line (with a treatment): a banner when the treatment was not randomised, the overall effect
 //      (adjusted hazard ratio, RMST difference) and whether it differs between subgroups (the interaction test);
 //   1. the question, how trustworthy the p-values are (exploratory or validated on held-out patients), and the

@@ -37,7 +37,8 @@ public static partial class SubgroupReport
             if (overall.CauseSpecific is { } cs)
                 facts.Add(new("Cause-specific hazard ratio (Cox)", $"{HazardRatioWithCi(cs.Hr, cs.HrLower, cs.HrUpper)}, {PEquals(cs.P)} ({arms}): the effect on its rate among patients still free of every event"));
             foreach (var d in overall.Differences)
-                facts.Add(new($"Difference in cumulative incidence by {Time(d.Time)} {report.TimeUnit}", DifferenceText(d) + $" percentage points ({t2.Treated} − {t2.Reference})"));
+                facts.Add(new($"Difference in cumulative incidence by {Time(d.Time)} {report.TimeUnit}", !double.IsFinite(d.Difference) ? "NA (beyond follow-up)"
+                    : $"{CompetingRisksSentences.Percent(d.Difference)} percentage points (95% CI {CompetingRisksSentences.Percent(d.Lower)} to {CompetingRisksSentences.Percent(d.Upper)}; {t2.Treated} − {t2.Reference}, unadjusted)"));
         }
         html.Facts(facts);
     }

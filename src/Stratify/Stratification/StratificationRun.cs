@@ -92,8 +92,10 @@ public sealed record StratificationResult(
 /// subgroup on the estimation patients — KM with landmarks and RMST, global and Holm-adjusted pairwise log-rank,
 /// a Cox model with subgroup as a factor adjusted for the covariates, its PH test and concordance; (4) treatment
 /// effect per subgroup and the interaction test; (5) with <c>validation: split</c>, discovery and estimation use
-/// disjoint random parts of the cohort (seeded), otherwise the same patients and the p-values are exploratory.
-/// Deterministic for the same data, spec and seed.
+/// disjoint random parts of the cohort (seeded), otherwise the same patients and the p-values are exploratory;
+/// (6) with competing risks (event_of_interest), cumulative incidence by subgroup and arm and the treatment on the
+/// subdistribution and cause-specific hazard scales (<see cref="CompetingRisksAnalysis"/>), the Kaplan–Meier and Cox
+/// analyses above being cause-specific. Deterministic for the same data, spec and seed.
 /// </summary>
 public static class StratificationRun
 {

@@ -106,6 +106,9 @@ public class CompetingRisksRunTests
         Close(r.GetProperty("interaction").GetProperty("statistic").GetDouble(), interaction.Statistic, 1e-10, "interaction statistic");
         Close(r.GetProperty("interaction").GetProperty("p").GetDouble(), interaction.P, 1e-10, "interaction p");
         Assert.Equal("consistent", doc.Treatment.BottomLine.Kind);
+        Assert.Equal("death", doc.Treatment.CauseSpecificFor);
+        Assert.Equal("Across all 312 patients, the data show no clear difference in the rate of death between trt = D-penicillamine and trt = placebo "
+            + "(adjusted cause-specific HR 1.01, 95% CI 0.70–1.44; p = 0.972).", doc.Treatment.Overall.Sentence);
         Assert.All(treatment.BySubgroup, e => Assert.Equal("consistent with overall", e.Verdict));
     }
 
@@ -185,7 +188,7 @@ public class CompetingRisksRunTests
         Assert.Contains("1 − Kaplan–Meier would count the patients with transplant as censored", first);
         Assert.Contains("<dt>Subdistribution hazard ratio (Fine–Gray)</dt><dd>HR 0.97 (95% CI 0.69–1.38), p = 0.883", first);
         Assert.Contains("<dt>Cause-specific hazard ratio (Cox)</dt><dd>HR 1.01 (95% CI 0.70–1.44), p = 0.972", first);
-        Assert.Contains("<dt>Difference in cumulative incidence by 1825 days</dt><dd>+0.2 (−10.1 to +10.5) percentage points", first);
+        Assert.Contains("<dt>Difference in cumulative incidence by 1825 days</dt><dd>+0.2 percentage points (95% CI −10.1 to +10.5; D-penicillamine − placebo, unadjusted)", first);
         Assert.Contains("<dt>Overall cause-specific hazard ratio, adjusted</dt>", html);
         // Four incidence charts (by subgroup, by arm, by arm in each of two subgroups), each with its risk table; no Kaplan–Meier chart.
         Assert.Equal(4, CountOf(html, "<title>Cumulative incidence of death by"));
@@ -234,6 +237,30 @@ public class CompetingRisksRunTests
         Assert.StartsWith("Competing risks: The event of interest is melanoma death;", result.Out);
         Assert.Contains("  Cumulative incidence of melanoma death by 1826 days: subgroup absent 9.1% (5.0%–16.4%); subgroup present 39.0% (30.1%–50.5%)", result.Out);
         Assert.Contains("  Gray's test between subgroups: χ² = 26.12, df = 1, p < 0.001", result.Out);
+        var csv = File.ReadAllLines(dir.File("out/tables/cumulative_incidence_by_subgroup.csv"));
+        Assert.Equal("subgroup,cause,n,events,cuminc_1826,se_1826,lower_1826,upper_1826,cuminc_3652,se_3652,lower_3652,upper_3652", csv[0]);
+        Assert.Equal(["absent,melanoma death,115,16,", "absent,other death,115,7,", "present,melanoma death,90,41,", "present,other death,90,7,"],
+            csv.Skip(1).Select(line => string.Join(",", line.Split(',').Take(4)) + ","));
+        Assert.False(File.Exists(dir.File("out/tables/competing_risks_effects.csv"))); // no treatment
+    }
+
+    [Fact]
+    public void The_effects_table_holds_both_hazard_ratios_and_the_differences_as_r_computes_them()
+    {
+        using var dir = new TempFolder();
+        var result = CliRunner.Run("run", StudyRuns.SpecPath("pbc_competing"), "--out", dir.File("out"), "--quiet");
+        Assert.True(result.ExitCode == 0, result.Error);
+        var csv = File.ReadAllLines(dir.File("out/tables/competing_risks_effects.csv"));
+        Assert.StartsWith("subgroup,estimable,subdistribution_hr,subdistribution_hr_lower,subdistribution_hr_upper,subdistribution_p,subdistribution_se,"
+            + "cause_specific_hr,cause_specific_hr_lower,cause_specific_hr_upper,cause_specific_p,adjusted_for,difference_1825,", csv[0]);
+        Assert.Equal(4, csv.Length); // header, two subgroups, all patients
+        var all = csv[3].Split(',');
+        Assert.Equal(("all patients", "yes", "age;bili;albumin", "no clear difference"), (all[0], all[1], all[11], all[^1]));
+        var r = Reference.Value.GetProperty("pbc_competing").GetProperty("overall");
+        double Cell(int i) => double.Parse(all[i], System.Globalization.CultureInfo.InvariantCulture);
+        Close(r.GetProperty("subdistribution").GetProperty("hr").GetDouble(), Cell(2), 1e-10, "subdistribution HR");
+        Close(r.GetProperty("cause_specific").GetProperty("hr").GetDouble(), Cell(7), 1e-10, "cause-specific HR");
+        Close(Numbers(r.GetProperty("differences").GetProperty("difference"))[0], Cell(12), 1e-13, "difference at 1825");
     }
 
     [Fact]
