@@ -12,7 +12,7 @@
 #     transplantation (1) competing; subgroups = hepato (0/1); treatment trt (reference placebo); covariates age, bili,
 #     albumin; landmarks 1825 and 3650 days. Per set of patients (all, hepato 0, hepato 1): cumulative incidence by arm,
 #     Gray's test between the arms (all patients), the Fine–Gray subdistribution hazard ratio (crr, failcode 2,
-#     cencode 0, sandwich SE, run to gtol 1e-12) and the cause-specific hazard ratio (coxph, Efron ties, transplant
+#     cencode 0, sandwich SE, run to gtol 1e-12; survival's finegray() + coxph beside it) and the cause-specific hazard ratio (coxph, Efron ties, transplant
 #     censored) of trt + age + bili + albumin, the difference in cumulative incidence (D-penicillamine − placebo) at the
 #     landmarks with SE sqrt(se1^2 + se0^2) from survfit's infinitesimal-jackknife SEs and its 95% Wald CI and p; and the
 #     likelihood-ratio test of hepato × trt in the cause-specific Cox model with hepato + trt + covariates.
@@ -69,11 +69,20 @@ effect <- function(d, name) {
   f0 <- s$pstate[s$strata == "arm=placebo", 2]; se0 <- s$std.err[s$strata == "arm=placebo", 2]
   diff <- f1 - f0; se <- sqrt(se1^2 + se0^2); z <- qnorm(0.975)
   fgse <- sqrt(diag(fg$var))
+  # survival's finegray() + coxph on the same model: the run follows crr's convention for censorings tied with events
+  # (survival's moves the events first), so the two differ where such ties occur (PBC: 3 times).
+  fd <- data.frame(ftime = d$time, fstatus = factor(c("censored", "death", "transplant")[d$code + 1], levels = c("censored", "death", "transplant")),
+                   id = d$id, X)
+  fgd <- finegray(Surv(ftime, fstatus) ~ ., data = fd, etype = "death")
+  cx <- coxph(Surv(fgstart, fgstop, fgstatus) ~ treated + age + bili + albumin + cluster(id), data = fgd, weights = fgwt, ties = "breslow",
+              control = coxph.control(eps = 1e-12, toler.chol = 1e-13, iter.max = 100))
   list(subgroup = name, n = nrow(d),
        by_arm = incidence(d$time, d$code, arm, landmarks, 2),
        subdistribution = list(coef = unname(fg$coef[1]), se = unname(fgse[1]), hr = exp(unname(fg$coef[1])),
                               lower = exp(unname(fg$coef[1] - z * fgse[1])), upper = exp(unname(fg$coef[1] + z * fgse[1])),
-                              p = 2 * pnorm(-abs(unname(fg$coef[1] / fgse[1]))), converged = fg$converged),
+                              p = 2 * pnorm(-abs(unname(fg$coef[1] / fgse[1]))), converged = fg$converged,
+                              finegray_coxph = list(coef = unname(coef(cx)[1]), robust_se = unname(sqrt(diag(cx$var))[1]),
+                                                    tied_censoring_times = length(intersect(d$time[d$code == 0], d$time[d$code > 0])))),
        cause_specific = list(coef = unname(coef(cs)[1]), se = unname(sqrt(diag(vcov(cs)))[1]), hr = exp(unname(coef(cs)[1])),
                              lower = summary(cs)$conf.int[1, "lower .95"], upper = summary(cs)$conf.int[1, "upper .95"],
                              p = summary(cs)$coefficients[1, "Pr(>|z|)"]),
