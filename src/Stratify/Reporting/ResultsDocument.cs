@@ -23,6 +23,14 @@ public sealed record ResultsDocument(
     IReadOnlyList<CountedTextJson> Warnings)
 {
     public const string CurrentSchemaVersion = "2.0";
+
+    /// <summary>
+    /// Cumulative incidence and the treatment on the competing-risks scales, right after <c>inference</c>; absent
+    /// unless the event column holds competing causes (see <see cref="CompetingRisksRunJson"/>).
+    /// </summary>
+    [JsonPropertyOrder(-2)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CompetingRisksRunJson? CompetingRisks { get; init; }
 }
 
 /// <summary>The question: study title, data files (names and SHA-256), endpoint, treatment, cohort flow.</summary>
@@ -138,7 +146,15 @@ public sealed record TreatmentTailoringJson(
     IReadOnlyList<TreatmentEffectJson> BySubgroup,
     InteractionTestJson Interaction,
     ShrinkageJson? Shrinkage,
-    IReadOnlyList<BalanceJson>? Balance);
+    IReadOnlyList<BalanceJson>? Balance)
+{
+    /// <summary>
+    /// With competing risks, the event of interest: every hazard ratio of this section is then cause-specific (the
+    /// competing causes censor follow-up) and the sentences say so; absent otherwise.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? CauseSpecificFor { get; init; }
+}
 
 /// <summary>
 /// Stabilised inverse-probability-of-treatment weights: <c>method</c> "iptw", the propensity model's covariates

@@ -38,7 +38,7 @@ public static class ResultsMapping
             DroppedByStage = run.DroppedByStage.Select(d => new StageDroppedRowsJson(StageName(d.Stage), d.Column, d.Rows)).ToArray(),
         };
         var tailoring = run.Treatment is { } t && treatment is not null
-            ? Tailoring(t, treatment, studyJson, run.Subgroups.Descriptions, spec.MinEventsPerArm)
+            ? Tailoring(t, treatment, studyJson, run.Subgroups.Descriptions, spec.MinEventsPerArm, study.Causes?.EventOfInterest)
             : null;
 
         var discovery = run.Subgroups;
@@ -79,7 +79,10 @@ public static class ResultsMapping
             new SurvivalBySubgroupJson(SurvivalJson.From(run.KaplanMeier) with { Weights = SurvivalJson.Weights(run.KaplanMeier, spec.Weight) },
                 SurvivalJson.From(run.LogRank, spec.Weight), CoxModelJson.From(run.Cox, run.ProportionalHazards, spec.Weight)),
             tailoring,
-            warnings.Select(w => ToJson(w, threshold)).ToArray());
+            warnings.Select(w => ToJson(w, threshold)).ToArray())
+        {
+            CompetingRisks = run.CompetingRisks is { } cr ? CompetingRisksRunMapping.From(cr, run.EstimationRows, studyJson, tailoring) : null,
+        };
     }
 
     /// <summary>A stage's name in results.json.</summary>
@@ -131,7 +134,8 @@ public static class ResultsMapping
     public static CountedText FromJson(CountedTextJson text) =>
         new(text.Template, text.Counts.Select(c => new TextCount(c.Value, ParseCountOf(c.Of), c.Subgroup)).ToArray());
 
-    private static TreatmentTailoringJson Tailoring(TreatmentTailoringResult t, Factor treatment, StudyJson study, IReadOnlyList<string> descriptions, int minEventsPerArm)
+    private static TreatmentTailoringJson Tailoring(TreatmentTailoringResult t, Factor treatment, StudyJson study, IReadOnlyList<string> descriptions, int minEventsPerArm,
+        string? causeSpecificFor)
     {
         string reference = treatment.Levels[treatment.Reference];
         string treated = treatment.Levels[1 - treatment.Reference];
@@ -164,7 +168,7 @@ public static class ResultsMapping
                     _ => "exploratory",
                 }, ""),
             Effect(t.Overall), t.BySubgroup.Select(Effect).ToArray(), interaction, shrinkage,
-            t.Weighting?.Balance.Select(b => new BalanceJson(b.Term, b.Before, b.After)).ToArray());
+            t.Weighting?.Balance.Select(b => new BalanceJson(b.Term, b.Before, b.After)).ToArray()) { CauseSpecificFor = causeSpecificFor };
         int threshold = study.SmallCellThreshold;
         var render = RunSentences.MaskedCounts(threshold);
         return json with

@@ -50,11 +50,17 @@ public static class RunOutput
         "results.json", "manifest.json", "report.html", "assignments.parquet",
         "tables/table1_by_treatment.csv", "tables/table1_by_subgroup.csv", "tables/survival_by_subgroup.csv",
         "tables/cox_by_subgroup.csv", "tables/treatment_effects.csv", "tables/k_criteria.csv",
+        "tables/cumulative_incidence_by_subgroup.csv", "tables/competing_risks_effects.csv",
     ];
 
-    /// <summary>The files a run of <paramref name="spec"/> writes: the treatment table with a treatment, the k criteria for clustering.</summary>
+    /// <summary>
+    /// The files a run of <paramref name="spec"/> writes: the treatment table with a treatment, the k criteria for
+    /// clustering, the cumulative incidence with competing risks (and their effects table with a treatment too).
+    /// </summary>
     public static IReadOnlyList<string> FileNamesFor(StudySpec spec) => FileNames
         .Where(name => name != "tables/treatment_effects.csv" || spec.Treatment is not null)
+        .Where(name => name != "tables/cumulative_incidence_by_subgroup.csv" || spec.EventOfInterest is not null)
+        .Where(name => name != "tables/competing_risks_effects.csv" || spec.EventOfInterest is not null && spec.Treatment is not null)
         .Where(name => name != "tables/k_criteria.csv" || spec.Subgroups?.Method is not (SubgroupMethod.SurvivalTree or SubgroupMethod.Column))
         .ToArray();
 
@@ -154,6 +160,46 @@ public static class RunOutput
                 N(e.RmstDifference), N(e.RmstDifferenceSe), N(e.RmstDifferenceLower), N(e.RmstDifferenceUpper), e.Verdict,
             }));
             yield return ("treatment_effects.csv", TabularText.Csv(effects));
+        }
+        if (results.CompetingRisks is { } cr)
+        {
+            var landmarks2 = cr.Landmarks;
+            var incidence = new List<IReadOnlyList<string>>
+            {
+                new[] { "subgroup", "cause", "n", "events" }
+                    .Concat(landmarks2.SelectMany(t => new[] { $"cuminc_{N(t)}", $"se_{N(t)}", $"lower_{N(t)}", $"upper_{N(t)}" })).ToArray(),
+            };
+            foreach (var g in cr.BySubgroup.Groups)
+            {
+                incidence.Add(new[] { g.Group, cr.EventOfInterest, N(g.N), N(g.Events) }
+                    .Concat(g.At.SelectMany(a => new[] { N(a.Cuminc), N(a.Se), N(a.Lower), N(a.Upper) })).ToArray());
+                foreach (var c in cr.CompetingBySubgroup.Where(c => c.Group == g.Group))
+                    incidence.Add(new[] { g.Group, c.Cause, N(g.N), N(c.Events) }
+                        .Concat(c.At.SelectMany(a => new[] { N(a.Cuminc), N(a.Se), N(a.Lower), N(a.Upper) })).ToArray());
+            }
+            yield return ("cumulative_incidence_by_subgroup.csv", TabularText.Csv(incidence));
+            if (cr.Treatment is { } crt)
+            {
+                var rows = new List<IReadOnlyList<string>>
+                {
+                    new[] { "subgroup", "estimable", "subdistribution_hr", "subdistribution_hr_lower", "subdistribution_hr_upper", "subdistribution_p", "subdistribution_se",
+                        "cause_specific_hr", "cause_specific_hr_lower", "cause_specific_hr_upper", "cause_specific_p", "adjusted_for" }
+                        .Concat(landmarks2.SelectMany(t => new[] { $"difference_{N(t)}", $"difference_se_{N(t)}", $"difference_lower_{N(t)}", $"difference_upper_{N(t)}", $"difference_p_{N(t)}" }))
+                        .Append("verdict").ToArray(),
+                };
+                foreach (var e in crt.BySubgroup.Append(crt.Overall))
+                {
+                    var sd = e.Subdistribution;
+                    var cs = e.CauseSpecific;
+                    var differences = landmarks2.SelectMany(t => e.Differences.FirstOrDefault(d => d.Time == t) is { } d
+                        ? new[] { N(d.Difference), N(d.Se), N(d.Lower), N(d.Upper), N(d.P) }
+                        : new[] { "NA", "NA", "NA", "NA", "NA" });
+                    rows.Add(new[] { e.Subgroup, e.Estimable, N(sd?.Hr ?? double.NaN), N(sd?.HrLower ?? double.NaN), N(sd?.HrUpper ?? double.NaN), N(sd?.P ?? double.NaN),
+                        N(sd?.Se ?? double.NaN), N(cs?.Hr ?? double.NaN), N(cs?.HrLower ?? double.NaN), N(cs?.HrUpper ?? double.NaN), N(cs?.P ?? double.NaN),
+                        string.Join(";", e.AdjustedFor) }.Concat(differences).Append(e.Verdict).ToArray());
+                }
+                yield return ("competing_risks_effects.csv", TabularText.Csv(rows));
+            }
         }
         if (results.Discovery.Clustering is { } clustering)
         {

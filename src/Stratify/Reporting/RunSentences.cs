@@ -114,6 +114,17 @@ public static class RunSentences
     private static string Comparison(TreatmentTailoringJson treatment, string verdict, string treated, string reference, string endpoint)
     {
         bool observational = treatment.Design == "observational";
+        if (treatment.CauseSpecificFor is { } cause)
+            // Competing risks: the hazard ratio compares the rate of the event among patients free of every event.
+            return verdict switch
+            {
+                "benefit" => observational ? $"{treated} was associated with a lower rate of {cause} than {reference}"
+                    : $"patients given {treated} had a lower rate of {cause} than those given {reference}",
+                "harm" => observational ? $"{treated} was associated with a higher rate of {cause} than {reference}"
+                    : $"patients given {treated} had a higher rate of {cause} than those given {reference}",
+                _ => observational ? $"the data show no clear association between {treated} (against {reference}) and the rate of {cause}"
+                    : $"the data show no clear difference in the rate of {cause} between {treated} and {reference}",
+            };
         return verdict switch
         {
             "benefit" => observational ? $"{treated} was associated with longer {endpoint} than {reference}"
@@ -130,7 +141,7 @@ public static class RunSentences
     /// "adjusted" when covariates did, neither for treatment alone.
     /// </summary>
     public static string Estimate(TreatmentTailoringJson treatment, TreatmentEffectJson effect) =>
-        $"{HazardRatioKind(treatment, effect)}HR {Ratio(effect.Hr)}, 95% CI {Ratio(effect.HrLower)}–{Ratio(effect.HrUpper)}; {PEquals(effect.P)}";
+        $"{HazardRatioKind(treatment, effect)}{(treatment.CauseSpecificFor is null ? "" : "cause-specific ")}HR {Ratio(effect.Hr)}, 95% CI {Ratio(effect.HrLower)}–{Ratio(effect.HrUpper)}; {PEquals(effect.P)}";
 
     /// <summary>"weighted, adjusted ", "weighted ", "adjusted " or "" (with the trailing space).</summary>
     public static string HazardRatioKind(TreatmentTailoringJson treatment, TreatmentEffectJson effect) =>

@@ -1,5 +1,7 @@
 // The subgroup report: one self-contained HTML page (inline CSS and SVG, no script, no fetch) built from
-// results.json alone (plus manifest.json for the reproducibility section), in the order a clinician reads it:
+// results.json alone (plus manifest.json for the reproducibility section), in the order a clinician reads it
+// (with competing risks, a first section says what competes and why, and cumulative incidence curves replace the
+// Kaplan–Meier ones: SubgroupReportCompetingRisks.cs):
 //   0. the bottom line (with a treatment): a banner when the treatment was not randomised, the overall effect
 //      (adjusted hazard ratio, RMST difference) and whether it differs between subgroups (the interaction test);
 //   1. the question, how trustworthy the p-values are (exploratory or validated on held-out patients), and the
@@ -39,6 +41,7 @@ public static partial class SubgroupReport
         ArgumentNullException.ThrowIfNull(results);
         var report = new ReportContext(results, manifest, new SmallCellPolicy(Math.Max(1, results.Study.SmallCellThreshold)),
             new HtmlDocumentBuilder(string.IsNullOrWhiteSpace(results.Study.Title) ? "Subgroup report" : results.Study.Title));
+        WriteCompetingRisksFirstScreen(report);
         WriteBottomLine(report);
         WriteQuestion(report);
         WriteSubgroups(report);
@@ -188,7 +191,7 @@ public static partial class SubgroupReport
         var facts = new List<KeyValuePair<string, string>>();
         if (overall.Estimable == "yes")
         {
-            facts.Add(new($"Overall hazard ratio{(RunSentences.HazardRatioKind(treatment, overall) is { Length: > 0 } kind ? ", " + kind.Trim() : "")}",
+            facts.Add(new($"Overall {(results.CompetingRisks is null ? "" : "cause-specific ")}hazard ratio{(RunSentences.HazardRatioKind(treatment, overall) is { Length: > 0 } kind ? ", " + kind.Trim() : "")}",
                 $"{HazardRatioWithCi(overall.Hr, overall.HrLower, overall.HrUpper)}, {RunSentences.PEquals(overall.P)} ({treatment.Treated} vs {treatment.Reference}"
                 + (treatment.Weights is { } w ? $"; weighted by inverse probability of treatment given {string.Join(", ", w.Confounders)}" : "")
                 + (overall.AdjustedFor.Count > 0 ? $"; adjusted for {string.Join(", ", overall.AdjustedFor)})" : "; no covariates declared)")));
@@ -273,11 +276,16 @@ public static partial class SubgroupReport
             var subgroup = results.Subgroups[i];
             var km = FindGroup(results.Survival.KaplanMeier, subgroup.Id);
             string median = report.Cells.Hides(subgroup.N) ? NotShown(report)
+                : results.CompetingRisks is { } cr ? FirstLandmarkIncidence(cr, subgroup.Id)
                 : km is null ? "NA" : MedianText(km);
             rows.Add(new HtmlTableRow(subgroup.Id, [sizes[i], events[i], subgroup.Description, median]));
         }
-        html.Table(new HtmlTable($"Subgroups: size, events and median {EndpointName(results)} with 95% CI",
-            ["Subgroup", "n", "Events", "Description", $"Median ({unit}, 95% CI)"], rows, [1, 2]));
+        string summary = results.CompetingRisks is { } incidence
+            ? (incidence.Landmarks.Count > 0 ? $"Cumulative incidence by {Time(incidence.Landmarks[0])} {unit} (95% CI)" : "Cumulative incidence")
+            : $"Median ({unit}, 95% CI)";
+        html.Table(new HtmlTable(results.CompetingRisks is null ? $"Subgroups: size, events and median {EndpointName(results)} with 95% CI"
+                : $"Subgroups: size, events of {EndpointName(results)} and its cumulative incidence with 95% CI",
+            ["Subgroup", "n", "Events", "Description", summary], rows, [1, 2]));
         if (results.Subgroups.Any(s => report.Cells.Hides(s.N)))
             html.Callout($"Subgroups with fewer than {report.Cells.Threshold} patients are shown only as \"{report.Cells.Below}\": "
                 + "their curves, medians and profiles are withheld to protect patient privacy.");
@@ -302,6 +310,11 @@ public static partial class SubgroupReport
     {
         var results = report.Results;
         var html = report.Html;
+        if (results.CompetingRisks is { } competingRisks)
+        {
+            WriteCumulativeIncidence(report, competingRisks);
+            return;
+        }
         var km = results.Survival.KaplanMeier;
         html.Heading(2, "Survival by subgroup", "survival");
         var chart = SubgroupReportCurves.Chart(km, g => $"Subgroup {g}", report.TimeUnit,
@@ -406,9 +419,10 @@ public static partial class SubgroupReport
         string footer = double.IsNaN(interaction.P) ? "Interaction (subgroup × treatment): not testable"
             : $"Interaction (subgroup × treatment{(interaction.Test == "robust_wald" ? ", robust Wald" : "")}): χ² = {Number(interaction.Statistic, 2)}, df = {interaction.Df}, {RunSentences.PEquals(interaction.P)}";
         bool shrunken = forestRows.Any(r => r.Shrunken is not null);
+        string causeSpecific = results.CompetingRisks is null ? "" : "cause-specific ";
         html.Figure(ForestPlot.Render(new ForestPlotInput(forestRows, footer,
-                $"Hazard ratios of {treatment.Treated} vs {treatment.Reference} by subgroup")),
-            $"Hazard ratio of {EndpointName(results)} for {treatment.Treated} vs {treatment.Reference} in each subgroup and in all patients, "
+                $"{HeaderCase(causeSpecific + "hazard ratios")} of {treatment.Treated} vs {treatment.Reference} by subgroup")),
+            $"{HeaderCase(causeSpecific + "hazard ratio")} of {EndpointName(results)} for {treatment.Treated} vs {treatment.Reference} in each subgroup and in all patients, "
             + $"from Cox models {(treatment.Weights is null ? "" : "weighted by inverse probability of treatment and ")}{AdjustmentPhrase(treatment.Overall)}, with 95% CIs; "
             + $"a hazard ratio below 1 means a lower hazard with {treatment.Treated}. "
             + (shrunken
@@ -428,6 +442,7 @@ public static partial class SubgroupReport
             .Append(report.Cells.Count(treatment.Overall.Events)).ToList();
         var effects = treatment.BySubgroup.Append(treatment.Overall).ToList();
         string notShown = NotShown(report);
+        bool rmst = double.IsFinite(results.Study.RmstHorizon);
         for (int i = 0; i < effects.Count; i++)
         {
             var effect = effects[i];
@@ -444,15 +459,16 @@ public static partial class SubgroupReport
                 estimable && (overall || subgroupP) ? P(effect.P) : "",
                 estimable && effect.Unadjusted is { } u ? $"{RunSentences.Ratio(u.Hr)} ({RunSentences.Ratio(u.HrLower)}–{RunSentences.Ratio(u.HrUpper)})" : "",
                 estimable && effect.Shrunken is { } sh ? $"{RunSentences.Ratio(sh.Hr)} ({RunSentences.Ratio(sh.HrLower)}–{RunSentences.Ratio(sh.HrUpper)})" : "",
-                estimable && double.IsFinite(effect.RmstDifference) ? RmstText(effect) : "",
+                .. (rmst ? [estimable && double.IsFinite(effect.RmstDifference) ? RmstText(effect) : ""] : Array.Empty<string>()),
                 hide ? notShown : effect.Verdict,
             ]));
         }
-        html.Table(new HtmlTable($"Treatment effect ({treatment.Treated} vs {treatment.Reference}) by subgroup: hazard ratios with 95% CIs; "
-                + $"RMST difference in {report.TimeUnit} up to {Time(results.Study.RmstHorizon)}",
-            ["Subgroup", "n", "Events", HeaderCase(RunSentences.HazardRatioKind(treatment, treatment.Overall) + "HR"), "p", "Unadjusted HR", "Shrunken HR",
-                $"RMST difference ({RunSentences.RmstKind(treatment)})", "Verdict"],
-            rows, [1, 2, 3, 4, 5, 6, 7]));
+        // No RMST with competing risks (a Kaplan–Meier curve that censors the competing events describes a world without them).
+        html.Table(new HtmlTable($"Treatment effect ({treatment.Treated} vs {treatment.Reference}) by subgroup: {causeSpecific}hazard ratios with 95% CIs"
+                + (rmst ? $"; RMST difference in {report.TimeUnit} up to {Time(results.Study.RmstHorizon)}" : ""),
+            ["Subgroup", "n", "Events", HeaderCase(RunSentences.HazardRatioKind(treatment, treatment.Overall) + causeSpecific + "HR"), "p", "Unadjusted HR", "Shrunken HR",
+                .. (rmst ? [$"RMST difference ({RunSentences.RmstKind(treatment)})"] : Array.Empty<string>()), "Verdict"],
+            rows, rmst ? [1, 2, 3, 4, 5, 6, 7] : [1, 2, 3, 4, 5, 6]));
         WriteAdjustment(report, treatment);
         if (treatment.Weights is { } weights) WriteWeighting(report, treatment, weights);
         html.Paragraph(double.IsNaN(interaction.P)
@@ -467,6 +483,7 @@ public static partial class SubgroupReport
                 + "its own estimate pulled toward the pooled one, more so the less precise it is and the more alike the subgroups are. "
                 + (shrinkage.Tau2 == 0 ? "Here τ² is 0: the subgroups' estimates vary no more than their standard errors lead one to expect, so every shrunken estimate equals the pooled one. " : "")
                 + "The intervals allow for the uncertainty of the pooled estimate but not of τ², so with few subgroups they are somewhat narrow.");
+        if (results.CompetingRisks is { } cr) WriteCompetingEffects(report, treatment, cr);
     }
 
     /// <summary>
@@ -603,7 +620,13 @@ public static partial class SubgroupReport
 
     private static string NotShown(ReportContext report) => $"not shown (n {report.Cells.Below})";
 
-    private static string EndpointName(ResultsDocument results) => $"survival ({results.Study.Endpoint.Time})";
+    private static string EndpointName(ResultsDocument results) => results.CompetingRisks is { } cr
+        ? $"{cr.EventOfInterest} ({results.Study.Endpoint.Time})"
+        : $"survival ({results.Study.Endpoint.Time})";
+
+    /// <summary>A subgroup's cumulative incidence of the event of interest at the first landmark ("NA" without one).</summary>
+    private static string FirstLandmarkIncidence(CompetingRisksRunJson cr, string subgroup) =>
+        cr.Landmarks.Count > 0 && cr.BySubgroup.Groups.FirstOrDefault(g => g.Group == subgroup) is { } g ? IncidenceAt(g.At, cr.Landmarks[0]) : "NA";
 
     private static string MethodName(string method) => method switch
     {

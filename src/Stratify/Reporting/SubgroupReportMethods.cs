@@ -124,9 +124,12 @@ public static partial class SubgroupReport
         var variance = km.Weights is { Variance: "infinitesimal jackknife" }
             ? "infinitesimal-jackknife (robust) variances, as R's survfit gives for fractional case weights,"
             : $"Greenwood variances {Cite(Greenwood1926)}";
-        yield return $"Survival curves are Kaplan–Meier estimates {Cite(KaplanMeier1958)} with {variance} and "
-            + $"{km.ConfLevel * 100:0}% pointwise confidence limits on the {km.ConfType} scale; subgroups were compared with the log-rank test {Cite(Mantel1966)}"
-            + (logRank.Pairwise.Count > 0 && logRank.Pairwise[0].Method == "holm" ? $", pairwise comparisons Holm-adjusted {Cite(Holm1979)}." : ".");
+        if (results.CompetingRisks is { } competingRisks)
+            foreach (var sentence in CompetingRisksMethods(results, competingRisks, works => Cite(works))) yield return sentence;
+        else
+            yield return $"Survival curves are Kaplan–Meier estimates {Cite(KaplanMeier1958)} with {variance} and "
+                + $"{km.ConfLevel * 100:0}% pointwise confidence limits on the {km.ConfType} scale; subgroups were compared with the log-rank test {Cite(Mantel1966)}"
+                + (logRank.Pairwise.Count > 0 && logRank.Pairwise[0].Method == "holm" ? $", pairwise comparisons Holm-adjusted {Cite(Holm1979)}." : ".");
 
         if (km.Weights is { } caseWeights)
             yield return $"The survival curves, log-rank test and Cox models of the subgroups are weighted by the case weights in column '{caseWeights.Column}' "
@@ -144,10 +147,13 @@ public static partial class SubgroupReport
         if (results.Treatment is { } treatment)
         {
             string adjusted = treatment.Overall.AdjustedFor.Count > 0 ? $"adjusted for {string.Join(", ", treatment.Overall.AdjustedFor)}" : "with treatment as the only covariate";
-            yield return $"The treatment effect ({treatment.Treated} vs {treatment.Reference}) is the hazard ratio of a Cox model {adjusted}, in all "
+            yield return $"The treatment effect ({treatment.Treated} vs {treatment.Reference}) is the {(results.CompetingRisks is null ? "" : "cause-specific ")}hazard ratio of a Cox model {adjusted}, in all "
                 + "patients and within each subgroup (a covariate that takes one value within a subgroup, or is collinear there, is left out of that "
-                + "subgroup's model and the report says so), with the unadjusted hazard ratio beside it, and the difference in restricted mean "
-                + $"survival time up to {Time(results.Study.RmstHorizon)} {results.Study.Endpoint.TimeUnit} {Cite(RoystonParmar2013)}. No effect is estimated "
+                + "subgroup's model and the report says so), with the unadjusted hazard ratio beside it"
+                + (double.IsFinite(results.Study.RmstHorizon)
+                    ? $", and the difference in restricted mean survival time up to {Time(results.Study.RmstHorizon)} {results.Study.Endpoint.TimeUnit} {Cite(RoystonParmar2013)}. "
+                    : ". ")
+                + "No effect is estimated "
                 + $"where an arm has fewer than {results.Study.SmallCellThreshold} patients or fewer than {treatment.MinEventsPerArm} events.";
             yield return $"Whether the effect differs between subgroups is judged by the {(treatment.Interaction.Test == "robust_wald" ? "robust Wald" : "likelihood-ratio")} test of the subgroup × treatment interaction, "
                 + $"not by comparing the subgroups' own p-values {Cite(Wang2007, Rothwell2005)}. Subgroup verdicts (benefit, harm, no clear difference) are "

@@ -82,6 +82,9 @@ public sealed record StratificationResult(
 
     /// <summary>Rows left out per stage and column (none left out at a stage: no entry).</summary>
     public IReadOnlyList<StageDroppedRows> DroppedByStage { get; init; } = [];
+
+    /// <summary>Cumulative incidence and the competing-risks treatment effects; null unless the event column holds competing causes.</summary>
+    public CompetingRisksRunResult? CompetingRisks { get; init; }
 }
 
 /// <summary>
@@ -90,8 +93,10 @@ public sealed record StratificationResult(
 /// subgroup on the estimation patients — KM with landmarks and RMST, global and Holm-adjusted pairwise log-rank,
 /// a Cox model with subgroup as a factor adjusted for the covariates, its PH test and concordance; (4) treatment
 /// effect per subgroup and the interaction test; (5) with <c>validation: split</c>, discovery and estimation use
-/// disjoint random parts of the cohort (seeded), otherwise the same patients and the p-values are exploratory.
-/// Deterministic for the same data, spec and seed.
+/// disjoint random parts of the cohort (seeded), otherwise the same patients and the p-values are exploratory;
+/// (6) with competing risks (event_of_interest), cumulative incidence by subgroup and arm and the treatment on the
+/// subdistribution and cause-specific hazard scales (<see cref="CompetingRisksAnalysis"/>), the Kaplan–Meier and Cox
+/// analyses above being cause-specific. Deterministic for the same data, spec and seed.
 /// </summary>
 public static class StratificationRun
 {
@@ -116,10 +121,6 @@ public static class StratificationRun
                 $"stratify run does not take {(spec.Start is null ? "delayed entry (entry:)" : "start/stop rows (start:, stop:)")} yet: its subgroups, treatment effects and report assume one row per patient followed from time 0",
                 spec.SourceFile, spec.Start ?? spec.Entry,
                 suggestion: "Analyse counting-process data with stratify km, logrank and cox (--entry, or --start and --stop with --id).");
-        if (spec.EventOfInterest is not null)
-            throw new StratifyInputException("stratify run does not analyse competing risks yet: its survival curves would be 1 − Kaplan–Meier, which overstates the risk of "
-                + spec.EventOfInterest, spec.SourceFile, spec.Event,
-                suggestion: "Use stratify cuminc (cumulative incidence by group, Gray's test) and stratify cox --model fine-gray (or the cause-specific stratify cox).");
         // One binding for the whole run: covariates, treatment, strata and the subgroup features (whose missing values
         // are kept: a feature never removes a patient from the analyses).
         // Only the columns the spec uses are read, unless Table 1 is to describe every column (no covariates or
@@ -133,6 +134,7 @@ public static class StratificationRun
         if (bound.Treatment is not null && spec.Design is null)
             throw new StratifyInputException("the spec declares a treatment but not how it was assigned: add 'design: randomised' or 'design: observational'",
                 spec.SourceFile, spec.Treatment, suggestion: StudySpecReader.DesignExplanation);
+        if (bound.Causes is not null) RefuseUnsupportedCompetingRisks(spec, bound);
         sizes.Add(new StageSize(AnalysisStage.Load, bound.RowCount, bound.EventCount));
         dropped.AddRange(bound.Dropped.Select(d => new StageDroppedRows(AnalysisStage.Load, d.Column, d.Rows)));
         // Progress lines follow the small-cell rule of the report: a small count prints "<k", and the rows read are not
@@ -199,8 +201,11 @@ public static class StratificationRun
         sizes.Add(new StageSize(AnalysisStage.SurvivalBySubgroup, placed.Length, Events(bound, placed)));
         dropped.AddRange(MissingIn(completeCase, estimation, AnalysisStage.SurvivalBySubgroup));
         var data = survival.Subset(placed).WithGroups(factor.Codes, factor.Levels);
-        double horizon = spec.RmstHorizon ?? DefaultHorizon(data.Time, factor, bound.Treatment is null ? null : RowSelection.Pick(bound.Treatment.Codes, placed));
-        var kmOptions = new KaplanMeierOptions { Times = spec.Landmarks.ToArray(), RmstHorizon = horizon };
+        // With competing risks no restricted mean is computed: from a Kaplan–Meier curve that censors the competing
+        // causes it would describe a world without them (see CompetingRisksAnalysis).
+        double horizon = bound.Causes is not null ? double.NaN
+            : spec.RmstHorizon ?? DefaultHorizon(data.Time, factor, bound.Treatment is null ? null : RowSelection.Pick(bound.Treatment.Codes, placed));
+        var kmOptions = new KaplanMeierOptions { Times = spec.Landmarks.ToArray(), RmstHorizon = double.IsNaN(horizon) ? null : horizon };
         // Kaplan–Meier, log-rank and Cox share the data's time order and timefix (Kaplan–Meier ignores the strata).
         var km = KaplanMeier.Fit(data, kmOptions);
         LogRankResult logRank = LogRankTest.Compute(data, new LogRankOptions { Pairwise = factor.LevelCount > 2 ? PValueAdjustment.Holm : null });
@@ -212,16 +217,25 @@ public static class StratificationRun
         Done("survival");
 
         TreatmentTailoringResult? treatment = null;
+        TreatmentTailoringOptions? tailoring = null;
         if (bound.Treatment is not null)
         {
             progress?.Stage("Treatment effect by subgroup");
             // The overall effect on every estimation patient, with or without a subgroup (a missing feature removes
             // nobody from it); the subgroup effects and the interaction test on the patients that have a subgroup.
-            treatment = TreatmentTailoring.Analyse(bound, factor, placed, estimation, TailoringOptions(spec, bound, kmOptions with { Times = [] }));
+            tailoring = TailoringOptions(spec, bound, kmOptions with { Times = [] });
+            treatment = TreatmentTailoring.Analyse(bound, factor, placed, estimation, tailoring);
             sizes.Add(new StageSize(AnalysisStage.TreatmentOverall, estimation.Length, Events(bound, estimation)));
             sizes.Add(new StageSize(AnalysisStage.TreatmentBySubgroup, placed.Length, Events(bound, placed)));
             dropped.AddRange(MissingIn(completeCase, estimation, AnalysisStage.TreatmentBySubgroup));
             Done("treatment");
+        }
+        CompetingRisksRunResult? competingRisks = null;
+        if (bound.Causes is not null)
+        {
+            progress?.Stage("Cumulative incidence (competing risks)");
+            competingRisks = CompetingRisksAnalysis.Analyse(bound, factor, placed, estimation, spec.Landmarks, treatment, tailoring?.Covariates ?? []);
+            Done("competing risks");
         }
         return new StratificationResult(bound, spec.Seed, inDiscovery, estimation, subgroups, factor, table1ByTreatment, table1BySubgroup,
             km, logRank, cox, ph, treatment, horizon, warnings, timings)
@@ -229,7 +243,32 @@ public static class StratificationRun
             SubgroupRows = placed,
             StageSizes = sizes,
             DroppedByStage = dropped,
+            CompetingRisks = competingRisks,
         };
+    }
+
+    /// <summary>
+    /// What a competing-risks run cannot do, refused before any work: weights (the cumulative incidence curves and
+    /// the Fine–Gray model take none, as cmprsk's cuminc and crr, and weighting the cause-specific hazard ratio alone
+    /// would put numbers from different populations side by side) and strata (crr has none).
+    /// </summary>
+    private static void RefuseUnsupportedCompetingRisks(StudySpec spec, BoundStudy bound)
+    {
+        const string why = "the cumulative incidence curves and the Fine–Gray model of a competing-risks run take no weights (as cmprsk's cuminc and crr), "
+            + "and weighting the cause-specific hazard ratio alone would put estimates for different populations side by side";
+        if (bound.Weights is not null)
+            throw new StratifyInputException($"stratify run cannot use case weights (weight: {spec.Weight}) with competing risks: {why}", spec.SourceFile, spec.Weight,
+                suggestion: "Drop weight: to analyse the patients unweighted; stratify cox --weights fits a weighted cause-specific Cox model on its own.");
+        if (bound.Treatment is not null && spec.Design == StudyDesign.Observational
+            && (spec.TreatmentWeighting?.Method ?? TreatmentWeightingMethod.Iptw) == TreatmentWeightingMethod.Iptw)
+            throw new StratifyInputException($"stratify run cannot weight an observational treatment by propensity scores with competing risks: {why}",
+                spec.SourceFile, spec.Treatment,
+                suggestion: "Set weights: none and list the confounders under covariates: every hazard ratio is then adjusted for them (the curves stay unadjusted), "
+                    + "and the report still says that the treatment was not randomised.");
+        if (bound.Strata is not null)
+            throw new StratifyInputException($"stratify run cannot stratify a competing-risks analysis (strata: {string.Join(", ", spec.Strata)}): the Fine–Gray model, as cmprsk's crr, has no strata",
+                spec.SourceFile, string.Join(", ", spec.Strata),
+                suggestion: "Move the strata column to covariates: categorical: (both hazard ratios are then adjusted for it), or use stratify cox --strata for the cause-specific model alone.");
     }
 
     private static int Events(BoundStudy study, int[] rows)

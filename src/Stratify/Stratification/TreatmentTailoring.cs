@@ -397,7 +397,7 @@ public static class TreatmentTailoring
     /// the first occurring level in the factor's order becomes the reference (the treatment hazard ratio does not
     /// depend on that choice).
     /// </summary>
-    private static CovariateTerm? Restricted(BoundCovariate covariate, int[] rows)
+    internal static CovariateTerm? Restricted(BoundCovariate covariate, int[] rows)
     {
         var full = StudyTerms.From(covariate);
         var term = StudyTerms.Restrict(full, rows);

@@ -243,7 +243,7 @@ public class CompetingRisksCommandTests
     }
 
     [Fact]
-    public void Run_refuses_competing_risks_until_the_pipeline_handles_them()
+    public void Run_on_a_minimal_competing_risks_spec_writes_the_cumulative_incidence_and_no_kaplan_meier_curves()
     {
         using var dir = new TempFolder();
         File.WriteAllText(dir.File("cr.yaml"), $"""
@@ -257,10 +257,14 @@ public class CompetingRisksCommandTests
               method: column
               column: ulcer
             """);
-        var error = Refused("run", dir.File("cr.yaml"), "--out", dir.File("out"), "--quiet").Error;
-        Assert.Contains("stratify run does not analyse competing risks yet", error);
-        Assert.Contains("stratify cuminc", error);
-        Assert.False(Directory.Exists(dir.File("out")));
+        var result = CliRunner.Run("run", dir.File("cr.yaml"), "--out", dir.File("out"), "--quiet");
+        Assert.True(result.ExitCode == 0, result.Error);
+        var json = JsonDocument.Parse(File.ReadAllText(dir.File("out/results.json"))).RootElement.GetProperty("competing_risks");
+        Assert.Equal(["absent", "present"], json.GetProperty("by_subgroup").GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("group").GetString()));
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("treatment").ValueKind);
+        var html = File.ReadAllText(dir.File("out/report.html"));
+        Assert.Contains("<h2 id=\"survival\">Cumulative incidence of melanoma death by subgroup</h2>", html);
+        Assert.DoesNotContain("Kaplan–Meier estimates", html);
     }
 
     [Fact]

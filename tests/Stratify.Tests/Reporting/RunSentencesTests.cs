@@ -53,6 +53,21 @@ public class RunSentencesTests
         Assert.Contains("the difference in mean recurrence-free survival time (hormon = tamoxifen − hormon = none) was +96.4 days (95% CI +21.7 to +171.1; unadjusted)", sentence);
     }
 
+    [Theory]
+    [InlineData("benefit", "randomised", "patients given hormon = tamoxifen had a lower rate of relapse than those given hormon = none")]
+    [InlineData("harm", "observational", "hormon = tamoxifen was associated with a higher rate of relapse than hormon = none")]
+    [InlineData("no clear difference", "randomised", "the data show no clear difference in the rate of relapse between hormon = tamoxifen and hormon = none")]
+    public void With_competing_risks_a_verdict_speaks_of_the_rate_of_the_event_and_the_cause_specific_hazard_ratio(string verdict, string design, string expected)
+    {
+        // A cause-specific hazard ratio compares the rate among patients free of every event, not survival or risk.
+        var results = SubgroupReportFixture.Results();
+        var treatment = results.Treatment! with { Design = design, CauseSpecificFor = "relapse" };
+        var sentence = RunSentences.Effect(results.Study, treatment, treatment.BySubgroup[0] with { Verdict = verdict }, "≤ 3 positive nodes").ToString();
+        Assert.Contains(expected, sentence);
+        Assert.Contains("(adjusted cause-specific HR 0.71, 95% CI 0.51–0.99; p = 0.0430)", sentence);
+        Assert.DoesNotContain("longer", sentence);
+    }
+
     [Fact]
     public void An_effect_too_small_to_estimate_says_why_and_states_no_estimate()
     {

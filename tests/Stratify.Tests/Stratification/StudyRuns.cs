@@ -13,8 +13,8 @@ public static class StudyRuns
 {
     private static readonly ConcurrentDictionary<string, Lazy<(StratificationResult Run, ResultsDocument Document)>> Runs = new();
 
-    public static readonly string[] Bundled = ["gbsg", "lung", "rotterdam", "veteran"];
-    public static readonly string[] ReferenceTrials = ["pbc", "colon"];
+    public static readonly string[] Bundled = ["gbsg", "lung", "melanoma", "rotterdam", "veteran"];
+    public static readonly string[] ReferenceTrials = ["pbc", "colon", "pbc_competing"];
 
     public static string SpecPath(string name) => ReferenceTrials.Contains(name)
         ? RepoPaths.ReferenceFile($"specs/{name}.yaml")

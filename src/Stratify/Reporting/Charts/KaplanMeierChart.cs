@@ -38,7 +38,17 @@ public sealed record KaplanMeierChartInput(
     string AltText,
     int SmallCellThreshold = 5,
     int Width = 760,
-    int PlotHeight = 420);
+    int PlotHeight = 420)
+{
+    /// <summary>The y-axis title ("Survival probability"; a cumulative incidence chart names its event).</summary>
+    public string YLabel { get; init; } = "Survival probability";
+
+    /// <summary>The value every curve starts from at time 0: 1 for survival, 0 for a cumulative incidence.</summary>
+    public double StartValue { get; init; } = 1;
+
+    /// <summary>The top of the y axis (at most 1): a cumulative incidence that stays low is drawn on a shorter axis.</summary>
+    public double YMax { get; init; } = 1;
+}
 
 /// <summary>
 /// Draws Kaplan–Meier curves (post-step lines, translucent confidence bands, '+' censoring marks, y from 0 to 1)
@@ -78,7 +88,7 @@ public static class KaplanMeierChart
                 legendLabels.Add($"{curve.Label} (not shown: n < {input.SmallCellThreshold})");
                 continue;
             }
-            AddCurve(plot, curve, c, input.Curves.Count > 3 ? 0.10 : 0.18, out double lastTime);
+            AddCurve(plot, curve, c, input.Curves.Count > 3 ? 0.10 : 0.18, input.StartValue, out double lastTime);
             maxTime = Math.Max(maxTime, lastTime);
             drawn.Add((curve, c));
         }
@@ -96,12 +106,15 @@ public static class KaplanMeierChart
         int widestFirst = drawn.Count == 0 ? 0 : drawn.Max(d => (d.Curve.AtRiskText?[0] ?? RiskCount(d.Curve.AtRisk[0], input.SmallCellThreshold)).Length);
         double leftPadding = Math.Max(76, SwatchEnd + 6 + rowLabelWidth + Math.Max(22, widestFirst * CharWidth / 2 + 8));
         plot.Layout.Fixed(new PixelPadding((float)leftPadding, (float)RightPadding, (float)bottomPadding, (float)TopPadding));
-        plot.Axes.SetLimits(ticks[0], maxTime * 1.0 + (maxTime - ticks[0]) * 0.02, 0, 1.02);
+        double yMax = Math.Clamp(input.YMax, 0.1, 1);
+        plot.Axes.SetLimits(ticks[0], maxTime * 1.0 + (maxTime - ticks[0]) * 0.02, 0, yMax * 1.02);
         double step = ticks.Count > 1 ? ticks[1] - ticks[0] : Math.Max(ticks[0], 1);
         plot.Axes.Bottom.SetTicks(ticks.ToArray(), ticks.Select(t => ChartStyle.TickLabel(t, step)).ToArray());
-        plot.Axes.Left.SetTicks([0, 0.2, 0.4, 0.6, 0.8, 1.0], ["0", "0.2", "0.4", "0.6", "0.8", "1"]);
+        double yStep = yMax <= 0.5 ? 0.1 : 0.2;
+        var yTicks = Enumerable.Range(0, (int)Math.Round(yMax / yStep) + 1).Select(i => Math.Round(i * yStep, 10)).ToArray();
+        plot.Axes.Left.SetTicks(yTicks, yTicks.Select(y => y.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)).ToArray());
         plot.XLabel($"Time ({input.TimeUnit})", 14);
-        plot.YLabel("Survival probability", 14);
+        plot.YLabel(input.YLabel, 14);
         foreach (var curve in hidden)
         {
             // A legend-only entry: an invisible point outside the limits, so the legend states what is withheld.
@@ -138,7 +151,7 @@ public static class KaplanMeierChart
         count > 0 && count < threshold ? $"<{threshold}" : count.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <param name="bandAlpha">Band opacity: lighter when many curves overlap, so the lines stay readable.</param>
-    private static void AddCurve(Plot plot, KaplanMeierCurve curve, int series, double bandAlpha, out double lastTime)
+    private static void AddCurve(Plot plot, KaplanMeierCurve curve, int series, double bandAlpha, double start, out double lastTime)
     {
         var colour = ChartStyle.SeriesColour(series);
         bool startsAtZero = curve.Times.Count > 0 && curve.Times[0] == 0;
@@ -150,7 +163,7 @@ public static class KaplanMeierChart
         var ys = new double[n];
         var lows = new double[n];
         var highs = new double[n];
-        if (!startsAtZero) { xs[0] = 0; ys[0] = 1; lows[0] = 1; highs[0] = 1; }
+        if (!startsAtZero) { xs[0] = 0; ys[0] = start; lows[0] = start; highs[0] = start; }
         for (int i = 0; i < curve.Times.Count; i++)
         {
             xs[i + offset] = curve.Times[i];
