@@ -86,6 +86,7 @@ internal static class RunCommand
             ColorSystem = ColorSystemSupport.NoColors,
         });
         private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+        private bool _counterOpen;
 
         public void Stage(string name)
         {
@@ -102,10 +103,12 @@ internal static class RunCommand
             if (replicate.Success)
             {
                 int i = int.Parse(replicate.Groups[1].Value), n = int.Parse(replicate.Groups[2].Value);
-                if (_console is not null) { context.Progress.Write($"\r  {message}"); if (i == n) context.Progress.WriteLine(); }
+                if (_console is not null) { context.Progress.Write($"\r  {message}"); _counterOpen = i < n; if (i == n) context.Progress.WriteLine(); }
                 else if (i == n || i % Math.Max(1, n / 5) == 0) context.Error.WriteLine($"          {message}");
                 return;
             }
+            // A line between replicate counters (a time-left estimate) starts below the counter.
+            if (_counterOpen) { context.Progress.WriteLine(); _counterOpen = false; }
             if (_console is not null) _console.MarkupLine($"  [grey]{Markup.Escape(message)}[/]");
             else context.Error.WriteLine($"          {message}");
         }

@@ -59,6 +59,7 @@ public static class CoxProportionalHazards
     /// <summary>The fit with a chosen chunk size for the parallel passes (tests check that it changes nothing).</summary>
     internal static CoxModel Fit(double[] time, bool[] died, DesignMatrix design, int[]? strata, CoxOptions? options, int chunkRows)
     {
+        Diagnostics.StageTimings.MarkOuter();
         options ??= CoxOptions.Default;
         ValidateTimes(time, died);
         Validate(died, design, strata, options);
@@ -78,6 +79,7 @@ public static class CoxProportionalHazards
     public static CoxModel Fit(SurvivalData data, DesignMatrix design, CoxOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(data);
+        Diagnostics.StageTimings.MarkOuter();
         options ??= CoxOptions.Default;
         if (data.Count == 0) throw new StratifyInputException("no rows to fit");
         // The data's weights are the fit's: one source of truth.

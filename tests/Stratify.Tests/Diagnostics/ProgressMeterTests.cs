@@ -1,0 +1,65 @@
+using Stratify.Diagnostics;
+
+namespace Stratify.Tests.Diagnostics;
+
+/// <summary>The progress line of a long stage, on a clock the test moves (no waiting, no wall-clock assert).</summary>
+public class ProgressMeterTests
+{
+    private sealed class ManualClock : TimeProvider
+    {
+        public long Ticks;
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+        public override long GetTimestamp() => Ticks;
+        public void Advance(double seconds) => Ticks += (long)(seconds * TimeSpan.TicksPerSecond);
+    }
+
+    private sealed class Lines : IProgress<string>
+    {
+        public readonly List<string> All = [];
+        public void Report(string value) => All.Add(value);
+    }
+
+    [Fact]
+    public void A_line_comes_once_five_seconds_have_passed_with_the_share_done_and_the_time_left()
+    {
+        var clock = new ManualClock();
+        var lines = new Lines();
+        var meter = new ProgressMeter(lines, "bootstrap replicates", total: 20, clock);
+        clock.Advance(4);
+        meter.Advance();
+        Assert.Empty(lines.All); // 4 s: too soon
+        clock.Advance(1);
+        meter.Advance();
+        // 5 s for 2 of 20: 18 left at 2.5 s each = 45 s.
+        Assert.Equal(["bootstrap replicates: 2 of 20 (10%), about 45 s left"], lines.All);
+        clock.Advance(3);
+        meter.Advance(2);
+        Assert.Single(lines.All); // 3 s after the last line
+        clock.Advance(2);
+        meter.Advance(6);
+        // 10 s for 10 of 20: 10 s left.
+        Assert.Equal("bootstrap replicates: 10 of 20 (50%), about 10 s left", lines.All[^1]);
+    }
+
+    [Fact]
+    public void Units_slower_than_the_interval_each_get_a_line_so_the_gap_never_exceeds_one_unit()
+    {
+        var clock = new ManualClock();
+        var lines = new Lines();
+        var meter = new ProgressMeter(lines, "k = 3: CLARA samples", total: 5, clock);
+        for (int s = 0; s < 4; s++) { clock.Advance(7); meter.Advance(); }
+        Assert.Equal(4, lines.All.Count);
+        Assert.Equal("k = 3: CLARA samples: 4 of 5 (80%), about 7 s left", lines.All[^1]);
+        clock.Advance(7);
+        meter.Advance();
+        Assert.Equal(4, lines.All.Count); // the last unit: the stage's own line says it is done
+    }
+
+    [Fact]
+    public void Long_estimates_read_in_minutes_and_hours()
+    {
+        Assert.Equal("1 s", ProgressMeter.Duration(TimeSpan.FromSeconds(0.2)));
+        Assert.Equal("3 min 05 s", ProgressMeter.Duration(TimeSpan.FromSeconds(185)));
+        Assert.Equal("2 h 07 min", ProgressMeter.Duration(TimeSpan.FromMinutes(127)));
+    }
+}
