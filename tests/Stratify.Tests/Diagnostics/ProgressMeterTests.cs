@@ -2,17 +2,18 @@ using Stratify.Diagnostics;
 
 namespace Stratify.Tests.Diagnostics;
 
+/// <summary>A clock that moves only when the test says so.</summary>
+internal sealed class ManualClock : TimeProvider
+{
+    public long Ticks;
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+    public override long GetTimestamp() => Ticks;
+    public void Advance(double seconds) => Ticks += (long)(seconds * TimeSpan.TicksPerSecond);
+}
+
 /// <summary>The progress line of a long stage, on a clock the test moves (no waiting, no wall-clock assert).</summary>
 public class ProgressMeterTests
 {
-    private sealed class ManualClock : TimeProvider
-    {
-        public long Ticks;
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-        public override long GetTimestamp() => Ticks;
-        public void Advance(double seconds) => Ticks += (long)(seconds * TimeSpan.TicksPerSecond);
-    }
-
     private sealed class Lines : IProgress<string>
     {
         public readonly List<string> All = [];
@@ -61,5 +62,34 @@ public class ProgressMeterTests
         Assert.Equal("1 s", ProgressMeter.Duration(TimeSpan.FromSeconds(0.2)));
         Assert.Equal("3 min 05 s", ProgressMeter.Duration(TimeSpan.FromSeconds(185)));
         Assert.Equal("2 h 07 min", ProgressMeter.Duration(TimeSpan.FromMinutes(127)));
+    }
+}
+
+/// <summary>The still-working line of a stage without a counter, on a clock the test moves.</summary>
+public class ProgressHeartbeatTests
+{
+    [Fact]
+    public void After_eight_silent_seconds_a_line_says_the_stage_is_still_working_and_for_how_long()
+    {
+        var clock = new ManualClock();
+        var lines = new List<string>();
+        var heartbeat = new ProgressHeartbeat(lines.Add, clock);
+        clock.Advance(30);
+        heartbeat.Tick();
+        Assert.Empty(lines); // before any stage: nothing to say
+        heartbeat.Stage("Treatment effect by subgroup");
+        for (int s = 0; s < 7; s++) { clock.Advance(1); heartbeat.Tick(); }
+        Assert.Empty(lines);
+        clock.Advance(1);
+        heartbeat.Tick();
+        Assert.Equal(["Treatment effect by subgroup: still working, 8 s so far"], lines);
+        clock.Advance(5);
+        heartbeat.Wrote(); // another line (a time-left estimate) resets the silence
+        clock.Advance(7);
+        heartbeat.Tick();
+        Assert.Single(lines);
+        clock.Advance(1);
+        heartbeat.Tick();
+        Assert.Equal("Treatment effect by subgroup: still working, 21 s so far", lines[^1]);
     }
 }
