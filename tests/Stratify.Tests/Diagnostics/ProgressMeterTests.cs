@@ -31,15 +31,31 @@ public class ProgressMeterTests
         Assert.Empty(lines.All); // 4 s: too soon
         clock.Advance(1);
         meter.Advance();
-        // 5 s for 2 of 20: 18 left at 2.5 s each = 45 s.
-        Assert.Equal(["bootstrap replicates: 2 of 20 (10%), about 45 s left"], lines.All);
+        // 1 s per unit since the first was done (at 4 s, setup included): 18 left = 18 s.
+        Assert.Equal(["bootstrap replicates: 2 of 20 (10%), about 18 s left"], lines.All);
         clock.Advance(3);
         meter.Advance(2);
         Assert.Single(lines.All); // 3 s after the last line
         clock.Advance(2);
         meter.Advance(6);
-        // 10 s for 10 of 20: 10 s left.
-        Assert.Equal("bootstrap replicates: 10 of 20 (50%), about 10 s left", lines.All[^1]);
+        // 6 s for the 9 units after the first: 10 left ≈ 6.7 s.
+        Assert.Equal("bootstrap replicates: 10 of 20 (50%), about 7 s left", lines.All[^1]);
+    }
+
+    [Fact]
+    public void A_slow_setup_before_the_first_unit_does_not_inflate_the_estimate()
+    {
+        var clock = new ManualClock();
+        var lines = new Lines();
+        var meter = new ProgressMeter(lines, "k = 2: silhouette widths of sampled patients", total: 2000, clock);
+        clock.Advance(30); // the cluster-ordered copy of the features
+        meter.Advance(4);
+        // Only one report so far: the elapsed time over the units done (30 s for 4: 4 h 09 min for 1,996).
+        Assert.Equal("k = 2: silhouette widths of sampled patients: 4 of 2,000 (0%), about 4 h 09 min left", lines.All[^1]);
+        clock.Advance(5);
+        meter.Advance(100);
+        // 5 s for 100 since the first: 1,896 left = 94.8 s.
+        Assert.Equal("k = 2: silhouette widths of sampled patients: 104 of 2,000 (5%), about 1 min 34 s left", lines.All[^1]);
     }
 
     [Fact]
