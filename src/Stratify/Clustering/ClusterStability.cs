@@ -34,9 +34,12 @@ public static class ClusterStability
     private const int MaxPacPatients = 2000;
 
     /// <param name="recluster">Clusters the given distinct patients (sorted row indices) into k groups; returns one cluster per row.</param>
-    /// <param name="progress">Told "bootstrap replicate b of B" after each resample (for a progress display).</param>
-    public static StabilityResult Assess(int[] assignment, int k, Func<int[], int[]> recluster, int resamples, int seed, IProgress<string>? progress = null)
+    /// <param name="progress">Told "bootstrap replicate b of B" after each resample (for a progress display), and at
+    /// least every 10 s the time left (<see cref="Diagnostics.ProgressMeter"/>, on <paramref name="clock"/>).</param>
+    public static StabilityResult Assess(int[] assignment, int k, Func<int[], int[]> recluster, int resamples, int seed, IProgress<string>? progress = null,
+        TimeProvider? clock = null)
     {
+        var meter = new Diagnostics.ProgressMeter(progress, "bootstrap replicates", resamples, clock);
         int n = assignment.Length;
         if (resamples < 1) throw new Data.StratifyInputException("stability needs at least one resample", value: resamples.ToString());
         var rng = new Random(seed);
@@ -60,6 +63,7 @@ public static class ClusterStability
             var sample = rows.ToArray();
             var labels = recluster(sample);
             progress?.Report($"bootstrap replicate {b + 1} of {resamples}");
+            meter.Advance();
             Array.Fill(newLabel, -1);
             int newK = 0;
             for (int t = 0; t < sample.Length; t++) { newLabel[sample[t]] = labels[t]; newK = Math.Max(newK, labels[t] + 1); }

@@ -90,9 +90,10 @@ public static class KMedoids
 
     /// <summary>
     /// CLARA with FasterPAM inside, on Gower dissimilarities computed on demand (ranges over all patients).
-    /// Deterministic from <see cref="KMedoidsOptions.Seed"/>.
+    /// Deterministic from <see cref="KMedoidsOptions.Seed"/>. <paramref name="sampleDone"/> is told of each sample searched
+    /// and assigned (for a progress display).
     /// </summary>
-    public static KMedoidsResult Clara(GowerDissimilarity gower, KMedoidsOptions options)
+    public static KMedoidsResult Clara(GowerDissimilarity gower, KMedoidsOptions options, Action? sampleDone = null)
     {
         int n = gower.Count, k = options.K;
         Validate(n, k);
@@ -126,6 +127,7 @@ public static class KMedoids
                 best = medoids;
                 Array.Copy(assignment, bestAssignment, n);
             }
+            sampleDone?.Invoke();
         }
         if (best is null) throw new Data.StratifyInputException("every CLARA sample had pairs without a common observed feature; drop or impute missing values");
         return new KMedoidsResult(best, bestAssignment, bestObjective, double.NaN, swaps, passes, sampleSize);

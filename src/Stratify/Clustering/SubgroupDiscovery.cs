@@ -34,8 +34,12 @@ public sealed record ClusteringOptions(
     int StabilityResamples = 20,
     int ClaraThreshold = 50_000, int SilhouetteSample = 2_000, int ExactLimit = 10_000)
 {
-    /// <summary>Told what is happening (each k fitted, each bootstrap replicate), for a progress display.</summary>
+    /// <summary>Told what is happening (each k fitted, each bootstrap replicate, and for long stages the share done
+    /// and the time left at least every 10 s), for a progress display.</summary>
     public IProgress<string>? Progress { get; init; }
+
+    /// <summary>The clock of the progress lines' time-left estimates (a test's fake; the system clock by default).</summary>
+    public TimeProvider? Clock { get; init; }
 }
 
 /// <summary>
@@ -80,12 +84,13 @@ public static class SubgroupDiscovery
             : coordinates ? DissimilarityMatrix.Euclidean(x!) : gower!.Matrix();
         if (d is not null && d.HasMissing())
             throw new Data.StratifyInputException("some patients share no observed feature, so their Gower dissimilarity is undefined; use the impute, indicator or complete-case missing-value policy");
+        Diagnostics.StageTimings.Mark(coordinates ? "coordinates" : "gower");
         if (clara) warnings.Add(CountedText.Format($"k-medoids by CLARA ({options.ClaraThreshold:N0}+ patients): medoids searched on samples, every patient assigned"));
         Dendrogram? tree = options.Method == ClusteringMethod.Hierarchical ? HierarchicalClustering.Fit(d!, options.Linkage) : null;
 
         Fitted FitK(int k) => options.Method switch
         {
-            ClusteringMethod.KMedoids => Medoids(clara ? KMedoids.Clara(gower!, Medoid(k, options)) : KMedoids.Fit(d!, Medoid(k, options))),
+            ClusteringMethod.KMedoids => Medoids(clara ? Clara(gower!, k, options) : KMedoids.Fit(d!, Medoid(k, options))),
             ClusteringMethod.KMeans => Means(KMeans.Fit(x!, new KMeansOptions(k, options.Restarts, options.Seed))),
             ClusteringMethod.GaussianMixture => Mixture(GaussianMixture.Fit(x!, new GaussianMixtureOptions(k, options.Covariance, options.Seed, Math.Max(1, options.Restarts / 5)))),
             _ => Tree(tree!, d!, k),
@@ -96,10 +101,17 @@ public static class SubgroupDiscovery
         for (int k = kMin; k <= kMax; k++)
         {
             var fit = fits[k] = FitK(k);
-            silhouettes[k] = d is not null
-                ? Silhouette.Compute(d, fit.Assignment, k).Average
-                : Silhouette.Sampled(n, coordinates ? (i, j) => Math.Sqrt(KMeans.SquaredDistance(x!.Row(i), x!.Row(j))) : gower!.Pair,
+            Diagnostics.StageTimings.Mark(MethodName(options));
+            if (d is not null) silhouettes[k] = Silhouette.Compute(d, fit.Assignment, k).Average;
+            else if (gower is not null)
+            {
+                var meter = new Diagnostics.ProgressMeter(options.Progress, $"k = {k}: silhouette widths of sampled patients", Math.Min(n, options.SilhouetteSample), options.Clock);
+                silhouettes[k] = Silhouette.Sampled(gower, fit.Assignment, k, options.SilhouetteSample, options.Seed, done => meter.Advance(done)).Average;
+            }
+            else
+                silhouettes[k] = Silhouette.Sampled(n, (i, j) => Math.Sqrt(KMeans.SquaredDistance(x!.Row(i), x!.Row(j))),
                     fit.Assignment, k, options.SilhouetteSample, options.Seed).Average;
+            Diagnostics.StageTimings.Mark("silhouette");
             options.Progress?.Report($"k = {k} tried of {kMin}..{kMax}: average silhouette {silhouettes[k]:F3}");
         }
         if (d is null) warnings.Add(CountedText.Format($"silhouette widths computed for a random sample of {options.SilhouetteSample:N0} patients"));
@@ -112,6 +124,7 @@ public static class SubgroupDiscovery
                 : GapStatistic.Compute(features, GapStatistic.UniformReference, kMax, options.GapReferenceSets, options.Seed, (data, k) => Recluster(options, data, k, prepared));
         else if (options.GapReferenceSets > 0 && options.K is null)
             warnings.Add(CountedText.Format($"gap statistic not computed above {options.ExactLimit:N0} patients"));
+        if (gap is not null) Diagnostics.StageTimings.Mark("gap statistic");
 
         var criteria = new List<KCriteria>();
         for (int k = kMin; k <= kMax; k++)
@@ -131,12 +144,14 @@ public static class SubgroupDiscovery
         StabilityResult? stability = null;
         if (options.StabilityResamples > 0 && exact)
         {
-            stability = ClusterStability.Assess(assignment, chosen, rows => StabilityRecluster(options, x, d, rows, chosen), options.StabilityResamples, options.Seed, options.Progress);
+            stability = ClusterStability.Assess(assignment, chosen, rows => StabilityRecluster(options, x, d, rows, chosen), options.StabilityResamples, options.Seed, options.Progress, options.Clock);
+            Diagnostics.StageTimings.Mark("stability");
         }
         else if (options.StabilityResamples > 0)
             warnings.Add(CountedText.Format($"stability not assessed above {options.ExactLimit:N0} patients"));
 
         var profiles = ClusterProfiles.Describe(features, assignment, chosen);
+        Diagnostics.StageTimings.Mark("profiles");
         var clusters = new List<ClusterSummary>(chosen);
         for (int c = 0; c < chosen; c++)
         {
@@ -160,6 +175,13 @@ public static class SubgroupDiscovery
     }
 
     private static KMedoidsOptions Medoid(int k, ClusteringOptions o) => new(k, Seed: o.Seed, ClaraThreshold: o.ClaraThreshold);
+
+    private static KMedoidsResult Clara(GowerDissimilarity gower, int k, ClusteringOptions o)
+    {
+        var options = Medoid(k, o);
+        var meter = new Diagnostics.ProgressMeter(o.Progress, $"k = {k}: CLARA samples", options.ClaraSamples, o.Clock);
+        return KMedoids.Clara(gower, options, () => meter.Advance());
+    }
 
     private static Fitted Medoids(KMedoidsResult r) => new(r.Assignment, r.Objective, r.Medoids, null, double.NaN);
     private static Fitted Means(KMeansResult r) => new(r.Assignment, r.Objective, null, r.Centers, double.NaN);

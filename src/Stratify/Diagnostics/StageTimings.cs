@@ -32,6 +32,26 @@ public static class StageTimings
         }
     }
 
+    private static string _outer = "fit";
+
+    /// <summary>
+    /// Names the pipeline stage now running (run's "subgroups", "survival", "treatment"): a kernel with marks of its own
+    /// (the Cox fit's risk sets, Newton steps, concordance) first books the time since the last mark under it
+    /// (<see cref="MarkOuter"/>), so that a stage's other work is not booked under the kernel's first mark.
+    /// </summary>
+    public static void Begin(string stage)
+    {
+        if (Enabled) lock (Stages) _outer = stage;
+    }
+
+    /// <summary>At a kernel's entry: the time since the last mark, if any to speak of (1 ms), under the running stage.</summary>
+    public static void MarkOuter()
+    {
+        if (!Enabled) return;
+        lock (Stages)
+            if (_last != 0 && Stopwatch.GetElapsedTime(_last).TotalSeconds >= 1e-3) Mark(_outer);
+    }
+
     /// <summary>
     /// The recorded stages as one line, a stage marked several times (a model refitted per subgroup) summed with
     /// its count; null when disabled or nothing was recorded.

@@ -104,14 +104,16 @@ public static class StratificationRun
     {
         var timings = new List<StageTiming>();
         var clock = Stopwatch.StartNew();
-        void Done(string stage) { timings.Add(new StageTiming(stage, clock.Elapsed)); clock.Restart(); }
+        // STRATIFY_TIMINGS: each stage's own work (kernels with marks of their own, such as the Cox fit, book theirs).
+        void Begin(string stage, string name) { progress?.Stage(stage); Diagnostics.StageTimings.Begin(name); }
+        void Done(string stage) { timings.Add(new StageTiming(stage, clock.Elapsed)); clock.Restart(); Diagnostics.StageTimings.MarkOuter(); }
         var warnings = new List<CountedText>();
         var sizes = new List<StageSize>();
         var dropped = new List<StageDroppedRows>();
         // Synchronous (System.Progress would post to the thread pool, and lines could arrive out of order).
         var detail = new ImmediateProgress(m => progress?.Detail(m));
 
-        progress?.Stage("Load and validate");
+        Begin("Load and validate", "load");
         var subgroupSpec = spec.Subgroups ?? throw new StratifyInputException("the spec names no subgroups", spec.SourceFile,
             suggestion: "Add subgroups: with method (kmedoids, kmeans, gmm, hierarchical, tree or column) and features.");
         if (spec.Time is null || spec.Event is null)
@@ -154,9 +156,10 @@ public static class StratificationRun
         // The survival data of every analysed patient: times validated by the binder, sorted (with timefix) once; every
         // analysis below takes a subset, whose order is a filter of this one.
         var survival = SurvivalData.From(bound);
+        Diagnostics.StageTimings.Mark("time order");
         Done("load");
 
-        progress?.Stage("Describe");
+        Begin("Describe", "describe");
         // Table 1 from the bound variables: covariates, then features not already covariates (the binder's levels).
         var described = bound.Covariates.Concat(bound.Features).DistinctBy(c => c.Name).Where(c => c.Name != spec.Treatment).ToList();
         if (described.Count == 0)
@@ -164,7 +167,7 @@ public static class StratificationRun
         var table1ByTreatment = Table1Builder.Build(described, bound.Treatment);
         Done("describe");
 
-        progress?.Stage("Find subgroups");
+        Begin("Find subgroups", "subgroups");
         var (inDiscovery, discovery, estimation) = Split(bound, spec.Validation, spec.Seed);
         if (spec.Validation.Mode == ValidationMode.Split)
             progress?.Detail($"discovery {discovery.Length:N0} patients, estimation {estimation.Length:N0}");
@@ -192,7 +195,7 @@ public static class StratificationRun
                 warnings.Add(CountedText.Format($"subgroup {factor.Levels[g]} has fewer than {spec.SmallCellThreshold} patients: the report does not describe it; consider a smaller k or a larger minimum size"));
         Done("subgroups");
 
-        progress?.Stage("Survival by subgroup");
+        Begin("Survival by subgroup", "survival");
         // Table 1 by subgroup over every estimation patient: one without a subgroup counts in the overall column only.
         var bySubgroup = subgroups.ToFactor("subgroup", estimation);
         var table1Variables = described.Select(v => v.Select(estimation)).ToList();
@@ -220,7 +223,7 @@ public static class StratificationRun
         TreatmentTailoringOptions? tailoring = null;
         if (bound.Treatment is not null)
         {
-            progress?.Stage("Treatment effect by subgroup");
+            Begin("Treatment effect by subgroup", "treatment");
             // The overall effect on every estimation patient, with or without a subgroup (a missing feature removes
             // nobody from it); the subgroup effects and the interaction test on the patients that have a subgroup.
             tailoring = TailoringOptions(spec, bound, kmOptions with { Times = [] });

@@ -84,6 +84,7 @@ public static class CoxProportionalHazards
     internal static CoxModel Fit(double[] time, bool[] died, DesignMatrix design, int[]? strata, CoxOptions? options, int chunkRows,
         double[]? entry = null)
     {
+        Diagnostics.StageTimings.MarkOuter();
         options ??= CoxOptions.Default;
         ValidateTimes(time, died);
         if (entry is not null) ValidateEntries(entry, time);
@@ -104,6 +105,7 @@ public static class CoxProportionalHazards
     public static CoxModel Fit(SurvivalData data, DesignMatrix design, CoxOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(data);
+        Diagnostics.StageTimings.MarkOuter();
         options ??= CoxOptions.Default;
         if (data.Count == 0) throw new StratifyInputException("no rows to fit");
         // The data's weights are the fit's: one source of truth.
