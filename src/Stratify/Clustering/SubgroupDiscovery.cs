@@ -4,7 +4,7 @@ using Stratify.Data;
 namespace Stratify.Clustering;
 
 /// <summary>Which clustering algorithm <see cref="SubgroupDiscovery"/> runs.</summary>
-public enum ClusteringMethod
+internal enum ClusteringMethod
 {
     /// <summary>k-medoids (BUILD + FasterPAM; CLARA for large cohorts) on Gower dissimilarities — mixed data, missing values allowed.</summary>
     KMedoids,
@@ -23,7 +23,7 @@ public enum ClusteringMethod
 /// <param name="SilhouetteSample">Above <see cref="ExactLimit"/> patients silhouettes use a random sample of this many.</param>
 /// <param name="ExactLimit">Largest cohort for the full dissimilarity matrix of coordinate methods, hierarchical
 /// clustering, the gap statistic and stability (their cost grows as n²).</param>
-public sealed record ClusteringOptions(
+internal sealed record ClusteringOptions(
     ClusteringMethod Method = ClusteringMethod.KMedoids,
     int? K = null, int KMin = 2, int KMax = 6, int Seed = 1,
     FeatureScaling Scaling = FeatureScaling.Standardise,
@@ -60,7 +60,7 @@ public sealed record ClusteringOptions(
 /// var result = SubgroupDiscovery.Fit(features, new ClusteringOptions(ClusteringMethod.KMedoids, KMax: 6));
 /// </code></example>
 /// </summary>
-public static class SubgroupDiscovery
+internal static class SubgroupDiscovery
 {
     private sealed record Fitted(int[] Assignment, double Objective, int[]? Medoids, double[]? Centers, double Bic);
 
@@ -90,9 +90,9 @@ public static class SubgroupDiscovery
 
         Fitted FitK(int k) => options.Method switch
         {
-            ClusteringMethod.KMedoids => Medoids(clara ? Clara(gower!, k, options) : KMedoids.Fit(d!, Medoid(k, options))),
-            ClusteringMethod.KMeans => Means(KMeans.Fit(x!, new KMeansOptions(k, options.Restarts, options.Seed))),
-            ClusteringMethod.GaussianMixture => Mixture(GaussianMixture.Fit(x!, new GaussianMixtureOptions(k, options.Covariance, options.Seed, Math.Max(1, options.Restarts / 5)))),
+            ClusteringMethod.KMedoids => Medoids(clara ? Clara(gower!, k, options) : PartitioningAroundMedoids.Fit(d!, Medoid(k, options))),
+            ClusteringMethod.KMeans => Means(LloydKMeans.Fit(x!, new KMeansOptions(k, options.Restarts, options.Seed))),
+            ClusteringMethod.GaussianMixture => Mixture(GaussianMixtureEm.Fit(x!, new GaussianMixtureOptions(k, options.Covariance, options.Seed, Math.Max(1, options.Restarts / 5)))),
             _ => Tree(tree!, d!, k),
         };
 
@@ -109,7 +109,7 @@ public static class SubgroupDiscovery
                 silhouettes[k] = Silhouette.Sampled(gower, fit.Assignment, k, options.SilhouetteSample, options.Seed, done => meter.Advance(done)).Average;
             }
             else
-                silhouettes[k] = Silhouette.Sampled(n, (i, j) => Math.Sqrt(KMeans.SquaredDistance(x!.Row(i), x!.Row(j))),
+                silhouettes[k] = Silhouette.Sampled(n, (i, j) => Math.Sqrt(LloydKMeans.SquaredDistance(x!.Row(i), x!.Row(j))),
                     fit.Assignment, k, options.SilhouetteSample, options.Seed).Average;
             Diagnostics.StageTimings.Mark("silhouette");
             options.Progress?.Report($"k = {k} tried of {kMin}..{kMax}: average silhouette {silhouettes[k]:F3}");
@@ -180,7 +180,7 @@ public static class SubgroupDiscovery
     {
         var options = Medoid(k, o);
         var meter = new Diagnostics.ProgressMeter(o.Progress, $"k = {k}: CLARA samples", options.ClaraSamples, o.Clock);
-        return KMedoids.Clara(gower, options, () => meter.Advance());
+        return PartitioningAroundMedoids.Clara(gower, options, () => meter.Advance());
     }
 
     private static Fitted Medoids(KMedoidsResult r) => new(r.Assignment, r.Objective, r.Medoids, null, double.NaN);
@@ -218,9 +218,9 @@ public static class SubgroupDiscovery
         if (k == 1) return (new int[d.Count], d);
         int[] assignment = o.Method switch
         {
-            ClusteringMethod.KMedoids => KMedoids.Fit(d, new KMedoidsOptions(k)).Assignment,
-            ClusteringMethod.KMeans => KMeans.Fit((CoordinateMatrix)(object)data!, new KMeansOptions(k, Math.Min(o.Restarts, 3), o.Seed)).Assignment,
-            ClusteringMethod.GaussianMixture => GaussianMixture.Fit((CoordinateMatrix)(object)data!, new GaussianMixtureOptions(k, o.Covariance, o.Seed)).Assignment,
+            ClusteringMethod.KMedoids => PartitioningAroundMedoids.Fit(d, new KMedoidsOptions(k)).Assignment,
+            ClusteringMethod.KMeans => LloydKMeans.Fit((CoordinateMatrix)(object)data!, new KMeansOptions(k, Math.Min(o.Restarts, 3), o.Seed)).Assignment,
+            ClusteringMethod.GaussianMixture => GaussianMixtureEm.Fit((CoordinateMatrix)(object)data!, new GaussianMixtureOptions(k, o.Covariance, o.Seed)).Assignment,
             _ => (entry.Tree ??= HierarchicalClustering.Fit(d, o.Linkage)).Cut(k),
         };
         return (assignment, d);
@@ -238,9 +238,9 @@ public static class SubgroupDiscovery
         }
         return o.Method switch
         {
-            ClusteringMethod.KMedoids => KMedoids.Fit(d!.Subset(rows), new KMedoidsOptions(k)).Assignment,
-            ClusteringMethod.KMeans => KMeans.Fit(SubsetRows(), new KMeansOptions(k, Math.Min(o.Restarts, 3), o.Seed)).Assignment,
-            ClusteringMethod.GaussianMixture => GaussianMixture.Fit(SubsetRows(), new GaussianMixtureOptions(k, o.Covariance, o.Seed)).Assignment,
+            ClusteringMethod.KMedoids => PartitioningAroundMedoids.Fit(d!.Subset(rows), new KMedoidsOptions(k)).Assignment,
+            ClusteringMethod.KMeans => LloydKMeans.Fit(SubsetRows(), new KMeansOptions(k, Math.Min(o.Restarts, 3), o.Seed)).Assignment,
+            ClusteringMethod.GaussianMixture => GaussianMixtureEm.Fit(SubsetRows(), new GaussianMixtureOptions(k, o.Covariance, o.Seed)).Assignment,
             _ => HierarchicalClustering.Fit(d!.Subset(rows), o.Linkage).Cut(k),
         };
     }

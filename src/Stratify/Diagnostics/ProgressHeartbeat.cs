@@ -7,7 +7,7 @@ namespace Stratify.Diagnostics;
 /// their share done and time left through <see cref="ProgressMeter"/>, and each of their lines resets the silence.
 /// <see cref="Tick"/> is called by a timer (once a second); a test calls it on a clock it moves.
 /// </summary>
-public sealed class ProgressHeartbeat
+internal sealed class ProgressHeartbeat
 {
     /// <summary>Silence after which a line is written.</summary>
     public static readonly TimeSpan Quiet = TimeSpan.FromSeconds(8);

@@ -15,7 +15,7 @@ namespace Stratify.Diagnostics;
 /// for (int b = 0; b &lt; 20; b++) { Replicate(b); meter.Advance(); }
 /// </code></example>
 /// </summary>
-public sealed class ProgressMeter
+internal sealed class ProgressMeter
 {
     /// <summary>The shortest time between two lines.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);

@@ -13,7 +13,7 @@ namespace Stratify.Reporting;
 /// competing causes' cumulative incidence by subgroup at the landmarks, and the treatment on the competing-risks
 /// scales (null without a treatment).
 /// </summary>
-public sealed record CompetingRisksRunJson(
+internal sealed record CompetingRisksRunJson(
     string EventOfInterest,
     IReadOnlyList<string> Competing,
     int Events,
@@ -26,13 +26,13 @@ public sealed record CompetingRisksRunJson(
     CompetingTreatmentJson? Treatment);
 
 /// <summary>One competing cause's cumulative incidence in one group at the landmarks.</summary>
-public sealed record CompetingCauseAtJson(string Group, string Cause, int Events, IReadOnlyList<CumulativeIncidenceAtJson> At);
+internal sealed record CompetingCauseAtJson(string Group, string Cause, int Events, IReadOnlyList<CumulativeIncidenceAtJson> At);
 
 /// <summary>
 /// The treatment on the competing-risks scales: <c>interaction_model</c> names the model of the subgroup × treatment
 /// test behind <c>treatment.bottom_line</c> ("cause_specific_cox"), then the effect over all patients and per subgroup.
 /// </summary>
-public sealed record CompetingTreatmentJson(
+internal sealed record CompetingTreatmentJson(
     string InteractionModel,
     CompetingEffectJson Overall,
     IReadOnlyList<CompetingEffectJson> BySubgroup);
@@ -45,7 +45,7 @@ public sealed record CompetingTreatmentJson(
 /// incidence of the event of interest, treated − reference, at the landmarks; the <c>verdict</c> (that of the
 /// cause-specific effect, given only with interaction evidence); the <c>sentence</c>; and the curves by arm with Gray's test.
 /// </summary>
-public sealed record CompetingEffectJson(
+internal sealed record CompetingEffectJson(
     string Subgroup,
     string Estimable,
     SubdistributionHazardRatioJson? Subdistribution,
@@ -57,13 +57,13 @@ public sealed record CompetingEffectJson(
     CumulativeIncidenceJson ByArm);
 
 /// <summary>exp(β) of treatment in the Fine–Gray model with its 95% CI, p and the standard error of β (crr's sandwich).</summary>
-public sealed record SubdistributionHazardRatioJson(double Hr, double HrLower, double HrUpper, double P, double Se);
+internal sealed record SubdistributionHazardRatioJson(double Hr, double HrLower, double HrUpper, double P, double Se);
 
 /// <summary>F_treated(t) − F_reference(t) with SE √(se₁² + se₀²), 95% Wald CI and p (null beyond either arm's follow-up).</summary>
-public sealed record CumulativeIncidenceDifferenceJson(double Time, double Difference, double Se, double Lower, double Upper, double P);
+internal sealed record CumulativeIncidenceDifferenceJson(double Time, double Difference, double Se, double Lower, double Upper, double P);
 
 /// <summary>Maps <see cref="CompetingRisksRunResult"/> to results.json's <c>competing_risks</c>.</summary>
-public static class CompetingRisksRunMapping
+internal static class CompetingRisksRunMapping
 {
     public static CompetingRisksRunJson From(CompetingRisksRunResult result, int[] estimationRows, StudyJson study, TreatmentTailoringJson? treatment)
     {
@@ -89,10 +89,10 @@ public static class CompetingRisksRunMapping
             {
                 var json = new CompetingEffectJson(e.Subgroup,
                     e.IsEstimable ? causeSpecific.Estimable : e.Estimability == EffectEstimability.ModelFailed ? "model_failed" : causeSpecific.Estimable,
-                    e.Subdistribution is { } s ? new SubdistributionHazardRatioJson(s.HazardRatio, s.Lower, s.Upper, s.P, s.StandardError) : null,
+                    e.Subdistribution is { } s ? new SubdistributionHazardRatioJson(s.HazardRatio, s.Lower, s.Upper, s.PValue, s.StandardError) : null,
                     causeSpecific.Estimable == "yes" ? new HazardRatioJson(causeSpecific.Hr, causeSpecific.HrLower, causeSpecific.HrUpper, causeSpecific.P) : null,
                     e.AdjustedFor,
-                    e.Differences.Select(d => new CumulativeIncidenceDifferenceJson(d.Time, d.Difference, d.StdErr, d.Lower, d.Upper, d.PValue)).ToArray(),
+                    e.Differences.Select(d => new CumulativeIncidenceDifferenceJson(d.Time, d.Difference, d.StandardError, d.Lower, d.Upper, d.PValue)).ToArray(),
                     causeSpecific.Verdict, ResultsMapping.ToJson(CountedText.Plain(""), threshold),
                     CompetingRisksJson.From(e.ByArm, overall ? t.GrayByArm : null));
                 return json with { Sentence = ResultsMapping.ToJson(CompetingRisksSentences.Effect(study, treatment, causes.EventOfInterest, json, overall), threshold) };
@@ -105,7 +105,7 @@ public static class CompetingRisksRunMapping
     }
 
     private static CumulativeIncidenceAtJson[] At(CumulativeIncidenceCurve curve) =>
-        curve.At.Select(a => new CumulativeIncidenceAtJson(a.Time, a.CumulativeIncidence, a.StdErr, a.Lower, a.Upper, a.NRisk)).ToArray();
+        curve.At.Select(a => new CumulativeIncidenceAtJson(a.Time, a.CumulativeIncidence, a.StandardError, a.Lower, a.Upper, a.NRisk)).ToArray();
 }
 
 /// <summary>
@@ -116,7 +116,7 @@ public static class CompetingRisksRunMapping
 /// on its cumulative incidence, which also moves when the competing event's rate moves; report both, and the
 /// cumulative incidences themselves.
 /// </summary>
-public static class CompetingRisksSentences
+internal static class CompetingRisksSentences
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 

@@ -11,7 +11,7 @@ namespace Stratify.Reporting;
 /// our doubles) written as null, doubles in round-trip form, indented, stable property order (declaration order),
 /// so that the same results give byte-identical files.
 /// </summary>
-public static class JsonOutput
+internal static class JsonOutput
 {
     public static readonly JsonSerializerOptions Options = Create();
 
@@ -27,7 +27,7 @@ public static class JsonOutput
             NumberHandling = JsonNumberHandling.Strict,
         };
         options.Converters.Add(new NaNAsNullDoubleConverter());
-        options.Converters.Add(new JsonStringEnumConverter<Survival.CoxTies>(JsonNamingPolicy.SnakeCaseLower));
+        options.Converters.Add(new JsonStringEnumConverter<CoxTies>(JsonNamingPolicy.SnakeCaseLower));
         // Metadata generated at compile time (StratifyJsonContext), never reflection: the same path with and without AOT.
         options.TypeInfoResolver = StratifyJsonContext.Default;
         options.MakeReadOnly();

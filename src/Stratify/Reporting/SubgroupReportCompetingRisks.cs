@@ -13,7 +13,7 @@ using Stratify.Reporting.Html;
 
 namespace Stratify.Reporting;
 
-public static partial class SubgroupReport
+internal static partial class SubgroupReport
 {
     /// <summary>The first screen of a competing-risks run (nothing otherwise).</summary>
     private static void WriteCompetingRisksFirstScreen(ReportContext report)

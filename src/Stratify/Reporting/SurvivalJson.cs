@@ -9,7 +9,7 @@ namespace Stratify.Reporting;
 /// curve: {time, n_risk, n_event, n_censor, survival, se, lower, upper}, at: [{time, survival, lower, upper, n_risk}]}]}</c>.
 /// <c>curve</c> is columnar. <c>conf_type</c> uses R's names ("log", "log-log", "plain").
 /// </summary>
-/// <example><code>JsonOutput.Write(SurvivalJson.From(KaplanMeier.Fit(data, options)), Console.Out);</code></example>
+/// <example><code>JsonOutput.Write(SurvivalJson.From(ProductLimit.Fit(data, options)), Console.Out);</code></example>
 /// <remarks>
 /// `stratify km` adds, when asked for, <c>quantiles: [{group, p, time, lower, upper}]</c> and
 /// <c>nelson_aalen: [{group, time, cumhaz, se}]</c>; absent otherwise. With case weights the document adds
@@ -17,7 +17,7 @@ namespace Stratify.Reporting;
 /// <c>weighted_n_event</c>, <c>weighted_n_censor</c> (R's n.risk, n.event, n.censor of a weighted fit) and each
 /// <c>at</c> entry <c>weighted_n_risk</c>; <c>n_risk</c>, <c>n_event</c>, <c>n_censor</c> and <c>events</c> stay head counts.
 /// </remarks>
-public sealed record KaplanMeierJson(
+internal sealed record KaplanMeierJson(
     string ConfType, double ConfLevel, IReadOnlyList<KaplanMeierGroupJson> Groups,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<SurvivalQuantileJson>? Quantiles = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<NelsonAalenJson>? NelsonAalen = null,
@@ -34,7 +34,7 @@ public sealed record KaplanMeierJson(
 /// or <c>{start, stop, id, patients}</c> for start/stop rows (several per patient, R's <c>Surv(start, stop, event)</c>
 /// with <c>id</c>); the log-rank test adds the <c>test</c> it ran and its <c>variance</c>.
 /// </summary>
-public sealed record CountingProcessJson(
+internal sealed record CountingProcessJson(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Entry = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Start = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Stop = null,
@@ -72,12 +72,12 @@ public sealed record CountingProcessJson(
 /// The case weights an analysis used: the weight <c>column</c>, the <c>variance</c> ("greenwood", "infinitesimal
 /// jackknife", "model-based", "robust") and, for the log-rank test, the <c>test</c> that takes weights.
 /// </summary>
-public sealed record WeightsJson(
+internal sealed record WeightsJson(
     string Column, string Variance,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Test = null);
 
 /// <summary>One group's curve and summaries; <c>rmst</c>/<c>rmst_se</c> are null when no horizon was requested.</summary>
-public sealed record KaplanMeierGroupJson(
+internal sealed record KaplanMeierGroupJson(
     string Group, int N, int Events,
     double Median, double MedianLower, double MedianUpper,
     double Rmst, double RmstSe,
@@ -90,7 +90,7 @@ public sealed record KaplanMeierGroupJson(
 }
 
 /// <summary>Columnar curve: element j of every array belongs to the j-th distinct observed time.</summary>
-public sealed record KaplanMeierCurveJson(
+internal sealed record KaplanMeierCurveJson(
     double[] Time, int[] NRisk, int[] NEvent, int[] NCensor, double[] Survival, double[] Se, double[] Lower, double[] Upper)
 {
     /// <summary>Summed case weights at risk (R's n.risk of a weighted fit); absent without weights.</summary>
@@ -103,7 +103,7 @@ public sealed record KaplanMeierCurveJson(
 }
 
 /// <summary>S(t) at a requested time (null beyond the group's last follow-up).</summary>
-public sealed record SurvivalAtTimeJson(double Time, double Survival, double Lower, double Upper, int NRisk)
+internal sealed record SurvivalAtTimeJson(double Time, double Survival, double Lower, double Upper, int NRisk)
 {
     /// <summary>Summed case weights at risk; absent without weights.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -119,7 +119,7 @@ public sealed record SurvivalAtTimeJson(double Time, double Survival, double Low
 /// With case weights it adds <c>weights: {column, variance, test}</c>: the test is then the score test of the weighted
 /// Cox model (Efron ties), <c>observed</c> the summed weights of the events and <c>expected</c> observed minus the score.
 /// </remarks>
-public sealed record LogRankJson(
+internal sealed record LogRankJson(
     double Statistic, int Df, double P,
     IReadOnlyList<LogRankGroupJson> Groups,
     IReadOnlyList<PairwiseLogRankJson> Pairwise,
@@ -135,19 +135,19 @@ public sealed record LogRankJson(
 }
 
 /// <summary>Patients, observed and expected (weighted when rho &gt; 0) events of one group.</summary>
-public sealed record LogRankGroupJson(string Group, int N, double Observed, double Expected);
+internal sealed record LogRankGroupJson(string Group, int N, double Observed, double Expected);
 
 /// <summary>One pairwise comparison: the two-group test on that pair's patients and its adjusted p-value.</summary>
-public sealed record PairwiseLogRankJson(string GroupA, string GroupB, double Statistic, double P, double PAdjusted, string Method);
+internal sealed record PairwiseLogRankJson(string GroupA, string GroupB, double Statistic, double P, double PAdjusted, string Method);
 
 /// <summary>Test for trend across the ordered groups (scores 1..k), 1 df.</summary>
-public sealed record LogRankTrendJson(double[] Scores, double Statistic, int Df, double P);
+internal sealed record LogRankTrendJson(double[] Scores, double Statistic, int Df, double P);
 
 /// <summary>A survival quantile of one group with its confidence limits (null = not reached).</summary>
-public sealed record SurvivalQuantileJson(string Group, double P, double Time, double Lower, double Upper);
+internal sealed record SurvivalQuantileJson(string Group, double P, double Time, double Lower, double Upper);
 
 /// <summary>Nelson–Aalen cumulative hazard of one group with its standard error (R's cumhaz, std.chaz).</summary>
-public sealed record NelsonAalenJson(string Group, double[] Time, double[] Cumhaz, double[] Se);
+internal sealed record NelsonAalenJson(string Group, double[] Time, double[] Cumhaz, double[] Se);
 
 /// <summary>
 /// The JSON shape of a survival tree: <c>{dropped_rows, splits: [{depth, rule, feature, threshold, left_levels,
@@ -155,17 +155,17 @@ public sealed record NelsonAalenJson(string Group, double[] Time, double[] Cumha
 /// (the node's own rule, then how it is split), leaves left to right; <c>threshold</c> is null for a categorical
 /// split and <c>median</c> null when not reached.
 /// </summary>
-public sealed record SurvivalTreeJson(int DroppedRows, IReadOnlyList<SurvivalTreeSplitJson> Splits, IReadOnlyList<SurvivalTreeLeafJson> Leaves);
+internal sealed record SurvivalTreeJson(int DroppedRows, IReadOnlyList<SurvivalTreeSplitJson> Splits, IReadOnlyList<SurvivalTreeLeafJson> Leaves);
 
 /// <summary>One inner node's split: patients with feature &lt;= threshold (or in left_levels) go left.</summary>
-public sealed record SurvivalTreeSplitJson(int Depth, string Rule, string Feature, double Threshold, string[] LeftLevels,
+internal sealed record SurvivalTreeSplitJson(int Depth, string Rule, string Feature, double Threshold, string[] LeftLevels,
     double Statistic, double P, double AdjustedP, int Candidates);
 
 /// <summary>One leaf: its rule, size, events and Kaplan–Meier median.</summary>
-public sealed record SurvivalTreeLeafJson(string Rule, int N, int Events, double Median);
+internal sealed record SurvivalTreeLeafJson(string Rule, int N, int Events, double Median);
 
 /// <summary>Maps survival result records to their JSON shapes.</summary>
-public static class SurvivalJson
+internal static class SurvivalJson
 {
     public static KaplanMeierJson From(KaplanMeierEstimate estimate)
     {
@@ -176,8 +176,8 @@ public static class SurvivalJson
             foreach (var a in c.At)
                 at.Add(new SurvivalAtTimeJson(a.Time, a.Survival, a.Lower, a.Upper, a.NRisk) { WeightedNRisk = estimate.Weighted ? a.WeightedNRisk : null });
             groups.Add(new KaplanMeierGroupJson(c.Group, c.N, c.Events, c.Median.Time, c.Median.Lower, c.Median.Upper,
-                c.Rmst?.Mean ?? double.NaN, c.Rmst?.StdErr ?? double.NaN,
-                new KaplanMeierCurveJson(c.Time, c.NRisk, c.NEvent, c.NCensor, c.Survival, c.StdErr, c.Lower, c.Upper)
+                c.Rmst?.Mean ?? double.NaN, c.Rmst?.StandardError ?? double.NaN,
+                new KaplanMeierCurveJson(c.Time, c.NRisk, c.NEvent, c.NCensor, c.Survival, c.StandardError, c.Lower, c.Upper)
                 {
                     WeightedNRisk = c.WeightedNRisk,
                     WeightedNEvent = c.WeightedNEvent,
@@ -185,7 +185,7 @@ public static class SurvivalJson
                 },
                 at) { WeightedEvents = estimate.Weighted ? c.WeightedEvents : null });
         }
-        return new KaplanMeierJson(ConfTypeName(estimate.ConfType), estimate.ConfLevel, groups);
+        return new KaplanMeierJson(ConfTypeName(estimate.ConfidenceType), estimate.ConfidenceLevel, groups);
     }
 
     /// <summary>The <c>weights</c> object of a weighted Kaplan–Meier fit; null when it used no weights.</summary>
@@ -255,7 +255,7 @@ public static class SurvivalJson
             Weights = Weights(estimate, weightColumn),
             Quantiles = quantiles.Count == 0 ? null
                 : estimate.Curves.SelectMany(c => quantiles.Select(p => { var q = c.Quantile(p); return new SurvivalQuantileJson(c.Group, p, q.Time, q.Lower, q.Upper); })).ToArray(),
-            NelsonAalen = nelsonAalen?.Curves.Select(c => new NelsonAalenJson(c.Group, c.Time, c.CumulativeHazard, c.StdErr)).ToArray(),
+            NelsonAalen = nelsonAalen?.Curves.Select(c => new NelsonAalenJson(c.Group, c.Time, c.CumulativeHazard, c.StandardError)).ToArray(),
         };
 
     public static string ConfTypeName(SurvivalConfidenceType type) => type switch

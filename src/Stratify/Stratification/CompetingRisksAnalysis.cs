@@ -29,7 +29,7 @@ namespace Stratify.Stratification;
 /// cumulative incidence by arm (reference arm first) and the differences treated − reference at the landmarks
 /// (empty when not estimable). The cause-specific hazard ratio is the matching <see cref="TreatmentEffect"/>.
 /// </summary>
-public sealed record CompetingTreatmentEffect(
+internal sealed record CompetingTreatmentEffect(
     string Subgroup,
     EffectEstimability Estimability,
     HazardRatioEstimate? Subdistribution,
@@ -41,7 +41,7 @@ public sealed record CompetingTreatmentEffect(
 }
 
 /// <summary>The competing-risks view of the treatment: all patients, each subgroup, and Gray's test between the arms.</summary>
-public sealed record CompetingTreatmentResult(
+internal sealed record CompetingTreatmentResult(
     CompetingTreatmentEffect Overall,
     IReadOnlyList<CompetingTreatmentEffect> BySubgroup,
     GrayTestResult? GrayByArm);
@@ -51,7 +51,7 @@ public sealed record CompetingTreatmentResult(
 /// (cause 1 the event of interest) with Gray's test of the event of interest between subgroups, the landmarks, and
 /// the treatment on the competing-risks scales (null without a treatment).
 /// </summary>
-public sealed record CompetingRisksRunResult(
+internal sealed record CompetingRisksRunResult(
     CompetingCauses Causes,
     CumulativeIncidenceEstimate BySubgroup,
     GrayTestResult? GrayBySubgroup,
@@ -63,7 +63,7 @@ public sealed record CompetingRisksRunResult(
 /// var cr = CompetingRisksAnalysis.Analyse(bound, subgroupFactor, placedRows, estimationRows, [1826, 3652], tailoring);
 /// var fiveYears = cr.BySubgroup.Of(1)[0].At[0];   // melanoma death by 5 years in the first subgroup
 /// </code></example>
-public static class CompetingRisksAnalysis
+internal static class CompetingRisksAnalysis
 {
     /// <param name="subgroups">Subgroup codes of <paramref name="rows"/> (entry i belongs to rows[i]).</param>
     /// <param name="rows">The estimation patients with a subgroup (indices into the bound study's analysed rows).</param>
@@ -134,7 +134,7 @@ public static class CompetingRisksAnalysis
         if (!usable) return none with { Estimability = EffectEstimability.ModelFailed, Differences = differences };
         return none with
         {
-            Subdistribution = new HazardRatioEstimate(c.HazardRatio, c.HazardRatioLower, c.HazardRatioUpper, c.P, c.Coefficient, c.Se),
+            Subdistribution = new HazardRatioEstimate(c.HazardRatio, c.HazardRatioLower, c.HazardRatioUpper, c.PValue, c.Coefficient, c.StandardError),
             AdjustedFor = causeSpecific.AdjustedFor,
             Differences = differences,
         };

@@ -84,7 +84,7 @@ public sealed record StratificationResult(
     public IReadOnlyList<StageDroppedRows> DroppedByStage { get; init; } = [];
 
     /// <summary>Cumulative incidence and the competing-risks treatment effects; null unless the event column holds competing causes.</summary>
-    public CompetingRisksRunResult? CompetingRisks { get; init; }
+    internal CompetingRisksRunResult? CompetingRisks { get; init; }
 }
 
 /// <summary>
@@ -210,7 +210,7 @@ public static class StratificationRun
             : spec.RmstHorizon ?? DefaultHorizon(data.Time, factor, bound.Treatment is null ? null : RowSelection.Pick(bound.Treatment.Codes, placed));
         var kmOptions = new KaplanMeierOptions { Times = spec.Landmarks.ToArray(), RmstHorizon = double.IsNaN(horizon) ? null : horizon };
         // Kaplan–Meier, log-rank and Cox share the data's time order and timefix (Kaplan–Meier ignores the strata).
-        var km = KaplanMeier.Fit(data, kmOptions);
+        var km = ProductLimit.Fit(data, kmOptions);
         LogRankResult logRank = LogRankTest.Compute(data, new LogRankOptions { Pairwise = factor.LevelCount > 2 ? PValueAdjustment.Holm : null });
         var terms = new List<CovariateTerm> { StudyTerms.From(factor) };
         terms.AddRange(bound.Covariates.Select(c => StudyTerms.Restrict(StudyTerms.From(c), placed)));

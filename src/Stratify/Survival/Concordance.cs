@@ -27,7 +27,7 @@ namespace Stratify.Survival;
 /// var c = CoxConcordance.Compute(time, died, model.LinearPredictors); // c.C, c.Se as fit$concordance
 /// </code>
 /// </example>
-public static class CoxConcordance
+internal static class CoxConcordance
 {
     /// <param name="entry">Entry time per row for counting-process data (at risk on (entry, time]); null = right-censored.</param>
     public static ConcordanceEstimate Compute(double[] time, bool[] died, double[] risk, int[]? strata = null, int[]? cluster = null,

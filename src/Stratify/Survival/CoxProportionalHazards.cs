@@ -53,7 +53,7 @@ namespace Stratify.Survival;
 /// Console.WriteLine(model.Coefficients[1].HazardRatio);   // 0.599 (R: coxph(Surv(time, status) ~ age + sex, lung))
 /// </code>
 /// </example>
-public static class CoxProportionalHazards
+internal static class CoxProportionalHazards
 {
     /// <summary>Fits the model to complete rows.</summary>
     /// <param name="time">Follow-up time per row, finite and ≥ 0.</param>
@@ -99,7 +99,7 @@ public static class CoxProportionalHazards
     /// </summary>
     /// <example><code>
     /// var data = SurvivalData.From(study, study.Treatment);           // sorted once
-    /// var km = KaplanMeier.Fit(data, new KaplanMeierOptions());
+    /// var km = ProductLimit.Fit(data, new KaplanMeierOptions());
     /// var cox = CoxProportionalHazards.Fit(data, StudyTerms.Design(study));
     /// </code></example>
     public static CoxModel Fit(SurvivalData data, DesignMatrix design, CoxOptions? options = null)

@@ -38,23 +38,6 @@ namespace Stratify.Survival;
 // refuses them, so the test is the same score test, of coxph(Surv(entry, time, status) ~ group [+ strata(s)]) with
 // Efron ties, over risk sets of the rows with entry < t <= stop; model-based without weights, and robust by patient
 // (R's cluster = id) when a patient has several rows, or with fractional weights.
-/// <summary>Options of <see cref="LogRankTest.Compute"/>.</summary>
-/// <example><code>new LogRankOptions { Rho = 1, Pairwise = PValueAdjustment.Holm, Trend = true }</code></example>
-public sealed record LogRankOptions
-{
-    /// <summary>Fleming–Harrington rho: 0 = log-rank (default), 1 = Peto–Peto.</summary>
-    public double Rho { get; init; }
-    /// <summary>Adjustment of the pairwise comparisons; null = no pairwise comparisons.</summary>
-    public PValueAdjustment? Pairwise { get; init; }
-    /// <summary>Also test for a trend across the groups in their code order (scores 1..k).</summary>
-    public bool Trend { get; init; }
-    /// <summary>
-    /// With case weights, the variance of the score test: null = R's coxph default (robust when a weight is
-    /// fractional), true = robust sandwich, false = model-based. Without weights the test is survdiff's and this is unused.
-    /// </summary>
-    public bool? Robust { get; init; }
-}
-
 /// <summary>Observed and expected (weighted) events of one group.</summary>
 public readonly record struct LogRankGroup(string Group, int N, double Observed, double Expected);
 
@@ -100,7 +83,7 @@ public sealed record LogRankResult(
 /// // test.Statistic = 10.3 on 1 df, p = 0.00131, as survdiff(Surv(time, status) ~ sex, lung)
 /// </code>
 /// </example>
-public static class LogRankTest
+internal static class LogRankTest
 {
     /// <summary>
     /// The most groups compared at once. The variance matrix costs k² per event time (1,000 groups of 20,000 patients

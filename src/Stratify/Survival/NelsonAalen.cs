@@ -18,7 +18,7 @@ namespace Stratify.Survival;
 /// double h = na.Curves[0].CumulativeHazard[^1];
 /// </code>
 /// </example>
-public static class NelsonAalen
+internal static class NelsonAalen
 {
     /// <param name="data">Survival data, optionally grouped and weighted.</param>
     /// <param name="robust">Variance: null = R's default (infinitesimal jackknife when a weight is fractional).</param>
@@ -56,8 +56,8 @@ public static class NelsonAalen
     private static void Weighted(RiskTable table, TimeSortedPatients sorted, bool jackknife, double[] hazard, double[] stdErr)
     {
         int m = table.Time.Length;
-        var nRisk = table.WeightedNRisk ?? KaplanMeier.AsDoubles(table.NRisk);
-        var nEvent = table.WeightedNEvent ?? KaplanMeier.AsDoubles(table.NEvent);
+        var nRisk = table.WeightedNRisk ?? ProductLimit.AsDoubles(table.NRisk);
+        var nEvent = table.WeightedNEvent ?? ProductLimit.AsDoubles(table.NEvent);
         var cumulative = new double[m];
         var jump = new double[m];
         double h = 0, variance = 0;
@@ -81,7 +81,7 @@ public static class NelsonAalen
 }
 
 /// <summary>The Nelson–Aalen curves of one fit, one per non-empty group.</summary>
-public sealed record NelsonAalenEstimate(IReadOnlyList<NelsonAalenCurve> Curves);
+internal sealed record NelsonAalenEstimate(IReadOnlyList<NelsonAalenCurve> Curves);
 
 /// <summary>H(t) and its standard error (R's std.chaz) at each distinct observed time of one group.</summary>
-public sealed record NelsonAalenCurve(string Group, double[] Time, int[] NRisk, int[] NEvent, double[] CumulativeHazard, double[] StdErr);
+internal sealed record NelsonAalenCurve(string Group, double[] Time, int[] NRisk, int[] NEvent, double[] CumulativeHazard, double[] StandardError);

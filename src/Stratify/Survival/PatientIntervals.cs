@@ -1,7 +1,7 @@
 namespace Stratify.Survival;
 
 /// <summary>What is wrong with a patient's intervals in long-format (start, stop] data.</summary>
-public enum IntervalProblem
+internal enum IntervalProblem
 {
     /// <summary>Two intervals of one patient overlap: the patient would be at risk twice at the same time.</summary>
     Overlap,
@@ -10,7 +10,7 @@ public enum IntervalProblem
 }
 
 /// <summary>The first problem found: the row at fault and the row of the same patient it conflicts with (0-based).</summary>
-public readonly record struct IntervalViolation(IntervalProblem Problem, int Row, int OtherRow);
+internal readonly record struct IntervalViolation(IntervalProblem Problem, int Row, int OtherRow);
 
 /// <summary>
 /// The rows of one patient in long-format counting-process data (R's <c>Surv(start, stop, event)</c> with an id):
@@ -28,7 +28,7 @@ public readonly record struct IntervalViolation(IntervalProblem Problem, int Row
 /// <example><code>
 /// var problem = PatientIntervals.Check(start, stop, died, patient);   // null when the intervals are valid
 /// </code></example>
-public static class PatientIntervals
+internal static class PatientIntervals
 {
     /// <summary>Row indices grouped by patient code (ascending), each patient's rows by ascending start, ties in row order.</summary>
     public static int[] ByPatientThenStart(double[] start, int[] patient)

@@ -3,7 +3,7 @@ using Stratify.Statistics;
 namespace Stratify.Survival;
 
 /// <summary>One row of the proportional-hazards test: a term (all dummies of a factor together) or GLOBAL.</summary>
-public sealed record ProportionalHazardsTerm(string Term, double ChiSquare, int Df, double P);
+public sealed record ProportionalHazardsTerm(string Term, double Statistic, int DegreesOfFreedom, double PValue);
 
 /// <summary>The per-term tests and the global test of <see cref="ProportionalHazardsTest.Compute"/>.</summary>
 public sealed record ProportionalHazardsResult(IReadOnlyList<ProportionalHazardsTerm> Terms, ProportionalHazardsTerm Global);
@@ -33,7 +33,7 @@ public sealed record ProportionalHazardsResult(IReadOnlyList<ProportionalHazards
 /// var ph = ProportionalHazardsTest.Compute(model);   // ph.Global.P as cox.zph(fit)$table["GLOBAL", "p"]
 /// </code>
 /// </example>
-public static class ProportionalHazardsTest
+internal static class ProportionalHazardsTest
 {
     public static ProportionalHazardsResult Compute(CoxModel model)
     {

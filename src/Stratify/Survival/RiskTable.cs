@@ -13,7 +13,7 @@ namespace Stratify.Survival;
 /// row of the patient continues is not a censoring (R's survflag position).
 /// </summary>
 /// <example><code>var table = RiskTable.PerGroup(data)[0]; // data from SurvivalData.FromCohort(lung, "time", "status")</code></example>
-public sealed class RiskTable
+internal sealed class RiskTable
 {
     private RiskTable(double[] time, int[] nRisk, int[] nEvent, int[] nCensor, int n, int events)
     {

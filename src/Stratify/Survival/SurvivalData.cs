@@ -22,11 +22,11 @@ namespace Stratify.Survival;
 /// <code>
 /// var cohort = CsvCohortReader.Read("datasets/lung.csv");
 /// var data = SurvivalData.FromCohort(cohort, time: "time", status: "status", group: "sex");
-/// var km = KaplanMeier.Fit(data, new KaplanMeierOptions());
+/// var km = ProductLimit.Fit(data, new KaplanMeierOptions());
 /// </code>
 /// </example>
 /// </remarks>
-public sealed class SurvivalData
+internal sealed class SurvivalData
 {
     private int[]? _timeOrder;
     private TimeSortedPatients? _sorted;

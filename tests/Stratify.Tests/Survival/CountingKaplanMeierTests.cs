@@ -31,7 +31,7 @@ public class CountingKaplanMeierTests
         var data = SurvivalData.From(bound, bound.Group);
         Assert.True(data.IsCountingProcess);
         var options = KaplanMeierReferenceAssert.Options(r);
-        return (KaplanMeier.Fit(data, options), NelsonAalen.Fit(data), r);
+        return (ProductLimit.Fit(data, options), NelsonAalen.Fit(data), r);
     }
 
     [Theory, MemberData(nameof(Cases))]

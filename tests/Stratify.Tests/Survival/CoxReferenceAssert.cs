@@ -32,10 +32,10 @@ internal static class CoxReferenceAssert
         Assert.Equal(r.GetProperty("events").GetInt32(), model.Events);
         Assert.Equal(Terms(r), model.Coefficients.Select(c => c.Term));
         AssertClose(Numbers(r.GetProperty("coef")), model.Coefficients.Select(c => c.Coefficient).ToArray(), tolerance, name + " coef");
-        AssertClose(Numbers(r.GetProperty("se")), model.Coefficients.Select(c => c.Se).ToArray(), tolerance, name + " se");
-        AssertClose(Numbers(r.GetProperty("robust_se")), model.Coefficients.Select(c => c.RobustSe).ToArray(), tolerance, name + " robust se");
+        AssertClose(Numbers(r.GetProperty("se")), model.Coefficients.Select(c => c.StandardError).ToArray(), tolerance, name + " se");
+        AssertClose(Numbers(r.GetProperty("robust_se")), model.Coefficients.Select(c => c.RobustStandardError).ToArray(), tolerance, name + " robust se");
         AssertClose(Numbers(r.GetProperty("z")), model.Coefficients.Select(c => c.Z).ToArray(), tolerance, name + " z");
-        AssertClose(Numbers(r.GetProperty("p")), model.Coefficients.Select(c => c.P).ToArray(), pTolerance, name + " p");
+        AssertClose(Numbers(r.GetProperty("p")), model.Coefficients.Select(c => c.PValue).ToArray(), pTolerance, name + " p");
         AssertClose(Numbers(r.GetProperty("hr_lower")), model.Coefficients.Select(c => c.HazardRatioLower).ToArray(), tolerance, name + " lower");
         AssertClose(Numbers(r.GetProperty("hr_upper")), model.Coefficients.Select(c => c.HazardRatioUpper).ToArray(), tolerance, name + " upper");
         AssertClose(Numbers(r.GetProperty("means")), model.Means, tolerance, name + " means");
@@ -52,7 +52,7 @@ internal static class CoxReferenceAssert
         else TestEqual(r.GetProperty("robust_score"), model.RobustScore!, name + " robust score", tolerance, pTolerance);
         var concordance = r.GetProperty("concordance");
         AssertClose(Number(concordance.GetProperty("c")), model.Concordance.C, tolerance, name + " concordance");
-        AssertClose(Number(concordance.GetProperty("se")), model.Concordance.Se, tolerance, name + " concordance se");
+        AssertClose(Number(concordance.GetProperty("se")), model.Concordance.StandardError, tolerance, name + " concordance se");
         AssertClose(Number(concordance.GetProperty("concordant")), model.Concordance.Concordant, tolerance, name + " concordant pairs");
         AssertClose(Number(concordance.GetProperty("discordant")), model.Concordance.Discordant, tolerance, name + " discordant pairs");
         AssertClose(Number(concordance.GetProperty("tied_risk")), model.Concordance.TiedRisk, tolerance, name + " pairs tied on risk");
@@ -65,7 +65,7 @@ internal static class CoxReferenceAssert
         var curves = model.BaselineSurvival();
         AssertClose(Numbers(baseline.GetProperty("time")), curves.SelectMany(c => c.Time).ToArray(), 0, name + " time");
         AssertClose(Numbers(baseline.GetProperty("surv")), curves.SelectMany(c => c.Survival).ToArray(), tolerance, name + " surv");
-        AssertClose(Numbers(baseline.GetProperty("std_err")), curves.SelectMany(c => c.StdErr).ToArray(), tolerance, name + " std.err");
+        AssertClose(Numbers(baseline.GetProperty("std_err")), curves.SelectMany(c => c.StandardError).ToArray(), tolerance, name + " std.err");
         AssertClose(Numbers(baseline.GetProperty("lower")), curves.SelectMany(c => c.Lower).ToArray(), tolerance, name + " lower");
         AssertClose(Numbers(baseline.GetProperty("upper")), curves.SelectMany(c => c.Upper).ToArray(), tolerance, name + " upper");
     }
@@ -73,7 +73,7 @@ internal static class CoxReferenceAssert
     public static void TestEqual(JsonElement r, CoxTest test, string what, double tolerance, double pTolerance)
     {
         AssertClose(Number(r.GetProperty("statistic")), test.Statistic, tolerance, what + " statistic");
-        Assert.Equal(r.GetProperty("df").GetInt32(), test.Df);
-        AssertClose(Number(r.GetProperty("p")), test.P, pTolerance, what + " p");
+        Assert.Equal(r.GetProperty("df").GetInt32(), test.DegreesOfFreedom);
+        AssertClose(Number(r.GetProperty("p")), test.PValue, pTolerance, what + " p");
     }
 }

@@ -14,7 +14,7 @@ internal static class KaplanMeierReferenceAssert
     /// <summary>The case's options: confidence type, RMST horizon (tau) and the times of summary(fit, times = ).</summary>
     public static KaplanMeierOptions Options(JsonElement r) => new()
     {
-        ConfType = r.GetProperty("conf_type").GetString() switch { "log-log" => SurvivalConfidenceType.LogLog, "plain" => SurvivalConfidenceType.Plain, _ => SurvivalConfidenceType.Log },
+        ConfidenceType = r.GetProperty("conf_type").GetString() switch { "log-log" => SurvivalConfidenceType.LogLog, "plain" => SurvivalConfidenceType.Plain, _ => SurvivalConfidenceType.Log },
         RmstHorizon = r.GetProperty("tau").ValueKind == JsonValueKind.Null ? null : r.GetProperty("tau").GetDouble(),
         Times = r.TryGetProperty("at", out var at) ? Numbers(at.GetProperty("times")) : [],
     };
@@ -35,7 +35,7 @@ internal static class KaplanMeierReferenceAssert
             AssertClose(Numbers(rc.GetProperty("n_event")), curve.WeightedNEvent ?? AsDoubles(curve.NEvent), tolerance, $"{at} n.event");
             AssertClose(Numbers(rc.GetProperty("n_censor")), curve.WeightedNCensor ?? AsDoubles(curve.NCensor), tolerance, $"{at} n.censor");
             AssertClose(Numbers(rc.GetProperty("surv")), curve.Survival, tolerance, $"{at} surv");
-            AssertClose(Numbers(rc.GetProperty("se")), curve.StdErr, tolerance, $"{at} std.err");
+            AssertClose(Numbers(rc.GetProperty("se")), curve.StandardError, tolerance, $"{at} std.err");
             AssertClose(Numbers(rc.GetProperty("lower")), curve.Lower, tolerance, $"{at} lower");
             AssertClose(Numbers(rc.GetProperty("upper")), curve.Upper, tolerance, $"{at} upper");
             AssertClose(Number(rc.GetProperty("events")), curve.WeightedEvents, tolerance, $"{at} events");
@@ -45,11 +45,11 @@ internal static class KaplanMeierReferenceAssert
             if (rc.TryGetProperty("rmst", out var rmst))
             {
                 AssertClose(Number(rmst), curve.Rmst!.Value.Mean, tolerance, $"{at} rmst");
-                AssertClose(Number(rc.GetProperty("rmst_se")), curve.Rmst!.Value.StdErr, tolerance, $"{at} rmst se");
+                AssertClose(Number(rc.GetProperty("rmst_se")), curve.Rmst!.Value.StandardError, tolerance, $"{at} rmst se");
             }
             var na = hazard.Curves[g];
             AssertClose(Numbers(rc.GetProperty("cumhaz")), na.CumulativeHazard, tolerance, $"{at} cumhaz");
-            AssertClose(Numbers(rc.GetProperty("std_chaz")), na.StdErr, tolerance, $"{at} std.chaz");
+            AssertClose(Numbers(rc.GetProperty("std_chaz")), na.StandardError, tolerance, $"{at} std.chaz");
         }
     }
 
@@ -64,7 +64,7 @@ internal static class KaplanMeierReferenceAssert
             var s = curve.At.Single(a => a.Time == times[i]);
             string what = $"{name} {groups[i]} t={times[i]}";
             AssertClose(Numbers(at.GetProperty("surv"))[i], s.Survival, tolerance, what + " surv");
-            AssertClose(Numbers(at.GetProperty("se"))[i], s.StdErr, tolerance, what + " se");
+            AssertClose(Numbers(at.GetProperty("se"))[i], s.StandardError, tolerance, what + " se");
             AssertClose(Numbers(at.GetProperty("lower"))[i], s.Lower, tolerance, what + " lower");
             AssertClose(Numbers(at.GetProperty("upper"))[i], s.Upper, tolerance, what + " upper");
             AssertClose(Numbers(at.GetProperty("n_risk"))[i], s.WeightedNRisk, tolerance, what + " n.risk");

@@ -65,8 +65,8 @@ public class WeightedCoxTests
         var result = ProportionalHazardsTest.Compute(model);
         var rows = result.Terms.Append(result.Global).ToArray();
         Assert.Equal(zph.GetProperty("terms").EnumerateArray().Select(t => t.GetString()!), rows.Select(t => t.Term).ToArray());
-        Assert.Equal(Numbers(zph.GetProperty("df")), rows.Select(t => (double)t.Df).ToArray());
-        AssertClose(Numbers(zph.GetProperty("chisq")), rows.Select(t => t.ChiSquare).ToArray(), Tolerance, name + " zph chisq");
-        AssertClose(Numbers(zph.GetProperty("p")), rows.Select(t => t.P).ToArray(), PValueTolerance, name + " zph p");
+        Assert.Equal(Numbers(zph.GetProperty("df")), rows.Select(t => (double)t.DegreesOfFreedom).ToArray());
+        AssertClose(Numbers(zph.GetProperty("chisq")), rows.Select(t => t.Statistic).ToArray(), Tolerance, name + " zph chisq");
+        AssertClose(Numbers(zph.GetProperty("p")), rows.Select(t => t.PValue).ToArray(), PValueTolerance, name + " zph p");
     }
 }

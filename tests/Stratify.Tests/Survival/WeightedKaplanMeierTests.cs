@@ -27,7 +27,7 @@ public class WeightedKaplanMeierTests
         var bound = WeightedReference.Bind(r);
         var data = SurvivalData.From(bound, bound.Group);
         var options = KaplanMeierReferenceAssert.Options(r) with { Robust = WeightedReference.OptionalBool(r, "robust") };
-        return (KaplanMeier.Fit(data, options), NelsonAalen.Fit(data, options.Robust), r);
+        return (ProductLimit.Fit(data, options), NelsonAalen.Fit(data, options.Robust), r);
     }
 
     [Theory, MemberData(nameof(Cases))]

@@ -13,7 +13,7 @@ namespace Stratify.Reporting.Charts;
 /// <see cref="AtRiskText"/>, when set, are printed instead of the numbers (the report's complementary suppression
 /// decides them: "suppressed", "&lt;5").
 /// </summary>
-public sealed record KaplanMeierCurve(
+internal sealed record KaplanMeierChartCurve(
     string Label,
     int PatientCount,
     IReadOnlyList<double> Times,
@@ -31,8 +31,8 @@ public sealed record KaplanMeierCurve(
 /// number-at-risk table. A curve with fewer than <see cref="SmallCellThreshold"/> patients is not drawn, and a
 /// positive risk count below the threshold prints as "&lt;threshold".
 /// </summary>
-public sealed record KaplanMeierChartInput(
-    IReadOnlyList<KaplanMeierCurve> Curves,
+internal sealed record KaplanMeierChartInput(
+    IReadOnlyList<KaplanMeierChartCurve> Curves,
     IReadOnlyList<double> TickTimes,
     string TimeUnit,
     string AltText,
@@ -59,10 +59,10 @@ public sealed record KaplanMeierChartInput(
 /// (<c>Plot.GetPixel</c> after the render), which is exactly where ScottPlot put the manual x ticks.
 /// </remarks>
 /// <example><code>
-/// var curve = new KaplanMeierCurve("ECOG 0", 63, [5, 11], [0.98, 0.95], [0.95, 0.9], [1, 1], [30], [0.95], [63, 40]);
+/// var curve = new KaplanMeierChartCurve("ECOG 0", 63, [5, 11], [0.98, 0.95], [0.95, 0.9], [1, 1], [30], [0.95], [63, 40]);
 /// string svg = KaplanMeierChart.Render(new KaplanMeierChartInput([curve], [0, 365], "days", "Survival by ECOG"));
 /// </code></example>
-public static class KaplanMeierChart
+internal static class KaplanMeierChart
 {
     private const double RightPadding = 24, TopPadding = 16, AxisBlock = 62, LegendRow = 19, CharWidth = 7.2;
     private const double SwatchEnd = 30, MaxRowLabelWidth = 150;
@@ -79,7 +79,7 @@ public static class KaplanMeierChart
         var ticks = input.TickTimes;
         double maxTime = ticks[^1];
         var legendLabels = new List<string>();
-        var drawn = new List<(KaplanMeierCurve Curve, int Series)>();
+        var drawn = new List<(KaplanMeierChartCurve Curve, int Series)>();
         for (int c = 0; c < input.Curves.Count; c++)
         {
             var curve = input.Curves[c];
@@ -151,7 +151,7 @@ public static class KaplanMeierChart
         count > 0 && count < threshold ? $"<{threshold}" : count.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <param name="bandAlpha">Band opacity: lighter when many curves overlap, so the lines stay readable.</param>
-    private static void AddCurve(Plot plot, KaplanMeierCurve curve, int series, double bandAlpha, double start, out double lastTime)
+    private static void AddCurve(Plot plot, KaplanMeierChartCurve curve, int series, double bandAlpha, double start, out double lastTime)
     {
         var colour = ChartStyle.SeriesColour(series);
         bool startsAtZero = curve.Times.Count > 0 && curve.Times[0] == 0;
