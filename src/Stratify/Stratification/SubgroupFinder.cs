@@ -87,9 +87,7 @@ public static class SubgroupFinder
             foreach (var c in model.Leaves[leaf].Conditions)
             {
                 var f = features[c.FeatureIndex];
-                bool meets = c.IsNumeric
-                    ? (c.Above ? f.Values![row] > c.Threshold : f.Values![row] <= c.Threshold)
-                    : c.LevelsIn.Contains(f.Levels![f.Codes![row]]);
+                bool meets = c.IsNumeric ? c.Admits(f.Values![row]) : c.Admits(f.Levels![f.Codes![row]]);
                 if (!meets) { all = false; break; }
             }
             if (all) return leaf;
