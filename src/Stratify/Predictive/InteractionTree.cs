@@ -66,6 +66,18 @@ public sealed record ArmCounts(int ReferencePatients, int TreatedPatients, int R
 {
     public int Patients => ReferencePatients + TreatedPatients;
     public int Events => ReferenceEvents + TreatedEvents;
+
+    /// <summary>The counts among <paramref name="rows"/> (indices into <paramref name="treated"/> and <paramref name="died"/>).</summary>
+    public static ArmCounts Of(ReadOnlySpan<int> rows, bool[] treated, bool[] died)
+    {
+        int n0 = 0, n1 = 0, d0 = 0, d1 = 0;
+        foreach (int r in rows)
+        {
+            if (treated[r]) { n1++; if (died[r]) d1++; }
+            else { n0++; if (died[r]) d0++; }
+        }
+        return new ArmCounts(n0, n1, d0, d1);
+    }
 }
 
 /// <summary>The split made at an inner node: the treatment × split score statistic, its p and the Bonferroni-adjusted p over the candidates searched.</summary>
@@ -177,7 +189,7 @@ public static class InteractionTree
 
         public InteractionTreeNode Node(int[] rows, int depth, List<SplitCondition> path, List<InteractionTreeNode> leaves, int[] leafOf)
         {
-            var counts = Count(rows);
+            var counts = ArmCounts.Of(rows, _treated, _data.Event);
             var rule = SplitCondition.Describe(path);
             var best = depth < _options.MaxDepth ? BestSplit(rows) : null;
             if (best is null || best.Value.Split.AdjustedPValue >= _options.Alpha)
@@ -199,17 +211,6 @@ public static class InteractionTree
             var leftNode = Node(left.ToArray(), depth + 1, [.. path, leftCondition], leaves, leafOf);
             var rightNode = Node(right.ToArray(), depth + 1, [.. path, rightCondition], leaves, leafOf);
             return new InteractionTreeNode(depth, rule, path.ToArray(), counts, split, leftNode, rightNode);
-        }
-
-        private ArmCounts Count(int[] rows)
-        {
-            int n0 = 0, n1 = 0, d0 = 0, d1 = 0;
-            foreach (int r in rows)
-            {
-                if (_treated[r]) { n1++; if (_data.Event[r]) d1++; }
-                else { n0++; if (_data.Event[r]) d0++; }
-            }
-            return new ArmCounts(n0, n1, d0, d1);
         }
 
         private static bool GoesLeft(SurvivalTreeFeature feature, int row, double threshold, bool[] leftLevels)
