@@ -14,6 +14,7 @@ internal static class CommandCatalog
         yield return CoxCommand.Create(context);
         yield return ClusterCommand.Create(context);
         yield return TreeCommand.Create(context);
+        yield return SteppCommand.Create(context);
         yield return RunCommand.Create(context);
         yield return ReportCommand.Create(context);
         yield return ImportCommand.Create(context);

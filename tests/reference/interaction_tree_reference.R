@@ -125,8 +125,10 @@ grow <- function(rows, depth) {
     }
   }
   s <- d[rows, ]
+  fit <- coxph(Surv(time, status) ~ arm, data = s)        # the leaf's treatment effect, R's defaults
   leaves[[length(leaves) + 1]] <<- list(n = length(rows), reference_events = sum(s$status[s$arm == 0]), treated_events = sum(s$status[s$arm == 1]),
-                                        rows = rows - 1)
+                                        hr = unname(exp(coef(fit))), hr_lower = summary(fit)$conf.int[1, "lower .95"],
+                                        hr_upper = summary(fit)$conf.int[1, "upper .95"], rows = rows - 1)
 }
 grow(all_rows, 0)
 

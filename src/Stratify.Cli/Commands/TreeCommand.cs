@@ -2,12 +2,17 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using Stratify.Data;
+using Stratify.Predictive;
 using Stratify.Reporting;
+using Stratify.Stratification;
 using Stratify.Survival;
 
 namespace Stratify.Cli.Commands;
 
-/// <summary>`stratify tree`: a survival tree whose leaves are subgroups stated as bedside rules.</summary>
+/// <summary>
+/// `stratify tree`: a survival tree whose leaves are subgroups stated as bedside rules; with --interaction, an
+/// interaction tree whose leaves differ in the treatment's effect.
+/// </summary>
 internal static class TreeCommand
 {
     public static Command Create(CliContext context)
@@ -19,8 +24,15 @@ internal static class TreeCommand
         var maxDepth = new Option<int>("--max-depth") { Description = "Deepest split level.", DefaultValueFactory = _ => 3 };
         var alpha = new Option<double>("--alpha") { Description = "Split only when the Bonferroni-adjusted p-value is below alpha.", DefaultValueFactory = _ => 0.05 };
         var output = new Option<string?>("--out") { Description = "Write patient id → leaf to this .parquet or .csv file." };
-        var command = new Command("tree", "Grow a survival tree (maximal log-rank splits, Bonferroni-adjusted stopping) whose leaves are subgroups.")
-            { format, features, minNode, maxDepth, alpha, output };
+        var interaction = new Option<bool>("--interaction")
+        {
+            Description = "Grow an interaction tree instead: each split maximises the treatment × split interaction (needs --treatment); " +
+                "with validation: split in the spec, the effects are estimated on the held-out half.",
+        };
+        var minEvents = new Option<int>("--min-events-per-arm") { Description = "Interaction tree: fewest events in each arm of each child.", DefaultValueFactory = _ => 5 };
+        var command = new Command("tree", "Grow a survival tree (maximal log-rank splits, Bonferroni-adjusted stopping) whose leaves are subgroups; " +
+            "--interaction grows an interaction tree whose leaves differ in the treatment effect.")
+            { format, features, minNode, maxDepth, alpha, output, interaction, minEvents };
         study.AddTo(command);
         command.SetAction(parse =>
         {
@@ -32,6 +44,14 @@ internal static class TreeCommand
                 MaxDepth = parse.GetValue(maxDepth) >= 1 ? parse.GetValue(maxDepth) : throw new StratifyInputException("must be at least 1", "--max-depth"),
                 Alpha = parse.GetValue(alpha) is > 0 and < 1 ? parse.GetValue(alpha) : throw new StratifyInputException("must lie strictly between 0 and 1", "--alpha"),
             };
+            if (parse.GetValue(interaction))
+            {
+                int events = parse.GetValue(minEvents) >= 1 ? parse.GetValue(minEvents) : throw new StratifyInputException("must be at least 1", "--min-events-per-arm");
+                return Interaction(context, spec, shape, new InteractionTreeOptions
+                {
+                    MinNodeSize = options.MinNodeSize, MaxDepth = options.MaxDepth, Alpha = options.Alpha, MinEventsPerArm = events,
+                }, parse.GetValue(output));
+            }
             // The features bind as covariates, so a patient missing one is dropped (and counted) as for a model.
             var bound = StudyBinder.Load(spec with { Covariates = spec.Subgroups!.Features });
             var model = SurvivalTree.Grow(SurvivalData.From(bound), bound.Covariates.Select(StudyTreeFeatures.From).ToArray(), options);
@@ -51,6 +71,61 @@ internal static class TreeCommand
         });
         return command;
     }
+
+    /// <summary>
+    /// The interaction tree: grown on the discovery patients (all of them, or the spec's validation split), leaf
+    /// effects estimated by the treatment layer on the estimation patients, printed with the splits' tests.
+    /// </summary>
+    private static int Interaction(CliContext context, StudySpec spec, OutputFormat shape, InteractionTreeOptions options, string? output)
+    {
+        var bound = StudyBinder.Load(spec with { Covariates = spec.Subgroups!.Features });
+        var features = bound.Covariates.Select(StudyTreeFeatures.From).ToArray();
+        var (_, discovery, estimation) = StratificationRun.Split(bound, spec.Validation, spec.Seed);
+        bool honest = spec.Validation.Mode == ValidationMode.Split;
+        var model = PredictiveSubgroups.GrowInteractionTree(bound, features, discovery, options);
+        var treatment = bound.Treatment!;
+        var conditions = model.Leaves.Select(l => l.Conditions).ToArray();
+        var leafOfRow = new int[bound.RowCount];
+        for (int row = 0; row < leafOfRow.Length; row++) leafOfRow[row] = SubgroupFinder.Leaf(conditions, features, row);
+        var leaves = new Factor("leaf", RowSelection.Pick(leafOfRow, estimation), model.Leaves.Select((_, i) => SubgroupFinder.Letter(i)).ToArray());
+        double horizon = spec.RmstHorizon ?? StratificationRun.DefaultHorizon(RowSelection.Pick(bound.Time!, estimation), leaves,
+            RowSelection.Pick(treatment.Codes, estimation));
+        var effects = Enumerable.Range(0, model.Leaves.Count)
+            .Select(leaf => (TreatmentEffect?)TreatmentTailoring.Estimate(bound, estimation.Where((_, i) => leaves.Codes[i] == leaf).ToArray(),
+                leaves.Levels[leaf], new KaplanMeierOptions { RmstHorizon = horizon }))
+            .ToArray();
+        if (output is { } path) AssignmentFile.Write(path, bound, leafOfRow.Select(l => model.Leaves[l].Rule).ToArray());
+        var (reference, treated) = PredictiveSubgroups.ArmNames(treatment);
+        var json = PredictiveJson.From(model, treatment.Name, (reference, treated), honest, discovery.Length, estimation.Length, bound.RowsDropped, effects);
+        if (shape == OutputFormat.Json)
+        {
+            JsonOutput.Write(json, context.Out);
+            OutputFormats.NoteDropped(context, bound);
+            return CliApp.ExitOk;
+        }
+        string I(int n) => n.ToString(CultureInfo.InvariantCulture);
+        var console = OutputFormats.Console(context);
+        console.Write(OutputFormats.Grid($"Interaction tree ({treatment.Name}: {treated} vs {reference}): {json.Splits.Count} splits, {model.Leaves.Count} subgroups",
+            ["Node", "Split", "n", "Interaction χ² (1 df)", "p", "Bonferroni p", "Candidates"],
+            json.Splits.Select(x => (IEnumerable<string>)[x.Node, SplitText(x), I(x.N), Text.Number(x.Statistic), Text.P(x.P), Text.P(x.AdjustedP), I(x.Candidates)])));
+        console.Write(OutputFormats.Grid($"Treatment effect by subgroup ({(honest ? $"estimated on the {estimation.Length:N0} held-out patients" : "estimated on the same patients")}; RMST to {Text.Number(horizon)})",
+            ["Subgroup", "Rule", $"n ({reference}/{treated})", $"Events ({reference}/{treated})", "HR (95% CI)", "p", "RMST difference (95% CI)"],
+            json.Leaves.Select(l => (IEnumerable<string>)[l.Subgroup, l.Rule, $"{I(l.ReferencePatients)}/{I(l.TreatedPatients)}",
+                $"{I(l.ReferenceEvents)}/{I(l.TreatedEvents)}", Text.WithInterval(l.Hr, l.HrLower, l.HrUpper, 3), Text.P(l.P),
+                Text.WithInterval(l.RmstDifference, l.RmstDifferenceLower, l.RmstDifferenceUpper, 3)])));
+        if (honest)
+            console.WriteLine($"n and events: the {discovery.Length:N0} patients that grew the tree; HR and RMST difference: the other {estimation.Length:N0}, so they are honest estimates.");
+        else
+            console.WriteLine("Optimistic: the splits were chosen on these same patients, so the subgroup effects overstate how much the effect differs. " +
+                "Use validation: split in the spec for honest estimates.");
+        if (model.Leaves.Count == 1) console.WriteLine("No split passed the Bonferroni-adjusted interaction test: no rule identifies patients who benefit differently.");
+        OutputFormats.WriteDropped(console, bound);
+        return CliApp.ExitOk;
+    }
+
+    private static string SplitText(InteractionSplitJson split) => split.LeftLevels.Count > 0
+        ? $"{split.Feature} in {{{string.Join(", ", split.LeftLevels)}}}"
+        : $"{split.Feature} <= {split.Threshold.ToString("R", CultureInfo.InvariantCulture)}";
 }
 
 /// <summary>Feature lists from the command line (--features a,b,c) merged into the spec's subgroup settings.</summary>

@@ -88,6 +88,10 @@ public enum SubgroupMethod
     Hierarchical,
     SurvivalTree,
     Column,
+    /// <summary>An interaction tree: leaves differ in the treatment's effect (Su et al. 2008).</summary>
+    InteractionTree,
+    /// <summary>Bands of a continuous marker, with the STEPP analysis of the effect along it (Bonetti &amp; Gelber 2004).</summary>
+    Stepp,
 }
 
 /// <summary>
@@ -105,6 +109,21 @@ public sealed record SubgroupSpec
     public int Bootstrap { get; init; } = 50;
     public int MinNodeSize { get; init; } = 30;
     public int MaxDepth { get; init; } = 3;
+    /// <summary>Interaction tree: fewest events in each arm of each child of a split.</summary>
+    public int MinEventsPerArm { get; init; } = 5;
+    /// <summary>STEPP: the continuous marker (bound as a numeric feature).</summary>
+    public string? Marker { get; init; }
+    /// <summary>STEPP: patients per window (n2); null = a fifth of the patients.</summary>
+    public int? WindowPatients { get; init; }
+    /// <summary>STEPP: the most patients consecutive windows share (n1); null = two thirds of a window.</summary>
+    public int? WindowOverlap { get; init; }
+    /// <summary>STEPP in a run: the subgroups are this many bands of the marker of about equal size.</summary>
+    public int Bands { get; init; } = 3;
+    /// <summary>STEPP: permutations of the heterogeneity test.</summary>
+    public int Permutations { get; init; } = 1000;
+
+    /// <summary>Trees and STEPP use complete feature values, so their features are bound as covariates (rows missing one are dropped, counted).</summary>
+    public bool BindsFeatures => Method is SubgroupMethod.SurvivalTree or SubgroupMethod.InteractionTree or SubgroupMethod.Stepp;
 }
 
 /// <summary>Discovery and estimation on the same patients (none: p-values exploratory) or on a random split.</summary>

@@ -17,7 +17,11 @@ public static class StudySpecReader
         "treatment", "treatment_reference", "covariates", "strata", "cluster", "group", "subgroups", "landmarks", "rmst_horizon",
         "validation", "output", "seed", "small_cell_threshold",
     ];
-    private static readonly string[] SubgroupKeys = ["method", "column", "features", "k", "bootstrap", "min_node_size", "max_depth"];
+    private static readonly string[] SubgroupKeys =
+    [
+        "method", "column", "features", "k", "bootstrap", "min_node_size", "max_depth",
+        "min_events_per_arm", "marker", "window", "overlap", "bands", "permutations",
+    ];
     private static readonly string[] ValidationKeys = ["mode", "fraction", "seed"];
     private static readonly string[] CovariateKeys = ["numeric", "categorical", "ordinal"];
 
@@ -140,8 +144,10 @@ public static class StudySpecReader
         "hierarchical" or "ward" or "agglomerative" => SubgroupMethod.Hierarchical,
         "tree" or "survival-tree" => SubgroupMethod.SurvivalTree,
         "column" => SubgroupMethod.Column,
+        "interaction-tree" => SubgroupMethod.InteractionTree,
+        "stepp" => SubgroupMethod.Stepp,
         _ => throw new StratifyInputException($"{(line is null ? "" : $"line {line}: ")}unknown subgroup method", source, value: text,
-            suggestion: "Use kmedoids, kmeans, gmm, hierarchical, tree or column."),
+            suggestion: "Use kmedoids, kmeans, gmm, hierarchical, tree, column, interaction_tree or stepp."),
     };
 
     /// <summary>k as a number ("3") or a range ("2..6").</summary>
@@ -170,10 +176,25 @@ public static class StudySpecReader
                 case "bootstrap": spec = spec with { Bootstrap = Integer(value, path, key, 0) }; break;
                 case "min_node_size": spec = spec with { MinNodeSize = Integer(value, path, key, 1) }; break;
                 case "max_depth": spec = spec with { MaxDepth = Integer(value, path, key, 1) }; break;
+                case "min_events_per_arm": spec = spec with { MinEventsPerArm = Integer(value, path, key, 1) }; break;
+                case "marker": spec = spec with { Marker = Scalar(value, path, key) }; break;
+                case "window": spec = spec with { WindowPatients = Integer(value, path, key, 2) }; break;
+                case "overlap": spec = spec with { WindowOverlap = Integer(value, path, key, 0) }; break;
+                case "bands": spec = spec with { Bands = Integer(value, path, key, 2) }; break;
+                case "permutations": spec = spec with { Permutations = Integer(value, path, key, 0) }; break;
             }
+        }
+        if (spec.Method == SubgroupMethod.Stepp)
+        {
+            if (spec.Marker is null)
+                throw new StratifyInputException($"line {Line(node)}: subgroups by STEPP need 'marker: <numeric column>'", path);
+            if (spec.Features.All(f => f.Column != spec.Marker))
+                spec = spec with { Features = [new CovariateSpec(spec.Marker, CovariateKind.Numeric), .. spec.Features] };
         }
         if (spec.Method == SubgroupMethod.Column && spec.Column is null)
             throw new StratifyInputException($"line {Line(node)}: subgroups by column need 'column: <name>'", path);
+        if (spec.Method is SubgroupMethod.InteractionTree && spec.Features.Count == 0)
+            throw new StratifyInputException($"line {Line(node)}: an interaction tree needs 'features:' (the candidate split variables)", path);
         if (spec.Method is not SubgroupMethod.Column and not SubgroupMethod.SurvivalTree && spec.Features.Count == 0)
             throw new StratifyInputException($"line {Line(node)}: clustering needs 'features:' (numeric / categorical / ordinal columns)", path);
         return spec;

@@ -51,6 +51,8 @@ public static class StudySpecWriter
                 SubgroupMethod.GaussianMixture => "gmm",
                 SubgroupMethod.Hierarchical => "hierarchical",
                 SubgroupMethod.SurvivalTree => "tree",
+                SubgroupMethod.InteractionTree => "interaction_tree",
+                SubgroupMethod.Stepp => "stepp",
                 _ => "column",
             }).Append('\n');
             if (s.Column is not null) text.Append("  column: ").Append(Quote(s.Column)).Append('\n');
@@ -59,6 +61,16 @@ public static class StudySpecWriter
             text.Append("  bootstrap: ").Append(s.Bootstrap.ToString(CultureInfo.InvariantCulture)).Append('\n');
             text.Append("  min_node_size: ").Append(s.MinNodeSize.ToString(CultureInfo.InvariantCulture)).Append('\n');
             text.Append("  max_depth: ").Append(s.MaxDepth.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            if (s.Method == SubgroupMethod.InteractionTree)
+                text.Append("  min_events_per_arm: ").Append(s.MinEventsPerArm.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            if (s.Method == SubgroupMethod.Stepp)
+            {
+                text.Append("  marker: ").Append(Quote(s.Marker!)).Append('\n');
+                if (s.WindowPatients is int window) text.Append("  window: ").Append(window.ToString(CultureInfo.InvariantCulture)).Append('\n');
+                if (s.WindowOverlap is int overlap) text.Append("  overlap: ").Append(overlap.ToString(CultureInfo.InvariantCulture)).Append('\n');
+                text.Append("  bands: ").Append(s.Bands.ToString(CultureInfo.InvariantCulture)).Append('\n');
+                text.Append("  permutations: ").Append(s.Permutations.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            }
         }
         List("landmarks", spec.Landmarks.Select(Number));
         if (spec.RmstHorizon is double tau) Line("rmst_horizon", Number(tau));

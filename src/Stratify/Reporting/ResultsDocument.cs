@@ -61,8 +61,9 @@ public sealed record InferenceJson(string Mode, bool Exploratory, double? Fracti
 public sealed record SubgroupJson(string Id, int N, int Events, string Description, string? Rule);
 
 /// <summary>
-/// How subgroups were found: <c>method</c> (kmedoids, kmeans, gmm, hierarchical, tree, column), the features,
-/// and the method's own output (clustering: criteria over k, stability, profiles; tree: splits and leaves).
+/// How subgroups were found: <c>method</c> (kmedoids, kmeans, gmm, hierarchical, tree, column, interaction_tree,
+/// stepp), the features, and the method's own output (clustering: criteria over k, stability, profiles; tree: splits
+/// and leaves; interaction_tree: splits and leaves with their effects; stepp: the windows and the permutation test).
 /// <c>profiles</c>: per subgroup the standardised differences of each feature against the rest (for the heatmap).
 /// </summary>
 public sealed record SubgroupDiscoveryJson(
@@ -70,7 +71,15 @@ public sealed record SubgroupDiscoveryJson(
     IReadOnlyList<string> Features,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DiscoveryClusteringJson? Clustering,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SurvivalTreeJson? Tree,
-    IReadOnlyList<SubgroupProfileJson> Profiles);
+    IReadOnlyList<SubgroupProfileJson> Profiles)
+{
+    /// <summary>The interaction tree (method interaction_tree): splits with their interaction tests, leaves with their effects.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public InteractionTreeJson? InteractionTree { get; init; }
+    /// <summary>The STEPP analysis of the marker on the discovery patients (method stepp).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SteppJson? Stepp { get; init; }
+}
 
 /// <summary>The clustering summary: chosen k, criteria table, recommended k, silhouette, PAC, per-cluster stability.</summary>
 public sealed record DiscoveryClusteringJson(

@@ -69,7 +69,16 @@ public static class ResultsMapping
             inference,
             subgroupJson,
             new SubgroupDiscoveryJson(MethodName(discovery.Method), discovery.Features, clustering,
-                discovery.Tree is null ? null : SurvivalJson.From(discovery.Tree), profiles),
+                discovery.Tree is null ? null : SurvivalJson.From(discovery.Tree), profiles) with
+            {
+                InteractionTree = discovery.InteractionTree is { } tree && treatment is not null
+                    ? PredictiveJson.From(tree, treatment.Name, PredictiveSubgroups.ArmNames(treatment), split, discoveryN, run.EstimationRows.Length,
+                        study.RowsDropped, run.Effects?.Cast<TreatmentEffect?>().ToArray() ?? new TreatmentEffect?[tree.Leaves.Count])
+                    : null,
+                Stepp = discovery.Stepp is { } stepp && treatment is not null
+                    ? PredictiveJson.From(stepp, treatment.Name, PredictiveSubgroups.ArmNames(treatment))
+                    : null,
+            },
             Table1Formats.ToDocument(run.Table1ByTreatment),
             Table1Formats.ToDocument(run.Table1BySubgroup),
             new SurvivalBySubgroupJson(SurvivalJson.From(run.KaplanMeier), SurvivalJson.From(run.LogRank), CoxModelJson.From(run.Cox, run.ProportionalHazards)),
@@ -84,6 +93,8 @@ public static class ResultsMapping
         SubgroupMethod.GaussianMixture => "gmm",
         SubgroupMethod.Hierarchical => "hierarchical",
         SubgroupMethod.SurvivalTree => "tree",
+        SubgroupMethod.InteractionTree => "interaction_tree",
+        SubgroupMethod.Stepp => "stepp",
         _ => "column",
     };
 

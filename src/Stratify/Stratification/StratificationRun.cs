@@ -73,7 +73,7 @@ public static class StratificationRun
         if (spec.Time is null || spec.Event is null)
             throw new StratifyInputException("a run needs the survival endpoint: time and event", spec.SourceFile, suggestion: "Add time: and event: to the spec.");
         // A survival tree needs complete features: bind them as covariates too (rows missing one are dropped, counted).
-        var binding = subgroupSpec.Method == SubgroupMethod.SurvivalTree
+        var binding = subgroupSpec.BindsFeatures
             ? spec with { Covariates = [.. spec.Covariates, .. subgroupSpec.Features.Where(f => spec.Covariates.All(c => c.Column != f.Column))] }
             : spec;
         var bound = StudyBinder.Load(binding);
@@ -133,7 +133,7 @@ public static class StratificationRun
         var km = KaplanMeier.Fit(new SurvivalData(time, died, factor.Codes, factor.Levels), kmOptions);
         LogRankResult logRank = LogRankTest.Compute(data, new LogRankOptions { Pairwise = factor.LevelCount > 2 ? PValueAdjustment.Holm : null });
         var terms = new List<CovariateTerm> { StudyTerms.From(factor) };
-        terms.AddRange(bound.Covariates.Where(c => subgroupSpec.Method != SubgroupMethod.SurvivalTree || spec.Covariates.Any(s => s.Column == c.Name))
+        terms.AddRange(bound.Covariates.Where(c => !subgroupSpec.BindsFeatures || spec.Covariates.Any(s => s.Column == c.Name))
             .Select(c => StudyTerms.Restrict(StudyTerms.From(c), estimation)));
         var cox = CoxProportionalHazards.Fit(time, died, DesignMatrix.Build(terms), strata);
         warnings.AddRange(cox.Warnings.Select(w => $"Cox model by subgroup: {w}"));
@@ -162,7 +162,7 @@ public static class StratificationRun
     /// Discovery/estimation split: a seeded random permutation (SplitMix64 stream of the validation seed, or the
     /// run's seed) puts round(fraction × n) patients in discovery. Without a split every patient is in both.
     /// </summary>
-    private static (bool[] InDiscovery, int[] Discovery, int[] Estimation) Split(BoundStudy study, ValidationSpec validation, int seed)
+    public static (bool[] InDiscovery, int[] Discovery, int[] Estimation) Split(BoundStudy study, ValidationSpec validation, int seed)
     {
         int n = study.RowCount;
         var all = Enumerable.Range(0, n).ToArray();
@@ -187,7 +187,7 @@ public static class StratificationRun
     /// Default RMST horizon when the spec gives none: the shortest of the subgroup-by-arm groups' longest follow-up
     /// times, so the restricted mean is estimable in every group.
     /// </summary>
-    private static double DefaultHorizon(double[] time, Factor subgroup, int[]? arm)
+    public static double DefaultHorizon(double[] time, Factor subgroup, int[]? arm)
     {
         var longest = new Dictionary<(int, int), double>();
         for (int i = 0; i < time.Length; i++)

@@ -21,6 +21,15 @@ public sealed record SubgroupAssignment(
     IReadOnlyList<ClusterProfile> Profiles,
     IReadOnlyList<string> Warnings)
 {
+    /// <summary>The interaction tree (method interaction_tree), grown on the discovery patients.</summary>
+    public Predictive.InteractionTreeModel? InteractionTree { get; init; }
+    /// <summary>The split candidates of a tree over every analysed patient, in the order the tree's conditions index them.</summary>
+    public IReadOnlyList<SurvivalTreeFeature>? TreeFeatures { get; init; }
+    /// <summary>The STEPP analysis of the marker on the discovery patients (method stepp).</summary>
+    public Predictive.SteppResult? Stepp { get; init; }
+    /// <summary>The marker's cut points between the STEPP bands (method stepp): band b holds cut[b−1] &lt; marker ≤ cut[b].</summary>
+    public IReadOnlyList<double>? BandCuts { get; init; }
+
     public Factor ToFactor(string name, int[] rows)
     {
         var codes = new int[rows.Length];
@@ -32,8 +41,8 @@ public sealed record SubgroupAssignment(
 /// <summary>
 /// Finds subgroups by the spec's route, on the discovery patients only, and places every analysed patient:
 /// clustering (k-medoids on Gower; k-means, mixtures and Ward on scaled coordinates) — held-out patients join the
-/// subgroup of the nearest medoid (Gower) or the nearest discovery centroid (coordinates); a survival tree —
-/// held-out patients follow its rules; or an existing column's levels.
+/// subgroup of the nearest medoid (Gower) or the nearest discovery centroid (coordinates); a survival tree or an
+/// interaction tree — held-out patients follow its rules; bands of a STEPP marker; or an existing column's levels.
 /// </summary>
 public static class SubgroupFinder
 {
@@ -45,6 +54,8 @@ public static class SubgroupFinder
         {
             SubgroupMethod.Column => ByColumn(study, spec),
             SubgroupMethod.SurvivalTree => ByTree(study, spec, discovery, progress),
+            SubgroupMethod.InteractionTree => PredictiveSubgroups.ByInteractionTree(study, spec, discovery, progress),
+            SubgroupMethod.Stepp => PredictiveSubgroups.BySteppBands(study, spec, discovery, seed, progress),
             _ => ByClustering(study, spec, discovery, seed, progress),
         };
     }
@@ -68,27 +79,27 @@ public static class SubgroupFinder
             new SurvivalTreeOptions { MinNodeSize = spec.MinNodeSize, MaxDepth = spec.MaxDepth });
         var ids = Enumerable.Range(0, model.Leaves.Count).Select(Letter).ToArray();
         var codes = new int[study.RowCount];
-        for (int row = 0; row < codes.Length; row++) codes[row] = Leaf(model, features, row);
+        var conditions = model.Leaves.Select(l => l.Conditions).ToArray();
+        for (int row = 0; row < codes.Length; row++) codes[row] = Leaf(conditions, features, row);
         var warnings = new List<string>();
         if (model.Leaves.Count == 1)
             warnings.Add("the survival tree found no split that passes the Bonferroni-adjusted test: all patients form one subgroup");
         var featureSet = Features(study, spec.Features, MissingPolicy.Pairwise);
         var profiles = model.Leaves.Count > 1 ? ClusterProfiles.Describe(featureSet, codes, model.Leaves.Count) : [];
         return new SubgroupAssignment(spec.Method, ids, model.Leaves.Select(l => l.Rule).ToArray(), model.Leaves.Select(l => (string?)l.Rule).ToArray(),
-            codes, spec.Features.Select(f => f.Column).ToArray(), null, model, profiles, warnings);
+            codes, spec.Features.Select(f => f.Column).ToArray(), null, model, profiles, warnings) { TreeFeatures = features };
     }
 
-    /// <summary>The leaf whose every condition the row meets.</summary>
-    private static int Leaf(SurvivalTreeModel model, SurvivalTreeFeature[] features, int row)
+    /// <summary>The leaf whose every condition the analysed row meets (−1 if none, which the rules of a tree rule out).</summary>
+    public static int Leaf(IReadOnlyList<IReadOnlyList<SplitCondition>> leaves, IReadOnlyList<SurvivalTreeFeature> features, int row)
     {
-        for (int leaf = 0; leaf < model.Leaves.Count; leaf++)
+        for (int leaf = 0; leaf < leaves.Count; leaf++)
         {
             bool all = true;
-            foreach (var c in model.Leaves[leaf].Conditions)
+            foreach (var c in leaves[leaf])
             {
                 var f = features[c.FeatureIndex];
-                bool meets = c.IsNumeric ? c.Admits(f.Values![row]) : c.Admits(f.Levels![f.Codes![row]]);
-                if (!meets) { all = false; break; }
+                if (!(c.IsNumeric ? c.Admits(f.Values![row]) : c.Admits(f.Levels![f.Codes![row]]))) { all = false; break; }
             }
             if (all) return leaf;
         }
@@ -183,7 +194,7 @@ public static class SubgroupFinder
         return new FeatureSet(features, rows, all.Missing);
     }
 
-    private static SurvivalTreeFeature Restrict(SurvivalTreeFeature f, int[] rows) => f.IsNumeric
+    internal static SurvivalTreeFeature Restrict(SurvivalTreeFeature f, int[] rows) => f.IsNumeric
         ? SurvivalTreeFeature.Numeric(f.Name, RowSelection.Pick(f.Values!, rows))
         : SurvivalTreeFeature.Categorical(f.Name, RowSelection.Pick(f.Codes!, rows), f.Levels!);
 }

@@ -45,6 +45,8 @@ public sealed record SteppChartInput(
 public static class SteppChart
 {
     private static readonly double[] RatioTicks = [0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 4, 5, 10, 20];
+    // Added when the range is narrow (fewer than four of the ticks above fall inside it).
+    private static readonly double[] FineRatioTicks = [0.3, 0.4, 0.6, 0.7, 0.8, 1.25, 1.5, 3];
     private const double FooterHeight = 26;
 
     public static string Render(SteppChartInput input)
@@ -86,7 +88,9 @@ public static class SteppChart
         {
             double logLow = Math.Log10(low), logHigh = Math.Log10(high), pad = Math.Max(0.05, (logHigh - logLow) * 0.08);
             plot.Axes.SetLimitsY(logLow - pad, logHigh + pad);
-            var ticks = RatioTicks.Where(t => Math.Log10(t) >= logLow - pad && Math.Log10(t) <= logHigh + pad).ToArray();
+            bool Inside(double t) => Math.Log10(t) >= logLow - pad && Math.Log10(t) <= logHigh + pad;
+            var ticks = RatioTicks.Where(Inside).ToArray();
+            if (ticks.Length < 4) ticks = [.. ticks.Concat(FineRatioTicks.Where(Inside)).Order()];
             plot.Axes.Left.SetTicks(ticks.Select(Math.Log10).ToArray(), ticks.Select(t => ChartStyle.Number(t, 2)).ToArray());
         }
         else
