@@ -60,11 +60,30 @@ public sealed record Feature(string Name, FeatureRole Role, double Weight, doubl
 
 /// <summary>What the missing-value policy did: rows dropped, values imputed per feature, indicator features added.</summary>
 public sealed record MissingValueReport(MissingPolicy Policy, int RowsInCohort, int RowsDropped, IReadOnlyDictionary<string, int> MissingPerFeature,
-    IReadOnlyDictionary<string, int> ImputedPerFeature);
+    IReadOnlyDictionary<string, int> ImputedPerFeature)
+{
+    /// <summary>Under <see cref="MissingPolicy.Impute"/>: the value put in place of a missing one, per imputed feature (a level code for a categorical or ordinal feature).</summary>
+    public IReadOnlyDictionary<string, double> Fill { get; init; } = new Dictionary<string, double>();
+}
+
+/// <summary>
+/// How one coordinate column is made from a feature (<see cref="FeatureSet.ToCoordinates"/>): a numeric or ordinal
+/// feature as (x − <paramref name="Center"/>) / <paramref name="Scale"/> × <paramref name="Root"/>; a categorical one
+/// as one column per level, <paramref name="Root"/> where the level code equals <paramref name="Level"/> (1-based) and 0
+/// elsewhere. <paramref name="Root"/> is √weight. <paramref name="Feature"/> indexes the feature set's features.
+/// </summary>
+public sealed record CoordinateColumn(int Feature, int Level, double Center, double Scale, double Root)
+{
+    /// <summary>The column's value for a feature value (a number, or a 1-based level code).</summary>
+    public double Value(double x) => Level > 0 ? (x == Level ? Root : 0) : (x - Center) / Scale * Root;
+}
 
 /// <summary>Coordinates for Euclidean methods: row-major n × p.</summary>
 public sealed record CoordinateMatrix(double[] Data, int Rows, int Columns, string[] ColumnNames)
 {
+    /// <summary>How each column was made from the features (set by <see cref="FeatureSet.ToCoordinates"/>), so that a new patient can be placed in the same space.</summary>
+    public IReadOnlyList<CoordinateColumn>? Definitions { get; init; }
+
     public ReadOnlySpan<double> Row(int i) => new(Data, i * Columns, Columns);
     public double this[int i, int j] => Data[i * Columns + j];
 }
@@ -135,6 +154,7 @@ public sealed class FeatureSet
             {
                 var result = new List<Feature>(raw.Count * 2);
                 var indicators = new List<Feature>();
+                var fills = new Dictionary<string, double>(StringComparer.Ordinal);
                 foreach (var f in raw)
                 {
                     int count = missingCounts[f.Name];
@@ -149,9 +169,10 @@ public sealed class FeatureSet
                     result.Add(f with { Values = values });
                     indicators.Add(new Feature(f.Name + " (missing)", FeatureRole.Categorical, f.Weight, Recode01(indicator), ["0", "1"], IsMissingIndicator: true));
                     imputed[f.Name] = count;
+                    fills[f.Name] = fill;
                 }
                 result.AddRange(indicators);
-                return new FeatureSet(result, Enumerable.Range(0, n).ToArray(), new(missing, n, 0, missingCounts, imputed));
+                return new FeatureSet(result, Enumerable.Range(0, n).ToArray(), new(missing, n, 0, missingCounts, imputed) { Fill = fills });
             }
         }
     }
@@ -165,9 +186,11 @@ public sealed class FeatureSet
     {
         var columns = new List<double[]>();
         var names = new List<string>();
+        var definitions = new List<CoordinateColumn>();
         int n = RowCount;
-        foreach (var f in Features)
+        for (int index = 0; index < Features.Count; index++)
         {
+            var f = Features[index];
             if (f.HasMissing)
                 throw new StratifyInputException("coordinate methods need complete data: use the drop-rows or impute missing-value policy", column: f.Name);
             double root = Math.Sqrt(f.Weight);
@@ -175,18 +198,22 @@ public sealed class FeatureSet
             {
                 for (int level = 1; level <= f.Levels!.Length; level++)
                 {
+                    var definition = new CoordinateColumn(index, level, 0, 1, root);
                     var column = new double[n];
-                    for (int i = 0; i < n; i++) column[i] = f.Values[i] == level ? root : 0;
+                    for (int i = 0; i < n; i++) column[i] = definition.Value(f.Values[i]);
                     columns.Add(column);
                     names.Add($"{f.Name}={f.Levels[level - 1]}");
+                    definitions.Add(definition);
                 }
                 continue;
             }
             var (center, scale) = Scaling(f.Values, scaling);
+            var numeric = new CoordinateColumn(index, 0, center, scale, root);
             var scaled = new double[n];
-            for (int i = 0; i < n; i++) scaled[i] = (f.Values[i] - center) / scale * root;
+            for (int i = 0; i < n; i++) scaled[i] = numeric.Value(f.Values[i]);
             columns.Add(scaled);
             names.Add(f.Name);
+            definitions.Add(numeric);
         }
         int p = columns.Count;
         var data = new double[n * p];
@@ -195,7 +222,7 @@ public sealed class FeatureSet
             var column = columns[j];
             for (int i = 0; i < n; i++) data[i * p + j] = column[i];
         }
-        return new CoordinateMatrix(data, n, p, names.ToArray());
+        return new CoordinateMatrix(data, n, p, names.ToArray()) { Definitions = definitions };
     }
 
     private static (double Center, double Scale) Scaling(double[] values, FeatureScaling scaling)

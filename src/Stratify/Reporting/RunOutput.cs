@@ -75,6 +75,7 @@ public static class RunOutput
             var utf8 = new UTF8Encoding(false);
             File.WriteAllText(Path.Combine(temporary, "results.json"), JsonOutput.Serialize(results) + "\n", utf8);
             File.WriteAllText(Path.Combine(temporary, "manifest.json"), JsonOutput.Serialize(manifest) + "\n", utf8);
+            File.WriteAllText(Path.Combine(temporary, "model.json"), JsonOutput.Serialize(SubgroupModelDocument.From(run, results)) + "\n", utf8);
             WriteAssignments(Path.Combine(temporary, "assignments.parquet"), run);
             var tables = Directory.CreateDirectory(Path.Combine(temporary, "tables")).FullName;
             foreach (var (name, csv) in Tables(results, run))

@@ -28,6 +28,7 @@ namespace Stratify.Reporting;
 [JsonSerializable(typeof(SimulationMetadataJson))]
 [JsonSerializable(typeof(InteractionTreeJson))]
 [JsonSerializable(typeof(SteppJson))]
+[JsonSerializable(typeof(SubgroupModelDocument))]
 internal sealed partial class StratifyJsonContext : JsonSerializerContext;
 
 /// <summary>What `stratify simulate` stores in the Parquet footer under <see cref="CohortSimulator.MetadataKey"/>.</summary>

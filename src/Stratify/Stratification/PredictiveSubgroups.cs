@@ -75,6 +75,8 @@ public static class PredictiveSubgroups
         {
             InteractionTree = model,
             TreeFeatures = features,
+            Model = new SubgroupModel("interaction_tree", "the leaf whose rule the patient meets", Ids(leaves), SubgroupModel.TreeFeatures(study, features),
+                Rules: new RulePlacement(conditions)),
         };
     }
 
@@ -151,6 +153,8 @@ public static class PredictiveSubgroups
         {
             Stepp = stepp,
             BandCuts = cuts,
+            Model = new SubgroupModel("stepp", $"the band of {spec.Marker} (cut at its quantiles among the discovery patients)", Ids(cuts.Length + 1),
+                [new ModelFeature(spec.Marker!, ModelFeature.Numeric, null, null)], Bands: new BandPlacement(cuts)),
         };
     }
 

@@ -60,13 +60,21 @@ public static class StudyTreeFeatures
                 return SurvivalTreeFeature.Categorical(covariate.Name, covariate.Factor!.Codes, covariate.Factor.Levels);
             default:
                 var factor = covariate.Factor!;
-                var levelValues = new double[factor.LevelCount];
-                bool numeric = true;
-                for (int l = 0; l < levelValues.Length; l++)
-                    numeric &= double.TryParse(factor.Levels[l], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out levelValues[l]);
+                var levelValues = OrdinalLevelValues(factor);
                 var values = new double[factor.Codes.Length];
-                for (int i = 0; i < values.Length; i++) values[i] = numeric ? levelValues[factor.Codes[i]] : factor.Codes[i];
+                for (int i = 0; i < values.Length; i++) values[i] = levelValues[factor.Codes[i]];
                 return SurvivalTreeFeature.Numeric(covariate.Name, values);
         }
+    }
+
+    /// <summary>The value a tree compares for each level of an ordinal factor: its number when every level is one (ECOG 0–3), else its rank 0, 1, 2, ….</summary>
+    public static double[] OrdinalLevelValues(Factor factor)
+    {
+        var values = new double[factor.LevelCount];
+        bool numeric = true;
+        for (int l = 0; l < values.Length; l++)
+            numeric &= double.TryParse(factor.Levels[l], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out values[l]);
+        if (!numeric) for (int l = 0; l < values.Length; l++) values[l] = l;
+        return values;
     }
 }

@@ -1,0 +1,180 @@
+using System.Text.Json;
+using Stratify.Data;
+using Stratify.Simulation;
+
+namespace Stratify.Tests.Cli;
+
+/// <summary>
+/// `stratify assign`: model.json places the training cohort exactly as assignments.parquet did, for every subgroup
+/// method, and refuses a file it cannot read the model's features from.
+/// </summary>
+public class AssignCommandTests
+{
+    private const string LungRoles = """
+        time: time
+        event: status
+        event_coding: 1/2
+        treatment: sex
+        treatment_reference: male
+        seed: 3
+        """;
+
+    private const string LungFeatures = """
+          features:
+            numeric: [age, ph.karno, wt.loss]
+            ordinal:
+              ph.ecog: [0, 1, 2, 3]
+        """;
+
+    private const string TrialRoles = """
+        id: patient_id
+        time: time
+        event: event
+        treatment: arm
+        treatment_reference: control
+        seed: 3
+        """;
+
+    /// <summary>name → (data file, roles, subgroups block, validation).</summary>
+    public static TheoryData<string> Methods => ["kmedoids", "kmedoids_split", "kmeans", "gmm", "hierarchical_split", "tree", "column", "interaction_tree", "stepp_split"];
+
+    private static (string Data, string Spec) Case(string name, TempFolder dir)
+    {
+        string lung = RepoPaths.Dataset("lung.parquet");
+        string veteran = RepoPaths.Dataset("veteran.parquet");
+        string trial = dir.File("trial.parquet");
+        if (name is "interaction_tree" or "stepp_split") CohortSimulator.Write(trial, 800, seed: 4, SimulationModel.For(SimulationScenario.Biomarker));
+        string Clustering(string method, string k) => $"subgroups:\n  method: {method}\n{LungFeatures}\n  k: {k}\n  bootstrap: 0\n";
+        return name switch
+        {
+            "kmedoids" => (lung, $"{LungRoles}\n{Clustering("kmedoids", "2..3")}"),
+            "kmedoids_split" => (lung, $"{LungRoles}\n{Clustering("kmedoids", "3")}validation: split\n"),
+            "kmeans" => (lung, $"{LungRoles}\n{Clustering("kmeans", "3")}"),
+            "gmm" => (lung, $"{LungRoles}\n{Clustering("gmm", "2")}"),
+            "hierarchical_split" => (lung, $"{LungRoles}\n{Clustering("hierarchical", "3")}validation: split\n"),
+            "tree" => (veteran, "time: time\nevent: status\ntreatment: trt\nsubgroups:\n  method: tree\n  features:\n    numeric: [karno, age]\n    categorical: [celltype]\n  min_node_size: 15\n"),
+            "column" => (veteran, "time: time\nevent: status\ntreatment: trt\nsubgroups:\n  method: column\n  column: celltype\n"),
+            "interaction_tree" => (trial, $"{TrialRoles}\nsubgroups:\n  method: interaction_tree\n  features:\n    numeric: [biomarker, age]\n    categorical: [histology]\n    ordinal: {{ecog: [0, 1, 2, 3]}}\n  min_node_size: 40\n"),
+            _ => (trial, $"{TrialRoles}\nsubgroups:\n  method: stepp\n  marker: biomarker\n  window: 150\n  overlap: 100\n  permutations: 20\nvalidation: split\n"),
+        };
+    }
+
+    private static Dictionary<string, string> SubgroupById(string parquet)
+    {
+        var cohort = ParquetCohortReader.Read(parquet);
+        var id = cohort.Columns[0];
+        var subgroup = cohort["subgroup"];
+        return Enumerable.Range(0, cohort.RowCount).ToDictionary(i => id.Format(i), i => subgroup.Format(i));
+    }
+
+    private static string Run(TempFolder dir, string data, string spec)
+    {
+        File.WriteAllText(dir.File("study.yaml"), $"data: {data}\n{spec}");
+        var run = CliRunner.Run("run", dir.File("study.yaml"), "--out", dir.File("out"), "--quiet");
+        Assert.True(run.ExitCode == 0, run.Error);
+        return Path.Combine(dir.File("out"), "model.json");
+    }
+
+    [Theory]
+    [MemberData(nameof(Methods))]
+    public void Assigning_the_training_cohort_reproduces_the_run_s_assignments(string name)
+    {
+        using var dir = new TempFolder();
+        var (data, spec) = Case(name, dir);
+        var model = Run(dir, data, spec);
+        var assign = CliRunner.Run("assign", model, data, "--out", dir.File("assigned.parquet"));
+        Assert.True(assign.ExitCode == 0, assign.Error);
+        var expected = SubgroupById(Path.Combine(dir.File("out"), "assignments.parquet"));
+        var actual = SubgroupById(dir.File("assigned.parquet"));
+        Assert.True(expected.Count >= 100);
+        Assert.True(expected.Values.Distinct().Count() >= 2, "the run found at least two subgroups");
+        foreach (var (id, subgroup) in expected) Assert.True(actual[id] == subgroup, $"patient {id}: run {subgroup}, assign {actual[id]}");
+        var method = JsonDocument.Parse(File.ReadAllText(model)).RootElement.GetProperty("model").GetProperty("method").GetString();
+        Assert.Equal(name.Replace("_split", ""), method);
+        // k-medoids, k-means and mixtures place their own training patients in their fitted clusters (no tie here), so
+        // the rule changes nothing; only hierarchical clusters can hold a patient nearer another centroid.
+        var warnings = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.File("out"), "results.json"))).RootElement.GetProperty("warnings")
+            .EnumerateArray().Select(w => w.GetString()!);
+        if (name is "kmedoids" or "kmedoids_split" or "kmeans" or "gmm") Assert.DoesNotContain(warnings, w => w.Contains("nearer another subgroup"));
+    }
+
+    [Fact]
+    public void Each_patient_gets_the_subgroup_s_estimated_effect_from_results_json()
+    {
+        using var dir = new TempFolder();
+        var (data, spec) = Case("kmedoids", dir);
+        var model = Run(dir, data, spec);
+        Assert.Equal(0, CliRunner.Run("assign", model, data, "--out", dir.File("assigned.csv")).ExitCode);
+        var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.File("out"), "results.json"))).RootElement;
+        var effects = results.GetProperty("treatment").GetProperty("by_subgroup").EnumerateArray()
+            .ToDictionary(e => e.GetProperty("subgroup").GetString()!, e => e.GetProperty("hr").GetDouble());
+        var assigned = CsvCohortReader.Read(dir.File("assigned.csv"));
+        var hr = (NumericColumn)assigned["hr"];
+        for (int i = 0; i < assigned.RowCount; i++)
+            Assert.Equal(effects[assigned["subgroup"].Format(i)], hr.Values[i]);
+    }
+
+    [Fact]
+    public void A_file_without_a_feature_is_refused_naming_the_column()
+    {
+        using var dir = new TempFolder();
+        var (data, spec) = Case("kmeans", dir);
+        var model = Run(dir, data, spec);
+        var lung = ParquetCohortReader.Read(data);
+        ParquetCohortWriter.Write(new Cohort(lung.Columns.Where(c => c.Name != "wt.loss").ToList(), "new"), dir.File("new.parquet"));
+        var result = CliRunner.Run("assign", model, dir.File("new.parquet"), "--out", dir.File("assigned.parquet"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("column 'wt.loss'", result.Error);
+        Assert.Contains("needs this column", result.Error);
+        Assert.False(File.Exists(dir.File("assigned.parquet")));
+    }
+
+    [Fact]
+    public void A_level_never_seen_in_training_is_refused_naming_column_row_and_value()
+    {
+        using var dir = new TempFolder();
+        var (data, spec) = Case("tree", dir);
+        var model = Run(dir, data, spec);
+        var veteran = ParquetCohortReader.Read(data);
+        var celltype = Enumerable.Range(0, veteran.RowCount).Select(i => i == 4 ? "mesothelioma" : veteran["celltype"].Format(i)).ToArray();
+        ParquetCohortWriter.Write(new Cohort([.. veteran.Columns.Where(c => c.Name != "celltype"), CategoricalColumn.FromStrings("celltype", celltype)], "new"),
+            dir.File("new.parquet"));
+        var result = CliRunner.Run("assign", model, dir.File("new.parquet"), "--out", dir.File("assigned.csv"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("column 'celltype', row 5", result.Error);
+        Assert.Contains("'mesothelioma'", result.Error);
+        Assert.False(File.Exists(dir.File("assigned.csv")));
+    }
+
+    [Fact]
+    public void A_patient_missing_a_value_the_rule_needs_is_unassigned_with_the_reason()
+    {
+        using var dir = new TempFolder();
+        var (data, spec) = Case("tree", dir);
+        var model = Run(dir, data, spec);
+        var veteran = ParquetCohortReader.Read(data);
+        var karno = (NumericColumn)veteran["karno"];
+        var missing = Enumerable.Range(0, veteran.RowCount).Select(i => i == 0).ToArray();
+        ParquetCohortWriter.Write(new Cohort([.. veteran.Columns.Where(c => c.Name != "karno"), new NumericColumn("karno", karno.Values, missing)], "new"),
+            dir.File("new.parquet"));
+        var result = CliRunner.Run("assign", model, dir.File("new.parquet"), "--out", dir.File("assigned.csv"));
+        Assert.True(result.ExitCode == 0, result.Error);
+        var assigned = CsvCohortReader.Read(dir.File("assigned.csv"));
+        Assert.Equal("unassigned", assigned["subgroup"].Format(0));
+        Assert.Equal("missing karno", assigned["not_placed_because"].Format(0));
+        Assert.All(Enumerable.Range(1, assigned.RowCount - 1), i => Assert.NotEqual("unassigned", assigned["subgroup"].Format(i)));
+    }
+
+    [Theory]
+    [InlineData("{\"schema_version\": \"1.0\"}", "not a Stratify subgroup model")]
+    [InlineData("not json", "not a Stratify subgroup model")]
+    public void A_file_that_is_not_a_model_is_refused(string text, string message)
+    {
+        using var dir = new TempFolder();
+        File.WriteAllText(dir.File("model.json"), text);
+        var result = CliRunner.Run("assign", dir.File("model.json"), RepoPaths.Dataset("lung.parquet"), "--out", dir.File("a.csv"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Error);
+        Assert.False(File.Exists(dir.File("a.csv")));
+    }
+}
