@@ -66,8 +66,8 @@ internal sealed class GroupedCoxLikelihood
     public void Add(int cell, int position, bool died, int count = 1)
     {
         if (position < 0) return; // never at risk at an event time of its stratum: no term of ℓ involves it
-        _entries[cell * _positions + position] += count;
-        if (died) _deaths[cell * _positions + position] += count;
+        _entries[position * _cells + cell] += count;
+        if (died) _deaths[position * _cells + cell] += count;
     }
 
     /// <summary>Moves a patient from one cell to another.</summary>
@@ -84,9 +84,10 @@ internal sealed class GroupedCoxLikelihood
         Array.Clear(_deaths);
     }
 
-    /// <summary>ℓ, U and I at β (length p); returns ℓ.</summary>
-    public double Evaluate(ReadOnlySpan<double> beta)
+    /// <summary>ℓ, U and I at β (length p); returns ℓ (NaN when <paramref name="logLik"/> is false: U and I need no logarithms).</summary>
+    public double Evaluate(ReadOnlySpan<double> beta, bool logLik = true)
     {
+        bool withLogLik = logLik;
         int cells = _cells, p = _p, positions = _positions;
         for (int c = 0; c < cells; c++)
         {
@@ -95,7 +96,7 @@ internal sealed class GroupedCoxLikelihood
             _eta[c] = eta;
             _weight[c] = Math.Exp(eta);
         }
-        double logLik = 0;
+        double sum = 0;
         Array.Clear(Score);
         Array.Clear(Information);
         Array.Clear(_atRisk);
@@ -114,13 +115,13 @@ internal sealed class GroupedCoxLikelihood
             squareDying.Clear();
             for (int c = 0; c < cells; c++)
             {
-                _atRisk[c] += _entries[c * positions + j];
-                int d = _deaths[c * positions + j];
+                _atRisk[c] += _entries[j * cells + c];
+                int d = _deaths[j * cells + c];
                 double a = _atRisk[c] * _weight[c], b = d * _weight[c];
                 riskAtRisk += a;
                 riskDying += b;
                 deaths += d;
-                logLik += d * _eta[c];
+                sum += d * _eta[c];
                 for (int q = 0; q < p; q++)
                 {
                     double xq = _design[c * p + q];
@@ -145,7 +146,7 @@ internal sealed class GroupedCoxLikelihood
                 double share = (double)k / deaths;
                 double denominator = riskAtRisk - share * riskDying;
                 double h = 1 / denominator;
-                logLik -= Math.Log(denominator);
+                if (withLogLik) sum -= Math.Log(denominator);
                 inverse += h;
                 shareInverse += share * h;
                 inverseSquare += h * h;
@@ -163,28 +164,58 @@ internal sealed class GroupedCoxLikelihood
             }
         }
         for (int q = 0; q < p; q++) for (int r = 0; r < q; r++) Information[r * p + q] = Information[q * p + r];
-        LogLik = logLik;
-        return logLik;
+        LogLik = withLogLik ? sum : double.NaN;
+        return LogLik;
     }
 
     /// <summary>
     /// Maximises ℓ over the first <paramref name="free"/> coefficients of <paramref name="beta"/> (the rest held),
     /// starting from its values, which it overwrites with the maximiser. False when the information of the free
     /// coefficients is singular or the iterations run out; the state is then that of the last β tried.
+    /// From a warm start (the previous candidate's estimate) plain Newton steps shrink quadratically and ℓ, whose
+    /// logarithms cost most of an evaluation, is not needed; only when a step fails to shrink does the fit restart
+    /// from the start with ℓ evaluated and the step halved while ℓ falls.
     /// </summary>
     public bool Maximise(Span<double> beta, int free)
+    {
+        Span<double> start = stackalloc double[_p];
+        beta.CopyTo(start);
+        Evaluate(beta, logLik: false);
+        double previous = double.PositiveInfinity;
+        for (int iteration = 0; iteration < MaxIterations; iteration++)
+        {
+            if (!NewtonStep(free)) break;
+            var (largest, size) = StepSize(beta, free);
+            if (largest <= StepTolerance * (1 + size)) return true;
+            if (!(largest < previous)) break;
+            previous = largest;
+            for (int q = 0; q < free; q++) beta[q] += _step[q];
+            Evaluate(beta, logLik: false);
+        }
+        start.CopyTo(beta);
+        return MaximiseSafeguarded(beta, free);
+    }
+
+    private (double Largest, double Size) StepSize(ReadOnlySpan<double> beta, int free)
+    {
+        double largest = 0, size = 0;
+        for (int q = 0; q < free; q++)
+        {
+            largest = Math.Max(largest, Math.Abs(_step[q]));
+            size = Math.Max(size, Math.Abs(beta[q]));
+        }
+        return (double.IsFinite(largest) ? largest : double.PositiveInfinity, size);
+    }
+
+    /// <summary>Newton–Raphson with ℓ at every step, halving the step while ℓ falls.</summary>
+    private bool MaximiseSafeguarded(Span<double> beta, int free)
     {
         double logLik = Evaluate(beta);
         Span<double> previous = stackalloc double[_p];
         for (int iteration = 0; iteration < MaxIterations; iteration++)
         {
             if (!NewtonStep(free)) return false;
-            double largest = 0, size = 0;
-            for (int q = 0; q < free; q++)
-            {
-                largest = Math.Max(largest, Math.Abs(_step[q]));
-                size = Math.Max(size, Math.Abs(beta[q]));
-            }
+            var (largest, size) = StepSize(beta, free);
             if (largest <= StepTolerance * (1 + size)) return true;
             beta.CopyTo(previous);
             for (int q = 0; q < free; q++) beta[q] += _step[q];

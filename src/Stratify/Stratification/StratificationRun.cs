@@ -103,6 +103,9 @@ public static class StratificationRun
         if (spec.Validation.Mode == ValidationMode.Split)
             progress?.Detail($"discovery {discovery.Length:N0} patients, estimation {estimation.Length:N0}");
         var subgroups = SubgroupFinder.Find(bound, discovery, spec.Seed, detail);
+        if (subgroups.Ids.Length < 2)
+            throw new StratifyInputException($"{subgroups.Warnings.FirstOrDefault() ?? "the method found a single subgroup"}; a run compares subgroups, so there is nothing to report",
+                spec.SourceFile, suggestion: "This is a finding, not a fault: the overall effect is `stratify cox` with the treatment; to search further, lower min_node_size or raise max_depth.");
         warnings.AddRange(subgroups.Warnings);
         var unplaced = estimation.Count(r => subgroups.CodeOfRow[r] < 0);
         if (unplaced > 0)

@@ -73,6 +73,17 @@ public class PredictiveRunTests
     }
 
     [Fact]
+    public void An_interaction_tree_without_a_split_says_no_rule_was_found_instead_of_a_subgroup_analysis()
+    {
+        // One common HR (0.7): the best root split does not pass the Bonferroni-adjusted test, so there is one leaf.
+        using var dir = new TempFolder();
+        var error = Assert.Throws<StratifyInputException>(() => StratificationRun.Execute(Spec(dir, TreeFeatures, scenario: SimulationScenario.None)));
+        Assert.Contains("no rule identifies patients who benefit differently", error.Message);
+        Assert.Contains("nothing to report", error.Message);
+        Assert.Contains("This is a finding, not a fault", error.Message);
+    }
+
+    [Fact]
     public void An_interaction_tree_without_a_treatment_is_refused()
     {
         using var dir = new TempFolder();
