@@ -32,7 +32,7 @@ internal static class RunCommand
             var results = ResultsMapping.ToDocument(run, inputs);
             var manifest = RunOutput.Manifest(study, inputs, started, DateTimeOffset.UtcNow, run.Timings);
             RunOutput.Write(folder, run, results, manifest, SubgroupReport.Render);
-            progress.Finish($"wrote {folder}: results.json, report.html, assignments.parquet, tables/, manifest.json");
+            progress.Finish($"wrote {folder}: results.json, report.html, assignments.parquet, model.json, tables/, manifest.json");
             if (!parse.GetValue(quiet))
             {
                 foreach (var g in results.Subgroups) context.Out.WriteLine($"  subgroup {g.Id}: n = {ResultsMapping.Count(g.N, study.SmallCellThreshold)}, {g.Description}");
