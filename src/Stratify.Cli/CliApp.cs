@@ -3,8 +3,15 @@ using Stratify.Data;
 
 namespace Stratify.Cli;
 
-/// <summary>Where a command writes: stdout for results, stderr for progress and errors.</summary>
-public sealed record CliContext(TextWriter Out, TextWriter Error, bool Interactive);
+/// <summary>
+/// Where a command writes: stdout for results, stderr for progress and errors (both show control characters as
+/// visible escapes, see <see cref="PrintableTextWriter"/>). <see cref="Progress"/> is stderr as it is, for Stratify's
+/// own progress counters that rewrite their line with a carriage return.
+/// </summary>
+public sealed record CliContext(TextWriter Out, TextWriter Error, bool Interactive)
+{
+    public TextWriter Progress { get; init; } = Error;
+}
 
 /// <summary>
 /// The `stratify` command line: a thin shell that parses arguments, calls the library and prints. Exit codes:
@@ -18,7 +25,10 @@ public static class CliApp
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false)
     {
-        var context = new CliContext(stdout, stderr, interactive);
+        var progress = stderr;
+        stdout = new PrintableTextWriter(stdout);
+        stderr = new PrintableTextWriter(stderr);
+        var context = new CliContext(stdout, stderr, interactive) { Progress = progress };
         var root = new RootCommand("Stratify: patient stratification from clinical survival data.");
         foreach (var command in CommandCatalog.Create(context)) root.Subcommands.Add(command);
 
@@ -40,6 +50,11 @@ public static class CliApp
         {
             stderr.WriteLine($"error: {e.Message}");
             return ExitInput;
+        }
+        catch (Exception) when (OutputStaging.Abandoned)
+        {
+            // A signal handler removed this process's temporary files and is ending it: its message says so.
+            return ExitInternal;
         }
         catch (Exception e) when (Environment.GetEnvironmentVariable("STRATIFY_DEBUG") is null)
         {

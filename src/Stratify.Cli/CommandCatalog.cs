@@ -10,6 +10,7 @@ internal static class CommandCatalog
     {
         yield return DescribeCommand.Create(context);
         yield return KaplanMeierCommand.Create(context);
+        yield return CumulativeIncidenceCommand.Create(context);
         yield return LogRankCommand.Create(context);
         yield return CoxCommand.Create(context);
         yield return ClusterCommand.Create(context);

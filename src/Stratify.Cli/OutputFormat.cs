@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using Stratify.Data;
+using Stratify.Reporting;
 
 namespace Stratify.Cli;
 
@@ -35,14 +36,15 @@ internal static class OutputFormats
         return allowed[at];
     }
 
-    /// <summary>A Spectre.Console console writing to the command's stdout (no colour codes when not a terminal).</summary>
+    /// <summary>A Spectre.Console console writing to the command's stdout (no colour codes: plain box-drawn tables).</summary>
     public static IAnsiConsole Console(CliContext context)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(context.Out),
-            Ansi = context.Interactive ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = context.Interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            // No escape sequences of its own either: stdout shows every control character as a visible escape.
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
             Interactive = context.Interactive ? InteractionSupport.Detect : InteractionSupport.No,
         });
         // Redirected output (files, pipes, tests) has no terminal width; use a wide page so cells do not wrap.
@@ -57,6 +59,19 @@ internal static class OutputFormats
             console.WriteLine($"{bound.RowsDropped} of {bound.RowsRead} rows dropped for missing values: {string.Join(", ", bound.Dropped.Select(d => $"{d.Column} {d.Rows}"))}.");
     }
 
+    /// <summary>
+    /// On stderr, what the missing-value policy did to the features: values imputed per feature, and patients left
+    /// without a subgroup (complete case); nothing when no feature had a missing value.
+    /// </summary>
+    public static void NoteMissingFeatures(CliContext context, Clustering.MissingValueReport report)
+    {
+        foreach (var f in report.Features.Where(f => f.Imputed > 0))
+            context.Error.WriteLine($"note: {f.Feature}: {f.Imputed} missing values imputed ({f.Fill}){(f.IndicatorAdded ? ", indicator feature added" : "")}.");
+        if (report.RowsDropped > 0)
+            context.Error.WriteLine($"note: {report.RowsDropped} of {report.RowsInCohort} patients lack a complete-case feature and have no subgroup: " +
+                string.Join(", ", report.Features.Where(f => f.Policy == MissingPolicy.CompleteCase && f.Missing > 0).Select(f => $"{f.Feature} {f.Missing}")) + ".");
+    }
+
     /// <summary>With JSON on stdout, the rows-dropped note goes to stderr (so no row is ever dropped silently).</summary>
     public static void NoteDropped(CliContext context, BoundStudy bound)
     {
@@ -64,13 +79,17 @@ internal static class OutputFormats
             context.Error.WriteLine($"note: {bound.RowsDropped} of {bound.RowsRead} rows dropped for missing values: {string.Join(", ", bound.Dropped.Select(d => $"{d.Column} {d.Rows}"))}.");
     }
 
-    /// <summary>Draws a header and rows of cells as a Spectre table (cells are escaped: data text is never markup).</summary>
+    /// <summary>
+    /// Draws a header and rows of cells as a Spectre table. Cells are escaped: data text is never markup, and a control
+    /// character is shown as its escape before the table measures the cell (so the columns stay aligned).
+    /// </summary>
     public static Table Grid(string? title, IEnumerable<string> header, IEnumerable<IEnumerable<string>> rows)
     {
+        static string Cell(string text) => Markup.Escape(PrintableText.Escape(text));
         var table = new Table { Border = TableBorder.Rounded };
-        if (title is not null) table.Title = new TableTitle(Markup.Escape(title));
-        foreach (var h in header) table.AddColumn(new TableColumn(Markup.Escape(h)));
-        foreach (var row in rows) table.AddRow(row.Select(c => new Markup(Markup.Escape(c))).ToArray());
+        if (title is not null) table.Title = new TableTitle(Cell(title));
+        foreach (var h in header) table.AddColumn(new TableColumn(Cell(h)));
+        foreach (var row in rows) table.AddRow(row.Select(c => new Markup(Cell(c))).ToArray());
         return table;
     }
 }

@@ -17,6 +17,8 @@ internal sealed class StudyOptions
     public Option<string?> Event { get; } = new("--event") { Description = "Event column: 0/1, R's 1/2 (2 = event) and booleans are recognised." };
     public Option<string?> EventValue { get; } = new("--event-value") { Description = "Value(s) of the event column meaning an event, comma separated." };
     public Option<string?> CensoredValue { get; } = new("--censored-value") { Description = "Value(s) meaning censored, comma separated." };
+    public Option<string?> EventOfInterest { get; } = new("--event-of-interest") { Description = "Competing risks: the value of the event column that is the event of interest (censored: --censored-value, default 0)." };
+    public Option<string?> Competing { get; } = new("--competing") { Description = "Competing risks: the values of the competing causes, comma separated (default: every other value)." };
     public Option<string?> Group { get; } = new("--group") { Description = "Grouping column." };
     public Option<string?> Treatment { get; } = new("--treatment") { Description = "Treatment column." };
     public Option<string?> Covariates { get; } = new("--covariates") { Description = "Covariate columns, comma separated (numeric unless listed in --categorical)." };
@@ -24,12 +26,34 @@ internal sealed class StudyOptions
     public Option<string[]> Reference { get; } = new("--reference") { Description = "Reference level, col=level (repeatable).", AllowMultipleArgumentsPerToken = true };
     public Option<string?> Strata { get; } = new("--strata") { Description = "Stratification columns, comma separated." };
     public Option<string?> Cluster { get; } = new("--cluster") { Description = "Cluster column for robust standard errors (implies --robust in cox)." };
+    public Option<string?> Weights { get; } = new("--weights") { Description = "Case-weight column (numbers ≥ 0), as R's weights = argument." };
+    private bool _weighted;
+    private bool _categoricalNamesFeatures;
 
     public void AddTo(Command command)
     {
         command.Arguments.Add(Input);
-        foreach (var option in new Option[] { Data, Id, Time, TimeUnit, Event, EventValue, CensoredValue, Group, Treatment, Covariates, Categorical, Reference, Strata, Cluster })
+        foreach (var option in new Option[] { Data, Id, Time, TimeUnit, Event, EventValue, CensoredValue, EventOfInterest, Competing, Group, Treatment, Covariates, Categorical, Reference, Strata, Cluster })
             command.Options.Add(option);
+    }
+
+    /// <summary>
+    /// Adds the role flags for the verbs that fit no covariates (cluster, tree): there --categorical names subgroup
+    /// features, which the verb reads (see <see cref="Commands.FeatureOptions"/>), not covariates.
+    /// </summary>
+    public void AddForFeaturesTo(Command command)
+    {
+        AddTo(command);
+        Categorical.Description = "Features to treat as categorical (a 0/1 or other numeric code becomes levels), comma separated.";
+        _categoricalNamesFeatures = true;
+    }
+
+    /// <summary>Adds the role flags and --weights (the verbs whose estimators take case weights: km, logrank, cox).</summary>
+    public void AddWithWeightsTo(Command command)
+    {
+        AddTo(command);
+        command.Options.Add(Weights);
+        _weighted = true;
     }
 
     public static IReadOnlyList<string> SplitList(string? text) =>
@@ -49,12 +73,15 @@ internal sealed class StudyOptions
         if (parse.GetValue(Event) is { } evt) spec = spec with { Event = evt };
         if (parse.GetValue(EventValue) is { } ev) spec = spec with { EventValues = SplitList(ev), EventCoding = EventCoding.Declared };
         if (parse.GetValue(CensoredValue) is { } cv) spec = spec with { CensoredValues = SplitList(cv) };
+        if (parse.GetValue(EventOfInterest) is { } interest) spec = spec with { EventOfInterest = interest };
+        if (parse.GetValue(Competing) is { } competing) spec = spec with { Competing = SplitList(competing) };
         if (parse.GetValue(Group) is { } group) spec = spec with { Group = group };
         if (parse.GetValue(Treatment) is { } treatment) spec = spec with { Treatment = treatment };
         if (parse.GetValue(Strata) is { } strata) spec = spec with { Strata = SplitList(strata) };
         if (parse.GetValue(Cluster) is { } cluster) spec = spec with { Cluster = cluster };
+        if (_weighted && parse.GetValue(Weights) is { } weights) spec = spec with { Weight = weights };
 
-        var categorical = SplitList(parse.GetValue(Categorical)).ToHashSet(StringComparer.Ordinal);
+        var categorical = (_categoricalNamesFeatures ? [] : SplitList(parse.GetValue(Categorical))).ToHashSet(StringComparer.Ordinal);
         var references = ParseReferences(parse.GetValue(Reference) ?? []);
         if (parse.GetValue(Covariates) is { } covariates)
             spec = spec with

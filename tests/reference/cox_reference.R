@@ -128,6 +128,15 @@ run_model <- function(name, file, time, status, event_value, covariates, ties = 
     baseline = list(time = exact_numbers(base$time), n_risk = base$n.risk, n_event = base$n.event, surv = base$surv, std_err = base$std.err, lower = base$lower, upper = base$upper,
                     strata = if (is.null(base$strata)) NULL else rep(seq_along(base$strata), base$strata))
   )
+  if (is.null(profile)) {
+    # Every model predicts for a profile (its first patient, unless one is chosen above): the design row is
+    # model.matrix's, in the coefficients' order.
+    cov_names <- make.names(sapply(covariates, `[[`, "name"))
+    first <- df[1, cov_names, drop = FALSE]
+    mm <- model.matrix(as.formula(paste("~", paste(cov_names, collapse = " + "))), first)
+    profile <- list(values = lapply(first, function(v) if (is.factor(v)) as.character(v) else v),
+                    design = unname(mm[1, -1]))
+  }
   if (!is.null(profile)) {
     nd <- as.data.frame(profile$values, stringsAsFactors = FALSE)
     names(nd) <- make.names(names(nd))

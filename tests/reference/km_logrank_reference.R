@@ -110,7 +110,9 @@ survdiff_parts <- function(d, time, status, g, strata, rho) {
   o <- if (is.matrix(f$obs)) rowSums(f$obs) else f$obs
   e <- if (is.matrix(f$exp)) rowSums(f$exp) else f$exp
   df <- sum(e > 0) - 1
-  list(fit = f, o = o, e = e, df = df, p = pchisq(f$chisq, df, lower.tail = FALSE))
+  # With 0 df (a single group expects events) there is nothing to test: R's pchisq(0, 0, lower.tail = FALSE) gives 1,
+  # Stratify reports NA (see TailProbability.ChiSquarePValue); p.adjust then leaves the comparison out, as any NA.
+  list(fit = f, o = o, e = e, df = df, p = if (df > 0) pchisq(f$chisq, df, lower.tail = FALSE) else NA_real_)
 }
 
 logrank_case <- function(name, file, time, status, group, strata = NULL, rho = 0) {

@@ -15,30 +15,40 @@ internal static class ClusterCommand
     {
         var study = new StudyOptions();
         var format = OutputFormats.Option(OutputFormat.Table, OutputFormat.Json);
-        var features = new Option<string?>("--features") { Description = "Clustering features, comma separated (text columns are categorical)." };
-        var ordinal = new Option<string?>("--ordinal") { Description = "Features to treat as ordinal (levels in sorted order), comma separated." };
-        var method = new Option<string>("--method") { Description = "kmedoids (Gower; default), kmeans, gmm or hierarchical.", DefaultValueFactory = _ => "kmedoids" };
-        var k = new Option<string>("--k") { Description = "Number of clusters, or a range such as 2..8 to choose k.", DefaultValueFactory = _ => "2..8" };
-        var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for stability (0 = none).", DefaultValueFactory = _ => 20 };
+        var defaults = new SubgroupSpec();
+        var features = FeatureOptions.FeaturesOption("Clustering features");
+        var ordinal = FeatureOptions.OrdinalOption();
+        var method = new Option<string?>("--method") { Description = "kmedoids (Gower), kmeans, gmm or hierarchical (default: the spec's subgroups method when it is one of these, else kmedoids)." };
+        var k = new Option<string?>("--k") { Description = $"Number of clusters, or a range such as 2..8 to choose k (default: the spec's k, else {defaults.KMin}..{defaults.KMax})." };
+        var bootstrap = new Option<int?>("--bootstrap") { Description = $"Bootstrap resamples for stability, 0 = none (default: the spec's bootstrap, else {defaults.Bootstrap})." };
         var gap = new Option<int>("--gap") { Description = "Reference sets for the gap statistic (0 = none).", DefaultValueFactory = _ => 10 };
         var seed = new Option<int?>("--seed") { Description = "Random seed (default: the spec's seed, else 1)." };
         var scaling = new Option<string>("--scaling") { Description = "Numeric scaling for coordinate methods: standardise (default) or robust (median/IQR).", DefaultValueFactory = _ => "standardise" };
-        var missing = new Option<string?>("--missing") { Description = "Missing values: pairwise (Gower default), drop, or impute (coordinate default)." };
+        var missing = new Option<string?>("--missing") { Description = "Missing feature values: impute (default), indicator, complete_case, or pairwise (Gower methods only); overrides the spec's missing:." };
         var covariance = new Option<string>("--covariance") { Description = "Mixture covariance: full (default) or diagonal.", DefaultValueFactory = _ => "full" };
         var linkage = new Option<string>("--linkage") { Description = "Hierarchical linkage: ward (default, Euclidean) or average (Gower).", DefaultValueFactory = _ => "ward" };
         var output = new Option<string?>("--out") { Description = "Write patient id → cluster to this .parquet or .csv file." };
         var truth = new Option<string?>("--truth") { Description = "A column of known groups (e.g. simulate's true_subgroup): report the adjusted Rand index against it." };
         var command = new Command("cluster", "Cluster patients on baseline features; choose k by silhouette/gap/BIC; bootstrap stability; profiles.")
             { format, features, ordinal, method, k, bootstrap, gap, seed, scaling, missing, covariance, linkage, output, truth };
-        study.AddTo(command);
+        study.AddForFeaturesTo(command);
         command.SetAction(parse =>
         {
             var shape = OutputFormats.Parse(parse.GetValue(format), OutputFormat.Table, OutputFormat.Json);
-            var spec = FeatureOptions.WithFeatures(study.ToSpec(parse), parse.GetValue(features), "--features");
-            var ordinals = StudyOptions.SplitList(parse.GetValue(ordinal)).ToHashSet(StringComparer.Ordinal);
-            var featureSpecs = spec.Subgroups!.Features.Select(f => ordinals.Contains(f.Column) ? f with { Kind = CovariateKind.Ordinal } : f).ToArray();
-            var (kMin, kMax) = StudySpecReader.ParseK(parse.GetValue(k)!, "--k");
-            var clusteringMethod = (parse.GetValue(method) ?? "kmedoids").ToLowerInvariant() switch
+            // --categorical and --ordinal change a feature's kind before binding, so the binder's level rules apply to it.
+            var spec = FeatureOptions.WithFeatures(study.ToSpec(parse), parse.GetValue(features), parse.GetValue(study.Categorical), parse.GetValue(ordinal));
+            // Every setting with a spec key comes from the spec (subgroups: method, k, bootstrap, missing; seed) unless its flag is given.
+            var fromSpec = spec.Subgroups!;
+            var (kMin, kMax) = parse.GetValue(k) is { } kText ? StudySpecReader.ParseK(kText, "--k") : (fromSpec.KMin, fromSpec.KMax);
+            int replicates = parse.GetValue(bootstrap) ?? fromSpec.Bootstrap;
+            if (parse.GetValue(bootstrap) is int b)
+                StudySpecReader.CheckReplicates(b, "--bootstrap", "20 to 100 replicates are usual; 1,000 already estimate a stability to ±0.01.");
+            StudySpecReader.CheckReplicates(parse.GetValue(gap), "--gap", "R's clusGap uses 100 reference sets.");
+            AssignmentFile.CheckPath(parse.GetValue(output), spec); // before any work: never an input, a .parquet or .csv name
+            string methodText = parse.GetValue(method) ?? SpecMethod(fromSpec.Method) ?? "kmedoids";
+            if (parse.GetValue(method) is null && SpecMethod(fromSpec.Method) is null && spec.SourceFile is not null)
+                context.Error.WriteLine($"note: the spec finds subgroups by {ResultsMapping.MethodName(fromSpec.Method)}; cluster uses k-medoids (choose another with --method).");
+            var clusteringMethod = methodText.ToLowerInvariant() switch
             {
                 "kmedoids" or "k-medoids" or "pam" => ClusteringMethod.KMedoids,
                 "kmeans" or "k-means" => ClusteringMethod.KMeans,
@@ -48,18 +58,23 @@ internal static class ClusterCommand
             };
             var hierarchicalLinkage = Choose(parse.GetValue(linkage), "--linkage", ("ward", Linkage.WardD2), ("average", Linkage.Average));
             bool gower = clusteringMethod == ClusteringMethod.KMedoids || clusteringMethod == ClusteringMethod.Hierarchical && hierarchicalLinkage == Linkage.Average;
-            var policy = parse.GetValue(missing) is { } m
-                ? Choose(m, "--missing", ("pairwise", MissingPolicy.Pairwise), ("drop", MissingPolicy.DropRows), ("impute", MissingPolicy.Impute))
-                : gower ? MissingPolicy.Pairwise : MissingPolicy.Impute;
-            if (parse.GetValue(bootstrap) < 0) throw new StratifyInputException("must be 0 or more", "--bootstrap");
+            // --missing overrides the spec's missing: (default impute) for every feature.
+            var subgroups = parse.GetValue(missing) is { } m
+                ? spec.Subgroups! with { Missing = StudySpecReader.ParseMissing(m, "--missing"), MissingByFeature = new Dictionary<string, MissingPolicy>() }
+                : spec.Subgroups!;
+            if (!gower && subgroups.Features.FirstOrDefault(f => subgroups.MissingFor(f.Column) == MissingPolicy.Pairwise) is { } pairwise)
+                throw new StratifyInputException("pairwise missing values are for Gower methods (k-medoids, average linkage); this method needs a value for every patient",
+                    "--missing", pairwise.Column, suggestion: "Use --missing impute, indicator or complete_case.");
+            if (replicates < 0) throw new StratifyInputException("must be 0 or more", "--bootstrap");
             if (parse.GetValue(gap) < 0) throw new StratifyInputException("must be 0 or more", "--gap");
-            var bound = StudyBinder.Load(spec);
-            var featureSet = SubgroupFinder.Features(bound, featureSpecs, policy);
+            var truthColumn = parse.GetValue(truth);
+            var bound = StudyBinder.Load(spec, CohortReadOptions.Only(spec.UsedColumns()).With(truthColumn is null ? [] : [truthColumn]));
+            var featureSet = FeatureSet.From(bound.Features, subgroups.Missing, subgroups.MissingByFeature);
             var result = SubgroupDiscovery.Fit(featureSet, new ClusteringOptions(clusteringMethod,
                 K: kMin == kMax ? kMin : null, KMin: kMin, KMax: kMax, Seed: parse.GetValue(seed) ?? spec.Seed,
                 Scaling: Choose(parse.GetValue(scaling), "--scaling", ("standardise", FeatureScaling.Standardise), ("robust", FeatureScaling.Robust)),
                 Covariance: Choose(parse.GetValue(covariance), "--covariance", ("full", CovarianceType.Full), ("diagonal", CovarianceType.Diagonal)),
-                Linkage: hierarchicalLinkage, GapReferenceSets: parse.GetValue(gap), StabilityResamples: parse.GetValue(bootstrap)));
+                Linkage: hierarchicalLinkage, GapReferenceSets: parse.GetValue(gap), StabilityResamples: replicates));
             if (parse.GetValue(output) is { } path)
             {
                 var labels = new string[bound.RowCount];
@@ -68,7 +83,7 @@ internal static class ClusterCommand
                 AssignmentFile.Write(path, bound, labels);
             }
             double? ari = null;
-            if (parse.GetValue(truth) is { } truthColumn)
+            if (truthColumn is not null)
             {
                 var known = StudyBinder.BindFactor(bound.Cohort.Source, bound.Cohort[truthColumn], result.SourceRows.Select(r => bound.Rows[r]).ToArray(), null, null, "truth");
                 ari = AdjustedRandIndex.Compute(known.Codes, result.Assignment);
@@ -92,6 +107,10 @@ internal static class ClusterCommand
         });
         return command;
     }
+
+    /// <summary>The --method name of the spec's subgroups method when it is a clustering method (null for tree or column).</summary>
+    private static string? SpecMethod(SubgroupMethod method) =>
+        method is SubgroupMethod.SurvivalTree or SubgroupMethod.Column ? null : ResultsMapping.MethodName(method);
 
     private static T Choose<T>(string? text, string option, params (string Name, T Value)[] choices)
     {

@@ -15,6 +15,7 @@ internal static class ImportCommand
         command.SetAction(parse =>
         {
             var path = parse.GetValue(input)!;
+            var target = OutputPath.CheckFile(parse.GetValue(output), "--out", [path]);
             var cohort = CsvCohortReader.Read(path);
             var relabelled = cohort.Columns.ToList();
             foreach (var item in parse.GetValue(labels) ?? [])
@@ -27,7 +28,6 @@ internal static class ImportCommand
                 relabelled[at] = ValueLabels.Apply(relabelled[at], ValueLabels.Parse(name, item[(eq + 1)..]), path);
             }
             var result = new Cohort(relabelled, path);
-            var target = parse.GetValue(output)!;
             ParquetCohortWriter.Write(result, target);
             context.Error.WriteLine($"wrote {target}: {result.RowCount:N0} rows, {result.Columns.Count} columns");
             foreach (var column in result.Columns)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Stratify.Data;
 using Stratify.Reporting;
 using Stratify.Reporting.Html;
 
@@ -23,23 +24,28 @@ internal static class ReportCommand
         command.SetAction(parse =>
         {
             var resultsPath = parse.GetValue(input)!;
-            var results = SubgroupReportFiles.ReadResults(resultsPath);
             var manifestPath = parse.GetValue(manifestOption) ?? SubgroupReportFiles.ManifestBeside(resultsPath);
+            var htmlPath = OutputPath.CheckFile(parse.GetValue(output)
+                ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(resultsPath)) ?? ".", "report.html"), "--out", [resultsPath, manifestPath]);
+            if (parse.GetValue(pdf))
+                OutputPath.CheckFile(Path.ChangeExtension(htmlPath, ".pdf"), "--out (the PDF beside it)", [resultsPath, manifestPath]);
+            var results = SubgroupReportFiles.ReadResults(resultsPath);
             var manifest = manifestPath is null ? null : SubgroupReportFiles.ReadManifest(manifestPath);
-            var htmlPath = parse.GetValue(output)
-                ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(resultsPath)) ?? ".", "report.html");
             SubgroupReportFiles.Write(htmlPath, results, manifest);
             context.Error.WriteLine($"wrote {htmlPath}" + (manifest is null ? " (no manifest.json: reproducibility details omitted)" : ""));
             if (!parse.GetValue(pdf)) return CliApp.ExitOk;
 
             var pdfPath = Path.ChangeExtension(htmlPath, ".pdf");
-            var printed = ChromiumPdfPrinter.Print(htmlPath, pdfPath, chromiumPath: parse.GetValue(chromium));
+            // Printed into a staging folder and moved into place: a failed or interrupted print leaves no partial PDF.
+            using var staging = OutputStaging.ForFile(pdfPath);
+            var printed = ChromiumPdfPrinter.Print(htmlPath, staging.WritePath, chromiumPath: parse.GetValue(chromium));
             if (!printed.Succeeded)
             {
                 context.Error.WriteLine($"error: {printed.Message}");
                 return printed.Outcome == ChromiumOutcome.NotInstalled ? CliApp.ExitInput : CliApp.ExitInternal;
             }
-            context.Error.WriteLine($"wrote {printed.OutputPath}");
+            staging.Commit();
+            context.Error.WriteLine($"wrote {pdfPath}");
             return CliApp.ExitOk;
         });
         return command;

@@ -15,40 +15,76 @@ internal static class RunCommand
         var output = new Option<string?>("--out") { Description = "Output folder (overrides the spec's output)." };
         var seed = new Option<int?>("--seed") { Description = "Random seed (overrides the spec's seed)." };
         var quiet = new Option<bool>("--quiet") { Description = "Print nothing but errors (for scripts)." };
+        var force = new Option<bool>("--force")
+        {
+            Description = "Write into a non-empty folder that is not a previous Stratify output (its other files are kept; " +
+                "files named like Stratify's outputs are replaced). Never allows an output that is, holds or lies in an input.",
+        };
         var command = new Command("run", "Run a study: validate, describe, find subgroups, survival and treatment effect by subgroup, report.")
-            { spec, output, seed, quiet };
+            { spec, output, seed, quiet, force };
         command.SetAction(parse =>
         {
             var started = DateTimeOffset.UtcNow;
             var study = StudySpecReader.Read(parse.GetValue(spec)!);
             if (parse.GetValue(seed) is int s) study = study with { Seed = s };
-            if (parse.GetValue(output) is { } o) study = study with { Output = Path.GetFullPath(o) };
-            var folder = study.Output ?? throw new StratifyInputException("no output folder", study.SourceFile,
-                suggestion: "Add 'output: results' to the spec or pass --out DIR.");
+            bool overwrite = parse.GetValue(force);
+            string source;
+            if (parse.GetValue(output) is { } o) (study, source) = (study with { Output = o }, "--out");
+            else source = $"{study.SourceFile} (output:)";
+            if (study.Output is null)
+                throw new StratifyInputException("no output folder", study.SourceFile,
+                    suggestion: "Add 'output: results' to the spec or pass --out DIR.");
+            // Checked and claimed before the analysis: a refused folder, or another run writing it, costs no time.
+            var folder = OutputPath.CheckFolder(study.Output, source, [study.SourceFile, .. study.Data], overwrite, RunOutput.FileNamesFor(study), RunOutput.FileNames);
+            study = study with { Output = folder };
+            using var staging = OutputStaging.ForFolder(folder);
             var progress = new RunProgress(context, parse.GetValue(quiet));
             var run = StratificationRun.Execute(study, progress);
             progress.Stage("Write outputs");
-            var inputs = RunOutput.HashInputs(study);
+            var inputs = RunOutput.Inputs(run);
             var results = ResultsMapping.ToDocument(run, inputs);
             var manifest = RunOutput.Manifest(study, inputs, started, DateTimeOffset.UtcNow, run.Timings);
-            RunOutput.Write(folder, run, results, manifest, SubgroupReport.Render);
+            foreach (var note in RunOutput.Write(staging, run, results, manifest, SubgroupReport.Render, overwrite))
+                context.Error.WriteLine($"note: {note}");
             progress.Finish($"wrote {folder}: results.json, report.html, assignments.parquet, model.json, tables/, manifest.json");
-            if (!parse.GetValue(quiet))
-            {
-                foreach (var g in results.Subgroups) context.Out.WriteLine($"  subgroup {g.Id}: n = {ResultsMapping.Count(g.N, study.SmallCellThreshold)}, {g.Description}");
-                if (results.Treatment is { } t) foreach (var e in t.BySubgroup) context.Out.WriteLine($"  {e.Sentence}");
-                var statement = results.Inference.Statement;
-                context.Out.WriteLine($"  {(results.Inference.Exploratory ? "Exploratory" : "Validated on held-out patients")}: {char.ToLowerInvariant(statement[0])}{statement[1..]}");
-            }
+            if (!parse.GetValue(quiet)) RunSummary.Write(context.Out, results, StageLines(run, study.SmallCellThreshold));
             return CliApp.ExitOk;
         });
         return command;
     }
 
+    /// <summary>
+    /// The patients each stage analysed and the rows each left out, per column ("rows left out: at load, trt 106;
+    /// finding subgroups, chol 28 ..."), with counts below the small-cell threshold written "&lt;k".
+    /// </summary>
+    internal static IEnumerable<string> StageLines(StratificationResult run, int threshold)
+    {
+        string Count(int n) => ResultsMapping.Count(n, threshold);
+        yield return "patients analysed: " + string.Join("; ", run.StageSizes.Select(s => $"{StageWords(s.Stage)} {Count(s.N)} ({Count(s.Events)} events)"));
+        var dropped = run.DroppedByStage.GroupBy(d => d.Stage).ToArray();
+        if (dropped.Length > 0)
+            yield return "rows left out for a missing value: " +
+                string.Join("; ", dropped.Select(g => $"{StageWords(g.Key)}, {string.Join(", ", g.Select(d => $"{d.Column} {Count(d.Rows)}"))}"));
+    }
+
+    private static string StageWords(AnalysisStage stage) => stage switch
+    {
+        AnalysisStage.Load => "at load",
+        AnalysisStage.SubgroupFinding => "finding subgroups",
+        AnalysisStage.SurvivalBySubgroup => "survival by subgroup",
+        AnalysisStage.TreatmentOverall => "treatment effect overall",
+        _ => "treatment effect by subgroup",
+    };
+
     /// <summary>Stage lines on stderr: with a terminal, Spectre.Console rules; otherwise plain "[stage] ..." lines.</summary>
     private sealed class RunProgress(CliContext context, bool quiet) : IRunProgress
     {
-        private readonly IAnsiConsole? _console = quiet || !context.Interactive ? null : AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Error) });
+        private readonly IAnsiConsole? _console = quiet || !context.Interactive ? null : AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(context.Error),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+        });
         private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
 
         public void Stage(string name)
@@ -66,7 +102,7 @@ internal static class RunCommand
             if (replicate.Success)
             {
                 int i = int.Parse(replicate.Groups[1].Value), n = int.Parse(replicate.Groups[2].Value);
-                if (_console is not null) { context.Error.Write($"\r  {message}"); if (i == n) context.Error.WriteLine(); }
+                if (_console is not null) { context.Progress.Write($"\r  {message}"); if (i == n) context.Progress.WriteLine(); }
                 else if (i == n || i % Math.Max(1, n / 5) == 0) context.Error.WriteLine($"          {message}");
                 return;
             }

@@ -27,13 +27,13 @@ internal static class SimulateCommand
         command.SetAction(parse =>
         {
             var clock = Stopwatch.StartNew();
-            var target = parse.GetValue(output)!;
+            var target = Data.OutputPath.CheckFile(parse.GetValue(output), "--out", []);
             long total = parse.GetValue(n);
             if (parse.GetValue(rowGroup) < 1) throw new Data.StratifyInputException("--row-group-size must be at least 1");
-            var progress = new Progress<long>(done => { if (context.Interactive) context.Error.Write($"\rwritten {done:N0} of {total:N0} patients"); });
+            var progress = new Progress<long>(done => { if (context.Interactive) context.Progress.Write($"\rwritten {done:N0} of {total:N0} patients"); });
             var model = SimulationModel.For(ParseScenario(parse.GetValue(scenario)));
             CohortSimulator.Write(target, total, parse.GetValue(seed), model, parse.GetValue(rowGroup), progress);
-            if (context.Interactive) context.Error.WriteLine();
+            if (context.Interactive) context.Progress.WriteLine();
             context.Error.WriteLine($"wrote {target}: {total:N0} patients, scenario {model.Scenario.ToString().ToLowerInvariant()} " +
                 $"(benefit group: {model.BenefitGroup}) in {clock.Elapsed.TotalSeconds:F1} s " +
                 $"(peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB)");

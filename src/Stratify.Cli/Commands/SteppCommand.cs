@@ -49,9 +49,14 @@ internal static class SteppCommand
                 WindowOverlap = parse.GetValue(overlap) ?? spec.Subgroups?.WindowOverlap,
                 Permutations = parse.GetValue(permutations),
             };
-            // The marker binds as a numeric covariate: a patient without it is dropped (and counted).
-            var bound = StudyBinder.Load(spec with { Covariates = [new CovariateSpec(name, CovariateKind.Numeric)], Subgroups = subgroups });
-            var result = PredictiveSubgroups.Stepp(bound, subgroups, Survival.SurvivalOrder.Identity(bound.RowCount), parse.GetValue(seed) ?? spec.Seed, parse.GetValue(rmst));
+            // The marker binds as a numeric feature: a patient without it takes no part (and is counted on stderr).
+            var features = subgroups.Features.Any(f => f.Column == name) ? subgroups.Features : [new CovariateSpec(name, CovariateKind.Numeric), .. subgroups.Features];
+            var bound = StudyBinder.Load(spec with { Subgroups = subgroups with { Features = features } });
+            var observed = PredictiveSubgroups.WithMarker(PredictiveSubgroups.Marker(bound, subgroups), Survival.SurvivalOrder.Identity(bound.RowCount));
+            if (observed.Length < bound.RowCount)
+                context.Error.WriteLine($"note: {bound.RowCount - observed.Length:N0} patients without {name} take no part");
+            var covariates = bound.Treatment is null ? [] : StratificationRun.TreatmentCovariates(spec, bound);
+            var result = PredictiveSubgroups.Stepp(bound, subgroups, observed, parse.GetValue(seed) ?? spec.Seed, covariates, parse.GetValue(rmst));
             var treatment = bound.Treatment!;
             var (reference, treated) = PredictiveSubgroups.ArmNames(treatment);
             if (parse.GetValue(plot) is { } file)

@@ -19,7 +19,8 @@ public sealed record ClusterProfile(int Cluster, int Size, IReadOnlyList<Profile
 /// one per feature, categorical levels only when over-represented (positive difference), the 3 largest, in that order;
 /// if none reaches 0.5 the single largest entry is used when it reaches 0.2, otherwise the label is "no distinctive
 /// feature". Wording: numeric "higher x"/"lower x" (age: "older"/"younger"); ordinal "x ≥ m" or "x ≤ m" with m the
-/// cluster's median level; level "x = level"; a missing-value indicator "x missing".
+/// cluster's median level; level "x = level"; a missing-value indicator "x missing". Patients with the assignment −1
+/// (no subgroup) are in neither the cluster nor the rest.
 /// <example><code>
 /// var profiles = ClusterProfiles.Describe(features, fit.Assignment, fit.K);   // profiles[0].Label, e.g. "older, ph.ecog ≥ 2"
 /// </code></example>
@@ -31,7 +32,8 @@ public static class ClusterProfiles
 
     public static IReadOnlyList<ClusterProfile> Describe(FeatureSet features, int[] assignment, int k)
     {
-        var counts = Silhouette.Counts(assignment, k);
+        var counts = new int[k];
+        foreach (int c in assignment) if (c >= 0) counts[c]++;
         var result = new List<ClusterProfile>(k);
         for (int c = 0; c < k; c++)
         {
@@ -109,7 +111,7 @@ public static class ClusterProfiles
         int nIn = 0, nOut = 0, hitIn = 0, hitOut = 0;
         for (int i = 0; i < codes.Length; i++)
         {
-            if (double.IsNaN(codes[i])) continue;
+            if (double.IsNaN(codes[i]) || assignment[i] < 0) continue;
             bool hit = codes[i] == level;
             if (assignment[i] == c) { nIn++; if (hit) hitIn++; }
             else { nOut++; if (hit) hitOut++; }
@@ -123,13 +125,13 @@ public static class ClusterProfiles
         int nIn = 0, nOut = 0;
         for (int i = 0; i < values.Length; i++)
         {
-            if (double.IsNaN(values[i])) continue;
+            if (double.IsNaN(values[i]) || assignment[i] < 0) continue;
             if (assignment[i] == c) { sIn += values[i]; nIn++; } else { sOut += values[i]; nOut++; }
         }
         double mIn = sIn / nIn, mOut = sOut / nOut, ssIn = 0, ssOut = 0;
         for (int i = 0; i < values.Length; i++)
         {
-            if (double.IsNaN(values[i])) continue;
+            if (double.IsNaN(values[i]) || assignment[i] < 0) continue;
             if (assignment[i] == c) ssIn += (values[i] - mIn) * (values[i] - mIn); else ssOut += (values[i] - mOut) * (values[i] - mOut);
         }
         return (mIn, nIn > 1 ? ssIn / (nIn - 1) : 0, mOut, nOut > 1 ? ssOut / (nOut - 1) : 0);

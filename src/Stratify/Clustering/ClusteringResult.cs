@@ -18,7 +18,7 @@ public sealed record ClusterSummary(int Cluster, int Size, int? Medoid, IReadOnl
 
 /// <summary>
 /// The outcome of <see cref="SubgroupDiscovery.Fit"/>: the chosen clustering, the criteria table over the k range,
-/// per-cluster summaries and the warnings a reader must see (missing-value handling, unstable clusters, sampling).
+/// per-cluster summaries and the warnings a reader must see (as <see cref="Notices"/>, whose counts are slots) (missing-value handling, unstable clusters, sampling).
 /// <see cref="Assignment"/>[i] is the cluster (1..k) of feature-set row i, which is cohort row <see cref="SourceRows"/>[i].
 /// <example><code>
 /// var result = SubgroupDiscovery.Fit(features, new ClusteringOptions(ClusteringMethod.KMedoids, KMin: 2, KMax: 6));
@@ -26,15 +26,18 @@ public sealed record ClusterSummary(int Cluster, int Size, int? Medoid, IReadOnl
 /// </code></example>
 /// </summary>
 public sealed record ClusteringResult(string Method, string Distance, int K, int N, double Objective, double Silhouette, double Pac,
-    IReadOnlyList<KCriteria> Criteria, IReadOnlyList<ClusterSummary> Clusters, IReadOnlyList<string> Warnings, int[] Assignment, int[] SourceRows)
+    IReadOnlyList<KCriteria> Criteria, IReadOnlyList<ClusterSummary> Clusters, IReadOnlyList<Data.CountedText> Notices, int[] Assignment, int[] SourceRows)
 {
     /// <summary>A mixture's fitted parameters, components in cluster order (null for other methods).</summary>
     public MixtureParameters? Mixture { get; init; }
+    /// <summary>The <see cref="Notices"/> as text with exact counts (the console's and the JSON's warnings).</summary>
+    public IReadOnlyList<string> Warnings => Notices.Select(n => n.ToString()).ToArray();
 
     /// <summary>A few plain-text lines for a console: method, k and criteria, then one line per cluster.</summary>
     public string Summarise()
     {
-        static string F(double v) => double.IsNaN(v) ? "–" : v.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+        static string F(double v) => double.IsNaN(v) ? "–" : Math.Abs(v) >= 1e15 ? v.ToString("0.###e+0", System.Globalization.CultureInfo.InvariantCulture)
+            : v.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
         var text = new System.Text.StringBuilder();
         text.AppendLine($"{Method} on {Distance} dissimilarities: k = {K}, n = {N}, average silhouette {F(Silhouette)}, PAC {F(Pac)}");
         text.AppendLine("  k  silhouette  gap (SE)        BIC");

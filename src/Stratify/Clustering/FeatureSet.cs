@@ -13,18 +13,6 @@ public enum FeatureRole
     Ordinal,
 }
 
-/// <summary>What to do with a patient who lacks a value of some feature.</summary>
-public enum MissingPolicy
-{
-    /// <summary>Keep the patient; Gower drops the feature from that pair's weighted average (as daisy). Coordinate methods refuse it.</summary>
-    Pairwise,
-    /// <summary>Drop every patient with a missing value in any feature (complete cases).</summary>
-    DropRows,
-    /// <summary>Replace a missing numeric value by the median and a missing level by the mode (ordinal: median rank),
-    /// and add a 0/1 indicator feature "name (missing)" for each feature that had missing values.</summary>
-    Impute,
-}
-
 /// <summary>How numeric columns are scaled for coordinate methods (k-means, mixtures, Ward).</summary>
 public enum FeatureScaling
 {
@@ -58,12 +46,56 @@ public sealed record Feature(string Name, FeatureRole Role, double Weight, doubl
     }
 }
 
-/// <summary>What the missing-value policy did: rows dropped, values imputed per feature, indicator features added.</summary>
-public sealed record MissingValueReport(MissingPolicy Policy, int RowsInCohort, int RowsDropped, IReadOnlyDictionary<string, int> MissingPerFeature,
-    IReadOnlyDictionary<string, int> ImputedPerFeature)
+/// <summary>What the missing-value policy did to one feature.</summary>
+/// <param name="Feature">The feature's column.</param>
+/// <param name="Role">How it enters (a numeric feature is filled with its median, a categorical one with its most frequent
+/// level, an ordinal one with its median level).</param>
+/// <param name="Policy">The policy applied to it.</param>
+/// <param name="Missing">Patients lacking it, among those the set was built from.</param>
+/// <param name="Imputed">Values filled (impute, indicator), among the patients kept.</param>
+/// <param name="Fill">The value filled in, as a level or a number ("7", "1"); null when nothing was filled.</param>
+/// <param name="IndicatorAdded">Whether a 0/1 feature "name (missing)" was added.</param>
+public sealed record FeatureMissingValues(string Feature, FeatureRole Role, MissingPolicy Policy, int Missing, int Imputed, string? Fill, bool IndicatorAdded);
+
+/// <summary>
+/// What the missing-value policies did: per feature (<see cref="Features"/>), and the patients left without a subgroup
+/// because they lack a complete-case feature (<see cref="RowsDropped"/> of <see cref="RowsInCohort"/>).
+/// </summary>
+public sealed record MissingValueReport(int RowsInCohort, int RowsDropped, IReadOnlyList<FeatureMissingValues> Features)
 {
-    /// <summary>Under <see cref="MissingPolicy.Impute"/>: the value put in place of a missing one, per imputed feature (a level code for a categorical or ordinal feature).</summary>
-    public IReadOnlyDictionary<string, double> Fill { get; init; } = new Dictionary<string, double>();
+    /// <summary>Missing values per feature (every feature, 0 included).</summary>
+    public IReadOnlyDictionary<string, int> MissingPerFeature => Features.ToDictionary(f => f.Feature, f => f.Missing, StringComparer.Ordinal);
+
+    /// <summary>Values filled per feature (only features with a fill).</summary>
+    public IReadOnlyDictionary<string, int> ImputedPerFeature =>
+        Features.Where(f => f.Imputed > 0).ToDictionary(f => f.Feature, f => f.Imputed, StringComparer.Ordinal);
+
+    /// <summary>
+    /// What a reader must know, one sentence each: patients left out, values imputed (with the fill), gaps left
+    /// pairwise. The counts are slots (<see cref="Data.CountedText"/>), so a report can mask them.
+    /// </summary>
+    public List<Data.CountedText> Warnings()
+    {
+        var warnings = new List<Data.CountedText>();
+        if (RowsDropped > 0)
+            warnings.Add(Data.CountedText.Format($"{Data.TextCount.Rows(RowsDropped)} of {Data.TextCount.Rows(RowsInCohort)} patients left out for a missing complete-case feature"));
+        foreach (var f in Features)
+        {
+            if (f.Imputed > 0)
+                warnings.Add(Data.CountedText.Format($"{f.Feature}: {Data.TextCount.Rows(f.Imputed)} missing values imputed ({FillRule(f.Role)}: {f.Fill})")
+                    .Append(f.IndicatorAdded ? ", indicator feature added" : ""));
+            else if (f.Policy == MissingPolicy.Pairwise && f.Missing > 0)
+                warnings.Add(Data.CountedText.Format($"{f.Feature}: {Data.TextCount.Rows(f.Missing)} missing values; Gower leaves the feature out of those patients' pairs"));
+        }
+        return warnings;
+    }
+
+    private static string FillRule(FeatureRole role) => role switch
+    {
+        FeatureRole.Numeric => "median",
+        FeatureRole.Categorical => "most frequent level",
+        _ => "median level",
+    };
 }
 
 /// <summary>
@@ -89,13 +121,13 @@ public sealed record CoordinateMatrix(double[] Data, int Rows, int Columns, stri
 }
 
 /// <summary>
-/// The features a clustering uses, bound from cohort columns with a role and weight each, after the missing-value
-/// policy. <see cref="SourceRows"/> maps each retained patient back to its cohort row.
+/// The features a subgroup finder (clustering or survival tree) uses, built from bound variables
+/// (<see cref="StudyBinder"/>: one set of level rules, validation at the boundary) with a role and weight each, after
+/// the missing-value policy of each feature (<see cref="MissingPolicy"/>). <see cref="SourceRows"/> maps each retained
+/// patient back to the row of the variables it was built from (a complete-case feature can leave some out).
 /// <example><code>
-/// var cohort = CsvCohortReader.Read("datasets/lung.csv");
-/// var features = FeatureSet.FromCohort(cohort, [
-///     new("age", FeatureRole.Numeric), new("sex", FeatureRole.Categorical),
-///     new("ph.ecog", FeatureRole.Ordinal), new("wt.loss", FeatureRole.Numeric)]);
+/// var study = StudyBinder.Load(StudySpecReader.Read("datasets/lung.yaml"));
+/// var features = FeatureSet.From(study.Features, MissingPolicy.Impute);
 /// var gower = GowerDissimilarity.Compute(features);
 /// </code></example>
 /// </summary>
@@ -116,71 +148,118 @@ public sealed class FeatureSet
     public int RowCount => SourceRows.Length;
     public MissingValueReport Missing { get; }
 
-    /// <summary>Builds features from cohort columns, applying <paramref name="missing"/>.</summary>
+    /// <summary>
+    /// Binds cohort columns through <see cref="StudyBinder.BindVariables(Cohort, IReadOnlyList{CovariateSpec}, int[], string)"/>
+    /// and builds the set with one <paramref name="missing"/> policy for every feature (a view for callers without a spec;
+    /// its default, pairwise, gives Gower dissimilarities exactly as <c>cluster::daisy</c> on the same columns).
+    /// </summary>
     public static FeatureSet FromCohort(Cohort cohort, IReadOnlyList<FeatureSpec> specs, MissingPolicy missing = MissingPolicy.Pairwise)
     {
         if (specs.Count == 0) throw new StratifyInputException("a clustering needs at least one feature", cohort.Source);
-        int n = cohort.RowCount;
-        var raw = new List<Feature>(specs.Count);
         foreach (var spec in specs)
-        {
             if (!(spec.Weight >= 0) || double.IsInfinity(spec.Weight))
                 throw new StratifyInputException("a feature weight must be a finite number ≥ 0", cohort.Source, spec.Column, value: spec.Weight.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            raw.Add(Bind(cohort, spec));
-        }
-        var missingCounts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var f in raw) missingCounts[f.Name] = CountMissing(f.Values);
-        var imputed = new Dictionary<string, int>(StringComparer.Ordinal);
-
-        switch (missing)
+        var bound = StudyBinder.BindVariables(cohort, specs.Select(s => new CovariateSpec(s.Column, s.Role switch
         {
-            case MissingPolicy.Pairwise:
-                return new FeatureSet(raw, Enumerable.Range(0, n).ToArray(), new(missing, n, 0, missingCounts, imputed));
-            case MissingPolicy.DropRows:
-            {
-                var keep = new List<int>(n);
-                for (int i = 0; i < n; i++)
-                {
-                    bool complete = true;
-                    foreach (var f in raw) if (double.IsNaN(f.Values[i])) { complete = false; break; }
-                    if (complete) keep.Add(i);
-                }
-                if (keep.Count == 0) throw new StratifyInputException("no patient has all the clustering features", cohort.Source);
-                var rows = keep.ToArray();
-                var kept = raw.Select(f => f with { Values = RowSelection.Pick(f.Values, rows) }).ToList();
-                return new FeatureSet(kept, rows, new(missing, n, n - rows.Length, missingCounts, imputed));
-            }
-            default:
-            {
-                var result = new List<Feature>(raw.Count * 2);
-                var indicators = new List<Feature>();
-                var fills = new Dictionary<string, double>(StringComparer.Ordinal);
-                foreach (var f in raw)
-                {
-                    int count = missingCounts[f.Name];
-                    if (count == 0) { result.Add(f); continue; }
-                    if (count == n) throw new StratifyInputException("every value is missing: nothing to impute from", cohort.Source, f.Name);
-                    double fill = f.Role == FeatureRole.Categorical ? Mode(f.Values) : Quantiles.Median(f.Values);
-                    if (f.Role == FeatureRole.Ordinal) fill = Math.Round(fill, MidpointRounding.ToEven);
-                    var values = (double[])f.Values.Clone();
-                    var indicator = new double[n];
-                    for (int i = 0; i < n; i++)
-                        if (double.IsNaN(values[i])) { values[i] = fill; indicator[i] = 1; }
-                    result.Add(f with { Values = values });
-                    indicators.Add(new Feature(f.Name + " (missing)", FeatureRole.Categorical, f.Weight, Recode01(indicator), ["0", "1"], IsMissingIndicator: true));
-                    imputed[f.Name] = count;
-                    fills[f.Name] = fill;
-                }
-                result.AddRange(indicators);
-                return new FeatureSet(result, Enumerable.Range(0, n).ToArray(), new(missing, n, 0, missingCounts, imputed) { Fill = fills });
-            }
-        }
+            FeatureRole.Numeric => CovariateKind.Numeric,
+            FeatureRole.Categorical => CovariateKind.Categorical,
+            _ => CovariateKind.Ordinal,
+        }, null, s.LevelOrder is { Count: > 0 } order ? order : null)).ToArray());
+        return From(bound, missing, weights: specs.Select(s => s.Weight).ToArray());
     }
 
     /// <summary>
+    /// Builds the set from bound variables (all of the same rows). Each feature follows its policy: its entry in
+    /// <paramref name="byFeature"/>, else <paramref name="missing"/>. Fill values (impute, indicator) are computed on
+    /// the observed values of <paramref name="fillFrom"/> (rows of the variables; default: every retained row), so that
+    /// under a discovery/estimation split the estimation patients play no part in them.
+    /// </summary>
+    public static FeatureSet From(IReadOnlyList<BoundCovariate> variables, MissingPolicy missing = MissingPolicy.Impute,
+        IReadOnlyDictionary<string, MissingPolicy>? byFeature = null, int[]? fillFrom = null, IReadOnlyList<double>? weights = null)
+    {
+        if (variables.Count == 0) throw new StratifyInputException("a clustering needs at least one feature");
+        int n = variables[0].Length;
+        var policies = variables.Select(v => byFeature is not null && byFeature.TryGetValue(v.Name, out var p) ? p : missing).ToArray();
+        var raw = variables.Select((v, j) => Raw(v, weights?[j] ?? 1.0)).ToArray();
+
+        // Complete-case features decide who is kept; every other policy keeps the patient.
+        var keep = new bool[n];
+        Array.Fill(keep, true);
+        for (int j = 0; j < raw.Length; j++)
+            if (policies[j] == MissingPolicy.CompleteCase)
+                for (int i = 0; i < n; i++) if (double.IsNaN(raw[j].Values[i])) keep[i] = false;
+        var rows = Enumerable.Range(0, n).Where(i => keep[i]).ToArray();
+        if (rows.Length == 0)
+            throw new StratifyInputException("no patient has every complete-case feature", column: string.Join(", ", variables.Where((_, j) => policies[j] == MissingPolicy.CompleteCase).Select(v => v.Name)),
+                suggestion: "Use missing: impute or indicator for the features most often missing.");
+        var fillRows = fillFrom?.Where(i => keep[i]).ToArray() ?? rows;
+
+        var result = new List<Feature>(raw.Length * 2);
+        var indicators = new List<Feature>();
+        var report = new List<FeatureMissingValues>(raw.Length);
+        for (int j = 0; j < raw.Length; j++)
+        {
+            var f = raw[j];
+            int missingCount = CountMissing(f.Values);
+            var kept = rows.Length == n ? f.Values : RowSelection.Pick(f.Values, rows);
+            int gaps = CountMissing(kept);
+            if (gaps == 0 || policies[j] is MissingPolicy.CompleteCase or MissingPolicy.Pairwise)
+            {
+                result.Add(f with { Values = kept });
+                report.Add(new FeatureMissingValues(f.Name, f.Role, policies[j], missingCount, 0, null, false));
+                continue;
+            }
+            double fill = FillValue(f, fillRows);
+            if (double.IsNaN(fill))
+                throw new StratifyInputException("every value is missing: nothing to impute from", column: f.Name,
+                    suggestion: "Remove the feature, or check that it was read correctly.");
+            var values = (double[])kept.Clone();
+            var indicator = new double[values.Length];
+            for (int i = 0; i < values.Length; i++)
+                if (double.IsNaN(values[i])) { values[i] = fill; indicator[i] = 1; }
+            result.Add(f with { Values = values });
+            bool addIndicator = policies[j] == MissingPolicy.Indicator;
+            if (addIndicator)
+                indicators.Add(new Feature(f.Name + " (missing)", FeatureRole.Categorical, f.Weight, Recode01(indicator), ["0", "1"], IsMissingIndicator: true));
+            report.Add(new FeatureMissingValues(f.Name, f.Role, policies[j], missingCount, gaps, FillText(f, fill), addIndicator));
+        }
+        result.AddRange(indicators);
+        return new FeatureSet(result, rows, new MissingValueReport(n, n - rows.Length, report));
+    }
+
+    /// <summary>The patients at <paramref name="positions"/> of this set (for example the discovery part of a split).</summary>
+    public FeatureSet Subset(int[] positions)
+    {
+        if (positions.Length == RowCount) return this;
+        var features = Features.Select(f => f with { Values = RowSelection.Pick(f.Values, positions) }).ToArray();
+        return new FeatureSet(features, RowSelection.Pick(SourceRows, positions), Missing);
+    }
+
+    /// <summary>A bound variable as a feature: numbers as they are, levels as 1-based codes (R's data.matrix), NaN where missing.</summary>
+    private static Feature Raw(BoundCovariate variable, double weight)
+    {
+        if (variable.Kind == CovariateKind.Numeric)
+            return new Feature(variable.Name, FeatureRole.Numeric, weight, variable.Values!, null);
+        var factor = variable.Factor!;
+        var values = new double[factor.Codes.Length];
+        for (int i = 0; i < values.Length; i++) values[i] = factor.Codes[i] < 0 ? double.NaN : factor.Codes[i] + 1;
+        return new Feature(variable.Name, variable.Kind == CovariateKind.Categorical ? FeatureRole.Categorical : FeatureRole.Ordinal, weight, values, factor.Levels);
+    }
+
+    /// <summary>Median (numeric), mode (categorical; the lowest code on ties) or median rank rounded half to even (ordinal) over the observed values of <paramref name="rows"/>.</summary>
+    private static double FillValue(Feature f, int[] rows)
+    {
+        var observed = RowSelection.Pick(f.Values, rows);
+        double fill = f.Role == FeatureRole.Categorical ? Mode(observed) : Quantiles.Median(observed);
+        return f.Role == FeatureRole.Ordinal ? Math.Round(fill, MidpointRounding.ToEven) : fill;
+    }
+
+    private static string FillText(Feature f, double fill) =>
+        f.Levels is { } levels ? levels[(int)fill - 1] : fill.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>
     /// Coordinates for Euclidean methods: numeric and ordinal (rank code) columns scaled by <paramref name="scaling"/>,
     /// categorical features one-hot (one 0/1 column per level, not scaled), each column multiplied by √weight.
-    /// Refuses missing values: build the set with <see cref="MissingPolicy.DropRows"/> or <see cref="MissingPolicy.Impute"/>.
+    /// Refuses missing values: build the set with <see cref="MissingPolicy.Impute"/>, <see cref="MissingPolicy.Indicator"/> or <see cref="MissingPolicy.CompleteCase"/>.
     /// </summary>
     public CoordinateMatrix ToCoordinates(FeatureScaling scaling = FeatureScaling.Standardise)
     {
@@ -192,7 +271,7 @@ public sealed class FeatureSet
         {
             var f = Features[index];
             if (f.HasMissing)
-                throw new StratifyInputException("coordinate methods need complete data: use the drop-rows or impute missing-value policy", column: f.Name);
+                throw new StratifyInputException("coordinate methods need a value for every patient: use the impute, indicator or complete-case missing-value policy", column: f.Name);
             double root = Math.Sqrt(f.Weight);
             if (f.Role == FeatureRole.Categorical)
             {
@@ -251,45 +330,6 @@ public sealed class FeatureSet
         }
     }
 
-    private static Feature Bind(Cohort cohort, FeatureSpec spec)
-    {
-        var column = cohort[spec.Column];
-        int n = column.Length;
-        var values = new double[n];
-        switch (spec.Role)
-        {
-            case FeatureRole.Numeric:
-                if (column is not NumericColumn numeric)
-                    throw new StratifyInputException("a numeric feature needs a numeric column; declare it categorical or ordinal", cohort.Source, spec.Column);
-                for (int i = 0; i < n; i++) values[i] = numeric.IsMissing(i) ? double.NaN : numeric.Values[i];
-                return new Feature(spec.Column, spec.Role, spec.Weight, values, null);
-            default:
-            {
-                string[] labels = new string[n];
-                for (int i = 0; i < n; i++) labels[i] = column.IsMissing(i) ? "" : column.Format(i);
-                string[] levels;
-                if (spec.LevelOrder is { Count: > 0 } order) levels = order.ToArray();
-                else
-                {
-                    var distinct = new SortedSet<string>(Comparer<string>.Create(LevelOrder.Compare));
-                    for (int i = 0; i < n; i++) if (!column.IsMissing(i)) distinct.Add(labels[i]);
-                    levels = distinct.ToArray();
-                }
-                var index = new Dictionary<string, int>(StringComparer.Ordinal);
-                for (int l = 0; l < levels.Length; l++) index[levels[l]] = l + 1;
-                for (int i = 0; i < n; i++)
-                {
-                    if (column.IsMissing(i)) { values[i] = double.NaN; continue; }
-                    if (!index.TryGetValue(labels[i], out int code))
-                        throw new StratifyInputException("value is not one of the declared levels", cohort.Source, spec.Column, i + 1, labels[i],
-                            suggestion: "Declared levels: " + string.Join(", ", levels));
-                    values[i] = code;
-                }
-                return new Feature(spec.Column, spec.Role, spec.Weight, values, levels);
-            }
-        }
-    }
-
     private static int CountMissing(double[] values)
     {
         int count = 0;
@@ -316,7 +356,7 @@ public sealed class FeatureSet
     }
 }
 
-/// <summary>Sample quantiles ignoring NaN (R's default type 7).</summary>
+/// <summary>Sample quantiles ignoring NaN (R's default type 7, <see cref="Statistics.SampleQuantile"/>).</summary>
 internal static class Quantiles
 {
     public static double Median(double[] values) => Type7(values, 0.5);
@@ -324,11 +364,7 @@ internal static class Quantiles
     public static double Type7(double[] values, double p)
     {
         var sorted = values.Where(v => !double.IsNaN(v)).ToArray();
-        if (sorted.Length == 0) return double.NaN;
         Array.Sort(sorted);
-        double h = (sorted.Length - 1) * p;
-        int lo = (int)Math.Floor(h);
-        int hi = Math.Min(lo + 1, sorted.Length - 1);
-        return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+        return Statistics.SampleQuantile.Type7(sorted, p);
     }
 }

@@ -32,7 +32,7 @@ public sealed record KMeansResult(double[] Centers, int K, int Dimensions, int[]
 /// from its center. Rows are processed in fixed blocks (parallel), and block sums are reduced in block order, so the
 /// result does not depend on the number of threads.
 /// <example><code>
-/// var x = FeatureSet.FromCohort(gbsg, specs, MissingPolicy.DropRows).ToCoordinates(FeatureScaling.Standardise);
+/// var x = FeatureSet.FromCohort(gbsg, specs, MissingPolicy.CompleteCase).ToCoordinates(FeatureScaling.Standardise);
 /// var fit = KMeans.Fit(x, new KMeansOptions(K: 4, Restarts: 10, Seed: 1));
 /// </code></example>
 /// </summary>

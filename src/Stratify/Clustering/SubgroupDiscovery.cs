@@ -1,4 +1,5 @@
 using System.Globalization;
+using Stratify.Data;
 
 namespace Stratify.Clustering;
 
@@ -65,7 +66,7 @@ public static class SubgroupDiscovery
         int kMin = options.K ?? options.KMin, kMax = options.K ?? options.KMax;
         if (kMin < 2 || kMax < kMin || kMax >= n)
             throw new Data.StratifyInputException($"k must satisfy 2 ≤ k ≤ {n - 1} (and k-min ≤ k-max); got {kMin}..{kMax}");
-        var warnings = MissingWarnings(features.Missing);
+        var warnings = features.Missing.Warnings();
         bool exact = n <= options.ExactLimit;
         bool coordinates = options.Method is ClusteringMethod.KMeans or ClusteringMethod.GaussianMixture
             || options.Method == ClusteringMethod.Hierarchical && options.Linkage == Linkage.WardD2;
@@ -78,8 +79,8 @@ public static class SubgroupDiscovery
         DissimilarityMatrix? d = clara || !exact && coordinates ? null
             : coordinates ? DissimilarityMatrix.Euclidean(x!) : gower!.Matrix();
         if (d is not null && d.HasMissing())
-            throw new Data.StratifyInputException("some patients share no observed feature, so their Gower dissimilarity is undefined; use the drop-rows or impute missing-value policy");
-        if (clara) warnings.Add($"k-medoids by CLARA ({options.ClaraThreshold:N0}+ patients): medoids searched on samples, every patient assigned");
+            throw new Data.StratifyInputException("some patients share no observed feature, so their Gower dissimilarity is undefined; use the impute, indicator or complete-case missing-value policy");
+        if (clara) warnings.Add(CountedText.Format($"k-medoids by CLARA ({options.ClaraThreshold:N0}+ patients): medoids searched on samples, every patient assigned"));
         Dendrogram? tree = options.Method == ClusteringMethod.Hierarchical ? HierarchicalClustering.Fit(d!, options.Linkage) : null;
 
         Fitted FitK(int k) => options.Method switch
@@ -101,7 +102,7 @@ public static class SubgroupDiscovery
                     fit.Assignment, k, options.SilhouetteSample, options.Seed).Average;
             options.Progress?.Report($"k = {k} tried of {kMin}..{kMax}: average silhouette {silhouettes[k]:F3}");
         }
-        if (d is null) warnings.Add($"silhouette widths computed for a random sample of {options.SilhouetteSample:N0} patients");
+        if (d is null) warnings.Add(CountedText.Format($"silhouette widths computed for a random sample of {options.SilhouetteSample:N0} patients"));
 
         GapResult? gap = null;
         var prepared = new System.Runtime.CompilerServices.ConditionalWeakTable<object, Prepared>();
@@ -110,7 +111,7 @@ public static class SubgroupDiscovery
                 ? GapStatistic.Compute(x!, GapStatistic.UniformReference, kMax, options.GapReferenceSets, options.Seed, (data, k) => Recluster(options, data, k, prepared))
                 : GapStatistic.Compute(features, GapStatistic.UniformReference, kMax, options.GapReferenceSets, options.Seed, (data, k) => Recluster(options, data, k, prepared));
         else if (options.GapReferenceSets > 0 && options.K is null)
-            warnings.Add($"gap statistic not computed above {options.ExactLimit:N0} patients");
+            warnings.Add(CountedText.Format($"gap statistic not computed above {options.ExactLimit:N0} patients"));
 
         var criteria = new List<KCriteria>();
         for (int k = kMin; k <= kMax; k++)
@@ -122,7 +123,7 @@ public static class SubgroupDiscovery
         {
             int gapK = gap.Recommend(options.GapRule);
             if (gapK != chosen)
-                warnings.Add($"the gap statistic ({options.GapRule}) prefers k = {gapK}; k = {chosen} was chosen by {(options.Method == ClusteringMethod.GaussianMixture ? "BIC" : "average silhouette")}");
+                warnings.Add(CountedText.Format($"the gap statistic ({options.GapRule}) prefers k = {gapK}; k = {chosen} was chosen by {(options.Method == ClusteringMethod.GaussianMixture ? "BIC" : "average silhouette")}"));
         }
 
         var final = fits[chosen];
@@ -133,7 +134,7 @@ public static class SubgroupDiscovery
             stability = ClusterStability.Assess(assignment, chosen, rows => StabilityRecluster(options, x, d, rows, chosen), options.StabilityResamples, options.Seed, options.Progress);
         }
         else if (options.StabilityResamples > 0)
-            warnings.Add($"stability not assessed above {options.ExactLimit:N0} patients");
+            warnings.Add(CountedText.Format($"stability not assessed above {options.ExactLimit:N0} patients"));
 
         var profiles = ClusterProfiles.Describe(features, assignment, chosen);
         var clusters = new List<ClusterSummary>(chosen);
@@ -149,7 +150,7 @@ public static class SubgroupDiscovery
             }
             double jaccard = stability?.MeanJaccard[c] ?? double.NaN;
             if (stability is not null && stability.Verdict(c) != "stable")
-                warnings.Add($"cluster {c + 1} is {stability.Verdict(c)} (bootstrap mean Jaccard {jaccard:F2}; below 0.6 is unstable, 0.5 or less dissolved)");
+                warnings.Add(CountedText.Format($"cluster {c + 1} is {stability.Verdict(c)} (bootstrap mean Jaccard {jaccard:F2}; below 0.6 is unstable, 0.5 or less dissolved)"));
             clusters.Add(new ClusterSummary(c + 1, profiles[c].Size, medoid, center, jaccard, profiles[c].Label, profiles[c].Entries));
         }
         var oneBased = new int[n];
@@ -247,17 +248,4 @@ public static class SubgroupDiscovery
         ClusteringMethod.GaussianMixture => o.Covariance == CovarianceType.Full ? "gaussian mixture (full)" : "gaussian mixture (diagonal)",
         _ => o.Linkage == Linkage.WardD2 ? "hierarchical (ward.D2)" : "hierarchical (average)",
     };
-
-    private static List<string> MissingWarnings(MissingValueReport report)
-    {
-        var warnings = new List<string>();
-        if (report.RowsDropped > 0)
-            warnings.Add($"{report.RowsDropped} of {report.RowsInCohort} patients dropped for missing values");
-        foreach (var (feature, count) in report.ImputedPerFeature)
-            warnings.Add($"{feature}: {count} missing values imputed (median, or mode for a categorical feature), indicator feature added");
-        if (report.Policy == MissingPolicy.Pairwise)
-            foreach (var (feature, count) in report.MissingPerFeature)
-                if (count > 0) warnings.Add($"{feature}: {count} missing values; Gower leaves the feature out of those patients' pairs");
-        return warnings;
-    }
 }

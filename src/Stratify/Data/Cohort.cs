@@ -11,9 +11,12 @@ public sealed class Cohort
 {
     private readonly Dictionary<string, Column> _byName;
 
-    public Cohort(IReadOnlyList<Column> columns, string source, IReadOnlyDictionary<string, string>? unusable = null)
+    public Cohort(IReadOnlyList<Column> columns, string source, IReadOnlyDictionary<string, string>? unusable = null,
+        IReadOnlyList<CohortInput>? inputs = null, IReadOnlyList<string>? notRead = null)
     {
         Unusable = unusable ?? new Dictionary<string, string>();
+        Inputs = inputs ?? [];
+        NotRead = notRead ?? [];
         if (columns.Count > 0 && columns.Any(c => c.Length != columns[0].Length))
             throw new ArgumentException("columns differ in length");
         Columns = columns;
@@ -26,6 +29,10 @@ public sealed class Cohort
     public IReadOnlyList<Column> Columns { get; }
     /// <summary>Columns present in the file that Stratify cannot use, with what they are (e.g. "a nested list field").</summary>
     public IReadOnlyDictionary<string, string> Unusable { get; }
+    /// <summary>Columns the file holds that were not read, because the analysis does not use them (see <see cref="CohortReadOptions"/>).</summary>
+    public IReadOnlyList<string> NotRead { get; }
+    /// <summary>The files read, in order, with the SHA-256 of the bytes decoded when they were hashed.</summary>
+    public IReadOnlyList<CohortInput> Inputs { get; }
     public int RowCount { get; }
     /// <summary>The file or folder the cohort was read from, for messages.</summary>
     public string Source { get; }
@@ -45,8 +52,10 @@ public sealed class Cohort
             if (Unusable.TryGetValue(name, out var what))
                 throw new StratifyInputException($"Stratify cannot use this column: it is {what}", Source, name,
                     suggestion: "Store it as a number, boolean, text, date or timestamp column.");
+            if (NotRead.Contains(name))
+                throw new InvalidOperationException($"column '{name}' was not read: add its role to StudySpec.UsedColumns()");
             throw new StratifyInputException("column not found", Source, name,
-                suggestion: NameSuggestion.Hint(name, Columns.Select(x => x.Name).ToArray()));
+                suggestion: NameSuggestion.Hint(name, [.. Columns.Select(x => x.Name), .. NotRead, .. Unusable.Keys]));
         }
     }
 
@@ -79,7 +88,7 @@ public sealed class Cohort
                 }
             }
         }
-        return new Cohort(columns, Source, Unusable);
+        return new Cohort(columns, Source, Unusable, Inputs, NotRead);
     }
 
     /// <summary>A Microsoft.Data.Analysis DataFrame view of the cohort (copies the values).</summary>

@@ -43,6 +43,7 @@ public static class CohortConcatenation
                 columns.Add(CategoricalColumn.FromCodes(column.Name, codes, index, column.SourceType));
             }
         }
-        return new Cohort(columns, string.Join(", ", cohorts.Select(c => c.Source)));
+        return new Cohort(columns, string.Join(", ", cohorts.Select(c => c.Source)), first.Unusable,
+            cohorts.SelectMany(c => c.Inputs).ToArray(), first.NotRead);
     }
 }

@@ -15,10 +15,10 @@ public static class CsvCohortReader
 
     public static Cohort Read(string path)
     {
-        if (!File.Exists(path))
-            throw new StratifyInputException("file not found", path, suggestion: "Check the path; relative paths are taken from the current folder.");
+        InputFile.Require(path, "a CSV file", "file not found", "Check the path; relative paths are taken from the current folder.");
         using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        var header = ReadRecord(reader, out _) ?? throw new StratifyInputException("the file is empty: no header row", path);
+        var position = new CsvPosition(path);
+        var header = ReadRecord(reader, position, out _) ?? throw new StratifyInputException("the file is empty: no header row", path);
         var names = header.Select(h => h ?? "").ToArray();
         for (int j = 0; j < names.Length; j++)
         {
@@ -28,7 +28,7 @@ public static class CsvCohortReader
         }
         var cells = names.Select(_ => new List<string?>()).ToArray();
         long row = 0;
-        while (ReadRecord(reader, out bool blank) is { } record)
+        while (ReadRecord(reader, position, out bool blank) is { } record)
         {
             if (blank) continue;
             row++;
@@ -78,8 +78,19 @@ public static class CsvCohortReader
         return CategoricalColumn.FromStrings(name, values);
     }
 
-    /// <summary>Reads one record; null at end of file. Handles quoted fields with commas, quotes and newlines.</summary>
-    private static List<string?>? ReadRecord(TextReader reader, out bool blank)
+    /// <summary>The file being read and the line (1-based) the reader is on, for messages.</summary>
+    private sealed class CsvPosition(string path)
+    {
+        public string Path { get; } = path;
+        public long Line { get; set; } = 1;
+    }
+
+    /// <summary>
+    /// Reads one record; null at end of file. Handles quoted fields with commas, quotes and newlines. A quoted field
+    /// still open at the end of the file is refused, naming the line where it opened: reading on would swallow every
+    /// later row into one field.
+    /// </summary>
+    private static List<string?>? ReadRecord(TextReader reader, CsvPosition position, out bool blank)
     {
         blank = false;
         int c = reader.Read();
@@ -87,11 +98,15 @@ public static class CsvCohortReader
         var fields = new List<string?>();
         var field = new StringBuilder();
         bool quoted = false, wasQuoted = false;
+        long quoteLine = 0;
         while (true)
         {
             if (quoted)
             {
-                if (c < 0) break;
+                if (c < 0)
+                    throw new StratifyInputException($"line {quoteLine}: a quoted field opens here and is never closed", position.Path,
+                        suggestion: "Close the quote; a quote inside a quoted field is written twice (\"\").");
+                if (c == '\n') position.Line++;
                 if (c == '"')
                 {
                     if (reader.Peek() == '"') { reader.Read(); field.Append('"'); }
@@ -99,10 +114,11 @@ public static class CsvCohortReader
                 }
                 else field.Append((char)c);
             }
-            else if (c == '"' && field.Length == 0) { quoted = true; wasQuoted = true; }
+            else if (c == '"' && field.Length == 0) { quoted = true; wasQuoted = true; quoteLine = position.Line; }
             else if (c == ',') { fields.Add(field.ToString()); field.Clear(); wasQuoted = false; }
-            else if (c == '\r') { if (reader.Peek() == '\n') reader.Read(); break; }
-            else if (c == '\n' || c < 0) break;
+            else if (c == '\r') { if (reader.Peek() == '\n') reader.Read(); position.Line++; break; }
+            else if (c == '\n') { position.Line++; break; }
+            else if (c < 0) break;
             else field.Append((char)c);
             c = reader.Read();
         }

@@ -8,7 +8,8 @@ namespace Stratify.Data;
 /// dates as DATE, timestamps as TIMESTAMP (millis), categorical columns as UTF-8 strings (Parquet.Net
 /// dictionary-encodes repeated labels). Columns with missing values are nullable. Row groups of at most
 /// <paramref name="rowGroupSize"/> rows. Optional key/value metadata is stored in the file footer.
-/// The file is written to a temporary name and moved into place, so a failure never leaves a partial file.
+/// The file is written in a staging folder and moved into place (<see cref="OutputStaging"/>), so a failure or a
+/// signal never leaves a partial file.
 /// </summary>
 public static class ParquetCohortWriter
 {
@@ -22,30 +23,20 @@ public static class ParquetCohortWriter
     {
         var fields = cohort.Columns.Select(FieldFor).ToArray();
         var schema = new ParquetSchema(fields);
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
+        await OutputStaging.WriteFileAsync(path, async staged =>
         {
-            await using (var stream = File.Create(temporary))
+            await using var stream = File.Create(staged);
+            await using var writer = await ParquetWriter.CreateAsync(schema, stream, cancellationToken: cancellation);
+            if (metadata is not null) writer.CustomMetadata = metadata.ToDictionary(kv => kv.Key, kv => kv.Value);
+            for (int start = 0; start < cohort.RowCount || (start == 0 && cohort.RowCount == 0); start += rowGroupSize)
             {
-                await using var writer = await ParquetWriter.CreateAsync(schema, stream, cancellationToken: cancellation);
-                if (metadata is not null) writer.CustomMetadata = metadata.ToDictionary(kv => kv.Key, kv => kv.Value);
-                for (int start = 0; start < cohort.RowCount || (start == 0 && cohort.RowCount == 0); start += rowGroupSize)
-                {
-                    int rows = Math.Min(rowGroupSize, cohort.RowCount - start);
-                    using var group = writer.CreateRowGroup();
-                    for (int c = 0; c < fields.Length; c++)
-                        await WriteColumn(group, fields[c], cohort.Columns[c], start, rows, cancellation);
-                    if (cohort.RowCount == 0) break;
-                }
+                int rows = Math.Min(rowGroupSize, cohort.RowCount - start);
+                using var group = writer.CreateRowGroup();
+                for (int c = 0; c < fields.Length; c++)
+                    await WriteColumn(group, fields[c], cohort.Columns[c], start, rows, cancellation);
+                if (cohort.RowCount == 0) break;
             }
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+        });
     }
 
     private static DataField FieldFor(Column column) => column switch

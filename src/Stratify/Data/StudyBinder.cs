@@ -6,24 +6,54 @@ namespace Stratify.Data;
 /// Binds a cohort's columns to the roles a <see cref="StudySpec"/> names and validates them once, at the
 /// boundary, so estimators can trust their arrays. Refuses (with <see cref="StratifyInputException"/> naming file,
 /// column, row and value): a column not found (closest name suggested); a type wrong for its role; negative,
-/// NaN or infinite time; an event value outside the coding; duplicate patient ids; a used column with no values;
-/// a categorical with one level; a reference level that does not occur; no events at all. Rows missing a value in
-/// a used column are dropped and counted per column, never silently.
+/// NaN or infinite time; an event value outside the coding (with competing risks: neither censoring nor a declared
+/// cause, see <see cref="CompetingCausesBinder"/>); duplicate patient ids; a used column with no values;
+/// a categorical with one level; a reference level that does not occur; no events at all; a case weight that is not
+/// a finite number ≥ 0, weights that are all 0, or a treatment arm or group whose weights sum to 0. Rows missing a
+/// value in a used column (the weight column included) are dropped and counted per column, never silently. Subgroup
+/// features are bound too (with their missing values kept, so they never drop a patient); levels follow one set of
+/// rules everywhere (<see cref="LevelRules"/>).
 /// </summary>
 public static class StudyBinder
 {
-    /// <summary>Reads the spec's data (files and part folders, concatenated in order) and binds it.</summary>
-    public static BoundStudy Load(StudySpec spec)
+    /// <summary>Reads the columns the spec uses (<see cref="StudySpec.UsedColumns"/>) of its data (files and part
+    /// folders, concatenated in order) and binds them.</summary>
+    public static BoundStudy Load(StudySpec spec) => Load(spec, CohortReadOptions.Only(spec.UsedColumns()));
+
+    /// <summary>As <see cref="Load(StudySpec)"/>, reading what <paramref name="read"/> says (every column for a description).</summary>
+    public static BoundStudy Load(StudySpec spec, CohortReadOptions read)
+    {
+        var bound = Bind(Read(spec, read), spec);
+        Diagnostics.StageTimings.Mark("bind");
+        return bound;
+    }
+
+    /// <summary>Reads the columns the spec uses of its data (files and part folders, concatenated in order) without binding them.</summary>
+    public static Cohort Read(StudySpec spec) => Read(spec, CohortReadOptions.Only(spec.UsedColumns()));
+
+    /// <summary>Reads the spec's data as <paramref name="read"/> says, without binding it.</summary>
+    public static Cohort Read(StudySpec spec, CohortReadOptions read)
     {
         if (spec.Data.Count == 0)
             throw new StratifyInputException("no data given", spec.SourceFile,
                 suggestion: spec.SourceFile is null ? "Pass --data cohort.parquet." : "Add 'data: cohort.parquet' to the spec.");
         Diagnostics.StageTimings.Mark("start");
-        var cohorts = spec.Data.Select(ParquetCohortReader.Read).ToList();
+        var cohorts = spec.Data.Select(path => ParquetCohortReader.Read(path, read)).ToList();
         Diagnostics.StageTimings.Mark("read");
-        var bound = Bind(cohorts.Count == 1 ? cohorts[0] : CohortConcatenation.Concat(cohorts), spec);
-        Diagnostics.StageTimings.Mark("bind");
-        return bound;
+        return cohorts.Count == 1 ? cohorts[0] : CohortConcatenation.Concat(cohorts);
+    }
+
+    /// <summary>
+    /// The distinct non-missing values of the spec's event column, as the column formats them, in sorted order
+    /// (for checks made before binding, e.g. whether an undeclared column holds more than two values).
+    /// </summary>
+    public static string[] EventValues(Cohort cohort, StudySpec spec)
+    {
+        if (spec.Event is null) return [];
+        var column = cohort[spec.Event];
+        var rows = new int[column.Length - column.MissingCount];
+        for (int i = 0, k = 0; i < column.Length; i++) if (!column.IsMissing(i)) rows[k++] = i;
+        return DistinctValues(column, rows).Texts.Order(Comparer<string>.Create(LevelOrder.Compare)).ToArray();
     }
 
     public static BoundStudy Bind(Cohort cohort, StudySpec spec)
@@ -39,8 +69,10 @@ public static class StudyBinder
         var subgroupColumn = spec.Subgroups is { Method: SubgroupMethod.Column } sg ? Resolve(sg.Column) : null;
         var strata = spec.Strata.Select(s => cohort[s]).ToArray();
         var cluster = Resolve(spec.Cluster);
+        var weight = Resolve(spec.Weight);
         var covariates = spec.Covariates.Select(c => (Spec: c, Column: cohort[c.Column])).ToArray();
-        var features = (spec.Subgroups?.Features ?? []).Select(f => cohort[f.Column]).ToArray();
+        var featureSpecs = spec.Subgroups?.Features ?? [];
+        var features = featureSpecs.Select(f => cohort[f.Column]).ToArray();
         if (time is not null && evt is null || evt is not null && time is null)
             throw new StratifyInputException("a survival analysis needs both a time and an event column", spec.SourceFile ?? source,
                 suggestion: "Give both time and event (--time and --event).");
@@ -48,7 +80,7 @@ public static class StudyBinder
         // Every used column must hold values, and have a type its role accepts.
         var used = new List<Column>();
         void Use(Column? c) { if (c is not null && !used.Contains(c)) used.Add(c); }
-        Use(id); Use(time); Use(evt); Use(treatment); Use(group); Use(subgroupColumn); Use(cluster);
+        Use(id); Use(time); Use(evt); Use(treatment); Use(group); Use(subgroupColumn); Use(cluster); Use(weight);
         foreach (var s in strata) Use(s);
         foreach (var c in covariates) Use(c.Column);
         foreach (var c in used.Concat(features))
@@ -56,6 +88,11 @@ public static class StudyBinder
                 throw new StratifyInputException("the column has no values: every row is missing", source, c.Name);
         if (time is not null && time is not NumericColumn)
             throw TypeError(source, time, "the time column must be numeric (a number of days, weeks, months or years)");
+        if (weight is not null and not NumericColumn)
+            throw TypeError(source, weight, "the weight column must hold numbers (case weights ≥ 0)");
+        if (time is { SourceType: SourceType.Date or SourceType.Timestamp or SourceType.Boolean })
+            throw TypeError(source, time, "the time column must be a follow-up duration (days, weeks, months or years since the start of follow-up)",
+                "Compute the duration first (for example the days from diagnosis to the event or last contact) and name that column as the time.");
         foreach (var (c, column) in covariates)
             if (c.Kind == CovariateKind.Numeric && column is not NumericColumn)
                 throw TypeError(source, column, "a numeric covariate must hold numbers", "Declare it as categorical instead (--categorical or covariates: categorical:).");
@@ -79,13 +116,29 @@ public static class StudyBinder
 
         if (id is not null) CheckUniqueIds(source, id, rows);
         var timeValues = time is null ? null : BindTime(source, (NumericColumn)time, rows);
-        var (events, codingText) = evt is null ? (null, null) : BindEvent(source, spec, evt, rows);
+        if (timeValues is not null) RequireFollowUp(source, time!, timeValues);
+        if (spec.Competing.Count > 0 && spec.EventOfInterest is null)
+            throw new StratifyInputException("competing causes are given without the event of interest", spec.SourceFile ?? source, evt?.Name,
+                suggestion: "Add event_of_interest (--event-of-interest).");
+        var causes = evt is not null && spec.EventOfInterest is not null ? CompetingCausesBinder.Bind(source, spec, evt, rows) : null;
+        var (events, codingText) = evt is null ? (null, null)
+            : causes is not null ? (causes.EventOfInterestIndicator(), causes.CodingText)
+            : BindEvent(source, spec, evt, rows);
         if (events is not null && rows.Length > 0 && Array.IndexOf(events, true) < 0)
             throw new StratifyInputException("no events at all: every analysed patient is censored, so survival cannot be estimated", source, evt!.Name,
                 suggestion: "Check the event coding (event_value / --event-value).");
         if (rows.Length == 0)
             throw new StratifyInputException("no row is complete in the used columns, so nothing is left to analyse", source,
                 suggestion: "Missing values per column: " + string.Join(", ", dropped.Select(d => $"{d.Column} {d.Rows}")));
+
+        var weights = weight is null ? null : BindWeights(source, (NumericColumn)weight, rows);
+        var treatmentFactor = treatment is null ? null : BindFactor(source, treatment, rows, spec.TreatmentReference, null, "treatment");
+        var groupFactor = group is null ? null : BindFactor(source, group, rows, null, null, "group");
+        if (weights is not null)
+        {
+            CheckLevelWeights(source, weights, treatmentFactor, "treatment arm", weight!.Name);
+            CheckLevelWeights(source, weights, groupFactor, "group", weight!.Name);
+        }
 
         return new BoundStudy
         {
@@ -96,13 +149,16 @@ public static class StudyBinder
             Time = timeValues,
             Event = events,
             EventCodingText = codingText,
-            Treatment = treatment is null ? null : BindFactor(source, treatment, rows, spec.TreatmentReference, null, "treatment"),
-            Group = group is null ? null : BindFactor(source, group, rows, null, null, "group"),
+            Causes = causes,
+            Treatment = treatmentFactor,
+            Group = groupFactor,
             SubgroupColumn = subgroupColumn is null ? null : BindFactor(source, subgroupColumn, rows, null, null, "subgroup"),
             Strata = strata.Length == 0 ? null : CombineStrata(source, strata, rows),
             Cluster = cluster is null ? null : CombineStrata(source, [cluster], rows).Codes,
+            Weights = weights,
             Covariates = covariates.Select(c => BindCovariate(source, c.Spec, c.Column, rows)).ToArray(),
-            Features = features,
+            // Subgroup features keep their missing values: they never remove a patient from the analyses.
+            Features = featureSpecs.Select((f, j) => BindVariable(source, f, features[j], rows, "feature")).ToArray(),
             Dropped = dropped,
         };
     }
@@ -139,7 +195,8 @@ public static class StudyBinder
 
     /// <summary>
     /// The distinct values of a column over the given rows, as text (formatted once per value, as messages and
-    /// level names show them), and each row's index into them, in first-seen order. No per-row text.
+    /// level names show them), and each row's index into them (−1 where the value is missing), in first-seen order.
+    /// No per-row text.
     /// </summary>
     internal static (int[] ValueOfRow, string[] Texts) DistinctValues(Column column, int[] rows)
     {
@@ -152,12 +209,25 @@ public static class StudyBinder
             for (int k = 0; k < rows.Length; k++)
             {
                 int code = categorical.Codes[rows[k]];
+                if (code < 0) { valueOfRow[k] = -1; continue; }
                 if (map[code] < 0) { map[code] = texts.Count; texts.Add(categorical.Levels[code]); }
                 valueOfRow[k] = map[code];
             }
             return (valueOfRow, texts.ToArray());
         }
         var numeric = (NumericColumn)column;
+        if (numeric.Missing is { } missing)
+        {
+            // Code the present rows, then put the missing ones back as −1.
+            var present = new List<int>(rows.Length);
+            foreach (int row in rows) if (!missing[row]) present.Add(row);
+            if (present.Count < rows.Length)
+            {
+                var (presentValue, presentTexts) = DistinctValues(numeric, present.ToArray());
+                for (int k = 0, p = 0; k < rows.Length; k++) valueOfRow[k] = missing[rows[k]] ? -1 : presentValue[p++];
+                return (valueOfRow, presentTexts);
+            }
+        }
         if (SmallWholeNumberRange(numeric.Values, rows) is (double min, int range))
         {
             // Codes such as 0/1, 1/2 or group numbers: an array indexed by value instead of a hash table.
@@ -206,19 +276,76 @@ public static class StudyBinder
         return max - min < 65_536 ? (min, (int)(max - min) + 1) : null;
     }
 
+    /// <summary>Nobody followed for any time: no survival curve, hazard or hazard ratio has anything to estimate from.</summary>
+    private static void RequireFollowUp(string source, Column time, double[] times)
+    {
+        if (times.Length > 0 && Array.TrueForAll(times, t => t == 0))
+            throw new StratifyInputException($"every follow-up time of the {times.Length:N0} patients is 0, so there is no survival to estimate", source, time.Name,
+                suggestion: "Check that this is the follow-up time column, and that its values were not lost on export.");
+    }
+
     private static double[] BindTime(string source, NumericColumn time, int[] rows)
+        => BindNonNegative(source, time, rows, "time", "Survival times must be finite and ≥ 0.");
+
+    /// <summary>
+    /// The column's values over the kept rows, each a finite number ≥ 0, else refused by row as
+    /// "<paramref name="what"/> is negative" (or NaN, or infinite).
+    /// </summary>
+    private static double[] BindNonNegative(string source, NumericColumn column, int[] rows, string what, string suggestion)
     {
         // Every row kept: share the column's array (columns are never modified after reading) instead of copying it.
-        var values = rows.Length == time.Length ? time.Values : new double[rows.Length];
+        var values = rows.Length == column.Length ? column.Values : new double[rows.Length];
         for (int k = 0; k < rows.Length; k++)
         {
-            double t = time.Values[rows[k]];
-            if (!double.IsFinite(t) || t < 0)
-                throw new StratifyInputException(double.IsNaN(t) ? "time is NaN (not a number)" : double.IsInfinity(t) ? "time is infinite" : "time is negative",
-                    source, time.Name, rows[k] + 1, time.Format(rows[k]), "Survival times must be finite and ≥ 0.");
-            values[k] = t;
+            double v = column.Values[rows[k]];
+            if (!double.IsFinite(v) || v < 0)
+                throw new StratifyInputException(double.IsNaN(v) ? $"{what} is NaN (not a number)" : double.IsInfinity(v) ? $"{what} is infinite" : $"{what} is negative",
+                    source, column.Name, rows[k] + 1, column.Format(rows[k]), suggestion);
+            values[k] = v;
         }
         return values;
+    }
+
+    /// <summary>
+    /// Case weights over the kept rows: each a finite number ≥ 0 (as R's survfit and coxph require), and not all 0.
+    /// </summary>
+    private static double[] BindWeights(string source, NumericColumn weight, int[] rows)
+    {
+        var values = BindNonNegative(source, weight, rows, "case weight", "Case weights must be finite numbers ≥ 0.");
+        if (rows.Length > 0 && Array.TrueForAll(values, w => w == 0))
+            throw new StratifyInputException("every case weight is 0, so no patient would count", source, weight.Name,
+                suggestion: "Check the weight column; a weight of 0 removes a patient from the estimates.");
+        return values;
+    }
+
+    /// <summary>
+    /// Refuses a case weight of 0 for an analysis that, like R's coxph, needs every weight positive (Cox, the weighted
+    /// log-rank test), naming the file row; nothing to check when the study has no weights.
+    /// </summary>
+    public static void RequirePositiveWeights(BoundStudy study, string analysis)
+    {
+        if (study.Weights is not { } weights) return;
+        for (int k = 0; k < weights.Length; k++)
+            if (weights[k] == 0)
+            {
+                var column = study.Cohort[study.Spec.Weight!];
+                throw new StratifyInputException($"a case weight of 0 cannot enter {analysis} (R's coxph requires weights > 0)",
+                    study.Cohort.Source, column.Name, study.Rows[k] + 1, column.Format(study.Rows[k]),
+                    "Leave out the patients of weight 0 (they count for nothing), or give them a positive weight.");
+            }
+    }
+
+    /// <summary>A treatment arm or group whose case weights sum to 0 would have no estimate: refused by name.</summary>
+    private static void CheckLevelWeights(string source, double[] weights, Factor? factor, string role, string weightColumn)
+    {
+        if (factor is null) return;
+        var total = new double[factor.LevelCount];
+        for (int k = 0; k < weights.Length; k++) total[factor.Codes[k]] += weights[k];
+        for (int level = 0; level < total.Length; level++)
+            if (total[level] == 0)
+                throw new StratifyInputException($"the {role} '{factor.Levels[level]}' has case weights that sum to 0 (weight column '{weightColumn}'), so it has no estimate",
+                    source, factor.Name, value: factor.Levels[level],
+                    suggestion: "Check the weights of its patients, or leave the level out of the data.");
     }
 
     /// <summary>Maps the event column to true (event) / false (censored) under the spec's coding.</summary>
@@ -250,11 +377,11 @@ public static class StudyBinder
             EventCoding.ZeroOne => (new[] { "1" }, new[] { "0" }),
             EventCoding.OneTwo => (new[] { "2" }, new[] { "1" }),
             EventCoding.Boolean => (new[] { "1", "true", "True" }, new[] { "0", "false", "False" }),
-            _ => (spec.EventValues.Select(Canonical).ToArray(), spec.CensoredValues.Count > 0 ? spec.CensoredValues.Select(Canonical).ToArray() : null),
+            _ => (spec.EventValues.Select(LevelRules.Canonical).ToArray(), spec.CensoredValues.Count > 0 ? spec.CensoredValues.Select(LevelRules.Canonical).ToArray() : null),
         };
         if (censored is null)
         {
-            var others = distinct.Where(v => !events.Contains(v)).ToArray();
+            var others = distinct.Where(v => !In(events, v)).ToArray();
             if (others.Length > 1)
                 throw new StratifyInputException(
                     $"event value(s) {string.Join(", ", events.Select(v => $"'{v}'"))} declared, but {others.Length} other values occur ({string.Join(", ", others.Take(6).Select(v => $"'{v}'"))}), so which mean censored is unclear",
@@ -262,8 +389,8 @@ public static class StudyBinder
             censored = others;
         }
         // Decide once per distinct value, then look up per row (no text per row).
-        var isEvent = texts.Select(events.Contains).ToArray();
-        var isKnown = texts.Select(t => events.Contains(t) || censored.Contains(t)).ToArray();
+        var isEvent = texts.Select(t => In(events, t)).ToArray();
+        var isKnown = texts.Select(t => In(events, t) || In(censored, t)).ToArray();
         var result = new bool[rows.Length];
         for (int k = 0; k < rows.Length; k++)
         {
@@ -285,67 +412,114 @@ public static class StudyBinder
         _ => $"{string.Join("/", censored)} = censored, {string.Join("/", events)} = event",
     };
 
-    /// <summary>Declared values compare as the column formats them ("2.0" in a spec matches the number 2).</summary>
-    private static string Canonical(string value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) ? d.ToString("R", CultureInfo.InvariantCulture) : value;
+    /// <summary>Whether a value is among declared values, compared as <see cref="LevelRules"/> compares them ("2.0" matches 2).</summary>
+    private static bool In(string[] declared, string value) => Array.Exists(declared, d => LevelRules.Matches(d, value));
 
     /// <summary>
-    /// A factor over the kept rows: levels that occur, in sorted order (numbers by value) unless an order is
-    /// given; the reference level first in meaning (index stored), defaulting to the first level.
+    /// A factor over the kept rows, levels as <see cref="LevelRules"/> makes them (the values that occur, numbers by
+    /// value, unless an order is declared); the reference level first in meaning (index stored), defaulting to the
+    /// first level. Refuses a column with fewer than two levels that occur.
     /// </summary>
     public static Factor BindFactor(string source, Column column, int[] rows, string? reference, IReadOnlyList<string>? order, string role)
     {
-        string[] levels;
-        var (valueOfRow, texts) = DistinctValues(column, rows);
-        var present = new HashSet<string>(texts, StringComparer.Ordinal);
-        if (order is not null)
-        {
-            var declared = order.Select(Canonical).ToArray();
-            for (int k = 0; k < rows.Length; k++)
-            {
-                var v = texts[valueOfRow[k]];
-                if (!declared.Contains(v))
-                    throw new StratifyInputException($"value not among the declared levels ({string.Join(", ", declared)})", source, column.Name, rows[k] + 1, v,
-                        "Add it to the level order in the spec.");
-            }
-            levels = declared.Where(present.Contains).ToArray();
-        }
-        else levels = present.Order(Comparer<string>.Create(LevelOrder.Compare)).ToArray();
-        if (levels.Length < 2)
+        var (codes, levels) = LevelRules.Code(source, column, rows, order);
+        var counts = new Factor(column.Name, codes, levels).Counts();
+        if (counts.Count(c => c > 0) < 2)
             throw new StratifyInputException($"the {role} column has a single level, so there is nothing to compare", source, column.Name,
-                value: levels.FirstOrDefault(), suggestion: "Remove it from the analysis, or check that filtering did not remove the other levels.");
+                value: levels.Where((_, l) => counts[l] > 0).FirstOrDefault(),
+                suggestion: "Remove it from the analysis, or check that filtering did not remove the other levels.");
         int referenceIndex = 0;
         if (reference is not null)
         {
-            referenceIndex = Array.IndexOf(levels, Canonical(reference));
+            referenceIndex = LevelRules.IndexOf(levels, reference);
             if (referenceIndex < 0)
                 throw new StratifyInputException("reference level does not occur in the column", source, column.Name, value: reference,
                     suggestion: $"Levels: {string.Join(", ", levels.Take(20))}.");
         }
-        var levelOfValue = texts.Select(t => Array.IndexOf(levels, t)).ToArray();
-        var codes = new int[rows.Length];
-        for (int k = 0; k < rows.Length; k++) codes[k] = levelOfValue[valueOfRow[k]];
         return new Factor(column.Name, codes, levels, referenceIndex);
     }
 
-    private static BoundCovariate BindCovariate(string source, CovariateSpec spec, Column column, int[] rows)
+    private static BoundCovariate BindCovariate(string source, CovariateSpec spec, Column column, int[] rows) => spec.Kind == CovariateKind.Numeric
+        ? BindVariable(source, spec, column, rows, "covariate")
+        : new BoundCovariate(spec, null, BindFactor(source, column, rows, spec.Reference, spec.Kind == CovariateKind.Ordinal ? spec.Levels : null,
+            spec.Kind == CovariateKind.Ordinal ? "ordinal covariate" : "categorical covariate"));
+
+    /// <summary>
+    /// Binds columns that may have missing values (subgroup features, columns described in a Table 1) over
+    /// <paramref name="rows"/> of the cohort (all rows when null): numbers as they are (NaN where missing),
+    /// categorical and ordinal columns as factors whose missing rows have the code −1, by the rules of
+    /// <see cref="LevelRules"/>. Refuses a numeric role on a text column, and a value that is present but not a finite
+    /// number (NaN, ±Inf), naming file, column, row and value.
+    /// </summary>
+    public static IReadOnlyList<BoundCovariate> BindVariables(Cohort cohort, IReadOnlyList<CovariateSpec> specs, int[]? rows = null, string role = "feature")
     {
-        if (spec.Kind == CovariateKind.Numeric)
+        rows ??= Enumerable.Range(0, cohort.RowCount).ToArray();
+        var bound = new BoundCovariate[specs.Count];
+        for (int j = 0; j < specs.Count; j++) bound[j] = BindVariable(cohort.Source, specs[j], cohort[specs[j].Column], rows, role);
+        return bound;
+    }
+
+    /// <summary>More variables of a bound study over its analysed rows, missing values kept (see <see cref="BindVariables(Cohort, IReadOnlyList{CovariateSpec}, int[], string)"/>).</summary>
+    public static IReadOnlyList<BoundCovariate> BindVariables(BoundStudy study, IReadOnlyList<CovariateSpec> specs, string role = "feature") =>
+        BindVariables(study.Cohort, specs, study.Rows, role);
+
+    /// <summary>
+    /// The study's columns other than id, time, event and <paramref name="exclude"/>, bound over the analysed rows with
+    /// missing values kept and the kind of <see cref="NaturalKind"/>: what a Table 1 describes when the spec declares no
+    /// variable.
+    /// </summary>
+    public static IReadOnlyList<BoundCovariate> BindUndeclared(BoundStudy study, int categoricalUpTo, params string?[] exclude)
+    {
+        var spec = study.Spec;
+        var roles = new HashSet<string?>([spec.Id, spec.Time, spec.Event, .. exclude]);
+        var specs = study.Cohort.Columns.Where(c => !roles.Contains(c.Name)).Select(c => new CovariateSpec(c.Name, NaturalKind(c, categoricalUpTo))).ToArray();
+        return BindVariables(study, specs, "Table 1 variable");
+    }
+
+    /// <summary>
+    /// The natural kind of a column: text is categorical; numbers are numeric unless every value is a whole number and
+    /// there are at most <paramref name="categoricalUpTo"/> distinct values (0 = never), e.g. 5 makes sex, ECOG and
+    /// grade categorical but keeps age numeric.
+    /// </summary>
+    public static CovariateKind NaturalKind(Column column, int categoricalUpTo = 0)
+    {
+        if (column is not NumericColumn numeric) return CovariateKind.Categorical;
+        if (categoricalUpTo <= 0) return CovariateKind.Numeric;
+        var distinct = new HashSet<double>();
+        for (int i = 0; i < numeric.Length; i++)
         {
-            var values = ((NumericColumn)column).Values;
-            // Every row kept: share the column's array (columns are never modified after reading) instead of copying it.
-            var bound = rows.Length == values.Length ? values : new double[rows.Length];
-            for (int k = 0; k < rows.Length; k++)
-            {
-                bound[k] = values[rows[k]];
-                if (!double.IsFinite(bound[k]))
-                    throw new StratifyInputException("covariate value is not a finite number", source, column.Name, rows[k] + 1, column.Format(rows[k]));
-            }
-            return new BoundCovariate(spec, bound, null);
+            if (numeric.IsMissing(i)) continue;
+            double v = numeric.Values[i];
+            if (v != Math.Floor(v)) return CovariateKind.Numeric;
+            distinct.Add(v);
+            if (distinct.Count > categoricalUpTo) return CovariateKind.Numeric;
         }
-        var factor = BindFactor(source, column, rows, spec.Reference, spec.Kind == CovariateKind.Ordinal ? spec.Levels : null,
-            spec.Kind == CovariateKind.Ordinal ? "ordinal covariate" : "categorical covariate");
-        return new BoundCovariate(spec, null, factor);
+        return distinct.Count == 0 ? CovariateKind.Numeric : CovariateKind.Categorical;
+    }
+
+    private static BoundCovariate BindVariable(string source, CovariateSpec spec, Column column, int[] rows, string role)
+    {
+        if (spec.Kind != CovariateKind.Numeric)
+        {
+            var (codes, levels) = LevelRules.Code(source, column, rows, spec.Kind == CovariateKind.Ordinal ? spec.Levels : null);
+            int reference = spec.Reference is null ? 0 : Math.Max(0, LevelRules.IndexOf(levels, spec.Reference));
+            return new BoundCovariate(spec, null, new Factor(column.Name, codes, levels, reference));
+        }
+        if (column is not NumericColumn numeric)
+            throw TypeError(source, column, $"a numeric {role} must hold numbers", $"Declare it as categorical instead (categorical: in the spec{(role == "covariate" ? ", or --categorical" : "")}).");
+        var values = numeric.Values;
+        // Every row kept and none missing: share the column's array (columns are never modified after reading).
+        var bound = rows.Length == values.Length && numeric.Missing is null ? values : new double[rows.Length];
+        for (int k = 0; k < rows.Length; k++)
+        {
+            int row = rows[k];
+            if (numeric.IsMissing(row)) { bound[k] = double.NaN; continue; }
+            bound[k] = values[row];
+            if (!double.IsFinite(bound[k]))
+                throw new StratifyInputException($"{role} value is not a finite number", source, column.Name, row + 1, column.Format(row),
+                    "Leave the value empty (missing) or correct it.");
+        }
+        return new BoundCovariate(spec, bound, null);
     }
 
     private static Factor CombineStrata(string source, Column[] strata, int[] rows)

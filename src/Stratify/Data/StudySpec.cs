@@ -56,12 +56,25 @@ public sealed record StudySpec
     public IReadOnlyList<string> EventValues { get; init; } = [];
     /// <summary>Values of the event column that mean "censored" (declared coding; optional when one other value exists).</summary>
     public IReadOnlyList<string> CensoredValues { get; init; } = [];
+    /// <summary>
+    /// Competing risks: the value of the event column that is the event of interest (e.g. "relapse"). With it the
+    /// event column holds causes: <see cref="CensoredValues"/> (default "0") mean censored, <see cref="Competing"/>
+    /// the competing causes; null = an ordinary two-state event column.
+    /// </summary>
+    public string? EventOfInterest { get; init; }
+    /// <summary>Competing risks: the values of the competing causes (e.g. "death"); empty = every value that is neither censored nor the event of interest.</summary>
+    public IReadOnlyList<string> Competing { get; init; } = [];
     public string? Treatment { get; init; }
     public string? TreatmentReference { get; init; }
     public IReadOnlyList<CovariateSpec> Covariates { get; init; } = [];
     public IReadOnlyList<string> Strata { get; init; } = [];
     /// <summary>Cluster column for robust (sandwich) variances: patients of one cluster are not independent.</summary>
     public string? Cluster { get; init; }
+    /// <summary>
+    /// Case-weight column (numeric, finite, ≥ 0) for Kaplan–Meier, log-rank and Cox, as R's <c>weights =</c>
+    /// argument; null = every patient weighs 1.
+    /// </summary>
+    public string? Weight { get; init; }
     /// <summary>An existing grouping column (describe's Table 1 columns, km and log-rank groups).</summary>
     public string? Group { get; init; }
     /// <summary>How subgroups are found (stratify run); null = the spec names no subgroup route.</summary>
@@ -77,6 +90,60 @@ public sealed record StudySpec
     public int SmallCellThreshold { get; init; } = 5;
     /// <summary>The spec file this came from, for messages (null when built from CLI flags).</summary>
     public string? SourceFile { get; init; }
+
+    /// <summary>
+    /// Every column the spec gives a role: id, time, event, treatment, group, strata, cluster, covariates, and the
+    /// subgroups' features or column. The one place that says which columns an analysis reads: the reader skips
+    /// all others (a new role must be added here).
+    /// </summary>
+    public IReadOnlySet<string> UsedColumns()
+    {
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        void Use(string? column) { if (column is not null) used.Add(column); }
+        Use(Id); Use(Time); Use(Event); Use(Treatment); Use(Group); Use(Cluster); Use(Weight);
+        foreach (var s in Strata) Use(s);
+        foreach (var c in Covariates) Use(c.Column);
+        Use(Subgroups?.Column);
+        foreach (var f in Subgroups?.Features ?? []) Use(f.Column);
+        return used;
+    }
+    /// <summary>How the treatment was assigned (required by `stratify run` when a treatment is declared).</summary>
+    public StudyDesign? Design { get; init; }
+    /// <summary>
+    /// Significance level of the subgroup × treatment interaction test: per-subgroup verdicts are given only when its
+    /// p is below this (default 0.05).
+    /// </summary>
+    public double InteractionAlpha { get; init; } = 0.05;
+    /// <summary>Fewest events in each arm for a treatment estimate in a subgroup (default 5).</summary>
+    public int MinEventsPerArm { get; init; } = 5;
+    /// <summary>
+    /// Propensity weighting of the treatment estimates (spec key <c>weights:</c>); null = the design's default:
+    /// inverse-probability-of-treatment weights for an observational design, none for a randomised one.
+    /// </summary>
+    public TreatmentWeightingSpec? TreatmentWeighting { get; init; }
+}
+
+/// <summary>How treatment estimates are weighted: not at all, or by stabilised inverse-probability-of-treatment weights.</summary>
+public enum TreatmentWeightingMethod
+{
+    None,
+    /// <summary>Stabilised inverse-probability-of-treatment weights from a logistic propensity model on the covariates.</summary>
+    Iptw,
+}
+
+/// <summary>The <c>weights:</c> key: the method and, for IPTW, the optional truncation quantile (0.01: weights clipped to their 1st–99th percentiles).</summary>
+public sealed record TreatmentWeightingSpec(TreatmentWeightingMethod Method, double? Trim = null);
+
+/// <summary>
+/// How the treatment was assigned. <see cref="Randomised"/>: by chance, in a randomised trial, so the arms differ only
+/// by chance and a difference in outcome can be read as an effect of the treatment. <see cref="Observational"/>: by
+/// clinicians or patients (a registry, a tumour bank, a cohort), so treated and untreated patients may differ in ways
+/// that also affect outcome, and a difference is an association, not a proof of effect.
+/// </summary>
+public enum StudyDesign
+{
+    Randomised,
+    Observational,
 }
 
 /// <summary>The route to subgroups: a clustering method, a survival tree, or an existing grouping column.</summary>
@@ -109,9 +176,7 @@ public sealed record SubgroupSpec
     public int Bootstrap { get; init; } = 50;
     public int MinNodeSize { get; init; } = 30;
     public int MaxDepth { get; init; } = 3;
-    /// <summary>Interaction tree: fewest events in each arm of each child of a split.</summary>
-    public int MinEventsPerArm { get; init; } = 5;
-    /// <summary>STEPP: the continuous marker (bound as a numeric feature).</summary>
+    /// <summary>STEPP: the continuous marker (read as a numeric feature; a patient without it gets no band).</summary>
     public string? Marker { get; init; }
     /// <summary>STEPP: patients per window (n2); null = a fifth of the patients.</summary>
     public int? WindowPatients { get; init; }
@@ -121,9 +186,36 @@ public sealed record SubgroupSpec
     public int Bands { get; init; } = 3;
     /// <summary>STEPP: permutations of the heterogeneity test.</summary>
     public int Permutations { get; init; } = 1000;
+    /// <summary>How a missing feature value is handled when finding subgroups (<c>missing:</c>; default impute).</summary>
+    public MissingPolicy Missing { get; init; } = MissingPolicy.Impute;
+    /// <summary>Per-feature overrides of <see cref="Missing"/> (column → policy).</summary>
+    public IReadOnlyDictionary<string, MissingPolicy> MissingByFeature { get; init; } = new Dictionary<string, MissingPolicy>();
 
-    /// <summary>Trees and STEPP use complete feature values, so their features are bound as covariates (rows missing one are dropped, counted).</summary>
-    public bool BindsFeatures => Method is SubgroupMethod.SurvivalTree or SubgroupMethod.InteractionTree or SubgroupMethod.Stepp;
+    /// <summary>The policy for one feature: its override, else <see cref="Missing"/>; STEPP's marker is always complete-case.</summary>
+    public MissingPolicy MissingFor(string column) =>
+        Method == SubgroupMethod.Stepp && column == Marker ? MissingPolicy.CompleteCase
+        : MissingByFeature.TryGetValue(column, out var policy) ? policy : Missing;
+}
+
+/// <summary>
+/// What to do with a patient who lacks a value of a subgroup feature. A missing feature never removes a patient from
+/// the overall analyses (Table 1 by arm, the overall treatment effect): the policy decides only how subgroups are
+/// found and who gets one, and every output states the counts.
+/// </summary>
+public enum MissingPolicy
+{
+    /// <summary>Fill the value: the median of the observed values (numeric), the most frequent level (categorical; the
+    /// lowest on ties) or the median rank rounded half to even (ordinal), computed on the patients that find the
+    /// subgroups. The default.</summary>
+    Impute,
+    /// <summary>Fill as <see cref="Impute"/> and add a 0/1 feature "name (missing)" (the missing-indicator method), so
+    /// that lacking the value can itself set patients apart.</summary>
+    Indicator,
+    /// <summary>Patients lacking the feature get no subgroup (they are counted, and stay in the overall analyses).</summary>
+    CompleteCase,
+    /// <summary>Keep the gap: Gower's dissimilarity leaves the feature out of that pair's average, as <c>cluster::daisy</c>
+    /// does. Only for k-medoids (Gower); coordinate methods and the survival tree need a value.</summary>
+    Pairwise,
 }
 
 /// <summary>Discovery and estimation on the same patients (none: p-values exploratory) or on a random split.</summary>

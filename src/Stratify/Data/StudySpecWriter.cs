@@ -35,11 +35,20 @@ public static class StudySpecWriter
         });
         List("event_value", spec.EventValues);
         List("censored_value", spec.CensoredValues);
+        Line("event_of_interest", spec.EventOfInterest);
+        List("competing", spec.Competing);
         Line("treatment", spec.Treatment);
         Line("treatment_reference", spec.TreatmentReference);
+        if (spec.Design is { } design) Line("design", design == StudyDesign.Observational ? "observational" : "randomised");
+        if (spec.TreatmentWeighting is { } weighting)
+        {
+            text.Append("weights:\n  method: ").Append(weighting.Method == TreatmentWeightingMethod.Iptw ? "iptw" : "none").Append('\n');
+            if (weighting.Trim is double trim) text.Append("  trim: ").Append(Number(trim)).Append('\n');
+        }
         Covariates("covariates", spec.Covariates, text, "");
         List("strata", spec.Strata);
         Line("cluster", spec.Cluster);
+        Line("weight", spec.Weight);
         Line("group", spec.Group);
         if (spec.Subgroups is { } s)
         {
@@ -61,8 +70,6 @@ public static class StudySpecWriter
             text.Append("  bootstrap: ").Append(s.Bootstrap.ToString(CultureInfo.InvariantCulture)).Append('\n');
             text.Append("  min_node_size: ").Append(s.MinNodeSize.ToString(CultureInfo.InvariantCulture)).Append('\n');
             text.Append("  max_depth: ").Append(s.MaxDepth.ToString(CultureInfo.InvariantCulture)).Append('\n');
-            if (s.Method == SubgroupMethod.InteractionTree)
-                text.Append("  min_events_per_arm: ").Append(s.MinEventsPerArm.ToString(CultureInfo.InvariantCulture)).Append('\n');
             if (s.Method == SubgroupMethod.Stepp)
             {
                 text.Append("  marker: ").Append(Quote(s.Marker!)).Append('\n');
@@ -71,6 +78,9 @@ public static class StudySpecWriter
                 text.Append("  bands: ").Append(s.Bands.ToString(CultureInfo.InvariantCulture)).Append('\n');
                 text.Append("  permutations: ").Append(s.Permutations.ToString(CultureInfo.InvariantCulture)).Append('\n');
             }
+            text.Append("  missing:\n    default: ").Append(MissingName(s.Missing)).Append('\n');
+            foreach (var (column, policy) in s.MissingByFeature.OrderBy(m => m.Key, StringComparer.Ordinal))
+                text.Append("    ").Append(Quote(column)).Append(": ").Append(MissingName(policy)).Append('\n');
         }
         List("landmarks", spec.Landmarks.Select(Number));
         if (spec.RmstHorizon is double tau) Line("rmst_horizon", Number(tau));
@@ -80,6 +90,8 @@ public static class StudySpecWriter
         Line("output", spec.Output);
         text.Append("seed: ").Append(spec.Seed.ToString(CultureInfo.InvariantCulture)).Append('\n');
         text.Append("small_cell_threshold: ").Append(spec.SmallCellThreshold.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        text.Append("interaction_alpha: ").Append(Number(spec.InteractionAlpha)).Append('\n');
+        text.Append("min_events_per_arm: ").Append(spec.MinEventsPerArm.ToString(CultureInfo.InvariantCulture)).Append('\n');
         return text.ToString();
     }
 
@@ -104,6 +116,15 @@ public static class StudySpecWriter
                     .Append(c.Levels is null ? "~" : "[" + string.Join(", ", c.Levels.Select(Quote)) + "]").Append('\n');
         }
     }
+
+    /// <summary>A missing-value policy as the spec writes it (impute, indicator, complete_case, pairwise).</summary>
+    internal static string MissingName(MissingPolicy policy) => policy switch
+    {
+        MissingPolicy.Indicator => "indicator",
+        MissingPolicy.CompleteCase => "complete_case",
+        MissingPolicy.Pairwise => "pairwise",
+        _ => "impute",
+    };
 
     private static string Number(double x) => x.ToString("R", CultureInfo.InvariantCulture);
 

@@ -25,21 +25,14 @@ public static class CohortDescriber
     /// </summary>
     public static CohortDescription Describe(StudySpec spec, NumericTestPreference test = NumericTestPreference.Parametric, int categoricalUpTo = 5)
     {
-        var bound = StudyBinder.Load(spec);
-        var cohort = bound.RowsDropped == 0 ? bound.Cohort : bound.Cohort.SelectRows(bound.Rows);
-        var group = spec.Group ?? spec.Treatment;
-        var variables = new List<Table1Variable>();
-        foreach (var c in spec.Covariates)
-            if (c.Column != group) variables.Add(new Table1Variable(c.Column, c.Kind == CovariateKind.Numeric ? VariableKind.Numeric : VariableKind.Categorical));
-        if (spec.Treatment is not null && spec.Treatment != group && variables.All(v => v.Column != spec.Treatment))
-            variables.Add(new Table1Variable(spec.Treatment, VariableKind.Categorical));
-        if (variables.Count == 0)
-        {
-            var roles = new HashSet<string?>([spec.Id, spec.Time, spec.Event, group]);
-            foreach (var column in cohort.Columns)
-                if (!roles.Contains(column.Name)) variables.Add(Table1Variable.For(column, categoricalUpTo));
-        }
-        var table = Table1Builder.Build(cohort, new Table1Options(variables, group, test));
+        var bound = StudyBinder.Load(spec, CohortReadOptions.All);
+        // Table 1 is built from the bound study: its variables and grouping carry the binder's level rules.
+        var group = spec.Group is not null ? bound.Group : bound.Treatment;
+        var variables = bound.Covariates.Where(c => c.Name != group?.Name).ToList();
+        if (bound.Treatment is { } treatment && treatment.Name != group?.Name && variables.All(v => v.Name != treatment.Name))
+            variables.Add(new BoundCovariate(new CovariateSpec(treatment.Name, CovariateKind.Categorical), null, treatment));
+        if (variables.Count == 0) variables.AddRange(StudyBinder.BindUndeclared(bound, categoricalUpTo, group?.Name));
+        var table = Table1Builder.Build(variables, group, new Table1Options([], NumericTest: test));
         return new CohortDescription(bound.Cohort.Source, bound.RowsRead, bound.RowCount, bound.Dropped, CohortSchemaSummary.Of(bound.Cohort), table);
     }
 }

@@ -15,12 +15,16 @@
 //   Stratify.Statistics.StandardizedMeanDifference (numeric, binary, Yang & Dalton multi-level).
 // Patients with a missing group value count in the overall column only.
 using System.Collections.Immutable;
+using System.Globalization;
 using Stratify.Data;
 using Stratify.Statistics;
 
 namespace Stratify.Description;
 
-/// <summary>Computes a <see cref="Table1"/> from a cohort.</summary>
+/// <summary>
+/// Computes a <see cref="Table1"/> from bound variables (<see cref="StudyBinder"/>: the binder's level rules and
+/// validation; missing values kept), or from cohort columns, which it binds the same way first.
+/// </summary>
 /// <example><code>
 /// var lung = CsvCohortReader.Read("datasets/lung.csv");
 /// var table = Table1Builder.Build(lung, new Table1Options(
@@ -28,13 +32,11 @@ namespace Stratify.Description;
 /// </code></example>
 public static class Table1Builder
 {
+    /// <summary>Binds the columns <paramref name="options"/> names (every row, missing values kept) and describes them.</summary>
     public static Table1 Build(Cohort cohort, Table1Options options)
     {
         if (options.Variables.Count == 0)
             throw new StratifyInputException("no variables to describe", cohort.Source, suggestion: "Name at least one column.");
-        int n = cohort.RowCount;
-        var grouping = Grouping.Of(cohort, options);
-        var variables = ImmutableArray.CreateBuilder<VariableSummary>(options.Variables.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var variable in options.Variables)
         {
@@ -42,22 +44,51 @@ public static class Table1Builder
                 throw new StratifyInputException("the variable is listed twice", cohort.Source, variable.Column);
             if (variable.Column == options.GroupColumn)
                 throw new StratifyInputException("the grouping column cannot also be a variable of the table", cohort.Source, variable.Column);
-            var column = cohort[variable.Column];
-            variables.Add(variable.Kind == VariableKind.Numeric
-                ? DescribeNumeric(column, grouping, options, cohort.Source)
-                : DescribeCategorical(LevelCoding.Of(column, options.MaxLevels, cohort.Source), grouping, options));
+            if (variable.Kind == VariableKind.Numeric && cohort[variable.Column] is not NumericColumn)
+                throw new StratifyInputException("holds text, so it cannot be summarised as numeric", cohort.Source, variable.Column,
+                    suggestion: "Describe it as categorical.");
         }
-        var groups = ImmutableArray.CreateBuilder<Table1Group>(grouping.Count);
-        for (int g = 0; g < grouping.Count; g++) groups.Add(new Table1Group(grouping.Labels[g], grouping.Sizes[g]));
-        return new Table1(options.GroupColumn, n, groups.MoveToImmutable(), grouping.MissingCount, variables.MoveToImmutable(), options.NumericTest);
+        var variables = StudyBinder.BindVariables(cohort, options.Variables.Select(v => v.ToCovariateSpec()).ToArray(), role: "Table 1 variable");
+        var groups = options.GroupColumn is null ? null
+            : StudyBinder.BindVariables(cohort, [new CovariateSpec(options.GroupColumn, CovariateKind.Categorical)], role: "group")[0].Factor;
+        return Build(variables, groups, options, cohort.Source);
     }
 
-    private static NumericVariableSummary DescribeNumeric(Column column, Grouping grouping, Table1Options options, string source)
+    /// <summary>
+    /// Describes bound variables (a numeric one as numeric; a categorical or ordinal one by its levels, in the bound
+    /// order) by <paramref name="groups"/> (a code per row, −1 = no group: counted in the overall column only). All
+    /// arrays cover the same rows. <paramref name="options"/> gives the tests and limits (its variable list and group
+    /// column are not used).
+    /// </summary>
+    public static Table1 Build(IReadOnlyList<BoundCovariate> variables, Factor? groups, Table1Options? options = null) =>
+        Build(variables, groups, options ?? new Table1Options([]), null);
+
+    private static Table1 Build(IReadOnlyList<BoundCovariate> variables, Factor? groups, Table1Options options, string? source)
     {
-        if (column is not NumericColumn numeric)
-            throw new StratifyInputException("holds text, so it cannot be summarised as numeric", source, column.Name,
-                suggestion: "Describe it as categorical.");
-        var values = GroupedValues.Of(numeric, grouping);
+        if (variables.Count == 0)
+            throw new StratifyInputException("no variables to describe", source, suggestion: "Name at least one column.");
+        int n = variables[0].Length;
+        var grouping = Grouping.Of(groups, n, options.MaxGroups, source);
+        var summaries = ImmutableArray.CreateBuilder<VariableSummary>(variables.Count);
+        foreach (var variable in variables)
+        {
+            if (variable.Length != n) throw new ArgumentException($"variable {variable.Name} has {variable.Length} rows, expected {n}");
+            summaries.Add(variable.Kind == CovariateKind.Numeric
+                ? DescribeNumeric(variable.Name, variable.Values!, grouping, options)
+                : DescribeCategorical(CheckLevels(variable.Factor!, options.MaxLevels, source), grouping, options));
+        }
+        var table1Groups = ImmutableArray.CreateBuilder<Table1Group>(grouping.Count);
+        for (int g = 0; g < grouping.Count; g++) table1Groups.Add(new Table1Group(grouping.Labels[g], grouping.Sizes[g]));
+        return new Table1(groups?.Name, n, table1Groups.MoveToImmutable(), grouping.MissingCount, summaries.MoveToImmutable(), options.NumericTest);
+    }
+
+    private static Factor CheckLevels(Factor factor, int maxLevels, string? source) => factor.LevelCount <= maxLevels ? factor
+        : throw new StratifyInputException($"has {factor.LevelCount.ToString(CultureInfo.InvariantCulture)} distinct values, too many to tabulate as categories (at most {maxLevels})",
+            source, factor.Name, suggestion: "Summarise it as numeric, or group its values into fewer categories first.");
+
+    private static NumericVariableSummary DescribeNumeric(string name, double[] numbers, Grouping grouping, Table1Options options)
+    {
+        var values = GroupedValues.Of(numbers, grouping);
         var overall = new NumericCell(NumericSummary.OfSorted(values.AllSorted), values.Missing);
         var byGroup = ImmutableArray.CreateBuilder<NumericCell>(grouping.Count);
         for (int g = 0; g < grouping.Count; g++)
@@ -83,7 +114,7 @@ public static class Table1Builder
             rank = new GroupTest(h.Test, h.Statistic, h.DegreesOfFreedom, double.NaN, h.PValue);
         }
         bool parametricFirst = options.NumericTest == NumericTestPreference.Parametric;
-        return new NumericVariableSummary(column.Name, overall, byGroup.MoveToImmutable(),
+        return new NumericVariableSummary(name, overall, byGroup.MoveToImmutable(),
             parametricFirst ? parametric : rank, parametricFirst ? rank : parametric, smd);
     }
 
@@ -102,17 +133,17 @@ public static class Table1Builder
 
         public ReadOnlySpan<double> Group(int g) => Grouped.AsSpan(Starts[g], Starts[g + 1] - Starts[g]);
 
-        public static GroupedValues Of(NumericColumn numeric, Grouping grouping)
+        /// <summary>From values with NaN where missing (as the binder leaves them).</summary>
+        public static GroupedValues Of(double[] values, Grouping grouping)
         {
-            int n = numeric.Length, groups = grouping.Count;
-            var values = numeric.Values;
+            int n = values.Length, groups = grouping.Count;
             var sizes = new int[groups];
             var missingByGroup = new int[groups];
             int present = 0, missing = 0;
             for (int i = 0; i < n; i++)
             {
                 int g = grouping.Codes[i];
-                if (numeric.IsMissing(i)) { missing++; if (g >= 0) missingByGroup[g]++; continue; }
+                if (double.IsNaN(values[i])) { missing++; if (g >= 0) missingByGroup[g]++; continue; }
                 present++;
                 if (g >= 0) sizes[g]++;
             }
@@ -125,7 +156,7 @@ public static class Table1Builder
             int k = 0;
             for (int i = 0; i < n; i++)
             {
-                if (numeric.IsMissing(i)) continue;
+                if (double.IsNaN(values[i])) continue;
                 all[k++] = values[i];
                 int g = grouping.Codes[i];
                 if (g < 0) continue;
@@ -160,7 +191,7 @@ public static class Table1Builder
         }
     }
 
-    private static CategoricalVariableSummary DescribeCategorical(LevelCoding coding, Grouping grouping, Table1Options options)
+    private static CategoricalVariableSummary DescribeCategorical(Factor coding, Grouping grouping, Table1Options options)
     {
         int levels = coding.Levels.Length, groups = grouping.Count;
         var overallCounts = new int[levels];
@@ -184,7 +215,7 @@ public static class Table1Builder
         }
         GroupTest? test = groups >= 2 ? TestIndependence(table, levels, groups, options.FisherExpectedBelow) : null;
         double smd = groups == 2 ? StandardizedMeanDifference.Categorical(groupCounts[1], groupCounts[0]) : double.NaN;
-        return new CategoricalVariableSummary(coding.Column, ImmutableArray.Create(coding.Levels),
+        return new CategoricalVariableSummary(coding.Name, ImmutableArray.Create(coding.Levels),
             new CategoricalCell(ImmutableArray.Create(overallCounts), missing), byGroup.MoveToImmutable(), test, smd);
     }
 
@@ -225,16 +256,14 @@ public static class Table1Builder
     {
         public int Count => Labels.Length;
 
-        public static Grouping Of(Cohort cohort, Table1Options options)
+        public static Grouping Of(Factor? groups, int n, int maxGroups, string? source)
         {
-            int n = cohort.RowCount;
-            if (options.GroupColumn is null) return new Grouping(Enumerable.Repeat(-1, n).ToArray(), [], [], 0);
-            var coding = LevelCoding.Of(cohort[options.GroupColumn], options.MaxGroups, cohort.Source);
-            var sizes = new int[coding.Levels.Length];
+            if (groups is null) return new Grouping(Enumerable.Repeat(-1, n).ToArray(), [], [], 0);
+            if (groups.Codes.Length != n) throw new ArgumentException($"the grouping has {groups.Codes.Length} rows, expected {n}");
+            var coding = CheckLevels(groups, maxGroups, source);
+            var sizes = coding.Counts();
             int missing = 0;
-            foreach (int code in coding.Codes)
-                if (code >= 0) sizes[code]++;
-                else missing++;
+            foreach (int code in coding.Codes) if (code < 0) missing++;
             return new Grouping(coding.Codes, coding.Levels, sizes, missing);
         }
     }

@@ -24,26 +24,16 @@ public enum NumericTestPreference
 /// <example><code>new Table1Variable("ph.ecog", VariableKind.Categorical) // a numeric score shown as n (%) per value</code></example>
 public sealed record Table1Variable(string Column, VariableKind Kind)
 {
+    /// <summary>The variable as the binder binds it: numeric, or categorical (levels by <c>LevelRules</c>).</summary>
+    public CovariateSpec ToCovariateSpec() => new(Column, Kind == VariableKind.Numeric ? CovariateKind.Numeric : CovariateKind.Categorical);
+
     /// <summary>
-    /// The natural kind of a column: text is categorical; numbers are numeric unless every value is an integer
-    /// and there are at most <paramref name="categoricalUpTo"/> distinct values (0 = never), e.g. 5 makes sex,
-    /// ECOG and grade categorical but keeps age numeric.
+    /// The natural kind of a column (<see cref="StudyBinder.NaturalKind"/>): text is categorical; numbers are numeric
+    /// unless every value is an integer and there are at most <paramref name="categoricalUpTo"/> distinct values
+    /// (0 = never), e.g. 5 makes sex, ECOG and grade categorical but keeps age numeric.
     /// </summary>
-    public static Table1Variable For(Column column, int categoricalUpTo = 0)
-    {
-        if (column is not NumericColumn numeric) return new Table1Variable(column.Name, VariableKind.Categorical);
-        if (categoricalUpTo <= 0) return new Table1Variable(column.Name, VariableKind.Numeric);
-        var distinct = new HashSet<double>();
-        for (int i = 0; i < numeric.Length; i++)
-        {
-            if (numeric.IsMissing(i)) continue;
-            double v = numeric.Values[i];
-            if (v != Math.Floor(v)) return new Table1Variable(column.Name, VariableKind.Numeric);
-            distinct.Add(v);
-            if (distinct.Count > categoricalUpTo) return new Table1Variable(column.Name, VariableKind.Numeric);
-        }
-        return new Table1Variable(column.Name, distinct.Count == 0 ? VariableKind.Numeric : VariableKind.Categorical);
-    }
+    public static Table1Variable For(Column column, int categoricalUpTo = 0) =>
+        new(column.Name, StudyBinder.NaturalKind(column, categoricalUpTo) == CovariateKind.Numeric ? VariableKind.Numeric : VariableKind.Categorical);
 }
 
 /// <summary>

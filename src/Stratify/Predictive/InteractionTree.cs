@@ -1,4 +1,5 @@
 using Stratify.Data;
+using Stratify.Statistics;
 using Stratify.Survival;
 
 namespace Stratify.Predictive;
@@ -242,7 +243,7 @@ public static class InteractionTree
                     }
             }
             if (best is null) return null;
-            double p = MultipleTesting.ChiSquareUpperTail(best.Statistic, 1);
+            double p = TailProbability.ChiSquareUpper(best.Statistic, 1);
             var feature = _features[bestFeature];
             var split = new InteractionSplit(feature.Name, feature.IsNumeric, feature.IsNumeric ? best.Threshold : double.NaN, best.LeftLevels,
                 best.Statistic, p, Math.Min(1, p * searched), searched);

@@ -19,9 +19,13 @@ namespace Stratify.Predictive;
 // A window holds every patient with l <= marker <= u, so tied marker values are never split and a window can hold
 // a few more than n2 patients (the last one a few fewer). Defaults: n2 = n / 5 (at least 20), n1 = 2 n2 / 3.
 //
-// Per window (and overall): the treated-vs-reference hazard ratio from the Cox model with treatment as the only
-// covariate (Efron ties, the study's strata; GroupedCoxLikelihood, equal to coxph on the window's patients) with its
-// Wald interval exp(β ± z_0.975 SE); and the difference in restricted mean survival time to τ (treated − reference,
+// Per window (and overall): the treated-vs-reference hazard ratio with its Wald interval exp(β ± z_0.975 SE), from
+// the Cox model with treatment as the only covariate (Efron ties, the study's strata; GroupedCoxLikelihood, equal to
+// coxph on the window's patients), or, given SteppOptions.AdjustedLogHazardRatio, from the caller's adjusted model
+// (in a run and in `stratify stepp`, the treatment layer's Cox model of treatment + the declared covariates, as
+// TreatmentTailoring fits it: a covariate constant in a window is left out there). Without the adjustment, along a
+// strongly prognostic marker the marginal HR of a window moves although the conditional HR does not (the hazard
+// ratio is not collapsible), and the test below reads that as heterogeneity; and the difference in restricted mean survival time to τ (treated − reference,
 // Kaplan–Meier areas as R's survmean, SE = √(se₁² + se₀²), normal interval; Royston & Parmar 2013). τ defaults to
 // the shortest of the windows' arms' longest follow-up, so that every window's RMST is estimable.
 //
@@ -47,6 +51,11 @@ public sealed record SteppOptions
     public long Seed { get; init; } = 1;
     /// <summary>τ of the RMST difference; null = the shortest of the windows' arms' longest follow-up.</summary>
     public double? RmstHorizon { get; init; }
+    /// <summary>
+    /// The treatment's log HR and its standard error among a set of patients (indices into the data), from an adjusted
+    /// model; NaN where not estimable. Null: the treatment-only Cox model. Called from several threads at once.
+    /// </summary>
+    public Func<int[], (double LogHazardRatio, double StandardError)>? AdjustedLogHazardRatio { get; init; }
 }
 
 /// <summary>
@@ -79,7 +88,7 @@ public sealed record SteppResult(string Marker, int PatientsPerWindow, int Overl
 /// </example>
 public static class Stepp
 {
-    private const double NormalQuantile975 = 1.959963984540054;
+    private static readonly double NormalQuantile975 = TailProbability.NormalCriticalValue(0.95);
 
     /// <summary>The windows as index ranges [lower, upper] into the distinct sorted marker values (stepp's I0, I1).</summary>
     public static IReadOnlyList<(int Lower, int Upper)> SlidingWindows(int[] frequencies, int patientsPerWindow, int overlap)
@@ -144,7 +153,7 @@ public static class Stepp
                 suggestion: "Choose fewer patients per window.");
         var spans = ranges.Select(r => (Start: firstOfDistinct[r.Lower], End: firstOfDistinct[r.Upper + 1])).ToArray();
 
-        var fitter = new ArmContrast(data, treated);
+        var fitter = new ArmContrast(data, treated, options.AdjustedLogHazardRatio);
         double horizon = options.RmstHorizon ?? spans.Min(s => fitter.ShortestArmFollowUp(byValue.AsSpan(s.Start, s.End - s.Start)));
         var all = SurvivalOrder.Identity(n);
         var overall = fitter.Contrast(all, horizon);
@@ -166,7 +175,7 @@ public static class Stepp
         int windowCount = spans.Length, permutations = options.Permutations;
         var differences = new double[permutations * windowCount];
         var armRows = new[] { Enumerable.Range(0, data.Count).Where(r => !treated[r]).ToArray(), Enumerable.Range(0, data.Count).Where(r => treated[r]).ToArray() };
-        Parallel.For(0, permutations, () => (Fitter: new ArmContrast(data, treated), Image: new int[data.Count], Rows: new int[data.Count]),
+        Parallel.For(0, permutations, () => (Fitter: new ArmContrast(data, treated, options.AdjustedLogHazardRatio), Image: new int[data.Count], Rows: new int[data.Count]),
             (b, _, local) =>
             {
                 // Patient r's window memberships go to image[r], a patient of the same arm (a uniform random permutation within each arm).
@@ -226,11 +235,13 @@ public static class Stepp
         private readonly bool[] _treated;
         private readonly int[] _positionOfRow;
         private readonly GroupedCoxLikelihood _likelihood;
+        private readonly Func<int[], (double, double)>? _adjusted;
 
-        public ArmContrast(SurvivalData data, bool[] treated)
+        public ArmContrast(SurvivalData data, bool[] treated, Func<int[], (double, double)>? adjusted)
         {
             _data = data;
             _treated = treated;
+            _adjusted = adjusted;
             var time = data.Sorted.TimeByRow;
             _positionOfRow = new int[data.Count];
             var positions = RiskPositions.Build(SurvivalOrder.ByTimeEventsFirst(time, data.Event, data.Strata), time, data.Event, data.Strata, _positionOfRow);
@@ -256,6 +267,7 @@ public static class Stepp
         {
             var counts = Count(rows);
             if (counts.ReferenceEvents == 0 || counts.TreatedEvents == 0) return (double.NaN, double.NaN);
+            if (_adjusted is not null) return _adjusted(rows.ToArray());
             _likelihood.Clear();
             foreach (int r in rows) _likelihood.Add(_treated[r] ? 1 : 0, _positionOfRow[r], _data.Event[r]);
             Span<double> beta = stackalloc double[1];

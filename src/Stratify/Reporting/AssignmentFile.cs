@@ -6,10 +6,23 @@ namespace Stratify.Reporting;
 
 /// <summary>
 /// Writes patient id → subgroup (and optional extra columns such as split membership) as Parquet (.parquet) or
-/// CSV (.csv), chosen by the file's extension. Written to a temporary file and moved into place.
+/// CSV (.csv), chosen by the file's extension. Written in a staging folder and moved into place (<see cref="OutputStaging"/>).
 /// </summary>
 public static class AssignmentFile
 {
+    /// <summary>
+    /// Checks an --out path before the analysis (a .parquet or .csv name, never an input of <paramref name="spec"/>;
+    /// see <see cref="OutputPath.CheckFile"/>); null stays null (no file asked for).
+    /// </summary>
+    public static string? CheckPath(string? path, StudySpec spec)
+    {
+        if (path is null) return null;
+        var full = OutputPath.CheckFile(path, "--out", [spec.SourceFile, .. spec.Data]);
+        if (Path.GetExtension(full).ToLowerInvariant() is not (".csv" or ".parquet"))
+            throw new StratifyInputException("the assignments file must end in .parquet or .csv", "--out", value: path);
+        return full;
+    }
+
     public static void Write(string path, BoundStudy study, string[] subgroupOfRow, IReadOnlyDictionary<string, string[]>? extra = null)
     {
         var ids = new string[study.RowCount];
@@ -47,18 +60,13 @@ public static class AssignmentFile
         ParquetCohortWriter.Write(new Cohort(cohortColumns, path), path);
     }
 
-    private static void WriteCsv(string path, List<(string Name, string[] Values)> columns)
-    {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temporary = full + ".tmp";
-        using (var writer = new StreamWriter(temporary, false, new UTF8Encoding(false)))
+    private static void WriteCsv(string path, List<(string Name, string[] Values)> columns) =>
+        OutputStaging.WriteFile(path, staged =>
         {
+            using var writer = new StreamWriter(staged, false, new UTF8Encoding(false));
             writer.Write(string.Join(",", columns.Select(c => TabularText.QuoteCsv(c.Name))) + "\n");
             int n = columns[0].Values.Length;
             for (int i = 0; i < n; i++)
                 writer.Write(string.Join(",", columns.Select(c => TabularText.QuoteCsv(c.Values[i]))) + "\n");
-        }
-        File.Move(temporary, full, overwrite: true);
-    }
+        });
 }

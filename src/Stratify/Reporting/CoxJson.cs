@@ -8,9 +8,14 @@ namespace Stratify.Reporting;
 /// { "cox": { n, events, ties, terms: [{term, coef, se, hr, hr_lower, hr_upper, z, p, robust_se}],
 ///            loglik: {null, model}, tests: {likelihood_ratio, wald, score: {statistic, df, p}},
 ///            concordance: {c, se}, iterations, converged, warnings: [],
-///            ph_test: {terms: [{term, chisq, df, p}], global: {chisq, df, p}} } }
+///            ph_test: {terms: [{term, chisq, df, p}], global: {chisq, df, p}}, conf_level } }
 /// </code>
-/// An aliased (collinear) term has null estimates; <c>robust_se</c> is null unless the fit is robust.
+/// <c>conf_level</c> is the level of <c>hr_lower</c>/<c>hr_upper</c> and of predicted survival limits (0.95 unless
+/// asked otherwise, the same key as the km document). An aliased (collinear) term has null estimates; <c>robust_se</c>
+/// is null unless the fit is robust. A robust fit adds <c>tests.robust_score</c> (R's "Robust" score test); a
+/// weighted fit adds <c>weights: {column, variance}</c>. On competing-risks data a <c>competing_risks</c> block says
+/// which hazard the model describes (cause-specific or Fine–Gray; see <see cref="CompetingRisksJson.FineGray"/>, whose
+/// concordance is {c: null, se: null}).
 /// </summary>
 /// <example>
 /// <code>
@@ -35,8 +40,25 @@ public sealed record CoxModelJson(
     IReadOnlyList<string> Warnings,
     CoxPhTestJson? PhTest,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    IReadOnlyList<CoxPredictionJson>? Predictions = null)
+    IReadOnlyList<CoxPredictionJson>? Predictions = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    WeightsJson? Weights = null,
+    double ConfLevel = 0.95)
 {
+    /// <summary>The model's document with the <c>weights</c> object naming the weight column (when the fit was weighted).</summary>
+    public static CoxModelJson From(CoxModel model, ProportionalHazardsResult? phTest, string? weightColumn) =>
+        From(model, phTest) with
+        {
+            Weights = model.Weighted && weightColumn is not null ? new WeightsJson(weightColumn, model.Robust ? "robust" : "model-based") : null,
+        };
+
+    /// <summary>
+    /// On competing-risks data: which hazard the model describes (cause-specific Cox or Fine–Gray), the causes and
+    /// what the ratios mean (<see cref="CompetingRisksModelJson"/>); absent otherwise.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public CompetingRisksModelJson? CompetingRisks { get; init; }
+
     public static CoxModelJson From(CoxModel model, ProportionalHazardsResult? phTest) => new(
         model.N,
         model.Events,
@@ -44,14 +66,16 @@ public sealed record CoxModelJson(
         model.Coefficients.Select(c => new CoxTermJson(c.Term, c.Coefficient, c.Se, c.HazardRatio, c.HazardRatioLower,
             c.HazardRatioUpper, c.Z, c.P, c.RobustSe)).ToArray(),
         new CoxLogLikJson(model.LogLikNull, model.LogLik),
-        new CoxTestsJson(CoxTestJson.From(model.LikelihoodRatio), CoxTestJson.From(model.Wald), CoxTestJson.From(model.Score)),
+        new CoxTestsJson(CoxTestJson.From(model.LikelihoodRatio), CoxTestJson.From(model.Wald), CoxTestJson.From(model.Score),
+            model.RobustScore is null ? null : CoxTestJson.From(model.RobustScore)),
         new CoxConcordanceJson(model.Concordance.C, model.Concordance.Se),
         model.Iterations,
         model.Converged,
         model.Warnings.ToArray(),
         phTest is null ? null : new CoxPhTestJson(
             phTest.Terms.Select(t => new CoxPhTermJson(t.Term, t.ChiSquare, t.Df, t.P)).ToArray(),
-            new CoxPhGlobalJson(phTest.Global.ChiSquare, phTest.Global.Df, phTest.Global.P)));
+            new CoxPhGlobalJson(phTest.Global.ChiSquare, phTest.Global.Df, phTest.Global.P)),
+        ConfLevel: model.ConfidenceLevel);
 }
 
 public sealed record CoxTermJson(string Term, double Coef, double Se, double Hr, double HrLower, double HrUpper, double Z, double P, double RobustSe);
@@ -59,7 +83,9 @@ public sealed record CoxTermJson(string Term, double Coef, double Se, double Hr,
 /// <summary>Log partial likelihood at β = 0 ("null") and at the estimate ("model").</summary>
 public sealed record CoxLogLikJson(double Null, double Model);
 
-public sealed record CoxTestsJson(CoxTestJson LikelihoodRatio, CoxTestJson Wald, CoxTestJson Score);
+public sealed record CoxTestsJson(CoxTestJson LikelihoodRatio, CoxTestJson Wald, CoxTestJson Score,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    CoxTestJson? RobustScore = null);
 
 public sealed record CoxTestJson(double Statistic, int Df, double P)
 {
@@ -80,5 +106,5 @@ public sealed record CoxPredictionJson(string Profile, IReadOnlyList<CoxPredicte
     public static CoxPredictedCurveJson Curve(Stratify.Survival.CoxSurvivalCurve c) => new(c.Stratum, c.Time, c.Survival, c.Lower, c.Upper);
 }
 
-/// <summary>S(t | profile) with log-type 95% limits at each time of the stratum (as R's survfit(fit, newdata)).</summary>
+/// <summary>S(t | profile) with log-type limits (at the model's conf_level) at each time of the stratum (as R's survfit(fit, newdata)).</summary>
 public sealed record CoxPredictedCurveJson(int Stratum, double[] Time, double[] Survival, double[] Lower, double[] Upper);

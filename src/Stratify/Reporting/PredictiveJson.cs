@@ -22,10 +22,12 @@ public sealed record InteractionSplitJson(int Depth, string Node, int N, string 
 
 /// <summary>
 /// One leaf: its subgroup id and rule; patients and events per arm among the discovery patients; and the treatment
-/// effect among its estimation patients (<c>estimation_n</c>): HR with 95% CI and p, RMST difference with 95% CI.
+/// effect among its estimation patients (<c>estimation_n</c>) as the treatment layer estimates it: the HR adjusted for
+/// <c>adjusted_for</c> with 95% CI and p, RMST difference with 95% CI (null where too few patients or events).
 /// </summary>
 public sealed record InteractionLeafJson(string Subgroup, string Rule, int ReferencePatients, int TreatedPatients, int ReferenceEvents, int TreatedEvents,
-    int EstimationN, double Hr, double HrLower, double HrUpper, double P, double RmstDifference, double RmstDifferenceLower, double RmstDifferenceUpper);
+    int EstimationN, double Hr, double HrLower, double HrUpper, double P, double RmstDifference, double RmstDifferenceLower, double RmstDifferenceUpper,
+    IReadOnlyList<string> AdjustedFor);
 
 /// <summary>
 /// A STEPP analysis (`stratify stepp --format json`, results.json's <c>discovery.stepp</c>): the marker and arms,
@@ -61,15 +63,16 @@ public static class PredictiveJson
     {
         var splits = model.Root.InnerNodes().Select(n => new InteractionSplitJson(n.Depth, n.Rule, n.Counts.Patients, n.Split!.Feature,
             n.Split.Threshold, n.Split.LeftLevels, n.Split.Statistic, n.Split.PValue, n.Split.AdjustedPValue, n.Split.Candidates)).ToArray();
-        const double z = 1.959963984540054;
+        double z = Statistics.TailProbability.NormalCriticalValue(0.95);
         var leaves = model.Leaves.Select((l, i) =>
         {
             var e = leafEffects[i];
+            var hr = e?.Adjusted;
+            double difference = e?.RmstDifference ?? double.NaN, se = e?.RmstDifferenceSe ?? double.NaN;
             return new InteractionLeafJson(SubgroupFinder.Letter(i), l.Rule, l.Counts.ReferencePatients, l.Counts.TreatedPatients,
                 l.Counts.ReferenceEvents, l.Counts.TreatedEvents, e?.N ?? 0,
-                e?.HazardRatio ?? double.NaN, e?.Lower ?? double.NaN, e?.Upper ?? double.NaN, e?.P ?? double.NaN,
-                e?.RmstDifference ?? double.NaN, (e?.RmstDifference ?? double.NaN) - z * (e?.RmstDifferenceSe ?? double.NaN),
-                (e?.RmstDifference ?? double.NaN) + z * (e?.RmstDifferenceSe ?? double.NaN));
+                hr?.HazardRatio ?? double.NaN, hr?.Lower ?? double.NaN, hr?.Upper ?? double.NaN, hr?.P ?? double.NaN,
+                difference, difference - z * se, difference + z * se, e?.AdjustedFor ?? []);
         }).ToArray();
         return new InteractionTreeJson(treatment, arms.Reference, arms.Treated, honest,
             honest ? "honest: every effect is estimated on patients the tree did not see"

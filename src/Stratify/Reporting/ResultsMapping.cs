@@ -1,6 +1,7 @@
 using System.Globalization;
 using Stratify.Clustering;
 using Stratify.Data;
+using Stratify.Statistics;
 using Stratify.Stratification;
 using Stratify.Survival;
 
@@ -16,24 +17,29 @@ public static class ResultsMapping
         var subgroups = run.SubgroupFactor;
         var counts = subgroups.Counts();
         var events = new int[subgroups.LevelCount];
-        for (int i = 0; i < run.EstimationRows.Length; i++) if (study.Event![run.EstimationRows[i]]) events[subgroups.Codes[i]]++;
+        for (int i = 0; i < run.SubgroupRows.Length; i++) if (study.Event![run.SubgroupRows[i]]) events[subgroups.Codes[i]]++;
         int threshold = spec.SmallCellThreshold;
 
         var subgroupJson = subgroups.Levels.Select((id, s) => new SubgroupJson(id, counts[s], events[s], run.Subgroups.Descriptions[s], run.Subgroups.Rules[s])).ToArray();
         var treatment = study.Treatment;
         string endpoint = spec.Endpoint ?? "survival";
 
-        TreatmentTailoringJson? tailoring = null;
-        if (treatment is not null && run.Effects is not null)
+        var studyJson = new StudyJson(
+            spec.Title ?? Path.GetFileNameWithoutExtension(spec.SourceFile ?? "study"),
+            dataFiles,
+            new EndpointJson(spec.Time!, spec.TimeUnit.ToString().ToLowerInvariant(), spec.Event!, study.EventCodingText ?? "", study.EventCount, endpoint),
+            treatment is null ? null : new TreatmentArmsJson(treatment.Name, treatment.Levels[treatment.Reference], treatment.Levels),
+            spec.Covariates.Select(x => x.Column).ToArray(),
+            study.RowsRead, study.RowCount,
+            study.Dropped.Select(d => new DroppedRowsDto(d.Column, d.Rows)).ToArray(),
+            spec.Landmarks, run.RmstHorizon, threshold, spec.Seed)
         {
-            string reference = treatment.Levels[treatment.Reference];
-            string treated = treatment.Levels[treatment.Reference == 0 ? 1 : 0];
-            TreatmentEffectJson Effect(TreatmentEffect e, string? description) => ToJson(e, description, treatment.Name, treated, reference, endpoint, threshold);
-            tailoring = new TreatmentTailoringJson(treatment.Name, reference, treated,
-                run.Effects.Select((e, s) => Effect(e, run.Subgroups.Descriptions[s])).ToArray(),
-                run.Interaction is { } x ? new InteractionTestJson(x.Statistic, x.Df, x.P) : new InteractionTestJson(double.NaN, 0, double.NaN),
-                Effect(run.OverallEffect!, null));
-        }
+            AnalysedByStage = run.StageSizes.Select(x => new StageSizeJson(StageName(x.Stage), x.N, x.Events)).ToArray(),
+            DroppedByStage = run.DroppedByStage.Select(d => new StageDroppedRowsJson(StageName(d.Stage), d.Column, d.Rows)).ToArray(),
+        };
+        var tailoring = run.Treatment is { } t && treatment is not null
+            ? Tailoring(t, treatment, studyJson, run.Subgroups.Descriptions, spec.MinEventsPerArm, MethodName(run.Subgroups.Method))
+            : null;
 
         var discovery = run.Subgroups;
         DiscoveryClusteringJson? clustering = discovery.Clustering is { } c
@@ -47,33 +53,29 @@ public static class ResultsMapping
         bool split = spec.Validation.Mode == ValidationMode.Split;
         int discoveryN = run.InDiscovery.Count(d => d);
         var inference = split
-            ? new InferenceJson("split", false, spec.Validation.Fraction, spec.Validation.Seed ?? spec.Seed, discoveryN, run.EstimationRows.Length,
-                $"Subgroups were found on {discoveryN:N0} patients and every survival and treatment estimate comes from the other {run.EstimationRows.Length:N0}, whose outcomes played no part in finding them.")
-            : new InferenceJson("none", true, null, null, study.RowCount, run.EstimationRows.Length,
-                $"Subgroups were found and tested on the same {study.RowCount:N0} patients, so p-values and confidence intervals overstate certainty. Confirm in independent data (or rerun with validation: split).");
+            ? new InferenceJson("split", false, spec.Validation.Fraction, spec.Validation.Seed ?? spec.Seed, discoveryN, run.EstimationRows.Length, "")
+            : new InferenceJson("none", true, null, null, study.RowCount, run.EstimationRows.Length, "");
+        inference = inference with { Statement = RunSentences.Inference(inference, MethodName(discovery.Method)).Render(RunSentences.MaskedCounts(threshold)) };
 
         var warnings = run.Warnings.ToList();
-        if (!split) warnings.Insert(0, "p-values are exploratory: subgroups were found and tested on the same patients");
+        if (!split)
+            warnings.Insert(0, CountedText.Plain(discovery.Method == SubgroupMethod.Column
+                ? "p-values are exploratory unless this subgroup analysis was specified before the data were seen"
+                : "p-values are exploratory: subgroups were found and tested on the same patients"));
 
         return new ResultsDocument(
             ResultsDocument.CurrentSchemaVersion,
-            new StudyJson(
-                spec.Title ?? Path.GetFileNameWithoutExtension(spec.SourceFile ?? "study"),
-                dataFiles,
-                new EndpointJson(spec.Time!, spec.TimeUnit.ToString().ToLowerInvariant(), spec.Event!, study.EventCodingText ?? "", study.EventCount),
-                treatment is null ? null : new TreatmentArmsJson(treatment.Name, treatment.Levels[treatment.Reference], treatment.Levels),
-                spec.Covariates.Select(x => x.Column).ToArray(),
-                study.RowsRead, study.RowCount,
-                study.Dropped.Select(d => new DroppedRowsDto(d.Column, d.Rows)).ToArray(),
-                spec.Landmarks, run.RmstHorizon, threshold, spec.Seed),
+            studyJson,
             inference,
             subgroupJson,
             new SubgroupDiscoveryJson(MethodName(discovery.Method), discovery.Features, clustering,
-                discovery.Tree is null ? null : SurvivalJson.From(discovery.Tree), profiles) with
+                discovery.Tree is null ? null : SurvivalJson.From(discovery.Tree), profiles)
             {
+                MissingValues = (discovery.Missing?.Features ?? []).Select(f =>
+                    new FeatureMissingValuesJson(f.Feature, StudySpecWriter.MissingName(f.Policy), f.Missing, f.Imputed, f.Fill, f.IndicatorAdded)).ToArray(),
                 InteractionTree = discovery.InteractionTree is { } tree && treatment is not null
                     ? PredictiveJson.From(tree, treatment.Name, PredictiveSubgroups.ArmNames(treatment), split, discoveryN, run.EstimationRows.Length,
-                        study.RowsDropped, run.Effects?.Cast<TreatmentEffect?>().ToArray() ?? new TreatmentEffect?[tree.Leaves.Count])
+                        study.RowsDropped, run.Treatment?.BySubgroup.Cast<TreatmentEffect?>().ToArray() ?? new TreatmentEffect?[tree.Leaves.Count])
                     : null,
                 Stepp = discovery.Stepp is { } stepp && treatment is not null
                     ? PredictiveJson.From(stepp, treatment.Name, PredictiveSubgroups.ArmNames(treatment))
@@ -81,10 +83,21 @@ public static class ResultsMapping
             },
             Table1Formats.ToDocument(run.Table1ByTreatment),
             Table1Formats.ToDocument(run.Table1BySubgroup),
-            new SurvivalBySubgroupJson(SurvivalJson.From(run.KaplanMeier), SurvivalJson.From(run.LogRank), CoxModelJson.From(run.Cox, run.ProportionalHazards)),
+            new SurvivalBySubgroupJson(SurvivalJson.From(run.KaplanMeier), run.LogRank is null ? null : SurvivalJson.From(run.LogRank),
+                run.Cox is null ? null : CoxModelJson.From(run.Cox, run.ProportionalHazards)),
             tailoring,
-            warnings);
+            warnings.Select(w => ToJson(w, threshold)).ToArray());
     }
+
+    /// <summary>A stage's name in results.json.</summary>
+    public static string StageName(AnalysisStage stage) => stage switch
+    {
+        AnalysisStage.Load => "load",
+        AnalysisStage.SubgroupFinding => "subgroup_finding",
+        AnalysisStage.SurvivalBySubgroup => "survival_by_subgroup",
+        AnalysisStage.TreatmentOverall => "treatment_overall",
+        _ => "treatment_by_subgroup",
+    };
 
     public static string MethodName(SubgroupMethod method) => method switch
     {
@@ -99,38 +112,121 @@ public static class ResultsMapping
     };
 
     /// <summary>Counts below the small-cell threshold are written "&lt;N" in sentences.</summary>
-    public static string Count(int n, int threshold) => n > 0 && n < threshold ? $"<{threshold}" : n.ToString("N0", CultureInfo.InvariantCulture);
+    public static string Count(int n, int threshold) => RunSentences.MaskedCounts(threshold)(TextCount.Patients(n));
 
-    /// <summary>"n = 113", or "n &lt;5" for a small group (as the report's small-cell rule writes it).</summary>
-    private static string SizeClause(int n, int threshold) => n > 0 && n < threshold ? $"n <{threshold}" : $"n = {Count(n, threshold)}";
+    /// <summary>A sentence with its counts as slots, and its text with small counts masked.</summary>
+    public static CountedTextJson ToJson(CountedText text, int threshold) => new(text.Render(RunSentences.MaskedCounts(threshold)), text.Template,
+        text.Counts.Select(c => new TextCountJson(c.Value, CountOfName(c.Of), c.Subgroup)).ToArray());
 
-    private static TreatmentEffectJson ToJson(TreatmentEffect e, string? description, string column, string treated, string reference,
-        string endpoint, int threshold)
+    public static string CountOfName(CountOf of) => of switch
     {
-        string who = description is null
-            ? $"Across all patients ({SizeClause(e.N, threshold)})"
-            : $"In subgroup {e.Subgroup} ({SizeClause(e.N, threshold)}; {description})";
-        string arms = $"{column} = {treated}";
-        string hr = double.IsNaN(e.HazardRatio) ? "" : $" (HR {F(e.HazardRatio)}, 95% CI {F(e.Lower)}–{F(e.Upper)})";
-        string sentence = e.Verdict switch
+        CountOf.Events => "events",
+        CountOf.Rows => "rows",
+        CountOf.SubgroupSize => "subgroup_size",
+        CountOf.SubgroupEvents => "subgroup_events",
+        _ => "patients",
+    };
+
+    public static CountOf ParseCountOf(string of) => of switch
+    {
+        "events" => CountOf.Events,
+        "rows" => CountOf.Rows,
+        "subgroup_size" => CountOf.SubgroupSize,
+        "subgroup_events" => CountOf.SubgroupEvents,
+        _ => CountOf.Patients,
+    };
+
+    /// <summary>The sentence a <see cref="CountedTextJson"/> holds, with its counts as slots again.</summary>
+    public static CountedText FromJson(CountedTextJson text) =>
+        new(text.Template, text.Counts.Select(c => new TextCount(c.Value, ParseCountOf(c.Of), c.Subgroup)).ToArray());
+
+    private static TreatmentTailoringJson Tailoring(TreatmentTailoringResult t, Factor treatment, StudyJson study, IReadOnlyList<string> descriptions, int minEventsPerArm,
+        string method)
+    {
+        string reference = treatment.Levels[treatment.Reference];
+        string treated = treatment.Levels[1 - treatment.Reference];
+        var interaction = t.Interaction is { } x
+            ? new InteractionTestJson(x.Statistic, x.Df, x.P, x.AdjustedFor, Omitted(x.NotAdjustedFor), x.Subgroups,
+                x.Kind == InteractionTestKind.RobustWald ? "robust_wald" : "likelihood_ratio")
+            : new InteractionTestJson(double.NaN, 0, double.NaN, [], [], []);
+        ShrinkageJson? shrinkage = null;
+        if (t.Shrinkage is { } fit)
         {
-            TreatmentVerdict.Benefit => $"{who} {arms} was associated with longer {endpoint} than {column} = {reference}{hr}.",
-            TreatmentVerdict.Harm => $"{who} {arms} was associated with shorter {endpoint} than {column} = {reference}{hr}.",
-            TreatmentVerdict.NoClearDifference => $"{who} the data show no clear difference in {endpoint} between {arms} and {column} = {reference}{hr}.",
-            _ => $"{who} the treatment effect could not be estimated (an arm has no patients or no events).",
+            double z = Statistics.TailProbability.NormalCriticalValue(0.95);
+            shrinkage = new ShrinkageJson(fit.Estimator == HeterogeneityEstimator.RestrictedMaximumLikelihood ? "REML" : "DerSimonian-Laird", fit.Tau2,
+                Math.Exp(fit.Mean), Math.Exp(fit.Mean - z * fit.MeanStandardError), Math.Exp(fit.Mean + z * fit.MeanStandardError),
+                t.BySubgroup.Where(e => e.Shrunken is not null).Select(e => e.Subgroup).ToArray());
+        }
+        var json = new TreatmentTailoringJson(treatment.Name, reference, treated,
+            t.Design == StudyDesign.Observational ? "observational" : "randomised",
+            minEventsPerArm,
+            t.Weighting is { } w ? Weights(w) : null,
+            new BottomLineJson(t.BottomLine switch
+                {
+                    BottomLineKind.Consistent => "consistent",
+                    BottomLineKind.Differs => "differs",
+                    _ => "not_estimable",
+                }, t.Interaction?.P ?? double.NaN, t.InteractionAlpha,
+                t.Evidence switch
+                {
+                    SubgroupEvidence.HeldOut => "held_out",
+                    SubgroupEvidence.PreDefined => "pre_defined",
+                    _ => "exploratory",
+                }, ""),
+            Effect(t.Overall), t.BySubgroup.Select(Effect).ToArray(), interaction, shrinkage,
+            t.Weighting?.Balance.Select(b => new BalanceJson(b.Term, b.Before, b.After)).ToArray());
+        int threshold = study.SmallCellThreshold;
+        var render = RunSentences.MaskedCounts(threshold);
+        return json with
+        {
+            BottomLine = json.BottomLine with { Sentence = RunSentences.BottomLine(json, method) },
+            Overall = json.Overall with { Sentence = RunSentences.Effect(study, json, json.Overall, null).Render(render) },
+            BySubgroup = json.BySubgroup.Select((e, s) => e with { Sentence = RunSentences.Effect(study, json, e, descriptions[s]).Render(render) }).ToArray(),
         };
-        double z = 1.959963984540054;
-        return new TreatmentEffectJson(e.Subgroup, e.N, e.Events, e.HazardRatio, e.Lower, e.Upper, e.P,
-            e.RmstDifference, e.RmstDifferenceSe, e.RmstDifference - z * e.RmstDifferenceSe, e.RmstDifference + z * e.RmstDifferenceSe,
-            e.Verdict switch
-            {
-                TreatmentVerdict.Benefit => "benefit",
-                TreatmentVerdict.Harm => "harm",
-                TreatmentVerdict.NoClearDifference => "no clear difference",
-                _ => "not estimable",
-            },
-            sentence, SurvivalJson.From(e.ByArm));
     }
 
-    private static string F(double x) => x.ToString(x < 10 ? "0.00" : "0.0", CultureInfo.InvariantCulture);
+    private static TreatmentWeightsJson Weights(TreatmentWeighting weighting)
+    {
+        var confounders = weighting.Confounders;
+        var p = weighting.Propensity;
+        ArmPropensityJson Arm(ArmOverlap a) => new(a.Arm, a.Probabilities, a.Quantiles, a.OutsideCommonSupport);
+        return new TreatmentWeightsJson("iptw", confounders, p.Truncation?.Trim,
+            p.Truncation is { } t ? new WeightTruncationJson(t.Lower, t.Upper, t.Clipped) : null,
+            [new ArmEssJson(p.Reference.Arm, p.Reference.EffectiveSampleSize, p.Reference.Minimum, p.Reference.Maximum),
+             new ArmEssJson(p.Treated.Arm, p.Treated.EffectiveSampleSize, p.Treated.Minimum, p.Treated.Maximum)],
+            new PropensityOverlapJson(p.Overlap.CommonSupportLower, p.Overlap.CommonSupportUpper, [Arm(p.Overlap.Reference), Arm(p.Overlap.Treated)]));
+    }
+
+    private static IReadOnlyList<OmittedCovariateJson> Omitted(IReadOnlyList<OmittedCovariate> omitted) =>
+        omitted.Select(o => new OmittedCovariateJson(o.Covariate, o.Reason)).ToArray();
+
+    private static TreatmentEffectJson Effect(TreatmentEffect e)
+    {
+        double z = Statistics.TailProbability.NormalCriticalValue(0.95);
+        var adjusted = e.Adjusted;
+        return new TreatmentEffectJson(e.Subgroup, e.N, e.Events,
+            e.Arms.Select(a => new ArmCountJson(a.Arm, a.N, a.Events)).ToArray(),
+            e.Estimability switch
+            {
+                EffectEstimability.Estimable => "yes",
+                EffectEstimability.TooFewPatients => "too_few_patients",
+                EffectEstimability.TooFewEvents => "too_few_events",
+                _ => "model_failed",
+            },
+            adjusted?.HazardRatio ?? double.NaN, adjusted?.Lower ?? double.NaN, adjusted?.Upper ?? double.NaN, adjusted?.P ?? double.NaN,
+            e.AdjustedFor, Omitted(e.NotAdjustedFor),
+            e.Unadjusted is { } u ? new HazardRatioJson(u.HazardRatio, u.Lower, u.Upper, u.P) : null,
+            e.Shrunken is { } sh ? new ShrunkenHazardRatioJson(sh.HazardRatio, sh.Lower, sh.Upper) : null,
+            e.RmstDifference, e.RmstDifferenceSe, e.RmstDifference - z * e.RmstDifferenceSe, e.RmstDifference + z * e.RmstDifferenceSe,
+            VerdictName(e.Verdict), "", SurvivalJson.From(e.ByArm));
+    }
+
+    public static string VerdictName(TreatmentVerdict verdict) => verdict switch
+    {
+        TreatmentVerdict.Benefit => "benefit",
+        TreatmentVerdict.Harm => "harm",
+        TreatmentVerdict.NoClearDifference => "no clear difference",
+        TreatmentVerdict.ConsistentWithOverall => "consistent with overall",
+        _ => "not estimable",
+    };
 }

@@ -19,6 +19,7 @@ namespace Stratify.Reporting;
 [JsonSerializable(typeof(SurvivalTreeJson))]
 [JsonSerializable(typeof(CoxJson))]
 [JsonSerializable(typeof(CoxModelJson))]
+[JsonSerializable(typeof(CumulativeIncidenceJson))]
 [JsonSerializable(typeof(ClusteringJson))]
 [JsonSerializable(typeof(Table1Document))]
 [JsonSerializable(typeof(CohortSchemaDocument))]

@@ -42,7 +42,8 @@ public static class SubgroupReportCurves
             }
         }
         var times = new double[TickCount(maxTime, step)];
-        for (int i = 0; i < times.Length; i++) times[i] = Math.Round(i * step, 10);
+        // Rounded to 12 significant digits (0.30000000000000004 becomes 0.3), which keeps ticks of any scale apart (1e-301 too).
+        for (int i = 0; i < times.Length; i++) times[i] = double.Parse((i * step).ToString("G12", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
         return times;
     }
 

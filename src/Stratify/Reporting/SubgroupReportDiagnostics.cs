@@ -153,7 +153,7 @@ public static partial class SubgroupReport
             {
                 var cell = c == 0 ? row.Overall : c - 1 < row.ByGroup.Count ? row.ByGroup[c - 1] : new Table1CellDto("");
                 if (columnHidden[c]) line.Add("not shown");
-                else if (!isCount) line.Add(cells.Table1Cell(cell.Text));
+                else if (!isCount) line.Add(cells.Table1Cell(cell));
                 else if (disclosure[k, c] != CountDisclosure.Shown) line.Add(report.Printed(counts[k, c], disclosure[k, c]));
                 else if (columnsAddUp && missingRow >= 0 && k != missingRow && disclosure[missingRow, c] != CountDisclosure.Shown)
                     line.Add(counts[k, c].ToString(Invariant));
@@ -183,12 +183,12 @@ public static partial class SubgroupReport
         html.Paragraph($"Method: {MethodName(discovery.Method)}. Features: {string.Join(", ", discovery.Features)}.");
         if (discovery.Clustering is { } clustering) WriteClustering(report, clustering);
         if (discovery.Tree is { } tree) WriteTree(report, tree);
-        WriteLogRank(report, results.Survival.LogRank);
-        WriteCox(report, results.Survival.Cox);
+        if (results.Survival.LogRank is { } logRank) WriteLogRank(report, logRank);
+        if (results.Survival.Cox is { } cox) WriteCox(report, cox);
         WriteMissingData(report);
         html.Heading(3, "Warnings");
         if (results.Warnings.Count == 0) html.Paragraph("The analysis raised no warnings.");
-        foreach (var warning in results.Warnings) html.Callout(report.Sentence(warning), CalloutKind.Warning);
+        foreach (var warning in results.Warnings) html.Callout(report.Render(warning), CalloutKind.Warning);
     }
 
     private static void WriteClustering(ReportContext report, DiscoveryClusteringJson clustering)
@@ -257,12 +257,18 @@ public static partial class SubgroupReport
             [1, 2, 3]));
         if (logRank.Trend is { } trend)
             html.Paragraph($"Test for trend across the subgroups in their listed order: χ² = {Number(trend.Statistic, 2)}, df = {trend.Df}, {PEquals(trend.P)}.");
-        if (logRank.Pairwise.Count > 0)
+        // A comparison with a subgroup too small to describe would describe it: those rows are left out.
+        var shown = logRank.Pairwise.Where(p => !Small(report, p.GroupA) && !Small(report, p.GroupB)).ToList();
+        if (shown.Count > 0)
             html.Table(new HtmlTable($"Pairwise log-rank tests ({AdjustmentName(logRank.Pairwise[0].Method)}-adjusted p)",
                 ["Comparison", "χ²", "p", "Adjusted p"],
-                logRank.Pairwise.Select(p => new HtmlTableRow($"{p.GroupA} vs {p.GroupB}", [Number(p.Statistic, 2), P(p.P), P(p.PAdjusted)])).ToList(),
+                shown.Select(p => new HtmlTableRow($"{p.GroupA} vs {p.GroupB}", [Number(p.Statistic, 2), P(p.P), P(p.PAdjusted)])).ToList(),
                 [1, 2, 3]));
+        if (shown.Count < logRank.Pairwise.Count)
+            html.Paragraph($"Pairwise comparisons with a subgroup of fewer than {report.Cells.Threshold} patients are not shown.");
     }
+
+    private static bool Small(ReportContext report, string subgroup) => report.SubgroupSize(subgroup) is int n && report.Cells.Hides(n);
 
     private static string AdjustmentName(string method) => method switch
     {
@@ -287,7 +293,8 @@ public static partial class SubgroupReport
             cox.Terms.Select(t => new HtmlTableRow(t.Term,
                 [double.IsFinite(t.Hr) ? $"{Number(t.Hr, 2)} ({Number(t.HrLower, 2)}–{Number(t.HrUpper, 2)})" : "not estimable (aliased)", Number(t.Z, 2), P(t.P)])).ToList(),
             [1, 2, 3]));
-        foreach (var warning in cox.Warnings) html.Callout(report.Sentence(warning), CalloutKind.Warning);
+        // The fit's own warnings name design columns and iteration counts, never a count of patients.
+        foreach (var warning in cox.Warnings) html.Callout(warning, CalloutKind.Warning);
         if (cox.PhTest is not { } ph) return;
         var rows = ph.Terms.Select(t => new HtmlTableRow(t.Term, [Number(t.Chisq, 2), t.Df.ToString(Invariant), P(t.P)])).ToList();
         rows.Add(new HtmlTableRow("Global", [Number(ph.Global.Chisq, 2), ph.Global.Df.ToString(Invariant), P(ph.Global.P)]));
@@ -316,8 +323,9 @@ public static partial class SubgroupReport
         var html = report.Html;
         html.Heading(3, "Missing data and excluded rows");
         int excluded = study.RowsRead - study.RowsAnalysed;
-        html.Paragraph($"{cells.Count(study.RowsRead)} rows were read and {cells.Count(study.RowsAnalysed)} analysed; "
-            + (excluded == 0 ? "no row was excluded." : $"{cells.Count(excluded)} rows were excluded (a patient can miss several columns)."));
+        html.Paragraph($"{report.RowsRead} rows were read and {cells.Count(study.RowsAnalysed)} analysed; "
+            + (excluded == 0 ? "no row was excluded." : $"{cells.Count(excluded)} rows were excluded (a patient can miss several columns).")
+            + (cells.Hides(excluded) ? " " + cells.SuppressedExplanation : ""));
         if (study.Dropped.Count > 0)
             html.Table(new HtmlTable("Rows excluded for a missing value, by column", ["Column", "Rows"],
                 study.Dropped.Select(d => new HtmlTableRow(d.Column, [cells.Count(d.Rows)])).ToList(), [1]));

@@ -46,11 +46,11 @@ public static class SubgroupReportFiles
     }
 
     /// <summary>Renders the report and writes it (UTF-8, no byte-order mark) to <paramref name="htmlPath"/>.</summary>
+    /// <remarks>Rendered first, then written through a staging folder (<see cref="OutputStaging"/>): the file appears whole or not at all.</remarks>
     public static void Write(string htmlPath, ResultsDocument results, ManifestDocument? manifest)
     {
-        var folder = Path.GetDirectoryName(Path.GetFullPath(htmlPath));
-        if (folder is not null) Directory.CreateDirectory(folder);
-        File.WriteAllText(htmlPath, SubgroupReport.Render(results, manifest), new System.Text.UTF8Encoding(false));
+        var html = SubgroupReport.Render(results, manifest);
+        OutputStaging.WriteFile(htmlPath, staged => File.WriteAllText(staged, html, new System.Text.UTF8Encoding(false)));
     }
 
     private static T Read<T>(string path, string what) where T : class

@@ -41,6 +41,32 @@ public static partial class SubgroupReport
         "Hennig C. Cluster-wise assessment of cluster stability. Comput Stat Data Anal. 2007;52(1):258–271.");
     private static readonly Citation RoystonParmar2013 = new("Royston & Parmar 2013",
         "Royston P, Parmar MKB. Restricted mean survival time: an alternative to the hazard ratio for the design and analysis of randomized trials with a time-to-event outcome. BMC Med Res Methodol. 2013;13:152.");
+    private static readonly Citation Wang2007 = new("Wang et al. 2007",
+        "Wang R, Lagakos SW, Ware JH, Hunter DJ, Drazen JM. Statistics in medicine — reporting of subgroup analyses in clinical trials. N Engl J Med. 2007;357(21):2189–2194.");
+    private static readonly Citation Rothwell2005 = new("Rothwell 2005",
+        "Rothwell PM. Subgroup analysis in randomised controlled trials: importance, indications, and interpretation. Lancet. 2005;365(9454):176–186.");
+    private static readonly Citation Ema2019 = new("EMA 2019",
+        "European Medicines Agency. Guideline on the investigation of subgroups in confirmatory clinical trials. EMA/CHMP/539146/2013. 2019.");
+    private static readonly Citation Viechtbauer2005 = new("Viechtbauer 2005",
+        "Viechtbauer W. Bias and efficiency of meta-analytic variance estimators in the random-effects model. J Educ Behav Stat. 2005;30(3):261–293.");
+    private static readonly Citation DerSimonianLaird1986 = new("DerSimonian & Laird 1986",
+        "DerSimonian R, Laird N. Meta-analysis in clinical trials. Control Clin Trials. 1986;7(3):177–188.");
+    private static readonly Citation Morris1983 = new("Morris 1983",
+        "Morris CN. Parametric empirical Bayes inference: theory and applications. J Am Stat Assoc. 1983;78(381):47–55.");
+    private static readonly Citation HernanRobins2020 = new("Hernán & Robins 2020",
+        "Hernán MA, Robins JM. Causal Inference: What If. Boca Raton: Chapman & Hall/CRC; 2020.");
+    private static readonly Citation IchE9R1 = new("ICH E9(R1) 2019",
+        "International Council for Harmonisation. E9(R1): Addendum on estimands and sensitivity analysis in clinical trials to the guideline on statistical principles for clinical trials. 2019.");
+    private static readonly Citation RosenbaumRubin1983 = new("Rosenbaum & Rubin 1983",
+        "Rosenbaum PR, Rubin DB. The central role of the propensity score in observational studies for causal effects. Biometrika. 1983;70(1):41–55.");
+    private static readonly Citation Robins2000 = new("Robins et al. 2000",
+        "Robins JM, Hernán MA, Brumback B. Marginal structural models and causal inference in epidemiology. Epidemiology. 2000;11(5):550–560.");
+    private static readonly Citation ColeHernan2008 = new("Cole & Hernán 2008",
+        "Cole SR, Hernán MA. Constructing inverse probability weights for marginal structural models. Am J Epidemiol. 2008;168(6):656–664.");
+    private static readonly Citation Austin2009 = new("Austin 2009",
+        "Austin PC. Balance diagnostics for comparing the distribution of baseline covariates between treatment groups in propensity-score matched samples. Stat Med. 2009;28(25):3083–3107.");
+    private static readonly Citation LinWei1989 = new("Lin & Wei 1989",
+        "Lin DY, Wei LJ. The robust inference for the Cox proportional hazards model. J Am Stat Assoc. 1989;84(408):1074–1078.");
     private static readonly Citation LeBlancCrowley1993 = new("LeBlanc & Crowley 1993",
         "LeBlanc M, Crowley J. Survival trees by goodness of split. J Am Stat Assoc. 1993;88(422):457–467.");
 
@@ -91,29 +117,53 @@ public static partial class SubgroupReport
         {
             yield return $"Subgroups were defined by {MethodName(discovery.Method)} ({features}).";
         }
-        yield return report.Sentence(results.Inference.Statement);
+        yield return report.Render(RunSentences.Inference(results.Inference, results.Discovery.Method));
 
         var km = results.Survival.KaplanMeier;
         var logRank = results.Survival.LogRank;
         yield return $"Survival curves are Kaplan–Meier estimates {Cite(KaplanMeier1958)} with Greenwood variances {Cite(Greenwood1926)} and "
-            + $"{km.ConfLevel * 100:0}% pointwise confidence limits on the {km.ConfType} scale; subgroups were compared with the log-rank test {Cite(Mantel1966)}"
-            + (logRank.Pairwise.Count > 0 && logRank.Pairwise[0].Method == "holm" ? $", pairwise comparisons Holm-adjusted {Cite(Holm1979)}." : ".");
+            + $"{km.ConfLevel * 100:0}% pointwise confidence limits on the {km.ConfType} scale"
+            + (logRank is null ? "; with one subgroup there was nothing to compare them with."
+                : $"; subgroups were compared with the log-rank test {Cite(Mantel1966)}"
+                    + (logRank.Pairwise.Count > 0 && logRank.Pairwise[0].Method == "holm" ? $", pairwise comparisons Holm-adjusted {Cite(Holm1979)}." : "."));
 
         var cox = results.Survival.Cox;
-        var ties = cox.Ties == CoxTies.Efron ? $"Efron's approximation for tied times {Cite(Efron1977)}" : $"Breslow's approximation for tied times {Cite(Breslow1974)}";
+        var ties = cox is null || cox.Ties == CoxTies.Efron ? $"Efron's approximation for tied times {Cite(Efron1977)}" : $"Breslow's approximation for tied times {Cite(Breslow1974)}";
         var coxText = $"Hazard ratios come from Cox proportional-hazards models {Cite(Cox1972)} with {ties}";
         if (results.Study.Covariates.Count > 0) coxText += $", adjusted for {string.Join(", ", results.Study.Covariates)}";
         coxText += ".";
-        if (cox.PhTest is not null) coxText += $" Proportional hazards were checked with scaled Schoenfeld residuals {Cite(GrambschTherneau1994)}.";
+        if (cox?.PhTest is not null) coxText += $" Proportional hazards were checked with scaled Schoenfeld residuals {Cite(GrambschTherneau1994)}.";
         coxText += $" Discrimination is Harrell's concordance {Cite(Harrell1982)}.";
         yield return coxText;
 
         if (results.Treatment is { } treatment)
         {
-            yield return $"The treatment effect ({treatment.Treated} vs {treatment.Reference}) was estimated within each subgroup by a Cox model "
-                + $"and as the difference in restricted mean survival time up to {Time(results.Study.RmstHorizon)} {results.Study.Endpoint.TimeUnit} "
-                + $"{Cite(RoystonParmar2013)}; whether it differs between subgroups was tested by the likelihood-ratio test of the "
-                + "subgroup × treatment interaction.";
+            string adjusted = treatment.Overall.AdjustedFor.Count > 0 ? $"adjusted for {string.Join(", ", treatment.Overall.AdjustedFor)}" : "with treatment as the only covariate";
+            yield return $"The treatment effect ({treatment.Treated} vs {treatment.Reference}) is the hazard ratio of a Cox model {adjusted}, in all "
+                + "patients and within each subgroup (a covariate that takes one value within a subgroup, or is collinear there, is left out of that "
+                + "subgroup's model and the report says so), with the unadjusted hazard ratio beside it, and the difference in restricted mean "
+                + $"survival time up to {Time(results.Study.RmstHorizon)} {results.Study.Endpoint.TimeUnit} {Cite(RoystonParmar2013)}. No effect is estimated "
+                + $"where an arm has fewer than {results.Study.SmallCellThreshold} patients or fewer than {treatment.MinEventsPerArm} events.";
+            yield return $"Whether the effect differs between subgroups is judged by the {(treatment.Interaction.Test == "robust_wald" ? "robust Wald" : "likelihood-ratio")} test of the subgroup × treatment interaction, "
+                + $"not by comparing the subgroups' own p-values {Cite(Wang2007, Rothwell2005)}. Subgroup verdicts (benefit, harm, no clear difference) are "
+                + $"given only when that test's p is below {Number(treatment.BottomLine.InteractionAlpha)}; otherwise each subgroup is reported as consistent with "
+                + "the overall effect, whose estimate is the best guide for every subgroup. A subgroup found in the data is a hypothesis, not a "
+                + $"confirmatory finding, unless it was specified in advance {Cite(Ema2019)}.";
+            if (treatment.Shrinkage is { } shrinkage)
+                yield return "Shrunken subgroup estimates come from a normal–normal random-effects model on the subgroups' adjusted log hazard ratios, "
+                    + $"with the between-subgroup variance estimated by {(shrinkage.Method == "REML" ? $"restricted maximum likelihood {Cite(Viechtbauer2005)}" : $"the method of DerSimonian and Laird {Cite(DerSimonianLaird1986)}")}, "
+                    + $"as empirical-Bayes predictions whose intervals include the uncertainty of the pooled mean but not of that variance {Cite(Morris1983)}.";
+            if (treatment.Weights is { } weights)
+                yield return $"Because the treatment was not randomised, every estimate except the unadjusted one is weighted by stabilised inverse "
+                    + $"probabilities of treatment {Cite(RosenbaumRubin1983, Robins2000)}, from a logistic regression of {treatment.Column} on "
+                    + $"{string.Join(", ", weights.Confounders)}"
+                    + (weights.Trim is double trim ? $", truncated at the {(100 * trim).ToString("0.#", Invariant)}th and {(100 * (1 - trim)).ToString("0.#", Invariant)}th percentiles {Cite(ColeHernan2008)}" : "")
+                    + $": hazard ratios from weighted Cox models with robust (sandwich) standard errors {Cite(LinWei1989)}, RMST differences from weighted "
+                    + "Kaplan–Meier curves, and the subgroup × treatment test as a robust Wald test. Balance is judged by standardised mean differences "
+                    + $"before and after weighting (|SMD| at most 0.1) {Cite(Austin2009)}.";
+            if (treatment.Design == "observational")
+                yield return "The treatment was not randomised, so the hazard ratios estimate associations; reading them as effects of the treatment "
+                    + $"requires that the covariates capture every common cause of treatment and outcome (no unmeasured confounding) {Cite(HernanRobins2020, IchE9R1)}.";
         }
         else if (double.IsFinite(results.Study.RmstHorizon) && results.Study.RmstHorizon > 0)
         {
@@ -121,7 +171,7 @@ public static partial class SubgroupReport
         }
         int threshold = results.Study.SmallCellThreshold;
         if (threshold > 1)
-            yield return $"To protect privacy, counts of 1 to {threshold - 1} patients are printed as \"<{threshold}\", and groups that small are not described. "
+            yield return $"To protect privacy, a positive count below {threshold} is printed as \"<{threshold}\", and groups that small are not described. "
                 + $"Where such a count belongs to a set of counts whose total is printed (subgroup sizes, events, the levels of a Table 1 variable, "
                 + $"numbers at risk), and it is the only one hidden, the next smallest count of the set is printed as \"{SmallCellPolicy.SuppressedText}\" "
                 + "as well (complementary suppression), so that the small count cannot be worked out by subtraction; a subgroup whose size is "

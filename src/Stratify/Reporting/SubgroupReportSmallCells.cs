@@ -27,7 +27,6 @@
 // a clinician next to a subgroup of 3. A percentage next to a suppressed count would give the count back (count =
 // percent × n), so the whole cell is replaced.
 using System.Globalization;
-using System.Text.RegularExpressions;
 
 namespace Stratify.Reporting;
 
@@ -44,20 +43,19 @@ public enum CountDisclosure
 
 /// <summary>
 /// How the subgroup report prints counts under a small-cell threshold: <see cref="Count(int)"/> gives "&lt;5" for
-/// 1–4 patients, <see cref="Table1Cell"/> rewrites a Table 1 count cell ("3 (1.2%)" → "&lt;5"),
-/// <see cref="MaskCountsInSentence"/> rewrites "n = 3" and "3 patients" inside a sentence the pipeline wrote, and
+/// 1–4 patients, <see cref="Table1Cell"/> prints a Table 1 count cell ("3 (1.2%)" → "&lt;5"), and
 /// <see cref="Disclose"/> / <see cref="DiscloseCrossTable"/> add the complementary suppression a set of counts
-/// with a printed total needs.
+/// with a printed total needs. Sentences carry their counts as slots (<see cref="Data.CountedText"/>), and the
+/// report prints each slot through this policy: no finished text is ever searched for numbers.
 /// </summary>
 /// <example><code>
 /// var policy = new SmallCellPolicy(5);
 /// policy.Count(3);                        // "&lt;5"
-/// policy.Table1Cell("3 (1.2%)");          // "&lt;5"
-/// policy.MaskCountsInSentence("In subgroup C (n = 3; young) ..."); // "In subgroup C (n &lt;5; young) ..."
+/// policy.Table1Cell(new CountCellDto("3 (1.2%)", 3, 1.2)); // "&lt;5"
 /// var sizes = policy.Disclose([120, 3, 80]);  // Shown, BelowThreshold, Suppressed
 /// policy.Count(80, sizes[2]);             // "suppressed"
 /// </code></example>
-public sealed partial record SmallCellPolicy(int Threshold)
+public sealed record SmallCellPolicy(int Threshold)
 {
     /// <summary>True when a group of <paramref name="n"/> patients is too small to describe (0 &lt; n &lt; threshold).</summary>
     public bool Hides(int n) => n > 0 && n < Threshold;
@@ -72,25 +70,10 @@ public sealed partial record SmallCellPolicy(int Threshold)
     public string Below => "<" + Threshold.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// A Table 1 cell: a count cell ("12 (4.3%)") or a missing-count cell ("3") whose count is small becomes
-    /// "&lt;5"; every other cell (mean (SD), median [Q1, Q3], larger counts) is returned as it is.
+    /// A Table 1 cell as printed: a count cell whose count is small becomes "&lt;5"; every other cell (mean (SD),
+    /// median [Q1, Q3], larger counts) prints its text. The decision is made on the cell's number, not its text.
     /// </summary>
-    public string Table1Cell(string text)
-    {
-        var match = CountCellPattern().Match(text);
-        if (!match.Success) return text;
-        return int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && Hides(n) ? Below : text;
-    }
-
-    /// <summary>
-    /// Rewrites the small counts of a sentence written by the pipeline: "n = 3" (also "n=3", "N = 3") becomes
-    /// "n &lt;5", and "3 patients" (patient, events, deaths, rows) becomes "&lt;5 patients".
-    /// </summary>
-    public string MaskCountsInSentence(string sentence)
-    {
-        var masked = SentenceCountPattern().Replace(sentence, m => IsSmall(m.Groups[2].Value) ? m.Groups[1].Value + " " + Below : m.Value);
-        return CountedNounPattern().Replace(masked, m => IsSmall(m.Groups[1].Value) ? Below + m.Groups[2].Value : m.Value);
-    }
+    public string Table1Cell(Table1CellDto cell) => cell is CountCellDto count && Hides(count.Count) ? Below : cell.Text;
 
     /// <summary>The word printed for a complementary-suppressed count.</summary>
     public const string SuppressedText = "suppressed";
@@ -221,32 +204,4 @@ public sealed partial record SmallCellPolicy(int Threshold)
             if (disclosure[i] == CountDisclosure.Shown && counts[i] > 0 && (smallest < 0 || counts[i] < counts[smallest])) smallest = i;
         return smallest;
     }
-
-    /// <summary>
-    /// A sentence the pipeline wrote about a group whose size is suppressed: "n = 310" becomes "n suppressed" and
-    /// "310 patients" becomes "suppressed patients" (only the number <paramref name="n"/> is touched); small counts
-    /// are masked as in <see cref="MaskCountsInSentence"/>.
-    /// </summary>
-    public string SuppressCountInSentence(string sentence, int n)
-    {
-        var hidden = SentenceCountPattern().Replace(sentence, m => IsNumber(m.Groups[2].Value, n) ? m.Groups[1].Value + " " + SuppressedText : m.Value);
-        hidden = CountedNounPattern().Replace(hidden, m => IsNumber(m.Groups[1].Value, n) ? SuppressedText + m.Groups[2].Value : m.Value);
-        return MaskCountsInSentence(hidden);
-    }
-
-    private bool IsSmall(string digits) =>
-        int.TryParse(digits, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out int n) && Hides(n);
-
-    private static bool IsNumber(string digits, int n) =>
-        int.TryParse(digits, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out int value) && value == n;
-
-    [GeneratedRegex(@"^\s*(\d+)\s*(\(\s*\d+(\.\d+)?\s*%\s*\))?\s*$")]
-    private static partial Regex CountCellPattern();
-
-    // A count is digits, or digits grouped by thousands ("1,234", as ResultsMapping writes sentences).
-    [GeneratedRegex(@"\b([nN])\s*=\s*(\d{1,3}(?:,\d{3})+|\d+)\b")]
-    private static partial Regex SentenceCountPattern();
-
-    [GeneratedRegex(@"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\s+(?:patients?|events?|deaths?|rows?)\b)")]
-    private static partial Regex CountedNounPattern();
 }

@@ -12,12 +12,24 @@ namespace Stratify.Reporting;
 /// <example><code>JsonOutput.Write(SurvivalJson.From(KaplanMeier.Fit(data, options)), Console.Out);</code></example>
 /// <remarks>
 /// `stratify km` adds, when asked for, <c>quantiles: [{group, p, time, lower, upper}]</c> and
-/// <c>nelson_aalen: [{group, time, cumhaz, se}]</c>; absent otherwise.
+/// <c>nelson_aalen: [{group, time, cumhaz, se}]</c>; absent otherwise. With case weights the document adds
+/// <c>weights: {column, variance}</c>, each group <c>weighted_events</c>, each curve <c>weighted_n_risk</c>,
+/// <c>weighted_n_event</c>, <c>weighted_n_censor</c> (R's n.risk, n.event, n.censor of a weighted fit) and each
+/// <c>at</c> entry <c>weighted_n_risk</c>; <c>n_risk</c>, <c>n_event</c>, <c>n_censor</c> and <c>events</c> stay head counts.
 /// </remarks>
 public sealed record KaplanMeierJson(
     string ConfType, double ConfLevel, IReadOnlyList<KaplanMeierGroupJson> Groups,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<SurvivalQuantileJson>? Quantiles = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<NelsonAalenJson>? NelsonAalen = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<NelsonAalenJson>? NelsonAalen = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] WeightsJson? Weights = null);
+
+/// <summary>
+/// The case weights an analysis used: the weight <c>column</c>, the <c>variance</c> ("greenwood", "infinitesimal
+/// jackknife", "model-based", "robust") and, for the log-rank test, the <c>test</c> that takes weights.
+/// </summary>
+public sealed record WeightsJson(
+    string Column, string Variance,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Test = null);
 
 /// <summary>One group's curve and summaries; <c>rmst</c>/<c>rmst_se</c> are null when no horizon was requested.</summary>
 public sealed record KaplanMeierGroupJson(
@@ -25,25 +37,49 @@ public sealed record KaplanMeierGroupJson(
     double Median, double MedianLower, double MedianUpper,
     double Rmst, double RmstSe,
     KaplanMeierCurveJson Curve,
-    IReadOnlyList<SurvivalAtTimeJson> At);
+    IReadOnlyList<SurvivalAtTimeJson> At)
+{
+    /// <summary>Summed case weights of the events (R's events of a weighted fit); absent without weights.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? WeightedEvents { get; init; }
+}
 
 /// <summary>Columnar curve: element j of every array belongs to the j-th distinct observed time.</summary>
 public sealed record KaplanMeierCurveJson(
-    double[] Time, int[] NRisk, int[] NEvent, int[] NCensor, double[] Survival, double[] Se, double[] Lower, double[] Upper);
+    double[] Time, int[] NRisk, int[] NEvent, int[] NCensor, double[] Survival, double[] Se, double[] Lower, double[] Upper)
+{
+    /// <summary>Summed case weights at risk (R's n.risk of a weighted fit); absent without weights.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double[]? WeightedNRisk { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double[]? WeightedNEvent { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double[]? WeightedNCensor { get; init; }
+}
 
 /// <summary>S(t) at a requested time (null beyond the group's last follow-up).</summary>
-public sealed record SurvivalAtTimeJson(double Time, double Survival, double Lower, double Upper, int NRisk);
+public sealed record SurvivalAtTimeJson(double Time, double Survival, double Lower, double Upper, int NRisk)
+{
+    /// <summary>Summed case weights at risk; absent without weights.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? WeightedNRisk { get; init; }
+}
 
 /// <summary>
 /// The JSON shape of a log-rank test: <c>{statistic, df, p, groups: [{group, n, observed, expected}],
 /// pairwise: [{group_a, group_b, statistic, p, p_adjusted, method}], trend: {scores, statistic, df, p}}</c>;
 /// <c>trend</c> appears only when requested; <c>method</c> uses R's p.adjust names ("holm", "BH", "bonferroni", "none").
 /// </summary>
+/// <remarks>
+/// With case weights it adds <c>weights: {column, variance, test}</c>: the test is then the score test of the weighted
+/// Cox model (Efron ties), <c>observed</c> the summed weights of the events and <c>expected</c> observed minus the score.
+/// </remarks>
 public sealed record LogRankJson(
     double Statistic, int Df, double P,
     IReadOnlyList<LogRankGroupJson> Groups,
     IReadOnlyList<PairwiseLogRankJson> Pairwise,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LogRankTrendJson? Trend);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LogRankTrendJson? Trend,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] WeightsJson? Weights = null);
 
 /// <summary>Patients, observed and expected (weighted when rho &gt; 0) events of one group.</summary>
 public sealed record LogRankGroupJson(string Group, int N, double Observed, double Expected);
@@ -84,14 +120,33 @@ public static class SurvivalJson
         foreach (var c in estimate.Curves)
         {
             var at = new List<SurvivalAtTimeJson>(c.At.Count);
-            foreach (var a in c.At) at.Add(new SurvivalAtTimeJson(a.Time, a.Survival, a.Lower, a.Upper, a.NRisk));
+            foreach (var a in c.At)
+                at.Add(new SurvivalAtTimeJson(a.Time, a.Survival, a.Lower, a.Upper, a.NRisk) { WeightedNRisk = estimate.Weighted ? a.WeightedNRisk : null });
             groups.Add(new KaplanMeierGroupJson(c.Group, c.N, c.Events, c.Median.Time, c.Median.Lower, c.Median.Upper,
                 c.Rmst?.Mean ?? double.NaN, c.Rmst?.StdErr ?? double.NaN,
-                new KaplanMeierCurveJson(c.Time, c.NRisk, c.NEvent, c.NCensor, c.Survival, c.StdErr, c.Lower, c.Upper),
-                at));
+                new KaplanMeierCurveJson(c.Time, c.NRisk, c.NEvent, c.NCensor, c.Survival, c.StdErr, c.Lower, c.Upper)
+                {
+                    WeightedNRisk = c.WeightedNRisk,
+                    WeightedNEvent = c.WeightedNEvent,
+                    WeightedNCensor = c.WeightedNCensor,
+                },
+                at) { WeightedEvents = estimate.Weighted ? c.WeightedEvents : null });
         }
         return new KaplanMeierJson(ConfTypeName(estimate.ConfType), estimate.ConfLevel, groups);
     }
+
+    /// <summary>The <c>weights</c> object of a weighted Kaplan–Meier fit; null when it used no weights.</summary>
+    public static WeightsJson? Weights(KaplanMeierEstimate estimate, string? column) => estimate.Weighted && column is not null
+        ? new WeightsJson(column, estimate.Variance == KaplanMeierVariance.InfinitesimalJackknife ? "infinitesimal jackknife" : "greenwood")
+        : null;
+
+    /// <summary>The <c>weights</c> object of a weighted log-rank test; null when it used no weights.</summary>
+    public static WeightsJson? Weights(LogRankResult result, string? column) => result.Weighted && column is not null
+        ? new WeightsJson(column, result.Robust ? "robust" : "model-based", "score test of the weighted Cox model (Efron ties), as R's coxph")
+        : null;
+
+    /// <summary>The log-rank document, with the <c>weights</c> object when the test used case weights.</summary>
+    public static LogRankJson From(LogRankResult result, string? weightColumn) => From(result) with { Weights = Weights(result, weightColumn) };
 
     public static LogRankJson From(LogRankResult result)
     {
@@ -128,9 +183,11 @@ public static class SurvivalJson
     /// The km document: <see cref="KaplanMeierJson"/>, plus, when asked for, <c>quantiles: [{group, p, time, lower,
     /// upper}]</c> and <c>nelson_aalen: [{group, time, cumhaz, se}]</c>.
     /// </summary>
-    public static KaplanMeierJson KaplanMeierDocument(KaplanMeierEstimate estimate, IReadOnlyList<double> quantiles, NelsonAalenEstimate? nelsonAalen) =>
+    public static KaplanMeierJson KaplanMeierDocument(KaplanMeierEstimate estimate, IReadOnlyList<double> quantiles, NelsonAalenEstimate? nelsonAalen,
+        string? weightColumn = null) =>
         From(estimate) with
         {
+            Weights = Weights(estimate, weightColumn),
             Quantiles = quantiles.Count == 0 ? null
                 : estimate.Curves.SelectMany(c => quantiles.Select(p => { var q = c.Quantile(p); return new SurvivalQuantileJson(c.Group, p, q.Time, q.Lower, q.Upper); })).ToArray(),
             NelsonAalen = nelsonAalen?.Curves.Select(c => new NelsonAalenJson(c.Group, c.Time, c.CumulativeHazard, c.StdErr)).ToArray(),

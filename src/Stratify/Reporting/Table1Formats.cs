@@ -303,14 +303,13 @@ public static class Table1Formats
 
     private static bool IsWhole(double value) => double.IsFinite(value) && value == Math.Floor(value);
 
-    internal static string FormatNumber(double value, int digits, string undefined = "NA") =>
-        double.IsFinite(value) ? value.ToString("F" + digits, Invariant) : undefined;
+    internal static string FormatNumber(double value, int digits, string undefined = "NA") => DisplayNumber.Fixed(value, digits, undefined);
 }
 
 /// <summary>Plain-text tables shared by the renderers: CSV with RFC 4180 quoting and Markdown pipe tables.</summary>
-internal static class TabularText
+internal static partial class TabularText
 {
-    /// <summary>Lines of fields; a field holding a comma, quote, CR or LF is quoted, quotes doubled (RFC 4180).</summary>
+    /// <summary>Lines of fields; a field holding a comma, quote, CR or LF is quoted, quotes doubled (RFC 4180); see <see cref="QuoteCsv"/>.</summary>
     public static string Csv(IEnumerable<IReadOnlyList<string>> lines)
     {
         var text = new StringBuilder();
@@ -326,8 +325,21 @@ internal static class TabularText
         return text.ToString();
     }
 
-    public static string QuoteCsv(string field) =>
-        field.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + field.Replace("\"", "\"\"") + "\"" : field;
+    /// <summary>
+    /// One CSV field: neutralised against formula injection, then quoted when it holds a comma, quote, CR or LF.
+    /// Neutralising (OWASP, "CSV Injection"): a field that begins with = + - @, a tab or a carriage return (or their
+    /// full-width forms ＝ ＋ － ＠) would run as a formula in a spreadsheet, so it gets a leading single quote — unless
+    /// the whole field is a plain number (-1.5, +3, -2e-05), which stays a number.
+    /// </summary>
+    public static string QuoteCsv(string field)
+    {
+        if (field.Length > 0 && field[0] is '=' or '+' or '-' or '@' or '\t' or '\r' or '＝' or '＋' or '－' or '＠' && !PlainNumber().IsMatch(field))
+            field = "'" + field;
+        return field.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + field.Replace("\"", "\"\"") + "\"" : field;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")]
+    private static partial System.Text.RegularExpressions.Regex PlainNumber();
 
     /// <summary>A GitHub-flavoured Markdown table; pipes in cells are escaped, line breaks become spaces.</summary>
     public static string Markdown(IReadOnlyList<string> header, IReadOnlyList<IReadOnlyList<string>> rows, Func<int, bool> rightAligned)

@@ -151,6 +151,8 @@ public static class CohortSimulator
         IProgress<long>? progress = null, CancellationToken cancellation = default)
     {
         if (n < 1) throw new StratifyInputException("the number of patients must be at least 1", "--n", value: n.ToString());
+        if (n > int.MaxValue)
+            throw new StratifyInputException($"at most {int.MaxValue:N0} patients: that is the most rows one cohort can hold when Stratify reads the file back", "--n", value: n.ToString());
         model ??= new SimulationModel();
         var fields = new DataField[]
         {
@@ -160,48 +162,38 @@ public static class CohortSimulator
             new DataField<int>("event"), new DataField<int>("true_subgroup"), new DataField<double>("true_hr"),
             new DataField<int>("true_benefit"),
         };
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
+        await OutputStaging.WriteFileAsync(path, async staged =>
         {
-            await using (var stream = File.Create(temporary))
+            await using var stream = File.Create(staged);
+            await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream, cancellationToken: cancellation);
+            writer.CustomMetadata = new Dictionary<string, string>
             {
-                await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream, cancellationToken: cancellation);
-                writer.CustomMetadata = new Dictionary<string, string>
-                {
-                    [MetadataKey] = JsonSerializer.Serialize(new Reporting.SimulationMetadataJson(n, seed, rowGroupSize, model), CompactJson),
-                };
-                var chunk = new Chunk();
-                long groups = (n + rowGroupSize - 1) / rowGroupSize;
-                for (long g = 0; g < groups; g++)
-                {
-                    int rows = (int)Math.Min(rowGroupSize, n - g * rowGroupSize);
-                    chunk.Resize(rows);
-                    Generate(chunk, g * (long)rowGroupSize, rows, SplitMix64.ForStream(seed, g), model);
-                    using var group = writer.CreateRowGroup();
-                    await group.WriteAsync<long>(fields[0], chunk.Id.AsMemory(), null, null, cancellation);
-                    await group.WriteAsync<double>(fields[1], chunk.Age.AsMemory(), null, null, cancellation);
-                    await group.WriteAsync(fields[2], chunk.Sex);
-                    await group.WriteAsync<int>(fields[3], chunk.Ecog.AsMemory(), null, null, cancellation);
-                    await group.WriteAsync<double>(fields[4], chunk.Biomarker.AsMemory(), null, null, cancellation);
-                    await group.WriteAsync<int>(fields[5], chunk.Nodes.AsMemory(), null, null, cancellation);
-                    await group.WriteAsync(fields[6], chunk.Histology);
-                    await group.WriteAsync(fields[7], chunk.Arm);
-                    await group.WriteAsync<double>(fields[8], chunk.Time.AsMemory(), null, null, cancellation);
-                    await group.WriteAsync<int>(fields[9], chunk.Event.AsMemory(), null, null, cancellation);
-                    await group.WriteAsync<int>(fields[10], chunk.Subgroup.AsMemory(), null, null, cancellation);
-                    await group.WriteAsync<double>(fields[11], chunk.HazardRatio.AsMemory(), null, null, cancellation);
-                    await group.WriteAsync<int>(fields[12], chunk.Benefit.AsMemory(), null, null, cancellation);
-                    progress?.Report(g * (long)rowGroupSize + rows);
-                }
+                [MetadataKey] = JsonSerializer.Serialize(new Reporting.SimulationMetadataJson(n, seed, rowGroupSize, model), CompactJson),
+            };
+            var chunk = new Chunk();
+            long groups = (n + rowGroupSize - 1) / rowGroupSize;
+            for (long g = 0; g < groups; g++)
+            {
+                int rows = (int)Math.Min(rowGroupSize, n - g * rowGroupSize);
+                chunk.Resize(rows);
+                Generate(chunk, g * (long)rowGroupSize, rows, SplitMix64.ForStream(seed, g), model);
+                using var group = writer.CreateRowGroup();
+                await group.WriteAsync<long>(fields[0], chunk.Id.AsMemory(), null, null, cancellation);
+                await group.WriteAsync<double>(fields[1], chunk.Age.AsMemory(), null, null, cancellation);
+                await group.WriteAsync(fields[2], chunk.Sex);
+                await group.WriteAsync<int>(fields[3], chunk.Ecog.AsMemory(), null, null, cancellation);
+                await group.WriteAsync<double>(fields[4], chunk.Biomarker.AsMemory(), null, null, cancellation);
+                await group.WriteAsync<int>(fields[5], chunk.Nodes.AsMemory(), null, null, cancellation);
+                await group.WriteAsync(fields[6], chunk.Histology);
+                await group.WriteAsync(fields[7], chunk.Arm);
+                await group.WriteAsync<double>(fields[8], chunk.Time.AsMemory(), null, null, cancellation);
+                await group.WriteAsync<int>(fields[9], chunk.Event.AsMemory(), null, null, cancellation);
+                await group.WriteAsync<int>(fields[10], chunk.Subgroup.AsMemory(), null, null, cancellation);
+                await group.WriteAsync<double>(fields[11], chunk.HazardRatio.AsMemory(), null, null, cancellation);
+                await group.WriteAsync<int>(fields[12], chunk.Benefit.AsMemory(), null, null, cancellation);
+                progress?.Report(g * (long)rowGroupSize + rows);
             }
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+        });
     }
 
     /// <summary>

@@ -31,6 +31,6 @@ public static class KruskalWallisTest
         double correction = 1 - ties / (nn * nn * nn - nn);
         double h = (12 * s / (nn * (nn + 1)) - 3 * (nn + 1)) / correction;
         if (!double.IsFinite(h)) return new ChiSquareStatisticResult(TestName, double.NaN, k - 1, double.NaN);
-        return new ChiSquareStatisticResult(TestName, h, k - 1, TailProbability.ChiSquareUpper(h, k - 1));
+        return new ChiSquareStatisticResult(TestName, h, k - 1, TailProbability.ChiSquarePValue(h, k - 1));
     }
 }

@@ -56,8 +56,8 @@ public static class PearsonChiSquareTest
                 double d = counts[i * columns + j] - e;
                 statistic += d * d / e;
             }
-        double df = (rows - 1) * (columns - 1);
-        double p = df > 0 ? TailProbability.ChiSquareUpper(statistic, df) : double.NaN;
+        int df = (rows - 1) * (columns - 1);
+        double p = TailProbability.ChiSquarePValue(statistic, df);
         return new ContingencyTestResult(statistic, df, p, rows, columns, expected);
     }
 }

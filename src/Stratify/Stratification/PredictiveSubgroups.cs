@@ -37,51 +37,78 @@ public static class PredictiveSubgroups
     public static (string Reference, string Treated) ArmNames(Factor treatment) =>
         (treatment.Levels[treatment.Reference], treatment.Levels[treatment.Reference == 0 ? 1 : 0]);
 
-    /// <summary>The spec's features as tree split candidates over every analysed patient (they are bound as covariates, so complete).</summary>
-    public static SurvivalTreeFeature[] TreeFeatures(BoundStudy study, SubgroupSpec spec) =>
-        study.Covariates.Where(c => spec.Features.Any(f => f.Column == c.Name)).Select(StudyTreeFeatures.From).ToArray();
-
-    /// <summary>Grows the interaction tree on the <paramref name="discovery"/> patients (indices into the analysed rows).</summary>
-    public static InteractionTreeModel GrowInteractionTree(BoundStudy study, SurvivalTreeFeature[] features, int[] discovery, InteractionTreeOptions options)
+    /// <summary>
+    /// Grows the interaction tree on the patients at <paramref name="positions"/> of a feature set whose split candidates
+    /// are <paramref name="features"/> (over the set's patients); <paramref name="rows"/> are the same patients as
+    /// analysed rows.
+    /// </summary>
+    public static InteractionTreeModel GrowInteractionTree(BoundStudy study, IReadOnlyList<SurvivalTreeFeature> features, int[] positions, int[] rows,
+        InteractionTreeOptions options)
     {
         var treated = Treated(study, "an interaction tree");
-        var data = new SurvivalData(RowSelection.Pick(study.Time!, discovery), RowSelection.Pick(study.Event!, discovery), null, null,
-            study.Strata is null ? null : RowSelection.Pick(study.Strata.Codes, discovery), study.Strata?.Levels);
-        return InteractionTree.Grow(data, RowSelection.Pick(treated, discovery), features.Select(f => SubgroupFinder.Restrict(f, discovery)).ToArray(), options);
+        var data = new SurvivalData(RowSelection.Pick(study.Time!, rows), RowSelection.Pick(study.Event!, rows), null, null,
+            study.Strata is null ? null : RowSelection.Pick(study.Strata.Codes, rows), study.Strata?.Levels);
+        return InteractionTree.Grow(data, RowSelection.Pick(treated, rows), features.Select(f => SubgroupFinder.Restrict(f, positions)).ToArray(), options);
     }
 
-    internal static SubgroupAssignment ByInteractionTree(BoundStudy study, SubgroupSpec spec, int[] discovery, IProgress<string>? progress)
+    /// <summary>
+    /// The interaction tree's options from the spec: min_node_size, max_depth, the study's min_events_per_arm for each
+    /// arm of each child, and the study's interaction_alpha for the Bonferroni-adjusted split test (one threshold for
+    /// every claim that the effect differs).
+    /// </summary>
+    public static InteractionTreeOptions TreeOptions(StudySpec spec) => new()
     {
-        var features = TreeFeatures(study, spec);
-        progress?.Report($"growing an interaction tree on {discovery.Length:N0} patients ({features.Length} candidate features)");
-        var model = GrowInteractionTree(study, features, discovery, new InteractionTreeOptions
-        {
-            MinNodeSize = spec.MinNodeSize, MinEventsPerArm = spec.MinEventsPerArm, MaxDepth = spec.MaxDepth,
-        });
-        var conditions = model.Leaves.Select(l => l.Conditions).ToArray();
-        var codes = new int[study.RowCount];
-        for (int row = 0; row < codes.Length; row++) codes[row] = SubgroupFinder.Leaf(conditions, features, row);
-        var warnings = new List<string>();
-        if (model.Leaves.Count == 1)
-            warnings.Add("the interaction tree found no split whose treatment × split interaction passes the Bonferroni-adjusted test: " +
-                "no rule identifies patients who benefit differently, and all patients form one subgroup");
+        MinNodeSize = spec.Subgroups!.MinNodeSize, MinEventsPerArm = spec.MinEventsPerArm, MaxDepth = spec.Subgroups.MaxDepth, Alpha = spec.InteractionAlpha,
+    };
+
+    /// <summary>
+    /// The interaction tree of a run, grown on the discovery patients that have every complete-case feature, with the
+    /// features under the spec's missing-value policy (fills from the discovery patients); every analysed patient is
+    /// placed by its rules (model.json).
+    /// </summary>
+    public static SubgroupAssignment ByInteractionTree(BoundStudy study, SubgroupSpec spec, int[] discovery, IProgress<string>? progress,
+        InteractionTreeOptions? options = null)
+    {
+        if (study.Features.Count == 0)
+            throw new StratifyInputException("the interaction tree needs candidate features", study.Spec.SourceFile,
+                suggestion: "List them under subgroups: features: (numeric / categorical / ordinal).");
+        SubgroupFinder.RefusePairwise(study, spec, "the interaction tree");
+        var all = FeatureSet.From(study.Features, spec.Missing, spec.MissingByFeature, fillFrom: discovery);
+        var candidates = SubgroupFinder.TreeFeatures(all);
+        var found = SubgroupFinder.Positions(all, discovery);
+        progress?.Report($"growing an interaction tree on {found.Length:N0} patients ({candidates.Count} candidate features)");
+        var tree = GrowInteractionTree(study, candidates, found, RowSelection.Pick(all.SourceRows, found), options ?? TreeOptions(study.Spec));
+        int leaves = tree.Leaves.Count;
+        var model = new SubgroupModel("interaction_tree", "the leaf whose rule the patient meets", Ids(leaves), SubgroupModel.FeaturesOf(all, rules: true),
+            Rules: new RulePlacement(tree.Leaves.Select(l => l.Conditions).ToArray()));
+        var codes = SubgroupFinder.Place(study, model);
+        var warnings = all.Missing.Warnings();
+        if (leaves == 1)
+            warnings.Add(CountedText.Plain(NoSplitFinding));
         else if (discovery.Length == study.RowCount)
-            warnings.Add("the interaction tree chose its splits on the same patients whose treatment effects are reported, so the subgroup effects " +
-                "and the interaction test are optimistic (they overstate how much the effect differs); use validation: split for honest estimates");
-        var leaves = model.Leaves.Count;
-        var profiles = leaves > 1 ? ClusterProfiles.Describe(SubgroupFinder.Features(study, spec.Features, MissingPolicy.Pairwise), codes, leaves) : [];
-        var rules = model.Leaves.Select(l => l.Rule).ToArray();
+            warnings.Add(CountedText.Plain("the interaction tree chose its splits on the same patients whose treatment effects are reported, so the subgroup effects " +
+                "and the interaction test are optimistic (they overstate how much the effect differs); use validation: split for honest estimates"));
+        var profiles = leaves > 1 ? ClusterProfiles.Describe(FeatureSet.From(study.Features, MissingPolicy.Pairwise), codes, leaves) : [];
+        var rules = tree.Leaves.Select(l => l.Rule).ToArray();
         return new SubgroupAssignment(spec.Method, Ids(leaves), rules, rules, codes, spec.Features.Select(f => f.Column).ToArray(), null, null, profiles, warnings)
         {
-            InteractionTree = model,
-            TreeFeatures = features,
-            Model = new SubgroupModel("interaction_tree", "the leaf whose rule the patient meets", Ids(leaves), SubgroupModel.TreeFeatures(study, features),
-                Rules: new RulePlacement(conditions)),
+            Missing = all.Missing,
+            InteractionTree = tree,
+            TreeFeatures = candidates,
+            Model = model,
         };
     }
 
-    /// <summary>The STEPP analysis of the marker among <paramref name="rows"/> (indices into the analysed rows).</summary>
-    public static SteppResult Stepp(BoundStudy study, SubgroupSpec spec, int[] rows, int seed, double? horizon = null)
+    /// <summary>What a run says when the interaction tree makes no split: a finding, not a fault.</summary>
+    public const string NoSplitFinding = "no subgroup whose treatment effect differs was found: the interaction tree made no split whose treatment × split " +
+        "interaction passes the Bonferroni-adjusted test, so all patients form one subgroup and the overall effect is the best guide for every patient";
+
+    /// <summary>
+    /// The STEPP analysis of the marker among <paramref name="rows"/> (indices into the analysed rows, each with the marker
+    /// observed), every window's hazard ratio adjusted for <paramref name="covariates"/> as the treatment layer adjusts
+    /// (<see cref="TreatmentTailoring.AdjustedLogHazardRatio"/>; none: treatment only).
+    /// </summary>
+    public static SteppResult Stepp(BoundStudy study, SubgroupSpec spec, int[] rows, int seed, IReadOnlyList<BoundCovariate> covariates, double? horizon = null)
     {
         var treated = Treated(study, "STEPP");
         var marker = Marker(study, spec);
@@ -90,14 +117,19 @@ public static class PredictiveSubgroups
         return Predictive.Stepp.Analyse(data, RowSelection.Pick(treated, rows), spec.Marker!, RowSelection.Pick(marker, rows), new SteppOptions
         {
             PatientsPerWindow = spec.WindowPatients, Overlap = spec.WindowOverlap, Permutations = spec.Permutations, Seed = seed, RmstHorizon = horizon,
+            AdjustedLogHazardRatio = covariates.Count == 0 ? null
+                : window => TreatmentTailoring.AdjustedLogHazardRatio(study, RowSelection.Pick(rows, window), covariates),
         });
     }
 
-    /// <summary>The marker's values over the analysed rows (bound as a numeric covariate).</summary>
+    /// <summary>The marker's values over the analysed rows (NaN where missing); refused unless it is a numeric feature.</summary>
     public static double[] Marker(BoundStudy study, SubgroupSpec spec) =>
-        study.Covariates.FirstOrDefault(c => c.Name == spec.Marker)?.Values
+        study.Features.FirstOrDefault(c => c.Name == spec.Marker)?.Values
         ?? throw new StratifyInputException("the STEPP marker must be a numeric column", study.Spec.SourceFile, spec.Marker,
             suggestion: "Name a continuous measurement (a biomarker, age) as the marker.");
+
+    /// <summary>The analysed rows among <paramref name="rows"/> whose marker is observed.</summary>
+    public static int[] WithMarker(double[] marker, int[] rows) => rows.Where(r => !double.IsNaN(marker[r])).ToArray();
 
     /// <summary>
     /// The cut points of <paramref name="bands"/> bands of about equal size: the marker values at ranks ⌈k·n/bands⌉
@@ -136,25 +168,29 @@ public static class PredictiveSubgroups
 
     internal static SubgroupAssignment BySteppBands(BoundStudy study, SubgroupSpec spec, int[] discovery, int seed, IProgress<string>? progress)
     {
-        progress?.Report($"STEPP of {spec.Marker} on {discovery.Length:N0} patients ({spec.Permutations} permutations)");
-        var stepp = Stepp(study, spec, discovery, seed);
         var marker = Marker(study, spec);
-        var cuts = BandCuts(RowSelection.Pick(marker, discovery), spec.Bands);
+        var observed = WithMarker(marker, discovery);
+        progress?.Report($"STEPP of {spec.Marker} on {observed.Length:N0} patients ({spec.Permutations} permutations)");
+        var stepp = Stepp(study, spec, observed, seed, StratificationRun.TreatmentCovariates(study.Spec, study));
+        var cuts = BandCuts(RowSelection.Pick(marker, observed), spec.Bands);
         if (cuts.Length == 0)
             throw new StratifyInputException("the marker has too few distinct values to cut into bands", study.Spec.SourceFile, spec.Marker);
-        var codes = new int[study.RowCount];
-        for (int row = 0; row < codes.Length; row++) codes[row] = Band(cuts, marker[row]);
-        var warnings = new List<string>();
+        var model = new SubgroupModel("stepp", $"the band of {spec.Marker} (cut at its quantiles among the discovery patients)", Ids(cuts.Length + 1),
+            [new ModelFeature(spec.Marker!, ModelFeature.Numeric, null, null)], Bands: new BandPlacement(cuts));
+        var codes = SubgroupFinder.Place(study, model);
+        // The marker is always complete-case: a patient without it has no place on the marker's axis.
+        var missing = FeatureSet.From(study.Features.Where(f => f.Name == spec.Marker).ToArray(), MissingPolicy.CompleteCase).Missing;
+        var warnings = missing.Warnings();
         if (cuts.Length + 1 < spec.Bands)
-            warnings.Add($"{spec.Marker} has so many tied values that only {cuts.Length + 1} bands of about equal size could be cut (bands: {spec.Bands} asked)");
+            warnings.Add(CountedText.Plain($"{spec.Marker} has so many tied values that only {cuts.Length + 1} bands of about equal size could be cut (bands: {spec.Bands} asked)"));
         var rules = Enumerable.Range(0, cuts.Length + 1).Select(b => BandRule(spec.Marker!, cuts, b)).ToArray();
-        var profiles = ClusterProfiles.Describe(SubgroupFinder.Features(study, spec.Features, MissingPolicy.Pairwise), codes, cuts.Length + 1);
+        var profiles = ClusterProfiles.Describe(FeatureSet.From(study.Features, MissingPolicy.Pairwise), codes, cuts.Length + 1);
         return new SubgroupAssignment(spec.Method, Ids(cuts.Length + 1), rules, rules, codes, spec.Features.Select(f => f.Column).ToArray(), null, null, profiles, warnings)
         {
+            Missing = missing,
             Stepp = stepp,
             BandCuts = cuts,
-            Model = new SubgroupModel("stepp", $"the band of {spec.Marker} (cut at its quantiles among the discovery patients)", Ids(cuts.Length + 1),
-                [new ModelFeature(spec.Marker!, ModelFeature.Numeric, null, null)], Bands: new BandPlacement(cuts)),
+            Model = model,
         };
     }
 

@@ -23,9 +23,35 @@ internal sealed class ImmediateProgress(Action<string> report) : IProgress<strin
 /// <summary>How long one stage took (kept out of results.json, which must not depend on the clock).</summary>
 public sealed record StageTiming(string Stage, TimeSpan Elapsed);
 
+/// <summary>The stages of a run at which patients can be left out, and whose patient count every output states.</summary>
+public enum AnalysisStage
+{
+    /// <summary>Reading and binding: rows missing a value in a used column (time, event, treatment, covariates, strata…).</summary>
+    Load,
+    /// <summary>Finding subgroups on the discovery patients: those lacking a complete-case feature take no part.</summary>
+    SubgroupFinding,
+    /// <summary>Kaplan–Meier, log-rank and Cox by subgroup on the estimation patients that have a subgroup.</summary>
+    SurvivalBySubgroup,
+    /// <summary>The treatment effect among all estimation patients, with or without a subgroup.</summary>
+    TreatmentOverall,
+    /// <summary>The treatment effect per subgroup and the interaction test, on the estimation patients that have a subgroup.</summary>
+    TreatmentBySubgroup,
+}
+
+/// <summary>The patients (and events) one stage of a run analysed.</summary>
+public sealed record StageSize(AnalysisStage Stage, int N, int Events);
+
+/// <summary>
+/// Rows a stage left out for lacking a value of one column: at <see cref="AnalysisStage.Load"/> out of the rows read,
+/// at later stages out of the patients analysed (a row lacking two columns counts under both).
+/// </summary>
+public sealed record StageDroppedRows(AnalysisStage Stage, string Column, int Rows);
+
 /// <summary>
 /// Everything `stratify run` computed, as estimator results (Reporting maps it to results.json). Estimation
 /// rows are indices into <see cref="Study"/>'s analysed rows: all of them, or the held-out part of a split.
+/// When the method finds a single subgroup (a tree that makes no split) there is nothing to compare:
+/// <see cref="LogRank"/> and <see cref="Cox"/> are null, and so is the treatment's interaction test.
 /// </summary>
 public sealed record StratificationResult(
     BoundStudy Study,
@@ -37,15 +63,27 @@ public sealed record StratificationResult(
     Table1 Table1ByTreatment,
     Table1 Table1BySubgroup,
     KaplanMeierEstimate KaplanMeier,
-    LogRankResult LogRank,
-    CoxModel Cox,
+    LogRankResult? LogRank,
+    CoxModel? Cox,
     ProportionalHazardsResult? ProportionalHazards,
-    IReadOnlyList<TreatmentEffect>? Effects,
-    TreatmentEffect? OverallEffect,
-    InteractionTest? Interaction,
+    TreatmentTailoringResult? Treatment,
     double RmstHorizon,
-    IReadOnlyList<string> Warnings,
-    IReadOnlyList<StageTiming> Timings);
+    IReadOnlyList<CountedText> Warnings,
+    IReadOnlyList<StageTiming> Timings)
+{
+    /// <summary>
+    /// The estimation patients that have a subgroup (indices into the analysed rows): the patients of every subgroup
+    /// analysis (<see cref="SubgroupFactor"/> codes them). <see cref="EstimationRows"/> holds them all, for the overall
+    /// analyses.
+    /// </summary>
+    public int[] SubgroupRows { get; init; } = EstimationRows;
+
+    /// <summary>The patients and events each stage analysed.</summary>
+    public IReadOnlyList<StageSize> StageSizes { get; init; } = [];
+
+    /// <summary>Rows left out per stage and column (none left out at a stage: no entry).</summary>
+    public IReadOnlyList<StageDroppedRows> DroppedByStage { get; init; } = [];
+}
 
 /// <summary>
 /// The product's main job, from a study spec to subgroups, survival by subgroup and treatment effect by subgroup:
@@ -63,7 +101,9 @@ public static class StratificationRun
         var timings = new List<StageTiming>();
         var clock = Stopwatch.StartNew();
         void Done(string stage) { timings.Add(new StageTiming(stage, clock.Elapsed)); clock.Restart(); }
-        var warnings = new List<string>();
+        var warnings = new List<CountedText>();
+        var sizes = new List<StageSize>();
+        var dropped = new List<StageDroppedRows>();
         // Synchronous (System.Progress would post to the thread pool, and lines could arrive out of order).
         var detail = new ImmediateProgress(m => progress?.Detail(m));
 
@@ -72,93 +112,172 @@ public static class StratificationRun
             suggestion: "Add subgroups: with method (kmedoids, kmeans, gmm, hierarchical, tree or column) and features.");
         if (spec.Time is null || spec.Event is null)
             throw new StratifyInputException("a run needs the survival endpoint: time and event", spec.SourceFile, suggestion: "Add time: and event: to the spec.");
-        // A survival tree needs complete features: bind them as covariates too (rows missing one are dropped, counted).
-        var binding = subgroupSpec.BindsFeatures
-            ? spec with { Covariates = [.. spec.Covariates, .. subgroupSpec.Features.Where(f => spec.Covariates.All(c => c.Column != f.Column))] }
-            : spec;
-        var bound = StudyBinder.Load(binding);
+        if (spec.EventOfInterest is not null)
+            throw new StratifyInputException("stratify run does not analyse competing risks yet: its survival curves would be 1 − Kaplan–Meier, which overstates the risk of "
+                + spec.EventOfInterest, spec.SourceFile, spec.Event,
+                suggestion: "Use stratify cuminc (cumulative incidence by group, Gray's test) and stratify cox --model fine-gray (or the cause-specific stratify cox).");
+        // One binding for the whole run: covariates, treatment, strata and the subgroup features (whose missing values
+        // are kept: a feature never removes a patient from the analyses).
+        // Only the columns the spec uses are read, unless Table 1 is to describe every column (no covariates or
+        // features named); the bytes read are hashed for the manifest.
+        bool describesAll = !spec.Covariates.Concat(subgroupSpec.Features).Any(c => c.Column != spec.Treatment);
+        var read = (describesAll ? CohortReadOptions.All : CohortReadOptions.Only(spec.UsedColumns())) with { HashInputs = true };
+        var bound = StudyBinder.Load(spec, read);
         if (bound.Treatment is { LevelCount: > 2 } t)
             throw new StratifyInputException($"treatment tailoring compares two arms, but the treatment column has {t.LevelCount} ({string.Join(", ", t.Levels)})",
                 spec.SourceFile, t.Name, suggestion: "Recode the treatment into two arms, or run each comparison with its own spec.");
+        if (bound.Treatment is not null && spec.Design is null)
+            throw new StratifyInputException("the spec declares a treatment but not how it was assigned: add 'design: randomised' or 'design: observational'",
+                spec.SourceFile, spec.Treatment, suggestion: StudySpecReader.DesignExplanation);
+        sizes.Add(new StageSize(AnalysisStage.Load, bound.RowCount, bound.EventCount));
+        dropped.AddRange(bound.Dropped.Select(d => new StageDroppedRows(AnalysisStage.Load, d.Column, d.Rows)));
         progress?.Detail($"{bound.RowsRead:N0} rows read, {bound.RowCount:N0} analysed, {bound.EventCount:N0} events");
+        if (bound.RowsDropped > 0)
+            progress?.Detail($"{bound.RowsDropped:N0} rows dropped for a missing value: {string.Join(", ", bound.Dropped.Select(d => $"{d.Column} {d.Rows:N0}"))}");
+        // The survival data of every analysed patient: times validated by the binder, sorted (with timefix) once; every
+        // analysis below takes a subset, whose order is a filter of this one.
+        var survival = SurvivalData.From(bound);
         Done("load");
 
         progress?.Stage("Describe");
-        var analysed = bound.Cohort.SelectRows(bound.Rows);
-        var described = spec.Covariates.Concat(subgroupSpec.Features).DistinctBy(c => c.Column)
-            .Where(c => c.Column != spec.Treatment)
-            .Select(c => new Table1Variable(c.Column, c.Kind == CovariateKind.Numeric ? VariableKind.Numeric : VariableKind.Categorical))
-            .ToList();
+        // Table 1 from the bound variables: covariates, then features not already covariates (the binder's levels).
+        var described = bound.Covariates.Concat(bound.Features).DistinctBy(c => c.Name).Where(c => c.Name != spec.Treatment).ToList();
         if (described.Count == 0)
-        {
-            // No covariates or features named: describe every other column, as `stratify describe` does.
-            var roles = new HashSet<string?>([spec.Id, spec.Time, spec.Event, spec.Treatment, spec.Cluster, .. spec.Strata]);
-            described = analysed.Columns.Where(c => !roles.Contains(c.Name)).Select(c => Table1Variable.For(c, 5)).ToList();
-        }
-        var table1ByTreatment = Table1Builder.Build(analysed, new Table1Options(described, spec.Treatment));
+            described.AddRange(StudyBinder.BindUndeclared(bound, 5, [spec.Treatment, spec.Cluster, .. spec.Strata]));
+        var table1ByTreatment = Table1Builder.Build(described, bound.Treatment);
         Done("describe");
 
         progress?.Stage("Find subgroups");
         var (inDiscovery, discovery, estimation) = Split(bound, spec.Validation, spec.Seed);
         if (spec.Validation.Mode == ValidationMode.Split)
             progress?.Detail($"discovery {discovery.Length:N0} patients, estimation {estimation.Length:N0}");
-        var subgroups = SubgroupFinder.Find(bound, discovery, spec.Seed, detail);
-        if (subgroups.Ids.Length < 2)
-            throw new StratifyInputException($"{subgroups.Warnings.FirstOrDefault() ?? "the method found a single subgroup"}; a run compares subgroups, so there is nothing to report",
-                spec.SourceFile, suggestion: "This is a finding, not a fault: the overall effect is `stratify cox` with the treatment; to search further, lower min_node_size or raise max_depth.");
+        var subgroups = SubgroupFinder.Find(bound, discovery, spec.Seed, detail, survival);
         warnings.AddRange(subgroups.Warnings);
-        var unplaced = estimation.Count(r => subgroups.CodeOfRow[r] < 0);
-        if (unplaced > 0)
+        var completeCase = bound.Features.Where(f => subgroupSpec.Method != SubgroupMethod.Column && subgroupSpec.MissingFor(f.Name) == MissingPolicy.CompleteCase).ToArray();
+        var found = discovery.Where(r => subgroups.CodeOfRow[r] >= 0).ToArray();
+        sizes.Add(new StageSize(AnalysisStage.SubgroupFinding, found.Length, Events(bound, found)));
+        dropped.AddRange(MissingIn(completeCase, discovery, AnalysisStage.SubgroupFinding));
+        foreach (var f in subgroups.Missing?.Features ?? [])
+            if (f.Imputed > 0) progress?.Detail($"{f.Feature}: {f.Imputed:N0} missing values imputed ({f.Fill}){(f.IndicatorAdded ? ", with an indicator" : "")}");
+        var placed = estimation.Where(r => subgroups.CodeOfRow[r] >= 0).ToArray();
+        if (placed.Length < estimation.Length)
         {
-            warnings.Add($"{unplaced} estimation patients could not be placed in a subgroup and are left out of the subgroup analyses");
-            estimation = estimation.Where(r => subgroups.CodeOfRow[r] >= 0).ToArray();
+            var missing = MissingIn(completeCase, estimation, AnalysisStage.SurvivalBySubgroup);
+            var reasons = string.Join(", ", missing.Select(d => $"{d.Column} {d.Rows:N0}"));
+            var lacking = CountedText.Format($"{TextCount.Patients(estimation.Length - placed.Length)} patients lack a complete-case feature (");
+            for (int i = 0; i < missing.Count; i++) lacking = lacking.Append(CountedText.Format($"{(i > 0 ? ", " : "")}{missing[i].Column} {TextCount.Rows(missing[i].Rows)}"));
+            warnings.Add(lacking.Append("): they have no subgroup, so they are left out of the subgroup analyses, but they count in the overall analyses"));
+            progress?.Detail($"{estimation.Length - placed.Length:N0} patients have no subgroup (missing {reasons}); they stay in the overall analyses");
         }
-        var factor = subgroups.ToFactor("subgroup", estimation);
-        var sizes = factor.Counts();
-        for (int g = 0; g < sizes.Length; g++)
-            if (sizes[g] < spec.SmallCellThreshold)
-                warnings.Add($"subgroup {factor.Levels[g]} has fewer than {spec.SmallCellThreshold} patients: the report does not describe it, " +
-                    "and its size can be worked out from the totals; consider a smaller k or a larger minimum size");
+        var factor = subgroups.ToFactor("subgroup", placed);
+        var subgroupSizes = factor.Counts();
+        for (int g = 0; g < subgroupSizes.Length; g++)
+            if (subgroupSizes[g] < spec.SmallCellThreshold)
+                warnings.Add(CountedText.Format($"subgroup {factor.Levels[g]} has fewer than {spec.SmallCellThreshold} patients: the report does not describe it; consider a smaller k or a larger minimum size"));
         Done("subgroups");
 
         progress?.Stage("Survival by subgroup");
-        var estimationCohort = bound.Cohort.SelectRows(RowSelection.Pick(bound.Rows, estimation));
-        var withSubgroup = new Cohort([.. estimationCohort.Columns.Where(c => c.Name != "subgroup"),
-            new CategoricalColumn("subgroup", factor.Codes, factor.Levels)], estimationCohort.Source);
-        var table1BySubgroup = Table1Builder.Build(withSubgroup, new Table1Options(
-            [.. described, .. spec.Treatment is null ? Array.Empty<Table1Variable>() : [new Table1Variable(spec.Treatment, VariableKind.Categorical)]], "subgroup"));
-        var time = RowSelection.Pick(bound.Time!, estimation);
-        var died = RowSelection.Pick(bound.Event!, estimation);
-        var strata = bound.Strata is null ? null : RowSelection.Pick(bound.Strata.Codes, estimation);
-        double horizon = spec.RmstHorizon ?? DefaultHorizon(time, factor, bound.Treatment is null ? null : RowSelection.Pick(bound.Treatment.Codes, estimation));
+        // Table 1 by subgroup over every estimation patient: one without a subgroup counts in the overall column only.
+        var bySubgroup = subgroups.ToFactor("subgroup", estimation);
+        var table1Variables = described.Select(v => v.Select(estimation)).ToList();
+        if (bound.Treatment is { } arm) table1Variables.Add(new BoundCovariate(new CovariateSpec(arm.Name, CovariateKind.Categorical), null, arm.Select(estimation)));
+        var table1BySubgroup = Table1Builder.Build(table1Variables, bySubgroup);
+        sizes.Add(new StageSize(AnalysisStage.SurvivalBySubgroup, placed.Length, Events(bound, placed)));
+        dropped.AddRange(MissingIn(completeCase, estimation, AnalysisStage.SurvivalBySubgroup));
+        var data = survival.Subset(placed).WithGroups(factor.Codes, factor.Levels);
+        double horizon = spec.RmstHorizon ?? DefaultHorizon(data.Time, factor, bound.Treatment is null ? null : RowSelection.Pick(bound.Treatment.Codes, placed));
         var kmOptions = new KaplanMeierOptions { Times = spec.Landmarks.ToArray(), RmstHorizon = horizon };
-        var data = new SurvivalData(time, died, factor.Codes, factor.Levels, strata, bound.Strata?.Levels);
-        var km = KaplanMeier.Fit(new SurvivalData(time, died, factor.Codes, factor.Levels), kmOptions);
-        LogRankResult logRank = LogRankTest.Compute(data, new LogRankOptions { Pairwise = factor.LevelCount > 2 ? PValueAdjustment.Holm : null });
-        var terms = new List<CovariateTerm> { StudyTerms.From(factor) };
-        terms.AddRange(bound.Covariates.Where(c => !subgroupSpec.BindsFeatures || spec.Covariates.Any(s => s.Column == c.Name))
-            .Select(c => StudyTerms.Restrict(StudyTerms.From(c), estimation)));
-        var cox = CoxProportionalHazards.Fit(time, died, DesignMatrix.Build(terms), strata);
-        warnings.AddRange(cox.Warnings.Select(w => $"Cox model by subgroup: {w}"));
-        var ph = cox.Coefficients.All(c => c.Aliased) ? null : ProportionalHazardsTest.Compute(cox);
+        // Kaplan–Meier, log-rank and Cox share the data's time order and timefix (Kaplan–Meier ignores the strata).
+        var km = KaplanMeier.Fit(data, kmOptions);
+        // One subgroup (a tree without a split) leaves nothing to compare: no log-rank test, no Cox model by subgroup.
+        bool compares = factor.LevelCount > 1;
+        LogRankResult? logRank = compares ? LogRankTest.Compute(data, new LogRankOptions { Pairwise = factor.LevelCount > 2 ? PValueAdjustment.Holm : null }) : null;
+        CoxModel? cox = null;
+        ProportionalHazardsResult? ph = null;
+        if (compares)
+        {
+            var terms = new List<CovariateTerm> { StudyTerms.From(factor) };
+            terms.AddRange(bound.Covariates.Select(c => StudyTerms.Restrict(StudyTerms.From(c), placed)));
+            cox = CoxProportionalHazards.Fit(data, DesignMatrix.Build(terms));
+            warnings.AddRange(cox.Warnings.Select(w => CountedText.Plain($"Cox model by subgroup: {w}")));
+            ph = cox.Coefficients.All(c => c.Aliased) ? null : ProportionalHazardsTest.Compute(cox);
+        }
         Done("survival");
 
-        IReadOnlyList<TreatmentEffect>? effects = null;
-        TreatmentEffect? overall = null;
-        InteractionTest? interaction = null;
+        TreatmentTailoringResult? treatment = null;
         if (bound.Treatment is not null)
         {
             progress?.Stage("Treatment effect by subgroup");
-            var effectOptions = kmOptions with { Times = [] };
-            effects = Enumerable.Range(0, factor.LevelCount)
-                .Select(s => TreatmentTailoring.Estimate(bound, estimation.Where((_, i) => factor.Codes[i] == s).ToArray(), factor.Levels[s], effectOptions))
-                .ToArray();
-            overall = TreatmentTailoring.Estimate(bound, estimation, "all patients", effectOptions);
-            interaction = factor.LevelCount > 1 ? TreatmentTailoring.Interaction(bound, subgroups.ToFactor("subgroup", Enumerable.Range(0, bound.RowCount).ToArray()), estimation) : null;
+            // The overall effect on every estimation patient, with or without a subgroup (a missing feature removes
+            // nobody from it); the subgroup effects and the interaction test on the patients that have a subgroup.
+            treatment = TreatmentTailoring.Analyse(bound, factor, placed, estimation, TailoringOptions(spec, bound, kmOptions with { Times = [] }));
+            // An interaction tree without a split is the search's answer on heterogeneity: no split's treatment × split
+            // interaction passed the Bonferroni-adjusted test at interaction_alpha, so the effect is taken as common.
+            if (!compares && subgroupSpec.Method == SubgroupMethod.InteractionTree && treatment.Overall.IsEstimable)
+                treatment = treatment with
+                {
+                    BottomLine = BottomLineKind.Consistent,
+                    BySubgroup = treatment.BySubgroup.Select(e => e with { Verdict = e.IsEstimable ? TreatmentVerdict.ConsistentWithOverall : TreatmentVerdict.NotEstimable }).ToArray(),
+                };
+            sizes.Add(new StageSize(AnalysisStage.TreatmentOverall, estimation.Length, Events(bound, estimation)));
+            sizes.Add(new StageSize(AnalysisStage.TreatmentBySubgroup, placed.Length, Events(bound, placed)));
+            dropped.AddRange(MissingIn(completeCase, estimation, AnalysisStage.TreatmentBySubgroup));
             Done("treatment");
         }
         return new StratificationResult(bound, spec.Seed, inDiscovery, estimation, subgroups, factor, table1ByTreatment, table1BySubgroup,
-            km, logRank, cox, ph, effects, overall, interaction, horizon, warnings, timings);
+            km, logRank, cox, ph, treatment, horizon, warnings, timings)
+        {
+            SubgroupRows = placed,
+            StageSizes = sizes,
+            DroppedByStage = dropped,
+        };
+    }
+
+    private static int Events(BoundStudy study, int[] rows)
+    {
+        int events = 0;
+        foreach (int r in rows) if (study.Event![r]) events++;
+        return events;
+    }
+
+    /// <summary>Per complete-case feature, the rows among <paramref name="rows"/> lacking it (features none lacks: no entry).</summary>
+    private static List<StageDroppedRows> MissingIn(IEnumerable<BoundCovariate> features, int[] rows, AnalysisStage stage)
+    {
+        var result = new List<StageDroppedRows>();
+        foreach (var f in features)
+        {
+            int count = 0;
+            foreach (int r in rows) if (f.IsMissing(r)) count++;
+            if (count > 0) result.Add(new StageDroppedRows(stage, f.Name, count));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The treatment analysis's settings: adjusted for the covariates the spec declares (never the treatment itself,
+    /// nor a subgroup-finding feature bound only for the tree), how much the subgroup test may claim (found and tested
+    /// on the same patients, on held-out patients, or given by an existing column), the spec's thresholds, and the
+    /// weighting (default: propensity weights for an observational design, none for a randomised one).
+    /// </summary>
+    public static TreatmentTailoringOptions TailoringOptions(StudySpec spec, BoundStudy bound, KaplanMeierOptions km)
+    {
+        var covariates = TreatmentCovariates(spec, bound);
+        var evidence = spec.Subgroups!.Method == SubgroupMethod.Column ? SubgroupEvidence.PreDefined
+            : spec.Validation.Mode == ValidationMode.Split ? SubgroupEvidence.HeldOut
+            : SubgroupEvidence.Exploratory;
+        var design = spec.Design!.Value;
+        var weighting = spec.TreatmentWeighting ?? new TreatmentWeightingSpec(design == StudyDesign.Observational ? TreatmentWeightingMethod.Iptw : TreatmentWeightingMethod.None);
+        if (design == StudyDesign.Randomised && weighting.Method == TreatmentWeightingMethod.Iptw)
+            throw new StratifyInputException("propensity weights (weights: iptw) are for observational designs, but the spec declares design: randomised",
+                spec.SourceFile, suggestion: "Randomisation balances the arms: drop weights:, or declare design: observational if the treatment was not randomised.");
+        return new TreatmentTailoringOptions(design, covariates, km, spec.SmallCellThreshold, spec.MinEventsPerArm, spec.InteractionAlpha, evidence, weighting);
+    }
+
+    /// <summary>The covariates every treatment estimate is adjusted for: those the spec declares, never the treatment itself.</summary>
+    public static BoundCovariate[] TreatmentCovariates(StudySpec spec, BoundStudy bound)
+    {
+        var declared = spec.Covariates.Select(c => c.Column).ToHashSet(StringComparer.Ordinal);
+        return bound.Covariates.Where(c => declared.Contains(c.Name) && c.Name != bound.Treatment!.Name).ToArray();
     }
 
     /// <summary>

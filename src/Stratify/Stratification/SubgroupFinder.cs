@@ -8,7 +8,8 @@ namespace Stratify.Stratification;
 /// The subgroups of a run: an id per subgroup ("A", "B", … in decreasing size for clusters and left-to-right
 /// leaves for a tree; the level for an existing column), each analysed patient's subgroup, a plain-language
 /// description and, for a tree, the rule. Every patient is placed by <see cref="Model"/>, the rule a new patient
-/// follows too; a patient it cannot place has code −1.
+/// follows too; a patient it cannot place (a complete-case feature missing) has code −1, and <see cref="Missing"/>
+/// says what the missing-value policies did.
 /// </summary>
 public sealed record SubgroupAssignment(
     SubgroupMethod Method,
@@ -20,13 +21,15 @@ public sealed record SubgroupAssignment(
     ClusteringResult? Clustering,
     SurvivalTreeModel? Tree,
     IReadOnlyList<ClusterProfile> Profiles,
-    IReadOnlyList<string> Warnings)
+    IReadOnlyList<CountedText> Warnings)
 {
+    /// <summary>What the missing-value policies did to each feature (null for an existing column).</summary>
+    public MissingValueReport? Missing { get; init; }
     /// <summary>The placement rule learnt on the discovery patients (model.json), which placed every analysed patient.</summary>
     public SubgroupModel? Model { get; init; }
     /// <summary>The interaction tree (method interaction_tree), grown on the discovery patients.</summary>
     public Predictive.InteractionTreeModel? InteractionTree { get; init; }
-    /// <summary>The split candidates of a tree over every analysed patient, in the order the tree's conditions index them.</summary>
+    /// <summary>The split candidates of a tree over the patients of its feature set, in the order the tree's conditions index them.</summary>
     public IReadOnlyList<SurvivalTreeFeature>? TreeFeatures { get; init; }
     /// <summary>The STEPP analysis of the marker on the discovery patients (method stepp).</summary>
     public Predictive.SteppResult? Stepp { get; init; }
@@ -48,66 +51,90 @@ public sealed record SubgroupAssignment(
 /// most probable component (mixtures) or the nearest cluster centroid (Ward's hierarchical clustering, whose tree has
 /// no rule for a new patient; the centroid is Ward's own summary of a cluster) in the discovery patients'
 /// coordinates; a survival tree or an interaction tree — its rules; bands of a STEPP marker; or an existing column's
-/// levels. A discovery patient the rule places outside its fitted cluster (ties, or a hierarchical cluster that is
-/// not the nearest centroid's) follows the rule, and a warning counts them.
+/// levels. Clustering and the trees use the features the binder bound (<see cref="BoundStudy.Features"/>) under the
+/// spec's <c>missing:</c> policy (<see cref="MissingPolicy"/>), with fill values computed on the discovery patients
+/// and kept in the model; a patient missing a complete-case feature gets no subgroup. A discovery patient the rule
+/// places outside its fitted cluster (ties, or a hierarchical cluster that is not the nearest centroid's) follows the
+/// rule, and a warning counts them.
 /// </summary>
 public static class SubgroupFinder
 {
-    public static SubgroupAssignment Find(BoundStudy study, int[] discovery, int seed, IProgress<string>? progress = null)
+    /// <summary>Finds the subgroups; <paramref name="survival"/> is the study's survival data (all analysed patients), whose time order the survival tree shares.</summary>
+    public static SubgroupAssignment Find(BoundStudy study, int[] discovery, int seed, IProgress<string>? progress = null, SurvivalData? survival = null)
     {
         var spec = study.Spec.Subgroups ?? throw new StratifyInputException("the spec names no subgroups", study.Spec.SourceFile,
-            suggestion: "Add subgroups: with method (kmedoids, kmeans, gmm, hierarchical, tree or column) and features.");
-        var found = spec.Method switch
+            suggestion: "Add subgroups: with method (kmedoids, kmeans, gmm, hierarchical, tree, interaction_tree, stepp or column) and features.");
+        return spec.Method switch
         {
             SubgroupMethod.Column => ByColumn(study, spec),
-            SubgroupMethod.SurvivalTree => ByTree(study, spec, discovery, progress),
+            SubgroupMethod.SurvivalTree => ByTree(study, spec, discovery, progress, survival ?? SurvivalData.From(study)),
             SubgroupMethod.InteractionTree => PredictiveSubgroups.ByInteractionTree(study, spec, discovery, progress),
             SubgroupMethod.Stepp => PredictiveSubgroups.BySteppBands(study, spec, discovery, seed, progress),
             _ => ByClustering(study, spec, discovery, seed, progress),
         };
-        return found with { CodeOfRow = found.Model!.Assign(study.Cohort, study.Rows).SubgroupOfRow };
     }
+
+    /// <summary>Every analysed patient's subgroup by the model (−1: not placed).</summary>
+    internal static int[] Place(BoundStudy study, SubgroupModel model) => model.Assign(study.Cohort, study.Rows).SubgroupOfRow;
 
     private static SubgroupAssignment ByColumn(BoundStudy study, SubgroupSpec spec)
     {
         var factor = study.SubgroupColumn!;
-        var features = FeatureSpecs(study, spec);
-        var profiles = features.Count == 0 ? [] : ClusterProfiles.Describe(Features(study, features, MissingPolicy.Pairwise), factor.Codes, factor.LevelCount);
+        var described = study.Features.Count > 0 ? study.Features : study.Covariates;
+        var profiles = described.Count == 0 ? [] : ClusterProfiles.Describe(FeatureSet.From(described, MissingPolicy.Pairwise), factor.Codes, factor.LevelCount);
+        var model = new SubgroupModel("column", $"the level of {factor.Name}", factor.Levels,
+            [new ModelFeature(factor.Name, ModelFeature.Categorical, factor.Levels, null)]);
         return new SubgroupAssignment(spec.Method, factor.Levels, factor.Levels.Select(l => $"{factor.Name} = {l}").ToArray(),
-            new string?[factor.LevelCount], factor.Codes, features.Select(f => f.Column).ToArray(), null, null, profiles, [])
+            new string?[factor.LevelCount], Place(study, model), described.Select(f => f.Name).ToArray(), null, null, profiles, [])
         {
-            Model = new SubgroupModel("column", $"the level of {factor.Name}", factor.Levels,
-                [new ModelFeature(factor.Name, ModelFeature.Categorical, factor.Levels, null)]),
+            Model = model,
         };
     }
 
-    private static SubgroupAssignment ByTree(BoundStudy study, SubgroupSpec spec, int[] discovery, IProgress<string>? progress)
+    private static SubgroupAssignment ByTree(BoundStudy study, SubgroupSpec spec, int[] discovery, IProgress<string>? progress, SurvivalData survival)
     {
-        // The tree's features are bound as covariates by the run, so every analysed patient has them.
-        var features = study.Covariates.Where(c => spec.Features.Any(f => f.Column == c.Name)).Select(StudyTreeFeatures.From).ToArray();
-        progress?.Report($"growing a survival tree on {discovery.Length:N0} patients ({features.Length} candidate features)");
-        var data = new SurvivalData(RowSelection.Pick(study.Time!, discovery), RowSelection.Pick(study.Event!, discovery));
-        var model = SurvivalTree.Grow(data, features.Select(f => Restrict(f, discovery)).ToArray(),
+        if (study.Features.Count == 0)
+            throw new StratifyInputException("the survival tree needs candidate features", study.Spec.SourceFile,
+                suggestion: "List them under subgroups: features: (numeric / categorical / ordinal).");
+        RefusePairwise(study, spec, "the survival tree");
+        var all = FeatureSet.From(study.Features, spec.Missing, spec.MissingByFeature, fillFrom: discovery);
+        var candidates = TreeFeatures(all);
+        var found = Positions(all, discovery);
+        progress?.Report($"growing a survival tree on {found.Length:N0} patients ({candidates.Count} candidate features)");
+        var tree = SurvivalTree.Grow(survival.Subset(RowSelection.Pick(all.SourceRows, found)), candidates.Select(f => Restrict(f, found)).ToArray(),
             new SurvivalTreeOptions { MinNodeSize = spec.MinNodeSize, MaxDepth = spec.MaxDepth });
-        var ids = Enumerable.Range(0, model.Leaves.Count).Select(Letter).ToArray();
-        var codes = new int[study.RowCount];
-        var conditions = model.Leaves.Select(l => l.Conditions).ToArray();
-        for (int row = 0; row < codes.Length; row++) codes[row] = Leaf(conditions, features, row);
-        var warnings = new List<string>();
-        if (model.Leaves.Count == 1)
-            warnings.Add("the survival tree found no split that passes the Bonferroni-adjusted test: all patients form one subgroup");
-        var featureSet = Features(study, spec.Features, MissingPolicy.Pairwise);
-        var profiles = model.Leaves.Count > 1 ? ClusterProfiles.Describe(featureSet, codes, model.Leaves.Count) : [];
-        return new SubgroupAssignment(spec.Method, ids, model.Leaves.Select(l => l.Rule).ToArray(), model.Leaves.Select(l => (string?)l.Rule).ToArray(),
-            codes, spec.Features.Select(f => f.Column).ToArray(), null, model, profiles, warnings)
+        var ids = Enumerable.Range(0, tree.Leaves.Count).Select(Letter).ToArray();
+        var model = new SubgroupModel("tree", "the leaf whose rule the patient meets", ids, SubgroupModel.FeaturesOf(all, rules: true),
+            Rules: new RulePlacement(tree.Leaves.Select(l => l.Conditions).ToArray()));
+        var codes = Place(study, model);
+        var warnings = all.Missing.Warnings();
+        if (tree.Leaves.Count == 1)
+            warnings.Add(CountedText.Plain("the survival tree found no split that passes the Bonferroni-adjusted test: all patients form one subgroup"));
+        var profiles = tree.Leaves.Count > 1 ? ClusterProfiles.Describe(FeatureSet.From(study.Features, MissingPolicy.Pairwise), codes, tree.Leaves.Count) : [];
+        return new SubgroupAssignment(spec.Method, ids, tree.Leaves.Select(l => l.Rule).ToArray(), tree.Leaves.Select(l => (string?)l.Rule).ToArray(),
+            codes, spec.Features.Select(f => f.Column).ToArray(), null, tree, profiles, warnings)
         {
-            TreeFeatures = features,
-            Model = new SubgroupModel("tree", "the leaf whose rule the patient meets", ids, SubgroupModel.TreeFeatures(study, features),
-                Rules: new RulePlacement(model.Leaves.Select(l => l.Conditions).ToArray())),
+            Missing = all.Missing,
+            TreeFeatures = candidates,
+            Model = model,
         };
     }
 
-    /// <summary>The leaf whose every condition the analysed row meets (−1 if none, which the rules of a tree rule out).</summary>
+    /// <summary>
+    /// A feature set as survival-tree split candidates: numeric features split on thresholds; categorical ones (and
+    /// missing-value indicators) on groups of levels; ordinal ones on thresholds of their level values when every level
+    /// is a number (ECOG 0–3), else of their ranks (<see cref="SurvivalTreeFeature.Ordinal"/>). The set must have no
+    /// missing value left (any policy but pairwise).
+    /// </summary>
+    public static IReadOnlyList<SurvivalTreeFeature> TreeFeatures(FeatureSet features) => features.Features.Select(f =>
+    {
+        if (f.Role == FeatureRole.Numeric) return SurvivalTreeFeature.Numeric(f.Name, f.Values);
+        var codes = new int[f.Values.Length];
+        for (int i = 0; i < codes.Length; i++) codes[i] = (int)f.Values[i] - 1;
+        return f.Role == FeatureRole.Categorical ? SurvivalTreeFeature.Categorical(f.Name, codes, f.Levels!) : SurvivalTreeFeature.Ordinal(f.Name, codes, f.Levels!);
+    }).ToArray();
+
+    /// <summary>The leaf whose every condition the feature-set row meets (−1 if none, which the rules of a tree rule out).</summary>
     public static int Leaf(IReadOnlyList<IReadOnlyList<SplitCondition>> leaves, IReadOnlyList<SurvivalTreeFeature> features, int row)
     {
         for (int leaf = 0; leaf < leaves.Count; leaf++)
@@ -133,29 +160,31 @@ public static class SubgroupFinder
             _ => ClusteringMethod.KMedoids,
         };
         bool gower = method == ClusteringMethod.KMedoids;
-        // Gower handles missing values pairwise (as daisy); coordinate methods impute with an indicator, and say so.
-        var all = Features(study, spec.Features, gower ? MissingPolicy.Pairwise : MissingPolicy.Impute);
-        var found = Subset(all, discovery);
-        progress?.Report($"clustering {discovery.Length:N0} patients by {method} for k = {spec.KMin}..{spec.KMax}" +
+        if (!gower) RefusePairwise(study, spec, "a coordinate method (k-means, mixtures, Ward)");
+        var all = FeatureSet.From(study.Features, spec.Missing, spec.MissingByFeature, fillFrom: discovery);
+        var discoveryPositions = Positions(all, discovery);
+        var found = all.Subset(discoveryPositions);
+        progress?.Report($"clustering {found.RowCount:N0} patients by {method} for k = {spec.KMin}..{spec.KMax}" +
             (spec.Bootstrap > 0 ? $", {spec.Bootstrap} bootstrap replicates" : ""));
         var result = SubgroupDiscovery.Fit(found, new ClusteringOptions(method, K: spec.KMin == spec.KMax ? spec.KMin : null,
             KMin: spec.KMin, KMax: spec.KMax, Seed: seed, StabilityResamples: spec.Bootstrap) { Progress = progress });
         int k = result.K;
         var ids = Enumerable.Range(0, k).Select(Letter).ToArray();
         var model = gower ? GowerModel(all, found, result, ids) : CoordinateModel(method, MethodName(spec.Method), all, found, result, ids);
-        var codes = model.Assign(study.Cohort, study.Rows).SubgroupOfRow;
-        var warnings = result.Warnings.ToList();
+        var codes = Place(study, model);
+        var warnings = result.Notices.ToList();
         int moved = 0;
-        for (int i = 0; i < discovery.Length; i++) if (codes[discovery[i]] != result.Assignment[i] - 1) moved++;
+        for (int i = 0; i < found.RowCount; i++) if (codes[found.SourceRows[i]] != result.Assignment[i] - 1) moved++;
         if (moved > 0)
-            warnings.Add($"{moved} of the {discovery.Length:N0} patients the clustering was fitted on are nearer another subgroup's " +
-                $"{(gower ? "medoid" : method == ClusteringMethod.GaussianMixture ? "mixture component" : "centre")} than their own cluster's; every patient " +
-                "is placed by the rule a new patient follows (model.json), so they are counted in that subgroup");
-        var profiles = ClusterProfiles.Describe(all, codes, k);
+            warnings.Add(CountedText.Format($"{TextCount.Patients(moved)} of the {TextCount.Patients(found.RowCount)} patients the clustering was fitted on are nearer another subgroup's ")
+                .Append($"{(gower ? "medoid" : method == ClusteringMethod.GaussianMixture ? "mixture component" : "centre")} than their own cluster's; every patient " +
+                    "is placed by the rule a new patient follows (model.json), so they are counted in that subgroup"));
+        var profiles = ClusterProfiles.Describe(FeatureSet.From(study.Features, MissingPolicy.Pairwise), codes, k);
         var descriptions = result.Clusters.OrderBy(c => c.Cluster).Select(c => c.Label).ToArray();
         return new SubgroupAssignment(spec.Method, ids, descriptions, new string?[k], codes, spec.Features.Select(f => f.Column).ToArray(),
             result, null, profiles, warnings)
         {
+            Missing = all.Missing,
             Model = model,
         };
     }
@@ -168,36 +197,27 @@ public static class SubgroupFinder
         _ => "hierarchical",
     };
 
-    /// <summary>The clustering features as model features (the missing-value indicators are derived, not read).</summary>
-    private static ModelFeature[] ClusteringFeatures(FeatureSet all) => all.Features.Where(f => !f.IsMissingIndicator)
-        .Select(f => new ModelFeature(f.Name, f.Role switch
-        {
-            FeatureRole.Numeric => ModelFeature.Numeric,
-            FeatureRole.Categorical => ModelFeature.Categorical,
-            _ => ModelFeature.Ordinal,
-        }, f.Levels, null)).ToArray();
-
     /// <summary>k-medoids: the medoids' feature values and the Gower scaling of the discovery patients.</summary>
     private static SubgroupModel GowerModel(FeatureSet all, FeatureSet found, ClusteringResult result, string[] ids)
     {
         var ranges = found.Features.Select(f => GowerDissimilarity.Range(f.Values)).ToArray();
+        // A medoid is given as its 1-based row among the discovery patients' source rows (analysed rows): find its position in the whole set.
+        var positionOfRow = new Dictionary<int, int>(all.RowCount);
+        for (int position = 0; position < all.RowCount; position++) positionOfRow[all.SourceRows[position]] = position;
         var medoids = result.Clusters.OrderBy(c => c.Cluster)
-            .Select(c => (IReadOnlyList<double>)all.Features.Select(f => f.Values[c.Medoid!.Value - 1]).ToArray()).ToArray();
-        return new SubgroupModel("kmedoids", "the nearest medoid by Gower dissimilarity", ids, ClusteringFeatures(all),
+            .Select(c => (IReadOnlyList<double>)all.Features.Select(f => f.Values[positionOfRow[c.Medoid!.Value - 1]]).ToArray()).ToArray();
+        return new SubgroupModel("kmedoids", "the nearest medoid by Gower dissimilarity", ids, SubgroupModel.FeaturesOf(all, rules: false),
             Gower: new GowerPlacement(ranges.Select(r => r.Minimum).ToArray(), ranges.Select(r => r.Range).ToArray(),
                 all.Features.Select(f => f.Weight).ToArray(), medoids));
     }
 
     /// <summary>
-    /// k-means, mixtures and hierarchical: the discovery patients' coordinate space (imputation, scaling, one-hot
-    /// columns) and the centres, mixture parameters or cluster centroids in it.
+    /// k-means, mixtures and hierarchical: the discovery patients' coordinate space (scaling, one-hot columns; the
+    /// missing-value fills and indicators are the model's features') and the centres, mixture parameters or cluster
+    /// centroids in it.
     /// </summary>
     private static SubgroupModel CoordinateModel(ClusteringMethod method, string name, FeatureSet all, FeatureSet found, ClusteringResult result, string[] ids)
     {
-        var features = ClusteringFeatures(all);
-        var names = features.Select(f => f.Name).ToList();
-        var indicators = all.Features.Where(f => f.IsMissingIndicator).Select(f => names.IndexOf(f.Name[..^" (missing)".Length])).ToArray();
-        var fill = features.Select(f => all.Missing.Fill.TryGetValue(f.Name, out double v) ? v : double.NaN).ToArray();
         var x = found.ToCoordinates(FeatureScaling.Standardise);
         int k = result.K, p = x.Columns;
         var centres = new double[k][];
@@ -216,7 +236,7 @@ public static class SubgroupFinder
         }
         else
             foreach (var cluster in result.Clusters)
-                centres[cluster.Cluster - 1] = x.ColumnNames.Select(name => cluster.Center![name]).ToArray();
+                centres[cluster.Cluster - 1] = x.ColumnNames.Select(column => cluster.Center![column]).ToArray();
         var mixture = result.Mixture is { } m
             ? new MixturePlacement(m.Covariance == CovarianceType.Full ? "full" : "diagonal", m.Weights, m.Means, m.Covariances)
             : null;
@@ -226,29 +246,39 @@ public static class SubgroupFinder
             ClusteringMethod.GaussianMixture => "the mixture component of largest posterior probability",
             _ => "the nearest cluster centroid (Ward's hierarchical clustering)",
         };
-        return new SubgroupModel(name, placement, ids, features,
-            Coordinates: new CoordinatePlacement(fill, indicators, x.Definitions!, centres, mixture));
+        return new SubgroupModel(name, placement, ids, SubgroupModel.FeaturesOf(all, rules: false),
+            Coordinates: new CoordinatePlacement(x.Definitions!, centres, mixture));
+    }
+
+    internal static void RefusePairwise(BoundStudy study, SubgroupSpec spec, string what)
+    {
+        var pairwise = spec.Features.FirstOrDefault(f => spec.MissingFor(f.Column) == MissingPolicy.Pairwise);
+        if (pairwise is not null)
+            throw new StratifyInputException($"'missing: pairwise' is for k-medoids (Gower), but {what} needs a value for every patient", study.Spec.SourceFile,
+                pairwise.Column, suggestion: "Use impute, indicator or complete_case.");
+    }
+
+    /// <summary>The positions in <paramref name="set"/> of the given analysed rows that it kept.</summary>
+    internal static int[] Positions(FeatureSet set, int[] rows)
+    {
+        if (rows.Length == set.RowCount) return Enumerable.Range(0, rows.Length).ToArray();
+        var position = new Dictionary<int, int>(set.RowCount);
+        for (int p = 0; p < set.RowCount; p++) position[set.SourceRows[p]] = p;
+        return rows.Where(position.ContainsKey).Select(r => position[r]).ToArray();
     }
 
     public static string Letter(int index) => index < 26 ? ((char)('A' + index)).ToString() : $"S{index + 1}";
 
-    private static IReadOnlyList<CovariateSpec> FeatureSpecs(BoundStudy study, SubgroupSpec spec) =>
-        spec.Features.Count > 0 ? spec.Features : study.Spec.Covariates;
-
-    /// <summary>The features over the analysed patients (row i = analysed row i).</summary>
-    public static FeatureSet Features(BoundStudy study, IReadOnlyList<CovariateSpec> specs, MissingPolicy policy) =>
-        FeatureSet.FromCohort(study.Cohort.SelectRows(study.Rows), specs.Select(s => new FeatureSpec(s.Column, s.Kind switch
-        {
-            CovariateKind.Numeric => FeatureRole.Numeric,
-            CovariateKind.Categorical => FeatureRole.Categorical,
-            _ => FeatureRole.Ordinal,
-        }, 1.0, s.Levels)).ToArray(), policy);
-
-    private static FeatureSet Subset(FeatureSet all, int[] rows)
+    /// <summary>
+    /// A feature set over the analysed patients from the study's bound variables named by <paramref name="specs"/> (its
+    /// features, else its covariates; a column bound under another kind is bound again by the binder), under one policy.
+    /// </summary>
+    public static FeatureSet Features(BoundStudy study, IReadOnlyList<CovariateSpec> specs, MissingPolicy policy)
     {
-        if (rows.Length == all.RowCount) return all;
-        var features = all.Features.Select(f => f with { Values = RowSelection.Pick(f.Values, rows) }).ToArray();
-        return new FeatureSet(features, rows, all.Missing);
+        var variables = specs.Select(s =>
+            study.Features.Concat(study.Covariates).FirstOrDefault(v => v.Name == s.Column && v.Kind == s.Kind && (v.Spec.Levels ?? []).SequenceEqual(s.Levels ?? []))
+            ?? StudyBinder.BindVariables(study, [s])[0]).ToArray();
+        return FeatureSet.From(variables, policy);
     }
 
     internal static SurvivalTreeFeature Restrict(SurvivalTreeFeature f, int[] rows) => f.IsNumeric

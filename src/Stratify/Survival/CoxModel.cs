@@ -6,7 +6,7 @@ public sealed record CoxTest(double Statistic, int Df, double P);
 /// <summary>
 /// One design column of a fitted Cox model. <see cref="Se"/> is the model-based (inverse information) standard
 /// error; when the fit is robust, <see cref="RobustSe"/> holds the sandwich one and, as in R's <c>summary.coxph</c>,
-/// z, p and the 95% interval use it. An aliased (collinear) column has NaN estimates (R prints NA).
+/// z, p and the interval (at <see cref="CoxModel.ConfidenceLevel"/>) use it. An aliased (collinear) column has NaN estimates (R prints NA).
 /// </summary>
 public sealed record CoxCoefficient(
     string Term,
@@ -51,10 +51,19 @@ public sealed record CoxModel
     public required CoxTest LikelihoodRatio { get; init; }
     public required CoxTest Wald { get; init; }
     public required CoxTest Score { get; init; }
+    /// <summary>
+    /// The robust score test at β = 0 (R's <c>fit$rscore</c>, printed as "Robust ="), from the weighted score residuals
+    /// summed per cluster; null unless the fit is robust.
+    /// </summary>
+    public CoxTest? RobustScore { get; init; }
+    /// <summary>True when the fit used case weights (<see cref="CoxOptions.Weights"/>).</summary>
+    public bool Weighted { get; init; }
     public required ConcordanceEstimate Concordance { get; init; }
     public required int Iterations { get; init; }
     public required bool Converged { get; init; }
     public required bool Robust { get; init; }
+    /// <summary>Level of the hazard-ratio intervals and of the predicted survival limits (<see cref="CoxOptions.ConfidenceLevel"/>).</summary>
+    public double ConfidenceLevel { get; init; } = 0.95;
     public required IReadOnlyList<string> Warnings { get; init; }
     /// <summary>The design column names, the term each column codes, and the term names.</summary>
     public required DesignMatrix Design { get; init; }

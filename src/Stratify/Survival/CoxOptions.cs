@@ -28,10 +28,24 @@ public sealed record CoxOptions
     public double Tolerance { get; init; } = 1e-9;
     /// <summary>R's <c>toler.chol</c>: relative pivot below which a design column counts as collinear.</summary>
     public double CholeskyTolerance { get; init; } = Math.Pow(2.220446049250313e-16, 0.75);
-    /// <summary>Report the robust (sandwich, dfbeta-based) standard errors; implied by <see cref="Cluster"/>.</summary>
-    public bool Robust { get; init; }
+    /// <summary>
+    /// Report the robust (sandwich, dfbeta-based) standard errors. Null = R's default: robust when a
+    /// <see cref="Cluster"/> is given or a case weight is fractional (<c>coxph</c>'s <c>has.rwt</c>); a cluster always
+    /// makes the fit robust.
+    /// </summary>
+    public bool? Robust { get; init; }
     /// <summary>Cluster id per row for the robust variance (R: <c>+ cluster(id)</c>); null = each row its own cluster.</summary>
     public int[]? Cluster { get; init; }
+    /// <summary>
+    /// Case weight per row (R's <c>weights =</c>: finite, ≥ 0), for example stabilised inverse-probability-of-treatment
+    /// weights; null = unweighted (every row weighs 1, on the unweighted code path).
+    /// </summary>
+    public double[]? Weights { get; init; }
+    /// <summary>
+    /// Confidence level of the hazard-ratio intervals and of predicted survival (R's <c>summary(fit, conf.int =)</c> and
+    /// <c>survfit(fit, conf.int =)</c>), strictly between 0 and 1; 0.95 by default.
+    /// </summary>
+    public double ConfidenceLevel { get; init; } = 0.95;
 
     public static CoxOptions Default { get; } = new();
 }

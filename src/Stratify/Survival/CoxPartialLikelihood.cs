@@ -20,6 +20,12 @@ namespace Stratify.Survival;
 /// Σ x̄ x̄ᵀ terms, computed in parallel over chunks of rows with vectorised rank-1 updates. The backward sums
 /// are parallelised too: each chunk starts from the totals of the later chunks of its stratum.
 /// All arithmetic is on the centred, scaled design of <see cref="CoxRiskSets"/>.
+///
+/// Case weights w (R's <c>coxfit6</c>): every risk-set sum uses w·r instead of r, a death contributes w_i·η_i and
+/// w_i·x_i, and the d tied deaths at t share their summed weight W_t: Breslow multiplies log D_t, x̄_t and the
+/// information term by W_t instead of d_t; Efron keeps its d fractions of the risk set and weighs each of its d terms
+/// by W_t/d (the mean death weight). Unweighted data take the same code with w = 1 and W_t = d_t (multiplying by 1.0
+/// changes no bit).
 /// </summary>
 internal sealed class CoxPartialLikelihood
 {
@@ -59,6 +65,7 @@ internal sealed class CoxPartialLikelihood
 
     /// <summary>η = xβ per sorted row (centred, scaled design).</summary>
     public double[] Eta { get; }
+    /// <summary>w·exp(η) per sorted row (exp(η) when unweighted): each row's share of the risk-set sums.</summary>
     public double[] Risk { get; }
     /// <summary>Per tie group: Σ_k 1/D_tk, the hazard increment of a row at risk but not dying at t (0 without deaths).</summary>
     public double[] GroupHazard { get; }
@@ -97,6 +104,7 @@ internal sealed class CoxPartialLikelihood
     private void LinearPredictors(int chunk, double[] beta)
     {
         var x = _data.X;
+        var weight = _data.Weight;
         int p = _p;
         int firstGroup = _data.ChunkGroupStart[chunk], endGroup = _data.ChunkGroupStart[chunk + 1];
         int leadStratum = _data.GroupStratum[firstGroup];
@@ -111,6 +119,7 @@ internal sealed class CoxPartialLikelihood
                 var row = x.AsSpan(i * p, p);
                 double eta = CoxMatrixAlgebra.Dot(row, beta);
                 double r = Math.Exp(eta);
+                if (weight is not null) r *= weight[i];
                 Eta[i] = eta;
                 Risk[i] = r;
                 if (lead)
@@ -153,6 +162,7 @@ internal sealed class CoxPartialLikelihood
         int p = _p;
         var x = _data.X;
         var events = _data.Event;
+        var weight = _data.Weight;
         int firstGroup = _data.ChunkGroupStart[chunk], endGroup = _data.ChunkGroupStart[chunk + 1];
         double denominator = _carryDenominator[chunk];
         bool small = p <= 128; // keep large models off the thread's stack
@@ -194,10 +204,11 @@ internal sealed class CoxPartialLikelihood
                 var row = x.AsSpan(i * p, p);
                 if (events[i])
                 {
+                    double w = weight?[i] ?? 1;
                     deathRisk += Risk[i];
                     CoxMatrixAlgebra.AddScaled(deathX, Risk[i], row);
-                    logLik += Eta[i];
-                    CoxMatrixAlgebra.AddScaled(score, 1, row);
+                    logLik += w * Eta[i];
+                    CoxMatrixAlgebra.AddScaled(score, w, row);
                 }
                 else
                 {
@@ -206,33 +217,42 @@ internal sealed class CoxPartialLikelihood
                 }
             }
 
+            // The deaths' summed weight (their count when unweighted).
+            double deathWeight = _data.GroupDeathWeight?[g] ?? deaths;
             if (!_efron || deaths == 1)
             {
                 denominator += deathRisk;
                 CoxMatrixAlgebra.AddScaled(a, 1, deathX);
                 for (int j = 0; j < p; j++) mean[j] = a[j] / denominator;
-                logLik -= deaths * Math.Log(denominator);
-                CoxMatrixAlgebra.AddScaled(score, -deaths, mean);
-                CoxMatrixAlgebra.AddOuterLower(products, mean, deaths);
-                GroupHazard[g] = GroupEventHazard[g] = deaths / denominator;
+                logLik -= deathWeight * Math.Log(denominator);
+                CoxMatrixAlgebra.AddScaled(score, -deathWeight, mean);
+                CoxMatrixAlgebra.AddOuterLower(products, mean, deathWeight);
+                GroupHazard[g] = GroupEventHazard[g] = deathWeight / denominator;
             }
             else
             {
                 // Efron: x̄_k = (a + s_k·b)/D_k with s_k = (d−k)/d, so Σ_k x̄_k and Σ_k x̄_k x̄_kᵀ need only
                 // the scalar sums Σ1/D, Σs/D, Σ1/D², Σs/D², Σs²/D².
+                // Each of the d terms weighs the mean death weight (1 when unweighted).
+                double meanWeight = deathWeight / deaths;
                 double hazard = 0, eventHazard = 0, c0 = 0, c1 = 0, c2 = 0;
                 for (int k = 0; k < deaths; k++)
                 {
                     double share = (double)(deaths - k) / deaths;
                     double d = denominator + share * deathRisk;
                     double inverse = 1 / d;
-                    logLik -= Math.Log(d);
+                    logLik -= meanWeight * Math.Log(d);
                     hazard += inverse;
                     eventHazard += share * inverse;
                     c0 += inverse * inverse;
                     c1 += share * inverse * inverse;
                     c2 += share * share * inverse * inverse;
                 }
+                hazard *= meanWeight;
+                eventHazard *= meanWeight;
+                c0 *= meanWeight;
+                c1 *= meanWeight;
+                c2 *= meanWeight;
                 CoxMatrixAlgebra.AddScaled(score, -hazard, a);
                 CoxMatrixAlgebra.AddScaled(score, -eventHazard, deathX);
                 CoxMatrixAlgebra.AddQuadraticLower(products, a, deathX, c0, c1, c2);

@@ -1,5 +1,5 @@
-using MathNet.Numerics;
 using Stratify.Data;
+using Stratify.Statistics;
 
 namespace Stratify.Survival;
 
@@ -17,10 +17,19 @@ namespace Stratify.Survival;
 /// <item>variance = I⁻¹ at the final β; Wald z = β/SE; likelihood-ratio 2(ℓ − ℓ₀), score UᵀI⁻¹U at β = 0 and Wald
 /// βᵀV⁻¹β tests with df = number of non-aliased columns (<c>summary.coxph</c>);</item>
 /// <item>robust variance (Lin and Wei 1989): V = DᵀD with D the dfbeta residuals (score residuals × I⁻¹), summed
-/// within clusters; as in <c>summary.coxph</c> of a robust fit, z, p, the 95% intervals and the Wald test then use
+/// within clusters; as in <c>summary.coxph</c> of a robust fit, z, p, the intervals and the Wald test then use
 /// the robust variance, while the likelihood-ratio and score tests stay model-based;</item>
+/// <item>hazard-ratio intervals exp(β ± z·SE) with z = Φ⁻¹((1 + level)/2) at <see cref="CoxOptions.ConfidenceLevel"/>
+/// (0.95 by default; R's <c>summary(fit, conf.int = level)</c>), and the same level for predicted survival;</item>
 /// <item>a coefficient heading to ±∞ (monotone likelihood) is flagged as R does: |U·V|_j > eps and > sqrt(eps)·|β_j|
-/// at convergence.</item>
+/// at convergence;</item>
+/// <item>case weights (<see cref="CoxOptions.Weights"/>, R's <c>weights =</c>): the weighted partial likelihood of
+/// <c>coxfit6</c> (weighted centres, risk sets w·exp(η), deaths weighted, Efron terms weighted by the mean death
+/// weight; see <see cref="CoxPartialLikelihood"/>). As in R, a fractional weight makes the fit robust unless
+/// <see cref="CoxOptions.Robust"/> says otherwise: the sandwich variance then uses the weighted dfbeta residuals
+/// wᵢLᵢV (the variance for inverse-probability weights, Lin and Wei 1989; Binder 1992), and the robust score test
+/// (R's "Robust" line) is reported beside the model-based one. The model-based SE treats the weights as
+/// frequencies (integer weights equal replicated rows).</item>
 /// </list>
 /// Harrell's C and its standard error follow R's <c>concordancefit</c> (<see cref="CoxConcordance"/>).
 /// Times are tied as R's default <c>coxph.control(timefix = TRUE)</c> ties them: before the fit, distinct times closer
@@ -38,8 +47,6 @@ namespace Stratify.Survival;
 /// </example>
 public static class CoxProportionalHazards
 {
-    private const double NormalQuantile975 = 1.959963984540054;
-
     /// <summary>Fits the model to complete rows.</summary>
     /// <param name="time">Follow-up time per row, finite and ≥ 0.</param>
     /// <param name="died">True where the row's time is an event, false where it is censored.</param>
@@ -53,20 +60,55 @@ public static class CoxProportionalHazards
     internal static CoxModel Fit(double[] time, bool[] died, DesignMatrix design, int[]? strata, CoxOptions? options, int chunkRows)
     {
         options ??= CoxOptions.Default;
-        Validate(time, died, design, strata, options);
-        var data = CoxRiskSets.Build(time, died, design, strata, chunkRows);
+        ValidateTimes(time, died);
+        Validate(died, design, strata, options);
+        return Fit(CoxRiskSets.Build(time, died, design, strata, chunkRows, options.Weights), died, design, strata, options);
+    }
+
+    /// <summary>
+    /// Fits the model to survival data (strata taken from it) whose times were validated where the data were bound, and
+    /// whose time order and timefix are shared with the Kaplan–Meier and log-rank estimates of the same patients: the
+    /// fit sorts nothing by time again.
+    /// </summary>
+    /// <example><code>
+    /// var data = SurvivalData.From(study, study.Treatment);           // sorted once
+    /// var km = KaplanMeier.Fit(data, new KaplanMeierOptions());
+    /// var cox = CoxProportionalHazards.Fit(data, StudyTerms.Design(study));
+    /// </code></example>
+    public static CoxModel Fit(SurvivalData data, DesignMatrix design, CoxOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        options ??= CoxOptions.Default;
+        if (data.Count == 0) throw new StratifyInputException("no rows to fit");
+        // The data's weights are the fit's: one source of truth.
+        if (options.Weights is not null && !ReferenceEquals(options.Weights, data.Weights))
+            throw new ArgumentException("give the case weights either with the survival data or in the options, not both", nameof(options));
+        options = options with { Weights = data.Weights };
+        Validate(data.Event, design, data.Strata, options);
+        return Fit(CoxRiskSets.Build(data, design, CoxRiskSets.ChunkRows), data.Event, design, data.Strata, options);
+    }
+
+    private static CoxModel Fit(CoxRiskSets data, bool[] died, DesignMatrix design, int[]? strata, CoxOptions options)
+    {
         Diagnostics.StageTimings.Mark("risk sets");
+        double critical = TailProbability.NormalCriticalValue(options.ConfidenceLevel); // refuses a level outside (0, 1) before the fit
         var likelihood = new CoxPartialLikelihood(data, options.Ties);
         int p = data.P;
+        bool robust = CaseWeights.RobustByDefault(options.Robust, options.Weights, options.Cluster is not null) || options.Cluster is not null;
 
         var beta = new double[p];
         double nullLogLik = likelihood.Evaluate(beta);
+        // The robust score test needs the residuals at β = 0, i.e. now.
+        CoxTest? robustScore = null;
         var step = (double[])likelihood.Score.Clone();
         var factor = (double[])likelihood.Information.Clone();
         int rank = CoxMatrixAlgebra.Decompose(factor, p, options.CholeskyTolerance);
         CoxMatrixAlgebra.Solve(factor, p, step);
         double scoreTest = 0;
         for (int j = 0; j < p; j++) scoreTest += likelihood.Score[j] * step[j];
+        double robustScoreStatistic = robust
+            ? CoxScoreResiduals.RobustScore(data, likelihood, options.Cluster, options.CholeskyTolerance).Statistic
+            : double.NaN;
 
         double best = nullLogLik;
         int iterations = 0;
@@ -161,7 +203,6 @@ public static class CoxProportionalHazards
         var linearPredictors = new double[data.N];
         for (int k = 0; k < data.N; k++) linearPredictors[data.Order[k]] = likelihood.Eta[k];
 
-        bool robust = options.Robust || options.Cluster is not null;
         double[]? robustVariance = null;
         if (robust)
             robustVariance = CoxScoreResiduals.RobustVariance(data, likelihood, scaledVariance, options.Cluster);
@@ -193,14 +234,15 @@ public static class CoxProportionalHazards
             double b = coefficients[j];
             double z = b / inferenceSe;
             terms[j] = new CoxCoefficient(design.ColumnNames[j], b, se, robustSe, Math.Exp(b),
-                Math.Exp(b - NormalQuantile975 * inferenceSe), Math.Exp(b + NormalQuantile975 * inferenceSe),
-                z, TwoSidedNormalP(z), false);
+                Math.Exp(b - critical * inferenceSe), Math.Exp(b + critical * inferenceSe),
+                z, TailProbability.NormalTwoSided(z), false);
         }
 
         Diagnostics.StageTimings.Mark("newton");
-        var concordance = CoxConcordance.Compute(data, data.TimeByRow, died, linearPredictors, strata, options.Cluster);
+        var concordance = CoxConcordance.Compute(data, data.TimeByRow, died, linearPredictors, strata, options.Cluster, options.Weights);
         Diagnostics.StageTimings.Mark("concordance");
         for (int j = 0; j < p; j++) if (aliased[j]) coefficients[j] = double.NaN;
+        if (robust) robustScore = new CoxTest(robustScoreStatistic, df, TailProbability.ChiSquarePValue(robustScoreStatistic, df));
 
         return new CoxModel
         {
@@ -212,13 +254,16 @@ public static class CoxProportionalHazards
             ModelVariance = variance,
             LogLikNull = nullLogLik,
             LogLik = best,
-            LikelihoodRatio = new CoxTest(lr, df, ChiSquareUpperTail(lr, df)),
-            Wald = new CoxTest(wald.Statistic, df, ChiSquareUpperTail(wald.Statistic, df)),
-            Score = new CoxTest(scoreTest, df, ChiSquareUpperTail(scoreTest, df)),
+            LikelihoodRatio = new CoxTest(lr, df, TailProbability.ChiSquarePValue(lr, df)),
+            Wald = new CoxTest(wald.Statistic, df, TailProbability.ChiSquarePValue(wald.Statistic, df)),
+            Score = new CoxTest(scoreTest, df, TailProbability.ChiSquarePValue(scoreTest, df)),
+            RobustScore = robustScore,
+            Weighted = options.Weights is not null,
             Concordance = concordance,
             Iterations = iterations,
             Converged = converged,
             Robust = robust,
+            ConfidenceLevel = options.ConfidenceLevel,
             Warnings = warnings,
             Design = design,
             Means = (double[])data.Means.Clone(),
@@ -229,28 +274,26 @@ public static class CoxProportionalHazards
         };
     }
 
-    /// <summary>Upper tail of χ²(df) at x, accurate far into the tail (regularised upper incomplete gamma).</summary>
-    internal static double ChiSquareUpperTail(double x, int df)
-    {
-        if (double.IsNaN(x) || df <= 0) return double.NaN;
-        if (x <= 0) return 1;
-        return SpecialFunctions.GammaUpperRegularized(df / 2.0, x / 2.0);
-    }
-
-    /// <summary>2·Φ(−|z|).</summary>
-    internal static double TwoSidedNormalP(double z) => double.IsNaN(z) ? double.NaN : SpecialFunctions.Erfc(Math.Abs(z) / Math.Sqrt(2));
-
     private static bool AllFinite(double[] values)
     {
         foreach (double v in values) if (!double.IsFinite(v)) return false;
         return true;
     }
 
-    private static void Validate(double[] time, bool[] died, DesignMatrix design, int[]? strata, CoxOptions options)
+    private static void ValidateTimes(double[] time, bool[] died)
     {
         int n = time.Length;
         if (n == 0) throw new StratifyInputException("no rows to fit");
         if (died.Length != n) throw new StratifyInputException($"event has {died.Length} rows but time has {n}", column: "event");
+        for (int i = 0; i < n; i++)
+            if (!double.IsFinite(time[i]) || time[i] < 0)
+                throw new StratifyInputException("survival time must be a finite number ≥ 0", column: "time", row: i + 1,
+                    value: time[i].ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static void Validate(bool[] died, DesignMatrix design, int[]? strata, CoxOptions options)
+    {
+        int n = died.Length;
         if (design.Rows != n) throw new StratifyInputException($"the covariates have {design.Rows} rows but time has {n}");
         if (design.Columns == 0)
             throw new StratifyInputException("the model has no design columns (a categorical covariate with a single level has no contrast)",
@@ -258,16 +301,17 @@ public static class CoxProportionalHazards
         if (strata is not null && strata.Length != n) throw new StratifyInputException($"strata has {strata.Length} rows but time has {n}", column: "strata");
         if (options.Cluster is not null && options.Cluster.Length != n)
             throw new StratifyInputException($"cluster has {options.Cluster.Length} rows but time has {n}", column: "cluster");
+        if (options.Weights is { } weights)
+        {
+            if (weights.Length != n) throw new StratifyInputException($"weights has {weights.Length} rows but time has {n}", column: "weights");
+            for (int i = 0; i < n; i++)
+                if (!double.IsFinite(weights[i]) || weights[i] <= 0)
+                    throw new StratifyInputException("a case weight in a Cox model must be a finite number > 0 (R's coxph refuses 0 as well)",
+                        column: "weights", row: i + 1, value: weights[i].ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+                        suggestion: "Leave out the rows of weight 0.");
+        }
         if (options.MaxIterations < 0) throw new StratifyInputException("MaxIterations must be 0 or more", value: options.MaxIterations.ToString());
         if (!(options.Tolerance > 0)) throw new StratifyInputException("Tolerance must be positive", value: options.Tolerance.ToString("R"));
-        bool anyEvent = false;
-        for (int i = 0; i < n; i++)
-        {
-            if (!double.IsFinite(time[i]) || time[i] < 0)
-                throw new StratifyInputException("survival time must be a finite number ≥ 0", column: "time", row: i + 1,
-                    value: time[i].ToString("R", System.Globalization.CultureInfo.InvariantCulture));
-            anyEvent |= died[i];
-        }
-        if (!anyEvent) throw new StratifyInputException("no events: a Cox model needs at least one event", column: "event");
+        if (Array.IndexOf(died, true) < 0) throw new StratifyInputException("no events: a Cox model needs at least one event", column: "event");
     }
 }

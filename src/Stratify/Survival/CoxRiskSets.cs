@@ -11,7 +11,9 @@ namespace Stratify.Survival;
 /// in that order, centred on the column means and scaled by the mean absolute deviation (as R's <c>coxfit6</c>:
 /// columns whose values all lie in {−1, 0, 1} are left as they are), and cut into tie groups (rows of one stratum
 /// sharing a time) and chunks of whole tie groups for parallel passes. Chunking depends only on the data, never on
-/// the number of cores, so results are bit-for-bit reproducible.
+/// the number of cores, so results are bit-for-bit reproducible. With case weights (R's <c>coxfit6</c>) the centres
+/// are weighted means Σwx/Σw and the scales Σw/Σw|x − mean|, the weights are kept in sorted order and each tie
+/// group also carries the summed weight of its deaths.
 /// </summary>
 internal sealed class CoxRiskSets
 {
@@ -39,6 +41,10 @@ internal sealed class CoxRiskSets
     public int[] GroupStart { get; private init; } = [];
     public int[] GroupStratum { get; private init; } = [];
     public int[] GroupDeaths { get; private init; } = [];
+    /// <summary>Case weights in sorted order; null when the fit is unweighted.</summary>
+    public double[]? Weight { get; private init; }
+    /// <summary>Per tie group, the summed case weight of its deaths (R's <c>deadwt</c>); null when unweighted.</summary>
+    public double[]? GroupDeathWeight { get; private init; }
     /// <summary>Chunk c covers tie groups [ChunkGroupStart[c], ChunkGroupStart[c+1]).</summary>
     public int[] ChunkGroupStart { get; private init; } = [];
     /// <summary>The centre of each column (0 for columns left uncentred), on the original scale.</summary>
@@ -51,7 +57,8 @@ internal sealed class CoxRiskSets
     public int ChunkCount => ChunkGroupStart.Length - 1;
     public int EventCount { get; private init; }
 
-    public static CoxRiskSets Build(double[] time, bool[] died, DesignMatrix design, int[]? strata, int chunkRows = ChunkRows)
+    public static CoxRiskSets Build(double[] time, bool[] died, DesignMatrix design, int[]? strata, int chunkRows = ChunkRows,
+        double[]? weights = null)
     {
         int n = time.Length, p = design.Columns;
         // The time order (sort, timefix, strata) and the column statistics (means, mean absolute deviations) are
@@ -79,13 +86,54 @@ internal sealed class CoxRiskSets
                     for (int k = 0; k < n; k++) sortedTime[k] = timeByRow[order[k]];
                 }
             },
-            () => ColumnCentresAndScales(source, n, p, means, scale));
+            () => CentresAndScales(source, weights, n, p, means, scale));
+        return Arrange(died, design, order, sortedTime, timeByRow, stratumIndex, labels, means, scale, chunkRows, weights);
+    }
 
+    private static void CentresAndScales(double[] source, double[]? weights, int n, int p, double[] means, double[] scale)
+    {
+        if (weights is null) ColumnCentresAndScales(source, n, p, means, scale);
+        else WeightedColumnCentresAndScales(source, weights, n, p, means, scale);
+    }
+
+    /// <summary>
+    /// The same arrangement from survival data that already hold the time order and R's timefix (shared with the
+    /// Kaplan–Meier and log-rank estimates of the same patients): no sort by time and no second timefix; the strata
+    /// of the data regroup the order with a stable counting sort.
+    /// </summary>
+    public static CoxRiskSets Build(SurvivalData data, DesignMatrix design, int chunkRows = ChunkRows)
+    {
+        var weights = data.Weights;
+        int n = data.Count, p = design.Columns;
+        var sorted = data.Sorted;
+        int[] order = data.TimeOrder, stratumIndex = new int[n], labels = [0];
+        double[] sortedTime = sorted.Time;
+        var means = new double[p];
+        var scale = new double[p];
+        CentresAndScales(design.Values, weights, n, p, means, scale);
+        if (data.Strata is not null)
+        {
+            stratumIndex = IndexStrata(data.Strata, out labels);
+            order = SurvivalOrder.StableGroup(order, stratumIndex, labels.Length);
+            sortedTime = new double[n];
+            for (int k = 0; k < n; k++) sortedTime[k] = sorted.TimeByRow[order[k]];
+        }
+        return Arrange(data.Event, design, order, sortedTime, sorted.TimeByRow, stratumIndex, labels, means, scale, chunkRows, weights);
+    }
+
+    /// <summary>Copies the design in (stratum, time) order, centred and scaled, and cuts tie groups and chunks.</summary>
+    private static CoxRiskSets Arrange(bool[] died, DesignMatrix design, int[] order, double[] sortedTime, double[] timeByRow,
+        int[] stratumIndex, int[] labels, double[] means, double[] scale, int chunkRows, double[]? weights)
+    {
+        int n = order.Length, p = design.Columns;
+        var source = design.Values;
         var x = GC.AllocateUninitializedArray<double>(n * p);
         var sortedEvent = new bool[n];
         var groupStart = new List<int>();
         var groupStratum = new List<int>();
         var groupDeaths = new List<int>();
+        var sortedWeight = weights is null ? null : new double[n];
+        var groupDeathWeight = weights is null ? null : new List<double>();
         int events = 0;
         for (int k = 0; k < n; k++)
         {
@@ -97,8 +145,14 @@ internal sealed class CoxRiskSets
                 groupStart.Add(k);
                 groupStratum.Add(s);
                 groupDeaths.Add(0);
+                groupDeathWeight?.Add(0);
             }
             if (died[row]) { groupDeaths[^1]++; events++; }
+            if (sortedWeight is not null)
+            {
+                sortedWeight[k] = weights![row];
+                if (died[row]) groupDeathWeight![^1] += weights[row];
+            }
         }
         groupStart.Add(n);
 
@@ -134,6 +188,8 @@ internal sealed class CoxRiskSets
             GroupStart = groupStart.ToArray(),
             GroupStratum = groupStratum.ToArray(),
             GroupDeaths = groupDeaths.ToArray(),
+            Weight = sortedWeight,
+            GroupDeathWeight = groupDeathWeight?.ToArray(),
             ChunkGroupStart = chunkStart.ToArray(),
             Means = means,
             Scale = scale,
@@ -164,6 +220,35 @@ internal sealed class CoxRiskSets
         }
         for (int i = 0; i < n; i++) CoxMatrixAlgebra.AccumulateAbsoluteDeviation(scale, source.AsSpan(i * p, p), means);
         for (int j = 0; j < p; j++) scale[j] = unitValued[j] || scale[j] == 0 ? 1.0 : n / scale[j];
+    }
+
+    /// <summary>
+    /// Weighted column centres Σwx/Σw and scale factors Σw/Σw|x − mean| (R's coxfit6 with case weights); a column
+    /// holding only −1, 0 and 1 is neither centred nor scaled.
+    /// </summary>
+    private static void WeightedColumnCentresAndScales(double[] source, double[] weights, int n, int p, double[] means, double[] scale)
+    {
+        var notUnit = new double[p];
+        double totalWeight = 0;
+        for (int i = 0; i < n; i++)
+        {
+            var row = source.AsSpan(i * p, p);
+            totalWeight += weights[i];
+            CoxMatrixAlgebra.AddScaled(means, weights[i], row);
+            CoxMatrixAlgebra.AccumulateNonUnit(notUnit, row);
+        }
+        var unitValued = new bool[p];
+        for (int j = 0; j < p; j++)
+        {
+            unitValued[j] = notUnit[j] == 0;
+            means[j] = unitValued[j] ? 0 : means[j] / totalWeight;
+        }
+        for (int i = 0; i < n; i++)
+        {
+            var row = source.AsSpan(i * p, p);
+            for (int j = 0; j < p; j++) scale[j] += weights[i] * Math.Abs(row[j] - means[j]);
+        }
+        for (int j = 0; j < p; j++) scale[j] = unitValued[j] || scale[j] == 0 ? 1.0 : totalWeight / scale[j];
     }
 
     /// <summary>Stratum index 0..S−1 of each row, strata numbered in increasing label order.</summary>

@@ -12,6 +12,11 @@ namespace Stratify.Survival;
 /// single mean for Breslow). Written as cumulative sums, Lᵢ = δᵢ(xᵢ − x̄*) − rᵢ(xᵢ H(tᵢ) − A(tᵢ)) with
 /// H = Σ w/D and A = Σ w x̄/D, so one backward and one forward sweep give all residuals in O(n·p).
 /// dfbeta = L·V (V the model variance); the robust variance is Σ_c (Σ_{i∈c} dfbetaᵢ)ᵀ(Σ_{i∈c} dfbetaᵢ) over clusters c.
+/// With case weights (R's <c>coxscore2.c</c> and <c>residuals.coxph(type = "dfbeta", weighted = TRUE)</c>): the risk
+/// sets, x̄ and the hazard increments are weighted (<see cref="CoxPartialLikelihood"/>), rᵢ = exp(ηᵢ) stays
+/// unweighted inside Lᵢ, and each row's dfbeta is multiplied by its weight, dfbetaᵢ = wᵢ·Lᵢ·V.
+/// The robust score test (R's <c>rscore</c>) uses the same residuals at β = 0: with s_c = Σ_{i∈c} wᵢLᵢ and u = Σ_c s_c,
+/// it is uᵀ(Σ_c s_c s_cᵀ)⁻u.
 /// </summary>
 internal static class CoxScoreResiduals
 {
@@ -21,6 +26,8 @@ internal static class CoxScoreResiduals
         int p = data.P, groups = data.GroupCount;
         var x = data.X;
         var risk = likelihood.Risk;
+        var eta = likelihood.Eta;
+        bool weighted = data.Weight is not null;
         var sums = CoxTieGroupSums.Compute(data, risk, efron);
         var atRiskMean = sums.AtRiskMean;
         var dyingMean = sums.DyingMean;
@@ -41,7 +48,7 @@ internal static class CoxScoreResiduals
             {
                 var row = x.AsSpan(i * p, p);
                 var l = residuals.AsSpan(i * p, p);
-                double r = risk[i];
+                double r = weighted ? Math.Exp(eta[i]) : risk[i]; // exp(η), without the row's weight
                 if (data.Event[i])
                     for (int j = 0; j < p; j++) l[j] = row[j] - average[j] - r * (row[j] * hazardDying - (cumulative[j] + dying[j]));
                 else
@@ -60,31 +67,16 @@ internal static class CoxScoreResiduals
     {
         int p = data.P, n = data.N;
         var residuals = Compute(data, likelihood, likelihood.Efron);
-        var groupOf = new int[n];
-        int clusters;
-        if (cluster is null)
-        {
-            for (int k = 0; k < n; k++) groupOf[k] = k;
-            clusters = n;
-        }
-        else
-        {
-            var index = new Dictionary<int, int>();
-            for (int k = 0; k < n; k++)
-            {
-                int id = cluster[data.Order[k]];
-                if (!index.TryGetValue(id, out int c)) { c = index.Count; index.Add(id, c); }
-                groupOf[k] = c;
-            }
-            clusters = index.Count;
-        }
+        var groupOf = ClusterOfSortedRow(data, cluster, out int clusters);
+        var weight = data.Weight;
         var dfbeta = new double[(long)clusters * p];
         for (int k = 0; k < n; k++)
         {
             var l = residuals.AsSpan(k * p, p);
             var target = dfbeta.AsSpan(groupOf[k] * p, p);
+            double w = weight?[k] ?? 1;
             for (int i = 0; i < p; i++)
-                if (l[i] != 0) CoxMatrixAlgebra.AddScaled(target, l[i], scaledVariance.AsSpan(i * p, p));
+                if (l[i] != 0) CoxMatrixAlgebra.AddScaled(target, w * l[i], scaledVariance.AsSpan(i * p, p));
         }
         var robust = new double[p * p];
         for (int c = 0; c < clusters; c++)
@@ -95,6 +87,57 @@ internal static class CoxScoreResiduals
         }
         CoxMatrixAlgebra.Symmetrise(robust, p);
         return robust;
+    }
+
+    /// <summary>
+    /// The robust score test (R's <c>rscore</c>) from the likelihood's current state, which must be β = 0: uᵀB⁻u
+    /// with the weighted score residuals summed per cluster, s_c, on the original scale, u = Σ s_c, B = Σ s_c s_cᵀ,
+    /// and the generalised inverse of <see cref="CoxMatrixAlgebra.QuadraticForm"/>. Also returns u and B (p×p).
+    /// </summary>
+    public static (double Statistic, double[] Score, double[] Meat) RobustScore(CoxRiskSets data, CoxPartialLikelihood likelihood,
+        int[]? cluster, double choleskyTolerance)
+    {
+        int p = data.P, n = data.N;
+        var residuals = Compute(data, likelihood, likelihood.Efron);
+        var groupOf = ClusterOfSortedRow(data, cluster, out int clusters);
+        var weight = data.Weight;
+        var perCluster = new double[(long)clusters * p];
+        for (int k = 0; k < n; k++)
+            CoxMatrixAlgebra.AddScaled(perCluster.AsSpan(groupOf[k] * p, p), weight?[k] ?? 1, residuals.AsSpan(k * p, p));
+        var score = new double[p];
+        var meat = new double[p * p];
+        for (int c = 0; c < clusters; c++)
+        {
+            var s = perCluster.AsSpan(c * p, p);
+            for (int j = 0; j < p; j++) s[j] /= data.Scale[j];
+            CoxMatrixAlgebra.AddScaled(score, 1, s);
+            CoxMatrixAlgebra.AddOuterLower(meat, s, 1);
+        }
+        CoxMatrixAlgebra.Symmetrise(meat, p);
+        double statistic = CoxMatrixAlgebra.QuadraticForm(meat, p, score, choleskyTolerance).Statistic;
+        return (statistic, score, meat);
+    }
+
+    /// <summary>Cluster index (0-based, in order of first appearance) of each sorted row; each row its own without clusters.</summary>
+    private static int[] ClusterOfSortedRow(CoxRiskSets data, int[]? cluster, out int clusters)
+    {
+        int n = data.N;
+        var groupOf = new int[n];
+        if (cluster is null)
+        {
+            for (int k = 0; k < n; k++) groupOf[k] = k;
+            clusters = n;
+            return groupOf;
+        }
+        var index = new Dictionary<int, int>();
+        for (int k = 0; k < n; k++)
+        {
+            int id = cluster[data.Order[k]];
+            if (!index.TryGetValue(id, out int c)) { c = index.Count; index.Add(id, c); }
+            groupOf[k] = c;
+        }
+        clusters = index.Count;
+        return groupOf;
     }
 }
 
@@ -141,6 +184,7 @@ internal sealed class CoxTieGroupSums
                 Array.Clear(a);
             }
             int start = data.GroupStart[g], end = data.GroupStart[g + 1], deaths = data.GroupDeaths[g];
+            double deathWeight = data.GroupDeathWeight?[g] ?? deaths;
             double deathRisk = 0;
             Array.Clear(deathX);
             for (int i = start; i < end; i++)
@@ -154,7 +198,8 @@ internal sealed class CoxTieGroupSums
                 var dying = dyingMean.AsSpan(g * p, p);
                 var average = averageMean.AsSpan(g * p, p);
                 int terms = efron ? deaths : 1;
-                double weight = efron ? 1 : deaths;
+                // Each term's weight: the mean death weight for Efron's d terms, the summed one for Breslow's single term.
+                double weight = efron ? deathWeight / deaths : deathWeight;
                 for (int k = 0; k < terms; k++)
                 {
                     double share = efron ? (double)(deaths - k) / deaths : 1;

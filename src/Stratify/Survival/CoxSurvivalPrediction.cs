@@ -4,8 +4,9 @@ namespace Stratify.Survival;
 /// A survival curve predicted by a Cox model for one stratum: at each distinct time of the stratum (event or
 /// censoring), the number at risk, events, censorings and S(t).
 /// </summary>
-/// <remarks><see cref="StdErr"/> is the standard error of the cumulative hazard (R's <c>std.err</c>); the 95% limits are
-/// log-type, S·exp(∓1.96·se), the upper one capped at 1 (R's default <c>conf.type = "log"</c>).</remarks>
+/// <remarks><see cref="StdErr"/> is the standard error of the cumulative hazard (R's <c>std.err</c>); the limits are
+/// log-type, S·exp(∓z·se) with z = Φ⁻¹((1 + level)/2) at the model's <see cref="CoxModel.ConfidenceLevel"/> (1.96 at 0.95),
+/// the upper one capped at 1 (R's default <c>conf.type = "log"</c>).</remarks>
 public sealed record CoxSurvivalCurve(int Stratum, double[] Time, int[] AtRisk, int[] Events, int[] Censored, double[] Survival,
     double[] StdErr, double[] Lower, double[] Upper);
 
@@ -20,11 +21,12 @@ public sealed record CoxSurvivalCurve(int Stratum, double[] Time, int[] AtRisk, 
 /// Var = r²·( Σ_{u ≤ t} Σ_k 1/D_uk²  +  q(t)ᵀ V q(t) ),   q(t) = Σ_{u ≤ t} Σ_k x̄_uk/D_uk − (z − m)·Λ₀(t)
 /// </code>
 /// with V the model's coefficient variance (robust when the fit is robust, as R uses <c>fit$var</c>).
+/// With case weights (R's <c>agsurv</c>) the sums D are of w·exp(η), each event time's increments are weighted by the
+/// summed death weight (Breslow) or the mean death weight per Efron term; the numbers at risk, events and censorings
+/// of the curve stay head counts.
 /// </summary>
 internal static class CoxSurvivalPrediction
 {
-    private const double NormalQuantile975 = 1.959963984540054;
-
     public static IReadOnlyList<CoxSurvivalCurve> Baseline(CoxModel model) => Curves(model, new double[model.Means.Length]);
 
     public static IReadOnlyList<CoxSurvivalCurve> ForProfile(CoxModel model, ReadOnlySpan<double> profile)
@@ -51,9 +53,11 @@ internal static class CoxSurvivalPrediction
         double relativeRisk = Math.Exp(eta);
         var risk = new double[data.N];
         for (int i = 0; i < data.N; i++) risk[i] = Math.Exp(CoxMatrixAlgebra.Dot(data.X.AsSpan(i * p, p), model.ScaledBeta));
+        if (data.Weight is { } weight) for (int i = 0; i < data.N; i++) risk[i] *= weight[i]; // risk sets of w·exp(η)
         var sums = CoxTieGroupSums.Compute(data, risk, model.Ties == CoxTies.Efron);
         var variance = model.Variance;
         var hazard = model.GroupHazard;
+        double critical = Statistics.TailProbability.NormalCriticalValue(model.ConfidenceLevel);
         var curves = new List<CoxSurvivalCurve>();
         var meanHazard = new double[p];
         var q = new double[p];
@@ -91,8 +95,8 @@ internal static class CoxSurvivalPrediction
                 for (int i = 0; i < p; i++) quadratic += q[i] * CoxMatrixAlgebra.Dot(variance.AsSpan(i * p, p), q);
                 survival[k] = Math.Exp(-cumulative * relativeRisk);
                 stdErr[k] = relativeRisk * Math.Sqrt(hazardVariance + quadratic);
-                lower[k] = survival[k] * Math.Exp(-NormalQuantile975 * stdErr[k]);
-                upper[k] = Math.Min(1, survival[k] * Math.Exp(NormalQuantile975 * stdErr[k]));
+                lower[k] = survival[k] * Math.Exp(-critical * stdErr[k]);
+                upper[k] = Math.Min(1, survival[k] * Math.Exp(critical * stdErr[k]));
             }
             curves.Add(new CoxSurvivalCurve(data.StratumLabels[stratum], time, atRisk, events, censored, survival, stdErr, lower, upper));
             g = last;

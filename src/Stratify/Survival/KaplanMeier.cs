@@ -1,4 +1,4 @@
-using MathNet.Numerics.Distributions;
+using Stratify.Statistics;
 
 namespace Stratify.Survival;
 
@@ -12,10 +12,24 @@ namespace Stratify.Survival;
 //     log-log : exp(-exp(log(-log S) -/+ z sigma / log S)); NA when S = 0 or S = 1
 //     plain   : S -/+ z sigma S, clipped to [0, 1]
 // Ties: all events at t_j are one factor; patients censored at t_j are at risk at t_j (events before censorings).
+// Case weights w_i (survfit(..., weights = w)): n_j and d_j become sums of weights (R's weighted n.risk, n.event),
+// and a time updates S only when it has an event of positive weight. The variance then follows R's rule:
+//   - whole-number weights (frequency weights): Greenwood as above on the weighted n_j, d_j (= replicating rows);
+//   - any fractional weight (R's default robust = TRUE, e.g. inverse-probability weights): the infinitesimal
+//     jackknife (IJ) variance of survfitkm, built from each patient's influence (weight times the derivative of
+//     S(t) with respect to that weight), each patient its own cluster:
+//       U_i(t) = -w_i S(t) [ G(min(t_i, t)) - delta_i 1{t_i <= t} / (n_{t_i} - d_{t_i}) ],
+//       G(t) = sum_{t_j <= t} d_j / (n_j (n_j - d_j)),      Var S(t) = sum_i U_i(t)^2
+//     computed in one pass as S^2 (sum over patients already out of the risk set + G(t)^2 * sum of w^2 still at
+//     risk), and 0 once S = 0. R forms the limits from it through sigma = se(S)/S (survfit_confint, logse = FALSE).
+//     KaplanMeierOptions.Robust overrides the rule (true gives the IJ variance also without weights, as
+//     survfit(robust = TRUE)).
+//   The RMST standard error uses the Greenwood-type terms on the weighted counts in both cases, as R's survmean.
 // Median (print.survfit), quantiles (quantile.survfit), restricted mean (print(fit, rmean = tau)) and values at
 // chosen times (summary(fit, times = )) follow R's code; see SurvivalQuantiles and KaplanMeierCurve.
 // Times equal within sqrt(machine eps) (absolute or relative) are merged first, as R's timefix = TRUE (aeqSurv).
-// Not implemented: case weights, delayed entry (start, stop] data, the logit and arcsin limits.
+// Not implemented: delayed entry (start, stop] data, clustered IJ variance, the logit and arcsin limits.
+// References: Kaplan & Meier 1958; Greenwood 1926; Therneau, survival 3.5 methods notes for survfitkm (robust variance).
 
 /// <summary>How pointwise confidence limits of S(t) are formed (R's survfit conf.type).</summary>
 public enum SurvivalConfidenceType
@@ -42,6 +56,20 @@ public sealed record KaplanMeierOptions
     public double[] Times { get; init; } = [];
     /// <summary>Horizon tau of the restricted mean; null = not computed.</summary>
     public double? RmstHorizon { get; init; }
+    /// <summary>
+    /// Variance of S(t): null = R's default (the infinitesimal-jackknife variance when a case weight is fractional,
+    /// Greenwood otherwise); true = the infinitesimal jackknife; false = Greenwood (on weighted counts).
+    /// </summary>
+    public bool? Robust { get; init; }
+}
+
+/// <summary>Which variance a Kaplan–Meier fit reports for S(t).</summary>
+public enum KaplanMeierVariance
+{
+    /// <summary>Greenwood's formula (on the weighted counts when there are case weights).</summary>
+    Greenwood,
+    /// <summary>The infinitesimal jackknife (robust) variance of R's survfit with fractional weights.</summary>
+    InfinitesimalJackknife,
 }
 
 /// <summary>
@@ -60,22 +88,24 @@ public static class KaplanMeier
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
-        if (!(options.ConfLevel > 0 && options.ConfLevel < 1))
-            throw new Data.StratifyInputException("confidence level must be between 0 and 1", value: options.ConfLevel.ToString("R"));
         if (options.RmstHorizon is double tau && !(double.IsFinite(tau) && tau >= 0))
             throw new Data.StratifyInputException("the RMST horizon must be a finite time >= 0", value: tau.ToString("R"));
-        foreach (double t in options.Times)
-            if (!double.IsFinite(t)) throw new Data.StratifyInputException("requested times must be finite", value: t.ToString("R"));
-
-        double z = Normal.InvCDF(0, 1, 1 - (1 - options.ConfLevel) / 2);
+        double z = NormalQuantile(options.ConfLevel, options.Times);
         var tables = RiskTable.PerGroup(data);
         var curves = new List<KaplanMeierCurve>(tables.Length);
+        bool robust = CaseWeights.RobustByDefault(options.Robust, data.Weights);
         for (int g = 0; g < tables.Length; g++)
         {
             if (tables[g].N == 0) continue; // R's survfit has no curve for an absent level
-            curves.Add(Curve(data.GroupLabels[g], tables[g], options, z));
+            curves.Add(data.Weights is null && !robust
+                ? Curve(data.GroupLabels[g], tables[g], options, z)
+                : WeightedCurve(data.GroupLabels[g], tables[g], data.Sorted, options, z, robust));
         }
-        return new KaplanMeierEstimate(options.ConfType, options.ConfLevel, curves);
+        return new KaplanMeierEstimate(options.ConfType, options.ConfLevel, curves)
+        {
+            Weighted = data.Weights is not null,
+            Variance = robust ? KaplanMeierVariance.InfinitesimalJackknife : KaplanMeierVariance.Greenwood,
+        };
     }
 
     private static KaplanMeierCurve Curve(string group, RiskTable table, KaplanMeierOptions options, double z)
@@ -103,6 +133,76 @@ public static class KaplanMeier
         return curve.WithSummaries(options);
     }
 
+    /// <summary>
+    /// The curve with case weights (or the robust variance): S on the weighted counts, and Greenwood on them or the
+    /// infinitesimal-jackknife variance (see the file header).
+    /// </summary>
+    private static KaplanMeierCurve WeightedCurve(string group, RiskTable table, TimeSortedPatients sorted, KaplanMeierOptions options,
+        double z, bool robust)
+    {
+        int m = table.Time.Length;
+        var nRisk = table.WeightedNRisk ?? AsDoubles(table.NRisk);
+        var nEvent = table.WeightedNEvent ?? AsDoubles(table.NEvent);
+        var surv = new double[m];
+        var greenwood = new double[m]; // G(t_j), cumulative
+        double s = 1, g = 0;
+        for (int j = 0; j < m; j++)
+        {
+            double n = nRisk[j], d = nEvent[j];
+            if (table.NEvent[j] > 0 && d > 0)
+            {
+                s *= (n - d) / n;
+                g += n > d ? d / (n * (n - d)) : double.PositiveInfinity;
+            }
+            surv[j] = s;
+            greenwood[j] = g;
+        }
+        double[] se;
+        if (robust)
+        {
+            var jump = new double[m]; // an event at t_j leaves G(t_j) − 1/(n_j − d_j) as its term
+            for (int j = 0; j < m; j++) if (table.NEvent[j] > 0 && nEvent[j] > 0) jump[j] = 1 / (nRisk[j] - nEvent[j]);
+            se = table.JackknifeSumOfSquares(sorted.Time, sorted.Event, sorted.Weight, greenwood, jump);
+            // Every influence is 0 once S = 0 (survfitkm), so is the standard error.
+            for (int j = 0; j < m; j++) se[j] = surv[j] == 0 ? 0 : surv[j] * Math.Sqrt(se[j]);
+        }
+        else se = new double[m];
+        var lower = new double[m];
+        var upper = new double[m];
+        for (int j = 0; j < m; j++)
+        {
+            double sigma;
+            if (robust) sigma = se[j] == 0 ? 0 : se[j] / surv[j]; // survfit_confint with logse = FALSE
+            else
+            {
+                sigma = Math.Sqrt(greenwood[j]);
+                se[j] = surv[j] * sigma;
+            }
+            (lower[j], upper[j]) = Limits(surv[j], sigma, z, options.ConfType);
+        }
+        return new KaplanMeierCurve(group, table, surv, se, lower, upper).WithSummaries(options);
+    }
+
+    internal static double[] AsDoubles(int[] counts)
+    {
+        var values = new double[counts.Length];
+        for (int i = 0; i < counts.Length; i++) values[i] = counts[i];
+        return values;
+    }
+
+    /// <summary>
+    /// z = qnorm(1 − (1 − level)/2) for pointwise limits, after checking the level lies in (0, 1) and the requested
+    /// times are finite (the options every curve estimator shares).
+    /// </summary>
+    internal static double NormalQuantile(double confLevel, double[] times)
+    {
+        if (!(confLevel > 0 && confLevel < 1))
+            throw new Data.StratifyInputException("confidence level must be between 0 and 1", value: confLevel.ToString("R"));
+        foreach (double t in times)
+            if (!double.IsFinite(t)) throw new Data.StratifyInputException("requested times must be finite", value: t.ToString("R"));
+        return TailProbability.NormalCriticalValue(confLevel);
+    }
+
     /// <summary>Pointwise limits of S from sigma = se(log S), as R's survfit_confint.</summary>
     public static (double Lower, double Upper) Limits(double s, double sigma, double z, SurvivalConfidenceType type)
     {
@@ -125,11 +225,18 @@ public static class KaplanMeier
 
 /// <summary>The Kaplan–Meier curves of one fit (one per non-empty group, in group-code order).</summary>
 /// <example><code>foreach (var curve in KaplanMeier.Fit(data, new KaplanMeierOptions()).Curves) Console.WriteLine($"{curve.Group}: {curve.Median.Time}");</code></example>
-public sealed record KaplanMeierEstimate(SurvivalConfidenceType ConfType, double ConfLevel, IReadOnlyList<KaplanMeierCurve> Curves);
+public sealed record KaplanMeierEstimate(SurvivalConfidenceType ConfType, double ConfLevel, IReadOnlyList<KaplanMeierCurve> Curves)
+{
+    /// <summary>True when the fit used case weights (counts in the curves are then also given as weight sums).</summary>
+    public bool Weighted { get; init; }
+    /// <summary>The variance behind the standard errors and limits.</summary>
+    public KaplanMeierVariance Variance { get; init; } = KaplanMeierVariance.Greenwood;
+}
 
 /// <summary>S(t) and its limits at a requested time (R's summary(fit, times = t)).</summary>
 /// <param name="NRisk">Patients with time &gt;= t.</param>
-public readonly record struct SurvivalAtTime(double Time, double Survival, double StdErr, double Lower, double Upper, int NRisk);
+/// <param name="WeightedNRisk">Their summed case weights (R's n.risk of a weighted fit); equals NRisk without weights.</param>
+public readonly record struct SurvivalAtTime(double Time, double Survival, double StdErr, double Lower, double Upper, int NRisk, double WeightedNRisk);
 
 /// <summary>A quantile of the survival distribution with the times where the confidence limits cross the level; NaN = not reached (R's NA).</summary>
 public readonly record struct SurvivalQuantile(double Probability, double Time, double Lower, double Upper);
@@ -163,8 +270,28 @@ public sealed class KaplanMeierCurve
     public int[] NRisk => _table.NRisk;
     public int[] NEvent => _table.NEvent;
     public int[] NCensor => _table.NCensor;
+    /// <summary>Summed case weights at risk at each time (R's n.risk of a weighted fit); null without weights.</summary>
+    public double[]? WeightedNRisk => _table.WeightedNRisk;
+    /// <summary>Summed case weights of the events at each time (R's n.event); null without weights.</summary>
+    public double[]? WeightedNEvent => _table.WeightedNEvent;
+    /// <summary>Summed case weights of the censorings at each time (R's n.censor); null without weights.</summary>
+    public double[]? WeightedNCensor => _table.WeightedNCensor;
+    /// <summary>Summed case weights of all events (R's "events" of a weighted fit); the event count without weights.</summary>
+    public double WeightedEvents
+    {
+        get
+        {
+            if (_table.WeightedNEvent is not { } events) return _table.Events;
+            double sum = 0;
+            foreach (double d in events) sum += d;
+            return sum;
+        }
+    }
     public double[] Survival { get; }
-    /// <summary>Greenwood standard error of S(t) (R's summary(fit)$std.err); NaN once S = 0.</summary>
+    /// <summary>
+    /// Standard error of S(t) (R's summary(fit)$std.err): Greenwood (NaN once S = 0), or the infinitesimal jackknife
+    /// with fractional case weights (0 once S = 0); see <see cref="KaplanMeierEstimate.Variance"/>.
+    /// </summary>
     public double[] StdErr { get; }
     public double[] Lower { get; }
     public double[] Upper { get; }
@@ -202,13 +329,14 @@ public sealed class KaplanMeierCurve
     {
         var time = _table.Time;
         int m = time.Length;
-        if (m == 0 || t > time[m - 1]) return new SurvivalAtTime(t, double.NaN, double.NaN, double.NaN, double.NaN, 0);
-        int last = UpperBound(time, t) - 1;    // last index with time <= t
+        if (m == 0 || t > time[m - 1]) return new SurvivalAtTime(t, double.NaN, double.NaN, double.NaN, double.NaN, 0, 0);
+        int last = StepFunction.CountAtOrBefore(time, t) - 1;    // last index with time <= t
         int atRisk = last >= 0 && time[last] == t ? last : last + 1; // first index with time >= t
         int nRisk = _table.NRisk[atRisk];
+        double weightedNRisk = _table.WeightedNRisk?[atRisk] ?? nRisk;
         return last < 0
-            ? new SurvivalAtTime(t, 1, 0, 1, 1, nRisk)
-            : new SurvivalAtTime(t, Survival[last], StdErr[last], Lower[last], Upper[last], nRisk);
+            ? new SurvivalAtTime(t, 1, 0, 1, 1, nRisk, weightedNRisk)
+            : new SurvivalAtTime(t, Survival[last], StdErr[last], Lower[last], Upper[last], nRisk, weightedNRisk);
     }
 
     /// <summary>
@@ -219,7 +347,7 @@ public sealed class KaplanMeierCurve
     public RestrictedMean RestrictedMean(double tau)
     {
         var time = _table.Time;
-        int keep = UpperBound(time, tau); // times <= tau
+        int keep = StepFunction.CountAtOrBefore(time, tau); // times <= tau
         // Area from time 0: rectangles between consecutive points 0 = x_0, x_1..x_keep, tau with heights S(x_{i-1}).
         double mean = 0, previousTime = 0, previousSurv = 1;
         for (int j = 0; j < keep; j++)
@@ -236,21 +364,15 @@ public sealed class KaplanMeierCurve
         {
             areaAfter += (nextTime - time[j]) * Survival[j];
             nextTime = time[j];
+            if (_table.WeightedNRisk is { } weightedRisk)
+            {
+                double wn = weightedRisk[j], wd = _table.WeightedNEvent![j];
+                if (wd > 0 && wn > wd) variance += areaAfter * areaAfter * wd / (wn * (wn - wd));
+                continue;
+            }
             int n = _table.NRisk[j], d = _table.NEvent[j];
             if (d > 0 && n > d) variance += areaAfter * areaAfter * d / ((double)n * (n - d));
         }
         return new RestrictedMean(tau, mean, Math.Sqrt(variance));
-    }
-
-    /// <summary>First index whose time is &gt; t.</summary>
-    private static int UpperBound(double[] time, double t)
-    {
-        int lo = 0, hi = time.Length;
-        while (lo < hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            if (time[mid] <= t) lo = mid + 1; else hi = mid;
-        }
-        return lo;
     }
 }

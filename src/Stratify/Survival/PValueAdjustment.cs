@@ -1,5 +1,3 @@
-using MathNet.Numerics;
-
 namespace Stratify.Survival;
 
 /// <summary>How a family of p-values is adjusted for multiple comparisons (R's p.adjust methods).</summary>
@@ -16,7 +14,7 @@ public enum PValueAdjustment
 }
 
 /// <summary>
-/// Multiple-comparison adjustment and chi-square tail probabilities shared by the survival tests.
+/// Multiple-comparison adjustment of the survival tests' p-values.
 /// Holm: p_(i) -> min(1, max_{j &lt;= i} (m - j + 1) p_(j)) in increasing order; BH: p_(i) -> min(1, min_{j &gt;= i}
 /// m / j p_(j)); Bonferroni: min(1, m p). NaN p-values are left out of m and stay NaN, as p.adjust does.
 /// </summary>
@@ -57,15 +55,5 @@ public static class MultipleTesting
                 break;
         }
         return adjusted;
-    }
-
-    /// <summary>P(X &gt; x) for X ~ chi-square(df), computed directly (no 1 - CDF cancellation); R's pchisq(x, df, lower.tail = FALSE)
-    /// (df = 0: a point mass at 0; df &lt; 0: NaN).</summary>
-    public static double ChiSquareUpperTail(double x, int df)
-    {
-        if (double.IsNaN(x) || df < 0) return double.NaN;
-        if (df == 0) return x > 0 ? 0 : 1;
-        if (x <= 0) return 1;
-        return SpecialFunctions.GammaUpperRegularized(df / 2.0, x / 2.0);
     }
 }

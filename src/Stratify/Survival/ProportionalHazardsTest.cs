@@ -1,3 +1,5 @@
+using Stratify.Statistics;
+
 namespace Stratify.Survival;
 
 /// <summary>One row of the proportional-hazards test: a term (all dummies of a factor together) or GLOBAL.</summary>
@@ -29,6 +31,9 @@ public static class ProportionalHazardsTest
 {
     public static ProportionalHazardsResult Compute(CoxModel model)
     {
+        if (model.Weighted)
+            throw new Data.StratifyInputException("the proportional-hazards test (cox.zph) is not available for a model with case weights",
+                suggestion: "Check proportional hazards on the unweighted model, or in R with cox.zph on the weighted coxph fit.");
         var data = model.RiskSets;
         int fullP = data.P;
         var kept = Enumerable.Range(0, fullP).Where(j => !model.Coefficients[j].Aliased).ToArray();
@@ -44,10 +49,10 @@ public static class ProportionalHazardsTest
             if (columns.Length == 0) continue;
             var rows = Enumerable.Range(0, p).Concat(columns.Select(a => a + p)).ToArray();
             double chi = Statistic(score, information, 2 * p, rows);
-            terms.Add(new ProportionalHazardsTerm(termNames[t], chi, columns.Length, CoxProportionalHazards.ChiSquareUpperTail(chi, columns.Length)));
+            terms.Add(new ProportionalHazardsTerm(termNames[t], chi, columns.Length, TailProbability.ChiSquarePValue(chi, columns.Length)));
         }
         double global = Statistic(score, information, 2 * p, Enumerable.Range(0, 2 * p).ToArray());
-        return new ProportionalHazardsResult(terms, new ProportionalHazardsTerm("GLOBAL", global, p, CoxProportionalHazards.ChiSquareUpperTail(global, p)));
+        return new ProportionalHazardsResult(terms, new ProportionalHazardsTerm("GLOBAL", global, p, TailProbability.ChiSquarePValue(global, p)));
     }
 
     /// <summary>uᵀ I⁻¹ u on the rows/columns <paramref name="rows"/> of the 2p-dimensional score and information.</summary>

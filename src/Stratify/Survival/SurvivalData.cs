@@ -6,7 +6,8 @@ namespace Stratify.Survival;
 /// <summary>
 /// Right-censored survival data as every Stratify estimator consumes it: one entry per patient of follow-up
 /// <see cref="Time"/> and <see cref="Event"/> (true = the event happened at that time, false = censored), an
-/// optional grouping (the curves to estimate or compare) and optional strata (a stratified log-rank test).
+/// optional grouping (the curves to estimate or compare), optional strata (a stratified log-rank test) and optional
+/// case weights (R's <c>weights =</c>: finite, ≥ 0; null = every patient weighs 1, which takes the unweighted code).
 /// Groups and strata are int codes into their label arrays, in label order.
 /// </summary>
 /// <remarks>
@@ -25,9 +26,41 @@ public sealed class SurvivalData
     private int[]? _timeOrder;
     private TimeSortedPatients? _sorted;
 
-    /// <summary>Validates and wraps the arrays (not copied). Times must be finite and non-negative.</summary>
+    /// <summary>Validates and wraps the arrays (not copied). Times and weights must be finite and non-negative.</summary>
     public SurvivalData(double[] time, bool[] @event, int[]? group = null, string[]? groupLabels = null,
-        int[]? strata = null, string[]? strataLabels = null)
+        int[]? strata = null, string[]? strataLabels = null, double[]? weights = null)
+        : this(CheckTimes(time, @event), @event, group, groupLabels, strata, strataLabels, CheckWeights(weights, time.Length), timesValidated: true)
+    {
+    }
+
+    /// <summary>
+    /// Wraps times (and weights) the caller vouches for (<paramref name="timesValidated"/>): a bound study's, validated
+    /// once by the binder, or a subset of data of this type. Group and stratum codes are checked.
+    /// </summary>
+    private SurvivalData(double[] time, bool[] @event, int[]? group, string[]? groupLabels, int[]? strata, string[]? strataLabels,
+        double[]? weights, bool timesValidated)
+    {
+        _ = timesValidated;
+        Time = time;
+        Event = @event;
+        Weights = weights;
+        (Group, GroupLabels) = CheckCodes(group, groupLabels, time.Length, "group");
+        (Strata, StrataLabels) = CheckCodes(strata, strataLabels, time.Length, "strata");
+    }
+
+    private static double[]? CheckWeights(double[]? weights, int n)
+    {
+        if (weights is null) return null;
+        if (weights.Length != n)
+            throw new StratifyInputException($"weights has {weights.Length} values but time has {n}", column: "weights");
+        for (int i = 0; i < weights.Length; i++)
+            if (!double.IsFinite(weights[i]) || weights[i] < 0)
+                throw new StratifyInputException("a case weight must be a finite number >= 0", column: "weights", row: i + 1,
+                    value: weights[i].ToString("R", CultureInfo.InvariantCulture));
+        return weights;
+    }
+
+    private static double[] CheckTimes(double[] time, bool[] @event)
     {
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(@event);
@@ -40,10 +73,7 @@ public sealed class SurvivalData
                 throw new StratifyInputException("survival time must be a finite number >= 0", column: "time", row: i + 1,
                     value: t.ToString("R", CultureInfo.InvariantCulture));
         }
-        Time = time;
-        Event = @event;
-        (Group, GroupLabels) = CheckCodes(group, groupLabels, time.Length, "group");
-        (Strata, StrataLabels) = CheckCodes(strata, strataLabels, time.Length, "strata");
+        return time;
     }
 
     public double[] Time { get; }
@@ -54,6 +84,14 @@ public sealed class SurvivalData
     /// <summary>Stratum code per patient; null = unstratified.</summary>
     public int[]? Strata { get; }
     public string[] StrataLabels { get; }
+    /// <summary>Case weight per patient (R's <c>weights =</c>); null = unweighted.</summary>
+    public double[]? Weights { get; }
+
+    /// <summary>
+    /// True when a weight is not a whole number: R's survfit and coxph then default to a robust variance
+    /// (<c>has.rwt</c> in survfitKM and coxph).
+    /// </summary>
+    public bool HasFractionalWeights => CaseWeights.AnyFractional(Weights);
 
     public int Count => Time.Length;
     public int GroupCount => GroupLabels.Length;
@@ -79,8 +117,35 @@ public sealed class SurvivalData
     /// <summary>The same patients with another grouping (for example a split candidate); shares the time order.</summary>
     public SurvivalData WithGroups(int[] group, string[] groupLabels)
     {
-        var data = new SurvivalData(Time, Event, group, groupLabels, Strata, Strata is null ? null : StrataLabels);
+        var data = new SurvivalData(Time, Event, group, groupLabels, Strata, Strata is null ? null : StrataLabels, Weights, timesValidated: true);
         data._timeOrder = _timeOrder;
+        return data;
+    }
+
+    /// <summary>
+    /// The patients at <paramref name="rows"/> (indices into this data, ascending), with their groups and strata. The
+    /// times are not validated again, and not sorted again: the subset's time order is this data's order with the
+    /// other patients filtered out (computed here once if it was not yet), which is the order a sort would give.
+    /// R's timefix is applied to the subset's own times when an estimator first needs them, as R applies it per call.
+    /// </summary>
+    public SurvivalData Subset(int[] rows)
+    {
+        var order = TimeOrder;
+        var position = new int[Count];
+        Array.Fill(position, -1);
+        for (int k = 0; k < rows.Length; k++)
+        {
+            if (k > 0 && rows[k] <= rows[k - 1]) throw new ArgumentException("subset rows must be ascending", nameof(rows));
+            position[rows[k]] = k;
+        }
+        var subsetOrder = new int[rows.Length];
+        int at = 0;
+        foreach (int row in order) if (position[row] >= 0) subsetOrder[at++] = position[row];
+        var data = new SurvivalData(RowSelection.Pick(Time, rows), RowSelection.Pick(Event, rows),
+            Group is null ? null : RowSelection.Pick(Group, rows), Group is null ? null : GroupLabels,
+            Strata is null ? null : RowSelection.Pick(Strata, rows), Strata is null ? null : StrataLabels,
+            Weights is null ? null : RowSelection.Pick(Weights, rows), timesValidated: true);
+        data._timeOrder = subsetOrder;
         return data;
     }
 
@@ -94,7 +159,8 @@ public sealed class SurvivalData
         if (study.Time is null || study.Event is null)
             throw new StratifyInputException("a survival analysis needs a time and an event column", study.Spec.SourceFile ?? study.Cohort.Source,
                 suggestion: "Give both time and event (--time and --event).");
-        return new SurvivalData(study.Time, study.Event, group?.Codes, group?.Levels, study.Strata?.Codes, study.Strata?.Levels);
+        // The binder validated the times and weights once, at the boundary.
+        return new SurvivalData(study.Time, study.Event, group?.Codes, group?.Levels, study.Strata?.Codes, study.Strata?.Levels, study.Weights, timesValidated: true);
     }
 
     /// <summary>
@@ -121,7 +187,8 @@ public sealed class SurvivalData
     public static SurvivalData FromCohort(Cohort cohort, string time, string status, string? group = null, string? strata = null)
         => FromCohort(cohort, time, status, group, strata, out _);
 
-    private static (int[]? Codes, string[] Labels) CheckCodes(int[]? codes, string[]? labels, int n, string what)
+    /// <summary>Checks group or strata codes (one per patient, ≥ 0, each with a label); null codes = one group "all".</summary>
+    internal static (int[]? Codes, string[] Labels) CheckCodes(int[]? codes, string[]? labels, int n, string what)
     {
         if (codes is null) return (null, ["all"]);
         if (codes.Length != n)
@@ -152,8 +219,9 @@ public sealed class SurvivalData
 /// </summary>
 internal sealed class TimeSortedPatients
 {
-    private TimeSortedPatients(double[] time, double[] timeByRow, bool[] @event, int[]? group, int[]? strata)
+    private TimeSortedPatients(double[] time, double[] timeByRow, bool[] @event, int[]? group, int[]? strata, double[]? weight)
     {
+        Weight = weight;
         Time = time;
         TimeByRow = timeByRow;
         Event = @event;
@@ -168,6 +236,8 @@ internal sealed class TimeSortedPatients
     public bool[] Event { get; }
     public int[]? Group { get; }
     public int[]? Strata { get; }
+    /// <summary>Case weights in time order; null when the data are unweighted.</summary>
+    public double[]? Weight { get; }
     public int Count => Time.Length;
 
     public static TimeSortedPatients From(SurvivalData data)
@@ -177,6 +247,7 @@ internal sealed class TimeSortedPatients
         var events = new bool[n];
         var group = data.Group is null ? null : new int[n];
         var strata = data.Strata is null ? null : new int[n];
+        var weight = data.Weights is null ? null : new double[n];
         int[] order;
         if (!data.HasTimeOrder && WholeNumberBuckets.Plan(data.Time, data.Event) is { } buckets)
         {
@@ -191,6 +262,7 @@ internal sealed class TimeSortedPatients
                 events[k] = data.Event[row];
                 if (group is not null) group[k] = data.Group![row];
                 if (strata is not null) strata[k] = data.Strata![row];
+                if (weight is not null) weight[k] = data.Weights![row];
             }
             data.ShareTimeOrder(order);
         }
@@ -204,9 +276,10 @@ internal sealed class TimeSortedPatients
                 events[k] = data.Event[row];
                 if (group is not null) group[k] = data.Group![row];
                 if (strata is not null) strata[k] = data.Strata![row];
+                if (weight is not null) weight[k] = data.Weights![row];
             }
         }
         var timeByRow = TimeFix.MergeNearTies(time, order, data.Time);
-        return new TimeSortedPatients(time, timeByRow, events, group, strata);
+        return new TimeSortedPatients(time, timeByRow, events, group, strata, weight);
     }
 }

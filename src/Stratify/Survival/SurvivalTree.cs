@@ -1,5 +1,6 @@
 using System.Globalization;
 using Stratify.Data;
+using Stratify.Statistics;
 
 namespace Stratify.Survival;
 
@@ -54,6 +55,29 @@ public sealed class SurvivalTreeFeature
         }
     }
     public static SurvivalTreeFeature Categorical(string name, int[] codes, string[] levels) => new(name, null, codes, levels);
+
+    /// <summary>
+    /// Ordered levels (0-based codes in level order) as a numeric candidate: thresholds on the level values when every
+    /// level is a number (ECOG 0–3, so a rule reads "ph.ecog &lt;= 1"), else on the ranks 0, 1, 2, ….
+    /// </summary>
+    public static SurvivalTreeFeature Ordinal(string name, int[] codes, string[] levels)
+    {
+        var levelValues = OrdinalLevelValues(levels);
+        var values = new double[codes.Length];
+        for (int i = 0; i < values.Length; i++) values[i] = levelValues[codes[i]];
+        return Numeric(name, values);
+    }
+
+    /// <summary>The value a tree compares for each ordered level: its number when every level is one (ECOG 0–3), else its rank 0, 1, 2, ….</summary>
+    public static double[] OrdinalLevelValues(IReadOnlyList<string> levels)
+    {
+        var values = new double[levels.Count];
+        bool numeric = true;
+        for (int l = 0; l < values.Length; l++)
+            numeric &= double.TryParse(levels[l], NumberStyles.Float, CultureInfo.InvariantCulture, out values[l]);
+        if (!numeric) for (int l = 0; l < values.Length; l++) values[l] = l;
+        return values;
+    }
 }
 
 /// <summary>Options of <see cref="SurvivalTree.Grow(SurvivalData, IReadOnlyList{SurvivalTreeFeature}, SurvivalTreeOptions)"/>.</summary>
@@ -215,8 +239,8 @@ public static class SurvivalTree
 
         private double Median(int[] rows)
         {
-            var subset = new SurvivalData(rows.Select(r => data.Time[r]).ToArray(), rows.Select(r => data.Event[r]).ToArray());
-            return rows.Length == 0 ? double.NaN : KaplanMeier.Fit(subset, new KaplanMeierOptions()).Curves[0].Median.Time;
+            // The node's patients share the tree's time order (a filter, not a sort; times validated once).
+            return rows.Length == 0 ? double.NaN : KaplanMeier.Fit(data.Subset(rows), new KaplanMeierOptions()).Curves[0].Median.Time;
         }
 
         /// <summary>The node's patients in the shared time order (a filter: no sort).</summary>
@@ -275,7 +299,7 @@ public static class SurvivalTree
                 }
             }
             if (candidates == 0) return null;
-            double p = MultipleTesting.ChiSquareUpperTail(bestStatistic, 1);
+            double p = TailProbability.ChiSquarePValue(bestStatistic, 1);
             var chosen = features[best.Feature];
             var leftNames = chosen.IsNumeric ? [] : chosen.Levels!.Where((_, code) => best.LeftLevels[code] && Present(rows, best.Feature, code)).ToArray();
             var split = new SurvivalTreeSplit(chosen.Name, chosen.IsNumeric, chosen.IsNumeric ? best.Threshold : double.NaN, leftNames,

@@ -16,6 +16,7 @@ public class AssignCommandTests
         event_coding: 1/2
         treatment: sex
         treatment_reference: male
+        design: randomised
         seed: 3
         """;
 
@@ -32,6 +33,7 @@ public class AssignCommandTests
         event: event
         treatment: arm
         treatment_reference: control
+        design: randomised
         seed: 3
         """;
 
@@ -52,8 +54,8 @@ public class AssignCommandTests
             "kmeans" => (lung, $"{LungRoles}\n{Clustering("kmeans", "3")}"),
             "gmm" => (lung, $"{LungRoles}\n{Clustering("gmm", "2")}"),
             "hierarchical_split" => (lung, $"{LungRoles}\n{Clustering("hierarchical", "3")}validation: split\n"),
-            "tree" => (veteran, "time: time\nevent: status\ntreatment: trt\nsubgroups:\n  method: tree\n  features:\n    numeric: [karno, age]\n    categorical: [celltype]\n  min_node_size: 15\n"),
-            "column" => (veteran, "time: time\nevent: status\ntreatment: trt\nsubgroups:\n  method: column\n  column: celltype\n"),
+            "tree" => (veteran, "time: time\nevent: status\ntreatment: trt\ndesign: randomised\nsubgroups:\n  method: tree\n  features:\n    numeric: [karno, age]\n    categorical: [celltype]\n  min_node_size: 15\n"),
+            "column" => (veteran, "time: time\nevent: status\ntreatment: trt\ndesign: randomised\nsubgroups:\n  method: column\n  column: celltype\n"),
             "interaction_tree" => (trial, $"{TrialRoles}\nsubgroups:\n  method: interaction_tree\n  features:\n    numeric: [biomarker, age]\n    categorical: [histology]\n    ordinal: {{ecog: [0, 1, 2, 3]}}\n  min_node_size: 40\n"),
             _ => (trial, $"{TrialRoles}\nsubgroups:\n  method: stepp\n  marker: biomarker\n  window: 150\n  overlap: 100\n  permutations: 20\nvalidation: split\n"),
         };
@@ -94,7 +96,7 @@ public class AssignCommandTests
         // k-medoids, k-means and mixtures place their own training patients in their fitted clusters (no tie here), so
         // the rule changes nothing; only hierarchical clusters can hold a patient nearer another centroid.
         var warnings = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.File("out"), "results.json"))).RootElement.GetProperty("warnings")
-            .EnumerateArray().Select(w => w.GetString()!);
+            .EnumerateArray().Select(w => w.GetProperty("text").GetString()!);
         if (name is "kmedoids" or "kmedoids_split" or "kmeans" or "gmm") Assert.DoesNotContain(warnings, w => w.Contains("nearer another subgroup"));
     }
 
@@ -161,8 +163,46 @@ public class AssignCommandTests
         Assert.True(result.ExitCode == 0, result.Error);
         var assigned = CsvCohortReader.Read(dir.File("assigned.csv"));
         Assert.Equal("unassigned", assigned["subgroup"].Format(0));
-        Assert.Equal("missing karno", assigned["not_placed_because"].Format(0));
+        // No training patient lacked karno, so the run's imputation has no fill for it.
+        Assert.Equal("missing karno, which no training patient lacked", assigned["not_placed_because"].Format(0));
         Assert.All(Enumerable.Range(1, assigned.RowCount - 1), i => Assert.NotEqual("unassigned", assigned["subgroup"].Format(i)));
+    }
+
+    [Fact]
+    public void A_patient_missing_a_complete_case_feature_is_unassigned_and_an_imputed_one_takes_the_training_fill()
+    {
+        using var dir = new TempFolder();
+        // lung: wt.loss and ph.karno have gaps in training; wt.loss is imputed (median of the training patients), ph.karno complete-case.
+        var (data, _) = Case("kmeans", dir);
+        var model = Run(dir, data, $"{LungRoles}\nsubgroups:\n  method: kmeans\n  k: 3\n  bootstrap: 0\n{LungFeatures}\n  missing:\n    default: impute\n    ph.karno: complete_case\n");
+        var features = JsonDocument.Parse(File.ReadAllText(model)).RootElement.GetProperty("model").GetProperty("features").EnumerateArray()
+            .ToDictionary(f => f.GetProperty("name").GetString()!);
+        Assert.Equal("complete_case", features["ph.karno"].GetProperty("missing").GetString());
+        Assert.Equal("impute", features["wt.loss"].GetProperty("missing").GetString());
+        double fill = double.Parse(features["wt.loss"].GetProperty("fill").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        var lung = ParquetCohortReader.Read(data);
+        var karno = (NumericColumn)lung["ph.karno"];
+        var loss = (NumericColumn)lung["wt.loss"];
+        int complete = Enumerable.Range(0, lung.RowCount).First(i => !karno.IsMissing(i) && !loss.IsMissing(i) && !lung["ph.ecog"].IsMissing(i) && !lung["age"].IsMissing(i));
+        // Patient 0: ph.karno missing. Patient 1: wt.loss missing. Patient 2: wt.loss set to the fill by hand.
+        var rows = new[] { complete, complete, complete };
+        Column Pick(Column c) => c is NumericColumn n
+            ? new NumericColumn(c.Name, rows.Select(r => n.Values[r]).ToArray(), rows.Select(r => n.IsMissing(r)).ToArray())
+            : CategoricalColumn.FromStrings(c.Name, rows.Select(r => c.IsMissing(r) ? null : c.Format(r)).ToArray());
+        Cohort Copy(double?[] lossValues, bool[] karnoMissing) => new(lung.Columns.Select(c => c.Name switch
+        {
+            "wt.loss" => new NumericColumn("wt.loss", lossValues.Select(v => v ?? 0).ToArray(), lossValues.Select(v => v is null).ToArray()),
+            "ph.karno" => new NumericColumn("ph.karno", rows.Select(r => karno.Values[r]).ToArray(), karnoMissing),
+            _ => Pick(c),
+        }).ToList(), "new");
+        ParquetCohortWriter.Write(Copy([loss.Values[complete], null, fill], [true, false, false]), dir.File("new.parquet"));
+        var result = CliRunner.Run("assign", model, dir.File("new.parquet"), "--out", dir.File("assigned.csv"));
+        Assert.True(result.ExitCode == 0, result.Error);
+        var assigned = CsvCohortReader.Read(dir.File("assigned.csv"));
+        Assert.Equal("unassigned", assigned["subgroup"].Format(0));
+        Assert.Equal("missing ph.karno", assigned["not_placed_because"].Format(0));
+        Assert.NotEqual("unassigned", assigned["subgroup"].Format(1));
+        Assert.Equal(assigned["subgroup"].Format(2), assigned["subgroup"].Format(1));
     }
 
     [Theory]

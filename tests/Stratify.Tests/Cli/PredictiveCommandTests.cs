@@ -52,7 +52,7 @@ public class PredictiveCommandTests
     {
         using var dir = new TempFolder();
         var result = CliRunner.Run("tree", WriteTreeTrial(dir), "--time", "time", "--event", "status", "--treatment", "arm", "--reference", "arm=control",
-            "--features", "biomarker,age", "--interaction", "--min-node-size", "30", "--min-events-per-arm", "5", "--format", "json");
+            "--features", "biomarker,age", "--interaction", "--design", "randomised", "--min-node-size", "30", "--min-events-per-arm", "5", "--format", "json");
         Assert.True(result.ExitCode == 0, result.Error);
         var json = JsonDocument.Parse(result.Out).RootElement;
         var r = InteractionTreeReference.Root.Value.GetProperty("tree");
@@ -83,7 +83,7 @@ public class PredictiveCommandTests
     {
         using var dir = new TempFolder();
         var result = CliRunner.Run("tree", WriteTreeTrial(dir), "--time", "time", "--event", "status", "--treatment", "arm", "--reference", "arm=control",
-            "--features", "biomarker,age,grade", "--interaction", "--min-node-size", "30");
+            "--features", "biomarker,age,grade", "--interaction", "--design", "randomised", "--min-node-size", "30");
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("biomarker <= 2.99 and age > 61", result.Out);
         Assert.Contains("Bonferroni p", result.Out);
@@ -101,6 +101,7 @@ public class PredictiveCommandTests
             event: status
             treatment: arm
             treatment_reference: control
+            design: randomised
             subgroups:
               method: interaction_tree
               features: [biomarker, age]
@@ -115,6 +116,39 @@ public class PredictiveCommandTests
         Assert.Equal(300, json.GetProperty("estimation_n").GetInt32());
         Assert.Equal(300, json.GetProperty("leaves").EnumerateArray().Sum(l => l.GetProperty("estimation_n").GetInt32()));
         Assert.Equal(300, json.GetProperty("leaves").EnumerateArray().Sum(l => l.GetProperty("reference_patients").GetInt32() + l.GetProperty("treated_patients").GetInt32()));
+    }
+
+    [Fact]
+    public void A_tree_without_a_split_is_a_finding_exit_0_for_tree_interaction_and_for_run()
+    {
+        // One common HR (0.7) in a simulated trial: no split passes the Bonferroni-adjusted interaction test.
+        using var dir = new TempFolder();
+        Stratify.Simulation.CohortSimulator.Write(dir.File("trial.parquet"), 3000, seed: 21, Stratify.Simulation.SimulationModel.For(Stratify.Simulation.SimulationScenario.None));
+        File.WriteAllText(dir.File("trial.yaml"), """
+            data: trial.parquet
+            id: patient_id
+            time: time
+            event: event
+            treatment: arm
+            treatment_reference: control
+            design: randomised
+            subgroups:
+              method: interaction_tree
+              features: [age, biomarker, nodes]
+              min_node_size: 50
+            output: out
+            """);
+        var tree = CliRunner.Run("tree", dir.File("trial.yaml"), "--interaction");
+        Assert.True(tree.ExitCode == 0, tree.Error);
+        Assert.Contains("Finding: no subgroup whose treatment effect differs was found", tree.Out);
+        Assert.Contains("(alpha 0.05)", tree.Out);
+        var run = CliRunner.Run("run", dir.File("trial.yaml"));
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("No subgroup whose treatment effect differs was found (at the stated alpha, 0.05)", run.Out);
+        var results = JsonDocument.Parse(File.ReadAllText(dir.File("out/results.json"))).RootElement;
+        Assert.Equal("consistent", results.GetProperty("treatment").GetProperty("bottom_line").GetProperty("kind").GetString());
+        Assert.Equal(JsonValueKind.Null, results.GetProperty("survival").GetProperty("log_rank").ValueKind);
+        Assert.Contains("No subgroup whose treatment effect differs was found", File.ReadAllText(dir.File("out/report.html")));
     }
 
     [Fact]

@@ -77,7 +77,7 @@ public class ReportCommandTests
     {
         using var folder = new TempFolder();
         var path = folder.File("results.json");
-        File.WriteAllText(path, "{\n  \"schema_version\": \"1.0\",\n  \"study\": {\n");
+        File.WriteAllText(path, "{\n  \"schema_version\": \"2.0\",\n  \"study\": {\n");
 
         var run = CliRunner.Run("report", path);
 
@@ -111,7 +111,7 @@ public class ReportCommandTests
         var run = CliRunner.Run("report", path);
 
         Assert.Equal(CliApp.ExitInput, run.ExitCode);
-        Assert.Contains($"{path}: schema_version is '0.9', but this Stratify reads results schema 1.0", run.Error);
+        Assert.Contains($"{path}: schema_version is '0.9', but this Stratify reads results schema 2.0", run.Error);
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using Stratify.Data;
 using Stratify.Clustering;
 
 namespace Stratify.Tests.Clustering;
@@ -7,7 +8,7 @@ public class KMeansTests
 {
     internal static CoordinateMatrix Standardised(string dataset, string[] columns) =>
         FeatureSet.FromCohort(ClusterReference.Cohort(dataset), columns.Select(c => new FeatureSpec(c, FeatureRole.Numeric)).ToList(),
-            MissingPolicy.DropRows).ToCoordinates(FeatureScaling.Standardise);
+            MissingPolicy.CompleteCase).ToCoordinates(FeatureScaling.Standardise);
 
     public static TheoryData<string, int> Cases()
     {
@@ -19,14 +20,16 @@ public class KMeansTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Objective_within_0_1_percent_of_sklearn_best_with_the_same_restarts(string dataset, int k)
+    public void Objective_within_0_05_percent_of_sklearn_best_with_the_same_restarts(string dataset, int k)
     {
         // scikit-learn: KMeans(n_clusters=k, n_init=10, random_state=0).inertia_ on the same standardised columns.
+        // k-means finds local optima from random starts, so the two agree on the best of ten only up to the starts
+        // drawn: measured at most 0.019% above scikit-learn over the 10 cases, asserted 0.05%.
         var reference = ClusterReference.FromSklearn.GetProperty("kmeans").GetProperty(dataset)[k - 2];
         var columns = reference.GetProperty("columns").EnumerateArray().Select(c => c.GetString()!).ToArray();
         var fit = KMeans.Fit(Standardised(dataset, columns), new KMeansOptions(k, Restarts: 10, Seed: 1));
         double sklearn = reference.GetProperty("inertia_n_init_10_seed_0").GetDouble();
-        Assert.True(fit.Objective <= sklearn * 1.001, $"objective {fit.Objective} vs scikit-learn {sklearn}");
+        Assert.True(fit.Objective <= sklearn * 1.0005, $"objective {fit.Objective} vs scikit-learn {sklearn}");
         // And never below scikit-learn's best over 20 × 10 starts by more than rounding (it would mean a wrong objective).
         Assert.True(fit.Objective >= reference.GetProperty("inertia_best_of_20_seeds").GetDouble() * (1 - 1e-9));
     }
@@ -59,6 +62,6 @@ public class KMeansTests
         // scikit-learn: adjusted_rand_score(a, b) for each stored pair of label vectors.
         foreach (var pair in ClusterReference.FromSklearn.GetProperty("ari").EnumerateArray())
             Assert.Equal(pair.GetProperty("ari").GetDouble(),
-                AdjustedRandIndex.Compute(pair.GetProperty("a").Ints(), pair.GetProperty("b").Ints()), 1e-12);
+                AdjustedRandIndex.Compute(pair.GetProperty("a").Ints(), pair.GetProperty("b").Ints()), 1e-15); // measured 2.2e-17
     }
 }

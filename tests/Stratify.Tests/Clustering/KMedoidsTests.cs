@@ -3,7 +3,10 @@ using Stratify.Clustering;
 
 namespace Stratify.Tests.Clustering;
 
-/// <summary>FasterPAM against R's cluster::pam (BUILD + steepest-descent SWAP) on Gower dissimilarities, k = 2..6.</summary>
+/// <summary>
+/// FasterPAM against R's cluster::pam (BUILD + steepest-descent SWAP) on Gower dissimilarities, k = 2..6. Objectives
+/// absolutely to 2e-15 (measured 4.4e-16), silhouette widths to 1e-14 (measured 3.4e-15).
+/// </summary>
 public class KMedoidsTests
 {
     private static readonly Dictionary<string, DissimilarityMatrix> Gower = new();
@@ -20,11 +23,17 @@ public class KMedoidsTests
     private static JsonElement RPam(string dataset, int k) =>
         ClusterReference.FromR.GetProperty("pam").GetProperty(dataset)[k - 2];
 
-    public static TheoryData<string, int> Cases()
+    public static TheoryData<string, int> Cases() => CasesExcept(null);
+
+    /// <summary>The 20 cases but veteran k = 4, where FasterPAM ends in another local optimum than classic PAM.</summary>
+    public static TheoryData<string, int> CasesWhereClassicPamAgrees() => CasesExcept(("veteran", 4));
+
+    private static TheoryData<string, int> CasesExcept((string, int)? left)
     {
         var data = new TheoryData<string, int>();
         foreach (var dataset in new[] { "lung", "veteran", "gbsg", "rotterdam" })
-            for (int k = 2; k <= 6; k++) data.Add(dataset, k);
+            for (int k = 2; k <= 6; k++)
+                if ((dataset, k) != left) data.Add(dataset, k);
         return data;
     }
 
@@ -34,7 +43,7 @@ public class KMedoidsTests
     {
         // R: pam(daisy(...), k)$objective["build"] is the average dissimilarity after BUILD.
         var fit = KMedoids.Fit(Dissimilarities(dataset), new KMedoidsOptions(k));
-        Assert.Equal(RPam(dataset, k).GetProperty("objective_build").GetDouble(), fit.InitialObjective / fit.Assignment.Length, 1e-12);
+        Assert.Equal(RPam(dataset, k).GetProperty("objective_build").GetDouble(), fit.InitialObjective / fit.Assignment.Length, 2e-15);
     }
 
     [Theory]
@@ -45,28 +54,32 @@ public class KMedoidsTests
         var reference = RPam(dataset, k);
         var fit = KMedoids.Fit(Dissimilarities(dataset), new KMedoidsOptions(k));
         Assert.Equal(reference.GetProperty("fasterpam_medoids").Ints().Select(m => m - 1).Order(), fit.Medoids.Order());
-        Assert.Equal(reference.GetProperty("fasterpam_objective").GetDouble(), fit.AverageDissimilarity, 1e-12);
+        Assert.Equal(reference.GetProperty("fasterpam_objective").GetDouble(), fit.AverageDissimilarity, 2e-15);
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
-    public void FasterPam_equals_classic_pam_or_ends_in_a_documented_other_local_optimum(string dataset, int k)
+    [MemberData(nameof(CasesWhereClassicPamAgrees))]
+    public void FasterPam_equals_classic_pam(string dataset, int k)
     {
-        // R: pam(daisy(...), k)$objective["swap"] and $id.med (steepest-descent SWAP). Eager swaps may stop in another
-        // local optimum. On these 20 cases that happens once: veteran k = 4, where FasterPAM (ours and R's pamonce = 6
-        // alike) ends at 0.1687552 against classic PAM's 0.1682447 (0.3 % higher); nowhere is it lower.
+        // R: pam(daisy(...), k)$objective["swap"] and $id.med (steepest-descent SWAP).
         var reference = RPam(dataset, k);
         var fit = KMedoids.Fit(Dissimilarities(dataset), new KMedoidsOptions(k));
-        double rObjective = reference.GetProperty("objective_swap").GetDouble();
-        var rMedoids = reference.GetProperty("medoids").Ints().Select(m => m - 1).Order().ToArray();
-        if (dataset == "veteran" && k == 4)
-        {
-            Assert.NotEqual(rMedoids, fit.Medoids.Order().ToArray());
-            Assert.InRange(fit.AverageDissimilarity / rObjective, 1.0, 1.005);
-            return;
-        }
-        Assert.Equal(rMedoids, fit.Medoids.Order().ToArray());
-        Assert.Equal(rObjective, fit.AverageDissimilarity, 1e-12);
+        Assert.Equal(reference.GetProperty("medoids").Ints().Select(m => m - 1).Order(), fit.Medoids.Order());
+        Assert.Equal(reference.GetProperty("objective_swap").GetDouble(), fit.AverageDissimilarity, 2e-15);
+    }
+
+    [Fact]
+    public void FasterPam_on_veteran_with_k_4_ends_in_the_other_local_optimum_R_fasterpam_finds()
+    {
+        // Eager swaps may stop in another local optimum than steepest descent. Of the 20 cases this happens once:
+        // veteran k = 4, where FasterPAM (ours and R's pamonce = 6 alike) ends at 0.1687552 against classic PAM's
+        // 0.1682447 (0.3 % higher). R: pam(daisy(...), 4)$objective["swap"] and pam(..., pamonce = 6).
+        var reference = RPam("veteran", 4);
+        var fit = KMedoids.Fit(Dissimilarities("veteran"), new KMedoidsOptions(4));
+        Assert.NotEqual(reference.GetProperty("medoids").Ints().Select(m => m - 1).Order(), fit.Medoids.Order());
+        Assert.Equal(reference.GetProperty("fasterpam_objective").GetDouble(), fit.AverageDissimilarity, 2e-15);
+        Assert.Equal(0.1687552, fit.AverageDissimilarity, 1e-7);
+        Assert.Equal(0.1682447, reference.GetProperty("objective_swap").GetDouble(), 1e-7);
     }
 
     [Theory]
@@ -81,8 +94,8 @@ public class KMedoidsTests
             var reference = RPam(dataset, k);
             var assignment = reference.GetProperty("clustering").Ints().Select(c => c - 1).ToArray();
             var sil = Silhouette.Compute(d, assignment, k);
-            Assert.True(ClusterReference.MaxAbsDifference(sil.Widths, reference.GetProperty("silhouette_width").Doubles()) <= 1e-12);
-            Assert.Equal(reference.GetProperty("silhouette_average").GetDouble(), sil.Average, 1e-12);
+            Assert.True(ClusterReference.MaxAbsDifference(sil.Widths, reference.GetProperty("silhouette_width").Doubles()) <= 1e-14);
+            Assert.Equal(reference.GetProperty("silhouette_average").GetDouble(), sil.Average, 1e-14);
         }
     }
 

@@ -1,5 +1,6 @@
 using Parquet.Meta;
 using Stratify.Data;
+using Stratify.Parquet;
 
 namespace Stratify.Tests.Data;
 
@@ -25,7 +26,7 @@ public class ParquetPageHeaderReaderTests
             DataPageHeader = new DataPageHeader
             {
                 NumValues = 1_000_000, Encoding = Encoding.PLAIN, DefinitionLevelEncoding = Encoding.RLE, RepetitionLevelEncoding = Encoding.BIT_PACKED,
-                Statistics = new Parquet.Meta.Statistics { NullCount = 3, MinValue = [1, 2, 3], MaxValue = [4, 5, 6, 7] }, // skipped
+                Statistics = new global::Parquet.Meta.Statistics { NullCount = 3, MinValue = [1, 2, 3], MaxValue = [4, 5, 6, 7] }, // skipped
             },
         });
 

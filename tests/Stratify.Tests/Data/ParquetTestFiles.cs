@@ -5,6 +5,7 @@ using Parquet.Meta;
 using Parquet.Schema;
 using Snappier;
 using Stratify.Data;
+using Stratify.Parquet;
 using ParquetType = Parquet.Meta.Type;
 
 namespace Stratify.Tests.Data;
@@ -133,8 +134,10 @@ public static class ParquetTestFiles
     /// Schema and footer come from a Parquet.Net file of the same columns, with the chunks' offsets, sizes,
     /// codec and encodings patched; page headers and footer are serialised by Parquet.Net's own Thrift writer.
     /// </summary>
+    /// <remarks><paramref name="alterPage"/>, when given, may change each page header (column index, page index
+    /// within the chunk, header) just before it is written: how the tests make pages whose headers lie.</remarks>
     public static async Task WriteByHand(string path, IReadOnlyList<TestColumn> columns, int rowGroupSize, int rowsPerPage,
-        bool dataPageV2, CompressionCodec codec, Random random, DeltaLayout? delta = null)
+        bool dataPageV2, CompressionCodec codec, Random random, DeltaLayout? delta = null, Action<int, int, PageHeader>? alterPage = null)
     {
         var template = path + ".template";
         await WriteWithParquetNet(template, columns, rowGroupSize);
@@ -154,8 +157,12 @@ public static class ParquetTestFiles
             {
                 var chunk = rowGroup.Columns[c];
                 long start = output.Position, uncompressed = 0;
-                for (int page = groupStart; page < groupStart + groupRows; page += rowsPerPage)
-                    uncompressed += WritePage(output, columns[c], page, Math.Min(rowsPerPage, groupStart + groupRows - page), dataPageV2, codec, random, delta);
+                for (int page = groupStart, index = 0; page < groupStart + groupRows; page += rowsPerPage, index++)
+                {
+                    int column = c, pageIndex = index;
+                    uncompressed += WritePage(output, columns[c], page, Math.Min(rowsPerPage, groupStart + groupRows - page), dataPageV2, codec, random, delta,
+                        alterPage is null ? null : header => alterPage(column, pageIndex, header));
+                }
                 var meta = chunk.MetaData!;
                 chunk.FileOffset = start;
                 chunk.OffsetIndexOffset = chunk.ColumnIndexOffset = null;
@@ -174,17 +181,12 @@ public static class ParquetTestFiles
             rowGroup.TotalByteSize = groupUncompressed;
             groupStart += groupRows;
         }
-        long footerStart = output.Position;
-        WriteThrift(output, metadata);
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(length, checked((int)(output.Position - footerStart)));
-        output.Write(length);
-        output.Write("PAR1"u8);
+        WriteFooter(output, metadata);
     }
 
     /// <summary>Writes one data page; returns its header's plus its uncompressed body's size.</summary>
     private static long WritePage(Stream output, TestColumn column, int start, int rows, bool dataPageV2, CompressionCodec codec, Random random,
-        DeltaLayout? delta)
+        DeltaLayout? delta, Action<PageHeader>? alter)
     {
         var values = delta is null ? column.PlainValues(start, rows)
             : EncodeDeltaBinaryPacked(column.PresentIntegers(start, rows), column.PhysicalType == ParquetType.INT32, delta);
@@ -227,6 +229,7 @@ public static class ParquetTestFiles
                 },
             };
         }
+        alter?.Invoke(header);
         long headerStart = output.Position;
         WriteThrift(output, header);
         long headerLength = output.Position - headerStart;
@@ -331,6 +334,40 @@ public static class ParquetTestFiles
             }
         }
         return bytes.ToArray();
+    }
+
+    /// <summary>
+    /// Rewrites the footer of a Parquet file: its metadata as Parquet.Net reads it, changed by <paramref name="alter"/>,
+    /// serialised again after the unchanged column chunks. How the tests make footers that lie.
+    /// </summary>
+    public static async Task RewriteFooter(string path, Action<FileMetaData> alter)
+    {
+        FileMetaData metadata;
+        await using (var reader = await ParquetReader.CreateAsync(path)) metadata = reader.Metadata!;
+        var bytes = File.ReadAllBytes(path);
+        int footerLength = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(bytes.Length - 8));
+        alter(metadata);
+        WriteFile(path, bytes.AsSpan(4, bytes.Length - 12 - footerLength), metadata);
+    }
+
+    /// <summary>Writes "PAR1", <paramref name="body"/> (the column chunks), the serialised footer, its length and "PAR1".</summary>
+    public static void WriteFile(string path, ReadOnlySpan<byte> body, FileMetaData metadata)
+    {
+        using var output = File.Create(path);
+        output.Write("PAR1"u8);
+        output.Write(body);
+        WriteFooter(output, metadata);
+    }
+
+    /// <summary>Ends a Parquet file: the serialised footer, its length and "PAR1".</summary>
+    public static void WriteFooter(Stream output, FileMetaData metadata)
+    {
+        long footerStart = output.Position;
+        WriteThrift(output, metadata);
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(length, checked((int)(output.Position - footerStart)));
+        output.Write(length);
+        output.Write("PAR1"u8);
     }
 
     /// <summary>Serialises a Parquet.Meta struct with Parquet.Net's internal Thrift compact writer (test-only reflection).</summary>

@@ -12,24 +12,28 @@ public class PredictiveSpecTests
     }
 
     [Fact]
-    public void Reads_an_interaction_tree_with_its_limits()
+    public void Reads_an_interaction_tree_with_its_limits_and_the_study_s_min_events_per_arm()
     {
         using var dir = new TempFolder();
         var spec = ReadYaml(dir, """
+            min_events_per_arm: 8
             subgroups:
               method: interaction_tree
               features: {numeric: [biomarker, age], ordinal: {ecog: [0, 1, 2, 3]}}
               min_node_size: 40
-              min_events_per_arm: 8
               max_depth: 2
             """);
         var s = spec.Subgroups!;
         Assert.Equal(SubgroupMethod.InteractionTree, s.Method);
-        Assert.Equal((40, 8, 2), (s.MinNodeSize, s.MinEventsPerArm, s.MaxDepth));
+        Assert.Equal((40, 2), (s.MinNodeSize, s.MaxDepth));
         Assert.Equal(["biomarker", "age", "ecog"], s.Features.Select(f => f.Column));
-        Assert.True(s.BindsFeatures);
+        // One key for the fewest events per arm: the treatment layer's estimates and the tree's children use the same.
+        var options = Stratify.Stratification.PredictiveSubgroups.TreeOptions(spec);
+        Assert.Equal((40, 8, 2), (options.MinNodeSize, options.MinEventsPerArm, options.MaxDepth));
         Assert.Contains("method: interaction_tree", StudySpecWriter.ToYaml(spec));
         Assert.Contains("min_events_per_arm: 8", StudySpecWriter.ToYaml(spec));
+        var nested = Assert.Throws<StratifyInputException>(() => ReadYaml(dir, "subgroups:\n  method: interaction_tree\n  features: [a]\n  min_events_per_arm: 8\n"));
+        Assert.Contains("min_events_per_arm", nested.Message);
     }
 
     [Fact]
@@ -64,5 +68,18 @@ public class PredictiveSpecTests
         Assert.Contains("an interaction tree needs 'features:'", tree.Message);
         var unknown = Assert.Throws<StratifyInputException>(() => ReadYaml(dir, "subgroups:\n  method: interaction\n  features: [a]\n"));
         Assert.Contains("interaction_tree or stepp", unknown.Message);
+    }
+
+    [Fact]
+    public void Stepp_s_marker_is_always_complete_case_and_cannot_be_imputed()
+    {
+        using var dir = new TempFolder();
+        var spec = ReadYaml(dir, "subgroups:\n  method: stepp\n  marker: biomarker\n  features: [age]\n  missing: impute\n");
+        Assert.Equal(MissingPolicy.CompleteCase, spec.Subgroups!.MissingFor("biomarker"));
+        Assert.Equal(MissingPolicy.Impute, spec.Subgroups.MissingFor("age"));
+        var error = Assert.Throws<StratifyInputException>(() =>
+            ReadYaml(dir, "subgroups:\n  method: stepp\n  marker: biomarker\n  missing: {default: impute, biomarker: indicator}\n"));
+        Assert.Contains("cannot be filled in", error.Message);
+        Assert.Contains("biomarker", error.Message);
     }
 }

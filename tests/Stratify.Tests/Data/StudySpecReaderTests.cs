@@ -150,4 +150,83 @@ public class StudySpecSubgroupTests
         var error = Assert.Throws<StratifyInputException>(() => ReadYaml(dir, yaml));
         Assert.Contains(message, error.Message);
     }
+
+    [Fact]
+    public void Reads_the_design_the_interaction_threshold_and_the_fewest_events_per_arm()
+    {
+        using var dir = new TempFolder();
+        var spec = ReadYaml(dir, """
+            treatment: chemo
+            design: observational
+            interaction_alpha: 0.1
+            min_events_per_arm: 10
+            """);
+        Assert.Equal(StudyDesign.Observational, spec.Design);
+        Assert.Equal(0.1, spec.InteractionAlpha);
+        Assert.Equal(10, spec.MinEventsPerArm);
+        Assert.Equal(StudyDesign.Randomised, ReadYaml(dir, "design: randomized").Design);
+        var defaults = ReadYaml(dir, "treatment: arm");
+        Assert.Null(defaults.Design);
+        Assert.Equal(0.05, defaults.InteractionAlpha);
+        Assert.Equal(5, defaults.MinEventsPerArm);
+    }
+
+    [Theory]
+    [InlineData("design: maybe", "unknown design")]
+    [InlineData("interaction_alpha: 1.5", "'interaction_alpha' must be a probability between 0 and 1")]
+    [InlineData("interaction_alpha: 0", "'interaction_alpha' must be a probability between 0 and 1")]
+    [InlineData("min_events_per_arm: 0", "'min_events_per_arm' must be a whole number")]
+    public void Bad_design_and_treatment_thresholds_are_refused(string yaml, string message)
+    {
+        using var dir = new TempFolder();
+        var error = Assert.Throws<StratifyInputException>(() => ReadYaml(dir, yaml));
+        Assert.Contains(message, error.Message);
+        Assert.Contains("line 1", error.Message);
+    }
+
+    [Fact]
+    public void An_unknown_design_says_what_each_design_means()
+    {
+        using var dir = new TempFolder();
+        var error = Assert.Throws<StratifyInputException>(() => ReadYaml(dir, "design: trial"));
+        Assert.Contains("design: randomised when the treatment was assigned by chance", error.Message);
+        Assert.Contains("design: observational when clinicians or patients chose it", error.Message);
+    }
+
+    [Fact]
+    public void Reads_the_treatment_weighting_as_a_word_or_with_a_trim()
+    {
+        using var dir = new TempFolder();
+        Assert.Equal(new TreatmentWeightingSpec(TreatmentWeightingMethod.Iptw), ReadYaml(dir, "weights: iptw").TreatmentWeighting);
+        Assert.Equal(new TreatmentWeightingSpec(TreatmentWeightingMethod.None), ReadYaml(dir, "weights: none").TreatmentWeighting);
+        Assert.Equal(new TreatmentWeightingSpec(TreatmentWeightingMethod.Iptw, 0.01), ReadYaml(dir, "weights: {method: iptw, trim: 0.01}").TreatmentWeighting);
+        Assert.Null(ReadYaml(dir, "design: observational").TreatmentWeighting);
+    }
+
+    [Theory]
+    [InlineData("weights: ipw", "unknown weighting method (value: 'ipw')")]
+    [InlineData("weights: {method: iptw, trim: 0.6}", "the weight trim must lie strictly between 0 and 0.5")]
+    [InlineData("weights: {method: iptw, trimming: 0.01}", "unknown key 'trimming' under 'weights'")]
+    public void Bad_treatment_weighting_is_refused(string yaml, string message)
+    {
+        using var dir = new TempFolder();
+        var error = Assert.Throws<StratifyInputException>(() => ReadYaml(dir, yaml));
+        Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public void The_spec_as_run_writes_the_design_the_weighting_and_the_thresholds_back()
+    {
+        using var dir = new TempFolder();
+        var spec = ReadYaml(dir, """
+            treatment: chemo
+            design: observational
+            weights: {method: iptw, trim: 0.02}
+            interaction_alpha: 0.1
+            min_events_per_arm: 8
+            """);
+        var again = ReadYaml(dir, StudySpecWriter.ToYaml(spec));
+        Assert.Equal((spec.Design, spec.TreatmentWeighting, spec.InteractionAlpha, spec.MinEventsPerArm),
+            (again.Design, again.TreatmentWeighting, again.InteractionAlpha, again.MinEventsPerArm));
+    }
 }

@@ -90,22 +90,6 @@ public class ComplementarySuppressionTests
     }
 
     [Fact]
-    public void A_sentence_about_a_subgroup_whose_size_is_suppressed_loses_that_number_only()
-    {
-        Assert.Equal("In subgroup B (n suppressed; > 3 nodes) 12 events ...",
-            Policy.SuppressCountInSentence("In subgroup B (n = 310; > 3 nodes) 12 events ...", 310));
-        Assert.Equal("B has suppressed patients and <5 deaths.", Policy.SuppressCountInSentence("B has 310 patients and 2 deaths.", 310));
-    }
-
-    [Fact]
-    public void Counts_grouped_by_thousands_in_a_sentence_are_read_whole()
-    {
-        // ResultsMapping writes "n = 1,234"; its leading "1" is not a small count.
-        Assert.Equal("In subgroup A (n = 1,234; old) ...", Policy.MaskCountsInSentence("In subgroup A (n = 1,234; old) ..."));
-        Assert.Equal("In subgroup A (n suppressed; old) ...", Policy.SuppressCountInSentence("In subgroup A (n = 1,234; old) ...", 1234));
-    }
-
-    [Fact]
     public void Table_1_variable_with_one_small_level_suppresses_the_second_smallest_level_of_that_column_and_its_percentage()
     {
         // The brief's example: in the column n = 103, grade 1 = 3, grade 2 = 40, grade 3 = 60 gives grade 1 = 3 by subtraction.

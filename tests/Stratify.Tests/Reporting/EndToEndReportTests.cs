@@ -45,6 +45,7 @@ public class EndToEndReportTests
             time: time
             event: status
             treatment: trt
+            design: randomised
             subgroups:
               method: column
               column: "cell{{hostile}}"

@@ -69,4 +69,32 @@ public class ForestPlotTests
         var input = new ForestPlotInput([new ForestRow("Bad", 10, -1, 0.5, 2)], null, "x");
         Assert.Throws<Stratify.Data.StratifyInputException>(() => ForestPlot.Render(input));
     }
+
+    [Fact]
+    public void A_row_with_a_shrunken_estimate_draws_its_own_estimate_hollow_and_the_shrunken_one_filled_below_with_its_text()
+    {
+        var input = ReportSamples.Forest() with
+        {
+            Rows =
+            [
+                new ForestRow("Female", 90, 0.59, 0.42, 0.82, null, Shrunken: new ForestInterval(0.66, 0.50, 0.87)),
+                new ForestRow("All patients", 300, 0.70, 0.55, 0.89, "p = 0.004", Summary: true),
+            ],
+        };
+        var svg = new SvgInspection(ForestPlot.Render(input));
+        var own = svg.Texts().Single(t => t.Content == "0.59 (0.42–0.82)");
+        var shrunken = svg.Texts().Single(t => t.Content == "shrunken 0.66 (0.50–0.87)");
+        Assert.True(shrunken.Y > own.Y, "the shrunken estimate's text sits below the row's own");
+        Assert.Equal(svg.Texts().Single(t => t.Content == "Female").Y, own.Y, 3);
+        // Shapes differ: the subgroup's own estimate is an open (hollow) marker, the shrunken one a filled circle.
+        var markup = ForestPlot.Render(input);
+        Assert.Contains("fill=\"none\"", markup);
+    }
+
+    [Fact]
+    public void A_shrunken_interval_that_is_not_ordered_is_refused()
+    {
+        var input = ReportSamples.Forest() with { Rows = [new ForestRow("Female", 90, 0.59, 0.42, 0.82, null, Shrunken: new ForestInterval(0.66, 0.90, 0.50))] };
+        Assert.Throws<Stratify.Data.StratifyInputException>(() => ForestPlot.Render(input));
+    }
 }

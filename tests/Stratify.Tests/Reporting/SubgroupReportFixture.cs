@@ -57,6 +57,7 @@ public static class SubgroupReportFixture
         var effects = new List<TreatmentEffectJson>();
         (double Hr, double Lower, double Upper, double P)[] hazardRatios = [(0.71, 0.51, 0.99, 0.043), (0.68, 0.50, 0.92, 0.012), (double.NaN, double.NaN, double.NaN, double.NaN)];
         string[] descriptions = ["≤ 3 positive nodes" + mark, "> 3 positive nodes" + mark, "age under 26" + mark];
+        string[] adjustedFor = ["age", "grade"];
         for (int g = 0; g < 3; g++)
         {
             var members = Enumerable.Range(0, n).Where(i => subgroup[i] == g).ToArray();
@@ -64,16 +65,18 @@ public static class SubgroupReportFixture
                 members.Select(i => died[i]).ToArray(), members.Select(i => arm[i]).ToArray(), arms), kmOptions));
             var (hr, lower, upper, p) = hazardRatios[g];
             int events = members.Count(i => died[i]);
-            string sentence = double.IsNaN(hr)
-                ? $"In subgroup {ids[g]} (n = {members.Length}; {descriptions[g]}) the effect of {arms[1]} could not be estimated."
-                : $"In subgroup {ids[g]} (n = {members.Length}; {descriptions[g]}) {arms[1]} was associated with longer recurrence-free survival (HR {hr:0.00}, 95% CI {lower:0.00}–{upper:0.00}).";
-            effects.Add(new TreatmentEffectJson(ids[g], members.Length, events, hr, lower, upper, p,
-                double.IsNaN(hr) ? double.NaN : 96.4 + 40 * g, 38.1, double.IsNaN(hr) ? double.NaN : 21.7 + 40 * g, double.IsNaN(hr) ? double.NaN : 171.1 + 40 * g,
-                double.IsNaN(hr) ? "no clear difference" : "benefit", sentence, armKm));
+            bool estimable = !double.IsNaN(hr);
+            var armCounts = Enumerable.Range(0, 2).Select(a => new ArmCountJson(arms[a], members.Count(i => arm[i] == a), members.Count(i => arm[i] == a && died[i]))).ToArray();
+            effects.Add(new TreatmentEffectJson(ids[g], members.Length, events, armCounts, estimable ? "yes" : "too_few_patients", hr, lower, upper, p,
+                estimable ? adjustedFor : [], [], estimable ? new HazardRatioJson(hr + 0.02, lower + 0.01, upper + 0.03, p * 1.1) : null,
+                estimable ? new ShrunkenHazardRatioJson(0.70, 0.56, 0.88) : null,
+                estimable ? 96.4 + 40 * g : double.NaN, estimable ? 38.1 : double.NaN, estimable ? 21.7 + 40 * g : double.NaN, estimable ? 171.1 + 40 * g : double.NaN,
+                estimable ? "consistent with overall" : "not estimable", "", armKm));
         }
         var overallKm = SurvivalJson.From(KaplanMeier.Fit(new SurvivalData(time, died, arm, arms), kmOptions));
-        var overall = new TreatmentEffectJson("all", n, died.Count(d => d), 0.69, 0.54, 0.89, 0.0034, 112.5, 34.2, 45.5, 179.5, "benefit",
-            $"In all {n} patients {arms[1]} was associated with longer recurrence-free survival (HR 0.69, 95% CI 0.54–0.89).", overallKm);
+        var overallArms = Enumerable.Range(0, 2).Select(a => new ArmCountJson(arms[a], arm.Count(x => x == a), Enumerable.Range(0, n).Count(i => arm[i] == a && died[i]))).ToArray();
+        var overall = new TreatmentEffectJson("all patients", n, died.Count(d => d), overallArms, "yes", 0.69, 0.54, 0.89, 0.0034, adjustedFor, [],
+            new HazardRatioJson(0.72, 0.56, 0.92, 0.0081), null, 112.5, 34.2, 45.5, 179.5, "benefit", "", overallKm);
 
         var profiles = new List<SubgroupProfileJson>();
         for (int g = 0; g < 3; g++)
@@ -109,7 +112,7 @@ public static class SubgroupReportFixture
 
         var study = new StudyJson("Tamoxifen and recurrence-free survival after breast cancer (GBSG)" + mark,
             [new DataFileJson("gbsg.parquet", "3f5d0a1c9b7e2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a1c3e5b7d9f1a3c5e7b9d0f")],
-            new EndpointJson("rfstime", "days", "status", "1 = recurrence or death, 0 = censored", died.Count(d => d)),
+            new EndpointJson("rfstime", "days", "status", "1 = recurrence or death, 0 = censored", died.Count(d => d), "recurrence-free survival"),
             new TreatmentArmsJson("hormon" + mark, arms[0], arms), ["grade"], n, n,
             [], [365, 1095, 1825], 1825, 5, 20240611);
         return new ResultsDocument(ResultsDocument.CurrentSchemaVersion, study,
@@ -119,8 +122,11 @@ public static class SubgroupReportFixture
             new SubgroupDiscoveryJson("kmedoids", featureNames, clustering, null, profiles),
             byArm, bySubgroup,
             new SurvivalBySubgroupJson(km, logRank, cox),
-            new TreatmentTailoringJson("hormon" + mark, arms[0], arms[1], effects, new InteractionTestJson(0.35, 2, 0.84), overall),
-            ["Subgroup " + ids[2] + " has fewer than 5 patients (n = 3); its estimates are not shown."]);
+            new TreatmentTailoringJson("hormon" + mark, arms[0], arms[1], "randomised", 5, null,
+                new BottomLineJson("consistent", 0.84, 0.05, "exploratory", ""), overall, effects,
+                new InteractionTestJson(0.35, 1, 0.84, adjustedFor, [], [ids[0], ids[1]]),
+                new ShrinkageJson("REML", 0, 0.70, 0.56, 0.88, [ids[0], ids[1]]), null),
+            [ResultsMapping.ToJson(CountedText.Format($"Subgroup {ids[2]} has fewer than 5 patients ({TextCount.SubgroupSize(SmallSubgroupSize, ids[2])}); its estimates are not shown."), 5)]);
     }
 
     public static ManifestDocument Manifest(string mark = "") => new("1.0", "0.4.0", ".NET 10.0.0",

@@ -25,13 +25,46 @@ public class SubgroupReportTests
         Assert.Contains("686 analysed of 686 rows read", first);
         Assert.Contains("rfstime (days)", first);
         Assert.Contains("tamoxifen compared with none (column hormon)", first);
-        Assert.Contains($"<p class=\"warning\" role=\"note\">Exploratory results. {HtmlText.Escape(SubgroupReportFixture.Statement)}</p>", first);
+        Assert.Contains("<p class=\"warning\" role=\"note\">Exploratory results. Subgroups were found and tested on the same 686 patients, "
+            + "so p-values and confidence intervals overstate certainty.", first);
         var effects = results.Treatment!.BySubgroup;
-        Assert.Contains($"<p>{HtmlText.Escape(effects[0].Sentence)}</p>", first);
+        string overall = "the overall estimate (adjusted HR 0.69, 95% CI 0.54–0.89; p = 0.00340) is the best guide for these patients.";
+        Assert.Contains($"<p>In subgroup A (n = 373; ≤ 3 positive nodes), the treatment effect is consistent with that over all patients: {overall}</p>", first);
         // C (n = 3) is the one small subgroup, so B (310, the next smallest) has its size suppressed, in its sentence too.
-        Assert.Contains($"<p>{HtmlText.Escape(effects[1].Sentence.Replace("n = 310", "n suppressed"))}</p>", first);
+        Assert.Contains($"<p>In subgroup B (n = suppressed; &gt; 3 positive nodes), the treatment effect is consistent with that over all patients: {overall}</p>", first);
         Assert.Contains("<th scope=\"row\">B</th><td class=\"num\">suppressed</td>", first);
-        Assert.Contains("&gt; 3 positive nodes", first);
+        Assert.Equal(373, effects[0].N);
+    }
+
+    [Fact]
+    public void The_bottom_line_comes_first_with_the_overall_effect_and_the_interaction_test_in_words()
+    {
+        var html = SubgroupReport.Render(SubgroupReportFixture.Results(), null);
+        int bottom = html.IndexOf("<h2 id=\"bottom-line\">", StringComparison.Ordinal);
+        Assert.True(bottom > 0 && bottom < html.IndexOf("<h2 id=\"question\">", StringComparison.Ordinal));
+        var first = html[bottom..html.IndexOf("<h2 id=\"question\">", StringComparison.Ordinal)];
+        Assert.Contains("<dt>Overall hazard ratio, adjusted</dt><dd>HR 0.69 (95% CI 0.54–0.89), p = 0.00340 (tamoxifen vs none; adjusted for age, grade)</dd>", first);
+        Assert.Contains("<dt>Unadjusted (crude)</dt><dd>HR 0.72 (95% CI 0.56–0.92), p = 0.00810</dd>", first);
+        Assert.Contains("+112.5 (+45.5 to +179.5) days", first);
+        Assert.Contains("No evidence that it does: test of interaction p = 0.840 (threshold 0.05)", first);
+        Assert.Contains("The overall estimate is the best guide for every subgroup", first);
+        Assert.Contains("patients given hormon = tamoxifen had longer recurrence-free survival than those given hormon = none", first);
+        // A randomised study carries no observational banner.
+        Assert.DoesNotContain("not randomised", first);
+    }
+
+    [Fact]
+    public void An_observational_study_says_on_the_first_screen_that_the_treatment_was_not_randomised_and_claims_no_effect()
+    {
+        var results = SubgroupReportFixture.Results();
+        results = results with { Treatment = results.Treatment! with { Design = "observational" } };
+        var html = SubgroupReport.Render(results, null);
+        var first = html[..html.IndexOf("<h2 id=\"question\">", StringComparison.Ordinal)];
+
+        Assert.Contains("<p class=\"warning\" role=\"note\">The treatment (hormon = tamoxifen vs hormon = none) was not assigned at random", first);
+        Assert.Contains("hormon = tamoxifen was associated with longer recurrence-free survival than hormon = none", first);
+        Assert.DoesNotContain("patients given", html);
+        Assert.Contains("no unmeasured confounding", html);
     }
 
     [Fact]
@@ -48,10 +81,11 @@ public class SubgroupReportTests
     public void Validated_results_say_so_as_a_note_with_the_split_sizes()
     {
         var results = SubgroupReportFixture.Results();
-        results = results with { Inference = new InferenceJson("split", false, 0.5, 7, 343, 343, "Subgroups were found on half of the patients and estimated on the other half.") };
+        results = results with { Inference = new InferenceJson("split", false, 0.5, 7, 343, 343, "") };
         var first = FirstScreen(SubgroupReport.Render(results, null));
 
-        Assert.Contains("<p class=\"note\">Validated on held-out patients (found on 343, estimated on 343). Subgroups were found on half", first);
+        Assert.Contains("<p class=\"note\">Validated on held-out patients (found on 343, estimated on 343). Subgroups were found on 343 patients "
+            + "and every survival and treatment estimate comes from the other 343", first);
         Assert.DoesNotContain("Exploratory", first);
     }
 
@@ -74,7 +108,7 @@ public class SubgroupReportTests
 
         // KM by subgroup, KM by arm in A and B (C is below the threshold), forest plot, heatmap, criteria chart.
         Assert.Equal(6, Regex.Matches(html, "<svg [^>]*role=\"img\"").Count);
-        Assert.Contains("Interaction (subgroup × treatment) likelihood-ratio test: χ² = 0.35, df = 2, p = 0.840", html);
+        Assert.Contains("Interaction (subgroup × treatment): χ² = 0.35, df = 1, p = 0.840", html);
     }
 
     [Fact]
@@ -323,13 +357,14 @@ public class SubgroupReportTests
         var html = SubgroupReport.Render(results, null);
         var small = results.Treatment!.BySubgroup.Single(e => e.N == SubgroupReportFixture.SmallSubgroupSize);
 
-        Assert.DoesNotContain(HtmlText.Escape(small.Sentence), html);
+        Assert.DoesNotContain($"In subgroup {small.Subgroup} (n", html);
         Assert.Contains($"<p>Subgroup {small.Subgroup} has fewer than 5 patients; its treatment effect is not described.</p>", html);
         var table = Regex.Matches(html, "<table>.*?</table>", RegexOptions.Singleline).Select(m => m.Value)
             .Single(t => Regex.IsMatch(t, "<caption>[^<]*Treatment effect \\("));
         var treatmentRow = Regex.Match(table, $"<tr><th scope=\"row\">{small.Subgroup}</th>(.*?)</tr>", RegexOptions.Singleline).Groups[1].Value;
-        Assert.True(4 == Regex.Matches(treatmentRow, "not shown \\(n &lt;5\\)").Count, treatmentRow);
-        Assert.DoesNotContain(small.Verdict, treatmentRow);
+        // n, events, then HR, p, unadjusted, shrunken, RMST difference and verdict: nothing but "not shown".
+        var cells = Regex.Matches(treatmentRow, "<td[^>]*>(.*?)</td>").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(["&lt;5", "not shown (n &lt;5)", "", "", "", "", "not shown (n &lt;5)"], cells.Skip(1));
     }
 
     [Fact]

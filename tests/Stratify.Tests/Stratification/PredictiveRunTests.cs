@@ -11,7 +11,7 @@ namespace Stratify.Tests.Stratification;
 /// </summary>
 public class PredictiveRunTests
 {
-    private static StudySpec Spec(TempFolder dir, string subgroups, string validation = "none", SimulationScenario scenario = SimulationScenario.Biomarker, string treatment = "treatment: arm\ntreatment_reference: control\n")
+    private static StudySpec Spec(TempFolder dir, string subgroups, string validation = "none", SimulationScenario scenario = SimulationScenario.Biomarker, string treatment = "treatment: arm\ntreatment_reference: control\ndesign: randomised\n")
     {
         CohortSimulator.Write(dir.File("trial.parquet"), 3000, seed: 21, SimulationModel.For(scenario));
         File.WriteAllText(dir.File("trial.yaml"), $"""
@@ -52,35 +52,52 @@ public class PredictiveRunTests
         Assert.Equal(1500, run.EstimationRows.Length);
         Assert.All(run.EstimationRows, r => Assert.False(run.InDiscovery[r]));
         var above = run.Subgroups.Rules.ToList().FindIndex(r => r!.StartsWith("biomarker >", StringComparison.Ordinal));
-        Assert.Equal(TreatmentVerdict.Benefit, run.Effects![above].Verdict);
-        Assert.Equal(TreatmentVerdict.NoClearDifference, run.Effects[1 - above].Verdict);
-        var doc = ResultsMapping.ToDocument(run, RunOutput.HashInputs(run.Study.Spec));
+        var effects = run.Treatment!.BySubgroup;
+        Assert.Equal(BottomLineKind.Differs, run.Treatment.BottomLine);
+        Assert.Equal(TreatmentVerdict.Benefit, effects[above].Verdict);
+        Assert.Equal(TreatmentVerdict.NoClearDifference, effects[1 - above].Verdict);
+        var doc = ResultsMapping.ToDocument(run, RunOutput.Inputs(run));
         Assert.Equal("interaction_tree", doc.Discovery.Method);
         Assert.True(doc.Discovery.InteractionTree!.Honest);
-        Assert.DoesNotContain(run.Warnings, w => w.Contains("optimistic"));
-        Assert.Equal(run.Effects[above].HazardRatio, doc.Discovery.InteractionTree.Leaves[above].Hr);
+        Assert.DoesNotContain(run.Warnings, w => w.ToString().Contains("optimistic"));
+        // The leaves carry the treatment layer's adjusted estimates, as treatment.by_subgroup does.
+        Assert.Equal(effects[above].Adjusted!.HazardRatio, doc.Discovery.InteractionTree.Leaves[above].Hr);
+        Assert.Equal(doc.Treatment!.BySubgroup[above].Hr, doc.Discovery.InteractionTree.Leaves[above].Hr);
     }
 
     [Fact]
-    public void An_interaction_tree_without_a_split_warns_that_its_estimates_are_optimistic()
+    public void An_interaction_tree_grown_and_estimated_on_the_same_patients_warns_that_its_estimates_are_optimistic()
     {
         using var dir = new TempFolder();
         var run = StratificationRun.Execute(Spec(dir, TreeFeatures));
-        Assert.Contains(run.Warnings, w => w.Contains("optimistic") && w.Contains("validation: split"));
-        var doc = ResultsMapping.ToDocument(run, RunOutput.HashInputs(run.Study.Spec));
+        Assert.Contains(run.Warnings, w => w.ToString().Contains("optimistic") && w.ToString().Contains("validation: split"));
+        var doc = ResultsMapping.ToDocument(run, RunOutput.Inputs(run));
         Assert.False(doc.Discovery.InteractionTree!.Honest);
         Assert.StartsWith("optimistic", doc.Discovery.InteractionTree.Estimates);
     }
 
     [Fact]
-    public void An_interaction_tree_without_a_split_says_no_rule_was_found_instead_of_a_subgroup_analysis()
+    public void An_interaction_tree_without_a_split_is_a_finding_one_subgroup_and_the_overall_effect_for_all()
     {
         // One common HR (0.7): the best root split does not pass the Bonferroni-adjusted test, so there is one leaf.
         using var dir = new TempFolder();
-        var error = Assert.Throws<StratifyInputException>(() => StratificationRun.Execute(Spec(dir, TreeFeatures, scenario: SimulationScenario.None)));
-        Assert.Contains("no rule identifies patients who benefit differently", error.Message);
-        Assert.Contains("nothing to report", error.Message);
-        Assert.Contains("This is a finding, not a fault", error.Message);
+        var run = StratificationRun.Execute(Spec(dir, TreeFeatures, scenario: SimulationScenario.None));
+        Assert.Single(run.Subgroups.Ids);
+        Assert.Single(run.Subgroups.InteractionTree!.Leaves);
+        Assert.Contains(run.Warnings, w => w.ToString().Contains("no subgroup whose treatment effect differs was found"));
+        // Nothing to compare between subgroups: no log-rank test, no Cox model by subgroup, no interaction test.
+        Assert.Null(run.LogRank);
+        Assert.Null(run.Cox);
+        Assert.Null(run.Treatment!.Interaction);
+        Assert.Equal(BottomLineKind.Consistent, run.Treatment.BottomLine);
+        Assert.Equal(TreatmentVerdict.ConsistentWithOverall, run.Treatment.BySubgroup.Single().Verdict);
+        var doc = ResultsMapping.ToDocument(run, RunOutput.Inputs(run));
+        Assert.Equal("consistent", doc.Treatment!.BottomLine.Kind);
+        Assert.True(double.IsNaN(doc.Treatment.BottomLine.InteractionP));
+        Assert.StartsWith("No subgroup whose treatment effect differs was found (at the stated alpha, 0.05)", doc.Treatment.BottomLine.Sentence);
+        Assert.Null(doc.Survival.LogRank);
+        Assert.Null(doc.Survival.Cox);
+        Assert.Contains("No subgroup whose treatment effect differs was found", SubgroupReport.Render(doc, null));
     }
 
     [Fact]
@@ -117,11 +134,11 @@ public class PredictiveRunTests
             Assert.Equal(band, run.SubgroupFactor.Codes[i]);
         }
         // The planted benefit lies above 3.2: only the top band (cut near the 67th centile, about 2.6) shows it.
-        Assert.Equal(TreatmentVerdict.Benefit, run.Effects![2].Verdict);
+        Assert.Equal(TreatmentVerdict.Benefit, run.Treatment!.BySubgroup[2].Verdict);
         var stepp = run.Subgroups.Stepp!;
         Assert.True(stepp.Windows.Count >= 10);
         Assert.True(stepp.Test!.PValue <= 0.02, $"p = {stepp.Test.PValue}");
-        var doc = ResultsMapping.ToDocument(run, RunOutput.HashInputs(run.Study.Spec));
+        var doc = ResultsMapping.ToDocument(run, RunOutput.Inputs(run));
         Assert.Equal("stepp", doc.Discovery.Method);
         Assert.Equal(stepp.Windows.Count, doc.Discovery.Stepp!.Windows.Count);
     }

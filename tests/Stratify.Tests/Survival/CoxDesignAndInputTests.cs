@@ -117,6 +117,6 @@ public class CoxProfileTests
         var model = reference.Fit();
         var row = model.Design.ProfileRow(new Dictionary<string, string> { ["trt"] = "2", ["celltype"] = "smallcell", ["karno"] = "50" });
         var expected = CoxReferenceCase.Numbers(reference.R.GetProperty("predicted").GetProperty("surv"));
-        CoxAssert.Close(expected, model.PredictSurvival(row)[0].Survival, 1e-6, "surv");
+        CoxAssert.Close(expected, model.PredictSurvival(row)[0].Survival, 1e-13, "surv"); // measured 1.3e-14
     }
 }

@@ -18,7 +18,7 @@ public class CoxJsonTests
     public void Report_has_the_documented_fields_in_order()
     {
         var cox = Written("veteran");
-        Assert.Equal(new[] { "n", "events", "ties", "terms", "loglik", "tests", "concordance", "iterations", "converged", "warnings", "ph_test" },
+        Assert.Equal(new[] { "n", "events", "ties", "terms", "loglik", "tests", "concordance", "iterations", "converged", "warnings", "ph_test", "conf_level" },
             cox.EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(new[] { "term", "coef", "se", "hr", "hr_lower", "hr_upper", "z", "p", "robust_se" },
             cox.GetProperty("terms")[0].EnumerateObject().Select(p => p.Name).ToArray());

@@ -68,8 +68,8 @@ public class KaplanMeierReferenceTests(ITestOutputHelper output)
         {
             max = Math.Max(max, AssertClose(Numbers(r.GetProperty("surv")), curve.Survival, EstimateTolerance, "surv"));
             max = Math.Max(max, AssertClose(Numbers(r.GetProperty("se")), curve.StdErr, EstimateTolerance, "std.err * surv"));
-            max = Math.Max(max, AssertClose(Numbers(r.GetProperty("lower")), curve.Lower, EstimateTolerance, "lower"));
-            max = Math.Max(max, AssertClose(Numbers(r.GetProperty("upper")), curve.Upper, EstimateTolerance, "upper"));
+            max = Math.Max(max, AssertClose(Numbers(r.GetProperty("lower")), curve.Lower, LimitTolerance, "lower"));
+            max = Math.Max(max, AssertClose(Numbers(r.GetProperty("upper")), curve.Upper, LimitTolerance, "upper"));
         }
         output.WriteLine($"{name}: max relative difference {max:E2}");
     }
@@ -146,8 +146,8 @@ public class KaplanMeierReferenceTests(ITestOutputHelper output)
             AssertExact(Numbers(at.GetProperty("n_risk")).Take(times.Length).ToArray(), reported.Select(a => (double)a.NRisk).ToArray(), "n.risk");
             AssertClose(Numbers(at.GetProperty("surv")).Take(times.Length).ToArray(), reported.Select(a => a.Survival).ToArray(), EstimateTolerance, "surv");
             AssertClose(Numbers(at.GetProperty("se")).Take(times.Length).ToArray(), reported.Select(a => a.StdErr).ToArray(), EstimateTolerance, "std.err");
-            AssertClose(Numbers(at.GetProperty("lower")).Take(times.Length).ToArray(), reported.Select(a => a.Lower).ToArray(), EstimateTolerance, "lower");
-            AssertClose(Numbers(at.GetProperty("upper")).Take(times.Length).ToArray(), reported.Select(a => a.Upper).ToArray(), EstimateTolerance, "upper");
+            AssertClose(Numbers(at.GetProperty("lower")).Take(times.Length).ToArray(), reported.Select(a => a.Lower).ToArray(), LimitTolerance, "lower");
+            AssertClose(Numbers(at.GetProperty("upper")).Take(times.Length).ToArray(), reported.Select(a => a.Upper).ToArray(), LimitTolerance, "upper");
         }
     }
 }

@@ -147,14 +147,17 @@ public class SurvivalOrderPropertyTests
 public class LogRankThresholdScanPropertyTests
 {
     [Property]
-    public bool Every_threshold_statistic_equals_the_two_group_log_rank_test(Tuple<byte, bool, byte>[] rows)
+    public bool Every_threshold_statistic_equals_the_two_group_log_rank_test(Tuple<byte, bool, byte>[] generated)
     {
-        if (rows.Length < 4) return true; // too few patients for a split with 2 on each side
+        // Four fixed patients (two events, x = 0 and 6) guarantee at least one split with 2 on each side.
+        Tuple<byte, bool, byte>[] rows = [Tuple.Create((byte)3, true, (byte)0), Tuple.Create((byte)5, false, (byte)0),
+            Tuple.Create((byte)7, true, (byte)6), Tuple.Create((byte)9, false, (byte)6), .. generated];
         var time = rows.Select(r => (double)(r.Item1 % 20)).ToArray(); // heavy ties
         var events = rows.Select(r => r.Item2).ToArray();
         var x = rows.Select(r => (double)(r.Item3 % 7)).ToArray();
         var data = new SurvivalData(time, events);
         var scan = LogRankThresholdScan.Scan(time, events, data.TimeOrder, x, minGroupSize: 2);
+        if (scan.Thresholds.Length == 0) return false;
         for (int c = 0; c < scan.Thresholds.Length; c++)
         {
             var side = x.Select(v => v <= scan.Thresholds[c] ? 0 : 1).ToArray();

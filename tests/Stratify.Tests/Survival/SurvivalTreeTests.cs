@@ -35,7 +35,7 @@ public class SurvivalTreeTests
         Assert.Equal(best.GetProperty("feature").GetString(), split!.Feature);
         if (split.IsNumeric) Assert.Equal(best.GetProperty("threshold").GetDouble(), split.Threshold);
         else Assert.Equal(best.GetProperty("left_levels").EnumerateArray().Select(l => l.GetString()), split.LeftLevels);
-        AssertClose(best.GetProperty("statistic").GetDouble(), split.Statistic, EstimateTolerance, "root chisq");
+        AssertClose(best.GetProperty("statistic").GetDouble(), split.Statistic, StatisticTolerance, "root chisq");
         Assert.Equal(best.GetProperty("candidates").GetInt32(), split.Candidates);
         AssertClose(best.GetProperty("adjusted_p").GetDouble(), split.AdjustedPValue, PValueTolerance, "Bonferroni p");
         Assert.Equal(Number(best.GetProperty("left_median")), model.Root.Left!.Median);

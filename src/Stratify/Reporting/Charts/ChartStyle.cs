@@ -65,5 +65,20 @@ public static class ChartStyle
 
     /// <summary>Formats a number for a chart label: invariant culture, at most <paramref name="digits"/> decimals (exactly that many when <paramref name="fixedDigits"/>).</summary>
     internal static string Number(double value, int digits = 2, bool fixedDigits = false) =>
-        double.IsNaN(value) ? "NA" : Math.Round(value, digits).ToString("0." + new string(fixedDigits ? '0' : '#', digits), System.Globalization.CultureInfo.InvariantCulture);
+        double.IsNaN(value) ? "NA"
+        : DisplayNumber.IsHuge(value) ? DisplayNumber.Scientific(value)
+        : Math.Round(value, digits).ToString("0." + new string(fixedDigits ? '0' : '#', digits), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A tick label on an axis whose ticks are <paramref name="step"/> apart: as many decimals as the step needs
+    /// (0, 250, 500; 0, 0.25, 0.5), scientific when that would be more than six or the value is huge (0, 2e-301, 4e-301).
+    /// </summary>
+    internal static string TickLabel(double value, double step)
+    {
+        if (value == 0) return "0";
+        int decimals = step > 0 && double.IsFinite(step) ? Math.Max(0, (int)Math.Ceiling(-Math.Log10(step) - 1e-9)) : 0;
+        if (step > 0 && Math.Abs(step * Math.Pow(10, decimals) - Math.Round(step * Math.Pow(10, decimals))) > 1e-6) decimals++; // 2.5, 0.25
+        return decimals > 6 || DisplayNumber.IsHuge(value) ? DisplayNumber.Scientific(value)
+            : Math.Round(value, decimals).ToString("0." + new string('#', decimals), System.Globalization.CultureInfo.InvariantCulture);
+    }
 }

@@ -87,7 +87,7 @@ public static class FeatureHeatmap
 
     /// <summary>The printed cell value: two decimals with a true minus sign, or "NA".</summary>
     public static string CellText(double value) =>
-        double.IsNaN(value) ? "NA" : value.ToString("0.00", CultureInfo.InvariantCulture).Replace('-', '−');
+        double.IsNaN(value) ? "NA" : DisplayNumber.Fixed(value, 2).Replace('-', '−');
 
     /// <summary>
     /// The cell colour: linear interpolation in sRGB from blue (−2) through white (0) to orange (+2); values beyond

@@ -7,10 +7,16 @@ namespace Stratify.Reporting.Charts;
 /// <summary>
 /// One forest-plot row: a subgroup label, its size, the hazard ratio with its 95% confidence limits (all null when
 /// the model could not estimate it) and an optional p-value text printed as given. <see cref="NText"/>, when set,
-/// is printed instead of <see cref="N"/> (a withheld size, "suppressed"), and the square is then drawn at a fixed
-/// middle size so that its area does not give the size away.
+/// is printed instead of <see cref="N"/> (a withheld size, "suppressed", or "&lt;5"), and the square is then drawn at
+/// a fixed middle size so that its area does not give the size away. <see cref="Shrunken"/>, when set, is the row's
+/// shrunken (empirical-Bayes) estimate: the row's own estimate is then drawn hollow and the shrunken one filled
+/// below it. <see cref="Summary"/> marks the all-patients row, drawn as a filled diamond.
 /// </summary>
-public sealed record ForestRow(string Label, int N, double? Estimate, double? Lower, double? Upper, string? PText = null, string? NText = null);
+public sealed record ForestRow(string Label, int N, double? Estimate, double? Lower, double? Upper, string? PText = null, string? NText = null,
+    ForestInterval? Shrunken = null, bool Summary = false);
+
+/// <summary>A second estimate of a row with its interval (the shrunken estimate).</summary>
+public sealed record ForestInterval(double Estimate, double Lower, double Upper);
 
 /// <summary>The rows top to bottom, a footer line (e.g. "Interaction p = 0.03") and the figure's text alternative.</summary>
 public sealed record ForestPlotInput(
@@ -22,7 +28,9 @@ public sealed record ForestPlotInput(
 
 /// <summary>
 /// A forest plot of hazard ratios: log-scale x axis with a dashed reference line at 1, squares whose area grows
-/// with n, 95% CI whiskers, and text columns (label, n, "HR (95% CI)", p) aligned with the rows.
+/// with n, 95% CI whiskers, and text columns (label, n, "HR (95% CI)", p) aligned with the rows. Rows with a
+/// shrunken estimate show the row's own estimate as a hollow square and the shrunken one as a filled circle on a
+/// thinner whisker just below it, with its text under the row's; the all-patients row is a filled diamond.
 /// </summary>
 /// <remarks>
 /// ScottPlot 5 has no logarithmic axis; the data are drawn at log10(HR) and the ticks are labelled with HR values,
@@ -55,7 +63,9 @@ public static class ForestPlot
         double nColumnWidth = Math.Max(50, rows.Count == 0 ? 0 : rows.Max(r => (r.NText?.Length ?? 0) * 7.0 + 16));
         double left = 8 + labelWidth + nColumnWidth;
         double right = EstimateColumnWidth + PColumnWidth + 8;
-        double height = HeaderHeight + Math.Max(count, 1) * RowHeight + AxisBlock;
+        bool twoEstimates = rows.Any(r => r.Shrunken is not null);
+        double rowHeight = twoEstimates ? RowHeight * 1.5 : RowHeight;
+        double height = HeaderHeight + Math.Max(count, 1) * rowHeight + AxisBlock;
 
         var (low, high) = Range(rows);
         var plot = ChartStyle.NewPlot();
@@ -77,14 +87,17 @@ public static class ForestPlot
         {
             var row = rows[i];
             if (row.Estimate is not double estimate) continue;
-            double y = RowY(i, count);
-            double lower = Math.Clamp(row.Lower ?? estimate, low, high), upper = Math.Clamp(row.Upper ?? estimate, low, high);
-            var whisker = plot.Add.Line(Math.Log10(lower), y, Math.Log10(upper), y);
-            whisker.LineColor = Colors.Black;
-            whisker.LineWidth = 1.5f;
+            double y = RowY(i, count) + (row.Shrunken is null ? 0 : 0.12);
+            Whisker(plot, row.Lower ?? estimate, row.Upper ?? estimate, y, 1.5f, low, high);
             // Square area proportional to n (side ∝ √n), as in Lewis & Clarke (2001), BMJ 322:1479.
             float side = (float)(6 + 14 * (row.NText is null ? Math.Sqrt((double)row.N / largest) : Math.Sqrt(0.5)));
-            plot.Add.Marker(Math.Log10(estimate), y, MarkerShape.FilledSquare, side, ink);
+            var shape = row.Summary ? MarkerShape.FilledDiamond : row.Shrunken is null ? MarkerShape.FilledSquare : MarkerShape.OpenSquare;
+            var marker = plot.Add.Marker(Math.Log10(estimate), y, shape, row.Summary ? 16 : side, ink);
+            if (shape == MarkerShape.OpenSquare) marker.MarkerLineWidth = 2;
+            if (row.Shrunken is not { } shrunken) continue;
+            double below = RowY(i, count) - 0.22;
+            Whisker(plot, shrunken.Lower, shrunken.Upper, below, 1f, low, high);
+            plot.Add.Marker(Math.Log10(shrunken.Estimate), below, MarkerShape.FilledCircle, 9, ink);
         }
 
         var figure = SvgFigure.Render(plot, input.Width, (int)height);
@@ -99,11 +112,15 @@ public static class ForestPlot
         for (int i = 0; i < count; i++)
         {
             var row = rows[i];
-            double y = plot.GetPixel(new Coordinates(0, RowY(i, count))).Y + 4;
+            double y = plot.GetPixel(new Coordinates(0, RowY(i, count) + (row.Shrunken is null ? 0 : 0.12))).Y + 4;
             figure.AddText(8, y, Shorten(row.Label, (int)((labelWidth - 12) / 7.4)), anchor: "start");
             figure.AddText(8 + labelWidth + nColumnWidth - 10, y, row.NText ?? row.N.ToString(CultureInfo.InvariantCulture), anchor: "end");
             figure.AddText(estimateX, y, EstimateText(row), anchor: "start", fill: row.Estimate is null ? "#444444" : "#000000");
             if (row.PText is not null) figure.AddText(pX, y, row.PText, anchor: "start");
+            if (row.Shrunken is { } shrunken)
+                figure.AddText(estimateX, plot.GetPixel(new Coordinates(0, RowY(i, count) - 0.22)).Y + 4,
+                    "shrunken " + EstimateText(row with { Estimate = shrunken.Estimate, Lower = shrunken.Lower, Upper = shrunken.Upper }),
+                    anchor: "start", size: 11, fill: "#444444");
         }
         if (!string.IsNullOrEmpty(input.Footer))
         {
@@ -111,6 +128,13 @@ public static class ForestPlot
             figure.AddText(8, footerTop + 17, input.Footer, anchor: "start", size: 12.5, bold: true);
         }
         return figure.ToInlineSvg(input.AltText);
+    }
+
+    private static void Whisker(Plot plot, double lower, double upper, double y, float width, double low, double high)
+    {
+        var whisker = plot.Add.Line(Math.Log10(Math.Clamp(lower, low, high)), y, Math.Log10(Math.Clamp(upper, low, high)), y);
+        whisker.LineColor = Colors.Black;
+        whisker.LineWidth = width;
     }
 
     /// <summary>"1.32 (0.95–1.84)", or "not estimable" when the estimate is missing.</summary>
@@ -144,7 +168,7 @@ public static class ForestPlot
         double low = 1, high = 1;
         foreach (var row in rows)
         {
-            foreach (var value in new[] { row.Lower, row.Estimate, row.Upper })
+            foreach (var value in new[] { row.Lower, row.Estimate, row.Upper, row.Shrunken?.Lower, row.Shrunken?.Upper })
             {
                 if (value is not double v || !double.IsFinite(v) || v <= 0) continue;
                 low = Math.Min(low, v);
@@ -168,6 +192,8 @@ public static class ForestPlot
                     value: e.ToString(CultureInfo.InvariantCulture));
             if (row.Estimate is not null && (row.Lower is not double l || row.Upper is not double u || !(l > 0) || l > u))
                 throw new StratifyInputException($"Forest plot row '{row.Label}': the confidence limits must be positive with lower ≤ upper.");
+            if (row.Shrunken is { } s && (!(s.Estimate > 0) || !double.IsFinite(s.Estimate) || !(s.Lower > 0) || s.Lower > s.Upper || !double.IsFinite(s.Upper)))
+                throw new StratifyInputException($"Forest plot row '{row.Label}': the shrunken estimate and its limits must be positive and finite with lower ≤ upper.");
         }
     }
 }

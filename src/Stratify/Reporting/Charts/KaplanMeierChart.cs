@@ -97,7 +97,8 @@ public static class KaplanMeierChart
         double leftPadding = Math.Max(76, SwatchEnd + 6 + rowLabelWidth + Math.Max(22, widestFirst * CharWidth / 2 + 8));
         plot.Layout.Fixed(new PixelPadding((float)leftPadding, (float)RightPadding, (float)bottomPadding, (float)TopPadding));
         plot.Axes.SetLimits(ticks[0], maxTime * 1.0 + (maxTime - ticks[0]) * 0.02, 0, 1.02);
-        plot.Axes.Bottom.SetTicks(ticks.ToArray(), ticks.Select(t => ChartStyle.Number(t, 1)).ToArray());
+        double step = ticks.Count > 1 ? ticks[1] - ticks[0] : Math.Max(ticks[0], 1);
+        plot.Axes.Bottom.SetTicks(ticks.ToArray(), ticks.Select(t => ChartStyle.TickLabel(t, step)).ToArray());
         plot.Axes.Left.SetTicks([0, 0.2, 0.4, 0.6, 0.8, 1.0], ["0", "0.2", "0.4", "0.6", "0.8", "1"]);
         plot.XLabel($"Time ({input.TimeUnit})", 14);
         plot.YLabel("Survival probability", 14);

@@ -10,7 +10,8 @@ namespace Stratify.Reporting.Charts;
 /// A ScottPlot rendering as an editable SVG tree, so a chart can add what ScottPlot does not draw (a number-at-risk
 /// table aligned with the ticks, text columns beside a forest plot) and be made fit for inlining in a report.
 /// Every text goes through <see cref="XText"/>, so labels from data are escaped by the XML writer; ScottPlot's own
-/// SVG writer (SkiaSharp's SKSvgCanvas) escapes its text too (checked by the hostile-label tests).
+/// SVG writer (SkiaSharp's SKSvgCanvas) escapes its text too (checked by the hostile-label tests). Control characters,
+/// which XML cannot hold at all, become visible escapes (<see cref="PrintableText"/>).
 /// </summary>
 internal sealed class SvgFigure
 {
@@ -31,7 +32,8 @@ internal sealed class SvgFigure
     /// <summary>Renders <paramref name="plot"/> at the given size; afterwards <c>plot.GetPixel</c> maps data to this SVG's pixels.</summary>
     public static SvgFigure Render(Plot plot, int width, int height)
     {
-        var root = XElement.Parse(plot.GetSvgXml(width, height), LoadOptions.None);
+        // A label from data may hold control characters, which XML cannot: they are written as visible escapes.
+        var root = XElement.Parse(PrintableText.Escape(plot.GetSvgXml(width, height)), LoadOptions.None);
         return new SvgFigure(root, width, height);
     }
 
@@ -52,7 +54,7 @@ internal sealed class SvgFigure
         var element = new XElement(Svg + "text", Attr("x", x), Attr("y", y),
             new XAttribute("text-anchor", anchor), Attr("font-size", size),
             new XAttribute("font-family", ChartStyle.FontFamilyCss), new XAttribute("fill", fill),
-            new XText(text));
+            new XText(PrintableText.Escape(text)));
         if (bold) element.Add(new XAttribute("font-weight", "bold"));
         _root.Add(element);
     }
@@ -82,6 +84,7 @@ internal sealed class SvgFigure
     /// </summary>
     public string ToInlineSvg(string altText)
     {
+        altText = PrintableText.Escape(altText);
         var copy = new XElement(_root);
         copy.SetAttributeValue("width", Format(Width));
         copy.SetAttributeValue("height", Format(Height));

@@ -3,7 +3,8 @@ namespace Stratify.Reporting.Html;
 /// <summary>
 /// The report's one inline style sheet: A4 pages with 16 mm margins, a serif-free body that reads in print, tables
 /// with ruled headers, figures that never split across pages (break-inside: avoid), and colours used only with a
-/// second cue (text, line pattern) so a greyscale print loses nothing.
+/// second cue (text, line pattern) so a greyscale print loses nothing. On a phone-width screen the facts stack and
+/// wide tables scroll within themselves.
 /// </summary>
 public static class ReportStyles
 {
@@ -40,6 +41,15 @@ public static class ReportStyles
         figure svg { display: block; max-width: 100%; height: auto; }
         figcaption { font-size: 9.5pt; margin-top: 1.5mm; }
         footer { margin-top: 10mm; font-size: 8.5pt; color: #333; border-top: 1px solid #999; padding-top: 2mm; }
+        /* A phone: facts stack (term above its value), and a wide table scrolls inside its own box instead of
+           widening the page. */
+        @media screen and (max-width: 640px) {
+          body { padding: 4mm 3mm; }
+          h1 { font-size: 17pt; }
+          dl.facts { grid-template-columns: 1fr; gap: 0; }
+          dl.facts dd { margin: 0 0 2mm; }
+          table { display: block; overflow-x: auto; max-width: 100%; }
+        }
         @media print {
           body { max-width: none; padding: 0; }
           a { color: #000; text-decoration: none; }

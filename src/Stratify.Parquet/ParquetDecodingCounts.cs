@@ -1,7 +1,7 @@
-namespace Stratify.Data;
+namespace Stratify.Parquet;
 
 /// <summary>
-/// Which path each column chunk took in <see cref="ParquetCohortReader"/>: decoded directly by
+/// Which path each column chunk took in <c>Stratify.Data.ParquetCohortReader</c>: decoded directly by
 /// <see cref="ParquetColumnChunkDecoder"/>, or by Parquet.Net (every chunk the direct decoder does not support,
 /// and every chunk when <see cref="ColumnChunkFastPath"/> is off). Lets tests compare both paths on one file.
 /// </summary>

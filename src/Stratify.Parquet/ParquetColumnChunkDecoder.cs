@@ -2,36 +2,35 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.InteropServices;
-using Microsoft.Win32.SafeHandles;
 using Parquet.Meta;
 using Snappier;
 using ParquetType = Parquet.Meta.Type;
 
-namespace Stratify.Data;
+namespace Stratify.Parquet;
 
 /// <summary>
 /// Decodes one flat numeric Parquet column chunk straight into its slice of the cohort's <c>double[]</c>, with
-/// as few copies as the format allows: the chunk's bytes are read once into a reused buffer, and each page is
-/// decompressed into its final place — a required column's Snappy page straight into the destination array
-/// (widened to double there, in place, when it holds 4- or 8-byte integers or floats); a V2 page of doubles into
-/// the destination and spread to its rows around the nulls — or else into a reused scratch buffer followed by
-/// one converting pass. One decoder per worker thread; its buffers are pooled and grow to the largest chunk seen.
+/// as few copies as the format allows: the chunk's bytes are taken once (a view of the file's in-memory copy, or
+/// read into a reused buffer), and each page is decompressed into its final place — a required column's Snappy
+/// page straight into the destination array (widened to double there, in place, when it holds 4- or 8-byte
+/// integers or floats); a V2 page of doubles into the destination and spread to its rows around the nulls — or
+/// else into a reused scratch buffer followed by one converting pass. One decoder per worker thread; its buffers
+/// are pooled and grow to the largest chunk seen.
 ///
 /// What it decodes (parquet-format's parquet.thrift and Encodings.md): data pages V1 and V2, PLAIN-encoded
 /// INT32, INT64, FLOAT or DOUBLE or DELTA_BINARY_PACKED INT32 or INT64 (<see cref="DeltaBinaryPackedDecoding"/>;
-/// Parquet.Net 6.1 misreads DuckDB's such INT32 pages when neighbouring values differ by more than 2^31), codec UNCOMPRESSED or SNAPPY, a top-level REQUIRED or OPTIONAL column
-/// (maximum definition level 0 or 1) whose definition levels are the RLE/bit-packed hybrid — in a V1 page
-/// prefixed by their 4-byte little-endian length and compressed with the values; in a V2 page stored
-/// uncompressed before the compressed values, their length in the header. A null row becomes NaN in the values
-/// and true in the missing mask, as Parquet.Net's path gives it.
+/// Parquet.Net 6.1 misreads DuckDB's such INT32 pages when neighbouring values differ by more than 2^31), codec
+/// UNCOMPRESSED or SNAPPY, a top-level REQUIRED or OPTIONAL column (maximum definition level 0 or 1) whose
+/// definition levels are the RLE/bit-packed hybrid — in a V1 page prefixed by their 4-byte little-endian length
+/// and compressed with the values; in a V2 page stored uncompressed before the compressed values, their length in
+/// the header. A null row becomes NaN in the values and true in the missing mask, as Parquet.Net's path gives it.
 ///
-/// Anything else — a dictionary page or dictionary encoding, another codec, DELTA_LENGTH_BYTE_ARRAY,
-/// DELTA_BYTE_ARRAY or BYTE_STREAM_SPLIT encoding, a repeated or nested column, encryption, a page header it cannot parse, page sizes or value counts
-/// that do not add up — makes <see cref="TryDecode"/> return false before it writes anything, and the caller
-/// reads the chunk with Parquet.Net instead. Once the page headers have been checked, a page whose contents turn
-/// out corrupt (a Snappy stream that does not decode, levels that run short, an invalid DELTA_BINARY_PACKED
-/// header) throws
-/// <see cref="InvalidDataException"/>.
+/// The pages come checked (<see cref="ParquetChunkPages"/>: they tile the chunk and their values add up to the
+/// footer's). Anything else — a dictionary page or dictionary encoding, another codec, DELTA_LENGTH_BYTE_ARRAY,
+/// DELTA_BYTE_ARRAY or BYTE_STREAM_SPLIT encoding, a repeated or nested column, a page larger than its values
+/// can fill — makes <see cref="TryDecode"/> return false before it writes anything, and the caller reads the chunk
+/// with Parquet.Net instead. A page whose contents turn out corrupt (a Snappy stream that does not decode, levels
+/// that run short, too few values, an invalid DELTA_BINARY_PACKED header) throws <see cref="InvalidDataException"/>.
 /// </summary>
 internal sealed class ParquetColumnChunkDecoder : IDisposable
 {
@@ -39,42 +38,33 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
     private byte[] _scratch = [];
     private byte[] _levels = [];
     private byte[] _decoded = [];
-    private readonly List<(int Body, PageHeader Header)> _pages = [];
 
     /// <summary>Data pages this decoder has decoded so far.</summary>
     public int DataPages { get; private set; }
 
     /// <summary>
-    /// Decodes <paramref name="chunk"/> of <paramref name="file"/> into <paramref name="destination"/> (one
-    /// element per row of the row group). <paramref name="missing"/> is asked for the row group's slice of the
-    /// missing mask only when a null is found. False, with nothing written, when the chunk needs Parquet.Net.
+    /// Decodes <paramref name="chunk"/>, whose pages are <paramref name="pages"/>, from <paramref name="source"/>
+    /// into <paramref name="destination"/> (one element per row of the row group). <paramref name="missing"/> is
+    /// asked for the row group's slice of the missing mask only when a null is found. False, with nothing written,
+    /// when the chunk needs Parquet.Net.
     /// </summary>
-    public bool TryDecode(SafeFileHandle file, ColumnChunk chunk, ParquetType physicalType, int maxDefinitionLevel,
+    public bool TryDecode(ParquetSource source, ColumnChunk chunk, ParquetChunkPages pages, ParquetType physicalType, int maxDefinitionLevel,
         Span<double> destination, Func<Span<bool>> missing)
     {
-        if (!Supports(chunk, physicalType, maxDefinitionLevel, destination.Length)) return false;
-        var meta = chunk.MetaData!;
-        long start = meta.DataPageOffset;
-        if (meta.DictionaryPageOffset is long dictionary && dictionary > 0 && dictionary < start) start = dictionary;
-        long size = meta.TotalCompressedSize;
-        // The chunk must lie between the leading "PAR1" and the footer (at least its length and "PAR1").
-        if (start < 4 || size <= 0 || size > Array.MaxLength || start + size > RandomAccess.GetLength(file) - 8) return false;
-
-        var bytes = Rent(ref _chunk, (int)size).AsSpan(0, (int)size);
-        ReadExactly(file, bytes, start);
-        if (!ScanPages(bytes, physicalType, maxDefinitionLevel, destination.Length)) return false;
-
-        var codec = meta.Codec;
+        if (!Supports(chunk, physicalType, maxDefinitionLevel, destination.Length) || !SupportsPages(pages, physicalType, maxDefinitionLevel)) return false;
+        var bytes = source.Span(pages.Start, pages.Size, ref _chunk);
+        var codec = chunk.MetaData!.Codec;
         int row = 0;
-        foreach (var (body, header) in _pages)
+        foreach (var (body, header) in pages.Pages)
         {
+            if (header.Type is not (PageType.DATA_PAGE or PageType.DATA_PAGE_V2)) continue;
             int values = header.Type == PageType.DATA_PAGE ? header.DataPageHeader!.NumValues : header.DataPageHeaderV2!.NumValues;
             int at = row;
-            DecodePage(bytes.Slice(body, header.CompressedPageSize), header, codec, physicalType, (byte)maxDefinitionLevel,
+            DecodePage(bytes.Slice((int)(body - pages.Start), header.CompressedPageSize), header, codec, physicalType, (byte)maxDefinitionLevel,
                 destination.Slice(at, values), () => missing().Slice(at, values));
             row += values;
+            DataPages++;
         }
-        DataPages += _pages.Count;
         return true;
     }
 
@@ -91,19 +81,12 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
         return true;
     }
 
-    /// <summary>Checks every page header of the chunk before anything is written; false hands the chunk to Parquet.Net.</summary>
-    private bool ScanPages(ReadOnlySpan<byte> bytes, ParquetType physicalType, int maxDefinitionLevel, int rows)
+    /// <summary>Whether every page is one this decoder reads; false hands the chunk to Parquet.Net.</summary>
+    private static bool SupportsPages(ParquetChunkPages pages, ParquetType physicalType, int maxDefinitionLevel)
     {
-        _pages.Clear();
         int width = Width(physicalType);
-        long seen = 0;
-        int position = 0;
-        while (position < bytes.Length)
+        foreach (var (_, header) in pages.Pages)
         {
-            if (!ParquetPageHeaderReader.TryRead(bytes[position..], out var header, out int headerLength)) return false;
-            int body = position + headerLength;
-            if (header.CompressedPageSize < 0 || header.UncompressedPageSize < 0 || header.CompressedPageSize > bytes.Length - body) return false;
-            position = body + header.CompressedPageSize;
             int values;
             switch (header.Type)
             {
@@ -112,10 +95,8 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
                     values = v1.NumValues;
                     break;
                 case PageType.DATA_PAGE_V2 when header.DataPageHeaderV2 is { } v2:
-                    if (!IsValueEncoding(v2.Encoding, physicalType) || v2.RepetitionLevelsByteLength != 0 || v2.DefinitionLevelsByteLength < 0
-                        || v2.DefinitionLevelsByteLength > header.CompressedPageSize || v2.DefinitionLevelsByteLength > header.UncompressedPageSize
-                        || (maxDefinitionLevel == 0 && (v2.DefinitionLevelsByteLength != 0 || v2.NumNulls != 0))
-                        || v2.NumNulls < 0 || v2.NumNulls > v2.NumValues) return false;
+                    if (!IsValueEncoding(v2.Encoding, physicalType) || v2.RepetitionLevelsByteLength != 0
+                        || (maxDefinitionLevel == 0 && (v2.DefinitionLevelsByteLength != 0 || v2.NumNulls != 0))) return false;
                     values = v2.NumValues;
                     break;
                 case PageType.INDEX_PAGE:
@@ -123,16 +104,13 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
                 default:
                     return false; // a dictionary page, or a page type this decoder does not know
             }
-            if (values < 0 || values > rows - seen) return false;
             // Levels take at most about 2 bytes per value even in the worst RLE run layout: a larger page is not PLAIN
             // numbers. DELTA_BINARY_PACKED adds block headers and pads its last miniblock (up to 1024 values allowed here).
             bool delta = (header.DataPageHeader?.Encoding ?? header.DataPageHeaderV2!.Encoding) == Encoding.DELTA_BINARY_PACKED;
             long limit = delta ? (long)(values + 1024) * (width + 3) + 1024 : (long)values * (width + 2) + 16;
             if (header.UncompressedPageSize > limit) return false;
-            _pages.Add((body, header));
-            seen += values;
         }
-        return seen == rows;
+        return true;
     }
 
     private void DecodePage(ReadOnlySpan<byte> body, PageHeader header, CompressionCodec codec, ParquetType physicalType,
@@ -281,18 +259,8 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
         return defined;
     }
 
-    private static uint ReadVarint(ReadOnlySpan<byte> data, ref int position)
-    {
-        uint value = 0;
-        for (int shift = 0; shift < 35; shift += 7)
-        {
-            if (position >= data.Length) throw Corrupt("the definition levels end early");
-            byte b = data[position++];
-            value |= (uint)(b & 0x7F) << shift;
-            if ((b & 0x80) == 0) return value;
-        }
-        throw Corrupt("a definition-level run header is not a 32-bit varint");
-    }
+    private static uint ReadVarint(ReadOnlySpan<byte> data, ref int position) =>
+        Uleb128.TryRead(data, ref position, 32, out ulong value) ? (uint)value : throw Corrupt("a definition-level run header is cut short or longer than 32 bits");
 
     private static void Convert(ReadOnlySpan<byte> values, ParquetType type, Span<double> destination)
     {
@@ -399,17 +367,6 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
             throw Corrupt($"the Snappy block does not decompress to the page's {target.Length} bytes");
         if (!Snappy.TryDecompress(compressed, target, out int written) || written != target.Length)
             throw Corrupt("the Snappy block does not decompress");
-    }
-
-    private static void ReadExactly(SafeFileHandle file, Span<byte> target, long offset)
-    {
-        while (!target.IsEmpty)
-        {
-            int read = RandomAccess.Read(file, target, offset);
-            if (read <= 0) throw Corrupt("the file ends inside the column chunk");
-            target = target[read..];
-            offset += read;
-        }
     }
 
     private static byte[] Rent(ref byte[] buffer, int size)

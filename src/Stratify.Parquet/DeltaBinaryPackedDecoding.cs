@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Stratify.Data;
+namespace Stratify.Parquet;
 
 /// <summary>
 /// Decodes a DELTA_BINARY_PACKED run of INT32 or INT64 values (parquet-format's Encodings.md) into their PLAIN
@@ -103,20 +103,10 @@ internal static class DeltaBinaryPackedDecoding
         else BinaryPrimitives.WriteUInt64LittleEndian(plain[(8 * index)..], value);
     }
 
-    private static ulong ZigZag(ulong encoded) => (encoded >> 1) ^ (0UL - (encoded & 1));
+    private static ulong ZigZag(ulong encoded) => (ulong)Uleb128.ZigZag(encoded);
 
-    private static ulong ReadUleb128(ReadOnlySpan<byte> data, ref int position)
-    {
-        ulong value = 0;
-        for (int shift = 0; shift < 70; shift += 7)
-        {
-            if (position >= data.Length) throw Corrupt("the DELTA_BINARY_PACKED data ends inside a varint");
-            byte b = data[position++];
-            value |= (ulong)(b & 0x7F) << shift;
-            if ((b & 0x80) == 0) return value;
-        }
-        throw Corrupt("a DELTA_BINARY_PACKED varint is longer than 64 bits");
-    }
+    private static ulong ReadUleb128(ReadOnlySpan<byte> data, ref int position) =>
+        Uleb128.TryRead(data, ref position, 64, out ulong value) ? value : throw Corrupt("a DELTA_BINARY_PACKED varint is cut short or longer than 64 bits");
 
     private static InvalidDataException Corrupt(string why) => new($"corrupt page: {why}");
 }

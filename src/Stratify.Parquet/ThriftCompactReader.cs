@@ -1,4 +1,4 @@
-namespace Stratify.Data;
+namespace Stratify.Parquet;
 
 /// <summary>
 /// The few pieces of Apache Thrift's compact protocol a Parquet page header needs, read from a byte span
@@ -52,12 +52,68 @@ internal ref struct ThriftCompactReader
 
     public long ReadI64(byte type) => type == I64 ? ReadZigZag(64) : ReadI32(type);
 
+    /// <summary>A binary (or string) field's bytes, as a slice of the input.</summary>
+    public ReadOnlySpan<byte> ReadBinary(byte type)
+    {
+        if (type != Binary) throw Malformed($"expected a binary field, found type {type}");
+        int length = checked((int)ReadVarint(32));
+        int start = Position;
+        Advance(length);
+        return _data.Slice(start, length);
+    }
+
+    public string ReadString(byte type) => System.Text.Encoding.UTF8.GetString(ReadBinary(type));
+
+    /// <summary>
+    /// Starts a list (or set) field: returns its size and element type. Every element takes at least one byte, so a
+    /// size larger than the bytes left is refused here, before a caller allocates room for it.
+    /// </summary>
+    public int ReadListHeader(byte type, out byte elementType)
+    {
+        if (type is not (List or Set)) throw Malformed($"expected a list field, found type {type}");
+        byte header = ReadByte();
+        int size = header >> 4;
+        if (size == 15) size = checked((int)ReadVarint(32));
+        elementType = (byte)(header & 0x0F);
+        if (size > _data.Length - Position) throw Malformed($"a list claims {size:N0} elements in {_data.Length - Position:N0} bytes");
+        return size;
+    }
+
     public static bool ReadBoolean(byte type) => type switch
     {
         BooleanTrue => true,
         BooleanFalse => false,
         _ => throw Malformed($"expected a boolean field, found type {type}"),
     };
+
+    /// <summary>Reads one field of a struct into <paramref name="target"/>; false leaves the field to be skipped.</summary>
+    public delegate bool FieldReader<in T>(ref ThriftCompactReader reader, short id, byte type, T target);
+
+    /// <summary>
+    /// Reads a struct (the top-level one, or a field's value) field by field into <paramref name="target"/>,
+    /// skipping the fields <paramref name="read"/> does not take. Returns which field ids 1–63 were taken, bit
+    /// <c>1 &lt;&lt; id</c> each, for the caller to check its required fields.
+    /// </summary>
+    public ulong ReadStruct<T>(T target, FieldReader<T> read)
+    {
+        ulong taken = 0;
+        short outer = BeginStruct();
+        while (NextField(out short id, out byte type))
+        {
+            if (read(ref this, id, type, target)) { if (id is > 0 and < 64) taken |= 1UL << id; }
+            else Skip(type);
+        }
+        EndStruct(outer);
+        return taken;
+    }
+
+    /// <summary>The bit of <see cref="ReadStruct"/>'s result for each field id given.</summary>
+    public static ulong Fields(params ReadOnlySpan<int> ids)
+    {
+        ulong mask = 0;
+        foreach (int id in ids) mask |= 1UL << id;
+        return mask;
+    }
 
     /// <summary>Starts a nested struct: field ids restart from zero; returns the outer struct's last id to restore.</summary>
     public short BeginStruct()
@@ -131,28 +187,15 @@ internal ref struct ThriftCompactReader
         Position += count;
     }
 
-    /// <summary>An unsigned LEB128 varint of at most <paramref name="bits"/> bits.</summary>
     private ulong ReadVarint(int bits)
     {
-        ulong value = 0;
-        for (int shift = 0; shift < bits; shift += 7)
-        {
-            byte b = ReadByte();
-            value |= (ulong)(b & 0x7F) << shift;
-            if ((b & 0x80) == 0)
-            {
-                if (bits < 64 && value >> bits != 0) throw Malformed($"a varint overflows {bits} bits");
-                return value;
-            }
-        }
-        throw Malformed($"a varint is longer than {bits} bits allow");
+        int position = Position;
+        if (!Uleb128.TryRead(_data, ref position, bits, out ulong value)) throw Malformed($"a varint is cut short or longer than {bits} bits allow");
+        Position = position;
+        return value;
     }
 
-    private long ReadZigZag(int bits)
-    {
-        ulong raw = ReadVarint(bits);
-        return (long)(raw >> 1) ^ -(long)(raw & 1);
-    }
+    private long ReadZigZag(int bits) => Uleb128.ZigZag(ReadVarint(bits));
 
     private static InvalidDataException Malformed(string why) => new($"malformed Thrift compact data: {why}");
 }
