@@ -22,13 +22,14 @@ using Stratify.Survival;
 //   ARI       — adjusted Rand index of the subgroups (every patient) with the planted benefit group (true_benefit);
 //   coverage  — share of the subgroups' 95% HR intervals (estimation half; adjusted for the declared covariates) that
 //               cover the subgroup's true HR: the Cox HR of treatment, adjusted for the same covariates, among the
-//               patients of a 200,000-patient cohort from the same model whom the run's rule (model.json) places in
+//               patients of a 50,000-patient cohort from the same model whom the run's rule (model.json) places in
 //               that subgroup.
 // Every run declares the features as covariates (age, biomarker, nodes, ecog numeric; histology, sex categorical),
 // as a trial's analysis would declare its prognostic factors, so that every treatment estimate (STEPP's windows
 // too) is adjusted for them.
 // Run from the repository root (prints a markdown table; takes a while on a shared machine):
-//   dotnet run -c Release --project tests/Stratify.Benchmarks.Predictive -- [replicates=20] [n=3000]
+//   dotnet run -c Release --project tests/Stratify.Benchmarks.Predictive -- [replicates=20] [n=3000] [scenarios=aligned,biomarker,none] [permutations=1000]
+// (permutations: STEPP's, in the run and on the whole cohort).
 //   dotnet run -c Release --project tests/Stratify.Benchmarks.Predictive -- timing
 // times the interaction tree alone (CPU seconds, median of 3) on biomarker trials of 3,000 to 30,000 patients.
 if (args.Length > 0 && args[0] == "timing")
@@ -38,6 +39,10 @@ if (args.Length > 0 && args[0] == "timing")
 }
 int replicates = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20;
 int n = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3000;
+var scenarios = (args.Length > 2 ? args[2] : "aligned,biomarker,none").Split(',')
+    .Select(name => Enum.Parse<SimulationScenario>(name, ignoreCase: true)).ToArray();
+int permutations = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1000;
+const int ReferenceSize = 50_000;
 string work = Path.Combine(Path.GetTempPath(), $"stratify-predictive-{Environment.ProcessId}");
 Directory.CreateDirectory(work);
 
@@ -64,7 +69,7 @@ var methods = new (string Name, string Subgroups)[]
     ("k-medoids", $"subgroups:\n  method: kmedoids\n{Features}\n  k: 2..5\n  bootstrap: 0\n"),
     ("prognostic tree", $"subgroups:\n  method: tree\n{Features}\n  min_node_size: 50\n"),
     ("interaction tree", $"subgroups:\n  method: interaction_tree\n{Features}\n  min_node_size: 50\n"),
-    ("STEPP", "subgroups:\n  method: stepp\n  marker: biomarker\n  bands: 3\n  permutations: 1000\n"),
+    ("STEPP", $"subgroups:\n  method: stepp\n  marker: biomarker\n  bands: 3\n  permutations: {permutations}\n"),
 };
 const double Planted = 3.2;
 
@@ -74,11 +79,11 @@ try
     Console.WriteLine();
     Console.WriteLine("| scenario | method | one subgroup only | differs (p < 0.05, held-out half) | own test says differs | in-sample interaction p < 0.05 | threshold ±10% (whole / half) | ARI with benefit group | 95% CI coverage (subgroups) | CPU s per run |");
     Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
-    foreach (var scenario in new[] { SimulationScenario.Aligned, SimulationScenario.Biomarker, SimulationScenario.None })
+    foreach (var scenario in scenarios)
     {
         var model = SimulationModel.For(scenario);
         var reference = Path.Combine(work, $"reference-{scenario}.parquet");
-        CohortSimulator.Write(reference, 200_000, seed: 990_000 + (int)scenario, model);
+        CohortSimulator.Write(reference, ReferenceSize, seed: 990_000 + (int)scenario, model);
         var referenceCohort = ParquetCohortReader.Read(reference);
         var tallies = methods.Select(_ => new Tally()).ToArray();
         for (int r = 0; r < replicates; r++)
@@ -96,7 +101,7 @@ try
                 t.Runs++;
                 if (run.Subgroups.Ids.Length == 1) t.SingleSubgroup++;
                 if (run.Treatment is { BottomLine: BottomLineKind.Differs }) t.Differs++;
-                var truth = Truth(run);
+                var truth = Truth(run, data);
                 var codes = run.Subgroups.CodeOfRow;
                 t.Ari.Add(AdjustedRandIndex.Compute(truth, codes));
                 Coverage(run, referenceCohort, t);
@@ -176,10 +181,10 @@ static void Timing()
 
 static string Rate(int count, int total) => total == 0 ? "–" : $"{100.0 * count / total:F0}% ({count}/{total})";
 
-// The planted benefit group (true_benefit) of every analysed patient.
-static int[] Truth(StratificationResult run)
+// The planted benefit group (true_benefit) of every analysed patient (a run reads only the columns its spec uses).
+static int[] Truth(StratificationResult run, string data)
 {
-    var column = (NumericColumn)run.Study.Cohort["true_benefit"];
+    var column = (NumericColumn)ParquetCohortReader.Read(data, CohortReadOptions.Only(["true_benefit"]))["true_benefit"];
     return run.Study.Rows.Select(r => (int)column.Values[r]).ToArray();
 }
 

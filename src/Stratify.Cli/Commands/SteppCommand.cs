@@ -59,14 +59,14 @@ internal static class SteppCommand
             var result = PredictiveSubgroups.Stepp(bound, subgroups, observed, parse.GetValue(seed) ?? spec.Seed, covariates, parse.GetValue(rmst));
             var treatment = bound.Treatment!;
             var (reference, treated) = PredictiveSubgroups.ArmNames(treatment);
+            var json = PredictiveJson.From(result, treatment.Name, (reference, treated));
             if (parse.GetValue(plot) is { } file)
             {
-                var svg = SteppChart.Render(SteppChart.Input(result, scale, $"{treatment.Name} = {treated}", reference, spec.TimeUnit.ToString().ToLowerInvariant()));
+                var svg = SteppChart.Render(SteppChart.Input(json, scale, $"{treatment.Name} = {treated}", reference, spec.TimeUnit.ToString().ToLowerInvariant()));
                 var full = Path.GetFullPath(file);
                 Directory.CreateDirectory(Path.GetDirectoryName(full)!);
                 File.WriteAllText(full, svg + "\n", new UTF8Encoding(false));
             }
-            var json = PredictiveJson.From(result, treatment.Name, (reference, treated));
             if (shape == OutputFormat.Json)
             {
                 JsonOutput.Write(json, context.Out);

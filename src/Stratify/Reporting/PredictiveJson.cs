@@ -16,8 +16,12 @@ public sealed record InteractionTreeJson(
     IReadOnlyList<InteractionSplitJson> Splits,
     IReadOnlyList<InteractionLeafJson> Leaves);
 
-/// <summary>One split: the node's depth, rule and size, the feature and threshold (numeric) or left levels, the score statistic (1 df), p, Bonferroni-adjusted p and candidates searched.</summary>
-public sealed record InteractionSplitJson(int Depth, string Node, int N, string Feature, double Threshold, IReadOnlyList<string> LeftLevels,
+/// <summary>
+/// One split: the node's depth, its <c>path</c> from the root ("" the root, then L or R per step: "RL" is the left child
+/// of the root's right child; left = the condition holds), rule and size, the feature and threshold (numeric) or left
+/// levels, the score statistic (1 df), p, Bonferroni-adjusted p and candidates searched.
+/// </summary>
+public sealed record InteractionSplitJson(int Depth, string Path, string Node, int N, string Feature, double Threshold, IReadOnlyList<string> LeftLevels,
     double Statistic, double P, double AdjustedP, int Candidates);
 
 /// <summary>
@@ -61,8 +65,16 @@ public static class PredictiveJson
     public static InteractionTreeJson From(InteractionTreeModel model, string treatment, (string Reference, string Treated) arms,
         bool honest, int discoveryN, int estimationN, int droppedRows, IReadOnlyList<TreatmentEffect?> leafEffects)
     {
-        var splits = model.Root.InnerNodes().Select(n => new InteractionSplitJson(n.Depth, n.Rule, n.Counts.Patients, n.Split!.Feature,
-            n.Split.Threshold, n.Split.LeftLevels, n.Split.Statistic, n.Split.PValue, n.Split.AdjustedPValue, n.Split.Candidates)).ToArray();
+        var splits = new List<InteractionSplitJson>();
+        void Walk(InteractionTreeNode n, string path)
+        {
+            if (n.IsLeaf) return;
+            splits.Add(new InteractionSplitJson(n.Depth, path, n.Rule, n.Counts.Patients, n.Split!.Feature,
+                n.Split.Threshold, n.Split.LeftLevels, n.Split.Statistic, n.Split.PValue, n.Split.AdjustedPValue, n.Split.Candidates));
+            Walk(n.Left!, path + "L");
+            Walk(n.Right!, path + "R");
+        }
+        Walk(model.Root, "");
         double z = Statistics.TailProbability.NormalCriticalValue(0.95);
         var leaves = model.Leaves.Select((l, i) =>
         {

@@ -33,14 +33,14 @@ public sealed record SubgroupModelDocument(
         var subgroups = results.Subgroups.Select(s => new ModelSubgroupJson(s.Id, s.Description, s.Rule, s.N, s.Events,
             effects is not null && effects.TryGetValue(s.Id, out var e) ? Effect(e) : null)).ToArray();
         var treatment = results.Treatment is { } t
-            ? new ModelTreatmentJson(t.Column, t.Reference, t.Treated, results.Study.Endpoint.TimeUnit, results.Study.RmstHorizon, Effect(t.Overall),
-                results.Inference.Statement)
+            ? new ModelTreatmentJson(t.Column, t.Reference, t.Treated, t.Design, results.Study.Endpoint.TimeUnit, results.Study.RmstHorizon, t.BottomLine,
+                Effect(t.Overall), results.Inference.Statement)
             : null;
         return new SubgroupModelDocument(CurrentSchemaVersion, results.Study.Title, run.Study.Spec.Id, model, subgroups, treatment);
     }
 
-    private static ModelEffectJson Effect(TreatmentEffectJson e) => new(e.Hr, e.HrLower, e.HrUpper, e.P,
-        e.RmstDifference, e.RmstDifferenceLower, e.RmstDifferenceUpper, e.Verdict, e.Sentence);
+    private static ModelEffectJson Effect(TreatmentEffectJson e) => new(e.Estimable, e.Hr, e.HrLower, e.HrUpper, e.P, e.AdjustedFor, e.Unadjusted, e.Shrunken,
+        e.RmstDifference, e.RmstDifferenceSe, e.RmstDifferenceLower, e.RmstDifferenceUpper, e.Verdict, e.Sentence);
 
     /// <summary>Reads model.json; refuses a missing file, text that is not a Stratify model, or another schema version.</summary>
     public static SubgroupModelDocument Read(string path)
@@ -79,7 +79,8 @@ public sealed record SubgroupModelDocument(
         var description = new string[n];
         var reason = new string?[n];
         var verdict = new string?[n];
-        var numbers = new double[7][];
+        var numbers = new double[10][];
+        var estimable = new string?[n];
         for (int j = 0; j < numbers.Length; j++) numbers[j] = new double[n];
         for (int i = 0; i < n; i++)
         {
@@ -91,11 +92,14 @@ public sealed record SubgroupModelDocument(
             reason[i] = placed.Unplaced[i];
             var e = group?.Effect;
             verdict[i] = e?.Verdict;
+            estimable[i] = e?.Estimable;
             double[] values = [e?.Hr ?? double.NaN, e?.HrLower ?? double.NaN, e?.HrUpper ?? double.NaN, e?.P ?? double.NaN,
+                e?.Shrunken?.Hr ?? double.NaN, e?.Shrunken?.HrLower ?? double.NaN, e?.Shrunken?.HrUpper ?? double.NaN,
                 e?.RmstDifference ?? double.NaN, e?.RmstDifferenceLower ?? double.NaN, e?.RmstDifferenceUpper ?? double.NaN];
             for (int j = 0; j < numbers.Length; j++) numbers[j][i] = values[j];
         }
-        string[] names = ["hr", "hr_lower", "hr_upper", "p", "rmst_difference", "rmst_difference_lower", "rmst_difference_upper"];
+        string[] names = ["hr", "hr_lower", "hr_upper", "p", "shrunken_hr", "shrunken_hr_lower", "shrunken_hr_upper",
+            "rmst_difference", "rmst_difference_lower", "rmst_difference_upper"];
         var columns = new List<Column>
         {
             CategoricalColumn.FromStrings(hasId ? IdColumn! : "row", id),
@@ -104,6 +108,7 @@ public sealed record SubgroupModelDocument(
         };
         for (int j = 0; j < names.Length; j++)
             columns.Add(new NumericColumn(names[j], numbers[j], numbers[j].Select(double.IsNaN).ToArray()));
+        columns.Add(CategoricalColumn.FromStrings("estimable", estimable));
         columns.Add(CategoricalColumn.FromStrings("verdict", verdict));
         columns.Add(CategoricalColumn.FromStrings("not_placed_because", reason));
         return new Cohort(columns, cohort.Source);
@@ -113,10 +118,20 @@ public sealed record SubgroupModelDocument(
 /// <summary>A subgroup as the run reported it: id, description, rule, size and events (estimation patients), and its treatment effect (null without a treatment).</summary>
 public sealed record ModelSubgroupJson(string Id, string Description, string? Rule, int N, int Events, ModelEffectJson? Effect);
 
-/// <summary>A treatment effect as the run reported it: HR with 95% CI and p, RMST difference with 95% CI, the verdict and the sentence.</summary>
-public sealed record ModelEffectJson(double Hr, double HrLower, double HrUpper, double P, double RmstDifference, double RmstDifferenceLower,
-    double RmstDifferenceUpper, string Verdict, string Sentence);
+/// <summary>
+/// A treatment effect as results.json reports it (schema 2.0, <c>treatment.overall</c> and <c>treatment.by_subgroup[]</c>,
+/// the same names): <c>estimable</c>, the adjusted HR with 95% CI and p and the covariates it is adjusted for, the
+/// unadjusted HR, the shrunken HR (subgroups only), the RMST difference with SE and 95% CI, the verdict and the sentence.
+/// </summary>
+public sealed record ModelEffectJson(string Estimable, double Hr, double HrLower, double HrUpper, double P, IReadOnlyList<string> AdjustedFor,
+    HazardRatioJson? Unadjusted, ShrunkenHazardRatioJson? Shrunken,
+    double RmstDifference, double RmstDifferenceSe, double RmstDifferenceLower, double RmstDifferenceUpper, string Verdict, string Sentence);
 
-/// <summary>The treatment arms, the RMST's time unit and horizon, the overall effect, and how honest the estimates are (the run's inference statement).</summary>
-public sealed record ModelTreatmentJson(string Column, string Reference, string Treated, string TimeUnit, double RmstHorizon, ModelEffectJson Overall,
-    string Inference);
+/// <summary>
+/// The treatment as results.json's <c>treatment</c> names it: column, reference and treated arms, design; the RMST's
+/// time unit and horizon; the <c>bottom_line</c> (does the effect differ between subgroups: per-subgroup verdicts
+/// stand only when it says "differs"); the overall effect; and how honest the estimates are (the run's inference
+/// statement).
+/// </summary>
+public sealed record ModelTreatmentJson(string Column, string Reference, string Treated, string Design, string TimeUnit, double RmstHorizon,
+    BottomLineJson BottomLine, ModelEffectJson Overall, string Inference);

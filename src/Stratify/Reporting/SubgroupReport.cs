@@ -218,6 +218,7 @@ public static partial class SubgroupReport
         html.Facts(facts);
         html.Paragraph(report.Render(RunSentences.Effect(results.Study, treatment, overall, null)));
         html.Callout(BottomLine(results, treatment), treatment.BottomLine.Kind == "differs" ? CalloutKind.Warning : CalloutKind.Note);
+        WriteSubgroupRule(report);
     }
 
     private static void WriteQuestion(ReportContext report)
@@ -289,6 +290,7 @@ public static partial class SubgroupReport
             html.Callout($"Subgroups with fewer than {report.Cells.Threshold} patients are shown only as \"{report.Cells.Below}\": "
                 + "their curves, medians and profiles are withheld to protect patient privacy.");
         if (report.AnySuppressed) html.Callout(report.Cells.SuppressedExplanation);
+        WritePredictive(report);
 
         html.Heading(3, results.Treatment?.Design == "observational" ? "Treatment and outcome by subgroup (associations)" : "Treatment effect by subgroup");
         if (results.Treatment is not { } treatment)

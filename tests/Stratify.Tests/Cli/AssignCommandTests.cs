@@ -117,6 +117,30 @@ public class AssignCommandTests
     }
 
     [Fact]
+    public void Model_json_names_the_treatment_and_its_effects_as_results_json_schema_2_does()
+    {
+        using var dir = new TempFolder();
+        var (data, spec) = Case("kmedoids", dir);
+        var model = JsonDocument.Parse(File.ReadAllText(Run(dir, data, spec))).RootElement;
+        var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.File("out"), "results.json"))).RootElement.GetProperty("treatment");
+        var treatment = model.GetProperty("treatment");
+        foreach (var key in new[] { "column", "reference", "treated", "design", "bottom_line" })
+            Assert.Equal(results.GetProperty(key).GetRawText(), treatment.GetProperty(key).GetRawText());
+        string[] shared = ["estimable", "hr", "hr_lower", "hr_upper", "p", "adjusted_for", "unadjusted", "rmst_difference", "rmst_difference_se",
+            "rmst_difference_lower", "rmst_difference_upper", "verdict", "sentence"];
+        foreach (var key in shared) Assert.Equal(results.GetProperty("overall").GetProperty(key).GetRawText(), treatment.GetProperty("overall").GetProperty(key).GetRawText());
+        var bySubgroup = results.GetProperty("by_subgroup").EnumerateArray().ToArray();
+        var subgroups = model.GetProperty("subgroups").EnumerateArray().ToArray();
+        Assert.Equal(bySubgroup.Length, subgroups.Length);
+        for (int s = 0; s < subgroups.Length; s++)
+        {
+            Assert.Equal(bySubgroup[s].GetProperty("subgroup").GetString(), subgroups[s].GetProperty("id").GetString());
+            foreach (var key in shared.Append("shrunken"))
+                Assert.Equal(bySubgroup[s].GetProperty(key).GetRawText(), subgroups[s].GetProperty("effect").GetProperty(key).GetRawText());
+        }
+    }
+
+    [Fact]
     public void A_file_without_a_feature_is_refused_naming_the_column()
     {
         using var dir = new TempFolder();

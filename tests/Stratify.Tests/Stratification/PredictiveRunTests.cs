@@ -63,6 +63,15 @@ public class PredictiveRunTests
         // The leaves carry the treatment layer's adjusted estimates, as treatment.by_subgroup does.
         Assert.Equal(effects[above].Adjusted!.HazardRatio, doc.Discovery.InteractionTree.Leaves[above].Hr);
         Assert.Equal(doc.Treatment!.BySubgroup[above].Hr, doc.Discovery.InteractionTree.Leaves[above].Hr);
+        // The report draws the tree and, on its first screen after the bottom line, says which rule defined the subgroups.
+        var html = SubgroupReport.Render(doc, null);
+        Assert.Contains("aria-label=\"Interaction tree for arm: 1 split, 2 subgroups\"", html);
+        int bottomLine = html.IndexOf("The treatment effect appears to differ", StringComparison.Ordinal);
+        int rule = html.IndexOf("Which patients benefit more? The subgroups are the leaves of an interaction tree", StringComparison.Ordinal);
+        int question = html.IndexOf("The question", StringComparison.Ordinal);
+        Assert.True(bottomLine >= 0 && rule > bottomLine && question > rule, $"bottom line {bottomLine}, rule {rule}, question {question}");
+        Assert.Contains("A rule found in the data is exploratory until it is confirmed in independent patients (Wang et al. 2007; Rothwell 2005; EMA 2019)", html);
+        Assert.Contains("Su X, Zhou T, Yan X, Fan J, Yang S. Interaction trees with censored survival data", html);
     }
 
     [Fact]
@@ -141,5 +150,9 @@ public class PredictiveRunTests
         var doc = ResultsMapping.ToDocument(run, RunOutput.Inputs(run));
         Assert.Equal("stepp", doc.Discovery.Method);
         Assert.Equal(stepp.Windows.Count, doc.Discovery.Stepp!.Windows.Count);
+        var html = SubgroupReport.Render(doc, null);
+        Assert.Contains("aria-label=\"Treatment hazard ratio by biomarker, in", html);
+        Assert.Contains("Which patients benefit more? The subgroups are bands of biomarker cut at its quantiles", html);
+        Assert.Contains("Bonetti M, Gelber RD. Patterns of treatment effects in subsets of patients in clinical trials", html);
     }
 }

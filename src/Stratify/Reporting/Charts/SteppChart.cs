@@ -121,19 +121,20 @@ public static class SteppChart
     /// The chart of a STEPP analysis: hazard ratios (or RMST differences) of the treated arm against the reference
     /// arm by window, the overall effect, and the heterogeneity test in the footer.
     /// </summary>
-    public static SteppChartInput Input(Predictive.SteppResult result, SteppEffectScale scale, string treated, string reference, string? timeUnit = null)
+    /// <summary>The chart of a STEPP analysis as `stratify stepp --format json` and results.json's <c>discovery.stepp</c> hold it.</summary>
+    public static SteppChartInput Input(SteppJson result, SteppEffectScale scale, string treated, string reference, string? timeUnit = null)
     {
         bool ratio = scale == SteppEffectScale.HazardRatio;
         var points = result.Windows.Select(w => ratio
-            ? new SteppPoint(w.MarkerMedian, w.Effect.HazardRatio, w.Effect.HazardRatioLower, w.Effect.HazardRatioUpper)
+            ? new SteppPoint(w.MarkerMedian, w.Effect.Hr, w.Effect.HrLower, w.Effect.HrUpper)
             : new SteppPoint(w.MarkerMedian, w.Effect.RmstDifference, w.Effect.RmstDifferenceLower, w.Effect.RmstDifferenceUpper)).ToArray();
         string horizon = ChartStyle.Number(result.RmstHorizon, 1);
         string effect = ratio ? $"Hazard ratio, {treated} vs {reference}"
             : $"RMST difference to {horizon}{(timeUnit is null ? "" : " " + timeUnit)}, {treated} − {reference}";
         string? footer = result.Test is { } test
-            ? $"Heterogeneity (largest standardised |window − overall| log HR, {test.Permutations.ToString("N0", CultureInfo.InvariantCulture)} permutations): p = {ChartStyle.Number(test.PValue, 4)}"
+            ? $"Heterogeneity (largest standardised |window − overall| log HR, {test.Permutations.ToString("N0", CultureInfo.InvariantCulture)} permutations): p = {ChartStyle.Number(test.P, 4)}"
             : null;
-        return new SteppChartInput(points, ratio ? result.Overall.HazardRatio : result.Overall.RmstDifference,
+        return new SteppChartInput(points, ratio ? result.Overall.Hr : result.Overall.RmstDifference,
             $"{result.Marker} (median of each window of about {result.PatientsPerWindow.ToString(CultureInfo.InvariantCulture)} patients)",
             effect, scale, footer, $"{(ratio ? "Treatment hazard ratio" : "Difference in restricted mean survival")} by {result.Marker}, in {result.Windows.Count} overlapping windows, with the overall effect");
     }
