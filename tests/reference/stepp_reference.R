@@ -7,6 +7,8 @@
 # library folder if it is not on the default path), the script checks that stepp.subpop gives the same windows;
 # this was checked with stepp 3.2.7. Per window: coxph(Surv(time, status) ~ arm [+ strata(centre)]) on the window's
 # patients (coef, se, HR and its 95% interval), and the RMST per arm to tau (survfit's rmean, print.survfit's se).
+# The "adjusted" case fits coxph(Surv(time, status) ~ arm + age + grade) per window instead: the model of every
+# adjusted treatment estimate in Stratify (STEPP's windows in a run are adjusted for the declared covariates).
 suppressPackageStartupMessages({ library(survival); library(jsonlite) })
 stopifnot(packageVersion("survival") >= "3.5")
 
@@ -21,6 +23,9 @@ censor <- runif(n, 20, 250)
 time <- ceiling(pmin(event_time, censor))
 status <- as.integer(event_time <= censor)
 d <- data.frame(time, status, arm, marker, centre)
+# Covariates for the adjusted case, drawn after everything above so that the other cases' data stay as they were.
+d$age <- round(rnorm(n, 60, 10))
+d$grade <- sample(c("1", "2", "3"), n, replace = TRUE)
 
 # The windows as index ranges of the distinct sorted marker values (stepp's I0, I1), from the frequencies.
 sliding_windows <- function(x, r2, r1) {
@@ -49,7 +54,8 @@ have_stepp <- suppressWarnings(requireNamespace("stepp", lib.loc = if (nzchar(st
 control <- coxph.control(eps = 1e-13, iter.max = 100, toler.chol = 1e-15)
 cases <- list()
 for (config in list(list(name = "unstratified", r2 = 120, r1 = 80, stratified = FALSE),
-                    list(name = "stratified", r2 = 150, r1 = 100, stratified = TRUE))) {
+                    list(name = "stratified", r2 = 150, r1 = 100, stratified = TRUE),
+                    list(name = "adjusted", r2 = 150, r1 = 100, stratified = FALSE, adjusted = TRUE))) {
   w <- sliding_windows(d$marker, config$r2, config$r1)
   if (have_stepp) {
     sp <- stepp::stepp.subpop(stepp::stepp.win(type = "sliding", r1 = config$r1, r2 = config$r2), d$marker)
@@ -60,11 +66,12 @@ for (config in list(list(name = "unstratified", r2 = 120, r1 = 80, stratified = 
   tau <- min(sapply(members, function(rows) min(tapply(d$time[rows], d$arm[rows], max))))
   effect <- function(rows) {
     s <- d[rows, ]
-    fit <- if (config$stratified) coxph(Surv(time, status) ~ arm + strata(centre), data = s, control = control)
+    fit <- if (isTRUE(config$adjusted)) coxph(Surv(time, status) ~ arm + age + grade, data = s, control = control)
+           else if (config$stratified) coxph(Surv(time, status) ~ arm + strata(centre), data = s, control = control)
            else coxph(Surv(time, status) ~ arm, data = s, control = control)
     km <- summary(survfit(Surv(time, status) ~ arm, data = s), rmean = tau)$table
     list(n = nrow(s), reference_events = sum(s$status[s$arm == 0]), treated_events = sum(s$status[s$arm == 1]),
-         coef = unname(coef(fit)), se = unname(sqrt(fit$var[1, 1])), hr = unname(exp(coef(fit))),
+         coef = unname(coef(fit)[1]), se = unname(sqrt(fit$var[1, 1])), hr = unname(exp(coef(fit)[1])),
          hr_lower = unname(summary(fit)$conf.int[1, "lower .95"]), hr_upper = unname(summary(fit)$conf.int[1, "upper .95"]),
          rmst_reference = unname(km["arm=0", "rmean"]), rmst_treated = unname(km["arm=1", "rmean"]),
          rmst_se_reference = unname(km["arm=0", "se(rmean)"]), rmst_se_treated = unname(km["arm=1", "se(rmean)"]))
@@ -72,11 +79,12 @@ for (config in list(list(name = "unstratified", r2 = 120, r1 = 80, stratified = 
   windows <- lapply(seq_along(members), function(i) c(list(lower = w$lower[i], upper = w$upper[i], median = median(d$marker[members[[i]]])),
                                                       effect(members[[i]])))
   cases[[length(cases) + 1]] <- list(name = config$name, patients_per_window = config$r2, overlap = config$r1, stratified = config$stratified,
+                                     adjusted = isTRUE(config$adjusted),
                                      tau = tau, windows = windows, overall = effect(seq_len(n)))
 }
 
 out <- list(generated_by = paste("R", getRversion(), "survival", packageVersion("survival")),
             checked_with_stepp = if (have_stepp) as.character(packageVersion("stepp", lib.loc = if (nzchar(stepp_lib)) stepp_lib else NULL)) else NULL,
-            data = list(time = d$time, status = d$status, arm = d$arm, marker = d$marker, centre = d$centre),
+            data = list(time = d$time, status = d$status, arm = d$arm, marker = d$marker, centre = d$centre, age = d$age, grade = d$grade),
             cases = cases)
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE, null = "null"), "tests/reference/stepp_reference.json")
