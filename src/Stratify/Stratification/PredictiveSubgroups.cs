@@ -168,6 +168,7 @@ public static class PredictiveSubgroups
 
     internal static SubgroupAssignment BySteppBands(BoundStudy study, SubgroupSpec spec, int[] discovery, int seed, IProgress<string>? progress)
     {
+        Treated(study, "STEPP"); // refuses a study without a two-arm treatment before anything else
         var marker = Marker(study, spec);
         var observed = WithMarker(marker, discovery);
         progress?.Report($"STEPP of {spec.Marker} on {observed.Length:N0} patients ({spec.Permutations} permutations)");

@@ -118,6 +118,14 @@ public class PredictiveRunTests
     }
 
     [Fact]
+    public void Stepp_without_a_treatment_is_refused()
+    {
+        using var dir = new TempFolder();
+        var error = Assert.Throws<StratifyInputException>(() => StratificationRun.Execute(Spec(dir, "  method: stepp\n  marker: biomarker\n", treatment: "")));
+        Assert.Contains("STEPP compares the treatment's effect between patients, but no treatment is named", error.Message);
+    }
+
+    [Fact]
     public void Stepp_subgroups_are_bands_of_about_equal_size_with_the_windows_alongside()
     {
         using var dir = new TempFolder();
