@@ -15,7 +15,9 @@ internal static class CommandCatalog
         yield return CoxCommand.Create(context);
         yield return ClusterCommand.Create(context);
         yield return TreeCommand.Create(context);
+        yield return SteppCommand.Create(context);
         yield return RunCommand.Create(context);
+        yield return AssignCommand.Create(context);
         yield return ReportCommand.Create(context);
         yield return ImportCommand.Create(context);
         yield return SimulateCommand.Create(context);

@@ -46,7 +46,7 @@ internal static class RunCommand
             var manifest = RunOutput.Manifest(study, inputs, started, DateTimeOffset.UtcNow, run.Timings);
             foreach (var note in RunOutput.Write(staging, run, results, manifest, SubgroupReport.Render, overwrite))
                 context.Error.WriteLine($"note: {note}");
-            progress.Finish($"wrote {folder}: results.json, report.html, assignments.parquet, tables/, manifest.json");
+            progress.Finish($"wrote {folder}: results.json, report.html, assignments.parquet, model.json, tables/, manifest.json");
             if (!parse.GetValue(quiet)) RunSummary.Write(context.Out, results, StageLines(run, study.SmallCellThreshold));
             return CliApp.ExitOk;
         });

@@ -4,7 +4,10 @@ using Stratify.Simulation;
 
 namespace Stratify.Cli.Commands;
 
-/// <summary>`stratify simulate --n N --seed S --out cohort.parquet`: a synthetic cohort with planted subgroups.</summary>
+/// <summary>
+/// `stratify simulate --n N --seed S --out cohort.parquet [--scenario aligned|biomarker|none]`: a synthetic cohort
+/// with planted subgroups and a planted treatment-effect structure.
+/// </summary>
 internal static class SimulateCommand
 {
     public static Command Create(CliContext context)
@@ -13,8 +16,14 @@ internal static class SimulateCommand
         var seed = new Option<long>("--seed") { Description = "Random seed (same n and seed give the same file).", DefaultValueFactory = _ => 1 };
         var output = new Option<string>("--out") { Description = "Parquet file to write.", Required = true };
         var rowGroup = new Option<int>("--row-group-size") { Description = "Rows per row group.", DefaultValueFactory = _ => CohortSimulator.DefaultRowGroupSize };
-        var command = new Command("simulate", "Write a synthetic cohort with latent subgroups, a subgroup-dependent treatment effect and censoring.")
-            { n, seed, output, rowGroup };
+        var scenario = new Option<string>("--scenario")
+        {
+            Description = "Planted treatment effect: aligned (HR 0.5/1.0/1.5 in the latent subgroups; default), biomarker (HR 0.5 above a " +
+                "biomarker threshold unrelated to the subgroups, 1.0 below) or none (HR 0.7 for everyone).",
+            DefaultValueFactory = _ => "aligned",
+        };
+        var command = new Command("simulate", "Write a synthetic cohort with latent subgroups, a planted treatment effect and censoring.")
+            { n, seed, output, rowGroup, scenario };
         command.SetAction(parse =>
         {
             var clock = Stopwatch.StartNew();
@@ -22,12 +31,22 @@ internal static class SimulateCommand
             long total = parse.GetValue(n);
             if (parse.GetValue(rowGroup) < 1) throw new Data.StratifyInputException("--row-group-size must be at least 1");
             var progress = new Progress<long>(done => { if (context.Interactive) context.Progress.Write($"\rwritten {done:N0} of {total:N0} patients"); });
-            CohortSimulator.Write(target, total, parse.GetValue(seed), rowGroupSize: parse.GetValue(rowGroup), progress: progress);
+            var model = SimulationModel.For(ParseScenario(parse.GetValue(scenario)));
+            CohortSimulator.Write(target, total, parse.GetValue(seed), model, parse.GetValue(rowGroup), progress);
             if (context.Interactive) context.Progress.WriteLine();
-            context.Error.WriteLine($"wrote {target}: {total:N0} patients in {clock.Elapsed.TotalSeconds:F1} s " +
+            context.Error.WriteLine($"wrote {target}: {total:N0} patients, scenario {model.Scenario.ToString().ToLowerInvariant()} " +
+                $"(benefit group: {model.BenefitGroup}) in {clock.Elapsed.TotalSeconds:F1} s " +
                 $"(peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB)");
             return CliApp.ExitOk;
         });
         return command;
     }
+
+    private static SimulationScenario ParseScenario(string? text) => (text ?? "aligned").Trim().ToLowerInvariant() switch
+    {
+        "aligned" => SimulationScenario.Aligned,
+        "biomarker" => SimulationScenario.Biomarker,
+        "none" => SimulationScenario.None,
+        _ => throw new Data.StratifyInputException("unknown scenario", "--scenario", value: text, suggestion: "Use aligned, biomarker or none."),
+    };
 }

@@ -28,6 +28,8 @@ public sealed record ClusterSummary(int Cluster, int Size, int? Medoid, IReadOnl
 public sealed record ClusteringResult(string Method, string Distance, int K, int N, double Objective, double Silhouette, double Pac,
     IReadOnlyList<KCriteria> Criteria, IReadOnlyList<ClusterSummary> Clusters, IReadOnlyList<Data.CountedText> Notices, int[] Assignment, int[] SourceRows)
 {
+    /// <summary>A mixture's fitted parameters, components in cluster order (null for other methods).</summary>
+    internal MixtureParameters? Mixture { get; init; }
     /// <summary>The <see cref="Notices"/> as text with exact counts (the console's and the JSON's warnings).</summary>
     public IReadOnlyList<string> Warnings => Notices.Select(n => n.ToString()).ToArray();
 
@@ -53,5 +55,29 @@ public sealed record ClusteringResult(string Method, string Distance, int K, int
         var result = new int[cohortRows];
         for (int i = 0; i < SourceRows.Length; i++) result[SourceRows[i]] = Assignment[i];
         return result;
+    }
+}
+
+/// <summary>
+/// The parameters of a fitted Gaussian mixture in the coordinate space it was fitted in: component weights, means
+/// (k × p) and covariances (full: k × p × p; diagonal: k × p), row-major.
+/// </summary>
+internal sealed record MixtureParameters(CovarianceType Covariance, int Dimensions, IReadOnlyList<double> Weights, IReadOnlyList<double> Means, IReadOnlyList<double> Covariances)
+{
+    /// <summary>The components of <paramref name="fit"/> in a new order: component c of the result is <paramref name="oldOfNew"/>[c] of the fit.</summary>
+    public static MixtureParameters Renumbered(GaussianMixtureResult fit, int[] oldOfNew)
+    {
+        int k = fit.K, p = fit.Dimensions, block = fit.Covariance == CovarianceType.Full ? p * p : p;
+        var weights = new double[k];
+        var means = new double[k * p];
+        var covariances = new double[k * block];
+        for (int c = 0; c < k; c++)
+        {
+            int old = oldOfNew[c];
+            weights[c] = fit.Weights[old];
+            Array.Copy(fit.Means, old * p, means, c * p, p);
+            Array.Copy(fit.Covariances, old * block, covariances, c * block, block);
+        }
+        return new MixtureParameters(fit.Covariance, p, weights, means, covariances);
     }
 }

@@ -88,9 +88,24 @@ public sealed record MissingValueReport(int RowsInCohort, int RowsDropped, IRead
     };
 }
 
+/// <summary>
+/// How one coordinate column is made from a feature (<see cref="FeatureSet.ToCoordinates"/>): a numeric or ordinal
+/// feature as (x − <paramref name="Center"/>) / <paramref name="Scale"/> × <paramref name="Root"/>; a categorical one
+/// as one column per level, <paramref name="Root"/> where the level code equals <paramref name="Level"/> (1-based) and 0
+/// elsewhere. <paramref name="Root"/> is √weight. <paramref name="Feature"/> indexes the feature set's features.
+/// </summary>
+internal sealed record CoordinateColumn(int Feature, int Level, double Center, double Scale, double Root)
+{
+    /// <summary>The column's value for a feature value (a number, or a 1-based level code).</summary>
+    public double Value(double x) => Level > 0 ? (x == Level ? Root : 0) : (x - Center) / Scale * Root;
+}
+
 /// <summary>Coordinates for Euclidean methods: row-major n × p.</summary>
 internal sealed record CoordinateMatrix(double[] Data, int Rows, int Columns, string[] ColumnNames)
 {
+    /// <summary>How each column was made from the features (set by <see cref="FeatureSet.ToCoordinates"/>), so that a new patient can be placed in the same space.</summary>
+    public IReadOnlyList<CoordinateColumn>? Definitions { get; init; }
+
     public ReadOnlySpan<double> Row(int i) => new(Data, i * Columns, Columns);
     public double this[int i, int j] => Data[i * Columns + j];
 }
@@ -250,6 +265,7 @@ internal sealed class FeatureSet
         Array.Fill(used, (0.0, 1.0));
         var columns = new List<double[]>();
         var names = new List<string>();
+        var definitions = new List<CoordinateColumn>();
         int n = RowCount;
         for (int index = 0; index < Features.Count; index++)
         {
@@ -261,18 +277,22 @@ internal sealed class FeatureSet
             {
                 for (int level = 1; level <= f.Levels!.Length; level++)
                 {
+                    var definition = new CoordinateColumn(index, level, 0, 1, root);
                     var column = new double[n];
-                    for (int i = 0; i < n; i++) column[i] = f.Values[i] == level ? root : 0;
+                    for (int i = 0; i < n; i++) column[i] = definition.Value(f.Values[i]);
                     columns.Add(column);
                     names.Add($"{f.Name}={f.Levels[level - 1]}");
+                    definitions.Add(definition);
                 }
                 continue;
             }
             var (center, scale) = used[index] = given?[index] ?? Scaling(f.Values, scaling);
+            var numeric = new CoordinateColumn(index, 0, center, scale, root);
             var scaled = new double[n];
-            for (int i = 0; i < n; i++) scaled[i] = (f.Values[i] - center) / scale * root;
+            for (int i = 0; i < n; i++) scaled[i] = numeric.Value(f.Values[i]);
             columns.Add(scaled);
             names.Add(f.Name);
+            definitions.Add(numeric);
         }
         int p = columns.Count;
         var data = new double[n * p];
@@ -281,7 +301,7 @@ internal sealed class FeatureSet
             var column = columns[j];
             for (int i = 0; i < n; i++) data[i * p + j] = column[i];
         }
-        return new CoordinateMatrix(data, n, p, names.ToArray());
+        return new CoordinateMatrix(data, n, p, names.ToArray()) { Definitions = definitions };
     }
 
     private static (double Center, double Scale) Scaling(double[] values, FeatureScaling scaling)

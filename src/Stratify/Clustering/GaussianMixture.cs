@@ -111,27 +111,7 @@ internal static class GaussianMixtureEm
     private static double EStep(CoordinateMatrix x, int k, bool full, double[] weights, double[] means, double[] covariances, double[] resp)
     {
         int n = x.Rows, p = x.Columns;
-        // Per component: Cholesky factor (full) or variances (diagonal), and the log normalising constant.
-        var factors = new double[k][];
-        var logConstant = new double[k];
-        for (int c = 0; c < k; c++)
-        {
-            double logDet;
-            if (full)
-            {
-                factors[c] = Cholesky(covariances.AsSpan(c * p * p, p * p), p);
-                logDet = 0;
-                for (int j = 0; j < p; j++) logDet += Math.Log(factors[c][j * p + j]);
-                logDet *= 2;
-            }
-            else
-            {
-                factors[c] = covariances.AsSpan(c * p, p).ToArray();
-                logDet = 0;
-                for (int j = 0; j < p; j++) logDet += Math.Log(factors[c][j]);
-            }
-            logConstant[c] = Math.Log(weights[c]) - 0.5 * (p * Math.Log(2 * Math.PI) + logDet);
-        }
+        var density = new MixtureDensity(k, p, full, weights, means, covariances);
         var rowNorm = new double[n];
         LloydKMeans.ForBlocks(n, -1, (lo, hi) =>
         {
@@ -139,31 +119,9 @@ internal static class GaussianMixtureEm
             var logp = new double[k];
             for (int i = lo; i < hi; i++)
             {
-                var row = x.Row(i);
+                density.LogDensities(x.Row(i), logp, z);
                 double max = double.NegativeInfinity;
-                for (int c = 0; c < k; c++)
-                {
-                    var mean = means.AsSpan(c * p, p);
-                    double q = 0;
-                    if (full)
-                    {
-                        var l = factors[c];
-                        for (int a = 0; a < p; a++)
-                        {
-                            double s = row[a] - mean[a];
-                            for (int b = 0; b < a; b++) s -= l[a * p + b] * z[b];
-                            z[a] = s / l[a * p + a];
-                            q += z[a] * z[a];
-                        }
-                    }
-                    else
-                    {
-                        var v = factors[c];
-                        for (int a = 0; a < p; a++) { double t = row[a] - mean[a]; q += t * t / v[a]; }
-                    }
-                    logp[c] = logConstant[c] - 0.5 * q;
-                    if (logp[c] > max) max = logp[c];
-                }
+                for (int c = 0; c < k; c++) if (logp[c] > max) max = logp[c];
                 double sum = 0;
                 for (int c = 0; c < k; c++) sum += Math.Exp(logp[c] - max);
                 double norm = max + Math.Log(sum);
@@ -245,7 +203,7 @@ internal static class GaussianMixtureEm
     }
 
     /// <summary>Lower Cholesky factor L (row-major) with L Lᵀ = A.</summary>
-    private static double[] Cholesky(ReadOnlySpan<double> a, int p)
+    internal static double[] Cholesky(ReadOnlySpan<double> a, int p)
     {
         var l = new double[p * p];
         for (int i = 0; i < p; i++)
@@ -261,5 +219,89 @@ internal static class GaussianMixtureEm
                 else l[i * p + j] = s / l[j * p + j];
             }
         return l;
+    }
+}
+
+/// <summary>
+/// log(w_k N(x; μ_k, Σ_k)) of every component for one row: the Cholesky factor (full) or the variances (diagonal) and
+/// the log normalising constant prepared once; shared by EM's E-step and by placing a new patient in the component of
+/// largest posterior probability (the same arithmetic, so the same patient gets the same component).
+/// </summary>
+internal sealed class MixtureDensity
+{
+    private readonly int _k, _p;
+    private readonly bool _full;
+    private readonly double[] _means;
+    private readonly double[][] _factors;
+    private readonly double[] _logConstant;
+
+    /// <param name="means">k × p row-major.</param>
+    /// <param name="covariances">Full: k × p × p; diagonal: k × p.</param>
+    public MixtureDensity(int k, int p, bool full, IReadOnlyList<double> weights, IReadOnlyList<double> means, IReadOnlyList<double> covariances)
+    {
+        _k = k;
+        _p = p;
+        _full = full;
+        _means = means.ToArray();
+        _factors = new double[k][];
+        _logConstant = new double[k];
+        var all = covariances.ToArray();
+        for (int c = 0; c < k; c++)
+        {
+            double logDet;
+            if (full)
+            {
+                _factors[c] = GaussianMixtureEm.Cholesky(all.AsSpan(c * p * p, p * p), p);
+                logDet = 0;
+                for (int j = 0; j < p; j++) logDet += Math.Log(_factors[c][j * p + j]);
+                logDet *= 2;
+            }
+            else
+            {
+                _factors[c] = all.AsSpan(c * p, p).ToArray();
+                logDet = 0;
+                for (int j = 0; j < p; j++) logDet += Math.Log(_factors[c][j]);
+            }
+            _logConstant[c] = Math.Log(weights[c]) - 0.5 * (p * Math.Log(2 * Math.PI) + logDet);
+        }
+    }
+
+    /// <summary>Writes log(w_c N(row; μ_c, Σ_c)) for every component c into <paramref name="logp"/> (<paramref name="z"/>: p scratch values).</summary>
+    public void LogDensities(ReadOnlySpan<double> row, Span<double> logp, Span<double> z)
+    {
+        int p = _p;
+        for (int c = 0; c < _k; c++)
+        {
+            var mean = _means.AsSpan(c * p, p);
+            double q = 0;
+            if (_full)
+            {
+                var l = _factors[c];
+                for (int a = 0; a < p; a++)
+                {
+                    double s = row[a] - mean[a];
+                    for (int b = 0; b < a; b++) s -= l[a * p + b] * z[b];
+                    z[a] = s / l[a * p + a];
+                    q += z[a] * z[a];
+                }
+            }
+            else
+            {
+                var v = _factors[c];
+                for (int a = 0; a < p; a++) { double t = row[a] - mean[a]; q += t * t / v[a]; }
+            }
+            logp[c] = _logConstant[c] - 0.5 * q;
+        }
+    }
+
+    /// <summary>The component of largest posterior probability (the first on ties).</summary>
+    public int MostProbable(ReadOnlySpan<double> row)
+    {
+        Span<double> logp = stackalloc double[_k];
+        Span<double> z = stackalloc double[_p];
+        LogDensities(row, logp, z);
+        int best = 0;
+        for (int c = 1; c < _k; c++) if (logp[c] > logp[best]) best = c;
+        return best;
     }
 }

@@ -249,8 +249,8 @@ internal sealed class GowerDissimilarity
         return result;
     }
 
-    /// <summary>(min, max − min) over the observed values; daisy uses a range of 1 for a constant column.</summary>
-    private static (double Minimum, double Range) Range(double[] values)
+    /// <summary>The minimum and range of the observed values (a range of 1 when the column is constant, as daisy).</summary>
+    public static (double Minimum, double Range) Range(double[] values)
     {
         double min = double.PositiveInfinity, max = double.NegativeInfinity;
         foreach (double v in values)
@@ -269,6 +269,23 @@ internal sealed class GowerDissimilarity
         var result = new double[values.Length];
         for (int i = 0; i < values.Length; i++) result[i] = (values[i] - min) / range;
         return result;
+    }
+
+    /// <summary>
+    /// d(a, b) between two patients given by their range-scaled feature values (NaN = missing), by the formula of
+    /// <see cref="Pair"/>: used to place a new patient with a medoid.
+    /// </summary>
+    public static double Between(ReadOnlySpan<double> a, ReadOnlySpan<double> b, ReadOnlySpan<double> weights, ReadOnlySpan<bool> nominal)
+    {
+        double numerator = 0, denominator = 0;
+        for (int f = 0; f < a.Length; f++)
+        {
+            if (double.IsNaN(a[f]) || double.IsNaN(b[f])) continue;
+            denominator += weights[f];
+            if (nominal[f]) { if (a[f] != b[f]) numerator += weights[f]; }
+            else numerator += weights[f] * Math.Abs(a[f] - b[f]);
+        }
+        return denominator == 0 ? double.NaN : numerator / denominator;
     }
 
     /// <summary>

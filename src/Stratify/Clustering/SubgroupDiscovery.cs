@@ -62,7 +62,7 @@ internal sealed record ClusteringOptions(
 /// </summary>
 internal static class SubgroupDiscovery
 {
-    private sealed record Fitted(int[] Assignment, double Objective, int[]? Medoids, double[]? Centers, double Bic);
+    private sealed record Fitted(int[] Assignment, double Objective, int[]? Medoids, double[]? Centers, double Bic, GaussianMixtureResult? Mixture = null);
 
     public static ClusteringResult Fit(FeatureSet features, ClusteringOptions options)
     {
@@ -171,7 +171,10 @@ internal static class SubgroupDiscovery
         var oneBased = new int[n];
         for (int i = 0; i < n; i++) oneBased[i] = assignment[i] + 1;
         return new ClusteringResult(MethodName(options), coordinates ? "euclidean" : "gower", chosen, n, final.Objective,
-            silhouettes[chosen], stability?.Pac ?? double.NaN, criteria, clusters, warnings, oneBased, features.SourceRows);
+            silhouettes[chosen], stability?.Pac ?? double.NaN, criteria, clusters, warnings, oneBased, features.SourceRows)
+        {
+            Mixture = final.Mixture is { } m ? MixtureParameters.Renumbered(m, order) : null,
+        };
     }
 
     private static KMedoidsOptions Medoid(int k, ClusteringOptions o) => new(k, Seed: o.Seed, ClaraThreshold: o.ClaraThreshold);
@@ -185,7 +188,7 @@ internal static class SubgroupDiscovery
 
     private static Fitted Medoids(KMedoidsResult r) => new(r.Assignment, r.Objective, r.Medoids, null, double.NaN);
     private static Fitted Means(KMeansResult r) => new(r.Assignment, r.Objective, null, r.Centers, double.NaN);
-    private static Fitted Mixture(GaussianMixtureResult r) => new(r.Assignment, r.MeanLogLikelihood * r.Assignment.Length, null, r.Means, r.Bic);
+    private static Fitted Mixture(GaussianMixtureResult r) => new(r.Assignment, r.MeanLogLikelihood * r.Assignment.Length, null, r.Means, r.Bic, r);
 
     /// <summary>Hierarchical: the cut, and as objective the within-cluster dispersion W_k (the gap statistic's).</summary>
     private static Fitted Tree(Dendrogram tree, DissimilarityMatrix d, int k)

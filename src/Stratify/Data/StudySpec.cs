@@ -168,6 +168,10 @@ public enum SubgroupMethod
     Hierarchical,
     SurvivalTree,
     Column,
+    /// <summary>An interaction tree: leaves differ in the treatment's effect (Su et al. 2008).</summary>
+    InteractionTree,
+    /// <summary>Bands of a continuous marker, with the STEPP analysis of the effect along it (Bonetti &amp; Gelber 2004).</summary>
+    Stepp,
 }
 
 /// <summary>
@@ -185,13 +189,25 @@ public sealed record SubgroupSpec
     public int Bootstrap { get; init; } = 50;
     public int MinNodeSize { get; init; } = 30;
     public int MaxDepth { get; init; } = 3;
+    /// <summary>STEPP: the continuous marker (read as a numeric feature; a patient without it gets no band).</summary>
+    public string? Marker { get; init; }
+    /// <summary>STEPP: patients per window (n2); null = a fifth of the patients.</summary>
+    public int? WindowPatients { get; init; }
+    /// <summary>STEPP: the most patients consecutive windows share (n1); null = two thirds of a window.</summary>
+    public int? WindowOverlap { get; init; }
+    /// <summary>STEPP in a run: the subgroups are this many bands of the marker of about equal size.</summary>
+    public int Bands { get; init; } = 3;
+    /// <summary>STEPP: permutations of the heterogeneity test.</summary>
+    public int Permutations { get; init; } = 1000;
     /// <summary>How a missing feature value is handled when finding subgroups (<c>missing:</c>; default impute).</summary>
     public MissingPolicy Missing { get; init; } = MissingPolicy.Impute;
     /// <summary>Per-feature overrides of <see cref="Missing"/> (column → policy).</summary>
     public IReadOnlyDictionary<string, MissingPolicy> MissingByFeature { get; init; } = new Dictionary<string, MissingPolicy>();
 
-    /// <summary>The policy for one feature: its override, else <see cref="Missing"/>.</summary>
-    public MissingPolicy MissingFor(string column) => MissingByFeature.TryGetValue(column, out var policy) ? policy : Missing;
+    /// <summary>The policy for one feature: its override, else <see cref="Missing"/>; STEPP's marker is always complete-case.</summary>
+    public MissingPolicy MissingFor(string column) =>
+        Method == SubgroupMethod.Stepp && column == Marker ? MissingPolicy.CompleteCase
+        : MissingByFeature.TryGetValue(column, out var policy) ? policy : Missing;
 }
 
 /// <summary>

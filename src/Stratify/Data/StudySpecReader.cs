@@ -26,7 +26,11 @@ public static class StudySpecReader
         "design", "interaction_alpha", "min_events_per_arm", "weights",
     ];
     private static readonly string[] WeightingKeys = ["method", "trim"];
-    private static readonly string[] SubgroupKeys = ["method", "column", "features", "k", "bootstrap", "min_node_size", "max_depth", "missing"];
+    private static readonly string[] SubgroupKeys =
+    [
+        "method", "column", "features", "k", "bootstrap", "min_node_size", "max_depth", "missing",
+        "marker", "window", "overlap", "bands", "permutations",
+    ];
     private static readonly string[] ValidationKeys = ["mode", "fraction", "seed"];
     private static readonly string[] CovariateKeys = ["numeric", "categorical", "ordinal"];
 
@@ -244,8 +248,10 @@ public static class StudySpecReader
         "hierarchical" or "ward" or "agglomerative" => SubgroupMethod.Hierarchical,
         "tree" or "survival-tree" => SubgroupMethod.SurvivalTree,
         "column" => SubgroupMethod.Column,
+        "interaction-tree" => SubgroupMethod.InteractionTree,
+        "stepp" => SubgroupMethod.Stepp,
         _ => throw new StratifyInputException($"{(line is null ? "" : $"line {line}: ")}unknown subgroup method", source, value: text,
-            suggestion: "Use kmedoids, kmeans, gmm, hierarchical, tree or column."),
+            suggestion: "Use kmedoids, kmeans, gmm, hierarchical, tree, column, interaction_tree or stepp."),
     };
 
     /// <summary>k as a number ("3") or a range ("2..6").</summary>
@@ -277,11 +283,28 @@ public static class StudySpecReader
                 case "bootstrap": spec = spec with { Bootstrap = Integer(value, path, key, 0, MaxReplicates) }; break;
                 case "min_node_size": spec = spec with { MinNodeSize = Integer(value, path, key, 1) }; break;
                 case "max_depth": spec = spec with { MaxDepth = Integer(value, path, key, 1) }; break;
+                case "marker": spec = spec with { Marker = Scalar(value, path, key) }; break;
+                case "window": spec = spec with { WindowPatients = Integer(value, path, key, 2) }; break;
+                case "overlap": spec = spec with { WindowOverlap = Integer(value, path, key, 0) }; break;
+                case "bands": spec = spec with { Bands = Integer(value, path, key, 2) }; break;
+                case "permutations": spec = spec with { Permutations = Integer(value, path, key, 0) }; break;
                 case "missing": spec = Missing(spec, value, path); break;
             }
         }
+        if (spec.Method == SubgroupMethod.Stepp)
+        {
+            if (spec.Marker is null)
+                throw new StratifyInputException($"line {Line(node)}: subgroups by STEPP need 'marker: <numeric column>'", path);
+            if (spec.Features.All(f => f.Column != spec.Marker))
+                spec = spec with { Features = [new CovariateSpec(spec.Marker, CovariateKind.Numeric), .. spec.Features] };
+        }
+        if (spec.Method == SubgroupMethod.Stepp && spec.MissingByFeature.TryGetValue(spec.Marker!, out var markerPolicy) && markerPolicy != MissingPolicy.CompleteCase)
+            throw new StratifyInputException($"line {Line(node)}: STEPP's marker '{spec.Marker}' cannot be filled in: a patient without it has no place on the marker's axis", path,
+                value: spec.Marker, suggestion: "Leave the marker out of missing: (it is always complete_case).");
         if (spec.Method == SubgroupMethod.Column && spec.Column is null)
             throw new StratifyInputException($"line {Line(node)}: subgroups by column need 'column: <name>'", path);
+        if (spec.Method is SubgroupMethod.InteractionTree && spec.Features.Count == 0)
+            throw new StratifyInputException($"line {Line(node)}: an interaction tree needs 'features:' (the candidate split variables)", path);
         if (spec.Method is not SubgroupMethod.Column and not SubgroupMethod.SurvivalTree && spec.Features.Count == 0)
             throw new StratifyInputException($"line {Line(node)}: clustering needs 'features:' (numeric / categorical / ordinal columns)", path);
         foreach (var (column, _) in spec.MissingByFeature)
@@ -300,6 +323,8 @@ public static class StudySpecReader
         SubgroupMethod.GaussianMixture => "a Gaussian mixture",
         SubgroupMethod.Hierarchical => "Ward's hierarchical clustering",
         SubgroupMethod.SurvivalTree => "the survival tree",
+        SubgroupMethod.InteractionTree => "the interaction tree",
+        SubgroupMethod.Stepp => "STEPP",
         _ => "a subgroup column",
     };
 

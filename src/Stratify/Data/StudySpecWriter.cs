@@ -62,6 +62,14 @@ internal static class StudySpecWriter
             text.Append("  bootstrap: ").Append(s.Bootstrap.ToString(CultureInfo.InvariantCulture)).Append('\n');
             text.Append("  min_node_size: ").Append(s.MinNodeSize.ToString(CultureInfo.InvariantCulture)).Append('\n');
             text.Append("  max_depth: ").Append(s.MaxDepth.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            if (s.Method == SubgroupMethod.Stepp)
+            {
+                text.Append("  marker: ").Append(Quote(s.Marker!)).Append('\n');
+                if (s.WindowPatients is int window) text.Append("  window: ").Append(window.ToString(CultureInfo.InvariantCulture)).Append('\n');
+                if (s.WindowOverlap is int overlap) text.Append("  overlap: ").Append(overlap.ToString(CultureInfo.InvariantCulture)).Append('\n');
+                text.Append("  bands: ").Append(s.Bands.ToString(CultureInfo.InvariantCulture)).Append('\n');
+                text.Append("  permutations: ").Append(s.Permutations.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            }
             text.Append("  missing:\n    default: ").Append(MissingName(s.Missing)).Append('\n');
             foreach (var (column, policy) in s.MissingByFeature.OrderBy(m => m.Key, StringComparer.Ordinal))
                 text.Append("    ").Append(Quote(column)).Append(": ").Append(MissingName(policy)).Append('\n');
@@ -123,6 +131,8 @@ internal static class StudySpecWriter
         SubgroupMethod.GaussianMixture => "gmm",
         SubgroupMethod.Hierarchical => "hierarchical",
         SubgroupMethod.SurvivalTree => "tree",
+        SubgroupMethod.InteractionTree => "interaction_tree",
+        SubgroupMethod.Stepp => "stepp",
         _ => "column",
     };
 }

@@ -36,6 +36,16 @@ internal static class AssignmentFile
         else throw new StratifyInputException("the assignments file must end in .parquet or .csv", "--out", value: path);
     }
 
+    /// <summary>Writes a table (numbers stay numbers in Parquet; CSV prints NA for a missing value) by the file's extension.</summary>
+    public static void Write(string path, Cohort table)
+    {
+        var extension = Path.GetExtension(path).ToLowerInvariant();
+        if (extension == ".parquet") ParquetCohortWriter.Write(table, path);
+        else if (extension == ".csv")
+            WriteCsv(path, table.Columns.Select(c => (c.Name, Enumerable.Range(0, c.Length).Select(i => c.IsMissing(i) && c is CategoricalColumn ? "" : c.Format(i)).ToArray())).ToList());
+        else throw new StratifyInputException("the output file must end in .parquet or .csv", "--out", value: path);
+    }
+
     private static void WriteParquet(string path, List<(string Name, string[] Values)> columns, Column? idColumn)
     {
         var cohortColumns = new List<Column>();

@@ -92,8 +92,9 @@ internal sealed record InferenceJson(string Mode, bool Exploratory, double? Frac
 internal sealed record SubgroupJson(string Id, int N, int Events, string Description, string? Rule);
 
 /// <summary>
-/// How subgroups were found: <c>method</c> (kmedoids, kmeans, gmm, hierarchical, tree, column), the features,
-/// and the method's own output (clustering: criteria over k, stability, profiles; tree: splits and leaves).
+/// How subgroups were found: <c>method</c> (kmedoids, kmeans, gmm, hierarchical, tree, column, interaction_tree,
+/// stepp), the features, and the method's own output (clustering: criteria over k, stability, profiles; tree: splits
+/// and leaves; interaction_tree: splits and leaves with their effects; stepp: the windows and the permutation test).
 /// <c>profiles</c>: per subgroup the standardised differences of each feature against the rest (for the heatmap).
 /// </summary>
 internal sealed record SubgroupDiscoveryJson(
@@ -103,6 +104,12 @@ internal sealed record SubgroupDiscoveryJson(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SurvivalTreeJson? Tree,
     IReadOnlyList<SubgroupProfileJson> Profiles)
 {
+    /// <summary>The interaction tree (method interaction_tree): splits with their interaction tests, leaves with their effects.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public InteractionTreeJson? InteractionTree { get; init; }
+    /// <summary>The STEPP analysis of the marker on the discovery patients (method stepp).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SteppJson? Stepp { get; init; }
     /// <summary>Per feature, what its missing-value policy did (empty for an existing column).</summary>
     public IReadOnlyList<FeatureMissingValuesJson> MissingValues { get; init; } = [];
 }
@@ -125,9 +132,10 @@ internal sealed record ProfileValueJson(string Feature, double StandardisedDiffe
 /// <summary>
 /// Survival by subgroup on the estimation patients: Kaplan–Meier (with landmarks and RMST), the global log-rank
 /// test with Holm-adjusted pairwise comparisons, and a Cox model with subgroup as a factor adjusted for the spec's
-/// covariates (its PH test and concordance inside).
+/// covariates (its PH test and concordance inside). With one subgroup (a tree that made no split) there is nothing to
+/// compare: <c>log_rank</c> and <c>cox</c> are null.
 /// </summary>
-internal sealed record SurvivalBySubgroupJson(KaplanMeierJson KaplanMeier, LogRankJson LogRank, CoxModelJson Cox);
+internal sealed record SurvivalBySubgroupJson(KaplanMeierJson KaplanMeier, LogRankJson? LogRank, CoxModelJson? Cox);
 
 /// <summary>
 /// Treatment tailoring, in the order a reader needs it: the <c>design</c> ("randomised" | "observational"), the

@@ -38,7 +38,7 @@ internal static class ResultsMapping
             DroppedByStage = run.DroppedByStage.Select(d => new StageDroppedRowsJson(StageName(d.Stage), d.Column, d.Rows)).ToArray(),
         };
         var tailoring = run.Treatment is { } t && treatment is not null
-            ? Tailoring(t, treatment, studyJson, run.Subgroups.Descriptions, spec.MinEventsPerArm, study.Causes?.EventOfInterest)
+            ? Tailoring(t, treatment, studyJson, run.Subgroups.Descriptions, spec.MinEventsPerArm, study.Causes?.EventOfInterest, MethodName(run.Subgroups.Method))
             : null;
 
         var discovery = run.Subgroups;
@@ -73,11 +73,19 @@ internal static class ResultsMapping
             {
                 MissingValues = (discovery.Missing?.Features ?? []).Select(f =>
                     new FeatureMissingValuesJson(f.Feature, StudySpecWriter.MissingName(f.Policy), f.Missing, f.Imputed, f.Fill, f.IndicatorAdded)).ToArray(),
+                InteractionTree = discovery.InteractionTree is { } tree && treatment is not null
+                    ? PredictiveJson.From(tree, treatment.Name, PredictiveSubgroups.ArmNames(treatment), split, discoveryN, run.EstimationRows.Length,
+                        study.RowsDropped, run.Treatment?.BySubgroup.Cast<TreatmentEffect?>().ToArray() ?? new TreatmentEffect?[tree.Leaves.Count])
+                    : null,
+                Stepp = discovery.Stepp is { } stepp && treatment is not null
+                    ? PredictiveJson.From(stepp, treatment.Name, PredictiveSubgroups.ArmNames(treatment))
+                    : null,
             },
             Table1Formats.ToDocument(run.Table1ByTreatment),
             Table1Formats.ToDocument(run.Table1BySubgroup),
             new SurvivalBySubgroupJson(SurvivalJson.From(run.KaplanMeier) with { Weights = SurvivalJson.Weights(run.KaplanMeier, spec.Weight) },
-                SurvivalJson.From(run.LogRank, spec.Weight), CoxModelJson.From(run.Cox, run.ProportionalHazards, spec.Weight)),
+                run.LogRank is null ? null : SurvivalJson.From(run.LogRank, spec.Weight),
+                run.Cox is null ? null : CoxModelJson.From(run.Cox, run.ProportionalHazards, spec.Weight)),
             tailoring,
             warnings.Select(w => ToJson(w, threshold)).ToArray())
         {
@@ -127,7 +135,7 @@ internal static class ResultsMapping
         new(text.Template, text.Counts.Select(c => new TextCount(c.Value, ParseCountOf(c.Of), c.Subgroup)).ToArray());
 
     private static TreatmentTailoringJson Tailoring(TreatmentTailoringResult t, Factor treatment, StudyJson study, IReadOnlyList<string> descriptions, int minEventsPerArm,
-        string? causeSpecificFor)
+        string? causeSpecificFor, string method)
     {
         string reference = treatment.Levels[treatment.Reference];
         string treated = treatment.Levels[1 - treatment.Reference];
@@ -165,7 +173,7 @@ internal static class ResultsMapping
         var render = RunSentences.MaskedCounts(threshold);
         return json with
         {
-            BottomLine = json.BottomLine with { Sentence = RunSentences.BottomLine(json) },
+            BottomLine = json.BottomLine with { Sentence = RunSentences.BottomLine(json, method) },
             Overall = json.Overall with { Sentence = RunSentences.Effect(study, json, json.Overall, null).Render(render) },
             BySubgroup = json.BySubgroup.Select((e, s) => e with { Sentence = RunSentences.Effect(study, json, e, descriptions[s]).Render(render) }).ToArray(),
         };

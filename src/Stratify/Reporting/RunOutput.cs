@@ -89,7 +89,7 @@ internal static class RunOutput
         Func<ResultsDocument, ManifestDocument, string> renderReport, bool force = false)
     {
         var tables = Tables(results, run).ToList();
-        var files = new List<string> { "results.json", "manifest.json", "assignments.parquet", "report.html" };
+        var files = new List<string> { "results.json", "manifest.json", "model.json", "assignments.parquet", "report.html" };
         files.AddRange(tables.Select(t => "tables/" + t.Name));
         files.Sort(StringComparer.Ordinal);
         manifest = manifest with { Generator = OutputStaging.GeneratorName, Files = files };
@@ -99,6 +99,7 @@ internal static class RunOutput
             var utf8 = new UTF8Encoding(false);
             File.WriteAllText(Path.Combine(folder, "results.json"), JsonOutput.Serialize(results) + "\n", utf8);
             File.WriteAllText(Path.Combine(folder, "manifest.json"), JsonOutput.Serialize(manifest) + "\n", utf8);
+            File.WriteAllText(Path.Combine(folder, "model.json"), JsonOutput.Serialize(SubgroupModelDocument.From(run, results)) + "\n", utf8);
             WriteAssignments(Path.Combine(folder, "assignments.parquet"), run);
             var tableFolder = staging.CreateFolder("tables");
             foreach (var (name, csv) in tables)
@@ -142,7 +143,7 @@ internal static class RunOutput
                 .Concat(g.At.SelectMany(a => new[] { N(a.Survival), N(a.Lower), N(a.Upper) })).ToArray());
         yield return ("survival_by_subgroup.csv", TabularText.Csv(survival));
         var cox = new List<IReadOnlyList<string>> { new[] { "term", "coef", "se", "hr", "hr_lower", "hr_upper", "z", "p" } };
-        cox.AddRange(results.Survival.Cox.Terms.Select(t => new[] { t.Term, N(t.Coef), N(t.Se), N(t.Hr), N(t.HrLower), N(t.HrUpper), N(t.Z), N(t.P) }));
+        cox.AddRange((results.Survival.Cox?.Terms ?? []).Select(t => new[] { t.Term, N(t.Coef), N(t.Se), N(t.Hr), N(t.HrLower), N(t.HrUpper), N(t.Z), N(t.P) }));
         yield return ("cox_by_subgroup.csv", TabularText.Csv(cox));
         if (results.Treatment is { } treatment)
         {

@@ -78,10 +78,17 @@ internal static class RunSentences
     /// The bottom line on heterogeneity: whether the effect differs between subgroups (the interaction test and its
     /// threshold), what that means for a subgroup, and how much the test may claim.
     /// </summary>
-    public static string BottomLine(TreatmentTailoringJson treatment)
+    public static string BottomLine(TreatmentTailoringJson treatment, string method = "")
     {
         var bottom = treatment.BottomLine;
         string p = PEquals(bottom.InteractionP), alpha = Number(bottom.InteractionAlpha), noun = EffectNoun(treatment);
+        if (treatment.BySubgroup.Count == 1)
+            return method == "interaction_tree" && bottom.Kind == "consistent"
+                ? $"No subgroup whose {noun} differs was found (at the stated alpha, {alpha}): the interaction tree, which searched the features for "
+                    + $"the split where the {noun} differs most, made no split whose Bonferroni-adjusted test of interaction is below {alpha}. "
+                    + "The overall estimate is the best guide for every patient. The search has limited power, so a modest difference cannot be ruled out."
+                : $"There is one subgroup (the {(method == "tree" ? "survival tree" : "method")} made no split), so whether the {noun} differs between "
+                    + "subgroups was not tested; the overall estimate is the best guide for every patient.";
         switch (bottom.Kind)
         {
             case "consistent":

@@ -27,6 +27,9 @@ namespace Stratify.Reporting;
 [JsonSerializable(typeof(ResultsDocument))]
 [JsonSerializable(typeof(ManifestDocument))]
 [JsonSerializable(typeof(SimulationMetadataJson))]
+[JsonSerializable(typeof(InteractionTreeJson))]
+[JsonSerializable(typeof(SteppJson))]
+[JsonSerializable(typeof(SubgroupModelDocument))]
 internal sealed partial class StratifyJsonContext : JsonSerializerContext;
 
 /// <summary>What `stratify simulate` stores in the Parquet footer under <see cref="CohortSimulator.MetadataKey"/>.</summary>

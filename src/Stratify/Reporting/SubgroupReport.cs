@@ -201,7 +201,10 @@ internal static partial class SubgroupReport
                 facts.Add(new($"RMST difference to {Time(results.Study.RmstHorizon)} {report.TimeUnit}",
                     RmstText(overall) + $" {report.TimeUnit} ({treatment.Treated} − {treatment.Reference}; {RunSentences.RmstKind(treatment)}, from the arms' Kaplan–Meier curves)"));
         }
-        facts.Add(new("Differs between subgroups?", treatment.BottomLine.Kind switch
+        facts.Add(new("Differs between subgroups?", treatment.BySubgroup.Count == 1 ? (treatment.BottomLine.Kind == "consistent"
+                ? $"No subgroup whose effect differs was found: the interaction tree made no split (Bonferroni-adjusted test, threshold {Number(treatment.BottomLine.InteractionAlpha)})"
+                : "Not tested: one subgroup only")
+            : treatment.BottomLine.Kind switch
         {
             "differs" => $"Yes, it appears to: test of interaction {RunSentences.PEquals(treatment.BottomLine.InteractionP)} (threshold {Number(treatment.BottomLine.InteractionAlpha)})",
             "consistent" => $"No evidence that it does: test of interaction {RunSentences.PEquals(treatment.BottomLine.InteractionP)} (threshold {Number(treatment.BottomLine.InteractionAlpha)})",
@@ -217,7 +220,8 @@ internal static partial class SubgroupReport
         }
         html.Facts(facts);
         html.Paragraph(report.Render(RunSentences.Effect(results.Study, treatment, overall, null)));
-        html.Callout(RunSentences.BottomLine(treatment), treatment.BottomLine.Kind == "differs" ? CalloutKind.Warning : CalloutKind.Note);
+        html.Callout(BottomLine(results, treatment), treatment.BottomLine.Kind == "differs" ? CalloutKind.Warning : CalloutKind.Note);
+        WriteSubgroupRule(report);
     }
 
     private static void WriteQuestion(ReportContext report)
@@ -249,6 +253,10 @@ internal static partial class SubgroupReport
             : $"Validated on held-out patients (found on {report.Cells.Count(inference.DiscoveryN)}, estimated on {report.Cells.Count(inference.EstimationN)}). ";
         html.Callout(lead + report.Render(RunSentences.Inference(inference, report.Results.Discovery.Method)), inference.Exploratory ? CalloutKind.Warning : CalloutKind.Note);
     }
+
+    /// <summary>The bottom line's sentence as results.json holds it (or, from an older file, as the sentences give it).</summary>
+    private static string BottomLine(ResultsDocument results, TreatmentTailoringJson treatment) =>
+        treatment.BottomLine.Sentence is { Length: > 0 } sentence ? sentence : RunSentences.BottomLine(treatment, results.Discovery.Method);
 
     private static string TreatmentQuestion(ResultsDocument results)
     {
@@ -290,6 +298,7 @@ internal static partial class SubgroupReport
             html.Callout($"Subgroups with fewer than {report.Cells.Threshold} patients are shown only as \"{report.Cells.Below}\": "
                 + "their curves, medians and profiles are withheld to protect patient privacy.");
         if (report.AnySuppressed) html.Callout(report.Cells.SuppressedExplanation);
+        WritePredictive(report);
 
         html.Heading(3, results.Treatment?.Design == "observational" ? "Treatment and outcome by subgroup (associations)" : "Treatment effect by subgroup");
         if (results.Treatment is not { } treatment)
@@ -396,7 +405,7 @@ internal static partial class SubgroupReport
             html.Paragraph(NoTreatment);
             return;
         }
-        html.Callout(RunSentences.BottomLine(treatment), treatment.BottomLine.Kind == "differs" ? CalloutKind.Warning : CalloutKind.Note);
+        html.Callout(BottomLine(results, treatment), treatment.BottomLine.Kind == "differs" ? CalloutKind.Warning : CalloutKind.Note);
         var forestRows = new List<ForestRow>();
         var hidden = new List<string>();
         var forestSizes = report.SubgroupColumn(treatment.BySubgroup.Select(e => e.Subgroup).ToList(),
@@ -635,6 +644,8 @@ internal static partial class SubgroupReport
         "gmm" => "Gaussian mixture model",
         "hierarchical" => "hierarchical clustering",
         "tree" => "a survival tree",
+        "interaction_tree" => "an interaction tree (splits where the treatment effect differs most)",
+        "stepp" => "bands of a continuous marker (STEPP)",
         "column" => "a given column",
         _ => method,
     };

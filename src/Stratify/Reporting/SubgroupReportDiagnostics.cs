@@ -183,8 +183,8 @@ internal static partial class SubgroupReport
         html.Paragraph($"Method: {MethodName(discovery.Method)}. Features: {string.Join(", ", discovery.Features)}.");
         if (discovery.Clustering is { } clustering) WriteClustering(report, clustering);
         if (discovery.Tree is { } tree) WriteTree(report, tree);
-        WriteLogRank(report, results.Survival.LogRank);
-        WriteCox(report, results.Survival.Cox);
+        if (results.Survival.LogRank is { } logRank) WriteLogRank(report, logRank);
+        if (results.Survival.Cox is { } cox) WriteCox(report, cox);
         WriteMissingData(report);
         html.Heading(3, "Warnings");
         if (results.Warnings.Count == 0) html.Paragraph("The analysis raised no warnings.");

@@ -67,6 +67,12 @@ internal static partial class SubgroupReport
         "Austin PC. Balance diagnostics for comparing the distribution of baseline covariates between treatment groups in propensity-score matched samples. Stat Med. 2009;28(25):3083–3107.");
     private static readonly Citation LinWei1989 = new("Lin & Wei 1989",
         "Lin DY, Wei LJ. The robust inference for the Cox proportional hazards model. J Am Stat Assoc. 1989;84(408):1074–1078.");
+    private static readonly Citation Su2008 = new("Su et al. 2008",
+        "Su X, Zhou T, Yan X, Fan J, Yang S. Interaction trees with censored survival data. Int J Biostat. 2008;4(1):Article 2.");
+    private static readonly Citation AtheyImbens2016 = new("Athey & Imbens 2016",
+        "Athey S, Imbens G. Recursive partitioning for heterogeneous causal effects. Proc Natl Acad Sci USA. 2016;113(27):7353–7360.");
+    private static readonly Citation BonettiGelber2004 = new("Bonetti & Gelber 2004",
+        "Bonetti M, Gelber RD. Patterns of treatment effects in subsets of patients in clinical trials. Biostatistics. 2004;5(3):465–481.");
     private static readonly Citation LeBlancCrowley1993 = new("LeBlanc & Crowley 1993",
         "LeBlanc M, Crowley J. Survival trees by goodness of split. J Am Stat Assoc. 1993;88(422):457–467.");
 
@@ -113,6 +119,24 @@ internal static partial class SubgroupReport
             yield return $"Subgroups are the leaves of a survival tree grown on {features} by maximal log-rank splits with "
                 + $"Bonferroni-adjusted stopping {Cite(LeBlancCrowley1993)}.";
         }
+        else if (discovery.InteractionTree is { } interactionTree)
+        {
+            yield return $"Subgroups are the leaves of an interaction tree grown on {features} {Cite(Su2008)}: each split is the cut where the "
+                + "treatment effect differs most between the two sides, scored by the score test of the treatment × side term of a Cox model, "
+                + "and made only when its p-value, Bonferroni-adjusted for every cut point searched, is below "
+                + $"{Number(results.Treatment?.BottomLine.InteractionAlpha ?? 0.05, 2)}. "
+                + (interactionTree.Honest
+                    ? $"The tree was grown on one part of the patients and every effect estimated on the other (honest estimation {Cite(AtheyImbens2016)})."
+                    : $"The tree was grown and its effects estimated on the same patients, so the effects overstate how much they differ {Cite(AtheyImbens2016)}.");
+        }
+        else if (discovery.Stepp is { } stepp)
+        {
+            yield return $"Subgroups are bands of {stepp.Marker} of about equal size, cut at its quantiles without looking at outcomes. The "
+                + $"treatment effect along {stepp.Marker} is a subpopulation treatment effect pattern plot (STEPP) {Cite(BonettiGelber2004)}: "
+                + $"overlapping windows of about {stepp.PatientsPerWindow} patients, consecutive windows sharing at most {stepp.Overlap}, each with "
+                + "its treatment hazard ratio and RMST difference, and a permutation test of heterogeneity (the largest standardised difference "
+                + "between a window's log hazard ratio and the overall one, window memberships permuted within each arm).";
+        }
         else
         {
             yield return $"Subgroups were defined by {MethodName(discovery.Method)} ({features}).";
@@ -128,19 +152,21 @@ internal static partial class SubgroupReport
             foreach (var sentence in CompetingRisksMethods(results, competingRisks, works => Cite(works))) yield return sentence;
         else
             yield return $"Survival curves are Kaplan–Meier estimates {Cite(KaplanMeier1958)} with {variance} and "
-                + $"{km.ConfLevel * 100:0}% pointwise confidence limits on the {km.ConfType} scale; subgroups were compared with the log-rank test {Cite(Mantel1966)}"
-                + (logRank.Pairwise.Count > 0 && logRank.Pairwise[0].Method == "holm" ? $", pairwise comparisons Holm-adjusted {Cite(Holm1979)}." : ".");
+                + $"{km.ConfLevel * 100:0}% pointwise confidence limits on the {km.ConfType} scale"
+                + (logRank is null ? "; with one subgroup there was nothing to compare them with."
+                    : $"; subgroups were compared with the log-rank test {Cite(Mantel1966)}"
+                        + (logRank.Pairwise.Count > 0 && logRank.Pairwise[0].Method == "holm" ? $", pairwise comparisons Holm-adjusted {Cite(Holm1979)}." : "."));
 
         if (km.Weights is { } caseWeights)
             yield return $"The survival curves, log-rank test and Cox models of the subgroups are weighted by the case weights in column '{caseWeights.Column}' "
                 + "(as R's weights = argument); the subgroups themselves and the descriptive tables were computed without weights.";
 
         var cox = results.Survival.Cox;
-        var ties = cox.Ties == CoxTies.Efron ? $"Efron's approximation for tied times {Cite(Efron1977)}" : $"Breslow's approximation for tied times {Cite(Breslow1974)}";
+        var ties = cox is null || cox.Ties == CoxTies.Efron ? $"Efron's approximation for tied times {Cite(Efron1977)}" : $"Breslow's approximation for tied times {Cite(Breslow1974)}";
         var coxText = $"Hazard ratios come from Cox proportional-hazards models {Cite(Cox1972)} with {ties}";
         if (results.Study.Covariates.Count > 0) coxText += $", adjusted for {string.Join(", ", results.Study.Covariates)}";
         coxText += ".";
-        if (cox.PhTest is not null) coxText += $" Proportional hazards were checked with scaled Schoenfeld residuals {Cite(GrambschTherneau1994)}.";
+        if (cox?.PhTest is not null) coxText += $" Proportional hazards were checked with scaled Schoenfeld residuals {Cite(GrambschTherneau1994)}.";
         coxText += $" Discrimination is Harrell's concordance {Cite(Harrell1982)}.";
         yield return coxText;
 

@@ -51,6 +51,8 @@ public sealed record StageDroppedRows(AnalysisStage Stage, string Column, int Ro
 /// <summary>
 /// Everything `stratify run` computed, as estimator results (Reporting maps it to results.json). Estimation
 /// rows are indices into <see cref="Study"/>'s analysed rows: all of them, or the held-out part of a split.
+/// When the method finds a single subgroup (a tree that makes no split) there is nothing to compare:
+/// <see cref="LogRank"/> and <see cref="Cox"/> are null, and so is the treatment's interaction test.
 /// </summary>
 public sealed record StratificationResult(
     BoundStudy Study,
@@ -62,8 +64,8 @@ public sealed record StratificationResult(
     Table1 Table1ByTreatment,
     Table1 Table1BySubgroup,
     KaplanMeierEstimate KaplanMeier,
-    LogRankResult LogRank,
-    CoxModel Cox,
+    LogRankResult? LogRank,
+    CoxModel? Cox,
     ProportionalHazardsResult? ProportionalHazards,
     TreatmentTailoringResult? Treatment,
     double RmstHorizon,
@@ -211,12 +213,19 @@ public static class StratificationRun
         var kmOptions = new KaplanMeierOptions { Times = spec.Landmarks.ToArray(), RmstHorizon = double.IsNaN(horizon) ? null : horizon };
         // Kaplan–Meier, log-rank and Cox share the data's time order and timefix (Kaplan–Meier ignores the strata).
         var km = ProductLimit.Fit(data, kmOptions);
-        LogRankResult logRank = LogRankTest.Compute(data, new LogRankOptions { Pairwise = factor.LevelCount > 2 ? PValueAdjustment.Holm : null });
-        var terms = new List<CovariateTerm> { StudyTerms.From(factor) };
-        terms.AddRange(bound.Covariates.Select(c => StudyTerms.Restrict(StudyTerms.From(c), placed)));
-        var cox = CoxProportionalHazards.Fit(data, DesignMatrix.Build(terms));
-        warnings.AddRange(cox.Warnings.Select(w => CountedText.Plain($"Cox model by subgroup: {w}")));
-        var ph = cox.Coefficients.All(c => c.Aliased) ? null : ProportionalHazardsTest.Compute(cox);
+        // One subgroup (a tree without a split) leaves nothing to compare: no log-rank test, no Cox model by subgroup.
+        bool compares = factor.LevelCount > 1;
+        LogRankResult? logRank = compares ? LogRankTest.Compute(data, new LogRankOptions { Pairwise = factor.LevelCount > 2 ? PValueAdjustment.Holm : null }) : null;
+        CoxModel? cox = null;
+        ProportionalHazardsResult? ph = null;
+        if (compares)
+        {
+            var terms = new List<CovariateTerm> { StudyTerms.From(factor) };
+            terms.AddRange(bound.Covariates.Select(c => StudyTerms.Restrict(StudyTerms.From(c), placed)));
+            cox = CoxProportionalHazards.Fit(data, DesignMatrix.Build(terms));
+            warnings.AddRange(cox.Warnings.Select(w => CountedText.Plain($"Cox model by subgroup: {w}")));
+            ph = cox.Coefficients.All(c => c.Aliased) ? null : ProportionalHazardsTest.Compute(cox);
+        }
         Done("survival");
 
         TreatmentTailoringResult? treatment = null;
@@ -228,6 +237,14 @@ public static class StratificationRun
             // nobody from it); the subgroup effects and the interaction test on the patients that have a subgroup.
             tailoring = TailoringOptions(spec, bound, kmOptions with { Times = [] });
             treatment = TreatmentTailoring.Analyse(bound, factor, placed, estimation, tailoring);
+            // An interaction tree without a split is the search's answer on heterogeneity: no split's treatment × split
+            // interaction passed the Bonferroni-adjusted test at interaction_alpha, so the effect is taken as common.
+            if (!compares && subgroupSpec.Method == SubgroupMethod.InteractionTree && treatment.Overall.IsEstimable)
+                treatment = treatment with
+                {
+                    BottomLine = BottomLineKind.Consistent,
+                    BySubgroup = treatment.BySubgroup.Select(e => e with { Verdict = e.IsEstimable ? TreatmentVerdict.ConsistentWithOverall : TreatmentVerdict.NotEstimable }).ToArray(),
+                };
             sizes.Add(new StageSize(AnalysisStage.TreatmentOverall, estimation.Length, Events(bound, estimation)));
             sizes.Add(new StageSize(AnalysisStage.TreatmentBySubgroup, placed.Length, Events(bound, placed)));
             dropped.AddRange(MissingIn(completeCase, estimation, AnalysisStage.TreatmentBySubgroup));
@@ -300,10 +317,9 @@ public static class StratificationRun
     /// on the same patients, on held-out patients, or given by an existing column), the spec's thresholds, and the
     /// weighting (default: propensity weights for an observational design, none for a randomised one).
     /// </summary>
-    private static TreatmentTailoringOptions TailoringOptions(StudySpec spec, BoundStudy bound, KaplanMeierOptions km)
+    internal static TreatmentTailoringOptions TailoringOptions(StudySpec spec, BoundStudy bound, KaplanMeierOptions km)
     {
-        var declared = spec.Covariates.Select(c => c.Column).ToHashSet(StringComparer.Ordinal);
-        var covariates = bound.Covariates.Where(c => declared.Contains(c.Name) && c.Name != bound.Treatment!.Name).ToArray();
+        var covariates = TreatmentCovariates(spec, bound);
         var evidence = spec.Subgroups!.Method == SubgroupMethod.Column ? SubgroupEvidence.PreDefined
             : spec.Validation.Mode == ValidationMode.Split ? SubgroupEvidence.HeldOut
             : SubgroupEvidence.Exploratory;
@@ -315,11 +331,18 @@ public static class StratificationRun
         return new TreatmentTailoringOptions(design, covariates, km, spec.SmallCellThreshold, spec.MinEventsPerArm, spec.InteractionAlpha, evidence, weighting);
     }
 
+    /// <summary>The covariates every treatment estimate is adjusted for: those the spec declares, never the treatment itself.</summary>
+    internal static BoundCovariate[] TreatmentCovariates(StudySpec spec, BoundStudy bound)
+    {
+        var declared = spec.Covariates.Select(c => c.Column).ToHashSet(StringComparer.Ordinal);
+        return bound.Covariates.Where(c => declared.Contains(c.Name) && c.Name != bound.Treatment!.Name).ToArray();
+    }
+
     /// <summary>
     /// Discovery/estimation split: a seeded random permutation (SplitMix64 stream of the validation seed, or the
     /// run's seed) puts round(fraction × n) patients in discovery. Without a split every patient is in both.
     /// </summary>
-    private static (bool[] InDiscovery, int[] Discovery, int[] Estimation) Split(BoundStudy study, ValidationSpec validation, int seed)
+    internal static (bool[] InDiscovery, int[] Discovery, int[] Estimation) Split(BoundStudy study, ValidationSpec validation, int seed)
     {
         int n = study.RowCount;
         var all = Enumerable.Range(0, n).ToArray();
@@ -344,7 +367,7 @@ public static class StratificationRun
     /// Default RMST horizon when the spec gives none: the shortest of the subgroup-by-arm groups' longest follow-up
     /// times, so the restricted mean is estimable in every group.
     /// </summary>
-    private static double DefaultHorizon(double[] time, Factor subgroup, int[]? arm)
+    internal static double DefaultHorizon(double[] time, Factor subgroup, int[]? arm)
     {
         var longest = new Dictionary<(int, int), double>();
         for (int i = 0; i < time.Length; i++)

@@ -7,8 +7,9 @@ namespace Stratify.Stratification;
 /// <summary>
 /// The subgroups of a run: an id per subgroup ("A", "B", … in decreasing size for clusters and left-to-right
 /// leaves for a tree; the level for an existing column), each analysed patient's subgroup, a plain-language
-/// description and, for a tree, the rule. Patients left without a subgroup (a complete-case feature missing) have
-/// code −1; <see cref="Missing"/> says what the missing-value policies did.
+/// description and, for a tree, the rule. Every patient is placed by <see cref="Model"/>, the rule a new patient
+/// follows too; a patient it cannot place (a complete-case feature missing) has code −1, and <see cref="Missing"/>
+/// says what the missing-value policies did.
 /// </summary>
 public sealed record SubgroupAssignment(
     SubgroupMethod Method,
@@ -24,6 +25,16 @@ public sealed record SubgroupAssignment(
 {
     /// <summary>What the missing-value policies did to each feature (null for an existing column).</summary>
     public MissingValueReport? Missing { get; init; }
+    /// <summary>The placement rule learnt on the discovery patients (model.json), which placed every analysed patient.</summary>
+    internal SubgroupModel? Model { get; init; }
+    /// <summary>The interaction tree (method interaction_tree), grown on the discovery patients.</summary>
+    internal Predictive.InteractionTreeModel? InteractionTree { get; init; }
+    /// <summary>The split candidates of a tree over the patients of its feature set, in the order the tree's conditions index them.</summary>
+    internal IReadOnlyList<SurvivalTreeFeature>? TreeFeatures { get; init; }
+    /// <summary>The STEPP analysis of the marker on the discovery patients (method stepp).</summary>
+    internal Predictive.SteppResult? Stepp { get; init; }
+    /// <summary>The marker's cut points between the STEPP bands (method stepp): band b holds cut[b−1] &lt; marker ≤ cut[b].</summary>
+    internal IReadOnlyList<double>? BandCuts { get; init; }
 
     public Factor ToFactor(string name, int[] rows)
     {
@@ -34,35 +45,50 @@ public sealed record SubgroupAssignment(
 }
 
 /// <summary>
-/// Finds subgroups by the spec's route, on the discovery patients only, and places every analysed patient:
-/// clustering (k-medoids on Gower; k-means, mixtures and Ward on scaled coordinates) — held-out patients join the
-/// subgroup of the nearest medoid (Gower) or the nearest discovery centroid (coordinates); a survival tree —
-/// held-out patients follow its rules; or an existing column's levels. Clustering and the tree use the features the
-/// binder bound (<see cref="BoundStudy.Features"/>) under the spec's <c>missing:</c> policy (<see cref="MissingPolicy"/>),
-/// with fill values computed on the discovery patients; a patient missing a complete-case feature gets no subgroup.
+/// Finds subgroups by the spec's route, on the discovery patients only, and places every analysed patient with the
+/// resulting <see cref="SubgroupModel"/> (the rule model.json keeps for new patients): clustering — the nearest
+/// medoid by Gower dissimilarity scaled as on the discovery patients (k-medoids), the nearest centre (k-means), the
+/// most probable component (mixtures) or the nearest cluster centroid (Ward's hierarchical clustering, whose tree has
+/// no rule for a new patient; the centroid is Ward's own summary of a cluster) in the discovery patients'
+/// coordinates; a survival tree or an interaction tree — its rules; bands of a STEPP marker; or an existing column's
+/// levels. Clustering and the trees use the features the binder bound (<see cref="BoundStudy.Features"/>) under the
+/// spec's <c>missing:</c> policy (<see cref="MissingPolicy"/>), with fill values computed on the discovery patients
+/// and kept in the model; a patient missing a complete-case feature gets no subgroup. A discovery patient the rule
+/// places outside its fitted cluster (ties, or a hierarchical cluster that is not the nearest centroid's) follows the
+/// rule, and a warning counts them.
 /// </summary>
 internal static class SubgroupFinder
 {
-    /// <summary>Finds the subgroups; <paramref name="survival"/> is the study's survival data (all analysed patients), whose time order the tree shares.</summary>
+    /// <summary>Finds the subgroups; <paramref name="survival"/> is the study's survival data (all analysed patients), whose time order the survival tree shares.</summary>
     public static SubgroupAssignment Find(BoundStudy study, int[] discovery, int seed, IProgress<string>? progress = null, SurvivalData? survival = null)
     {
         var spec = study.Spec.Subgroups ?? throw new StratifyInputException("the spec names no subgroups", study.Spec.SourceFile,
-            suggestion: "Add subgroups: with method (kmedoids, kmeans, gmm, hierarchical, tree or column) and features.");
+            suggestion: "Add subgroups: with method (kmedoids, kmeans, gmm, hierarchical, tree, interaction_tree, stepp or column) and features.");
         return spec.Method switch
         {
             SubgroupMethod.Column => ByColumn(study, spec),
             SubgroupMethod.SurvivalTree => ByTree(study, spec, discovery, progress, survival ?? SurvivalData.From(study)),
+            SubgroupMethod.InteractionTree => PredictiveSubgroups.ByInteractionTree(study, spec, discovery, progress),
+            SubgroupMethod.Stepp => PredictiveSubgroups.BySteppBands(study, spec, discovery, seed, progress),
             _ => ByClustering(study, spec, discovery, seed, progress),
         };
     }
+
+    /// <summary>Every analysed patient's subgroup by the model (−1: not placed).</summary>
+    internal static int[] Place(BoundStudy study, SubgroupModel model) => model.Assign(study.Cohort, study.Rows).SubgroupOfRow;
 
     private static SubgroupAssignment ByColumn(BoundStudy study, SubgroupSpec spec)
     {
         var factor = study.SubgroupColumn!;
         var described = study.Features.Count > 0 ? study.Features : study.Covariates;
         var profiles = described.Count == 0 ? [] : ClusterProfiles.Describe(FeatureSet.From(described, MissingPolicy.Pairwise), factor.Codes, factor.LevelCount);
+        var model = new SubgroupModel("column", $"the level of {factor.Name}", factor.Levels,
+            [new ModelFeature(factor.Name, ModelFeature.Categorical, factor.Levels, null)]);
         return new SubgroupAssignment(spec.Method, factor.Levels, factor.Levels.Select(l => $"{factor.Name} = {l}").ToArray(),
-            new string?[factor.LevelCount], factor.Codes, described.Select(f => f.Name).ToArray(), null, null, profiles, []);
+            new string?[factor.LevelCount], Place(study, model), described.Select(f => f.Name).ToArray(), null, null, profiles, [])
+        {
+            Model = model,
+        };
     }
 
     private static SubgroupAssignment ByTree(BoundStudy study, SubgroupSpec spec, int[] discovery, IProgress<string>? progress, SurvivalData survival)
@@ -75,18 +101,23 @@ internal static class SubgroupFinder
         var candidates = TreeFeatures(all);
         var found = Positions(all, discovery);
         progress?.Report($"growing a survival tree on {found.Length:N0} patients ({candidates.Count} candidate features)");
-        var model = LogRankTree.Grow(survival.Subset(RowSelection.Pick(all.SourceRows, found)), candidates.Select(f => Restrict(f, found)).ToArray(),
+        var tree = LogRankTree.Grow(survival.Subset(RowSelection.Pick(all.SourceRows, found)), candidates.Select(f => Restrict(f, found)).ToArray(),
             new SurvivalTreeOptions { MinNodeSize = spec.MinNodeSize, MaxDepth = spec.MaxDepth });
-        var ids = Enumerable.Range(0, model.Leaves.Count).Select(Letter).ToArray();
-        var codes = new int[study.RowCount];
-        Array.Fill(codes, -1);
-        for (int position = 0; position < all.RowCount; position++) codes[all.SourceRows[position]] = model.LeafOf(candidates, position);
+        var ids = Enumerable.Range(0, tree.Leaves.Count).Select(Letter).ToArray();
+        var model = new SubgroupModel("tree", "the leaf whose rule the patient meets", ids, SubgroupModel.FeaturesOf(all, rules: true),
+            Rules: new RulePlacement(tree.Leaves.Select(l => l.Conditions).ToArray()));
+        var codes = Place(study, model);
         var warnings = all.Missing.Warnings();
-        if (model.Leaves.Count == 1)
+        if (tree.Leaves.Count == 1)
             warnings.Add(CountedText.Plain("the survival tree found no split that passes the Bonferroni-adjusted test: all patients form one subgroup"));
-        var profiles = model.Leaves.Count > 1 ? ClusterProfiles.Describe(FeatureSet.From(study.Features, MissingPolicy.Pairwise), codes, model.Leaves.Count) : [];
-        return new SubgroupAssignment(spec.Method, ids, model.Leaves.Select(l => l.Rule).ToArray(), model.Leaves.Select(l => (string?)l.Rule).ToArray(),
-            codes, spec.Features.Select(f => f.Column).ToArray(), null, model, profiles, warnings) { Missing = all.Missing };
+        var profiles = tree.Leaves.Count > 1 ? ClusterProfiles.Describe(FeatureSet.From(study.Features, MissingPolicy.Pairwise), codes, tree.Leaves.Count) : [];
+        return new SubgroupAssignment(spec.Method, ids, tree.Leaves.Select(l => l.Rule).ToArray(), tree.Leaves.Select(l => (string?)l.Rule).ToArray(),
+            codes, spec.Features.Select(f => f.Column).ToArray(), null, tree, profiles, warnings)
+        {
+            Missing = all.Missing,
+            TreeFeatures = candidates,
+            Model = model,
+        };
     }
 
     /// <summary>
@@ -102,6 +133,22 @@ internal static class SubgroupFinder
         for (int i = 0; i < codes.Length; i++) codes[i] = (int)f.Values[i] - 1;
         return f.Role == FeatureRole.Categorical ? SurvivalTreeFeature.Categorical(f.Name, codes, f.Levels!) : SurvivalTreeFeature.Ordinal(f.Name, codes, f.Levels!);
     }).ToArray();
+
+    /// <summary>The leaf whose every condition the feature-set row meets (−1 if none, which the rules of a tree rule out).</summary>
+    public static int Leaf(IReadOnlyList<IReadOnlyList<SplitCondition>> leaves, IReadOnlyList<SurvivalTreeFeature> features, int row)
+    {
+        for (int leaf = 0; leaf < leaves.Count; leaf++)
+        {
+            bool all = true;
+            foreach (var c in leaves[leaf])
+            {
+                var f = features[c.FeatureIndex];
+                if (!(c.IsNumeric ? c.Admits(f.Values![row]) : c.Admits(f.Levels![f.Codes![row]]))) { all = false; break; }
+            }
+            if (all) return leaf;
+        }
+        return -1;
+    }
 
     private static SubgroupAssignment ByClustering(BoundStudy study, SubgroupSpec spec, int[] discovery, int seed, IProgress<string>? progress)
     {
@@ -122,51 +169,88 @@ internal static class SubgroupFinder
         var result = SubgroupDiscovery.Fit(found, new ClusteringOptions(method, K: spec.KMin == spec.KMax ? spec.KMin : null,
             KMin: spec.KMin, KMax: spec.KMax, Seed: seed, StabilityResamples: spec.Bootstrap) { Progress = progress });
         int k = result.K;
-        var codes = new int[study.RowCount];
-        Array.Fill(codes, -1);
-        var inDiscovery = new bool[all.RowCount];
-        for (int i = 0; i < discoveryPositions.Length; i++)
-        {
-            inDiscovery[discoveryPositions[i]] = true;
-            codes[all.SourceRows[discoveryPositions[i]]] = result.Assignment[i] - 1;
-        }
-        var held = Enumerable.Range(0, all.RowCount).Where(position => !inDiscovery[position]).ToArray();
-        if (held.Length > 0)
-        {
-            if (gower)
-            {
-                var distance = new GowerDissimilarity(all);
-                // A medoid is given as its 1-based row among the discovery patients' source rows (analysed rows): find its position in the whole set.
-                var positionOfRow = new Dictionary<int, int>(all.RowCount);
-                for (int position = 0; position < all.RowCount; position++) positionOfRow[all.SourceRows[position]] = position;
-                var medoids = result.Clusters.OrderBy(c => c.Cluster).Select(c => positionOfRow[c.Medoid!.Value - 1]).ToArray();
-                foreach (int position in held) codes[all.SourceRows[position]] = Nearest(medoids.Length, c => distance.Pair(position, medoids[c]));
-            }
-            else
-            {
-                var x = all.ToCoordinates();
-                var centroids = new double[k * x.Columns];
-                var sizes = new int[k];
-                for (int i = 0; i < discoveryPositions.Length; i++)
-                {
-                    int c = result.Assignment[i] - 1;
-                    sizes[c]++;
-                    var r = x.Row(discoveryPositions[i]);
-                    for (int j = 0; j < x.Columns; j++) centroids[c * x.Columns + j] += r[j];
-                }
-                for (int c = 0; c < k; c++) for (int j = 0; j < x.Columns; j++) centroids[c * x.Columns + j] /= sizes[c];
-                foreach (int position in held)
-                    codes[all.SourceRows[position]] = Nearest(k, c => LloydKMeans.SquaredDistance(x.Row(position), centroids.AsSpan(c * x.Columns, x.Columns)));
-            }
-        }
         var ids = Enumerable.Range(0, k).Select(Letter).ToArray();
+        var model = gower ? GowerModel(all, found, result, ids) : CoordinateModel(method, MethodName(spec.Method), all, found, result, ids);
+        var codes = Place(study, model);
+        var warnings = result.Notices.ToList();
+        int moved = 0;
+        for (int i = 0; i < found.RowCount; i++) if (codes[found.SourceRows[i]] != result.Assignment[i] - 1) moved++;
+        if (moved > 0)
+            warnings.Add(CountedText.Format($"{TextCount.Patients(moved)} of the {TextCount.Patients(found.RowCount)} patients the clustering was fitted on are nearer another subgroup's ")
+                .Append($"{(gower ? "medoid" : method == ClusteringMethod.GaussianMixture ? "mixture component" : "centre")} than their own cluster's; every patient " +
+                    "is placed by the rule a new patient follows (model.json), so they are counted in that subgroup"));
         var profiles = ClusterProfiles.Describe(FeatureSet.From(study.Features, MissingPolicy.Pairwise), codes, k);
         var descriptions = result.Clusters.OrderBy(c => c.Cluster).Select(c => c.Label).ToArray();
         return new SubgroupAssignment(spec.Method, ids, descriptions, new string?[k], codes, spec.Features.Select(f => f.Column).ToArray(),
-            result, null, profiles, result.Notices) { Missing = all.Missing };
+            result, null, profiles, warnings)
+        {
+            Missing = all.Missing,
+            Model = model,
+        };
     }
 
-    private static void RefusePairwise(BoundStudy study, SubgroupSpec spec, string what)
+    private static string MethodName(SubgroupMethod method) => method switch
+    {
+        SubgroupMethod.KMedoids => "kmedoids",
+        SubgroupMethod.KMeans => "kmeans",
+        SubgroupMethod.GaussianMixture => "gmm",
+        _ => "hierarchical",
+    };
+
+    /// <summary>k-medoids: the medoids' feature values and the Gower scaling of the discovery patients.</summary>
+    private static SubgroupModel GowerModel(FeatureSet all, FeatureSet found, ClusteringResult result, string[] ids)
+    {
+        var ranges = found.Features.Select(f => GowerDissimilarity.Range(f.Values)).ToArray();
+        // A medoid is given as its 1-based row among the discovery patients' source rows (analysed rows): find its position in the whole set.
+        var positionOfRow = new Dictionary<int, int>(all.RowCount);
+        for (int position = 0; position < all.RowCount; position++) positionOfRow[all.SourceRows[position]] = position;
+        var medoids = result.Clusters.OrderBy(c => c.Cluster)
+            .Select(c => (IReadOnlyList<double>)all.Features.Select(f => f.Values[positionOfRow[c.Medoid!.Value - 1]]).ToArray()).ToArray();
+        return new SubgroupModel("kmedoids", "the nearest medoid by Gower dissimilarity", ids, SubgroupModel.FeaturesOf(all, rules: false),
+            Gower: new GowerPlacement(ranges.Select(r => r.Minimum).ToArray(), ranges.Select(r => r.Range).ToArray(),
+                all.Features.Select(f => f.Weight).ToArray(), medoids));
+    }
+
+    /// <summary>
+    /// k-means, mixtures and hierarchical: the discovery patients' coordinate space (scaling, one-hot columns; the
+    /// missing-value fills and indicators are the model's features') and the centres, mixture parameters or cluster
+    /// centroids in it.
+    /// </summary>
+    private static SubgroupModel CoordinateModel(ClusteringMethod method, string name, FeatureSet all, FeatureSet found, ClusteringResult result, string[] ids)
+    {
+        var x = found.ToCoordinates(FeatureScaling.Standardise);
+        int k = result.K, p = x.Columns;
+        var centres = new double[k][];
+        if (method == ClusteringMethod.Hierarchical)
+        {
+            // Ward's clusters summarised by their centroids (mean coordinates of their discovery patients).
+            var sizes = new int[k];
+            for (int c = 0; c < k; c++) centres[c] = new double[p];
+            for (int i = 0; i < x.Rows; i++)
+            {
+                int c = result.Assignment[i] - 1;
+                sizes[c]++;
+                for (int j = 0; j < p; j++) centres[c][j] += x[i, j];
+            }
+            for (int c = 0; c < k; c++) for (int j = 0; j < p; j++) centres[c][j] /= sizes[c];
+        }
+        else
+            foreach (var cluster in result.Clusters)
+                centres[cluster.Cluster - 1] = x.ColumnNames.Select(column => cluster.Center![column]).ToArray();
+        var mixture = result.Mixture is { } m
+            ? new MixturePlacement(m.Covariance == CovarianceType.Full ? "full" : "diagonal", m.Weights, m.Means, m.Covariances)
+            : null;
+        string placement = method switch
+        {
+            ClusteringMethod.KMeans => "the nearest k-means centre",
+            ClusteringMethod.GaussianMixture => "the mixture component of largest posterior probability",
+            _ => "the nearest cluster centroid (Ward's hierarchical clustering)",
+        };
+        return new SubgroupModel(name, placement, ids, SubgroupModel.FeaturesOf(all, rules: false),
+            Coordinates: new CoordinatePlacement(x.Definitions!, centres, mixture));
+    }
+
+    internal static void RefusePairwise(BoundStudy study, SubgroupSpec spec, string what)
     {
         var pairwise = spec.Features.FirstOrDefault(f => spec.MissingFor(f.Column) == MissingPolicy.Pairwise);
         if (pairwise is not null)
@@ -175,24 +259,12 @@ internal static class SubgroupFinder
     }
 
     /// <summary>The positions in <paramref name="set"/> of the given analysed rows that it kept.</summary>
-    private static int[] Positions(FeatureSet set, int[] rows)
+    internal static int[] Positions(FeatureSet set, int[] rows)
     {
         if (rows.Length == set.RowCount) return Enumerable.Range(0, rows.Length).ToArray();
         var position = new Dictionary<int, int>(set.RowCount);
         for (int p = 0; p < set.RowCount; p++) position[set.SourceRows[p]] = p;
         return rows.Where(position.ContainsKey).Select(r => position[r]).ToArray();
-    }
-
-    private static int Nearest(int count, Func<int, double> distance)
-    {
-        int best = 0;
-        double bestDistance = double.PositiveInfinity;
-        for (int c = 0; c < count; c++)
-        {
-            double d = distance(c);
-            if (d < bestDistance) { bestDistance = d; best = c; }
-        }
-        return best;
     }
 
     public static string Letter(int index) => index < 26 ? ((char)('A' + index)).ToString() : $"S{index + 1}";
@@ -209,7 +281,7 @@ internal static class SubgroupFinder
         return FeatureSet.From(variables, policy);
     }
 
-    private static SurvivalTreeFeature Restrict(SurvivalTreeFeature f, int[] rows) => f.IsNumeric
+    internal static SurvivalTreeFeature Restrict(SurvivalTreeFeature f, int[] rows) => f.IsNumeric
         ? SurvivalTreeFeature.Numeric(f.Name, RowSelection.Pick(f.Values!, rows))
         : SurvivalTreeFeature.Categorical(f.Name, RowSelection.Pick(f.Codes!, rows), f.Levels!);
 }

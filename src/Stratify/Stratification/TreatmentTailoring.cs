@@ -345,6 +345,26 @@ internal static class TreatmentTailoring
         };
     }
 
+    /// <summary>
+    /// The treatment's log hazard ratio and its standard error among <paramref name="rows"/> (indices into the analysed
+    /// rows) from the model that gives every adjusted hazard ratio of the treatment layer: treatment + the covariates
+    /// estimable in these rows (constant ones left out, absent levels dropped, aliased ones left out), the study's
+    /// strata and case weights, Efron ties. NaN when the treatment effect cannot be estimated there. STEPP's windows
+    /// use it, so that they are adjusted as every other treatment estimate.
+    /// </summary>
+    public static (double LogHazardRatio, double StandardError) AdjustedLogHazardRatio(BoundStudy study, int[] rows, IReadOnlyList<BoundCovariate> covariates)
+    {
+        var treatment = study.Treatment!;
+        var arm = RowSelection.Pick(treatment.Codes, rows);
+        var armTerm = StudyTerms.From(new Factor(treatment.Name, arm, treatment.Levels, treatment.Reference));
+        var strata = study.Strata is null ? null : RowSelection.Pick(study.Strata.Codes, rows);
+        var (model, _, _) = FitAdjusted(RowSelection.Pick(study.Time!, rows), RowSelection.Pick(study.Event!, rows), [armTerm], covariates, rows, strata,
+            new Weights(study.Weights, null).Cox(rows));
+        if (!Usable(model)) return (double.NaN, double.NaN);
+        var c = model.Coefficients[0];
+        return (c.Coefficient, c.StandardError);
+    }
+
     /// <summary>The treatment coefficient (the first column) is estimated, finite, and the fit converged.</summary>
     private static bool Usable(CoxModel model)
     {

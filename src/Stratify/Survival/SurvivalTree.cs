@@ -41,6 +41,19 @@ public sealed class SurvivalTreeFeature
     public bool IsNumeric => Values is not null;
 
     public static SurvivalTreeFeature Numeric(string name, double[] values) => new(name, values, null, null);
+
+    /// <summary>Refuses features of the wrong length or with missing numeric values (trees take complete cases).</summary>
+    internal static void Validate(IReadOnlyList<SurvivalTreeFeature> features, int patients)
+    {
+        foreach (var f in features)
+        {
+            int length = f.IsNumeric ? f.Values!.Length : f.Codes!.Length;
+            if (length != patients)
+                throw new StratifyInputException($"feature has {length} values but there are {patients} patients", column: f.Name);
+            if (f.IsNumeric && Array.Exists(f.Values!, double.IsNaN))
+                throw new StratifyInputException("feature has missing values: drop incomplete rows first", column: f.Name);
+        }
+    }
     public static SurvivalTreeFeature Categorical(string name, int[] codes, string[] levels) => new(name, null, codes, levels);
 
     /// <summary>
@@ -49,13 +62,21 @@ public sealed class SurvivalTreeFeature
     /// </summary>
     public static SurvivalTreeFeature Ordinal(string name, int[] codes, string[] levels)
     {
-        var levelValues = new double[levels.Length];
-        bool numeric = true;
-        for (int l = 0; l < levels.Length; l++)
-            numeric &= double.TryParse(levels[l], NumberStyles.Float, CultureInfo.InvariantCulture, out levelValues[l]);
+        var levelValues = OrdinalLevelValues(levels);
         var values = new double[codes.Length];
-        for (int i = 0; i < values.Length; i++) values[i] = numeric ? levelValues[codes[i]] : codes[i];
+        for (int i = 0; i < values.Length; i++) values[i] = levelValues[codes[i]];
         return Numeric(name, values);
+    }
+
+    /// <summary>The value a tree compares for each ordered level: its number when every level is one (ECOG 0–3), else its rank 0, 1, 2, ….</summary>
+    internal static double[] OrdinalLevelValues(IReadOnlyList<string> levels)
+    {
+        var values = new double[levels.Count];
+        bool numeric = true;
+        for (int l = 0; l < values.Length; l++)
+            numeric &= double.TryParse(levels[l], NumberStyles.Float, CultureInfo.InvariantCulture, out values[l]);
+        if (!numeric) for (int l = 0; l < values.Length; l++) values[l] = l;
+        return values;
     }
 }
 
@@ -65,6 +86,40 @@ public sealed record SplitCondition(string Feature, int FeatureIndex, bool IsNum
     public override string ToString() => IsNumeric
         ? $"{Feature} {(Above ? ">" : "<=")} {Threshold.ToString("R", CultureInfo.InvariantCulture)}"
         : $"{Feature} in {{{string.Join(", ", LevelsIn)}}}";
+
+    /// <summary>Whether a value of a numeric (or ordinal, as its level value) feature meets the condition.</summary>
+    internal bool Admits(double value) => Above ? value > Threshold : value <= Threshold;
+
+    /// <summary>Whether a level of a categorical feature meets the condition.</summary>
+    internal bool Admits(string level) => Array.IndexOf(LevelsIn, level) >= 0;
+
+    /// <summary>
+    /// A path's conditions as one rule a clinician can apply ("biomarker > 3.2 and ecog <= 1"), with the bounds on
+    /// one numeric feature merged ("50 &lt; age &lt;= 65") and, for a categorical feature, only its last (narrowest)
+    /// condition; "all patients" for the empty path.
+    /// </summary>
+    internal static string Describe(IReadOnlyList<SplitCondition> path)
+    {
+        if (path.Count == 0) return "all patients";
+        var parts = new List<string>();
+        foreach (int f in path.Select(c => c.FeatureIndex).Distinct())
+        {
+            var conditions = path.Where(c => c.FeatureIndex == f).ToArray();
+            string name = conditions[0].Feature;
+            if (!conditions[0].IsNumeric)
+            {
+                parts.Add(conditions[^1].ToString()); // later conditions are subsets of earlier ones
+                continue;
+            }
+            double lower = conditions.Where(c => c.Above).Select(c => c.Threshold).DefaultIfEmpty(double.NegativeInfinity).Max();
+            double upper = conditions.Where(c => !c.Above).Select(c => c.Threshold).DefaultIfEmpty(double.PositiveInfinity).Min();
+            string lo = lower.ToString("R", CultureInfo.InvariantCulture), hi = upper.ToString("R", CultureInfo.InvariantCulture);
+            parts.Add(double.IsInfinity(lower) ? $"{name} <= {hi}"
+                : double.IsInfinity(upper) ? $"{name} > {lo}"
+                : $"{lo} < {name} <= {hi}");
+        }
+        return string.Join(" and ", parts);
+    }
 }
 
 /// <summary>The split made at an inner node.</summary>
@@ -142,14 +197,7 @@ internal static class LogRankTree
         if (options.MinNodeSize < 1) throw new StratifyInputException("the minimum node size must be at least 1");
         if (options.MaxDepth < 0) throw new StratifyInputException("the maximum depth must be >= 0");
         if (!(options.Alpha > 0 && options.Alpha <= 1)) throw new StratifyInputException("alpha must be in (0, 1]");
-        foreach (var f in features)
-        {
-            int length = f.IsNumeric ? f.Values!.Length : f.Codes!.Length;
-            if (length != data.Count)
-                throw new StratifyInputException($"feature has {length} values but there are {data.Count} patients", column: f.Name);
-            if (f.IsNumeric && Array.Exists(f.Values!, double.IsNaN))
-                throw new StratifyInputException("feature has missing values: drop incomplete rows first", column: f.Name);
-        }
+        SurvivalTreeFeature.Validate(features, data.Count);
         var grower = new Grower(data, features, options);
         var all = new int[data.Count];
         for (int i = 0; i < all.Length; i++) all[i] = i;
@@ -170,7 +218,7 @@ internal static class LogRankTree
         {
             int events = 0;
             foreach (int r in rows) if (data.Event[r]) events++;
-            string rule = Rule(path);
+            string rule = SplitCondition.Describe(path);
             double median = Median(rows);
             var best = depth < options.MaxDepth ? BestSplit(rows) : null;
             if (best is null || best.Value.Split.AdjustedPValue >= options.Alpha)
@@ -293,30 +341,6 @@ internal static class LogRankTree
                 for (int j = 0; j < i; j++) left[present[j]] = true;
                 yield return left;
             }
-        }
-
-        /// <summary>The path as text, with the bounds on one numeric feature merged ("50 &lt; age &lt;= 65").</summary>
-        private string Rule(List<SplitCondition> path)
-        {
-            if (path.Count == 0) return "all patients";
-            var parts = new List<string>();
-            foreach (int f in path.Select(c => c.FeatureIndex).Distinct())
-            {
-                var conditions = path.Where(c => c.FeatureIndex == f).ToArray();
-                string name = conditions[0].Feature;
-                if (!conditions[0].IsNumeric)
-                {
-                    parts.Add(conditions[^1].ToString()); // later conditions are subsets of earlier ones
-                    continue;
-                }
-                double lower = conditions.Where(c => c.Above).Select(c => c.Threshold).DefaultIfEmpty(double.NegativeInfinity).Max();
-                double upper = conditions.Where(c => !c.Above).Select(c => c.Threshold).DefaultIfEmpty(double.PositiveInfinity).Min();
-                string lo = lower.ToString("R", CultureInfo.InvariantCulture), hi = upper.ToString("R", CultureInfo.InvariantCulture);
-                parts.Add(double.IsInfinity(lower) ? $"{name} <= {hi}"
-                    : double.IsInfinity(upper) ? $"{name} > {lo}"
-                    : $"{lo} < {name} <= {hi}");
-            }
-            return string.Join(" and ", parts);
         }
     }
 }

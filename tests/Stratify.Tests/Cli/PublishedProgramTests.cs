@@ -76,6 +76,10 @@ public sealed class PublishedProgramTests(PublishedProgram program) : IClassFixt
         "describe datasets/veteran.parquet --group trt --format csv --nonparametric",
         "cluster datasets/gbsg.parquet --features age,size,grade,nodes --k 2..4 --truth grade --format json",
         "tree datasets/gbsg.parquet --time rfstime --event status --features age,size,grade,nodes --format json",
+        "tree datasets/veteran.parquet --time time --event status --treatment trt --features karno,age,celltype --interaction --design randomised --min-node-size 15 --format json",
+        "tree datasets/veteran.parquet --time time --event status --treatment trt --features karno,age,celltype --interaction --design randomised --min-node-size 15",
+        "stepp datasets/gbsg.parquet --time rfstime --event status --treatment hormon --marker age --permutations 50 --format json",
+        "stepp datasets/gbsg.parquet --time rfstime --event status --treatment hormon --marker age --permutations 50",
         "cox datasets/lung.parquet --time time --event status --covariates age,sexx",
         "km datasets/lung.parquet --time time --event status --group sex --weights ph.karno --format json --rmst 365",
         "logrank datasets/lung.parquet --time time --event status --group sex --weights ph.karno",
@@ -109,16 +113,24 @@ public sealed class PublishedProgramTests(PublishedProgram program) : IClassFixt
 
         Assert.Equal(0, library.ExitCode);
         Assert.Equal(0, published.ExitCode);
-        foreach (var file in new[] { "results.json", "assignments.parquet" }.Concat(
+        foreach (var file in new[] { "results.json", "assignments.parquet", "model.json" }.Concat(
                      Directory.EnumerateFiles(folder.File("library/tables")).Select(f => "tables/" + Path.GetFileName(f))))
             Assert.True(File.ReadAllBytes(folder.File("library/" + file)).AsSpan().SequenceEqual(File.ReadAllBytes(folder.File("published/" + file))),
                 $"{file} differs between the published program and the library");
         Assert.Contains("<svg", File.ReadAllText(folder.File("published/report.html")));
+
+        // stratify assign reads model.json back (JSON deserialisation under AOT) and places the patients alike.
+        var assignedByLibrary = CliRunner.Run("assign", folder.File("library/model.json"), RepoPaths.Dataset("gbsg.parquet"), "--out", folder.File("library.csv"));
+        var assignedByProgram = program.Run("assign", folder.File("library/model.json"), RepoPaths.Dataset("gbsg.parquet"), "--out", folder.File("published.csv"));
+        Assert.Equal(assignedByLibrary.ExitCode, assignedByProgram.ExitCode);
+        Assert.Equal(assignedByLibrary.Out, assignedByProgram.Out);
+        Assert.Equal(File.ReadAllText(folder.File("library.csv")), File.ReadAllText(folder.File("published.csv")));
     }
 
     [Theory]
     [InlineData("import", "{data}/veteran.csv", "--out", "{out}", "--label", "trt=1:standard,2:test")]
     [InlineData("simulate", "--n", "5000", "--seed", "7", "--row-group-size", "1500", "--out", "{out}")]
+    [InlineData("simulate", "--n", "3000", "--seed", "8", "--scenario", "biomarker", "--out", "{out}")]
     public void A_command_that_writes_a_parquet_file_writes_the_same_bytes_as_the_library(params string[] template)
     {
         using var folder = new TempFolder();

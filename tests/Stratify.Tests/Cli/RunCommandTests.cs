@@ -15,7 +15,7 @@ public class RunCommandTests
         using var dir = new TempFolder();
         var result = CliRunner.Run("run", RepoPaths.Dataset(spec), "--out", dir.File("out"));
         Assert.True(result.ExitCode == 0, result.Error);
-        foreach (var file in new[] { "results.json", "manifest.json", "assignments.parquet", "report.html", "tables/table1_by_treatment.csv",
+        foreach (var file in new[] { "results.json", "manifest.json", "assignments.parquet", "model.json", "report.html", "tables/table1_by_treatment.csv",
                      "tables/table1_by_subgroup.csv", "tables/survival_by_subgroup.csv", "tables/cox_by_subgroup.csv" })
             Assert.True(File.Exists(Path.Combine(dir.File("out"), file)), file);
         var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.File("out"), "results.json"))).RootElement;

@@ -52,7 +52,7 @@ public class ParquetColumnChunkDecoderTests
         var (direct, decoding, reference) = await ReadBothWays(dir.File("sim.parquet"));
 
         AssertSameCohort(reference, direct);
-        Assert.Equal(8 * 3, decoding.DirectChunks);   // id, age, ecog, biomarker, nodes, time, event, true_subgroup × 3 row groups
+        Assert.Equal(10 * 3, decoding.DirectChunks);  // id, age, ecog, biomarker, nodes, time, event, true_subgroup, true_hr, true_benefit × 3 row groups
         Assert.Equal(3 * 3, decoding.FallbackChunks); // sex, histology, arm are strings
     }
 
