@@ -49,19 +49,6 @@ namespace Stratify.Predictive;
 // and events per arm; their treatment effects are estimated by the caller (the treatment layer, on held-out patients
 // under validation: split).
 
-/// <summary>Options of <see cref="InteractionTree.Grow"/>.</summary>
-internal sealed record InteractionTreeOptions
-{
-    /// <summary>Fewest patients allowed in a child node.</summary>
-    public int MinNodeSize { get; init; } = 30;
-    /// <summary>Fewest events allowed in each arm of a child node.</summary>
-    public int MinEventsPerArm { get; init; } = 5;
-    /// <summary>Deepest split level (the root is depth 0; MaxDepth = 3 gives at most 8 leaves).</summary>
-    public int MaxDepth { get; init; } = 3;
-    /// <summary>Split only when the Bonferroni-adjusted p-value of the best split is below alpha.</summary>
-    public double Alpha { get; init; } = 0.05;
-}
-
 /// <summary>Patients and events of each arm of a node.</summary>
 internal sealed record ArmCounts(int ReferencePatients, int TreatedPatients, int ReferenceEvents, int TreatedEvents)
 {
@@ -116,11 +103,11 @@ internal sealed record InteractionCandidate(double Threshold, IReadOnlyList<stri
 /// <example>
 /// <code>
 /// var data = new SurvivalData(time, died);
-/// var model = InteractionTree.Grow(data, treated, [SurvivalTreeFeature.Numeric("biomarker", biomarker)], new InteractionTreeOptions());
+/// var model = TreatmentInteractionTree.Grow(data, treated, [SurvivalTreeFeature.Numeric("biomarker", biomarker)], new InteractionTreeOptions());
 /// foreach (var leaf in model.Leaves) Console.WriteLine($"{leaf.Rule}: n = {leaf.Counts.Patients}");
 /// </code>
 /// </example>
-internal static class InteractionTree
+internal static class TreatmentInteractionTree
 {
     public static InteractionTreeModel Grow(SurvivalData data, bool[] treated, IReadOnlyList<SurvivalTreeFeature> features, InteractionTreeOptions options)
     {

@@ -48,7 +48,7 @@ internal static class PredictiveSubgroups
         var treated = Treated(study, "an interaction tree");
         var data = new SurvivalData(RowSelection.Pick(study.Time!, rows), RowSelection.Pick(study.Event!, rows), null, null,
             study.Strata is null ? null : RowSelection.Pick(study.Strata.Codes, rows), study.Strata?.Levels);
-        return InteractionTree.Grow(data, RowSelection.Pick(treated, rows), features.Select(f => SubgroupFinder.Restrict(f, positions)).ToArray(), options);
+        return TreatmentInteractionTree.Grow(data, RowSelection.Pick(treated, rows), features.Select(f => SubgroupFinder.Restrict(f, positions)).ToArray(), options);
     }
 
     /// <summary>

@@ -29,7 +29,7 @@ public class InteractionTreeTests
         var r = Scan(name);
         var rows = r.GetProperty("rows").EnumerateArray().Select(v => v.GetInt32()).ToArray();
         var data = Trial(r.GetProperty("stratified").GetBoolean());
-        var candidates = InteractionTree.Scan(data, Treated, Feature(r.GetProperty("feature").GetString()!), rows, Unrestricted);
+        var candidates = TreatmentInteractionTree.Scan(data, Treated, Feature(r.GetProperty("feature").GetString()!), rows, Unrestricted);
         var thresholds = r.GetProperty("thresholds").EnumerateArray().Select(v => v.GetDouble()).ToArray();
         var statistics = r.GetProperty("statistics").EnumerateArray().Select(v => v.GetDouble()).ToArray();
         var sizes = r.GetProperty("left_sizes").EnumerateArray().Select(v => v.GetInt32()).ToArray();
@@ -47,7 +47,7 @@ public class InteractionTreeTests
         var r = Scan(name);
         var rows = r.GetProperty("rows").EnumerateArray().Select(v => v.GetInt32()).ToArray();
         var data = Trial(r.GetProperty("stratified").GetBoolean());
-        var candidates = InteractionTree.Scan(data, Treated, Feature("grade"), rows, Unrestricted);
+        var candidates = TreatmentInteractionTree.Scan(data, Treated, Feature("grade"), rows, Unrestricted);
         var all = new[] { "g1", "g2", "g3", "g4" };
         // Four levels ordered by their treatment effect give three prefix groupings; R lists each grouping once, by
         // the side without g4, and the statistic does not depend on which side is called left.
@@ -73,7 +73,7 @@ public class InteractionTreeTests
             MaxDepth = r.GetProperty("max_depth").GetInt32(),
             Alpha = r.GetProperty("alpha").GetDouble(),
         };
-        var model = InteractionTree.Grow(Trial(stratified: false), Treated, [Feature("biomarker"), Feature("age")], options);
+        var model = TreatmentInteractionTree.Grow(Trial(stratified: false), Treated, [Feature("biomarker"), Feature("age")], options);
         var splits = model.Root.InnerNodes().ToArray();
         var expected = r.GetProperty("splits").EnumerateArray().ToArray();
         Assert.Equal(expected.Length, splits.Length);
@@ -103,7 +103,7 @@ public class InteractionTreeTests
     [Fact]
     public void Leaves_are_rules_that_select_exactly_their_patients()
     {
-        var model = InteractionTree.Grow(Trial(stratified: false), Treated, [Feature("biomarker"), Feature("age"), Feature("grade")], new InteractionTreeOptions());
+        var model = TreatmentInteractionTree.Grow(Trial(stratified: false), Treated, [Feature("biomarker"), Feature("age"), Feature("grade")], new InteractionTreeOptions());
         // R's tree: biomarker <= 2.99 first, then age <= 61 within it.
         Assert.Equal("biomarker <= 2.99 and age <= 61", model.Leaves[0].Rule);
         Assert.Equal("biomarker <= 2.99 and age > 61", model.Leaves[1].Rule);
@@ -120,7 +120,7 @@ public class InteractionTreeTests
     [Fact]
     public void A_node_whose_best_split_fails_the_bonferroni_test_stays_a_leaf()
     {
-        var model = InteractionTree.Grow(Trial(stratified: false), Treated, [Feature("biomarker")], new InteractionTreeOptions { Alpha = 1e-6 });
+        var model = TreatmentInteractionTree.Grow(Trial(stratified: false), Treated, [Feature("biomarker")], new InteractionTreeOptions { Alpha = 1e-6 });
         // R: the best root split has adjusted p 7.8e-5 > 1e-6.
         Assert.True(model.Root.IsLeaf);
         Assert.Equal("all patients", model.Root.Rule);
@@ -132,7 +132,7 @@ public class InteractionTreeTests
     {
         var all = Enumerable.Range(0, 600).ToArray();
         var options = new InteractionTreeOptions { MinNodeSize = 1, MinEventsPerArm = 40 };
-        var candidates = InteractionTree.Scan(Trial(stratified: false), Treated, Feature("biomarker"), all, options);
+        var candidates = TreatmentInteractionTree.Scan(Trial(stratified: false), Treated, Feature("biomarker"), all, options);
         var status = Column("status");
         var biomarker = Column("biomarker");
         var treated = Treated;
