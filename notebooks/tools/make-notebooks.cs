@@ -90,10 +90,11 @@ static int Depth(string line)
     return depth;
 }
 
-// A cell that holds only directives and using lines runs no statement, so it gets no marker (and no output).
-static bool Runs(List<string> lines) => lines.Any(l =>
-    !string.IsNullOrWhiteSpace(l) && !l.StartsWith("#:", StringComparison.Ordinal) && !l.StartsWith("using ", StringComparison.Ordinal)
-    && !l.TrimStart().StartsWith("//", StringComparison.Ordinal));
+// A line that is code to run: not blank, a directive, a using line or a comment. A cell without one (directives and
+// using lines only) gets no marker and no output.
+static bool Runs(string line) =>
+    !string.IsNullOrWhiteSpace(line) && !line.StartsWith("#:", StringComparison.Ordinal) && !line.StartsWith("using ", StringComparison.Ordinal)
+    && !line.TrimStart().StartsWith("//", StringComparison.Ordinal);
 
 Dictionary<int, string> Run(string lab, List<(bool Markdown, List<string> Lines)> cells)
 {
@@ -102,8 +103,13 @@ Dictionary<int, string> Run(string lab, List<(bool Markdown, List<string> Lines)
     for (int c = 0; c < cells.Count; c++)
     {
         if (cells[c].Markdown) continue;
-        if (Runs(cells[c].Lines)) program.AppendLine($"System.Console.WriteLine(\"\\u001ecell {c}\");");
-        foreach (var line in cells[c].Lines) program.AppendLine(line);
+        // The marker goes before the cell's first statement (after any directives and using lines it opens with).
+        int first = cells[c].Lines.FindIndex(Runs);
+        for (int l = 0; l < cells[c].Lines.Count; l++)
+        {
+            if (l == first) program.AppendLine($"System.Console.WriteLine(\"\\u001ecell {c}\");");
+            program.AppendLine(cells[c].Lines[l]);
+        }
     }
     File.WriteAllText(copy, program.ToString());
     try
