@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Stratify;
 using Stratify.Survival;
 
 // Competing-risks kernels on the cohort written by tests/benchmarks/generate_competing_risks_data.R (time, status

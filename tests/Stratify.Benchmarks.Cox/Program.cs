@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Diagnostics;
+using Stratify;
 using Stratify.Survival;
 
 // Cox benchmark: reads the numeric CSV made by tests/benchmarks/cox_generate.py (time, status, x1..xp), fits

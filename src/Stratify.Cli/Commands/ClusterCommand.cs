@@ -96,7 +96,7 @@ internal static class ClusterCommand
             var console = OutputFormats.Console(context);
             console.Write(OutputFormats.Grid($"Choosing k ({result.Method}, {result.Distance})", ["k", "Silhouette", "Gap (SE)", "BIC"],
                 result.Criteria.Select(c => (IEnumerable<string>)[c.K.ToString(CultureInfo.InvariantCulture) + (c.K == result.K ? " ←" : ""),
-                    Text.Number(c.Silhouette, 3), $"{Text.Number(c.Gap, 3)} ({Text.Number(c.GapSe, 2)})", Text.Number(c.Bic, 6)])));
+                    Text.Number(c.Silhouette, 3), $"{Text.Number(c.Gap, 3)} ({Text.Number(c.GapStandardError, 2)})", Text.Number(c.Bic, 6)])));
             console.Write(OutputFormats.Grid($"{result.K} subgroups of {result.N:N0} patients (average silhouette {Text.Number(result.Silhouette, 3)})",
                 ["Subgroup", "Size", "Stability (Jaccard)", "Description"],
                 result.Clusters.Select(c => (IEnumerable<string>)[SubgroupFinder.Letter(c.Cluster - 1), c.Size.ToString(CultureInfo.InvariantCulture),

@@ -85,20 +85,20 @@ internal static class CoxCommand
             console.Write(OutputFormats.Grid($"{title}: n = {model.N}, events = {model.Events}, {model.Ties.ToString().ToLowerInvariant()} ties{(bound.Strata is null ? "" : $", strata {bound.Strata.Name}")}{(model.Weighted ? $", weighted by {spec.Weight}" : "")}", header,
                 model.Coefficients.Select(c =>
                 {
-                    var row = new List<string> { c.Term, Text.Number(c.Coefficient), Text.Number(c.HazardRatio, 3), $"{Text.Number(c.HazardRatioLower, 3)}–{Text.Number(c.HazardRatioUpper, 3)}", Text.Number(c.Se), Text.Number(c.Z, 3), Text.P(c.P) };
-                    if (model.Robust) row.Insert(5, Text.Number(c.RobustSe));
+                    var row = new List<string> { c.Term, Text.Number(c.Coefficient), Text.Number(c.HazardRatio, 3), $"{Text.Number(c.HazardRatioLower, 3)}–{Text.Number(c.HazardRatioUpper, 3)}", Text.Number(c.StandardError), Text.Number(c.Z, 3), Text.P(c.PValue) };
+                    if (model.Robust) row.Insert(5, Text.Number(c.RobustStandardError));
                     return (IEnumerable<string>)row;
                 })));
             if (bound.Causes is { } competingCauses) console.WriteLine(CauseSpecific(competingCauses).Interpretation);
             console.WriteLine($"Log-likelihood: null {Text.Number(model.LogLikNull, 6)}, model {Text.Number(model.LogLik, 6)}; {model.Iterations} iterations{(model.Converged ? "" : " (NOT converged)")}");
             foreach (var (name, test) in new[] { ("Likelihood ratio", model.LikelihoodRatio), ("Wald", model.Wald), ("Score (log-rank)", model.Score) })
-                console.WriteLine($"{name} test = {Text.Number(test.Statistic)} on {test.Df} df, {Text.PClause(test.P)}");
+                console.WriteLine($"{name} test = {Text.Number(test.Statistic)} on {test.DegreesOfFreedom} df, {Text.PClause(test.PValue)}");
             if (model.RobustScore is { } robustScore)
-                console.WriteLine($"Robust score test = {Text.Number(robustScore.Statistic)} on {robustScore.Df} df, {Text.PClause(robustScore.P)}");
-            console.WriteLine($"Concordance = {Text.Number(model.Concordance.C, 3)} (SE = {Text.Number(model.Concordance.Se, 3)})");
+                console.WriteLine($"Robust score test = {Text.Number(robustScore.Statistic)} on {robustScore.DegreesOfFreedom} df, {Text.PClause(robustScore.PValue)}");
+            console.WriteLine($"Concordance = {Text.Number(model.Concordance.C, 3)} (SE = {Text.Number(model.Concordance.StandardError, 3)})");
             if (ph is not null)
                 console.Write(OutputFormats.Grid("Proportional hazards test (scaled Schoenfeld residuals, KM transform)", ["Term", "Chi-square", "df", "p"],
-                    ph.Terms.Append(ph.Global).Select(t => (IEnumerable<string>)[t.Term, Text.Number(t.ChiSquare), t.Df.ToString(CultureInfo.InvariantCulture), Text.P(t.P)])));
+                    ph.Terms.Append(ph.Global).Select(t => (IEnumerable<string>)[t.Term, Text.Number(t.Statistic), t.DegreesOfFreedom.ToString(CultureInfo.InvariantCulture), Text.P(t.PValue)])));
             foreach (var warning in model.Warnings) console.WriteLine($"warning: {warning}");
             foreach (var prediction in predictions)
                 foreach (var curve in prediction.Curves)
@@ -208,11 +208,11 @@ internal static class CoxCommand
             "Subdistribution hazard ratios",
             ["Term", "coef", "sHR", "95% CI", "SE (crr)", "z", "p"],
             model.Coefficients.Select(c => (IEnumerable<string>)
-                [c.Term, Text.Number(c.Coefficient), Text.Number(c.HazardRatio, 3), $"{Text.Number(c.HazardRatioLower, 3)}–{Text.Number(c.HazardRatioUpper, 3)}", Text.Number(c.Se), Text.Number(c.Z, 3), Text.P(c.P)])));
+                [c.Term, Text.Number(c.Coefficient), Text.Number(c.HazardRatio, 3), $"{Text.Number(c.HazardRatioLower, 3)}–{Text.Number(c.HazardRatioUpper, 3)}", Text.Number(c.StandardError), Text.Number(c.Z, 3), Text.P(c.PValue)])));
         console.WriteLine(block.Interpretation);
         console.WriteLine($"Pseudo log-likelihood: null {Text.Number(model.LogLikNull, 6)}, model {Text.Number(model.LogLik, 6)}; {model.Iterations} iterations{(model.Converged ? "" : " (NOT converged)")}");
         foreach (var (name, test) in new[] { ("Pseudo likelihood ratio", model.LikelihoodRatio), ("Wald (sandwich)", model.Wald), ("Score", model.Score) })
-            console.WriteLine($"{name} test = {Text.Number(test.Statistic)} on {test.Df} df, {Text.PClause(test.P)}");
+            console.WriteLine($"{name} test = {Text.Number(test.Statistic)} on {test.DegreesOfFreedom} df, {Text.PClause(test.PValue)}");
         foreach (var prediction in predictions)
         {
             var times = spec.Landmarks.Count > 0 ? spec.Landmarks.ToArray() : Quartiles(prediction.Time);

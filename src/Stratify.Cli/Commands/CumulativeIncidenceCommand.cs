@@ -31,8 +31,8 @@ internal static class CumulativeIncidenceCommand
                     spec.Event, suggestion: "Declare event_of_interest and competing (--event-of-interest relapse --competing death), and censored_value if it is not 0.");
             var options = new CumulativeIncidenceOptions
             {
-                ConfType = KaplanMeierCommand.ParseConfType(parse.GetValue(confType)),
-                ConfLevel = KaplanMeierCommand.ParseLevel(parse.GetValue(confLevel)),
+                ConfidenceType = KaplanMeierCommand.ParseConfType(parse.GetValue(confType)),
+                ConfidenceLevel = KaplanMeierCommand.ParseLevel(parse.GetValue(confLevel)),
                 Variance = ParseVariance(parse.GetValue(variance)),
                 Times = parse.GetValue(at) is { } times ? KaplanMeierCommand.ParseNumbers(times, "--at") : spec.Landmarks.ToArray(),
             };
@@ -54,9 +54,9 @@ internal static class CumulativeIncidenceCommand
             }
             var console = OutputFormats.Console(context);
             var causes = bound.Causes!;
-            string level = (options.ConfLevel * 100).ToString("0.##", CultureInfo.InvariantCulture);
+            string level = (options.ConfidenceLevel * 100).ToString("0.##", CultureInfo.InvariantCulture);
             string competing = causes.CauseCount > 1 ? string.Join(", ", causes.Competing) : "none";
-            console.WriteLine($"Aalen–Johansen; competing: {competing}; {SurvivalJson.ConfTypeName(options.ConfType)} {level}% limits, {CompetingRisksJson.VarianceName(options.Variance)} variance; time in {spec.TimeUnit.ToString().ToLowerInvariant()}");
+            console.WriteLine($"Aalen–Johansen; competing: {competing}; {SurvivalJson.ConfTypeName(options.ConfidenceType)} {level}% limits, {CompetingRisksJson.VarianceName(options.Variance)} variance; time in {spec.TimeUnit.ToString().ToLowerInvariant()}");
             console.Write(OutputFormats.Grid(
                 $"Cumulative incidence of {causes.EventOfInterest}",
                 ["Group", "n", "Events", "Competing events", $"At last follow-up ({level}% CI)"],
@@ -69,7 +69,7 @@ internal static class CumulativeIncidenceCommand
                 console.Write(OutputFormats.Grid("Cumulative incidence at requested times", ["Group", "Time", $"Cumulative incidence ({level}% CI)", "SE", "At risk"],
                     estimate.Of(1).SelectMany(c => c.At.Select(a => (IEnumerable<string>)
                     [
-                        c.Group, Text.Number(a.Time), Text.WithInterval(a.CumulativeIncidence, a.Lower, a.Upper, 3), Text.Number(a.StdErr, 3), a.NRisk.ToString(CultureInfo.InvariantCulture),
+                        c.Group, Text.Number(a.Time), Text.WithInterval(a.CumulativeIncidence, a.Lower, a.Upper, 3), Text.Number(a.StandardError, 3), a.NRisk.ToString(CultureInfo.InvariantCulture),
                     ]))));
             if (gray is not null)
                 console.WriteLine($"Gray's test ({causes.EventOfInterest}{(gray.Stratified ? $", stratified by {bound.Strata!.Name}" : "")}{(weight != 0 ? $", rho = {Text.Number(weight)}" : "")}): " +

@@ -29,8 +29,8 @@ internal static class KaplanMeierCommand
             var spec = study.ToSpec(parse);
             var options = new KaplanMeierOptions
             {
-                ConfType = ParseConfType(parse.GetValue(confType)),
-                ConfLevel = ParseLevel(parse.GetValue(confLevel)),
+                ConfidenceType = ParseConfType(parse.GetValue(confType)),
+                ConfidenceLevel = ParseLevel(parse.GetValue(confLevel)),
                 Times = (parse.GetValue(at) is { } times ? ParseNumbers(times, "--at") : spec.Landmarks.ToArray()),
                 RmstHorizon = ParsePositive(parse.GetValue(rmst), "--rmst") ?? spec.RmstHorizon,
             };
@@ -39,7 +39,7 @@ internal static class KaplanMeierCommand
                 throw new StratifyInputException("quantiles must lie strictly between 0 and 1", "--quantiles", value: parse.GetValue(quantiles));
             var bound = BindRefusingCompetingRisks(spec);
             var data = SurvivalData.From(bound, bound.Group);
-            var estimate = KaplanMeier.Fit(data, options);
+            var estimate = ProductLimit.Fit(data, options);
             var nelsonAalen = parse.GetValue(cumhaz) ? NelsonAalen.Fit(data) : null;
             Stratify.Diagnostics.StageTimings.Mark("fit");
             if (output == OutputFormat.Json)
@@ -49,7 +49,7 @@ internal static class KaplanMeierCommand
                 return CliApp.ExitOk;
             }
             var console = OutputFormats.Console(context);
-            string level = Text.Percent(options.ConfLevel);
+            string level = Text.Percent(options.ConfidenceLevel);
             var header = new List<string> { "Group", "n", estimate.Weighted ? "Events (weighted)" : "Events", $"Median ({level}% CI)" };
             header.AddRange(probabilities.Select(p => $"{Text.Number(p)} quantile"));
             if (options.RmstHorizon is double tau) header.Add($"RMST to {Text.Number(tau)} (SE)");
@@ -63,14 +63,14 @@ internal static class KaplanMeierCommand
                     var quantile = c.Quantile(p);
                     row.Add(Text.WithInterval(quantile.Time, quantile.Lower, quantile.Upper));
                 }
-                if (c.Rmst is { } r) row.Add($"{Text.Number(r.Mean)} ({Text.Number(r.StdErr)})");
+                if (c.Rmst is { } r) row.Add($"{Text.Number(r.Mean)} ({Text.Number(r.StandardError)})");
                 rows.Add(row);
             }
             string weighting = estimate.Weighted
                 ? $"weighted by {spec.Weight}, {(estimate.Variance == KaplanMeierVariance.InfinitesimalJackknife ? "robust (infinitesimal jackknife)" : "Greenwood")} SE; "
                 : "";
-            console.Write(OutputFormats.Grid($"Kaplan–Meier ({weighting}{SurvivalJson.ConfTypeName(options.ConfType)} {level}% limits; time in {spec.TimeUnit.ToString().ToLowerInvariant()})", header, rows));
-            if (options.Times.Length > 0)
+            console.Write(OutputFormats.Grid($"Kaplan–Meier ({weighting}{SurvivalJson.ConfTypeName(options.ConfidenceType)} {level}% limits; time in {spec.TimeUnit.ToString().ToLowerInvariant()})", header, rows));
+            if (options.Times.Count > 0)
                 console.Write(OutputFormats.Grid("Survival at requested times", ["Group", "Time", $"Survival ({level}% CI)", estimate.Weighted ? "At risk (weighted)" : "At risk"],
                     estimate.Curves.SelectMany(c => c.At.Select(a => (IEnumerable<string>)new[]
                     {

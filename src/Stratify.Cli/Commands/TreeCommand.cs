@@ -49,7 +49,7 @@ internal static class TreeCommand
             // leaf) by the missing-value policy, never silently dropped.
             var bound = StudyBinder.Load(spec);
             var featureSet = FeatureSet.From(bound.Features, subgroups.Missing, subgroups.MissingByFeature);
-            var model = SurvivalTree.Grow(SurvivalData.From(bound).Subset(featureSet.SourceRows), SubgroupFinder.TreeFeatures(featureSet), options);
+            var model = LogRankTree.Grow(SurvivalData.From(bound).Subset(featureSet.SourceRows), SubgroupFinder.TreeFeatures(featureSet), options);
             model = model with { DroppedRows = bound.RowsDropped + featureSet.Missing.RowsDropped };
             if (parse.GetValue(output) is { } path)
             {

@@ -25,7 +25,7 @@ public sealed record StabilityResult(double[] MeanJaccard, int[] Dissolved, doub
 /// drawn together at least once; low is stable. Deterministic from the seed.
 /// <example><code>
 /// var stability = ClusterStability.Assess(fit.Assignment, fit.K,
-///     rows => KMedoids.Fit(d.Subset(rows), new KMedoidsOptions(fit.K)).Assignment, resamples: 50, seed: 1);
+///     rows => PartitioningAroundMedoids.Fit(d.Subset(rows), new KMedoidsOptions(fit.K)).Assignment, resamples: 50, seed: 1);
 /// string verdict = stability.Verdict(0);   // "stable", "unstable" or "dissolved"
 /// </code></example>
 /// </summary>

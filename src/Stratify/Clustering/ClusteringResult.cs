@@ -2,9 +2,9 @@ namespace Stratify.Clustering;
 
 /// <summary>The criteria for one candidate k (NaN where not computed).</summary>
 /// <param name="Silhouette">Average silhouette width (higher is better).</param>
-/// <param name="Gap">Gap statistic (with <see cref="GapSe"/>, its simulation standard error).</param>
+/// <param name="Gap">Gap statistic (with <see cref="GapStandardError"/>, its simulation standard error).</param>
 /// <param name="Bic">Mixture BIC (lower is better); NaN for other methods.</param>
-public sealed record KCriteria(int K, double Silhouette, double Gap, double GapSe, double Bic);
+public sealed record KCriteria(int K, double Silhouette, double Gap, double GapStandardError, double Bic);
 
 /// <summary>One cluster of a <see cref="ClusteringResult"/>.</summary>
 /// <param name="Cluster">1-based cluster number (clusters are numbered by decreasing size).</param>
@@ -40,7 +40,7 @@ public sealed record ClusteringResult(string Method, string Distance, int K, int
         text.AppendLine($"{Method} on {Distance} dissimilarities: k = {K}, n = {N}, average silhouette {F(Silhouette)}, PAC {F(Pac)}");
         text.AppendLine("  k  silhouette  gap (SE)        BIC");
         foreach (var c in Criteria)
-            text.AppendLine($"  {c.K,-2} {F(c.Silhouette),-11} {F(c.Gap) + " (" + F(c.GapSe) + ")",-15} {F(c.Bic)}");
+            text.AppendLine($"  {c.K,-2} {F(c.Silhouette),-11} {F(c.Gap) + " (" + F(c.GapStandardError) + ")",-15} {F(c.Bic)}");
         foreach (var c in Clusters)
             text.AppendLine($"  cluster {c.Cluster}: {c.Size} patients, stability {F(c.Stability)}: {c.Label}");
         foreach (var w in Warnings) text.AppendLine("  warning: " + w);

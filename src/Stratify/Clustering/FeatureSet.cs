@@ -13,16 +13,6 @@ public enum FeatureRole
     Ordinal,
 }
 
-/// <summary>How numeric columns are scaled for coordinate methods (k-means, mixtures, Ward).</summary>
-public enum FeatureScaling
-{
-    None,
-    /// <summary>(x − mean) / SD (SD with n − 1).</summary>
-    Standardise,
-    /// <summary>(x − median) / IQR (type-7 quartiles, as R's IQR); an IQR of 0 falls back to the SD, then to 1.</summary>
-    Robust,
-}
-
 /// <summary>One feature requested from a cohort column.</summary>
 /// <param name="Column">The cohort column name.</param>
 /// <param name="Role">Numeric, categorical or ordinal.</param>
@@ -246,13 +236,24 @@ public sealed class FeatureSet
     /// categorical features one-hot (one 0/1 column per level, not scaled), each column multiplied by √weight.
     /// Refuses missing values: build the set with <see cref="MissingPolicy.Impute"/>, <see cref="MissingPolicy.Indicator"/> or <see cref="MissingPolicy.CompleteCase"/>.
     /// </summary>
-    public CoordinateMatrix ToCoordinates(FeatureScaling scaling = FeatureScaling.Standardise)
+    public CoordinateMatrix ToCoordinates(FeatureScaling scaling = FeatureScaling.Standardise) => ToCoordinates(scaling, null, out _);
+
+    /// <summary>
+    /// As <see cref="ToCoordinates(FeatureScaling)"/>, with each numeric or ordinal feature's (centre, scale) taken from
+    /// <paramref name="given"/> when it is not null (new patients placed with the scaling of the patients a model was
+    /// fitted on), and the (centre, scale) used returned per feature ((0, 1) for a categorical one).
+    /// </summary>
+    internal CoordinateMatrix ToCoordinates(FeatureScaling scaling, IReadOnlyList<(double Center, double Scale)>? given,
+        out (double Center, double Scale)[] used)
     {
+        used = new (double, double)[Features.Count];
+        Array.Fill(used, (0.0, 1.0));
         var columns = new List<double[]>();
         var names = new List<string>();
         int n = RowCount;
-        foreach (var f in Features)
+        for (int index = 0; index < Features.Count; index++)
         {
+            var f = Features[index];
             if (f.HasMissing)
                 throw new StratifyInputException("coordinate methods need a value for every patient: use the impute, indicator or complete-case missing-value policy", column: f.Name);
             double root = Math.Sqrt(f.Weight);
@@ -267,7 +268,7 @@ public sealed class FeatureSet
                 }
                 continue;
             }
-            var (center, scale) = Scaling(f.Values, scaling);
+            var (center, scale) = used[index] = given?[index] ?? Scaling(f.Values, scaling);
             var scaled = new double[n];
             for (int i = 0; i < n; i++) scaled[i] = (f.Values[i] - center) / scale * root;
             columns.Add(scaled);

@@ -30,7 +30,7 @@ public sealed record GapResult(double[] LogW, double[] ExpectedLogW, double[] Ga
 /// principal-component box); "original" is used here because it applies to mixed data too.
 /// <example><code>
 /// var gap = GapStatistic.Compute(coords, GapStatistic.UniformReference, maxK: 8, referenceSets: 20, seed: 1,
-///     (x, k) => { var d = DissimilarityMatrix.Euclidean(x); return (KMedoids.Fit(d, new(Math.Max(k, 1))).Assignment, d); });
+///     (x, k) => { var d = DissimilarityMatrix.Euclidean(x); return (PartitioningAroundMedoids.Fit(d, new(Math.Max(k, 1))).Assignment, d); });
 /// int k = gap.Recommend(GapRule.FirstSEMax);
 /// </code></example>
 /// </summary>

@@ -1,25 +1,5 @@
 namespace Stratify.Clustering;
 
-/// <summary>Covariance structure of each mixture component.</summary>
-public enum CovarianceType
-{
-    /// <summary>A full p × p covariance per component.</summary>
-    Full,
-    /// <summary>A diagonal covariance per component (features independent within a component).</summary>
-    Diagonal,
-}
-
-/// <summary>Options of <see cref="GaussianMixture"/>; defaults are scikit-learn's.</summary>
-/// <param name="K">Number of components.</param>
-/// <param name="Covariance">Full or diagonal.</param>
-/// <param name="Seed">Seed of the k-means++ initial means.</param>
-/// <param name="Restarts">Independent starts; the highest final log-likelihood wins (scikit-learn's n_init).</param>
-/// <param name="MaxIterations">EM iteration cap (100).</param>
-/// <param name="Tolerance">Stop when the mean log-likelihood changes by less than this (1e-3).</param>
-/// <param name="Regularisation">Added to covariance diagonals (reg_covar, 1e-6).</param>
-public sealed record GaussianMixtureOptions(int K, CovarianceType Covariance = CovarianceType.Full, int Seed = 1, int Restarts = 1,
-    int MaxIterations = 100, double Tolerance = 1e-3, double Regularisation = 1e-6);
-
 /// <summary>A fitted Gaussian mixture.</summary>
 /// <param name="Means">k × p, row-major.</param>
 /// <param name="Covariances">Full: k × p × p; diagonal: k × p.</param>
@@ -42,11 +22,11 @@ public sealed record GaussianMixtureResult(int K, int Dimensions, CovarianceType
 /// around the partition's own means, + reg), and the means are the initial means — scikit-learn's initialisation when
 /// its k-means labels are replaced by this partition and means_init is given.
 /// <example><code>
-/// var gmm = GaussianMixture.Fit(coords, new GaussianMixtureOptions(K: 3, Covariance: CovarianceType.Diagonal));
+/// var gmm = GaussianMixtureEm.Fit(coords, new GaussianMixtureOptions(K: 3, Covariance: CovarianceType.Diagonal));
 /// double bic = gmm.Bic;
 /// </code></example>
 /// </summary>
-public static class GaussianMixture
+public static class GaussianMixtureEm
 {
     public static GaussianMixtureResult Fit(CoordinateMatrix x, GaussianMixtureOptions options)
     {
@@ -54,7 +34,7 @@ public static class GaussianMixture
         GaussianMixtureResult? best = null;
         for (int r = 0; r < Math.Max(1, options.Restarts); r++)
         {
-            var means = KMeans.PlusPlus(x, options.K, new Random(unchecked(options.Seed * 1_000_003 + r)), -1);
+            var means = LloydKMeans.PlusPlus(x, options.K, new Random(unchecked(options.Seed * 1_000_003 + r)), -1);
             var fit = FitFrom(x, means, options);
             if (best is null || fit.MeanLogLikelihood > best.MeanLogLikelihood) best = fit;
         }
@@ -75,7 +55,7 @@ public static class GaussianMixture
             double best = double.PositiveInfinity;
             for (int c = 0; c < k; c++)
             {
-                double d = KMeans.SquaredDistance(x.Row(i), initialMeans.AsSpan(c * p, p));
+                double d = LloydKMeans.SquaredDistance(x.Row(i), initialMeans.AsSpan(c * p, p));
                 if (d < best) { best = d; nearest = c; }
             }
             resp[i * k + nearest] = 1;
@@ -99,6 +79,24 @@ public static class GaussianMixture
         }
         if (!converged) iteration = options.MaxIterations;
         double meanLogLikelihood = EStep(x, k, full, weights, means, covariances, resp);
+        var assignment = MostProbable(resp, n, k);
+        int parameters = k * p + k - 1 + (full ? k * p * (p + 1) / 2 : k * p);
+        double bic = -2 * meanLogLikelihood * n + parameters * Math.Log(n);
+        return new GaussianMixtureResult(k, p, options.Covariance, weights, means, covariances, assignment, resp, lowerBound, meanLogLikelihood,
+            bic, parameters, iteration, converged);
+    }
+
+    /// <summary>The most probable component of each row of <paramref name="x"/> under a fitted mixture (a final E-step, as the fit's own labels).</summary>
+    internal static int[] Classify(CoordinateMatrix x, GaussianMixtureResult fit)
+    {
+        var resp = new double[x.Rows * fit.K];
+        EStep(x, fit.K, fit.Covariance == CovarianceType.Full, fit.Weights, fit.Means, fit.Covariances, resp);
+        return MostProbable(resp, x.Rows, fit.K);
+    }
+
+    /// <summary>The component of highest responsibility per row (ties: the lower component).</summary>
+    private static int[] MostProbable(double[] resp, int n, int k)
+    {
         var assignment = new int[n];
         for (int i = 0; i < n; i++)
         {
@@ -106,10 +104,7 @@ public static class GaussianMixture
             for (int c = 1; c < k; c++) if (resp[i * k + c] > resp[i * k + arg]) arg = c;
             assignment[i] = arg;
         }
-        int parameters = k * p + k - 1 + (full ? k * p * (p + 1) / 2 : k * p);
-        double bic = -2 * meanLogLikelihood * n + parameters * Math.Log(n);
-        return new GaussianMixtureResult(k, p, options.Covariance, weights, means, covariances, assignment, resp, lowerBound, meanLogLikelihood,
-            bic, parameters, iteration, converged);
+        return assignment;
     }
 
     /// <summary>Responsibilities (into <paramref name="resp"/>) and the mean log-likelihood.</summary>
@@ -138,7 +133,7 @@ public static class GaussianMixture
             logConstant[c] = Math.Log(weights[c]) - 0.5 * (p * Math.Log(2 * Math.PI) + logDet);
         }
         var rowNorm = new double[n];
-        KMeans.ForBlocks(n, -1, (lo, hi) =>
+        LloydKMeans.ForBlocks(n, -1, (lo, hi) =>
         {
             var z = new double[p];
             var logp = new double[k];
@@ -176,7 +171,7 @@ public static class GaussianMixture
                 for (int c = 0; c < k; c++) resp[i * k + c] = Math.Exp(logp[c] - norm);
             }
         });
-        return KMeans.BlockSum(rowNorm, -1) / n;
+        return LloydKMeans.BlockSum(rowNorm, -1) / n;
     }
 
     private static void MStep(CoordinateMatrix x, double[] resp, int k, bool full, double reg, double[] weights, double[] means, double[] covariances, bool normaliseWeights)

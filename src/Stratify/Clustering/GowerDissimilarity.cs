@@ -27,9 +27,18 @@ public sealed class GowerDissimilarity
     private readonly bool[] nominal;
     private readonly double[] weights;
     private readonly bool[] incomplete;
+    private readonly double[] minimum;
+    private readonly double[] range;
 
     /// <summary>Prepares the range-scaled features (ranges over all rows of <paramref name="features"/>).</summary>
-    public GowerDissimilarity(FeatureSet features)
+    public GowerDissimilarity(FeatureSet features) : this(features, null) { }
+
+    /// <summary>
+    /// Prepares the features scaled with the ranges of <paramref name="rangesOf"/> (the same features of the patients a
+    /// clustering was fitted on), so that new patients are compared with its medoids as daisy compared the fitted ones;
+    /// null = the ranges of <paramref name="features"/> itself.
+    /// </summary>
+    internal GowerDissimilarity(FeatureSet features, GowerDissimilarity? rangesOf)
     {
         int p = features.Features.Count;
         Count = features.RowCount;
@@ -37,12 +46,15 @@ public sealed class GowerDissimilarity
         nominal = new bool[p];
         weights = new double[p];
         incomplete = new bool[p];
+        minimum = new double[p];
+        range = new double[p];
         for (int f = 0; f < p; f++)
         {
             var feature = features.Features[f];
             weights[f] = feature.Weight;
             nominal[f] = feature.Role == FeatureRole.Categorical;
-            scaled[f] = RangeScaled(feature.Values);
+            (minimum[f], range[f]) = rangesOf is null ? Range(feature.Values) : (rangesOf.minimum[f], rangesOf.range[f]);
+            scaled[f] = Scaled(feature.Values, minimum[f], range[f]);
             incomplete[f] = feature.HasMissing;
         }
     }
@@ -55,12 +67,16 @@ public sealed class GowerDissimilarity
         new GowerDissimilarity(features).Matrix(maxDegreeOfParallelism);
 
     /// <summary>d(i, j) for one pair, by the same formula (used to assign patients to medoids without the full matrix).</summary>
-    public double Pair(int i, int j)
+    public double Pair(int i, int j) => Between(i, this, j);
+
+    /// <summary>d(i, j) between row <paramref name="i"/> of this set and row <paramref name="j"/> of <paramref name="other"/>
+    /// (the same features, scaled with the same ranges: see <see cref="GowerDissimilarity(FeatureSet, GowerDissimilarity)"/>).</summary>
+    internal double Between(int i, GowerDissimilarity other, int j)
     {
         double numerator = 0, denominator = 0;
         for (int f = 0; f < scaled.Length; f++)
         {
-            double a = scaled[f][i], b = scaled[f][j];
+            double a = scaled[f][i], b = other.scaled[f][j];
             if (double.IsNaN(a) || double.IsNaN(b)) continue;
             denominator += weights[f];
             if (nominal[f]) { if (a != b) numerator += weights[f]; }
@@ -99,8 +115,8 @@ public sealed class GowerDissimilarity
         return result;
     }
 
-    /// <summary>(x − min) / (max − min) over the observed values; daisy uses a range of 1 for a constant column.</summary>
-    internal static double[] RangeScaled(double[] values)
+    /// <summary>(min, max − min) over the observed values; daisy uses a range of 1 for a constant column.</summary>
+    private static (double Minimum, double Range) Range(double[] values)
     {
         double min = double.PositiveInfinity, max = double.NegativeInfinity;
         foreach (double v in values)
@@ -110,7 +126,12 @@ public sealed class GowerDissimilarity
             if (v > max) max = v;
         }
         double range = max - min;
-        if (!(range > 0)) range = 1;
+        return (min, range > 0 ? range : 1);
+    }
+
+    /// <summary>(x − min) / range.</summary>
+    private static double[] Scaled(double[] values, double min, double range)
+    {
         var result = new double[values.Length];
         for (int i = 0; i < values.Length; i++) result[i] = (values[i] - min) / range;
         return result;

@@ -2,15 +2,6 @@ using System.Numerics;
 
 namespace Stratify.Clustering;
 
-/// <summary>Options of <see cref="KMeans"/>.</summary>
-/// <param name="K">Number of clusters.</param>
-/// <param name="Restarts">Independent k-means++ starts; the lowest objective wins (scikit-learn's n_init).</param>
-/// <param name="Seed">Seed of the k-means++ draws (restart r uses a stream derived from Seed and r).</param>
-/// <param name="MaxIterations">Iteration cap per start (scikit-learn: 300).</param>
-/// <param name="Tolerance">Stop when Σ_c ‖c_new − c_old‖² ≤ Tolerance × mean feature variance (scikit-learn's tol, 1e-4).</param>
-/// <param name="MaxDegreeOfParallelism">Threads for assignment blocks (−1: all cores).</param>
-public sealed record KMeansOptions(int K, int Restarts = 10, int Seed = 1, int MaxIterations = 300, double Tolerance = 1e-4, int MaxDegreeOfParallelism = -1);
-
 /// <summary>A k-means clustering.</summary>
 /// <param name="Centers">k × p centers, row-major.</param>
 /// <param name="Assignment">Cluster of each row (its nearest center).</param>
@@ -33,10 +24,10 @@ public sealed record KMeansResult(double[] Centers, int K, int Dimensions, int[]
 /// result does not depend on the number of threads.
 /// <example><code>
 /// var x = FeatureSet.FromCohort(gbsg, specs, MissingPolicy.CompleteCase).ToCoordinates(FeatureScaling.Standardise);
-/// var fit = KMeans.Fit(x, new KMeansOptions(K: 4, Restarts: 10, Seed: 1));
+/// var fit = LloydKMeans.Fit(x, new KMeansOptions(K: 4, Restarts: 10, Seed: 1));
 /// </code></example>
 /// </summary>
-public static class KMeans
+public static class LloydKMeans
 {
     private const int BlockSize = 8192;
 

@@ -4,29 +4,6 @@ using System.Runtime.Intrinsics;
 
 namespace Stratify.Clustering;
 
-/// <summary>How the first k medoids are chosen before the swap phase.</summary>
-public enum MedoidInitialisation
-{
-    /// <summary>PAM's BUILD (Kaufman &amp; Rousseeuw 1990): the object with the least total dissimilarity, then greedily the
-    /// object that lowers the total most; ties go to the later object, as R's pam. Deterministic, O(n²k).</summary>
-    Build,
-    /// <summary>k distinct objects drawn uniformly (seeded).</summary>
-    Random,
-    /// <summary>k-means++ on dissimilarities (Arthur &amp; Vassilvitskii 2007): each next medoid drawn with probability ∝ d², seeded.</summary>
-    KMeansPlusPlus,
-}
-
-/// <summary>Options of <see cref="KMedoids"/>.</summary>
-/// <param name="K">Number of clusters (2 ≤ k &lt; n).</param>
-/// <param name="Initialisation">BUILD (default), random or k-means++.</param>
-/// <param name="Seed">Seed for random initialisation and for CLARA's samples.</param>
-/// <param name="MaxPasses">Upper bound on passes over all candidates (FasterPAM usually stops after a handful).</param>
-/// <param name="ClaraThreshold">From this many patients on, <see cref="KMedoids.Clara"/> is used (the full matrix would not fit).</param>
-/// <param name="ClaraSamples">CLARA: number of samples (R's clara default 5).</param>
-/// <param name="ClaraSampleSize">CLARA: sample size; null = 40 + 2k, R's clara default.</param>
-public sealed record KMedoidsOptions(int K, MedoidInitialisation Initialisation = MedoidInitialisation.Build, int Seed = 1,
-    int MaxPasses = 100, int ClaraThreshold = 50_000, int ClaraSamples = 5, int? ClaraSampleSize = null);
-
 /// <summary>A k-medoids clustering.</summary>
 /// <param name="Medoids">0-based object indices of the medoids, cluster c having medoid Medoids[c].</param>
 /// <param name="Assignment">Cluster (0..k−1) of each object: its nearest medoid (ties: the lower cluster).</param>
@@ -61,10 +38,10 @@ public sealed record KMedoidsResult(int[] Medoids, int[] Assignment, double Obje
 /// all objects wins.
 /// <example><code>
 /// var d = GowerDissimilarity.Compute(features);
-/// var fit = KMedoids.Fit(d, new KMedoidsOptions(K: 3));      // compare pam(d, 3)$objective["swap"] with fit.AverageDissimilarity
+/// var fit = PartitioningAroundMedoids.Fit(d, new KMedoidsOptions(K: 3));      // compare pam(d, 3)$objective["swap"] with fit.AverageDissimilarity
 /// </code></example>
 /// </summary>
-public static class KMedoids
+public static class PartitioningAroundMedoids
 {
     public static KMedoidsResult Fit(DissimilarityMatrix d, KMedoidsOptions options)
     {

@@ -85,9 +85,9 @@ public static class SubgroupDiscovery
 
         Fitted FitK(int k) => options.Method switch
         {
-            ClusteringMethod.KMedoids => Medoids(clara ? KMedoids.Clara(gower!, Medoid(k, options)) : KMedoids.Fit(d!, Medoid(k, options))),
-            ClusteringMethod.KMeans => Means(KMeans.Fit(x!, new KMeansOptions(k, options.Restarts, options.Seed))),
-            ClusteringMethod.GaussianMixture => Mixture(GaussianMixture.Fit(x!, new GaussianMixtureOptions(k, options.Covariance, options.Seed, Math.Max(1, options.Restarts / 5)))),
+            ClusteringMethod.KMedoids => Medoids(clara ? PartitioningAroundMedoids.Clara(gower!, Medoid(k, options)) : PartitioningAroundMedoids.Fit(d!, Medoid(k, options))),
+            ClusteringMethod.KMeans => Means(LloydKMeans.Fit(x!, new KMeansOptions(k, options.Restarts, options.Seed))),
+            ClusteringMethod.GaussianMixture => Mixture(GaussianMixtureEm.Fit(x!, new GaussianMixtureOptions(k, options.Covariance, options.Seed, Math.Max(1, options.Restarts / 5)))),
             _ => Tree(tree!, d!, k),
         };
 
@@ -98,7 +98,7 @@ public static class SubgroupDiscovery
             var fit = fits[k] = FitK(k);
             silhouettes[k] = d is not null
                 ? Silhouette.Compute(d, fit.Assignment, k).Average
-                : Silhouette.Sampled(n, coordinates ? (i, j) => Math.Sqrt(KMeans.SquaredDistance(x!.Row(i), x!.Row(j))) : gower!.Pair,
+                : Silhouette.Sampled(n, coordinates ? (i, j) => Math.Sqrt(LloydKMeans.SquaredDistance(x!.Row(i), x!.Row(j))) : gower!.Pair,
                     fit.Assignment, k, options.SilhouetteSample, options.Seed).Average;
             options.Progress?.Report($"k = {k} tried of {kMin}..{kMax}: average silhouette {silhouettes[k]:F3}");
         }
@@ -196,9 +196,9 @@ public static class SubgroupDiscovery
         if (k == 1) return (new int[d.Count], d);
         int[] assignment = o.Method switch
         {
-            ClusteringMethod.KMedoids => KMedoids.Fit(d, new KMedoidsOptions(k)).Assignment,
-            ClusteringMethod.KMeans => KMeans.Fit((CoordinateMatrix)(object)data!, new KMeansOptions(k, Math.Min(o.Restarts, 3), o.Seed)).Assignment,
-            ClusteringMethod.GaussianMixture => GaussianMixture.Fit((CoordinateMatrix)(object)data!, new GaussianMixtureOptions(k, o.Covariance, o.Seed)).Assignment,
+            ClusteringMethod.KMedoids => PartitioningAroundMedoids.Fit(d, new KMedoidsOptions(k)).Assignment,
+            ClusteringMethod.KMeans => LloydKMeans.Fit((CoordinateMatrix)(object)data!, new KMeansOptions(k, Math.Min(o.Restarts, 3), o.Seed)).Assignment,
+            ClusteringMethod.GaussianMixture => GaussianMixtureEm.Fit((CoordinateMatrix)(object)data!, new GaussianMixtureOptions(k, o.Covariance, o.Seed)).Assignment,
             _ => (entry.Tree ??= HierarchicalClustering.Fit(d, o.Linkage)).Cut(k),
         };
         return (assignment, d);
@@ -216,9 +216,9 @@ public static class SubgroupDiscovery
         }
         return o.Method switch
         {
-            ClusteringMethod.KMedoids => KMedoids.Fit(d!.Subset(rows), new KMedoidsOptions(k)).Assignment,
-            ClusteringMethod.KMeans => KMeans.Fit(SubsetRows(), new KMeansOptions(k, Math.Min(o.Restarts, 3), o.Seed)).Assignment,
-            ClusteringMethod.GaussianMixture => GaussianMixture.Fit(SubsetRows(), new GaussianMixtureOptions(k, o.Covariance, o.Seed)).Assignment,
+            ClusteringMethod.KMedoids => PartitioningAroundMedoids.Fit(d!.Subset(rows), new KMedoidsOptions(k)).Assignment,
+            ClusteringMethod.KMeans => LloydKMeans.Fit(SubsetRows(), new KMeansOptions(k, Math.Min(o.Restarts, 3), o.Seed)).Assignment,
+            ClusteringMethod.GaussianMixture => GaussianMixtureEm.Fit(SubsetRows(), new GaussianMixtureOptions(k, o.Covariance, o.Seed)).Assignment,
             _ => HierarchicalClustering.Fit(d!.Subset(rows), o.Linkage).Cut(k),
         };
     }

@@ -91,6 +91,20 @@ public sealed class Cohort
         return new Cohort(columns, Source, Unusable, Inputs, NotRead);
     }
 
+    /// <summary>
+    /// A cohort from a Microsoft.Data.Analysis DataFrame (values copied; a null is a missing value). Roles are bound
+    /// and validated later, by <see cref="StudyBinder"/>, as for a file.
+    /// </summary>
+    /// <param name="source">What messages call the data (default "DataFrame").</param>
+    public static Cohort FromDataFrame(DataFrame frame, string source = "DataFrame") => InMemoryCohort.FromDataFrame(frame, source);
+
+    /// <summary>
+    /// A cohort from an ML.NET IDataView (values copied; a NaN in a floating-point column is a missing value, ML.NET's
+    /// convention; empty text is missing).
+    /// </summary>
+    /// <param name="source">What messages call the data (default "IDataView").</param>
+    public static Cohort FromDataView(Microsoft.ML.IDataView view, string source = "IDataView") => InMemoryCohort.FromDataView(view, source);
+
     /// <summary>A Microsoft.Data.Analysis DataFrame view of the cohort (copies the values).</summary>
     public DataFrame ToDataFrame() => new(Columns.Select(c => c.ToDataFrameColumn()));
 }

@@ -18,7 +18,7 @@ public sealed record ClusteringJson(string Method, string Distance, int K, int N
     double? AdjustedRandIndex = null)
 {
     public static ClusteringJson From(ClusteringResult r) => new(r.Method, r.Distance, r.K, r.N, r.Objective, r.Silhouette, r.Pac,
-        r.Criteria.Select(c => new ClusteringCriteriaJson(c.K, c.Silhouette, c.Gap, c.GapSe, c.Bic)).ToList(),
+        r.Criteria.Select(c => new ClusteringCriteriaJson(c.K, c.Silhouette, c.Gap, c.GapStandardError, c.Bic)).ToList(),
         r.Clusters.Select(c => new ClusterJson(c.Cluster, c.Size, c.Medoid, c.Center, c.Stability, c.Label,
             c.Profile.Select(e => new ProfileEntryJson(e.Feature, e.Level, e.ClusterValue, e.RestValue, e.Difference, e.StandardisedDifference)).ToList())).ToList(),
         r.Warnings);

@@ -64,12 +64,12 @@ public static class CompetingRisksJson
         foreach (var c in estimate.Of(1))
         {
             var at = new List<CumulativeIncidenceAtJson>(c.At.Count);
-            foreach (var a in c.At) at.Add(new CumulativeIncidenceAtJson(a.Time, a.CumulativeIncidence, a.StdErr, a.Lower, a.Upper, a.NRisk));
+            foreach (var a in c.At) at.Add(new CumulativeIncidenceAtJson(a.Time, a.CumulativeIncidence, a.StandardError, a.Lower, a.Upper, a.NRisk));
             groups.Add(new CumulativeIncidenceGroupJson(c.Group, c.N, c.Events, c.CompetingEvents,
-                new CumulativeIncidenceCurveJson(c.Time, c.NRisk, c.CumulativeIncidence, c.StdErr, c.Lower, c.Upper), at));
+                new CumulativeIncidenceCurveJson(c.Time, c.NRisk, c.CumulativeIncidence, c.StandardError, c.Lower, c.Upper), at));
         }
         return new CumulativeIncidenceJson(estimate.CauseLabels[1], estimate.CauseLabels.Skip(2).ToArray(),
-            SurvivalJson.ConfTypeName(estimate.ConfType), estimate.ConfLevel, VarianceName(estimate.Variance), groups,
+            SurvivalJson.ConfTypeName(estimate.ConfidenceType), estimate.ConfidenceLevel, VarianceName(estimate.Variance), groups,
             gray is null ? null : new GrayTestJson(gray.Statistic, gray.DegreesOfFreedom, gray.PValue));
     }
 
@@ -85,7 +85,7 @@ public static class CompetingRisksJson
         model.N,
         model.Events,
         CoxTies.Breslow,
-        model.Coefficients.Select(c => new CoxTermJson(c.Term, c.Coefficient, c.Se, c.HazardRatio, c.HazardRatioLower, c.HazardRatioUpper, c.Z, c.P, c.Se)).ToArray(),
+        model.Coefficients.Select(c => new CoxTermJson(c.Term, c.Coefficient, c.StandardError, c.HazardRatio, c.HazardRatioLower, c.HazardRatioUpper, c.Z, c.PValue, c.StandardError)).ToArray(),
         new CoxLogLikJson(model.LogLikNull, model.LogLik),
         new CoxTestsJson(CoxTestJson.From(model.LikelihoodRatio), CoxTestJson.From(model.Wald), CoxTestJson.From(model.Score)),
         new CoxConcordanceJson(double.NaN, double.NaN), // not defined for subdistribution hazards

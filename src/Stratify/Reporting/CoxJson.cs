@@ -63,18 +63,18 @@ public sealed record CoxModelJson(
         model.N,
         model.Events,
         model.Ties,
-        model.Coefficients.Select(c => new CoxTermJson(c.Term, c.Coefficient, c.Se, c.HazardRatio, c.HazardRatioLower,
-            c.HazardRatioUpper, c.Z, c.P, c.RobustSe)).ToArray(),
+        model.Coefficients.Select(c => new CoxTermJson(c.Term, c.Coefficient, c.StandardError, c.HazardRatio, c.HazardRatioLower,
+            c.HazardRatioUpper, c.Z, c.PValue, c.RobustStandardError)).ToArray(),
         new CoxLogLikJson(model.LogLikNull, model.LogLik),
         new CoxTestsJson(CoxTestJson.From(model.LikelihoodRatio), CoxTestJson.From(model.Wald), CoxTestJson.From(model.Score),
             model.RobustScore is null ? null : CoxTestJson.From(model.RobustScore)),
-        new CoxConcordanceJson(model.Concordance.C, model.Concordance.Se),
+        new CoxConcordanceJson(model.Concordance.C, model.Concordance.StandardError),
         model.Iterations,
         model.Converged,
         model.Warnings.ToArray(),
         phTest is null ? null : new CoxPhTestJson(
-            phTest.Terms.Select(t => new CoxPhTermJson(t.Term, t.ChiSquare, t.Df, t.P)).ToArray(),
-            new CoxPhGlobalJson(phTest.Global.ChiSquare, phTest.Global.Df, phTest.Global.P)),
+            phTest.Terms.Select(t => new CoxPhTermJson(t.Term, t.Statistic, t.DegreesOfFreedom, t.PValue)).ToArray(),
+            new CoxPhGlobalJson(phTest.Global.Statistic, phTest.Global.DegreesOfFreedom, phTest.Global.PValue)),
         ConfLevel: model.ConfidenceLevel);
 }
 
@@ -89,7 +89,7 @@ public sealed record CoxTestsJson(CoxTestJson LikelihoodRatio, CoxTestJson Wald,
 
 public sealed record CoxTestJson(double Statistic, int Df, double P)
 {
-    public static CoxTestJson From(CoxTest test) => new(test.Statistic, test.Df, test.P);
+    public static CoxTestJson From(CoxTest test) => new(test.Statistic, test.DegreesOfFreedom, test.PValue);
 }
 
 public sealed record CoxConcordanceJson(double C, double Se);

@@ -27,7 +27,7 @@ public static class JsonOutput
             NumberHandling = JsonNumberHandling.Strict,
         };
         options.Converters.Add(new NaNAsNullDoubleConverter());
-        options.Converters.Add(new JsonStringEnumConverter<Survival.CoxTies>(JsonNamingPolicy.SnakeCaseLower));
+        options.Converters.Add(new JsonStringEnumConverter<CoxTies>(JsonNamingPolicy.SnakeCaseLower));
         // Metadata generated at compile time (StratifyJsonContext), never reflection: the same path with and without AOT.
         options.TypeInfoResolver = StratifyJsonContext.Default;
         options.MakeReadOnly();

@@ -44,7 +44,7 @@ public static class ResultsMapping
         var discovery = run.Subgroups;
         DiscoveryClusteringJson? clustering = discovery.Clustering is { } c
             ? new DiscoveryClusteringJson(c.Distance, c.K, c.K, c.Objective, c.Silhouette, c.Pac,
-                c.Criteria.Select(k => new KCriteriaJson(k.K, k.Silhouette, k.Gap, k.GapSe, k.Bic)).ToArray(),
+                c.Criteria.Select(k => new KCriteriaJson(k.K, k.Silhouette, k.Gap, k.GapStandardError, k.Bic)).ToArray(),
                 c.Clusters.OrderBy(x => x.Cluster).Select((x, i) => new ClusterStabilityJson(subgroups.Levels[i], x.Stability, !(x.Stability < 0.6))).ToArray())
             : null;
         var profiles = discovery.Profiles.Select((p, s) => new SubgroupProfileJson(subgroups.Levels[s],
@@ -135,7 +135,7 @@ public static class ResultsMapping
         string reference = treatment.Levels[treatment.Reference];
         string treated = treatment.Levels[1 - treatment.Reference];
         var interaction = t.Interaction is { } x
-            ? new InteractionTestJson(x.Statistic, x.Df, x.P, x.AdjustedFor, Omitted(x.NotAdjustedFor), x.Subgroups,
+            ? new InteractionTestJson(x.Statistic, x.DegreesOfFreedom, x.PValue, x.AdjustedFor, Omitted(x.NotAdjustedFor), x.Subgroups,
                 x.Kind == InteractionTestKind.RobustWald ? "robust_wald" : "likelihood_ratio")
             : new InteractionTestJson(double.NaN, 0, double.NaN, [], [], []);
         ShrinkageJson? shrinkage = null;
@@ -155,7 +155,7 @@ public static class ResultsMapping
                     BottomLineKind.Consistent => "consistent",
                     BottomLineKind.Differs => "differs",
                     _ => "not_estimable",
-                }, t.Interaction?.P ?? double.NaN, t.InteractionAlpha,
+                }, t.Interaction?.PValue ?? double.NaN, t.InteractionAlpha,
                 t.Evidence switch
                 {
                     SubgroupEvidence.HeldOut => "held_out",
@@ -202,9 +202,9 @@ public static class ResultsMapping
                 EffectEstimability.TooFewEvents => "too_few_events",
                 _ => "model_failed",
             },
-            adjusted?.HazardRatio ?? double.NaN, adjusted?.Lower ?? double.NaN, adjusted?.Upper ?? double.NaN, adjusted?.P ?? double.NaN,
+            adjusted?.HazardRatio ?? double.NaN, adjusted?.Lower ?? double.NaN, adjusted?.Upper ?? double.NaN, adjusted?.PValue ?? double.NaN,
             e.AdjustedFor, Omitted(e.NotAdjustedFor),
-            e.Unadjusted is { } u ? new HazardRatioJson(u.HazardRatio, u.Lower, u.Upper, u.P) : null,
+            e.Unadjusted is { } u ? new HazardRatioJson(u.HazardRatio, u.Lower, u.Upper, u.PValue) : null,
             e.Shrunken is { } sh ? new ShrunkenHazardRatioJson(sh.HazardRatio, sh.Lower, sh.Upper) : null,
             e.RmstDifference, e.RmstDifferenceSe, e.RmstDifference - z * e.RmstDifferenceSe, e.RmstDifference + z * e.RmstDifferenceSe,
             VerdictName(e.Verdict), "", SurvivalJson.From(e.ByArm));

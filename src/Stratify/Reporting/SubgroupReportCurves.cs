@@ -72,7 +72,7 @@ public static class SubgroupReportCurves
     }
 
     /// <summary>One chart curve: the steps, limits, censoring marks and risk counts of <paramref name="group"/>.</summary>
-    public static KaplanMeierCurve Curve(KaplanMeierGroupJson group, string label, IReadOnlyList<double> ticks)
+    public static KaplanMeierChartCurve Curve(KaplanMeierGroupJson group, string label, IReadOnlyList<double> ticks)
     {
         var curve = group.Curve;
         int censored = 0;
@@ -85,7 +85,7 @@ public static class SubgroupReportCurves
             censorTimes[c] = curve.Time[j];
             censorSurvival[c++] = curve.Survival[j];
         }
-        return new KaplanMeierCurve(label, group.N, curve.Time, curve.Survival, curve.Lower, curve.Upper,
+        return new KaplanMeierChartCurve(label, group.N, curve.Time, curve.Survival, curve.Lower, curve.Upper,
             censorTimes, censorSurvival, AtRisk(curve, ticks));
     }
 
@@ -124,7 +124,7 @@ public static class SubgroupReportCurves
             for (int g = 0; g < groups; g++) printed[g][j] = cells.Count(column[g], disclosure[g]);
         }
 
-        var curves = new List<KaplanMeierCurve>(groups);
+        var curves = new List<KaplanMeierChartCurve>(groups);
         for (int g = 0; g < groups; g++)
         {
             curves.Add(Curve(km.Groups[g], label(km.Groups[g].Group), ticks) with

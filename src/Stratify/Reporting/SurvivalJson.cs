@@ -9,7 +9,7 @@ namespace Stratify.Reporting;
 /// curve: {time, n_risk, n_event, n_censor, survival, se, lower, upper}, at: [{time, survival, lower, upper, n_risk}]}]}</c>.
 /// <c>curve</c> is columnar. <c>conf_type</c> uses R's names ("log", "log-log", "plain").
 /// </summary>
-/// <example><code>JsonOutput.Write(SurvivalJson.From(KaplanMeier.Fit(data, options)), Console.Out);</code></example>
+/// <example><code>JsonOutput.Write(SurvivalJson.From(ProductLimit.Fit(data, options)), Console.Out);</code></example>
 /// <remarks>
 /// `stratify km` adds, when asked for, <c>quantiles: [{group, p, time, lower, upper}]</c> and
 /// <c>nelson_aalen: [{group, time, cumhaz, se}]</c>; absent otherwise. With case weights the document adds
@@ -123,8 +123,8 @@ public static class SurvivalJson
             foreach (var a in c.At)
                 at.Add(new SurvivalAtTimeJson(a.Time, a.Survival, a.Lower, a.Upper, a.NRisk) { WeightedNRisk = estimate.Weighted ? a.WeightedNRisk : null });
             groups.Add(new KaplanMeierGroupJson(c.Group, c.N, c.Events, c.Median.Time, c.Median.Lower, c.Median.Upper,
-                c.Rmst?.Mean ?? double.NaN, c.Rmst?.StdErr ?? double.NaN,
-                new KaplanMeierCurveJson(c.Time, c.NRisk, c.NEvent, c.NCensor, c.Survival, c.StdErr, c.Lower, c.Upper)
+                c.Rmst?.Mean ?? double.NaN, c.Rmst?.StandardError ?? double.NaN,
+                new KaplanMeierCurveJson(c.Time, c.NRisk, c.NEvent, c.NCensor, c.Survival, c.StandardError, c.Lower, c.Upper)
                 {
                     WeightedNRisk = c.WeightedNRisk,
                     WeightedNEvent = c.WeightedNEvent,
@@ -132,7 +132,7 @@ public static class SurvivalJson
                 },
                 at) { WeightedEvents = estimate.Weighted ? c.WeightedEvents : null });
         }
-        return new KaplanMeierJson(ConfTypeName(estimate.ConfType), estimate.ConfLevel, groups);
+        return new KaplanMeierJson(ConfTypeName(estimate.ConfidenceType), estimate.ConfidenceLevel, groups);
     }
 
     /// <summary>The <c>weights</c> object of a weighted Kaplan–Meier fit; null when it used no weights.</summary>
@@ -190,7 +190,7 @@ public static class SurvivalJson
             Weights = Weights(estimate, weightColumn),
             Quantiles = quantiles.Count == 0 ? null
                 : estimate.Curves.SelectMany(c => quantiles.Select(p => { var q = c.Quantile(p); return new SurvivalQuantileJson(c.Group, p, q.Time, q.Lower, q.Upper); })).ToArray(),
-            NelsonAalen = nelsonAalen?.Curves.Select(c => new NelsonAalenJson(c.Group, c.Time, c.CumulativeHazard, c.StdErr)).ToArray(),
+            NelsonAalen = nelsonAalen?.Curves.Select(c => new NelsonAalenJson(c.Group, c.Time, c.CumulativeHazard, c.StandardError)).ToArray(),
         };
 
     public static string ConfTypeName(SurvivalConfidenceType type) => type switch

@@ -186,7 +186,7 @@ public static class StratificationRun
         double horizon = spec.RmstHorizon ?? DefaultHorizon(data.Time, factor, bound.Treatment is null ? null : RowSelection.Pick(bound.Treatment.Codes, placed));
         var kmOptions = new KaplanMeierOptions { Times = spec.Landmarks.ToArray(), RmstHorizon = horizon };
         // Kaplan–Meier, log-rank and Cox share the data's time order and timefix (Kaplan–Meier ignores the strata).
-        var km = KaplanMeier.Fit(data, kmOptions);
+        var km = ProductLimit.Fit(data, kmOptions);
         LogRankResult logRank = LogRankTest.Compute(data, new LogRankOptions { Pairwise = factor.LevelCount > 2 ? PValueAdjustment.Holm : null });
         var terms = new List<CovariateTerm> { StudyTerms.From(factor) };
         terms.AddRange(bound.Covariates.Select(c => StudyTerms.Restrict(StudyTerms.From(c), placed)));

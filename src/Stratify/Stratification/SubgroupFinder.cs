@@ -75,12 +75,12 @@ public static class SubgroupFinder
         var candidates = TreeFeatures(all);
         var found = Positions(all, discovery);
         progress?.Report($"growing a survival tree on {found.Length:N0} patients ({candidates.Count} candidate features)");
-        var model = SurvivalTree.Grow(survival.Subset(RowSelection.Pick(all.SourceRows, found)), candidates.Select(f => Restrict(f, found)).ToArray(),
+        var model = LogRankTree.Grow(survival.Subset(RowSelection.Pick(all.SourceRows, found)), candidates.Select(f => Restrict(f, found)).ToArray(),
             new SurvivalTreeOptions { MinNodeSize = spec.MinNodeSize, MaxDepth = spec.MaxDepth });
         var ids = Enumerable.Range(0, model.Leaves.Count).Select(Letter).ToArray();
         var codes = new int[study.RowCount];
         Array.Fill(codes, -1);
-        for (int position = 0; position < all.RowCount; position++) codes[all.SourceRows[position]] = Leaf(model, candidates, position);
+        for (int position = 0; position < all.RowCount; position++) codes[all.SourceRows[position]] = model.LeafOf(candidates, position);
         var warnings = all.Missing.Warnings();
         if (model.Leaves.Count == 1)
             warnings.Add(CountedText.Plain("the survival tree found no split that passes the Bonferroni-adjusted test: all patients form one subgroup"));
@@ -102,25 +102,6 @@ public static class SubgroupFinder
         for (int i = 0; i < codes.Length; i++) codes[i] = (int)f.Values[i] - 1;
         return f.Role == FeatureRole.Categorical ? SurvivalTreeFeature.Categorical(f.Name, codes, f.Levels!) : SurvivalTreeFeature.Ordinal(f.Name, codes, f.Levels!);
     }).ToArray();
-
-    /// <summary>The leaf whose every condition the row meets.</summary>
-    private static int Leaf(SurvivalTreeModel model, IReadOnlyList<SurvivalTreeFeature> features, int row)
-    {
-        for (int leaf = 0; leaf < model.Leaves.Count; leaf++)
-        {
-            bool all = true;
-            foreach (var c in model.Leaves[leaf].Conditions)
-            {
-                var f = features[c.FeatureIndex];
-                bool meets = c.IsNumeric
-                    ? (c.Above ? f.Values![row] > c.Threshold : f.Values![row] <= c.Threshold)
-                    : c.LevelsIn.Contains(f.Levels![f.Codes![row]]);
-                if (!meets) { all = false; break; }
-            }
-            if (all) return leaf;
-        }
-        return -1;
-    }
 
     private static SubgroupAssignment ByClustering(BoundStudy study, SubgroupSpec spec, int[] discovery, int seed, IProgress<string>? progress)
     {
@@ -175,7 +156,7 @@ public static class SubgroupFinder
                 }
                 for (int c = 0; c < k; c++) for (int j = 0; j < x.Columns; j++) centroids[c * x.Columns + j] /= sizes[c];
                 foreach (int position in held)
-                    codes[all.SourceRows[position]] = Nearest(k, c => KMeans.SquaredDistance(x.Row(position), centroids.AsSpan(c * x.Columns, x.Columns)));
+                    codes[all.SourceRows[position]] = Nearest(k, c => LloydKMeans.SquaredDistance(x.Row(position), centroids.AsSpan(c * x.Columns, x.Columns)));
             }
         }
         var ids = Enumerable.Range(0, k).Select(Letter).ToArray();

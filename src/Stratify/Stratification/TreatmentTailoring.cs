@@ -66,10 +66,10 @@ public enum EffectEstimability
 }
 
 /// <summary>A treatment hazard ratio with its Wald 95% CI and p, and the log hazard ratio with its standard error.</summary>
-public sealed record HazardRatioEstimate(double HazardRatio, double Lower, double Upper, double P, double LogHazardRatio, double StandardError)
+public sealed record HazardRatioEstimate(double HazardRatio, double Lower, double Upper, double PValue, double LogHazardRatio, double StandardError)
 {
     internal static HazardRatioEstimate From(CoxCoefficient c) =>
-        new(c.HazardRatio, c.HazardRatioLower, c.HazardRatioUpper, c.P, c.Coefficient, c.RobustSe is > 0 ? c.RobustSe : c.Se);
+        new(c.HazardRatio, c.HazardRatioLower, c.HazardRatioUpper, c.PValue, c.Coefficient, c.RobustStandardError is > 0 ? c.RobustStandardError : c.StandardError);
 }
 
 /// <summary>An empirical-Bayes (shrunken) hazard ratio with its 95% interval.</summary>
@@ -119,7 +119,7 @@ public enum InteractionTestKind
 /// (those with an estimable effect).
 /// </summary>
 public sealed record InteractionTest(
-    double Statistic, int Df, double P,
+    double Statistic, int DegreesOfFreedom, double PValue,
     IReadOnlyList<string> AdjustedFor,
     IReadOnlyList<OmittedCovariate> NotAdjustedFor,
     IReadOnlyList<string> Subgroups,
@@ -228,8 +228,8 @@ public static class TreatmentTailoring
                 };
         }
 
-        var bottomLine = interaction is null || double.IsNaN(interaction.P) || !overall.IsEstimable ? BottomLineKind.NotEstimable
-            : interaction.P < options.InteractionAlpha ? BottomLineKind.Differs
+        var bottomLine = interaction is null || double.IsNaN(interaction.PValue) || !overall.IsEstimable ? BottomLineKind.NotEstimable
+            : interaction.PValue < options.InteractionAlpha ? BottomLineKind.Differs
             : BottomLineKind.Consistent;
         for (int s = 0; s < effects.Length; s++)
             effects[s] = effects[s] with
@@ -311,7 +311,7 @@ public static class TreatmentTailoring
             new ArmCount(treatment.Levels[treated], countByArm[treated], eventsByArm[treated]),
         };
         // Kaplan–Meier by arm, reference arm first as in the treatment factor's level order.
-        var byArm = KaplanMeier.Fit(new SurvivalData(time, died, arm, treatment.Levels, weights: weights.Of(rows)), options.KaplanMeier);
+        var byArm = ProductLimit.Fit(new SurvivalData(time, died, arm, treatment.Levels, weights: weights.Of(rows)), options.KaplanMeier);
         var none = new TreatmentEffect(subgroup, rows.Length, events, arms, EffectEstimability.Estimable, null, [], [], null, double.NaN, double.NaN, byArm);
 
         int fewestPatients = Math.Max(1, options.SmallCellThreshold);
@@ -332,7 +332,7 @@ public static class TreatmentTailoring
         if (referenceCurve?.Rmst is { } r0 && treatedCurve?.Rmst is { } r1)
         {
             difference = r1.Mean - r0.Mean;
-            se = Math.Sqrt(r1.StdErr * r1.StdErr + r0.StdErr * r0.StdErr);
+            se = Math.Sqrt(r1.StandardError * r1.StandardError + r0.StandardError * r0.StandardError);
         }
         return none with
         {

@@ -47,19 +47,19 @@ public enum CumulativeIncidenceVariance
 }
 
 /// <summary>Options of <see cref="AalenJohansen.Fit"/>: the variance, the limits and the times to report.</summary>
-/// <example><code>new CumulativeIncidenceOptions { Variance = CumulativeIncidenceVariance.Aalen, ConfType = SurvivalConfidenceType.LogLog, Times = [365, 1826] }</code></example>
+/// <example><code>new CumulativeIncidenceOptions { Variance = CumulativeIncidenceVariance.Aalen, ConfidenceType = SurvivalConfidenceType.LogLog, Times = [365, 1826] }</code></example>
 public sealed record CumulativeIncidenceOptions
 {
     public CumulativeIncidenceVariance Variance { get; init; } = CumulativeIncidenceVariance.InfinitesimalJackknife;
     /// <summary>Scale of the pointwise limits (R's survfit default for multi-state curves: log).</summary>
-    public SurvivalConfidenceType ConfType { get; init; } = SurvivalConfidenceType.Log;
-    public double ConfLevel { get; init; } = 0.95;
+    public SurvivalConfidenceType ConfidenceType { get; init; } = SurvivalConfidenceType.Log;
+    public double ConfidenceLevel { get; init; } = 0.95;
     /// <summary>Times for <see cref="CumulativeIncidenceCurve.At"/>; empty = none.</summary>
     public double[] Times { get; init; } = [];
 }
 
 /// <summary>F_k(t), its standard error, limits and the number at risk at a chosen time (NaN beyond the last follow-up).</summary>
-public readonly record struct CumulativeIncidenceAtTime(double Time, double CumulativeIncidence, double StdErr, double Lower, double Upper, int NRisk);
+public readonly record struct CumulativeIncidenceAtTime(double Time, double CumulativeIncidence, double StandardError, double Lower, double Upper, int NRisk);
 
 /// <summary>
 /// Aalen–Johansen cumulative incidence curves per group and cause, agreeing with R's survfit (multi-state) and
@@ -78,7 +78,7 @@ public static class AalenJohansen
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
-        double z = KaplanMeier.NormalQuantile(options.ConfLevel, options.Times);
+        double z = ProductLimit.NormalQuantile(options.ConfidenceLevel, options.Times);
         var times = (double[])options.Times.Clone();
         Array.Sort(times);
 
@@ -91,10 +91,10 @@ public static class AalenJohansen
             for (int k = 1; k <= data.CauseCount; k++)
             {
                 var (f, se) = options.Variance == CumulativeIncidenceVariance.Aalen ? AalenVariance(table, k) : JackknifeVariance(table, k);
-                curves.Add(new CumulativeIncidenceCurve(data.GroupLabels[g], k, data.CauseLabels[k], table, f, se, options.ConfType, z, times));
+                curves.Add(new CumulativeIncidenceCurve(data.GroupLabels[g], k, data.CauseLabels[k], table, f, se, options.ConfidenceType, z, times));
             }
         }
-        return new CumulativeIncidenceEstimate(options.Variance, options.ConfType, options.ConfLevel, data.CauseLabels, curves);
+        return new CumulativeIncidenceEstimate(options.Variance, options.ConfidenceType, options.ConfidenceLevel, data.CauseLabels, curves);
     }
 
     /// <summary>F_k and its infinitesimal-jackknife standard error at every time of the table (see the file header).</summary>
@@ -182,14 +182,14 @@ public static class AalenJohansen
 
     /// <summary>Pointwise limits of F from its standard error, as survfit_confint with logse = FALSE.</summary>
     internal static (double Lower, double Upper) Limits(double f, double se, double z, SurvivalConfidenceType type) =>
-        KaplanMeier.Limits(f, se == 0 ? 0 : se / f, z, type);
+        ProductLimit.Limits(f, se == 0 ? 0 : se / f, z, type);
 }
 
 /// <summary>The cumulative incidence curves of one fit: one per non-empty group and cause, groups in code order, causes 1..K within a group.</summary>
 public sealed record CumulativeIncidenceEstimate(
     CumulativeIncidenceVariance Variance,
-    SurvivalConfidenceType ConfType,
-    double ConfLevel,
+    SurvivalConfidenceType ConfidenceType,
+    double ConfidenceLevel,
     IReadOnlyList<string> CauseLabels,
     IReadOnlyList<CumulativeIncidenceCurve> Curves)
 {
@@ -214,7 +214,7 @@ public sealed class CumulativeIncidenceCurve
         CauseLabel = causeLabel;
         _table = table;
         CumulativeIncidence = f;
-        StdErr = se;
+        StandardError = se;
         Lower = new double[f.Length];
         Upper = new double[f.Length];
         for (int j = 0; j < f.Length; j++) (Lower[j], Upper[j]) = AalenJohansen.Limits(f[j], se[j], z, confType);
@@ -246,7 +246,7 @@ public sealed class CumulativeIncidenceCurve
     public int[] NEvent => _table.NEvent[Cause];
     public int[] NCensor => _table.NCensor;
     public double[] CumulativeIncidence { get; }
-    public double[] StdErr { get; }
+    public double[] StandardError { get; }
     public double[] Lower { get; }
     public double[] Upper { get; }
     /// <summary>Values at the options' times, in ascending order.</summary>
@@ -265,6 +265,6 @@ public sealed class CumulativeIncidenceCurve
         int last = StepFunction.CountAtOrBefore(time, t) - 1;
         int nRisk = _table.NRisk[last >= 0 && time[last] == t ? last : last + 1];
         if (last < 0) return new CumulativeIncidenceAtTime(t, 0, 0, 0, 0, nRisk); // before the first time: the start, exactly (as summary.survfit)
-        return new CumulativeIncidenceAtTime(t, CumulativeIncidence[last], StdErr[last], Lower[last], Upper[last], nRisk);
+        return new CumulativeIncidenceAtTime(t, CumulativeIncidence[last], StandardError[last], Lower[last], Upper[last], nRisk);
     }
 }

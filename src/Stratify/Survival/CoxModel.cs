@@ -1,27 +1,27 @@
 namespace Stratify.Survival;
 
 /// <summary>A test statistic with its degrees of freedom and upper-tail χ² p-value.</summary>
-public sealed record CoxTest(double Statistic, int Df, double P);
+public sealed record CoxTest(double Statistic, int DegreesOfFreedom, double PValue);
 
 /// <summary>
-/// One design column of a fitted Cox model. <see cref="Se"/> is the model-based (inverse information) standard
-/// error; when the fit is robust, <see cref="RobustSe"/> holds the sandwich one and, as in R's <c>summary.coxph</c>,
+/// One design column of a fitted Cox model. <see cref="StandardError"/> is the model-based (inverse information) standard
+/// error; when the fit is robust, <see cref="RobustStandardError"/> holds the sandwich one and, as in R's <c>summary.coxph</c>,
 /// z, p and the interval (at <see cref="CoxModel.ConfidenceLevel"/>) use it. An aliased (collinear) column has NaN estimates (R prints NA).
 /// </summary>
 public sealed record CoxCoefficient(
     string Term,
     double Coefficient,
-    double Se,
-    double RobustSe,
+    double StandardError,
+    double RobustStandardError,
     double HazardRatio,
     double HazardRatioLower,
     double HazardRatioUpper,
     double Z,
-    double P,
+    double PValue,
     bool Aliased);
 
 /// <summary>Harrell's C of the linear predictor (higher risk, earlier event) with R's infinitesimal-jackknife SE.</summary>
-public sealed record ConcordanceEstimate(double C, double Se, double Concordant, double Discordant, double TiedRisk, double TiedTime);
+public sealed record ConcordanceEstimate(double C, double StandardError, double Concordant, double Discordant, double TiedRisk, double TiedTime);
 
 /// <summary>
 /// A fitted Cox proportional hazards model (see <see cref="CoxProportionalHazards.Fit"/>): coefficients with

@@ -72,7 +72,7 @@ public static class CoxProportionalHazards
     /// </summary>
     /// <example><code>
     /// var data = SurvivalData.From(study, study.Treatment);           // sorted once
-    /// var km = KaplanMeier.Fit(data, new KaplanMeierOptions());
+    /// var km = ProductLimit.Fit(data, new KaplanMeierOptions());
     /// var cox = CoxProportionalHazards.Fit(data, StudyTerms.Design(study));
     /// </code></example>
     public static CoxModel Fit(SurvivalData data, DesignMatrix design, CoxOptions? options = null)

@@ -4,11 +4,11 @@ namespace Stratify.Survival;
 /// A survival curve predicted by a Cox model for one stratum: at each distinct time of the stratum (event or
 /// censoring), the number at risk, events, censorings and S(t).
 /// </summary>
-/// <remarks><see cref="StdErr"/> is the standard error of the cumulative hazard (R's <c>std.err</c>); the limits are
+/// <remarks><see cref="StandardError"/> is the standard error of the cumulative hazard (R's <c>std.err</c>); the limits are
 /// log-type, S·exp(∓z·se) with z = Φ⁻¹((1 + level)/2) at the model's <see cref="CoxModel.ConfidenceLevel"/> (1.96 at 0.95),
 /// the upper one capped at 1 (R's default <c>conf.type = "log"</c>).</remarks>
 public sealed record CoxSurvivalCurve(int Stratum, double[] Time, int[] AtRisk, int[] Events, int[] Censored, double[] Survival,
-    double[] StdErr, double[] Lower, double[] Upper);
+    double[] StandardError, double[] Lower, double[] Upper);
 
 /// <summary>
 /// Survival curves from a fitted Cox model, as R's <c>survfit.coxph</c> (survival 3.5) computes them:

@@ -5,7 +5,7 @@ namespace Stratify.Survival;
 /// standard error √(se_a² + se_b²) of independent groups (each se as its curve reports it), a Wald interval
 /// d ∓ z·se, z = d/se and its two-sided p. NaN where either curve is beyond its last follow-up (or se = 0 for z, p).
 /// </summary>
-public readonly record struct CumulativeIncidenceDifference(double Time, double Difference, double StdErr, double Lower, double Upper, double Z, double PValue);
+public readonly record struct CumulativeIncidenceDifference(double Time, double Difference, double StandardError, double Lower, double Upper, double Z, double PValue);
 
 /// <summary>Comparisons of two cumulative incidence curves at chosen times (landmarks).</summary>
 /// <example>
@@ -23,14 +23,14 @@ public static class CumulativeIncidenceComparison
         ArgumentNullException.ThrowIfNull(b);
         if (a.Cause != b.Cause)
             throw new ArgumentException($"the curves are of different causes ({a.CauseLabel}, {b.CauseLabel})", nameof(b));
-        double z = KaplanMeier.NormalQuantile(confLevel, times.ToArray());
+        double z = ProductLimit.NormalQuantile(confLevel, times.ToArray());
         var result = new CumulativeIncidenceDifference[times.Count];
         for (int i = 0; i < result.Length; i++)
         {
             var fa = a.ValueAt(times[i]);
             var fb = b.ValueAt(times[i]);
             double d = fa.CumulativeIncidence - fb.CumulativeIncidence;
-            double se = Math.Sqrt(fa.StdErr * fa.StdErr + fb.StdErr * fb.StdErr);
+            double se = Math.Sqrt(fa.StandardError * fa.StandardError + fb.StandardError * fb.StandardError);
             double statistic = se > 0 ? d / se : double.NaN;
             result[i] = new CumulativeIncidenceDifference(times[i], d, se, d - z * se, d + z * se, statistic, Statistics.TailProbability.NormalTwoSided(statistic));
         }

@@ -1,22 +1,22 @@
 namespace Stratify.Survival;
 
 /// <summary>
-/// One design column of a Fine–Gray fit. <see cref="Se"/> is the sandwich standard error crr reports (with the term
-/// for the estimated censoring distribution) and z, p and the 95% interval use it; <see cref="ModelSe"/> is √(I⁻¹)
-/// and <see cref="WeightsFixedSe"/> the robust standard error coxph reports on finegray() data (weights taken as
+/// One design column of a Fine–Gray fit. <see cref="StandardError"/> is the sandwich standard error crr reports (with the term
+/// for the estimated censoring distribution) and z, p and the 95% interval use it; <see cref="ModelStandardError"/> is √(I⁻¹)
+/// and <see cref="WeightsFixedStandardError"/> the robust standard error coxph reports on finegray() data (weights taken as
 /// known). An aliased (collinear) column has NaN estimates.
 /// </summary>
 public sealed record FineGrayCoefficient(
     string Term,
     double Coefficient,
-    double Se,
-    double ModelSe,
-    double WeightsFixedSe,
+    double StandardError,
+    double ModelStandardError,
+    double WeightsFixedStandardError,
     double HazardRatio,
     double HazardRatioLower,
     double HazardRatioUpper,
     double Z,
-    double P,
+    double PValue,
     bool Aliased);
 
 /// <summary>A predicted cumulative incidence F(t | profile) at the event times of the modelled cause (as cmprsk's predict.crr).</summary>

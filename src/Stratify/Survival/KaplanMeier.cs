@@ -31,58 +31,17 @@ namespace Stratify.Survival;
 // Not implemented: delayed entry (start, stop] data, clustered IJ variance, the logit and arcsin limits.
 // References: Kaplan & Meier 1958; Greenwood 1926; Therneau, survival 3.5 methods notes for survfitkm (robust variance).
 
-/// <summary>How pointwise confidence limits of S(t) are formed (R's survfit conf.type).</summary>
-public enum SurvivalConfidenceType
-{
-    /// <summary>R's default: symmetric on log S.</summary>
-    Log,
-    /// <summary>Symmetric on log(-log S) (Kalbfleisch &amp; Prentice).</summary>
-    LogLog,
-    /// <summary>Symmetric on S, clipped to [0, 1].</summary>
-    Plain,
-}
-
-/// <summary>
-/// Options of <see cref="KaplanMeier.Fit"/>: confidence limits, the times at which to report S(t) (R's
-/// <c>summary(fit, times = )</c>) and the horizon of the restricted mean survival time.
-/// </summary>
-/// <example><code>new KaplanMeierOptions { ConfType = SurvivalConfidenceType.LogLog, Times = [365, 730], RmstHorizon = 730 }</code></example>
-public sealed record KaplanMeierOptions
-{
-    public SurvivalConfidenceType ConfType { get; init; } = SurvivalConfidenceType.Log;
-    /// <summary>Coverage of the pointwise limits, in (0, 1).</summary>
-    public double ConfLevel { get; init; } = 0.95;
-    /// <summary>Times for <see cref="KaplanMeierCurve.At"/>; empty = none.</summary>
-    public double[] Times { get; init; } = [];
-    /// <summary>Horizon tau of the restricted mean; null = not computed.</summary>
-    public double? RmstHorizon { get; init; }
-    /// <summary>
-    /// Variance of S(t): null = R's default (the infinitesimal-jackknife variance when a case weight is fractional,
-    /// Greenwood otherwise); true = the infinitesimal jackknife; false = Greenwood (on weighted counts).
-    /// </summary>
-    public bool? Robust { get; init; }
-}
-
-/// <summary>Which variance a Kaplan–Meier fit reports for S(t).</summary>
-public enum KaplanMeierVariance
-{
-    /// <summary>Greenwood's formula (on the weighted counts when there are case weights).</summary>
-    Greenwood,
-    /// <summary>The infinitesimal jackknife (robust) variance of R's survfit with fractional weights.</summary>
-    InfinitesimalJackknife,
-}
-
 /// <summary>
 /// Kaplan–Meier estimates of the survival function, overall or per group, agreeing with R's <c>survfit</c>.
 /// </summary>
 /// <example>
 /// <code>
 /// var data = SurvivalData.FromCohort(CsvCohortReader.Read("datasets/lung.csv"), "time", "status", group: "sex");
-/// var km = KaplanMeier.Fit(data, new KaplanMeierOptions { Times = [365], RmstHorizon = 730 });
+/// var km = ProductLimit.Fit(data, new KaplanMeierOptions { Times = [365], RmstHorizon = 730 });
 /// double medianMen = km.Curves[0].Median.Time;   // 270 days, as print(survfit(Surv(time, status) ~ sex, lung))
 /// </code>
 /// </example>
-public static class KaplanMeier
+public static class ProductLimit
 {
     public static KaplanMeierEstimate Fit(SurvivalData data, KaplanMeierOptions options)
     {
@@ -90,7 +49,7 @@ public static class KaplanMeier
         ArgumentNullException.ThrowIfNull(options);
         if (options.RmstHorizon is double tau && !(double.IsFinite(tau) && tau >= 0))
             throw new Data.StratifyInputException("the RMST horizon must be a finite time >= 0", value: tau.ToString("R"));
-        double z = NormalQuantile(options.ConfLevel, options.Times);
+        double z = NormalQuantile(options.ConfidenceLevel, options.Times);
         var tables = RiskTable.PerGroup(data);
         var curves = new List<KaplanMeierCurve>(tables.Length);
         bool robust = CaseWeights.RobustByDefault(options.Robust, data.Weights);
@@ -101,7 +60,7 @@ public static class KaplanMeier
                 ? Curve(data.GroupLabels[g], tables[g], options, z)
                 : WeightedCurve(data.GroupLabels[g], tables[g], data.Sorted, options, z, robust));
         }
-        return new KaplanMeierEstimate(options.ConfType, options.ConfLevel, curves)
+        return new KaplanMeierEstimate(options.ConfidenceType, options.ConfidenceLevel, curves)
         {
             Weighted = data.Weights is not null,
             Variance = robust ? KaplanMeierVariance.InfinitesimalJackknife : KaplanMeierVariance.Greenwood,
@@ -127,7 +86,7 @@ public static class KaplanMeier
             double sigma = Math.Sqrt(greenwood);
             surv[j] = s;
             se[j] = s * sigma;
-            (lower[j], upper[j]) = Limits(s, sigma, z, options.ConfType);
+            (lower[j], upper[j]) = Limits(s, sigma, z, options.ConfidenceType);
         }
         var curve = new KaplanMeierCurve(group, table, surv, se, lower, upper);
         return curve.WithSummaries(options);
@@ -178,7 +137,7 @@ public static class KaplanMeier
                 sigma = Math.Sqrt(greenwood[j]);
                 se[j] = surv[j] * sigma;
             }
-            (lower[j], upper[j]) = Limits(surv[j], sigma, z, options.ConfType);
+            (lower[j], upper[j]) = Limits(surv[j], sigma, z, options.ConfidenceType);
         }
         return new KaplanMeierCurve(group, table, surv, se, lower, upper).WithSummaries(options);
     }
@@ -194,7 +153,7 @@ public static class KaplanMeier
     /// z = qnorm(1 − (1 − level)/2) for pointwise limits, after checking the level lies in (0, 1) and the requested
     /// times are finite (the options every curve estimator shares).
     /// </summary>
-    internal static double NormalQuantile(double confLevel, double[] times)
+    internal static double NormalQuantile(double confLevel, IReadOnlyList<double> times)
     {
         if (!(confLevel > 0 && confLevel < 1))
             throw new Data.StratifyInputException("confidence level must be between 0 and 1", value: confLevel.ToString("R"));
@@ -224,8 +183,8 @@ public static class KaplanMeier
 }
 
 /// <summary>The Kaplan–Meier curves of one fit (one per non-empty group, in group-code order).</summary>
-/// <example><code>foreach (var curve in KaplanMeier.Fit(data, new KaplanMeierOptions()).Curves) Console.WriteLine($"{curve.Group}: {curve.Median.Time}");</code></example>
-public sealed record KaplanMeierEstimate(SurvivalConfidenceType ConfType, double ConfLevel, IReadOnlyList<KaplanMeierCurve> Curves)
+/// <example><code>foreach (var curve in ProductLimit.Fit(data, new KaplanMeierOptions()).Curves) Console.WriteLine($"{curve.Group}: {curve.Median.Time}");</code></example>
+public sealed record KaplanMeierEstimate(SurvivalConfidenceType ConfidenceType, double ConfidenceLevel, IReadOnlyList<KaplanMeierCurve> Curves)
 {
     /// <summary>True when the fit used case weights (counts in the curves are then also given as weight sums).</summary>
     public bool Weighted { get; init; }
@@ -236,13 +195,13 @@ public sealed record KaplanMeierEstimate(SurvivalConfidenceType ConfType, double
 /// <summary>S(t) and its limits at a requested time (R's summary(fit, times = t)).</summary>
 /// <param name="NRisk">Patients with time &gt;= t.</param>
 /// <param name="WeightedNRisk">Their summed case weights (R's n.risk of a weighted fit); equals NRisk without weights.</param>
-public readonly record struct SurvivalAtTime(double Time, double Survival, double StdErr, double Lower, double Upper, int NRisk, double WeightedNRisk);
+public readonly record struct SurvivalAtTime(double Time, double Survival, double StandardError, double Lower, double Upper, int NRisk, double WeightedNRisk);
 
 /// <summary>A quantile of the survival distribution with the times where the confidence limits cross the level; NaN = not reached (R's NA).</summary>
 public readonly record struct SurvivalQuantile(double Probability, double Time, double Lower, double Upper);
 
 /// <summary>Restricted mean survival time to <see cref="Horizon"/> (area under S on [0, tau]) and its standard error.</summary>
-public readonly record struct RestrictedMean(double Horizon, double Mean, double StdErr);
+public readonly record struct RestrictedMean(double Horizon, double Mean, double StandardError);
 
 /// <summary>
 /// One Kaplan–Meier curve, columnar at each distinct observed time, with the summaries R prints.
@@ -257,7 +216,7 @@ public sealed class KaplanMeierCurve
         Group = group;
         _table = table;
         Survival = survival;
-        StdErr = stdErr;
+        StandardError = stdErr;
         Lower = lower;
         Upper = upper;
         Median = SurvivalQuantiles.PrintMedian(table.Time, survival, lower, upper);
@@ -292,7 +251,7 @@ public sealed class KaplanMeierCurve
     /// Standard error of S(t) (R's summary(fit)$std.err): Greenwood (NaN once S = 0), or the infinitesimal jackknife
     /// with fractional case weights (0 once S = 0); see <see cref="KaplanMeierEstimate.Variance"/>.
     /// </summary>
-    public double[] StdErr { get; }
+    public double[] StandardError { get; }
     public double[] Lower { get; }
     public double[] Upper { get; }
     /// <summary>Median with limits as print.survfit reports it.</summary>
@@ -305,8 +264,8 @@ public sealed class KaplanMeierCurve
     internal KaplanMeierCurve WithSummaries(KaplanMeierOptions options)
     {
         if (options.RmstHorizon is double tau) Rmst = RestrictedMean(tau);
-        var at = new SurvivalAtTime[options.Times.Length];
-        var times = (double[])options.Times.Clone();
+        var at = new SurvivalAtTime[options.Times.Count];
+        var times = options.Times.ToArray();
         Array.Sort(times); // summary.survfit sorts the requested times
         for (int i = 0; i < times.Length; i++) at[i] = SurvivalAt(times[i]);
         At = at;
@@ -336,7 +295,7 @@ public sealed class KaplanMeierCurve
         double weightedNRisk = _table.WeightedNRisk?[atRisk] ?? nRisk;
         return last < 0
             ? new SurvivalAtTime(t, 1, 0, 1, 1, nRisk, weightedNRisk)
-            : new SurvivalAtTime(t, Survival[last], StdErr[last], Lower[last], Upper[last], nRisk, weightedNRisk);
+            : new SurvivalAtTime(t, Survival[last], StandardError[last], Lower[last], Upper[last], nRisk, weightedNRisk);
     }
 
     /// <summary>

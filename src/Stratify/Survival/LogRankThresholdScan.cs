@@ -14,7 +14,7 @@ namespace Stratify.Survival;
 // and sums of B_{k_q}) indexed by k answer it in O(log m).
 
 /// <summary>
-/// The log-rank statistic of every threshold split of a numeric variable (used by <see cref="SurvivalTree"/>),
+/// The log-rank statistic of every threshold split of a numeric variable (used by <see cref="LogRankTree"/>),
 /// equal to survdiff(Surv(time, status) ~ (x &lt;= c)) for each c, computed incrementally.
 /// </summary>
 /// <example><code>var scan = LogRankThresholdScan.Scan(data.Time, data.Event, data.TimeOrder, karno, minGroupSize: 15);</code></example>

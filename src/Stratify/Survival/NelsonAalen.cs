@@ -54,8 +54,8 @@ public static class NelsonAalen
     private static void Weighted(RiskTable table, TimeSortedPatients sorted, bool jackknife, double[] hazard, double[] stdErr)
     {
         int m = table.Time.Length;
-        var nRisk = table.WeightedNRisk ?? KaplanMeier.AsDoubles(table.NRisk);
-        var nEvent = table.WeightedNEvent ?? KaplanMeier.AsDoubles(table.NEvent);
+        var nRisk = table.WeightedNRisk ?? ProductLimit.AsDoubles(table.NRisk);
+        var nEvent = table.WeightedNEvent ?? ProductLimit.AsDoubles(table.NEvent);
         var cumulative = new double[m];
         var jump = new double[m];
         double h = 0, variance = 0;
@@ -82,4 +82,4 @@ public static class NelsonAalen
 public sealed record NelsonAalenEstimate(IReadOnlyList<NelsonAalenCurve> Curves);
 
 /// <summary>H(t) and its standard error (R's std.chaz) at each distinct observed time of one group.</summary>
-public sealed record NelsonAalenCurve(string Group, double[] Time, int[] NRisk, int[] NEvent, double[] CumulativeHazard, double[] StdErr);
+public sealed record NelsonAalenCurve(string Group, double[] Time, int[] NRisk, int[] NEvent, double[] CumulativeHazard, double[] StandardError);

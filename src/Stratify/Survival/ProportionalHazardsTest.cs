@@ -3,7 +3,7 @@ using Stratify.Statistics;
 namespace Stratify.Survival;
 
 /// <summary>One row of the proportional-hazards test: a term (all dummies of a factor together) or GLOBAL.</summary>
-public sealed record ProportionalHazardsTerm(string Term, double ChiSquare, int Df, double P);
+public sealed record ProportionalHazardsTerm(string Term, double Statistic, int DegreesOfFreedom, double PValue);
 
 /// <summary>The per-term tests and the global test of <see cref="ProportionalHazardsTest.Compute"/>.</summary>
 public sealed record ProportionalHazardsResult(IReadOnlyList<ProportionalHazardsTerm> Terms, ProportionalHazardsTerm Global);

@@ -17,7 +17,7 @@ namespace Stratify.Survival;
 /// <code>
 /// var cohort = CsvCohortReader.Read("datasets/lung.csv");
 /// var data = SurvivalData.FromCohort(cohort, time: "time", status: "status", group: "sex");
-/// var km = KaplanMeier.Fit(data, new KaplanMeierOptions());
+/// var km = ProductLimit.Fit(data, new KaplanMeierOptions());
 /// </code>
 /// </example>
 /// </remarks>

@@ -59,17 +59,6 @@ public sealed class SurvivalTreeFeature
     }
 }
 
-/// <summary>Options of <see cref="SurvivalTree.Grow(SurvivalData, IReadOnlyList{SurvivalTreeFeature}, SurvivalTreeOptions)"/>.</summary>
-public sealed record SurvivalTreeOptions
-{
-    /// <summary>Fewest patients allowed in a child node.</summary>
-    public int MinNodeSize { get; init; } = 20;
-    /// <summary>Deepest split level (the root is depth 0; MaxDepth = 3 gives at most 8 leaves).</summary>
-    public int MaxDepth { get; init; } = 3;
-    /// <summary>Split only when the Bonferroni-adjusted p-value of the best split is below alpha.</summary>
-    public double Alpha { get; init; } = 0.05;
-}
-
 /// <summary>One condition on a path: numeric <c>x &lt;= t</c> or <c>x &gt; t</c>, or categorical <c>x in {levels}</c>.</summary>
 public sealed record SplitCondition(string Feature, int FeatureIndex, bool IsNumeric, bool Above, double Threshold, string[] LevelsIn)
 {
@@ -91,7 +80,30 @@ public sealed record SurvivalTreeNode(
 }
 
 /// <summary>A grown tree: the root, the leaves left to right, and each patient's leaf.</summary>
-public sealed record SurvivalTreeModel(SurvivalTreeNode Root, IReadOnlyList<SurvivalTreeNode> Leaves, int[] LeafOfPatient, int DroppedRows);
+public sealed record SurvivalTreeModel(SurvivalTreeNode Root, IReadOnlyList<SurvivalTreeNode> Leaves, int[] LeafOfPatient, int DroppedRows)
+{
+    /// <summary>
+    /// The leaf whose every condition row <paramref name="row"/> of <paramref name="features"/> meets (the features the
+    /// tree was grown on, in the same order, for these or other patients; a level is matched by its text), or −1.
+    /// </summary>
+    public int LeafOf(IReadOnlyList<SurvivalTreeFeature> features, int row)
+    {
+        for (int leaf = 0; leaf < Leaves.Count; leaf++)
+        {
+            bool all = true;
+            foreach (var c in Leaves[leaf].Conditions)
+            {
+                var f = features[c.FeatureIndex];
+                bool meets = c.IsNumeric
+                    ? (c.Above ? f.Values![row] > c.Threshold : f.Values![row] <= c.Threshold)
+                    : c.LevelsIn.Contains(f.Levels![f.Codes![row]]);
+                if (!meets) { all = false; break; }
+            }
+            if (all) return leaf;
+        }
+        return -1;
+    }
+}
 
 /// <summary>
 /// Grows a survival tree that splits patients where their survival differs most (maximal log-rank statistic),
@@ -99,12 +111,12 @@ public sealed record SurvivalTreeModel(SurvivalTreeNode Root, IReadOnlyList<Surv
 /// </summary>
 /// <example>
 /// <code>
-/// var model = SurvivalTree.Grow(CsvCohortReader.Read("datasets/veteran.csv"), "time", "status",
+/// var model = LogRankTree.Grow(CsvCohortReader.Read("datasets/veteran.csv"), "time", "status",
 ///     ["karno", "age", "celltype"], new SurvivalTreeOptions { MinNodeSize = 15 });
 /// foreach (var leaf in model.Leaves) Console.WriteLine($"{leaf.Rule}: n = {leaf.N}, median {leaf.Median}");
 /// </code>
 /// </example>
-public static class SurvivalTree
+public static class LogRankTree
 {
     /// <summary>
     /// Binds the columns through <see cref="StudyBinder"/> (text columns categorical, numbers numeric; rows missing a
@@ -192,7 +204,7 @@ public static class SurvivalTree
         private double Median(int[] rows)
         {
             // The node's patients share the tree's time order (a filter, not a sort; times validated once).
-            return rows.Length == 0 ? double.NaN : KaplanMeier.Fit(data.Subset(rows), new KaplanMeierOptions()).Curves[0].Median.Time;
+            return rows.Length == 0 ? double.NaN : ProductLimit.Fit(data.Subset(rows), new KaplanMeierOptions()).Curves[0].Median.Time;
         }
 
         /// <summary>The node's patients in the shared time order (a filter: no sort).</summary>

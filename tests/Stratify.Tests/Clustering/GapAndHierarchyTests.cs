@@ -16,7 +16,7 @@ public class GapAndHierarchyTests
         var d = DissimilarityMatrix.Euclidean(GbsgStandardised());
         for (int k = 1; k <= 6; k++)
         {
-            var assignment = k == 1 ? new int[d.Count] : KMedoids.Fit(d, new KMedoidsOptions(k)).Assignment;
+            var assignment = k == 1 ? new int[d.Count] : PartitioningAroundMedoids.Fit(d, new KMedoidsOptions(k)).Assignment;
             Assert.Equal(expected[k - 1], Math.Log(GapStatistic.WithinDispersion(d, assignment, k)), 1e-14);
         }
     }
@@ -41,7 +41,7 @@ public class GapAndHierarchyTests
         (int[], DissimilarityMatrix) Cluster(FeatureSet f, int k)
         {
             var d = GowerDissimilarity.Compute(f);
-            return (k == 1 ? new int[d.Count] : KMedoids.Fit(d, new KMedoidsOptions(k)).Assignment, d);
+            return (k == 1 ? new int[d.Count] : PartitioningAroundMedoids.Fit(d, new KMedoidsOptions(k)).Assignment, d);
         }
         var a = GapStatistic.Compute(features, GapStatistic.UniformReference, 4, 5, seed: 3, Cluster);
         var b = GapStatistic.Compute(features, GapStatistic.UniformReference, 4, 5, seed: 3, Cluster);

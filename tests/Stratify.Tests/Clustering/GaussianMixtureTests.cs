@@ -23,7 +23,7 @@ public class GaussianMixtureTests
         var rows = reference.GetProperty("initial_rows").Ints();
         var means = rows.SelectMany(r => x.Row(r).ToArray()).ToArray();
         var type = reference.GetProperty("covariance").GetString() == "full" ? CovarianceType.Full : CovarianceType.Diagonal;
-        var fit = GaussianMixture.FitFrom(x, means, new GaussianMixtureOptions(3, type));
+        var fit = GaussianMixtureEm.FitFrom(x, means, new GaussianMixtureOptions(3, type));
 
         Assert.Equal(reference.GetProperty("n_iter").GetInt32(), fit.Iterations);
         Assert.True(fit.Converged);
@@ -39,8 +39,8 @@ public class GaussianMixtureTests
     public void Seeded_fit_is_deterministic_and_responsibilities_sum_to_one()
     {
         var x = KMeansTests.Standardised("gbsg", ["age", "size", "nodes", "pgr", "er"]);
-        var a = GaussianMixture.Fit(x, new GaussianMixtureOptions(3, CovarianceType.Diagonal, Seed: 4, Restarts: 2));
-        var b = GaussianMixture.Fit(x, new GaussianMixtureOptions(3, CovarianceType.Diagonal, Seed: 4, Restarts: 2));
+        var a = GaussianMixtureEm.Fit(x, new GaussianMixtureOptions(3, CovarianceType.Diagonal, Seed: 4, Restarts: 2));
+        var b = GaussianMixtureEm.Fit(x, new GaussianMixtureOptions(3, CovarianceType.Diagonal, Seed: 4, Restarts: 2));
         Assert.Equal(a.Bic, b.Bic);
         for (int i = 0; i < x.Rows; i++)
             Assert.Equal(1.0, a.Responsibilities[(3 * i)..(3 * i + 3)].Sum(), 1e-12);

@@ -42,7 +42,7 @@ public class KMedoidsTests
     public void Build_initialisation_equals_pam_build(string dataset, int k)
     {
         // R: pam(daisy(...), k)$objective["build"] is the average dissimilarity after BUILD.
-        var fit = KMedoids.Fit(Dissimilarities(dataset), new KMedoidsOptions(k));
+        var fit = PartitioningAroundMedoids.Fit(Dissimilarities(dataset), new KMedoidsOptions(k));
         Assert.Equal(RPam(dataset, k).GetProperty("objective_build").GetDouble(), fit.InitialObjective / fit.Assignment.Length, 2e-15);
     }
 
@@ -52,7 +52,7 @@ public class KMedoidsTests
     {
         // R: pam(daisy(...), k, pamonce = 6) — BUILD then FasterPAM; same medoids and objective["swap"].
         var reference = RPam(dataset, k);
-        var fit = KMedoids.Fit(Dissimilarities(dataset), new KMedoidsOptions(k));
+        var fit = PartitioningAroundMedoids.Fit(Dissimilarities(dataset), new KMedoidsOptions(k));
         Assert.Equal(reference.GetProperty("fasterpam_medoids").Ints().Select(m => m - 1).Order(), fit.Medoids.Order());
         Assert.Equal(reference.GetProperty("fasterpam_objective").GetDouble(), fit.AverageDissimilarity, 2e-15);
     }
@@ -63,7 +63,7 @@ public class KMedoidsTests
     {
         // R: pam(daisy(...), k)$objective["swap"] and $id.med (steepest-descent SWAP).
         var reference = RPam(dataset, k);
-        var fit = KMedoids.Fit(Dissimilarities(dataset), new KMedoidsOptions(k));
+        var fit = PartitioningAroundMedoids.Fit(Dissimilarities(dataset), new KMedoidsOptions(k));
         Assert.Equal(reference.GetProperty("medoids").Ints().Select(m => m - 1).Order(), fit.Medoids.Order());
         Assert.Equal(reference.GetProperty("objective_swap").GetDouble(), fit.AverageDissimilarity, 2e-15);
     }
@@ -75,7 +75,7 @@ public class KMedoidsTests
         // veteran k = 4, where FasterPAM (ours and R's pamonce = 6 alike) ends at 0.1687552 against classic PAM's
         // 0.1682447 (0.3 % higher). R: pam(daisy(...), 4)$objective["swap"] and pam(..., pamonce = 6).
         var reference = RPam("veteran", 4);
-        var fit = KMedoids.Fit(Dissimilarities("veteran"), new KMedoidsOptions(4));
+        var fit = PartitioningAroundMedoids.Fit(Dissimilarities("veteran"), new KMedoidsOptions(4));
         Assert.NotEqual(reference.GetProperty("medoids").Ints().Select(m => m - 1).Order(), fit.Medoids.Order());
         Assert.Equal(reference.GetProperty("fasterpam_objective").GetDouble(), fit.AverageDissimilarity, 2e-15);
         Assert.Equal(0.1687552, fit.AverageDissimilarity, 1e-7);
@@ -105,8 +105,8 @@ public class KMedoidsTests
         var d = Dissimilarities("veteran");
         foreach (var init in new[] { MedoidInitialisation.Random, MedoidInitialisation.KMeansPlusPlus })
         {
-            var a = KMedoids.Fit(d, new KMedoidsOptions(4, init, Seed: 7));
-            var b = KMedoids.Fit(d, new KMedoidsOptions(4, init, Seed: 7));
+            var a = PartitioningAroundMedoids.Fit(d, new KMedoidsOptions(4, init, Seed: 7));
+            var b = PartitioningAroundMedoids.Fit(d, new KMedoidsOptions(4, init, Seed: 7));
             Assert.Equal(a.Medoids, b.Medoids);
             Assert.Equal(a.Objective, b.Objective);
         }
@@ -117,13 +117,13 @@ public class KMedoidsTests
     {
         var features = ClusterReference.Features("rotterdam");
         var gower = new GowerDissimilarity(features);
-        var fit = KMedoids.Clara(gower, new KMedoidsOptions(3, Seed: 11, ClaraSamples: 5));
+        var fit = PartitioningAroundMedoids.Clara(gower, new KMedoidsOptions(3, Seed: 11, ClaraSamples: 5));
         Assert.Equal(features.RowCount, fit.Assignment.Length);
         double total = 0;
         for (int i = 0; i < fit.Assignment.Length; i++) total += gower.Pair(i, fit.Medoids[fit.Assignment[i]]);
         Assert.Equal(total, fit.Objective, 1e-9);
         // Sampling can only lose against the search over all patients (same BUILD + FasterPAM on the full matrix).
-        var full = KMedoids.Fit(GowerDissimilarity.Compute(features), new KMedoidsOptions(3));
+        var full = PartitioningAroundMedoids.Fit(GowerDissimilarity.Compute(features), new KMedoidsOptions(3));
         Assert.True(fit.Objective >= full.Objective - 1e-9);
         Assert.Equal(46, fit.SampleSize); // 40 + 2k, R's clara default
     }
@@ -138,7 +138,7 @@ public class LargeCohortModeTests
         var features = ClusterReference.Features("gbsg");
         var gower = new GowerDissimilarity(features);
         var d = gower.Matrix();
-        var fit = KMedoids.Fit(d, new KMedoidsOptions(3));
+        var fit = PartitioningAroundMedoids.Fit(d, new KMedoidsOptions(3));
         var exact = Silhouette.Compute(d, fit.Assignment, 3);
         var sampled = Silhouette.Sampled(d.Count, gower.Pair, fit.Assignment, 3, sampleSize: 100, seed: 9);
         Assert.Equal(100, sampled.Objects!.Length);

@@ -29,10 +29,10 @@ public class SubgroupDiscoveryTests
         var d = GowerDissimilarity.Compute(ClusterReference.Features("lung"));
         foreach (var c in r.Criteria)
         {
-            var fit = KMedoids.Fit(d, new KMedoidsOptions(c.K));
+            var fit = PartitioningAroundMedoids.Fit(d, new KMedoidsOptions(c.K));
             Assert.Equal(Silhouette.Compute(d, fit.Assignment, c.K).Average, c.Silhouette, 1e-12);
         }
-        var chosen = KMedoids.Fit(d, new KMedoidsOptions(r.K));
+        var chosen = PartitioningAroundMedoids.Fit(d, new KMedoidsOptions(r.K));
         Assert.Equal(chosen.Objective, r.Objective, 1e-9);
         Assert.Equal(chosen.Medoids.Select(m => m + 1).Order(), r.Clusters.Select(c => c.Medoid!.Value).Order());
     }

@@ -15,7 +15,7 @@ public static class ReportSamples
     public static readonly double[] Ticks = [0, 200, 400, 600, 800, 1000];
 
     /// <summary>A curve stepping down by <paramref name="drop"/> every <paramref name="every"/> days until day 950.</summary>
-    public static KaplanMeierCurve Curve(string label, int n, double every, double drop, int[] atRisk)
+    public static KaplanMeierChartCurve Curve(string label, int n, double every, double drop, int[] atRisk)
     {
         var times = new List<double>();
         var survival = new List<double>();
@@ -32,7 +32,7 @@ public static class ReportSamples
         }
         var censorTimes = new[] { every * 1.5, every * 3.5, 960 };
         var censorSurvival = censorTimes.Select(c => SurvivalAt(times, survival, c)).ToArray();
-        return new KaplanMeierCurve(label, n, times, survival, lower, upper, censorTimes, censorSurvival, atRisk);
+        return new KaplanMeierChartCurve(label, n, times, survival, lower, upper, censorTimes, censorSurvival, atRisk);
     }
 
     private static double SurvivalAt(List<double> times, List<double> survival, double t)

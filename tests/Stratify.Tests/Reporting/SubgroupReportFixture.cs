@@ -38,7 +38,7 @@ public static class SubgroupReportFixture
         var arm = hormon.Select(h => (int)h).ToArray();
 
         var kmOptions = new KaplanMeierOptions { Times = [365, 1095, 1825], RmstHorizon = 1825 };
-        var km = SurvivalJson.From(KaplanMeier.Fit(new SurvivalData(time, died, subgroup, ids), kmOptions));
+        var km = SurvivalJson.From(ProductLimit.Fit(new SurvivalData(time, died, subgroup, ids), kmOptions));
         var logRank = SurvivalJson.From(LogRankTest.Compute(new SurvivalData(time, died, subgroup, ids),
             new LogRankOptions { Pairwise = PValueAdjustment.Holm }));
 
@@ -61,7 +61,7 @@ public static class SubgroupReportFixture
         for (int g = 0; g < 3; g++)
         {
             var members = Enumerable.Range(0, n).Where(i => subgroup[i] == g).ToArray();
-            var armKm = SurvivalJson.From(KaplanMeier.Fit(new SurvivalData(members.Select(i => time[i]).ToArray(),
+            var armKm = SurvivalJson.From(ProductLimit.Fit(new SurvivalData(members.Select(i => time[i]).ToArray(),
                 members.Select(i => died[i]).ToArray(), members.Select(i => arm[i]).ToArray(), arms), kmOptions));
             var (hr, lower, upper, p) = hazardRatios[g];
             int events = members.Count(i => died[i]);
@@ -73,7 +73,7 @@ public static class SubgroupReportFixture
                 estimable ? 96.4 + 40 * g : double.NaN, estimable ? 38.1 : double.NaN, estimable ? 21.7 + 40 * g : double.NaN, estimable ? 171.1 + 40 * g : double.NaN,
                 estimable ? "consistent with overall" : "not estimable", "", armKm));
         }
-        var overallKm = SurvivalJson.From(KaplanMeier.Fit(new SurvivalData(time, died, arm, arms), kmOptions));
+        var overallKm = SurvivalJson.From(ProductLimit.Fit(new SurvivalData(time, died, arm, arms), kmOptions));
         var overallArms = Enumerable.Range(0, 2).Select(a => new ArmCountJson(arms[a], arm.Count(x => x == a), Enumerable.Range(0, n).Count(i => arm[i] == a && died[i]))).ToArray();
         var overall = new TreatmentEffectJson("all patients", n, died.Count(d => d), overallArms, "yes", 0.69, 0.54, 0.89, 0.0034, adjustedFor, [],
             new HazardRatioJson(0.72, 0.56, 0.92, 0.0081), null, 112.5, 34.2, 45.5, 179.5, "benefit", "", overallKm);

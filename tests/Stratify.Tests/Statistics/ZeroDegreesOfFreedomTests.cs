@@ -57,8 +57,8 @@ public class ZeroDegreesOfFreedomTests
         Assert.True(model.Coefficients[0].Aliased);
         foreach (var test in new[] { model.LikelihoodRatio, model.Wald, model.Score })
         {
-            Assert.Equal(0, test.Df);
-            Assert.True(double.IsNaN(test.P), $"p = {test.P}");
+            Assert.Equal(0, test.DegreesOfFreedom);
+            Assert.True(double.IsNaN(test.PValue), $"p = {test.PValue}");
         }
     }
 

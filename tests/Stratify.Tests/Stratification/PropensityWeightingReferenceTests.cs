@@ -115,16 +115,16 @@ public class PropensityWeightingReferenceTests
         var r = R.Value.GetProperty(variant).GetProperty("cox");
         var c = Assert.Single(model.Coefficients);
         AssertClose(Number(r.GetProperty("coef")), c.Coefficient, Tolerance, "coef");
-        AssertClose(Number(r.GetProperty("se")), c.Se, Tolerance, "se");
-        AssertClose(Number(r.GetProperty("robust_se")), c.RobustSe, Tolerance, "robust se");
+        AssertClose(Number(r.GetProperty("se")), c.StandardError, Tolerance, "se");
+        AssertClose(Number(r.GetProperty("robust_se")), c.RobustStandardError, Tolerance, "robust se");
         AssertClose(Number(r.GetProperty("hr_lower")), c.HazardRatioLower, Tolerance, "lower");
         AssertClose(Number(r.GetProperty("hr_upper")), c.HazardRatioUpper, Tolerance, "upper");
-        AssertClose(Number(r.GetProperty("p")), c.P, Tolerance, "p");
+        AssertClose(Number(r.GetProperty("p")), c.PValue, Tolerance, "p");
         AssertClose(Numbers(r.GetProperty("loglik")), [model.LogLikNull, model.LogLik], Tolerance, "loglik");
         AssertClose(Number(r.GetProperty("robust_score")), model.RobustScore!.Statistic, Tolerance, "robust score");
         AssertClose(Number(r.GetProperty("wald")), model.Wald.Statistic, Tolerance, "wald");
         AssertClose(Number(r.GetProperty("concordance")), model.Concordance.C, Tolerance, "concordance");
-        AssertClose(Number(r.GetProperty("concordance_se")), model.Concordance.Se, Tolerance, "concordance se");
+        AssertClose(Number(r.GetProperty("concordance_se")), model.Concordance.StandardError, Tolerance, "concordance se");
     }
 
     [Theory, MemberData(nameof(Variants))]
@@ -133,7 +133,7 @@ public class PropensityWeightingReferenceTests
         var study = Rotterdam.Value;
         var treatment = study.Treatment!;
         var data = new SurvivalData(study.Time!, study.Event!, treatment.Codes, treatment.Levels, weights: Weights(variant).WeightArray());
-        var fit = KaplanMeier.Fit(data, new KaplanMeierOptions { Times = [365, 1825, 3650], RmstHorizon = 3650 });
+        var fit = ProductLimit.Fit(data, new KaplanMeierOptions { Times = [365, 1825, 3650], RmstHorizon = 3650 });
         var r = R.Value.GetProperty(variant).GetProperty("km");
         Assert.Equal(KaplanMeierVariance.InfinitesimalJackknife, fit.Variance);
         Assert.Equal(new[] { "no", "yes" }, fit.Curves.Select(c => c.Group));
@@ -144,20 +144,20 @@ public class PropensityWeightingReferenceTests
             AssertClose(Numbers(rc.GetProperty("time")), curve.Time, 0, "time");
             AssertClose(Numbers(rc.GetProperty("n_risk")), curve.WeightedNRisk!, Tolerance, "n.risk");
             AssertClose(Numbers(rc.GetProperty("surv")), curve.Survival, Tolerance, "surv");
-            AssertClose(Numbers(rc.GetProperty("se")), curve.StdErr, Tolerance, "se");
+            AssertClose(Numbers(rc.GetProperty("se")), curve.StandardError, Tolerance, "se");
             AssertClose(Numbers(rc.GetProperty("lower")), curve.Lower, Tolerance, "lower");
             AssertClose(Numbers(rc.GetProperty("upper")), curve.Upper, Tolerance, "upper");
             AssertClose(Numbers(r.GetProperty("median"))[a], curve.Median.Time, 0, "median");
             AssertClose(Numbers(r.GetProperty("median_lower"))[a], curve.Median.Lower, 0, "median lower");
             AssertClose(Numbers(r.GetProperty("median_upper"))[a], curve.Median.Upper, 0, "median upper");
             AssertClose(Numbers(r.GetProperty("rmst"))[a], curve.Rmst!.Value.Mean, Tolerance, "rmst");
-            AssertClose(Numbers(r.GetProperty("rmst_se"))[a], curve.Rmst!.Value.StdErr, Tolerance, "rmst se");
+            AssertClose(Numbers(r.GetProperty("rmst_se"))[a], curve.Rmst!.Value.StandardError, Tolerance, "rmst se");
             for (int t = 0; t < 3; t++)
             {
                 var at = curve.At[t];
                 int k = a * 3 + t;
                 AssertClose(Numbers(r.GetProperty("at_surv"))[k], at.Survival, Tolerance, $"S({at.Time})");
-                AssertClose(Numbers(r.GetProperty("at_se"))[k], at.StdErr, Tolerance, $"se({at.Time})");
+                AssertClose(Numbers(r.GetProperty("at_se"))[k], at.StandardError, Tolerance, $"se({at.Time})");
                 AssertClose(Numbers(r.GetProperty("at_lower"))[k], at.Lower, Tolerance, $"lower({at.Time})");
                 AssertClose(Numbers(r.GetProperty("at_upper"))[k], at.Upper, Tolerance, $"upper({at.Time})");
                 AssertClose(Numbers(r.GetProperty("at_n_risk"))[k], at.WeightedNRisk, Tolerance, $"n.risk({at.Time})");

@@ -45,7 +45,7 @@ public class CompetingRisksPropertyTests
             var curve = fit.Of(k)[0];
             var expected = InfluenceOracle(time, cause, causes, k, curve.Time);
             for (int j = 0; j < curve.Time.Length; j++)
-                Assert.True(Math.Abs(expected[j] - curve.StdErr[j]) <= 1e-12 * Math.Max(expected[j], 1e-3), $"cause {k} at {curve.Time[j]}: oracle {expected[j]:R}, one pass {curve.StdErr[j]:R}");
+                Assert.True(Math.Abs(expected[j] - curve.StandardError[j]) <= 1e-12 * Math.Max(expected[j], 1e-3), $"cause {k} at {curve.Time[j]}: oracle {expected[j]:R}, one pass {curve.StandardError[j]:R}");
         }
     }
 
@@ -114,7 +114,7 @@ public class CompetingRisksPropertyTests
             Assert.Equal(a.Curves[c].Time.Select(t => t + 0.5), b.Curves[c].Time);
             Assert.Equal(a.Curves[c].NRisk, b.Curves[c].NRisk);
             Assert.Equal(a.Curves[c].CumulativeIncidence, b.Curves[c].CumulativeIncidence);
-            Assert.Equal(a.Curves[c].StdErr, b.Curves[c].StdErr);
+            Assert.Equal(a.Curves[c].StandardError, b.Curves[c].StandardError);
         }
         for (int k = 1; k <= 2; k++) Assert.Equal(GrayTest.Compute(counted, k).Statistic, GrayTest.Compute(sorted, k).Statistic);
     }
@@ -129,7 +129,7 @@ public class CompetingRisksPropertyTests
         var b = AalenJohansen.Fit(new CompetingRisksData(noisy, cause, CauseLabels(2)), new CumulativeIncidenceOptions()).Of(1)[0];
         Assert.Equal(a.NRisk, b.NRisk);
         Assert.Equal(a.CumulativeIncidence, b.CumulativeIncidence);
-        Assert.Equal(a.StdErr, b.StdErr);
+        Assert.Equal(a.StandardError, b.StandardError);
     }
 
     [Fact]
@@ -137,12 +137,12 @@ public class CompetingRisksPropertyTests
     {
         var (time, cause, _, _) = Simulate(300, 40, 1, 0.4, 4);
         var fit = AalenJohansen.Fit(new CompetingRisksData(time, cause, CauseLabels(1)), new CumulativeIncidenceOptions()).Of(1)[0];
-        var km = KaplanMeier.Fit(new SurvivalData(time, cause.Select(c => c == 1).ToArray()), new KaplanMeierOptions()).Curves[0];
+        var km = ProductLimit.Fit(new SurvivalData(time, cause.Select(c => c == 1).ToArray()), new KaplanMeierOptions()).Curves[0];
         Assert.Equal(km.Time, fit.Time);
         for (int j = 0; j < km.Time.Length; j++)
         {
             Assert.Equal(1 - km.Survival[j], fit.CumulativeIncidence[j], 1e-14);
-            Assert.Equal(km.StdErr[j], fit.StdErr[j], 1e-14);
+            Assert.Equal(km.StandardError[j], fit.StandardError[j], 1e-14);
         }
     }
 
@@ -151,7 +151,7 @@ public class CompetingRisksPropertyTests
     {
         var (time, cause, _, _) = Simulate(400, 60, 2, 0.3, 5);
         var fit = AalenJohansen.Fit(new CompetingRisksData(time, cause, CauseLabels(2)), new CumulativeIncidenceOptions()).Of(1)[0];
-        var km = KaplanMeier.Fit(new SurvivalData(time, cause.Select(c => c == 1).ToArray()), new KaplanMeierOptions()).Curves[0];
+        var km = ProductLimit.Fit(new SurvivalData(time, cause.Select(c => c == 1).ToArray()), new KaplanMeierOptions()).Curves[0];
         Assert.True(fit.CumulativeIncidence[^1] < 1 - km.Survival[^1] - 0.05, $"F = {fit.CumulativeIncidence[^1]}, 1 − KM = {1 - km.Survival[^1]}");
         for (int j = 0; j < km.Time.Length; j++) Assert.True(fit.CumulativeIncidence[j] <= 1 - km.Survival[j] + 1e-15);
     }
@@ -175,7 +175,7 @@ public class CompetingRisksPropertyTests
             double d = male.GetProperty("pstate")[i].GetDouble() - female.GetProperty("pstate")[i].GetDouble();
             double se = Math.Sqrt(Math.Pow(male.GetProperty("std_err")[i].GetDouble(), 2) + Math.Pow(female.GetProperty("std_err")[i].GetDouble(), 2));
             Assert.Equal(d, differences[i].Difference, 1e-13);
-            Assert.Equal(se, differences[i].StdErr, 1e-13);
+            Assert.Equal(se, differences[i].StandardError, 1e-13);
             Assert.Equal(d - 1.959963984540054 * se, differences[i].Lower, 1e-12);
             Assert.Equal(d + 1.959963984540054 * se, differences[i].Upper, 1e-12);
             Assert.Equal(d / se, differences[i].Z, 1e-10);
@@ -188,7 +188,7 @@ public class CompetingRisksPropertyTests
         var data = new CompetingRisksData([1, 2, 3, 10, 11, 12], [1, 2, 0, 1, 0, 2], CauseLabels(2), [0, 0, 0, 1, 1, 1], ["a", "b"]);
         var curves = AalenJohansen.Fit(data, new CumulativeIncidenceOptions()).Of(1);
         var beyond = CumulativeIncidenceComparison.At(curves[0], curves[1], [5])[0];
-        Assert.True(double.IsNaN(beyond.Difference) && double.IsNaN(beyond.StdErr) && double.IsNaN(beyond.PValue));
+        Assert.True(double.IsNaN(beyond.Difference) && double.IsNaN(beyond.StandardError) && double.IsNaN(beyond.PValue));
     }
 
     // ---- Fine–Gray ------------------------------------------------------------------------------------------------
@@ -250,9 +250,9 @@ public class CompetingRisksPropertyTests
         for (int j = 0; j < 2; j++)
         {
             Assert.Equal(model.Beta[j], permuted.Beta[j], 1e-12);
-            Assert.Equal(model.Coefficients[j].Se, permuted.Coefficients[j].Se, 1e-12);
+            Assert.Equal(model.Coefficients[j].StandardError, permuted.Coefficients[j].StandardError, 1e-12);
             Assert.Equal(model.Beta[j], shifted.Beta[j], 1e-9);
-            Assert.Equal(model.Coefficients[j].Se, shifted.Coefficients[j].Se, 1e-9);
+            Assert.Equal(model.Coefficients[j].StandardError, shifted.Coefficients[j].StandardError, 1e-9);
         }
         var again = FineGrayRegression.Fit(time, cause, Design(x1, x2));
         Assert.Equal(model.Beta, again.Beta); // bit for bit
@@ -269,7 +269,7 @@ public class CompetingRisksPropertyTests
         Assert.True(double.IsNaN(model.Coefficients[2].Coefficient));
         Assert.Contains(model.Warnings, w => w.Contains("twice_x1 is collinear"));
         Assert.Equal(single.Beta[0], model.Beta[0], 1e-9);
-        Assert.Equal(single.Coefficients[0].Se, model.Coefficients[0].Se, 1e-9);
+        Assert.Equal(single.Coefficients[0].StandardError, model.Coefficients[0].StandardError, 1e-9);
     }
 
     [Fact]

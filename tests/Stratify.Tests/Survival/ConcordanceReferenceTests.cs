@@ -45,6 +45,6 @@ public class ConcordanceReferenceTests
         // Stratify's TiedTime counts every pair of events at the same time; R splits it into tied.y and tied.xy (tied on both).
         Assert.Equal(r.GetProperty("tied_time").GetDouble() + r.GetProperty("tied_both").GetDouble(), c.TiedTime);
         Assert.Equal(r.GetProperty("c").GetDouble(), c.C, 1e-14);
-        Assert.Equal(r.GetProperty("se").GetDouble(), c.Se, 1e-14);
+        Assert.Equal(r.GetProperty("se").GetDouble(), c.StandardError, 1e-14);
     }
 }

@@ -40,7 +40,7 @@ public class CoxChunkingTests
         Assert.Equal(1, single.RiskSets.ChunkCount);
         CoxAssert.Close(single.LogLik, chunked.LogLik, 1e-12, "loglik");
         CoxAssert.Close(single.Beta, chunked.Beta, 1e-10, "coef");
-        CoxAssert.Close(single.Coefficients.Select(c => c.Se).ToArray(), chunked.Coefficients.Select(c => c.Se).ToArray(), 1e-10, "se");
+        CoxAssert.Close(single.Coefficients.Select(c => c.StandardError).ToArray(), chunked.Coefficients.Select(c => c.StandardError).ToArray(), 1e-10, "se");
         CoxAssert.Close(single.Score.Statistic, chunked.Score.Statistic, 1e-10, "score test");
     }
 }

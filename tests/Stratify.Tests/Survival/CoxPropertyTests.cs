@@ -46,7 +46,7 @@ public class CoxPropertyTests
             double x = a.Coefficients[j].Coefficient, y = b.Coefficients[j].Coefficient;
             if (double.IsNaN(x) != double.IsNaN(y)) return false;
             if (!double.IsNaN(x) && Math.Abs(x - y) > relative * Math.Max(1, Math.Abs(x))) return false;
-            double sx = a.Coefficients[j].Se, sy = b.Coefficients[j].Se;
+            double sx = a.Coefficients[j].StandardError, sy = b.Coefficients[j].StandardError;
             if (!double.IsNaN(sx) && Math.Abs(sx - sy) > relative * Math.Max(1, sx)) return false;
         }
         return Math.Abs(a.LogLik - b.LogLik) <= relative * Math.Abs(a.LogLik);
@@ -81,6 +81,6 @@ public class CoxPropertyTests
         var permuted = CoxProportionalHazards.Fit(P(time), P(died), Design(P(x1), P(x2), P(group)), P(strata));
         return Same(original, permuted, 1e-9)
             && Math.Abs(original.Concordance.C - permuted.Concordance.C) < 1e-12
-            && Math.Abs(original.Concordance.Se - permuted.Concordance.Se) < 1e-12;
+            && Math.Abs(original.Concordance.StandardError - permuted.Concordance.StandardError) < 1e-12;
     }
 }

@@ -67,8 +67,8 @@ public class CoxReferenceTests
     {
         var (r, model) = Fitted(name);
         CoxAssert.Close(r.Numbers("coef"), model.Coefficients.Select(c => c.Coefficient).ToArray(), Estimate, "coef");
-        CoxAssert.Close(r.Numbers("se"), model.Coefficients.Select(c => c.Se).ToArray(), Estimate, "se");
-        CoxAssert.Close(r.Numbers("robust_se"), model.Coefficients.Select(c => c.RobustSe).ToArray(), Estimate, "robust se");
+        CoxAssert.Close(r.Numbers("se"), model.Coefficients.Select(c => c.StandardError).ToArray(), Estimate, "se");
+        CoxAssert.Close(r.Numbers("robust_se"), model.Coefficients.Select(c => c.RobustStandardError).ToArray(), Estimate, "robust se");
     }
 
     [Theory, MemberData(nameof(Models))]
@@ -79,7 +79,7 @@ public class CoxReferenceTests
         CoxAssert.Close(r.Numbers("hr_lower"), model.Coefficients.Select(c => c.HazardRatioLower).ToArray(), Estimate, "lower .95");
         CoxAssert.Close(r.Numbers("hr_upper"), model.Coefficients.Select(c => c.HazardRatioUpper).ToArray(), Estimate, "upper .95");
         CoxAssert.Close(r.Numbers("z"), model.Coefficients.Select(c => c.Z).ToArray(), Estimate, "z");
-        CoxAssert.Close(r.Numbers("p"), model.Coefficients.Select(c => c.P).ToArray(), PValue, "Pr(>|z|)");
+        CoxAssert.Close(r.Numbers("p"), model.Coefficients.Select(c => c.PValue).ToArray(), PValue, "Pr(>|z|)");
     }
 
     [Theory, MemberData(nameof(Models))]
@@ -92,8 +92,8 @@ public class CoxReferenceTests
         {
             var expected = r.R.GetProperty(key);
             CoxAssert.Close(expected.GetProperty("statistic").GetDouble(), test.Statistic, key == "likelihood_ratio" ? LikelihoodRatio : Statistic, key);
-            Assert.Equal(expected.GetProperty("df").GetInt32(), test.Df);
-            CoxAssert.Close(expected.GetProperty("p").GetDouble(), test.P, GlobalTestPValue, key + " p");
+            Assert.Equal(expected.GetProperty("df").GetInt32(), test.DegreesOfFreedom);
+            CoxAssert.Close(expected.GetProperty("p").GetDouble(), test.PValue, GlobalTestPValue, key + " p");
         }
     }
 
@@ -113,7 +113,7 @@ public class CoxReferenceTests
         var (r, model) = Fitted(name);
         var expected = r.R.GetProperty("concordance");
         CoxAssert.Close(expected.GetProperty("c").GetDouble(), model.Concordance.C, Statistic, "concordance");
-        CoxAssert.Close(expected.GetProperty("se").GetDouble(), model.Concordance.Se, Statistic, "std");
+        CoxAssert.Close(expected.GetProperty("se").GetDouble(), model.Concordance.StandardError, Statistic, "std");
     }
 
     [Theory, MemberData(nameof(Models))]
@@ -124,9 +124,9 @@ public class CoxReferenceTests
         var result = ProportionalHazardsTest.Compute(model);
         var rows = result.Terms.Append(result.Global).ToArray();
         Assert.Equal(zph.GetProperty("terms").EnumerateArray().Select(t => t.GetString()).ToArray(), rows.Select(t => t.Term).ToArray());
-        CoxAssert.Close(CoxReferenceCase.Numbers(zph.GetProperty("chisq")), rows.Select(t => t.ChiSquare).ToArray(), Estimate, "chisq", floor: 1);
-        Assert.Equal(CoxReferenceCase.Numbers(zph.GetProperty("df")), rows.Select(t => (double)t.Df).ToArray());
-        CoxAssert.Close(CoxReferenceCase.Numbers(zph.GetProperty("p")), rows.Select(t => t.P).ToArray(), PhTestPValue, "p");
+        CoxAssert.Close(CoxReferenceCase.Numbers(zph.GetProperty("chisq")), rows.Select(t => t.Statistic).ToArray(), Estimate, "chisq", floor: 1);
+        Assert.Equal(CoxReferenceCase.Numbers(zph.GetProperty("df")), rows.Select(t => (double)t.DegreesOfFreedom).ToArray());
+        CoxAssert.Close(CoxReferenceCase.Numbers(zph.GetProperty("p")), rows.Select(t => t.PValue).ToArray(), PhTestPValue, "p");
     }
 
     [Theory, MemberData(nameof(Models))]
@@ -147,7 +147,7 @@ public class CoxReferenceTests
         var (r, model) = Fitted(name);
         var baseline = r.R.GetProperty("baseline");
         var curves = model.BaselineSurvival();
-        CoxAssert.Close(CoxReferenceCase.Numbers(baseline.GetProperty("std_err")), curves.SelectMany(c => c.StdErr).ToArray(), Estimate, "std.err");
+        CoxAssert.Close(CoxReferenceCase.Numbers(baseline.GetProperty("std_err")), curves.SelectMany(c => c.StandardError).ToArray(), Estimate, "std.err");
         CoxAssert.Close(CoxReferenceCase.Numbers(baseline.GetProperty("lower")), curves.SelectMany(c => c.Lower).ToArray(), Estimate, "lower");
         CoxAssert.Close(CoxReferenceCase.Numbers(baseline.GetProperty("upper")), curves.SelectMany(c => c.Upper).ToArray(), Estimate, "upper");
     }
@@ -161,7 +161,7 @@ public class CoxReferenceTests
         var curves = model.PredictSurvival(CoxReferenceCase.Numbers(predicted.GetProperty("design")));
         Assert.Equal(CoxReferenceCase.Numbers(predicted.GetProperty("time")), curves.SelectMany(c => c.Time).ToArray());
         CoxAssert.Close(CoxReferenceCase.Numbers(predicted.GetProperty("surv")), curves.SelectMany(c => c.Survival).ToArray(), Estimate, "surv");
-        CoxAssert.Close(CoxReferenceCase.Numbers(predicted.GetProperty("std_err")), curves.SelectMany(c => c.StdErr).ToArray(), Estimate, "std.err");
+        CoxAssert.Close(CoxReferenceCase.Numbers(predicted.GetProperty("std_err")), curves.SelectMany(c => c.StandardError).ToArray(), Estimate, "std.err");
         CoxAssert.Close(CoxReferenceCase.Numbers(predicted.GetProperty("lower")), curves.SelectMany(c => c.Lower).ToArray(), Estimate, "lower");
         CoxAssert.Close(CoxReferenceCase.Numbers(predicted.GetProperty("upper")), curves.SelectMany(c => c.Upper).ToArray(), Estimate, "upper");
     }

@@ -79,7 +79,7 @@ public class CumulativeIncidenceReferenceTests(ITestOutputHelper output)
         {
             string what = $"{g.GetProperty("group").GetString()} cause {curve.Cause}";
             max = Math.Max(max, AssertClose(Numbers(k.GetProperty("pstate")), curve.CumulativeIncidence, Tolerance, $"{what} pstate"));
-            max = Math.Max(max, AssertClose(Numbers(k.GetProperty("std_err")), curve.StdErr, Tolerance, $"{what} std.err"));
+            max = Math.Max(max, AssertClose(Numbers(k.GetProperty("std_err")), curve.StandardError, Tolerance, $"{what} std.err"));
             max = Math.Max(max, AssertClose(Numbers(k.GetProperty("lower")), curve.Lower, Tolerance, $"{what} lower"));
             max = Math.Max(max, AssertClose(Numbers(k.GetProperty("upper")), curve.Upper, Tolerance, $"{what} upper"));
         }
@@ -96,7 +96,7 @@ public class CumulativeIncidenceReferenceTests(ITestOutputHelper output)
             var times = Numbers(at.GetProperty("time"));
             var ours = times.Select(curve.ValueAt).ToArray();
             AssertClose(Numbers(at.GetProperty("pstate")), ours.Select(a => a.CumulativeIncidence).ToArray(), Tolerance, "pstate at");
-            AssertClose(Numbers(at.GetProperty("std_err")), ours.Select(a => a.StdErr).ToArray(), Tolerance, "std.err at");
+            AssertClose(Numbers(at.GetProperty("std_err")), ours.Select(a => a.StandardError).ToArray(), Tolerance, "std.err at");
             AssertClose(Numbers(at.GetProperty("lower")), ours.Select(a => a.Lower).ToArray(), Tolerance, "lower at");
             AssertClose(Numbers(at.GetProperty("upper")), ours.Select(a => a.Upper).ToArray(), Tolerance, "upper at");
             AssertExact(Numbers(at.GetProperty("n_risk")), ours.Select(a => (double)a.NRisk).ToArray(), "n.risk at");
@@ -120,7 +120,7 @@ public class CumulativeIncidenceReferenceTests(ITestOutputHelper output)
                 if (i + 1 < time.Length && time[i + 1] == time[i]) continue;
                 var at = curve.ValueAt(time[i]);
                 max = Math.Max(max, AssertClose(est[i], at.CumulativeIncidence, Tolerance, $"est at {time[i]}"));
-                max = Math.Max(max, AssertVariance(variance[i], at.StdErr, $"var at {time[i]}"));
+                max = Math.Max(max, AssertVariance(variance[i], at.StandardError, $"var at {time[i]}"));
             }
         }
         output.WriteLine($"{name}: max relative difference to cuminc {max:E2}");
@@ -140,8 +140,8 @@ public class CumulativeIncidenceReferenceTests(ITestOutputHelper output)
             {
                 var at = curve.ValueAt(times[i]);
                 AssertClose(est[i], at.CumulativeIncidence, Tolerance, $"timepoints est at {times[i]}");
-                if (double.IsNaN(variance[i])) Assert.True(double.IsNaN(at.StdErr), $"timepoints var at {times[i]}: R NA, Stratify {at.StdErr}");
-                else AssertVariance(variance[i], at.StdErr, $"timepoints var at {times[i]}");
+                if (double.IsNaN(variance[i])) Assert.True(double.IsNaN(at.StandardError), $"timepoints var at {times[i]}: R NA, Stratify {at.StandardError}");
+                else AssertVariance(variance[i], at.StandardError, $"timepoints var at {times[i]}");
             }
             Assert.True(double.IsNaN(est[^1]), "the reference's last time lies beyond follow-up");
         }

@@ -57,9 +57,9 @@ public class FineGrayReferenceTests(ITestOutputHelper output)
         var (r, model, _) = Fit(name);
         var crr = r.GetProperty("crr");
         double max = AssertClose(ByTerm(r, crr.GetProperty("coef"), model), model.Beta, Tolerance, "coef");
-        max = Math.Max(max, AssertClose(ByTerm(r, crr.GetProperty("se"), model), model.Coefficients.Select(c => c.Se).ToArray(), Tolerance, "se (crr sandwich)"));
-        max = Math.Max(max, AssertClose(ByTerm(r, crr.GetProperty("model_se"), model), model.Coefficients.Select(c => c.ModelSe).ToArray(), Tolerance, "se (inverse information)"));
-        AssertClose(ByTerm(r, crr.GetProperty("p"), model), model.Coefficients.Select(c => c.P).ToArray(), 1e-8, "p");
+        max = Math.Max(max, AssertClose(ByTerm(r, crr.GetProperty("se"), model), model.Coefficients.Select(c => c.StandardError).ToArray(), Tolerance, "se (crr sandwich)"));
+        max = Math.Max(max, AssertClose(ByTerm(r, crr.GetProperty("model_se"), model), model.Coefficients.Select(c => c.ModelStandardError).ToArray(), Tolerance, "se (inverse information)"));
+        AssertClose(ByTerm(r, crr.GetProperty("p"), model), model.Coefficients.Select(c => c.PValue).ToArray(), 1e-8, "p");
         output.WriteLine($"{name}: max relative difference to crr {max:E2}");
 
         var defaults = r.GetProperty("crr_default");
@@ -76,10 +76,10 @@ public class FineGrayReferenceTests(ITestOutputHelper output)
         AssertClose(crr.GetProperty("loglik_null").GetDouble(), model.LogLikNull, Tolerance, "loglik null");
         var lr = crr.GetProperty("likelihood_ratio");
         AssertClose(lr.GetProperty("statistic").GetDouble(), model.LikelihoodRatio.Statistic, Tolerance, "pseudo likelihood ratio");
-        Assert.Equal(lr.GetProperty("df").GetInt32(), model.LikelihoodRatio.Df);
+        Assert.Equal(lr.GetProperty("df").GetInt32(), model.LikelihoodRatio.DegreesOfFreedom);
         var wald = crr.GetProperty("wald");
         AssertClose(wald.GetProperty("statistic").GetDouble(), model.Wald.Statistic, Tolerance, "Wald (crr variance)");
-        AssertClose(wald.GetProperty("p").GetDouble(), model.Wald.P, 1e-8, "Wald p");
+        AssertClose(wald.GetProperty("p").GetDouble(), model.Wald.PValue, 1e-8, "Wald p");
     }
 
     [Theory, MemberData(nameof(Models))]
@@ -112,8 +112,8 @@ public class FineGrayReferenceTests(ITestOutputHelper output)
         var (r, model, _) = Fit(name, FineGrayCensoringTies.FailuresFirst);
         var cox = r.GetProperty("coxph_finegray");
         double max = AssertClose(ByTerm(r, cox.GetProperty("coef"), model), model.Beta, Tolerance, "coef");
-        max = Math.Max(max, AssertClose(ByTerm(r, cox.GetProperty("se"), model), model.Coefficients.Select(c => c.ModelSe).ToArray(), Tolerance, "naive se"));
-        max = Math.Max(max, AssertClose(ByTerm(r, cox.GetProperty("robust_se"), model), model.Coefficients.Select(c => c.WeightsFixedSe).ToArray(), Tolerance, "robust se (weights fixed)"));
+        max = Math.Max(max, AssertClose(ByTerm(r, cox.GetProperty("se"), model), model.Coefficients.Select(c => c.ModelStandardError).ToArray(), Tolerance, "naive se"));
+        max = Math.Max(max, AssertClose(ByTerm(r, cox.GetProperty("robust_se"), model), model.Coefficients.Select(c => c.WeightsFixedStandardError).ToArray(), Tolerance, "robust se (weights fixed)"));
         var loglik = Numbers(cox.GetProperty("loglik"));
         AssertClose(loglik[0], model.LogLikNull, Tolerance, "coxph loglik at 0");
         AssertClose(loglik[1], model.LogLik, Tolerance, "coxph loglik");
@@ -133,7 +133,7 @@ public class FineGrayReferenceTests(ITestOutputHelper output)
         {
             var r = Reference("fine_gray", name);
             AssertClose(ByTerm(r, r.GetProperty("crr").GetProperty("coef"), model), model.Beta, Tolerance, $"{name} coef");
-            AssertClose(ByTerm(r, r.GetProperty("crr").GetProperty("se"), model), model.Coefficients.Select(x => x.Se).ToArray(), Tolerance, $"{name} se");
+            AssertClose(ByTerm(r, r.GetProperty("crr").GetProperty("se"), model), model.Coefficients.Select(x => x.StandardError).ToArray(), Tolerance, $"{name} se");
         }
     }
 

@@ -19,19 +19,19 @@ public class KaplanMeierReferenceTests(ITestOutputHelper output)
         var c = Case("km", name);
         var options = new KaplanMeierOptions
         {
-            ConfType = c.GetProperty("conf_type").GetString() switch
+            ConfidenceType = c.GetProperty("conf_type").GetString() switch
             {
                 "log" => SurvivalConfidenceType.Log,
                 "log-log" => SurvivalConfidenceType.LogLog,
                 _ => SurvivalConfidenceType.Plain,
             },
-            ConfLevel = c.GetProperty("conf_level").GetDouble(),
+            ConfidenceLevel = c.GetProperty("conf_level").GetDouble(),
             Times = c.GetProperty("times").ValueKind == JsonValueKind.Array && c.GetProperty("times").GetArrayLength() == 0
                 ? [] : Numbers(c.GetProperty("times")),
             RmstHorizon = c.GetProperty("tau").ValueKind == JsonValueKind.Null ? null : c.GetProperty("tau").GetDouble(),
         };
         var data = SurvivalReference.Data(c);
-        return (c, KaplanMeier.Fit(data, options), NelsonAalen.Fit(data));
+        return (c, ProductLimit.Fit(data, options), NelsonAalen.Fit(data));
     }
 
     private static IEnumerable<(JsonElement R, KaplanMeierCurve Curve, int Index)> Curves(string name, out NelsonAalenEstimate hazard)
@@ -67,7 +67,7 @@ public class KaplanMeierReferenceTests(ITestOutputHelper output)
         foreach (var (r, curve, _) in Curves(name, out _))
         {
             max = Math.Max(max, AssertClose(Numbers(r.GetProperty("surv")), curve.Survival, EstimateTolerance, "surv"));
-            max = Math.Max(max, AssertClose(Numbers(r.GetProperty("se")), curve.StdErr, EstimateTolerance, "std.err * surv"));
+            max = Math.Max(max, AssertClose(Numbers(r.GetProperty("se")), curve.StandardError, EstimateTolerance, "std.err * surv"));
             max = Math.Max(max, AssertClose(Numbers(r.GetProperty("lower")), curve.Lower, LimitTolerance, "lower"));
             max = Math.Max(max, AssertClose(Numbers(r.GetProperty("upper")), curve.Upper, LimitTolerance, "upper"));
         }
@@ -84,7 +84,7 @@ public class KaplanMeierReferenceTests(ITestOutputHelper output)
             var curve = hazard.Curves[i];
             AssertExact(Numbers(r.GetProperty("time")), curve.Time, "time");
             max = Math.Max(max, AssertClose(Numbers(r.GetProperty("cumhaz")), curve.CumulativeHazard, EstimateTolerance, "cumhaz"));
-            max = Math.Max(max, AssertClose(Numbers(r.GetProperty("std_chaz")), curve.StdErr, EstimateTolerance, "std.chaz"));
+            max = Math.Max(max, AssertClose(Numbers(r.GetProperty("std_chaz")), curve.StandardError, EstimateTolerance, "std.chaz"));
         }
         output.WriteLine($"{name}: max relative difference {max:E2}");
     }
@@ -125,7 +125,7 @@ public class KaplanMeierReferenceTests(ITestOutputHelper output)
             if (double.IsNaN(expected)) { Assert.Null(curve.Rmst); continue; }
             Assert.NotNull(curve.Rmst);
             max = Math.Max(max, AssertClose(expected, curve.Rmst!.Value.Mean, EstimateTolerance, "rmean"));
-            max = Math.Max(max, AssertClose(Number(r.GetProperty("rmst_se")), curve.Rmst.Value.StdErr, EstimateTolerance, "se(rmean)"));
+            max = Math.Max(max, AssertClose(Number(r.GetProperty("rmst_se")), curve.Rmst.Value.StandardError, EstimateTolerance, "se(rmean)"));
         }
         output.WriteLine($"{name}: max relative difference {max:E2}");
     }
@@ -145,7 +145,7 @@ public class KaplanMeierReferenceTests(ITestOutputHelper output)
             AssertExact(times, reported.Select(a => a.Time).ToArray(), "times");
             AssertExact(Numbers(at.GetProperty("n_risk")).Take(times.Length).ToArray(), reported.Select(a => (double)a.NRisk).ToArray(), "n.risk");
             AssertClose(Numbers(at.GetProperty("surv")).Take(times.Length).ToArray(), reported.Select(a => a.Survival).ToArray(), EstimateTolerance, "surv");
-            AssertClose(Numbers(at.GetProperty("se")).Take(times.Length).ToArray(), reported.Select(a => a.StdErr).ToArray(), EstimateTolerance, "std.err");
+            AssertClose(Numbers(at.GetProperty("se")).Take(times.Length).ToArray(), reported.Select(a => a.StandardError).ToArray(), EstimateTolerance, "std.err");
             AssertClose(Numbers(at.GetProperty("lower")).Take(times.Length).ToArray(), reported.Select(a => a.Lower).ToArray(), LimitTolerance, "lower");
             AssertClose(Numbers(at.GetProperty("upper")).Take(times.Length).ToArray(), reported.Select(a => a.Upper).ToArray(), LimitTolerance, "upper");
         }

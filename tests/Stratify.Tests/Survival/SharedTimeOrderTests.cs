@@ -53,8 +53,8 @@ public class SharedTimeOrderTests
         var shared = new SurvivalData(time, died, null, null, strata, strataLabels).Subset(rows).WithGroups(g, groups);
         var fresh = new SurvivalData(t, d, g, groups, s, strataLabels);
 
-        var km = KaplanMeier.Fit(shared, new KaplanMeierOptions { RmstHorizon = 40 });
-        var kmFresh = KaplanMeier.Fit(new SurvivalData(t, d, g, groups), new KaplanMeierOptions { RmstHorizon = 40 });
+        var km = ProductLimit.Fit(shared, new KaplanMeierOptions { RmstHorizon = 40 });
+        var kmFresh = ProductLimit.Fit(new SurvivalData(t, d, g, groups), new KaplanMeierOptions { RmstHorizon = 40 });
         Assert.Equal(kmFresh.Curves.Select(c => c.Survival), km.Curves.Select(c => c.Survival));
         Assert.Equal(kmFresh.Curves.Select(c => c.Rmst!.Value.Mean), km.Curves.Select(c => c.Rmst!.Value.Mean));
         Assert.Equal(LogRankTest.Compute(fresh, new LogRankOptions()).Statistic, LogRankTest.Compute(shared, new LogRankOptions()).Statistic, 12);
@@ -65,7 +65,7 @@ public class SharedTimeOrderTests
         for (int j = 0; j < cox.Coefficients.Count; j++)
         {
             Assert.Equal(coxFresh.Coefficients[j].Coefficient, cox.Coefficients[j].Coefficient, 12);
-            Assert.Equal(coxFresh.Coefficients[j].Se, cox.Coefficients[j].Se, 12);
+            Assert.Equal(coxFresh.Coefficients[j].StandardError, cox.Coefficients[j].StandardError, 12);
         }
         Assert.Equal(coxFresh.LogLik, cox.LogLik, 10);
         Assert.Equal(coxFresh.Concordance.C, cox.Concordance.C, 14);
@@ -86,10 +86,10 @@ public class SharedTimeOrderTests
         var shared = new SurvivalData(time, died, null, null, strata, strataLabels, weights).Subset(rows).WithGroups(g, groups);
         Assert.Equal(w, shared.Weights);
 
-        var km = KaplanMeier.Fit(shared, new KaplanMeierOptions());
-        var kmFresh = KaplanMeier.Fit(new SurvivalData(t, d, g, groups, s, strataLabels, w), new KaplanMeierOptions());
+        var km = ProductLimit.Fit(shared, new KaplanMeierOptions());
+        var kmFresh = ProductLimit.Fit(new SurvivalData(t, d, g, groups, s, strataLabels, w), new KaplanMeierOptions());
         Assert.Equal(kmFresh.Curves.Select(c => c.Survival), km.Curves.Select(c => c.Survival));
-        Assert.Equal(kmFresh.Curves.Select(c => c.StdErr), km.Curves.Select(c => c.StdErr));
+        Assert.Equal(kmFresh.Curves.Select(c => c.StandardError), km.Curves.Select(c => c.StandardError));
 
         var design = DesignMatrix.Build(new CovariateTerm[] { CovariateTerm.Numeric("x", RowSelection.Pick(x, rows)), CovariateTerm.Categorical("g", g, groups) });
         var cox = CoxProportionalHazards.Fit(shared, design);
@@ -98,7 +98,7 @@ public class SharedTimeOrderTests
         for (int j = 0; j < cox.Coefficients.Count; j++)
         {
             Assert.Equal(coxFresh.Coefficients[j].Coefficient, cox.Coefficients[j].Coefficient, 12);
-            Assert.Equal(coxFresh.Coefficients[j].RobustSe, cox.Coefficients[j].RobustSe, 12);
+            Assert.Equal(coxFresh.Coefficients[j].RobustStandardError, cox.Coefficients[j].RobustStandardError, 12);
         }
         Assert.Equal(coxFresh.Concordance.C, cox.Concordance.C, 14);
     }

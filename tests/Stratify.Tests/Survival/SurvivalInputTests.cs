@@ -97,7 +97,7 @@ public class SurvivalInputTests
     public void A_confidence_level_outside_0_and_1_is_an_input_error()
     {
         var data = new SurvivalData([1, 2, 3], [true, false, true]);
-        Assert.Throws<StratifyInputException>(() => KaplanMeier.Fit(data, new KaplanMeierOptions { ConfLevel = 95 }));
+        Assert.Throws<StratifyInputException>(() => ProductLimit.Fit(data, new KaplanMeierOptions { ConfidenceLevel = 95 }));
     }
 
     [Fact]

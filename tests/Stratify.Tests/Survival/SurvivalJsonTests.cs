@@ -14,7 +14,7 @@ public class SurvivalJsonTests
     [Fact]
     public void Km_json_has_the_contract_names_and_a_columnar_curve()
     {
-        var fit = KaplanMeier.Fit(Lung("sex"), new KaplanMeierOptions { Times = [365, 5000], RmstHorizon = 730 });
+        var fit = ProductLimit.Fit(Lung("sex"), new KaplanMeierOptions { Times = [365, 5000], RmstHorizon = 730 });
         using var doc = JsonDocument.Parse(JsonOutput.Serialize(SurvivalJson.From(fit)));
         var root = doc.RootElement;
         Assert.Equal(["conf_type", "conf_level", "groups"], root.EnumerateObject().Select(p => p.Name));
@@ -32,7 +32,7 @@ public class SurvivalJsonTests
     [Fact]
     public void Quantities_r_prints_as_na_are_null()
     {
-        var fit = KaplanMeier.Fit(Lung("sex"), new KaplanMeierOptions { Times = [5000] });
+        var fit = ProductLimit.Fit(Lung("sex"), new KaplanMeierOptions { Times = [5000] });
         using var doc = JsonDocument.Parse(JsonOutput.Serialize(SurvivalJson.From(fit)));
         var group = doc.RootElement.GetProperty("groups")[0];
         Assert.Equal(JsonValueKind.Null, group.GetProperty("rmst").ValueKind);     // no horizon requested
@@ -58,7 +58,7 @@ public class SurvivalJsonTests
     [Fact]
     public void Tree_json_lists_splits_depth_first_and_leaves_left_to_right()
     {
-        var model = SurvivalTree.Grow(CsvCohortReader.Read(RepoPaths.Dataset("veteran.csv")), "time", "status",
+        var model = LogRankTree.Grow(CsvCohortReader.Read(RepoPaths.Dataset("veteran.csv")), "time", "status",
             ["karno", "celltype"], new SurvivalTreeOptions { MinNodeSize = 15 });
         using var doc = JsonDocument.Parse(JsonOutput.Serialize(SurvivalJson.From(model)));
         var root = doc.RootElement;

@@ -30,7 +30,7 @@ public class SurvivalPropertyTests
     [Property]
     public bool Kaplan_meier_is_non_increasing_and_within_0_and_1(Tuple<byte, bool, byte>[] rows)
     {
-        var fit = KaplanMeier.Fit(Patients(rows, 3), new KaplanMeierOptions());
+        var fit = ProductLimit.Fit(Patients(rows, 3), new KaplanMeierOptions());
         foreach (var curve in fit.Curves)
         {
             double previous = 1;
@@ -46,7 +46,7 @@ public class SurvivalPropertyTests
     [Property]
     public bool Kaplan_meier_limits_bracket_the_estimate(Tuple<byte, bool, byte>[] rows)
     {
-        var fit = KaplanMeier.Fit(Patients(rows, 2), new KaplanMeierOptions { ConfType = SurvivalConfidenceType.LogLog });
+        var fit = ProductLimit.Fit(Patients(rows, 2), new KaplanMeierOptions { ConfidenceType = SurvivalConfidenceType.LogLog });
         foreach (var curve in fit.Curves)
             for (int j = 0; j < curve.Survival.Length; j++)
                 if (!double.IsNaN(curve.Lower[j]) && !(curve.Lower[j] <= curve.Survival[j] + 1e-12 && curve.Survival[j] <= curve.Upper[j] + 1e-12))

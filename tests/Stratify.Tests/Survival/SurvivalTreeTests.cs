@@ -20,7 +20,7 @@ public class SurvivalTreeTests
         var cohort = CsvCohortReader.Read(Path.Combine(RepoPaths.Root, c.GetProperty("file").GetString()!));
         var features = c.GetProperty("features").EnumerateArray().Select(f => f.GetString()!).ToArray();
         var options = new SurvivalTreeOptions { MinNodeSize = c.GetProperty("min_node_size").GetInt32(), MaxDepth = 3 };
-        var model = SurvivalTree.Grow(cohort, c.GetProperty("time").GetString()!, c.GetProperty("status").GetString()!, features, options);
+        var model = LogRankTree.Grow(cohort, c.GetProperty("time").GetString()!, c.GetProperty("status").GetString()!, features, options);
         return (c, cohort, model);
     }
 
@@ -92,7 +92,7 @@ public class SurvivalTreeTests
     {
         var cohort = CsvCohortReader.Read(RepoPaths.Dataset("veteran.csv"));
         // alpha tiny: even karno's Bonferroni p (1.4e-9 in R) is not below it
-        var model = SurvivalTree.Grow(cohort, "time", "status", ["karno", "age"], new SurvivalTreeOptions { MinNodeSize = 15, Alpha = 1e-12 });
+        var model = LogRankTree.Grow(cohort, "time", "status", ["karno", "age"], new SurvivalTreeOptions { MinNodeSize = 15, Alpha = 1e-12 });
         Assert.True(model.Root.IsLeaf);
         Assert.Single(model.Leaves);
         Assert.Equal("all patients", model.Root.Rule);

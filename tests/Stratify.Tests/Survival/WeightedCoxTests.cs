@@ -45,10 +45,10 @@ public class WeightedCoxTests
         Assert.Equal(r.GetProperty("events").GetInt32(), model.Events);
         Assert.Equal(r.GetProperty("terms").EnumerateArray().Select(t => t.GetString()!.Replace("grp", "grp=")), model.Coefficients.Select(c => c.Term));
         AssertClose(Numbers(r.GetProperty("coef")), model.Coefficients.Select(c => c.Coefficient).ToArray(), Tolerance, name + " coef");
-        AssertClose(Numbers(r.GetProperty("se")), model.Coefficients.Select(c => c.Se).ToArray(), Tolerance, name + " se");
-        AssertClose(Numbers(r.GetProperty("robust_se")), model.Coefficients.Select(c => c.RobustSe).ToArray(), Tolerance, name + " robust se");
+        AssertClose(Numbers(r.GetProperty("se")), model.Coefficients.Select(c => c.StandardError).ToArray(), Tolerance, name + " se");
+        AssertClose(Numbers(r.GetProperty("robust_se")), model.Coefficients.Select(c => c.RobustStandardError).ToArray(), Tolerance, name + " robust se");
         AssertClose(Numbers(r.GetProperty("z")), model.Coefficients.Select(c => c.Z).ToArray(), Tolerance, name + " z");
-        AssertClose(Numbers(r.GetProperty("p")), model.Coefficients.Select(c => c.P).ToArray(), PValueTolerance, name + " p");
+        AssertClose(Numbers(r.GetProperty("p")), model.Coefficients.Select(c => c.PValue).ToArray(), PValueTolerance, name + " p");
         AssertClose(Numbers(r.GetProperty("hr_lower")), model.Coefficients.Select(c => c.HazardRatioLower).ToArray(), Tolerance, name + " lower");
         AssertClose(Numbers(r.GetProperty("hr_upper")), model.Coefficients.Select(c => c.HazardRatioUpper).ToArray(), Tolerance, name + " upper");
         AssertClose(Numbers(r.GetProperty("means")), model.Means, Tolerance, name + " means");
@@ -66,7 +66,7 @@ public class WeightedCoxTests
         if (r.GetProperty("robust_score").ValueKind == JsonValueKind.Null) Assert.Null(model.RobustScore);
         else AssertTest(r.GetProperty("robust_score"), model.RobustScore!, name + " robust score");
         AssertClose(Number(r.GetProperty("concordance").GetProperty("c")), model.Concordance.C, Tolerance, name + " concordance");
-        AssertClose(Number(r.GetProperty("concordance").GetProperty("se")), model.Concordance.Se, Tolerance, name + " concordance se");
+        AssertClose(Number(r.GetProperty("concordance").GetProperty("se")), model.Concordance.StandardError, Tolerance, name + " concordance se");
     }
 
     [Theory, MemberData(nameof(Cases))]
@@ -77,7 +77,7 @@ public class WeightedCoxTests
         var curves = model.BaselineSurvival();
         AssertClose(Numbers(baseline.GetProperty("time")), curves.SelectMany(c => c.Time).ToArray(), 0, name + " time");
         AssertClose(Numbers(baseline.GetProperty("surv")), curves.SelectMany(c => c.Survival).ToArray(), Tolerance, name + " surv");
-        AssertClose(Numbers(baseline.GetProperty("std_err")), curves.SelectMany(c => c.StdErr).ToArray(), Tolerance, name + " std.err");
+        AssertClose(Numbers(baseline.GetProperty("std_err")), curves.SelectMany(c => c.StandardError).ToArray(), Tolerance, name + " std.err");
         AssertClose(Numbers(baseline.GetProperty("lower")), curves.SelectMany(c => c.Lower).ToArray(), Tolerance, name + " lower");
         AssertClose(Numbers(baseline.GetProperty("upper")), curves.SelectMany(c => c.Upper).ToArray(), Tolerance, name + " upper");
     }
@@ -85,7 +85,7 @@ public class WeightedCoxTests
     private static void AssertTest(JsonElement r, CoxTest test, string what)
     {
         AssertClose(Number(r.GetProperty("statistic")), test.Statistic, Tolerance, what + " statistic");
-        Assert.Equal(r.GetProperty("df").GetInt32(), test.Df);
-        AssertClose(Number(r.GetProperty("p")), test.P, PValueTolerance, what + " p");
+        Assert.Equal(r.GetProperty("df").GetInt32(), test.DegreesOfFreedom);
+        AssertClose(Number(r.GetProperty("p")), test.PValue, PValueTolerance, what + " p");
     }
 }

@@ -28,12 +28,12 @@ public class WeightedKaplanMeierTests
         var data = SurvivalData.From(bound, bound.Group);
         var options = new KaplanMeierOptions
         {
-            ConfType = r.GetProperty("conf_type").GetString() switch { "log-log" => SurvivalConfidenceType.LogLog, "plain" => SurvivalConfidenceType.Plain, _ => SurvivalConfidenceType.Log },
+            ConfidenceType = r.GetProperty("conf_type").GetString() switch { "log-log" => SurvivalConfidenceType.LogLog, "plain" => SurvivalConfidenceType.Plain, _ => SurvivalConfidenceType.Log },
             RmstHorizon = r.GetProperty("tau").ValueKind == JsonValueKind.Null ? null : r.GetProperty("tau").GetDouble(),
             Times = r.TryGetProperty("at", out var at) ? Numbers(at.GetProperty("times")) : [],
             Robust = WeightedReference.OptionalBool(r, "robust"),
         };
-        return (KaplanMeier.Fit(data, options), NelsonAalen.Fit(data, options.Robust), r);
+        return (ProductLimit.Fit(data, options), NelsonAalen.Fit(data, options.Robust), r);
     }
 
     [Theory, MemberData(nameof(Cases))]
@@ -56,7 +56,7 @@ public class WeightedKaplanMeierTests
             AssertClose(Numbers(rc.GetProperty("n_event")), curve.WeightedNEvent!, Tolerance, $"{at} n.event");
             AssertClose(Numbers(rc.GetProperty("n_censor")), curve.WeightedNCensor!, Tolerance, $"{at} n.censor");
             AssertClose(Numbers(rc.GetProperty("surv")), curve.Survival, Tolerance, $"{at} surv");
-            AssertClose(Numbers(rc.GetProperty("se")), curve.StdErr, Tolerance, $"{at} std.err");
+            AssertClose(Numbers(rc.GetProperty("se")), curve.StandardError, Tolerance, $"{at} std.err");
             AssertClose(Numbers(rc.GetProperty("lower")), curve.Lower, Tolerance, $"{at} lower");
             AssertClose(Numbers(rc.GetProperty("upper")), curve.Upper, Tolerance, $"{at} upper");
             AssertClose(Number(rc.GetProperty("events")), curve.WeightedEvents, Tolerance, $"{at} events");
@@ -66,11 +66,11 @@ public class WeightedKaplanMeierTests
             if (rc.TryGetProperty("rmst", out var rmst))
             {
                 AssertClose(Number(rmst), curve.Rmst!.Value.Mean, Tolerance, $"{at} rmst");
-                AssertClose(Number(rc.GetProperty("rmst_se")), curve.Rmst!.Value.StdErr, Tolerance, $"{at} rmst se");
+                AssertClose(Number(rc.GetProperty("rmst_se")), curve.Rmst!.Value.StandardError, Tolerance, $"{at} rmst se");
             }
             var na = hazard.Curves[g];
             AssertClose(Numbers(rc.GetProperty("cumhaz")), na.CumulativeHazard, Tolerance, $"{at} cumhaz");
-            AssertClose(Numbers(rc.GetProperty("std_chaz")), na.StdErr, Tolerance, $"{at} std.chaz");
+            AssertClose(Numbers(rc.GetProperty("std_chaz")), na.StandardError, Tolerance, $"{at} std.chaz");
         }
     }
 
@@ -87,7 +87,7 @@ public class WeightedKaplanMeierTests
             var s = curve.At.Single(a => a.Time == times[i]);
             string what = $"{name} {groups[i]} t={times[i]}";
             AssertClose(Numbers(at.GetProperty("surv"))[i], s.Survival, Tolerance, what + " surv");
-            AssertClose(Numbers(at.GetProperty("se"))[i], s.StdErr, Tolerance, what + " se");
+            AssertClose(Numbers(at.GetProperty("se"))[i], s.StandardError, Tolerance, what + " se");
             AssertClose(Numbers(at.GetProperty("lower"))[i], s.Lower, Tolerance, what + " lower");
             AssertClose(Numbers(at.GetProperty("upper"))[i], s.Upper, Tolerance, what + " upper");
             AssertClose(Numbers(at.GetProperty("n_risk"))[i], s.WeightedNRisk, Tolerance, what + " n.risk");

@@ -53,10 +53,10 @@ public class WeightedPropertyTests
     {
         var s = Simulate(seed);
         var options = new KaplanMeierOptions { Times = [5, 15], RmstHorizon = 20 };
-        var plain = KaplanMeier.Fit(new SurvivalData(s.Time, s.Event, s.Group, Labels), options);
-        var ones = KaplanMeier.Fit(new SurvivalData(s.Time, s.Event, s.Group, Labels, weights: Enumerable.Repeat(1.0, s.Time.Length).ToArray()), options);
+        var plain = ProductLimit.Fit(new SurvivalData(s.Time, s.Event, s.Group, Labels), options);
+        var ones = ProductLimit.Fit(new SurvivalData(s.Time, s.Event, s.Group, Labels, weights: Enumerable.Repeat(1.0, s.Time.Length).ToArray()), options);
         return plain.Curves.Zip(ones.Curves).All(c =>
-            Identical(c.First.Survival, c.Second.Survival) && Identical(c.First.StdErr, c.Second.StdErr)
+            Identical(c.First.Survival, c.Second.Survival) && Identical(c.First.StandardError, c.Second.StandardError)
             && Identical(c.First.Lower, c.Second.Lower) && Identical(c.First.Upper, c.Second.Upper)
             && c.First.Median == c.Second.Median && c.First.Rmst == c.Second.Rmst
             && c.First.At.Select(a => a.Survival).SequenceEqual(c.Second.At.Select(a => a.Survival)));
@@ -72,7 +72,7 @@ public class WeightedPropertyTests
         var ones = CoxProportionalHazards.Fit(s.Time, s.Event, x, options: new CoxOptions { Ties = ties, Weights = Enumerable.Repeat(1.0, s.Time.Length).ToArray() });
         return Identical(plain.Beta, ones.Beta) && Identical(plain.ModelVariance, ones.ModelVariance)
             && plain.LogLik.Equals(ones.LogLik) && plain.Score.Statistic.Equals(ones.Score.Statistic)
-            && plain.Concordance.C.Equals(ones.Concordance.C) && plain.Concordance.Se.Equals(ones.Concordance.Se) && !ones.Robust;
+            && plain.Concordance.C.Equals(ones.Concordance.C) && plain.Concordance.StandardError.Equals(ones.Concordance.StandardError) && !ones.Robust;
     }
 
     [Property(MaxTest = 40)]
@@ -80,14 +80,14 @@ public class WeightedPropertyTests
     {
         var s = Simulate(seed);
         var options = new KaplanMeierOptions { RmstHorizon = 20 };
-        var weighted = KaplanMeier.Fit(new SurvivalData(s.Time, s.Event, s.Group, Labels, weights: s.Copies.Select(c => (double)c).ToArray()), options);
-        var copies = KaplanMeier.Fit(new SurvivalData(Replicate(s.Time, s.Copies), Replicate(s.Event, s.Copies), Replicate(s.Group, s.Copies), Labels), options);
+        var weighted = ProductLimit.Fit(new SurvivalData(s.Time, s.Event, s.Group, Labels, weights: s.Copies.Select(c => (double)c).ToArray()), options);
+        var copies = ProductLimit.Fit(new SurvivalData(Replicate(s.Time, s.Copies), Replicate(s.Event, s.Copies), Replicate(s.Group, s.Copies), Labels), options);
         return weighted.Variance == KaplanMeierVariance.Greenwood && weighted.Curves.Zip(copies.Curves).All(c =>
             Identical(c.First.Time, c.Second.Time)
             && Close(c.First.WeightedNRisk!, c.Second.NRisk.Select(n => (double)n).ToArray(), 0)
-            && Close(c.First.Survival, c.Second.Survival, 1e-13) && Close(c.First.StdErr, c.Second.StdErr, 1e-12)
+            && Close(c.First.Survival, c.Second.Survival, 1e-13) && Close(c.First.StandardError, c.Second.StandardError, 1e-12)
             && Close(c.First.Lower, c.Second.Lower, 1e-12) && Close(c.First.Upper, c.Second.Upper, 1e-12)
-            && Close(c.First.Rmst!.Value.StdErr, c.Second.Rmst!.Value.StdErr, 1e-12) && c.First.Median.Time == c.Second.Median.Time);
+            && Close(c.First.Rmst!.Value.StandardError, c.Second.Rmst!.Value.StandardError, 1e-12) && c.First.Median.Time == c.Second.Median.Time);
     }
 
     [Property(MaxTest = 40)]
@@ -100,7 +100,7 @@ public class WeightedPropertyTests
         var copies = CoxProportionalHazards.Fit(Replicate(s.Time, s.Copies), Replicate(s.Event, s.Copies),
             Design(Replicate(s.X1, s.Copies), Replicate(s.X2, s.Copies), Replicate(s.Group, s.Copies)), options: new CoxOptions { Ties = ties });
         return !weighted.Robust && Close(weighted.Beta, copies.Beta, 1e-9)
-            && Close(weighted.Coefficients.Select(c => c.Se).ToArray(), copies.Coefficients.Select(c => c.Se).ToArray(), 1e-9)
+            && Close(weighted.Coefficients.Select(c => c.StandardError).ToArray(), copies.Coefficients.Select(c => c.StandardError).ToArray(), 1e-9)
             && Close(weighted.LogLik, copies.LogLik, 1e-11) && Close(weighted.Score.Statistic, copies.Score.Statistic, 1e-10)
             && Close(weighted.Concordance.C, copies.Concordance.C, 1e-12);
     }

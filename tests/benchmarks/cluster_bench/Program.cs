@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
+using Stratify;
 using Stratify.Clustering;
 using Stratify.Data;
 
@@ -22,14 +23,14 @@ static void KMeansBench(string path, bool skipMlNet)
     int n = data.Length / p;
     var x = new CoordinateMatrix(data, n, p, Enumerable.Range(0, p).Select(j => $"x{j}").ToArray());
     Console.WriteLine($"{n} x {p}, k = {k}, cores {Environment.ProcessorCount}");
-    KMeans.Fit(x, new KMeansOptions(k, Restarts: 1, Seed: 99)); // warm-up (JIT)
+    LloydKMeans.Fit(x, new KMeansOptions(k, Restarts: 1, Seed: 99)); // warm-up (JIT)
     for (int seed = 0; seed < 3; seed++)
     {
         var sw = Stopwatch.StartNew();
-        var fit = KMeans.Fit(x, new KMeansOptions(k, Restarts: 1, Seed: seed));
+        var fit = LloydKMeans.Fit(x, new KMeansOptions(k, Restarts: 1, Seed: seed));
         Console.WriteLine($"Stratify k-means: {sw.Elapsed.TotalSeconds:F3} s, inertia {fit.Objective:R}, iterations {fit.Iterations}");
         sw.Restart();
-        var again = KMeans.FitFrom(x, fit.Centers);
+        var again = LloydKMeans.FitFrom(x, fit.Centers);
         Console.WriteLine($"  of which one more iteration from the converged centers costs {sw.Elapsed.TotalSeconds:F3} s ({again.Iterations} iteration)");
     }
     if (skipMlNet) return;
@@ -95,7 +96,7 @@ static void PamBench(string path)
         var d = GowerDissimilarity.Compute(features);
         double tGower = sw.Elapsed.TotalSeconds;
         sw.Restart();
-        var fit = KMedoids.Fit(d, new KMedoidsOptions(5));
+        var fit = PartitioningAroundMedoids.Fit(d, new KMedoidsOptions(5));
         double tPam = sw.Elapsed.TotalSeconds;
         sw.Restart();
         var sil = Silhouette.Compute(d, fit.Assignment, 5);
@@ -104,7 +105,7 @@ static void PamBench(string path)
                           $"silhouette {tSil:F3} s (average {sil.Average:R}); total {tGower + tPam + tSil:F3} s");
         Console.WriteLine($"  medoids (1-based) {string.Join(" ", fit.Medoids.Order().Select(m => m + 1))}");
         sw.Restart();
-        var again = KMedoids.FitFrom(d, fit.Medoids);
+        var again = PartitioningAroundMedoids.FitFrom(d, fit.Medoids);
         Console.WriteLine($"  one confirming FasterPAM pass from the final medoids: {sw.Elapsed.TotalSeconds:F3} s");
     }
 }

@@ -13,7 +13,7 @@ namespace Stratify.Reporting.Charts;
 /// <see cref="AtRiskText"/>, when set, are printed instead of the numbers (the report's complementary suppression
 /// decides them: "suppressed", "&lt;5").
 /// </summary>
-public sealed record KaplanMeierCurve(
+public sealed record KaplanMeierChartCurve(
     string Label,
     int PatientCount,
     IReadOnlyList<double> Times,
@@ -32,7 +32,7 @@ public sealed record KaplanMeierCurve(
 /// positive risk count below the threshold prints as "&lt;threshold".
 /// </summary>
 public sealed record KaplanMeierChartInput(
-    IReadOnlyList<KaplanMeierCurve> Curves,
+    IReadOnlyList<KaplanMeierChartCurve> Curves,
     IReadOnlyList<double> TickTimes,
     string TimeUnit,
     string AltText,
@@ -49,7 +49,7 @@ public sealed record KaplanMeierChartInput(
 /// (<c>Plot.GetPixel</c> after the render), which is exactly where ScottPlot put the manual x ticks.
 /// </remarks>
 /// <example><code>
-/// var curve = new KaplanMeierCurve("ECOG 0", 63, [5, 11], [0.98, 0.95], [0.95, 0.9], [1, 1], [30], [0.95], [63, 40]);
+/// var curve = new KaplanMeierChartCurve("ECOG 0", 63, [5, 11], [0.98, 0.95], [0.95, 0.9], [1, 1], [30], [0.95], [63, 40]);
 /// string svg = KaplanMeierChart.Render(new KaplanMeierChartInput([curve], [0, 365], "days", "Survival by ECOG"));
 /// </code></example>
 public static class KaplanMeierChart
@@ -69,7 +69,7 @@ public static class KaplanMeierChart
         var ticks = input.TickTimes;
         double maxTime = ticks[^1];
         var legendLabels = new List<string>();
-        var drawn = new List<(KaplanMeierCurve Curve, int Series)>();
+        var drawn = new List<(KaplanMeierChartCurve Curve, int Series)>();
         for (int c = 0; c < input.Curves.Count; c++)
         {
             var curve = input.Curves[c];
@@ -138,7 +138,7 @@ public static class KaplanMeierChart
         count > 0 && count < threshold ? $"<{threshold}" : count.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <param name="bandAlpha">Band opacity: lighter when many curves overlap, so the lines stay readable.</param>
-    private static void AddCurve(Plot plot, KaplanMeierCurve curve, int series, double bandAlpha, out double lastTime)
+    private static void AddCurve(Plot plot, KaplanMeierChartCurve curve, int series, double bandAlpha, out double lastTime)
     {
         var colour = ChartStyle.SeriesColour(series);
         bool startsAtZero = curve.Times.Count > 0 && curve.Times[0] == 0;

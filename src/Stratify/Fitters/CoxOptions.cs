@@ -1,4 +1,6 @@
-namespace Stratify.Survival;
+using Stratify.Survival;
+
+namespace Stratify;
 
 /// <summary>How the Cox partial likelihood treats several events at the same time.</summary>
 public enum CoxTies
