@@ -19,8 +19,8 @@
 // Every number printed below is cross-checked against R in `notebooks/r/01-survival-basics.R`.
 
 using LabKit;
-using Stratify.Data;
-using Stratify.Survival;
+using Microsoft.Data.Analysis;
+using Stratify;
 
 // ## 1. Read the cohort
 //
@@ -28,12 +28,16 @@ using Stratify.Survival;
 // ended that follow-up. A patient who was still alive at the last contact is *censored*: we know only that their
 // survival time is longer than the follow-up. Censored patients are not thrown away — they count as "at risk"
 // until they leave.
+//
+// We read the file into a `DataFrame` (Microsoft.Data.Analysis, .NET's data-frame type) and hand it to Stratify's
+// fitters. Every fitter has the same shape: options in the constructor, data and column roles in `Fit`, and an
+// immutable result that can summarise itself.
 
-var lung = CsvCohortReader.Read(Lab.Dataset("lung.csv"));
-var overall = SurvivalData.FromCohort(lung, time: "time", status: "status");
-int deaths = overall.Event.Count(e => e);
+var lung = DataFrame.LoadCsv(Lab.Dataset("lung.csv"));
+var km = new KaplanMeier().Fit(lung, time: "time", @event: "status");
+var all = km.Curves[0];
 Lab.Table("The lung cohort", ["", "patients", "deaths", "censored"],
-    [["all", overall.Count, deaths, overall.Count - deaths]]);
+    [["all", all.N, all.Events, all.N - all.Events]]);
 
 // ## 2. The Kaplan–Meier estimate
 //
@@ -47,29 +51,25 @@ Lab.Table("The lung cohort", ["", "patients", "deaths", "censored"],
 //
 // The median survival is the first time the curve reaches 0.5; its interval is where the confidence band crosses 0.5.
 
-var landmarks = new[] { 180.0, 365.0, 730.0 };
-var km = KaplanMeier.Fit(overall, new KaplanMeierOptions { Times = landmarks });
-var all = km.Curves[0];
 Lab.Table("Median survival (days), all patients", ["", "median", "lower 95%", "upper 95%"],
     [["all", all.Median.Time, all.Median.Lower, all.Median.Upper]]);
 Lab.Table("Survival at landmark times, all patients", ["day", "at risk", "survival", "std error", "lower 95%", "upper 95%"],
-    all.At.Select(a => new object[] { a.Time, a.NRisk, a.Survival, a.StdErr, a.Lower, a.Upper }));
+    new[] { 180.0, 365.0, 730.0 }.Select(all.SurvivalAt).Select(a => new object[] { a.Time, a.NRisk, a.Survival, a.StandardError, a.Lower, a.Upper }));
 
 // Read the table: about 41% of patients were alive at one year, and the interval says the data are compatible with
 // anything from about 35% to 48%. By two years few remain at risk, so the interval is wide.
 
 // ## 3. Two groups: men and women
 //
-// Group the same data by sex. R codes sex as 1 = male, 2 = female; we give the two levels their names.
+// Fit the same estimator with a `group:` role: one curve per sex. R codes sex as 1 = male, 2 = female.
 
-var bySex = SurvivalData.FromCohort(lung, time: "time", status: "status", group: "sex");
-bySex = bySex.WithGroups(bySex.Group!, ["male", "female"]);
-var kmSex = KaplanMeier.Fit(bySex, new KaplanMeierOptions { Times = [365] });
+var kmSex = new KaplanMeier().Fit(lung, time: "time", @event: "status", group: "sex");
+string Sex(string code) => code == "1" ? "male" : "female";
 Lab.Table("Kaplan–Meier by sex", ["sex", "patients", "deaths", "median", "lower 95%", "upper 95%", "survival 1 y"],
-    kmSex.Curves.Select(c => new object[] { c.Group, c.N, c.Events, c.Median.Time, c.Median.Lower, c.Median.Upper, c.At[0].Survival }));
+    kmSex.Curves.Select(c => new object[] { Sex(c.Group), c.N, c.Events, c.Median.Time, c.Median.Lower, c.Median.Upper, c.SurvivalAt(365).Survival }));
 
 var chart = new SvgChart("Lung cancer: survival by sex (Kaplan–Meier)", "days since enrolment", "survival probability").YRange(0, 1);
-foreach (var curve in kmSex.Curves) chart.Steps(curve.Group, curve.Time, curve.Survival);
+foreach (var curve in kmSex.Curves) chart.Steps(Sex(curve.Group), curve.Time, curve.Survival);
 chart.Reference(0.5, "median").Save("01-km-by-sex.svg");
 
 // The women's curve lies above the men's: the women's median survival is about five months longer.
@@ -82,9 +82,9 @@ chart.Reference(0.5, "median").Save("01-km-by-sex.svg");
 // Summed over time, (O − E)² scaled by its variance is χ² with (groups − 1) degrees of freedom under the null
 // hypothesis of identical survival curves.
 
-var logRank = LogRankTest.Compute(bySex, new LogRankOptions());
+var logRank = new LogRank().Fit(lung, time: "time", @event: "status", group: "sex");
 Lab.Table("Log-rank test, observed and expected deaths", ["sex", "patients", "observed", "expected"],
-    logRank.Groups.Select(g => new object[] { g.Group, g.N, g.Observed, g.Expected }));
+    logRank.Groups.Select(g => new object[] { Sex(g.Group), g.N, g.Observed, g.Expected }));
 Lab.Table("Log-rank test by sex", ["test", "statistic", "df", "p-value"],
     [["log-rank", logRank.Statistic, logRank.DegreesOfFreedom, logRank.PValue]]);
 
@@ -101,7 +101,8 @@ Lab.Table("Log-rank test by sex", ["test", "statistic", "df", "p-value"],
 // 1. Fit the Kaplan–Meier curves by ECOG performance status (`ph.ecog`: 0 = fully active … 3 = in bed more than
 //    half the day). How many patients are dropped, and why? Which group has the shortest median?
 // 2. Test the ECOG groups with the log-rank test. How many degrees of freedom, and why?
-// 3. The Peto–Peto test (`new LogRankOptions { Rho = 1 }`, R's `survdiff(..., rho = 1)`) weights early deaths more.
+// 3. The Peto–Peto test (`new LogRank(new LogRankOptions { Rho = 1 })`, R's `survdiff(..., rho = 1)`) weights early
+//    deaths more.
 //    Repeat the test by sex. Does the conclusion change?
 // 4. What is the women's survival at two years (730 days), with its 95% interval? How many women are still at risk?
 //

@@ -20,6 +20,7 @@
 // `status` 1 = died. Every number below is cross-checked against R in `notebooks/r/02-cox-proportional-hazards.R`.
 
 using LabKit;
+using Stratify;
 using Stratify.Data;
 using Stratify.Survival;
 
@@ -33,6 +34,10 @@ using Stratify.Survival;
 // so exp(β_j) is a hazard ratio: how many times higher the hazard is per unit of x_j, the other covariates held
 // fixed. β is estimated from the partial likelihood, which uses only the order of the events; tied death times are
 // handled by Efron's method (R's default).
+//
+// Labs 4 and 5 fit Cox models with the `CoxPH` fitter on a data frame. Here we call the estimator underneath it,
+// `CoxProportionalHazards.Fit`, with a design matrix we build ourselves, because sections 2 and 3 need what the
+// fitted `CoxModel` carries: the design matrix, the coefficients' variance matrix and the risk sets.
 
 var veteran = CsvCohortReader.Read(Lab.Dataset("veteran.csv"));
 var survival = SurvivalData.FromCohort(veteran, time: "time", status: "status");
@@ -46,14 +51,14 @@ var cox = CoxProportionalHazards.Fit(survival, design, new CoxOptions());
 
 Lab.Table("Cox model: trt + celltype + karno (veteran)",
     ["term", "coefficient", "hazard ratio", "std error", "lower 95%", "upper 95%", "p-value"],
-    cox.Coefficients.Select(c => new object[] { c.Term, c.Coefficient, c.HazardRatio, c.Se, c.HazardRatioLower, c.HazardRatioUpper, c.P }));
+    cox.Coefficients.Select(c => new object[] { c.Term, c.Coefficient, c.HazardRatio, c.StandardError, c.HazardRatioLower, c.HazardRatioUpper, c.PValue }));
 Lab.Table("Global tests (all coefficients zero)", ["test", "statistic", "df", "p-value"],
 [
-    ["likelihood ratio", cox.LikelihoodRatio.Statistic, cox.LikelihoodRatio.Df, cox.LikelihoodRatio.P],
-    ["Wald", cox.Wald.Statistic, cox.Wald.Df, cox.Wald.P],
-    ["score (log-rank)", cox.Score.Statistic, cox.Score.Df, cox.Score.P],
+    ["likelihood ratio", cox.LikelihoodRatio.Statistic, cox.LikelihoodRatio.DegreesOfFreedom, cox.LikelihoodRatio.PValue],
+    ["Wald", cox.Wald.Statistic, cox.Wald.DegreesOfFreedom, cox.Wald.PValue],
+    ["score (log-rank)", cox.Score.Statistic, cox.Score.DegreesOfFreedom, cox.Score.PValue],
 ]);
-Lab.Table("Concordance (Harrell's C)", ["", "C", "std error"], [["model", cox.Concordance.C, cox.Concordance.Se]]);
+Lab.Table("Concordance (Harrell's C)", ["", "C", "std error"], [["model", cox.Concordance.C, cox.Concordance.StandardError]]);
 
 // Reading the table:
 // - `karno`: each extra point of Karnofsky score multiplies the hazard by about 0.969, so 10 points by
@@ -73,7 +78,7 @@ Lab.Table("Concordance (Harrell's C)", ["", "C", "std error"], [["model", cox.Co
 
 var zph = ProportionalHazardsTest.Compute(cox);
 Lab.Table("Proportional-hazards test (cox.zph)", ["term", "chi-square", "df", "p-value"],
-    zph.Terms.Append(zph.Global).Select(t => new object[] { t.Term, t.ChiSquare, t.Df, t.P }));
+    zph.Terms.Append(zph.Global).Select(t => new object[] { t.Term, t.Statistic, t.DegreesOfFreedom, t.PValue }));
 
 // Both `celltype` and `karno` fail the test. Let us look at `karno`.
 //

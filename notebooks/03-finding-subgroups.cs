@@ -21,6 +21,8 @@
 // The deterministic numbers below are cross-checked against R's cluster package in `notebooks/r/03-finding-subgroups.R`.
 
 using LabKit;
+using Microsoft.Data.Analysis;
+using Stratify;
 using Stratify.Clustering;
 using Stratify.Data;
 
@@ -73,7 +75,7 @@ Console.WriteLine();
 // structure that could be artificial, below 0.25 as no substantial structure.
 
 var ks = Enumerable.Range(2, 5).ToArray();                          // k = 2..6
-var fits = ks.ToDictionary(k => k, k => KMedoids.Fit(gower, new KMedoidsOptions(k)));
+var fits = ks.ToDictionary(k => k, k => PartitioningAroundMedoids.Fit(gower, new KMedoidsOptions(k)));
 var silhouettes = ks.ToDictionary(k => k, k => Silhouette.Compute(gower, fits[k].Assignment, k));
 Lab.Table("k-medoids on Gower dissimilarities", ["k", "average dissimilarity to medoid", "average silhouette"],
     ks.Select(k => new object[] { k, fits[k].AverageDissimilarity, silhouettes[k].Average }));
@@ -126,7 +128,7 @@ var gap = GapStatistic.Compute(features, GapStatistic.UniformReference, maxK: 6,
     (data, k) =>
     {
         var d = GowerDissimilarity.Compute(data);
-        return (k == 1 ? new int[d.Count] : KMedoids.Fit(d, new KMedoidsOptions(k)).Assignment, d);
+        return (k == 1 ? new int[d.Count] : PartitioningAroundMedoids.Fit(d, new KMedoidsOptions(k)).Assignment, d);
     });
 Lab.Table("Gap statistic (20 uniform reference sets)", ["k", "log W_k", "expected log W_k", "gap", "std error"],
     Enumerable.Range(1, 6).Select(k => new object[] { k, gap.LogW[k - 1], gap.ExpectedLogW[k - 1], gap.Gap[k - 1], gap.StandardError[k - 1] }));
@@ -145,12 +147,35 @@ Console.WriteLine();
 // subgroup dissolves; 0.6–0.75 is a pattern; above 0.85 highly stable.
 
 var stability = ClusterStability.Assess(fits[chosen].Assignment, chosen,
-    rows => KMedoids.Fit(gower.Subset(rows), new KMedoidsOptions(chosen)).Assignment, resamples: 50, seed: 2024);
+    rows => PartitioningAroundMedoids.Fit(gower.Subset(rows), new KMedoidsOptions(chosen)).Assignment, resamples: 50, seed: 2024);
 Lab.Table($"Bootstrap stability, k = {chosen} (50 resamples)", ["subgroup", "patients", "mean Jaccard", "times dissolved", "verdict"],
     Enumerable.Range(0, chosen).Select(c => new object[] { $"{c + 1}", sizes[c], stability.MeanJaccard[c], stability.Dissolved[c], stability.Verdict(c) }));
 
 // Both subgroups come back in every resample — as they must, since they reproduce one binary characteristic.
 // Stability is necessary for a subgroup worth describing, not sufficient.
+
+// ## 6. From exploration to a rule you can apply
+//
+// Sections 1–5 used the building blocks (Gower matrix, PAM, silhouette) to explore. Once k is chosen, the
+// `KMedoids` fitter does the whole job from a data frame — bind the features, compute Gower, run PAM — and returns
+// a model that can place *new* patients: each goes to the subgroup of the nearest medoid, with Gower's ranges
+// taken from the training data.
+
+var frame = DataFrame.LoadCsv(Lab.Dataset("gbsg.csv"));
+var pam = new KMedoids(new KMedoidsOptions { K = 2 })
+    .Fit(frame, features: ["age", "meno", "size", "grade", "nodes", "pgr", "er"], categorical: ["meno"], ordinal: ["grade"]);
+Console.WriteLine($"The fitter chose the same medoids as section 3: {pam.Medoids.SequenceEqual(medoids)}.");
+Console.WriteLine();
+Lab.Table("pam.Summary()", pam.Summary());
+
+var newPatients = new DataFrame(
+    new DoubleDataFrameColumn("age", [44, 67]), new DoubleDataFrameColumn("meno", [0, 1]), new DoubleDataFrameColumn("size", [30, 18]),
+    new DoubleDataFrameColumn("grade", [3, 2]), new DoubleDataFrameColumn("nodes", [8, 1]), new DoubleDataFrameColumn("pgr", [5, 120]),
+    new DoubleDataFrameColumn("er", [10, 200]));
+var placed = pam.Predict(newPatients);
+Lab.Table("Two new patients placed by pam.Predict", ["patient", "age", "meno", "cluster (medoid)"],
+    Enumerable.Range(0, placed.Length).Select(i => new object[] { $"new {i + 1}", newPatients["age"][i], newPatients["meno"][i],
+        $"{placed[i]} (pid {gbsg["pid"].Format(pam.Medoids[placed[i]])})" }));
 
 // ## What to take away
 //

@@ -20,6 +20,8 @@
 
 using System.Globalization;
 using LabKit;
+using Microsoft.Data.Analysis;
+using Stratify;
 using Stratify.Simulation;
 using Stratify.Survival;
 
@@ -63,20 +65,26 @@ Lab.Table("The simulated trial", ["arm", "patients", "events", "biomarker > 6"],
 Console.WriteLine("Cohort written to notebooks/output/05-trial.csv.");
 Console.WriteLine();
 
-// Fits a Cox model on the given rows with the given numeric terms.
+// Fits a Cox model on the given rows with the given numeric terms: the Cox kernel on arrays, for the many fits of
+// sections 4 and 5.
 CoxModel Fit(int[] rows, params (string Name, double[] Values)[] terms) => CoxProportionalHazards.Fit(
     rows.Select(r => time[r]).ToArray(), rows.Select(r => died[r]).ToArray(),
     DesignMatrix.Build(terms.Select(t => (CovariateTerm)CovariateTerm.Numeric(t.Name, rows.Select(r => t.Values[r]).ToArray())).ToArray()));
-object[] Row(string label, CoxCoefficient c) => [label, c.HazardRatio, c.HazardRatioLower, c.HazardRatioUpper, c.P];
+object[] Row(string label, CoxCoefficient c) => [label, c.HazardRatio, c.HazardRatioLower, c.HazardRatioUpper, c.PValue];
 string[] effectColumns = ["", "hazard ratio", "lower 95%", "upper 95%", "p-value"];
 var everyone = Enumerable.Range(0, n).ToArray();
 
 // ## 2. The overall effect is a dilution
+//
+// Put the trial in a data frame and fit the `CoxPH` fitter with the treatment as the only covariate.
 
-var overall = Fit(everyone, ("treated", treated)).Coefficients[0];
+var trial = new DataFrame(new DoubleDataFrameColumn("time", time), new DoubleDataFrameColumn("status", died.Select(d => d ? 1.0 : 0.0)),
+    new DoubleDataFrameColumn("treated", treated), new DoubleDataFrameColumn("biomarker", biomarker), new DoubleDataFrameColumn("ecog", ecog));
+var cox = new CoxPH();
+var overall = cox.Fit(trial, time: "time", @event: "status", covariates: ["treated"]).Coefficients[0];
 Lab.Table("Treatment effect, all patients (Cox)", effectColumns, [Row("treated vs control", overall)]);
 
-// The trial "works" on average, but HR 0.7 describes nobody: 40% of patients get HR 0.5 and 60% get nothing.
+// The trial "works" on average, but HR 0.77 describes nobody: 40% of patients get HR 0.5 and 60% get nothing.
 
 // ## 3. Prognostic or predictive?
 //
@@ -84,9 +92,10 @@ Lab.Table("Treatment effect, all patients (Cox)", effectColumns, [Row("treated v
 // question, answered by the interaction term treated × marker: its hazard ratio is how much the treatment's hazard
 // ratio changes per unit of the marker.
 
-var product = (double[] marker) => everyone.Select(i => treated[i] * marker[i]).ToArray();
-var withEcog = Fit(everyone, ("treated", treated), ("ecog", ecog), ("treated × ecog", product(ecog)));
-var withBiomarker = Fit(everyone, ("treated", treated), ("biomarker", biomarker), ("treated × biomarker", product(biomarker)));
+trial.Columns.Add(new DoubleDataFrameColumn("treated:ecog", treated.Select((t, i) => t * ecog[i])));
+trial.Columns.Add(new DoubleDataFrameColumn("treated:biomarker", treated.Select((t, i) => t * biomarker[i])));
+var withEcog = cox.Fit(trial, time: "time", @event: "status", covariates: ["treated", "ecog", "treated:ecog"]);
+var withBiomarker = cox.Fit(trial, time: "time", @event: "status", covariates: ["treated", "biomarker", "treated:biomarker"]);
 Lab.Table("Main effects and interactions (Cox)", effectColumns,
 [
     Row("ecog (per level)", withEcog.Coefficients[1]),
@@ -109,8 +118,8 @@ double[] cuts = Enumerable.Range(4, 13).Select(k => k * 0.5).ToArray();      // 
 (double Cut, double Statistic, double Ratio) Scan(int[] rows, double cut)
 {
     var above = biomarker.Select(b => b > cut ? 1.0 : 0.0).ToArray();
-    var term = Fit(rows, ("treated", treated), ("above", above), ("treated × above", product(above))).Coefficients[2];
-    return (cut, (term.Coefficient / term.Se) * (term.Coefficient / term.Se), term.HazardRatio);
+    var term = Fit(rows, ("treated", treated), ("above", above), ("treated × above", above.Select((a, i) => a * treated[i]).ToArray())).Coefficients[2];
+    return (cut, (term.Coefficient / term.StandardError) * (term.Coefficient / term.StandardError), term.HazardRatio);
 }
 var scan = cuts.Select(c => Scan(everyone, c)).ToArray();
 Lab.Table("Interaction statistic by cut point (all patients)", ["cut", "interaction z²", "ratio of HRs"],

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.Data.Analysis;
 
 namespace LabKit;
 
@@ -55,6 +56,11 @@ public static class Lab
         foreach (var row in text) output.AppendLine(Line(row, widths));
         Console.WriteLine(output.ToString());
     }
+
+    /// <summary>Prints a data frame (e.g. a fitter's <c>Summary()</c>) as a table, one row per row.</summary>
+    public static void Table(string title, DataFrame frame) =>
+        Table(title, frame.Columns.Select(c => c.Name).ToArray(),
+            Enumerable.Range(0, (int)frame.Rows.Count).Select(r => frame.Columns.Select(c => c[r]).ToArray()));
 
     /// <summary>
     /// A number as the tables print it: four significant digits, without an exponent from 0.0001 to 9,999; whole

@@ -6,19 +6,18 @@
 //     dotnet run notebooks/solutions/01-survival-basics.solutions.cs
 
 using LabKit;
-using Stratify.Data;
-using Stratify.Survival;
+using Microsoft.Data.Analysis;
+using Stratify;
 
-var lung = CsvCohortReader.Read(Lab.Dataset("lung.csv"));
+var lung = DataFrame.LoadCsv(Lab.Dataset("lung.csv"));
 
 // ## Exercise 1. Kaplan–Meier by ECOG performance status
 //
 // One patient has no `ph.ecog`: the binder drops the row (R's na.omit) and says how many it dropped.
 
-var byEcog = SurvivalData.FromCohort(lung, time: "time", status: "status", group: "ph.ecog", strata: null, out int dropped);
-Console.WriteLine($"Rows dropped for a missing ph.ecog: {dropped}");
+var kmEcog = new KaplanMeier().Fit(lung, time: "time", @event: "status", group: "ph.ecog");
+Console.WriteLine($"Rows dropped for a missing ph.ecog: {kmEcog.RowsDropped}");
 Console.WriteLine();
-var kmEcog = KaplanMeier.Fit(byEcog, new KaplanMeierOptions());
 Lab.Table("Kaplan–Meier by ECOG", ["ph.ecog", "patients", "deaths", "median", "lower 95%", "upper 95%"],
     kmEcog.Curves.Select(c => new object[] { c.Group, c.N, c.Events, c.Median.Time, c.Median.Lower, c.Median.Upper }));
 
@@ -28,19 +27,18 @@ Lab.Table("Kaplan–Meier by ECOG", ["ph.ecog", "patients", "deaths", "median", 
 //
 // With g groups the test has g − 1 degrees of freedom: the O − E of the last group is fixed by the others.
 
-var lrEcog = LogRankTest.Compute(byEcog, new LogRankOptions());
+var lrEcog = new LogRank().Fit(lung, time: "time", @event: "status", group: "ph.ecog");
 Lab.Table("Log-rank test by ECOG", ["test", "statistic", "df", "p-value"], [["log-rank", lrEcog.Statistic, lrEcog.DegreesOfFreedom, lrEcog.PValue]]);
 
 // ## Exercise 3. Peto–Peto weights (rho = 1)
 
-var bySex = SurvivalData.FromCohort(lung, time: "time", status: "status", group: "sex");
-var petoPeto = LogRankTest.Compute(bySex, new LogRankOptions { Rho = 1 });
+var petoPeto = new LogRank(new LogRankOptions { Rho = 1 }).Fit(lung, time: "time", @event: "status", group: "sex");
 Lab.Table("Peto–Peto test by sex", ["test", "statistic", "df", "p-value"], [["rho = 1", petoPeto.Statistic, petoPeto.DegreesOfFreedom, petoPeto.PValue]]);
 
 // The conclusion holds (p ≈ 0.0004): the curves separate early, where the Peto–Peto weights are largest.
 
 // ## Exercise 4. Women's survival at two years
 
-var kmSex = KaplanMeier.Fit(bySex, new KaplanMeierOptions { Times = [730] });
-var women = kmSex.Curves.Single(c => c.Group == "2").At[0];
+var kmSex = new KaplanMeier().Fit(lung, time: "time", @event: "status", group: "sex");
+var women = kmSex.Curve("2").SurvivalAt(730);
 Lab.Table("Women's survival at 730 days", ["", "at risk", "survival", "lower 95%", "upper 95%"], [["women", women.NRisk, women.Survival, women.Lower, women.Upper]]);

@@ -6,6 +6,7 @@
 //     dotnet run notebooks/solutions/02-cox-proportional-hazards.solutions.cs
 
 using LabKit;
+using Stratify;
 using Stratify.Data;
 using Stratify.Survival;
 
@@ -15,7 +16,7 @@ var trt = CovariateTerm.FromColumn(veteran["trt"]);
 var celltype = CovariateTerm.FromColumn(veteran["celltype"], reference: "squamous");
 var karno = CovariateTerm.FromColumn(veteran["karno"]);
 string[] columns = ["term", "hazard ratio", "lower", "upper", "p-value"];
-object[] Row(CoxCoefficient c) => [c.Term, c.HazardRatio, c.HazardRatioLower, c.HazardRatioUpper, c.P];
+object[] Row(CoxCoefficient c) => [c.Term, c.HazardRatio, c.HazardRatioLower, c.HazardRatioUpper, c.PValue];
 
 // ## Exercise 1. Adding age and prior therapy
 
@@ -35,7 +36,7 @@ var stratified = CoxProportionalHazards.Fit(survival.Time, survival.Event, Desig
 Lab.Table("trt + karno, stratified by celltype", columns, stratified.Coefficients.Select(Row));
 var zph = ProportionalHazardsTest.Compute(stratified);
 Lab.Table("Proportional-hazards test, stratified model", ["term", "chi-square", "df", "p-value"],
-    zph.Terms.Append(zph.Global).Select(t => new object[] { t.Term, t.ChiSquare, t.Df, t.P }));
+    zph.Terms.Append(zph.Global).Select(t => new object[] { t.Term, t.Statistic, t.DegreesOfFreedom, t.PValue }));
 
 // celltype no longer has to satisfy proportional hazards (it is not a term). karno still fails: stratification
 // mends only the variable you stratify on.

@@ -6,6 +6,7 @@
 //     dotnet run notebooks/solutions/03-finding-subgroups.solutions.cs
 
 using LabKit;
+using Stratify;
 using Stratify.Clustering;
 using Stratify.Data;
 
@@ -18,7 +19,7 @@ var grade = new FeatureSpec("grade", FeatureRole.Ordinal);
 Dictionary<int, (KMedoidsResult Fit, double Silhouette)> Explore(FeatureSet features, DissimilarityMatrix d) =>
     Enumerable.Range(2, 5).ToDictionary(k => k, k =>
     {
-        var fit = KMedoids.Fit(d, new KMedoidsOptions(k));
+        var fit = PartitioningAroundMedoids.Fit(d, new KMedoidsOptions(k));
         return (fit, Silhouette.Compute(d, fit.Assignment, k).Average);
     });
 
@@ -37,7 +38,7 @@ Lab.Table("Without meno: average silhouette", ["k", "average silhouette"], explo
 var weighted = FeatureSet.FromCohort(gbsg, [numeric[0], new("meno", FeatureRole.Categorical), numeric[1],
     new("nodes", FeatureRole.Numeric, Weight: 3), numeric[3], numeric[4], grade]);
 var dWeighted = GowerDissimilarity.Compute(weighted);
-var fit2 = KMedoids.Fit(dWeighted, new KMedoidsOptions(2));
+var fit2 = PartitioningAroundMedoids.Fit(dWeighted, new KMedoidsOptions(2));
 Lab.Table("nodes weighted 3: the medoids for k = 2", ["medoid", "age", "meno", "size", "grade", "nodes", "pgr", "er"],
     fit2.Medoids.Select(m => weighted.SourceRows[m]).Select(row => new object[] { $"pid {gbsg["pid"].Format(row)}" }
         .Concat(new[] { "age", "meno", "size", "grade", "nodes", "pgr", "er" }.Select(f => (object)gbsg[f].Format(row))).ToArray()));
@@ -49,8 +50,8 @@ Lab.Table("nodes weighted 3: the medoids for k = 2", ["medoid", "age", "meno", "
 
 var all = FeatureSet.FromCohort(gbsg, [numeric[0], new("meno", FeatureRole.Categorical), numeric[1], grade, numeric[2], numeric[3], numeric[4]]);
 var d = GowerDissimilarity.Compute(all);
-var fit3 = KMedoids.Fit(d, new KMedoidsOptions(3));
-var stability = ClusterStability.Assess(fit3.Assignment, 3, rows => KMedoids.Fit(d.Subset(rows), new KMedoidsOptions(3)).Assignment, resamples: 50, seed: 2024);
+var fit3 = PartitioningAroundMedoids.Fit(d, new KMedoidsOptions(3));
+var stability = ClusterStability.Assess(fit3.Assignment, 3, rows => PartitioningAroundMedoids.Fit(d.Subset(rows), new KMedoidsOptions(3)).Assignment, resamples: 50, seed: 2024);
 Lab.Table("Bootstrap stability, k = 3", ["subgroup", "patients", "mean Jaccard", "verdict"],
     Enumerable.Range(0, 3).Select(c => new object[] { $"{c + 1}", fit3.Assignment.Count(a => a == c), stability.MeanJaccard[c], stability.Verdict(c) }));
 

@@ -35,7 +35,7 @@ Lab.Table("Hormonal therapy within subgroups, adjusted", columns,
     {
         var rows = everyone.Where(i => meno[i] == s.Item2).ToArray();
         var c = Fit(rows, [("hormon", hormon), .. adjustment]).Coefficients[0];
-        return new object[] { s.Item1, rows.Length, c.HazardRatio, c.HazardRatioLower, c.HazardRatioUpper, c.P };
+        return new object[] { s.Item1, rows.Length, c.HazardRatio, c.HazardRatioLower, c.HazardRatioUpper, c.PValue };
     }));
 
 // Adjusted, the two estimates are the same (0.70 and 0.69) while the p-values still differ (0.02 and 0.13).
@@ -48,11 +48,11 @@ Lab.Table("Hormonal therapy by grade", columns,
     {
         var rows = everyone.Where(i => grade3[i] == s.Item2).ToArray();
         var c = Fit(rows, ("hormon", hormon)).Coefficients[0];
-        return new object[] { s.Item1, rows.Length, c.HazardRatio, c.HazardRatioLower, c.HazardRatioUpper, c.P };
+        return new object[] { s.Item1, rows.Length, c.HazardRatio, c.HazardRatioLower, c.HazardRatioUpper, c.PValue };
     }));
 var byGrade = Fit(everyone, ("hormon", hormon), ("grade 3", grade3), ("hormon × grade 3", everyone.Select(i => hormon[i] * grade3[i]).ToArray())).Coefficients[2];
 Lab.Table("Interaction: hormon × grade 3", ["model", "ratio of HRs", "lower 95%", "upper 95%", "p-value"],
-    [["unadjusted (Wald)", byGrade.HazardRatio, byGrade.HazardRatioLower, byGrade.HazardRatioUpper, byGrade.P]]);
+    [["unadjusted (Wald)", byGrade.HazardRatio, byGrade.HazardRatioLower, byGrade.HazardRatioUpper, byGrade.PValue]]);
 
 // Again the estimates differ in their p-values more than in their size, and the interaction test finds no
 // evidence of a difference.
@@ -77,7 +77,7 @@ for (int trial = 0; trial < trials; trial++)
     }
     var design = DesignMatrix.Build([CovariateTerm.Numeric("treated", treated), CovariateTerm.Numeric("meno", meno),
         CovariateTerm.Numeric("treated × meno", treated.Select((t, i) => t * meno[i]).ToArray())]);
-    if (CoxProportionalHazards.Fit(time, died, design).Coefficients[2].P < 0.05) detected++;
+    if (CoxProportionalHazards.Fit(time, died, design).Coefficients[2].PValue < 0.05) detected++;
 }
 Lab.Table("Power of the interaction test (HR 1.0 vs 0.6, 686 women)", ["", "cohorts", "detected", "power %"],
     [["simulated", trials, detected, 100.0 * detected / trials]]);

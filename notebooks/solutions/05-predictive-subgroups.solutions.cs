@@ -45,7 +45,7 @@ var both = Simulate(1200, 5, 0.5, 1.0, 1.1);
 var all = Enumerable.Range(0, 1200).ToArray();
 var fit = Fit(both, all, ("treated", both.Treated), ("biomarker", both.Biomarker), ("treated × biomarker", both.Biomarker.Select((b, i) => b * both.Treated[i]).ToArray()));
 Lab.Table("Prognostic and predictive biomarker", ["term", "hazard ratio", "p-value"],
-    fit.Coefficients.Select(c => new object[] { c.Term, c.HazardRatio, c.P }));
+    fit.Coefficients.Select(c => new object[] { c.Term, c.HazardRatio, c.PValue }));
 
 // Now both the main effect (≈ 1.1 per unit, the prognostic part) and the interaction are clear: a model with both
 // terms separates the two roles.
