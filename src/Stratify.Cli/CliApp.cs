@@ -8,7 +8,7 @@ namespace Stratify.Cli;
 /// visible escapes, see <see cref="PrintableTextWriter"/>). <see cref="Progress"/> is stderr as it is, for Stratify's
 /// own progress counters that rewrite their line with a carriage return.
 /// </summary>
-public sealed record CliContext(TextWriter Out, TextWriter Error, bool Interactive)
+internal sealed record CliContext(TextWriter Out, TextWriter Error, bool Interactive)
 {
     public TextWriter Progress { get; init; } = Error;
 }
@@ -17,7 +17,7 @@ public sealed record CliContext(TextWriter Out, TextWriter Error, bool Interacti
 /// The `stratify` command line: a thin shell that parses arguments, calls the library and prints. Exit codes:
 /// 0 success, 2 input refused (message names file, column, row and value), 1 an internal fault.
 /// </summary>
-public static class CliApp
+internal static class CliApp
 {
     public const int ExitOk = 0;
     public const int ExitInternal = 1;

@@ -10,7 +10,7 @@ namespace Stratify.Clustering;
 /// double ari = AdjustedRandIndex.Compute(kmeans.Assignment, pam.Assignment);
 /// </code></example>
 /// </summary>
-public static class AdjustedRandIndex
+internal static class AdjustedRandIndex
 {
     public static double Compute(ReadOnlySpan<int> a, ReadOnlySpan<int> b)
     {

@@ -25,7 +25,7 @@ public sealed record ClusterProfile(int Cluster, int Size, IReadOnlyList<Profile
 /// var profiles = ClusterProfiles.Describe(features, fit.Assignment, fit.K);   // profiles[0].Label, e.g. "older, ph.ecog ≥ 2"
 /// </code></example>
 /// </summary>
-public static class ClusterProfiles
+internal static class ClusterProfiles
 {
     public const double LabelThreshold = 0.5;
     public const double FallbackThreshold = 0.2;

@@ -6,7 +6,7 @@ namespace Stratify.Clustering;
 /// <param name="Dissolved">Per cluster: resamples in which the best Jaccard was ≤ 0.5 (clusterboot's bootbrd).</param>
 /// <param name="Pac">Proportion of ambiguous clustering: share of co-sampled pairs whose consensus index lies in (0.1, 0.9).</param>
 /// <param name="PacPatients">Patients whose pairs enter the PAC (all, or a seeded sample of at most 2,000).</param>
-public sealed record StabilityResult(double[] MeanJaccard, int[] Dissolved, double Pac, int Resamples, int PacPatients)
+internal sealed record StabilityResult(double[] MeanJaccard, int[] Dissolved, double Pac, int Resamples, int PacPatients)
 {
     /// <summary>clusterboot's reading: mean Jaccard ≤ 0.5 "dissolved", &lt; 0.6 "unstable", otherwise "stable"
     /// (Hennig 2007 calls ≥ 0.75 "valid, stable" and 0.6–0.75 "patterns"; both are reported as stable here).</summary>
@@ -29,7 +29,7 @@ public sealed record StabilityResult(double[] MeanJaccard, int[] Dissolved, doub
 /// string verdict = stability.Verdict(0);   // "stable", "unstable" or "dissolved"
 /// </code></example>
 /// </summary>
-public static class ClusterStability
+internal static class ClusterStability
 {
     private const int MaxPacPatients = 2000;
 

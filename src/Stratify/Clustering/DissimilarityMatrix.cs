@@ -13,7 +13,7 @@ namespace Stratify.Clustering;
 /// double d01 = d[0, 1];              // same as as.matrix(daisy(...))[1, 2] in R
 /// </code></example>
 /// </summary>
-public sealed class DissimilarityMatrix
+internal sealed class DissimilarityMatrix
 {
     public DissimilarityMatrix(int count, double[] packed)
     {

@@ -20,11 +20,11 @@ public enum FeatureRole
 /// so the weight multiplies its share of the squared Euclidean distance.</param>
 /// <param name="LevelOrder">For an ordinal: the levels from lowest to highest (text as the file shows it). Default: the
 /// column's level order (numbers by value).</param>
-public sealed record FeatureSpec(string Column, FeatureRole Role, double Weight = 1.0, IReadOnlyList<string>? LevelOrder = null);
+internal sealed record FeatureSpec(string Column, FeatureRole Role, double Weight = 1.0, IReadOnlyList<string>? LevelOrder = null);
 
 /// <summary>One feature of a <see cref="FeatureSet"/>: values per retained patient (NaN = missing).
 /// Categorical and ordinal features hold the 1-based level code as a double (R's <c>data.matrix</c> codes).</summary>
-public sealed record Feature(string Name, FeatureRole Role, double Weight, double[] Values, string[]? Levels, bool IsMissingIndicator = false)
+internal sealed record Feature(string Name, FeatureRole Role, double Weight, double[] Values, string[]? Levels, bool IsMissingIndicator = false)
 {
     public bool HasMissing
     {
@@ -89,7 +89,7 @@ public sealed record MissingValueReport(int RowsInCohort, int RowsDropped, IRead
 }
 
 /// <summary>Coordinates for Euclidean methods: row-major n × p.</summary>
-public sealed record CoordinateMatrix(double[] Data, int Rows, int Columns, string[] ColumnNames)
+internal sealed record CoordinateMatrix(double[] Data, int Rows, int Columns, string[] ColumnNames)
 {
     public ReadOnlySpan<double> Row(int i) => new(Data, i * Columns, Columns);
     public double this[int i, int j] => Data[i * Columns + j];
@@ -106,7 +106,7 @@ public sealed record CoordinateMatrix(double[] Data, int Rows, int Columns, stri
 /// var gower = GowerDissimilarity.Compute(features);
 /// </code></example>
 /// </summary>
-public sealed class FeatureSet
+internal sealed class FeatureSet
 {
     public FeatureSet(IReadOnlyList<Feature> features, int[] sourceRows, MissingValueReport missing)
     {

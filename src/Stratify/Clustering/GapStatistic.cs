@@ -1,7 +1,7 @@
 namespace Stratify.Clustering;
 
 /// <summary>Which k the gap statistic recommends (R's <c>cluster::maxSE</c> methods).</summary>
-public enum GapRule
+internal enum GapRule
 {
     /// <summary>The smallest k whose gap is within one SE of the first local maximum (cluster's default).</summary>
     FirstSEMax,
@@ -14,7 +14,7 @@ public enum GapRule
 /// <param name="ExpectedLogW">Mean log W_k over the B reference sets.</param>
 /// <param name="Gap">E*[log W_k] − log W_k.</param>
 /// <param name="StandardError">sqrt(1 + 1/B) × SD of the reference log W_k (R's SE.sim).</param>
-public sealed record GapResult(double[] LogW, double[] ExpectedLogW, double[] Gap, double[] StandardError, int ReferenceSets)
+internal sealed record GapResult(double[] LogW, double[] ExpectedLogW, double[] Gap, double[] StandardError, int ReferenceSets)
 {
     /// <summary>The recommended k (1-based, as the table's k) by <paramref name="rule"/>.</summary>
     public int Recommend(GapRule rule = GapRule.FirstSEMax) => GapStatistic.MaxSE(Gap, StandardError, rule);
@@ -34,7 +34,7 @@ public sealed record GapResult(double[] LogW, double[] ExpectedLogW, double[] Ga
 /// int k = gap.Recommend(GapRule.FirstSEMax);
 /// </code></example>
 /// </summary>
-public static class GapStatistic
+internal static class GapStatistic
 {
     /// <summary>W_k from a partition and its dissimilarities (clusGap's W.k with d.power = 1).</summary>
     public static double WithinDispersion(DissimilarityMatrix d, int[] assignment, int k)

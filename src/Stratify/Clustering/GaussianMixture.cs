@@ -8,7 +8,7 @@ namespace Stratify.Clustering;
 /// <param name="LowerBound">Mean log-likelihood at the last E-step of EM (scikit-learn's lower_bound_).</param>
 /// <param name="MeanLogLikelihood">Mean log-likelihood at the final parameters (scikit-learn's score(X)).</param>
 /// <param name="Bic">−2 n · MeanLogLikelihood + Parameters · ln n (scikit-learn's bic(X); lower is better).</param>
-public sealed record GaussianMixtureResult(int K, int Dimensions, CovarianceType Covariance, double[] Weights, double[] Means, double[] Covariances,
+internal sealed record GaussianMixtureResult(int K, int Dimensions, CovarianceType Covariance, double[] Weights, double[] Means, double[] Covariances,
     int[] Assignment, double[] Responsibilities, double LowerBound, double MeanLogLikelihood, double Bic, int Parameters, int Iterations, bool Converged);
 
 /// <summary>
@@ -26,7 +26,7 @@ public sealed record GaussianMixtureResult(int K, int Dimensions, CovarianceType
 /// double bic = gmm.Bic;
 /// </code></example>
 /// </summary>
-public static class GaussianMixtureEm
+internal static class GaussianMixtureEm
 {
     public static GaussianMixtureResult Fit(CoordinateMatrix x, GaussianMixtureOptions options)
     {

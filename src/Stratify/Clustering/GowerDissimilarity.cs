@@ -21,7 +21,7 @@ namespace Stratify.Clustering;
 /// var d = GowerDissimilarity.Compute(FeatureSet.FromCohort(lung, specs));   // = daisy(lung[, cols], "gower")
 /// </code></example>
 /// </summary>
-public sealed class GowerDissimilarity
+internal sealed class GowerDissimilarity
 {
     private readonly double[][] scaled;
     private readonly bool[] nominal;

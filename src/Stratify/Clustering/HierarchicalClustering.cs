@@ -1,7 +1,7 @@
 namespace Stratify.Clustering;
 
 /// <summary>Agglomeration criterion.</summary>
-public enum Linkage
+internal enum Linkage
 {
     /// <summary>Ward's minimum variance on Euclidean distances, R's <c>hclust(method = "ward.D2")</c>: the input is squared,
     /// Lance–Williams Ward updates, and merge heights are the square roots.</summary>
@@ -13,7 +13,7 @@ public enum Linkage
 /// <summary>A dendrogram in R's hclust form.</summary>
 /// <param name="Merge">(n−1) × 2 row-major, R's <c>$merge</c>: −i a singleton (1-based object), +s the cluster made at step s.</param>
 /// <param name="Height">Merge heights, non-decreasing (R's <c>$height</c>).</param>
-public sealed record Dendrogram(int Count, int[] Merge, double[] Height, Linkage Linkage)
+internal sealed record Dendrogram(int Count, int[] Merge, double[] Height, Linkage Linkage)
 {
     /// <summary>Cluster (0..k−1) of each object when the tree is cut into k groups; clusters are numbered by the first
     /// object that belongs to them, as R's <c>cutree</c> (which numbers 1..k).</summary>
@@ -54,7 +54,7 @@ public sealed record Dendrogram(int Count, int[] Merge, double[] Height, Linkage
 /// int[] groups = tree.Cut(4);                          // = cutree(hclust(dist(x), "ward.D2"), 4) − 1
 /// </code></example>
 /// </summary>
-public static class HierarchicalClustering
+internal static class HierarchicalClustering
 {
     public static Dendrogram Fit(DissimilarityMatrix d, Linkage linkage)
     {

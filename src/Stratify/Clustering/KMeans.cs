@@ -8,7 +8,7 @@ namespace Stratify.Clustering;
 /// <param name="Objective">Within-cluster sum of squares Σ_i ‖x_i − c(i)‖² (scikit-learn's inertia_).</param>
 /// <param name="Iterations">Iterations of the winning start.</param>
 /// <param name="BestRestart">Index of the winning start.</param>
-public sealed record KMeansResult(double[] Centers, int K, int Dimensions, int[] Assignment, double Objective, int Iterations, int BestRestart)
+internal sealed record KMeansResult(double[] Centers, int K, int Dimensions, int[] Assignment, double Objective, int Iterations, int BestRestart)
 {
     public ReadOnlySpan<double> Center(int c) => new(Centers, c * Dimensions, Dimensions);
 }
@@ -27,7 +27,7 @@ public sealed record KMeansResult(double[] Centers, int K, int Dimensions, int[]
 /// var fit = LloydKMeans.Fit(x, new KMeansOptions(K: 4, Restarts: 10, Seed: 1));
 /// </code></example>
 /// </summary>
-public static class LloydKMeans
+internal static class LloydKMeans
 {
     private const int BlockSize = 8192;
 

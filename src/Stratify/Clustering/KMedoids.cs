@@ -12,7 +12,7 @@ namespace Stratify.Clustering;
 /// <param name="Passes">Passes over the candidates (the last one finds no improving swap).</param>
 /// <param name="InitialObjective">Total after initialisation (R's pam objective["build"] × n for BUILD).</param>
 /// <param name="SampleSize">CLARA's sample size, or null when every object took part in the search.</param>
-public sealed record KMedoidsResult(int[] Medoids, int[] Assignment, double Objective, double InitialObjective, int Swaps, int Passes, int? SampleSize)
+internal sealed record KMedoidsResult(int[] Medoids, int[] Assignment, double Objective, double InitialObjective, int Swaps, int Passes, int? SampleSize)
 {
     public int K => Medoids.Length;
     /// <summary>Objective / n: the number R's pam reports as objective["swap"].</summary>
@@ -41,7 +41,7 @@ public sealed record KMedoidsResult(int[] Medoids, int[] Assignment, double Obje
 /// var fit = PartitioningAroundMedoids.Fit(d, new KMedoidsOptions(K: 3));      // compare pam(d, 3)$objective["swap"] with fit.AverageDissimilarity
 /// </code></example>
 /// </summary>
-public static class PartitioningAroundMedoids
+internal static class PartitioningAroundMedoids
 {
     public static KMedoidsResult Fit(DissimilarityMatrix d, KMedoidsOptions options)
     {

@@ -8,7 +8,7 @@ namespace Stratify.Clustering;
 /// <param name="Average">Mean of s(i) over the objects computed (R's <c>summary(silhouette)$avg.width</c>).</param>
 /// <param name="ClusterAverages">Mean s(i) per cluster.</param>
 /// <param name="Objects">Null when exact over all objects; otherwise the sampled objects the widths were computed for.</param>
-public sealed record SilhouetteResult(double[] Widths, int[] Neighbour, double Average, double[] ClusterAverages, int[]? Objects);
+internal sealed record SilhouetteResult(double[] Widths, int[] Neighbour, double Average, double[] ClusterAverages, int[]? Objects);
 
 /// <summary>
 /// Silhouette widths (Rousseeuw 1987, J Comput Appl Math 20:53–65), as R's <c>cluster::silhouette(clustering, dist)</c>:
@@ -20,7 +20,7 @@ public sealed record SilhouetteResult(double[] Widths, int[] Neighbour, double A
 /// var sil = Silhouette.Compute(d, fit.Assignment, fit.K);   // sil.Average = summary(silhouette(pam(d, k)))$avg.width
 /// </code></example>
 /// </summary>
-public static class Silhouette
+internal static class Silhouette
 {
     public static SilhouetteResult Compute(DissimilarityMatrix d, int[] assignment, int k, int maxDegreeOfParallelism = -1)
     {

@@ -4,7 +4,7 @@ using Stratify.Data;
 namespace Stratify.Clustering;
 
 /// <summary>Which clustering algorithm <see cref="SubgroupDiscovery"/> runs.</summary>
-public enum ClusteringMethod
+internal enum ClusteringMethod
 {
     /// <summary>k-medoids (BUILD + FasterPAM; CLARA for large cohorts) on Gower dissimilarities — mixed data, missing values allowed.</summary>
     KMedoids,
@@ -23,7 +23,7 @@ public enum ClusteringMethod
 /// <param name="SilhouetteSample">Above <see cref="ExactLimit"/> patients silhouettes use a random sample of this many.</param>
 /// <param name="ExactLimit">Largest cohort for the full dissimilarity matrix of coordinate methods, hierarchical
 /// clustering, the gap statistic and stability (their cost grows as n²).</param>
-public sealed record ClusteringOptions(
+internal sealed record ClusteringOptions(
     ClusteringMethod Method = ClusteringMethod.KMedoids,
     int? K = null, int KMin = 2, int KMax = 8, int Seed = 1,
     FeatureScaling Scaling = FeatureScaling.Standardise,
@@ -56,7 +56,7 @@ public sealed record ClusteringOptions(
 /// var result = SubgroupDiscovery.Fit(features, new ClusteringOptions(ClusteringMethod.KMedoids, KMax: 6));
 /// </code></example>
 /// </summary>
-public static class SubgroupDiscovery
+internal static class SubgroupDiscovery
 {
     private sealed record Fitted(int[] Assignment, double Objective, int[]? Medoids, double[]? Centers, double Bic);
 

@@ -1,7 +1,7 @@
 namespace Stratify.Data;
 
 /// <summary>Stacks cohorts with the same columns (several data paths in one spec) into one.</summary>
-public static class CohortConcatenation
+internal static class CohortConcatenation
 {
     public static Cohort Concat(IReadOnlyList<Cohort> cohorts)
     {

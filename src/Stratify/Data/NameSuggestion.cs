@@ -5,7 +5,7 @@ namespace Stratify.Data;
 /// say "did you mean 'ph.ecog'?". A candidate is offered only when it is plausibly a typo: distance at most
 /// max(2, a third of the name's length).
 /// </summary>
-public static class NameSuggestion
+internal static class NameSuggestion
 {
     public static string? Closest(string name, IEnumerable<string> candidates)
     {

@@ -19,7 +19,7 @@ namespace Stratify.Data;
 /// var folder = OutputPath.CheckFolder(spec.Output, "output", [spec.SourceFile, .. spec.Data], force: false, RunOutput.FileNamesFor(spec), RunOutput.FileNames);
 /// var file = OutputPath.CheckFile("cohort.parquet", "--out", inputs: []);
 /// </code></example>
-public static class OutputPath
+internal static class OutputPath
 {
     private static readonly string[] SystemFolders = ["/proc", "/sys", "/dev"];
 

@@ -38,7 +38,7 @@ namespace Stratify.Data;
 ///     staging.Commit();
 /// }
 /// </code></example>
-public sealed class OutputStaging : IDisposable
+internal sealed class OutputStaging : IDisposable
 {
     /// <summary>The file of a run folder that lists what Stratify wrote there (and says it was Stratify).</summary>
     public const string ManifestFileName = "manifest.json";

@@ -11,7 +11,7 @@ namespace Stratify.Data;
 /// The file is written in a staging folder and moved into place (<see cref="OutputStaging"/>), so a failure or a
 /// signal never leaves a partial file.
 /// </summary>
-public static class ParquetCohortWriter
+internal static class ParquetCohortWriter
 {
     private static readonly DateTime Epoch = new(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 

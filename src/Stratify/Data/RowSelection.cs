@@ -1,7 +1,7 @@
 namespace Stratify.Data;
 
 /// <summary>Gathers the entries of a per-row array at given row indices (a subset or a reordering of patients).</summary>
-public static class RowSelection
+internal static class RowSelection
 {
     public static T[] Pick<T>(T[] values, int[] rows)
     {

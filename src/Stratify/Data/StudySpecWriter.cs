@@ -7,7 +7,7 @@ namespace Stratify.Data;
 /// Writes a spec back as YAML in the reader's format (the manifest's "spec as run": command-line overrides
 /// applied, paths absolute). Reading the text back with <see cref="StudySpecReader"/> gives the same spec.
 /// </summary>
-public static class StudySpecWriter
+internal static class StudySpecWriter
 {
     public static string ToYaml(StudySpec spec)
     {

@@ -4,7 +4,7 @@ namespace Stratify.Data;
 /// Replaces a column's codes by readable labels (sex 1 → male, 2 → female), turning it into a categorical
 /// column. Every value present must have a label, so a typo in the mapping cannot silently produce missing values.
 /// </summary>
-public static class ValueLabels
+internal static class ValueLabels
 {
     /// <summary>Parses "1:male,2:female" into a code → label map.</summary>
     public static IReadOnlyDictionary<string, string> Parse(string column, string mapping)

@@ -6,7 +6,7 @@ namespace Stratify.Description;
 /// What `stratify describe` reports: the schema with missingness of every column as read, and a Table 1 of the
 /// analysed rows (those complete in the spec's used columns), overall and by a grouping column.
 /// </summary>
-public sealed record CohortDescription(
+internal sealed record CohortDescription(
     string Source,
     int RowsRead,
     int RowsAnalysed,
@@ -15,7 +15,7 @@ public sealed record CohortDescription(
     Table1 Table1);
 
 /// <summary>Builds a <see cref="CohortDescription"/> from a study spec (or a bare data path with a grouping column).</summary>
-public static class CohortDescriber
+internal static class CohortDescriber
 {
     /// <summary>
     /// Variables: the spec's covariates (numeric as numeric; categorical and ordinal as categorical) and its

@@ -4,14 +4,14 @@ using Stratify.Data;
 namespace Stratify.Description;
 
 /// <summary>A level of a categorical column and its number of patients.</summary>
-public sealed record LevelCount(string Level, int Count);
+internal sealed record LevelCount(string Level, int Count);
 
 /// <summary>
 /// What one column holds: its source type, how many values are missing (count and percent of all rows), how
 /// many distinct non-missing values it has, and its range (numeric columns) or most frequent levels
 /// (categorical columns; most frequent first, ties in level order).
 /// </summary>
-public sealed record ColumnSchema(
+internal sealed record ColumnSchema(
     string Name,
     SourceType SourceType,
     VariableKind Kind,
@@ -31,7 +31,7 @@ public sealed record ColumnSchema(
 /// var schema = CohortSchemaSummary.Of(CsvCohortReader.Read("datasets/lung.csv"));
 /// // schema.Columns[9]: wt.loss, Integer, 14 missing (6.1%), 53 distinct, min -24, max 68
 /// </code></example>
-public sealed record CohortSchemaSummary(string Source, int RowCount, ImmutableArray<ColumnSchema> Columns)
+internal sealed record CohortSchemaSummary(string Source, int RowCount, ImmutableArray<ColumnSchema> Columns)
 {
     /// <summary>Summarises every column; categorical columns list their <paramref name="topLevels"/> most frequent levels.</summary>
     public static CohortSchemaSummary Of(Cohort cohort, int topLevels = 5)

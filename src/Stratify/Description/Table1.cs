@@ -43,14 +43,14 @@ public abstract record VariableSummary(string Variable, VariableKind Kind, Group
 }
 
 /// <summary>A numeric variable's summary of one column (overall or a group): the statistics and the missing count.</summary>
-public sealed record NumericCell(NumericSummary Summary, int Missing);
+internal sealed record NumericCell(NumericSummary Summary, int Missing);
 
 /// <summary>
 /// A numeric variable: mean (SD), median [Q1, Q3] overall and per group; <see cref="Primary"/> and
 /// <see cref="Alternative"/> are the parametric and Kruskal–Wallis tests in the order chosen by
 /// <see cref="Table1Options.NumericTest"/>.
 /// </summary>
-public sealed record NumericVariableSummary(
+internal sealed record NumericVariableSummary(
     string Variable,
     NumericCell Overall,
     ImmutableArray<NumericCell> ByGroup,
@@ -63,7 +63,7 @@ public sealed record NumericVariableSummary(
 }
 
 /// <summary>Level counts of one column (overall or a group); percentages are of the non-missing patients.</summary>
-public sealed record CategoricalCell(ImmutableArray<int> Counts, int Missing)
+internal sealed record CategoricalCell(ImmutableArray<int> Counts, int Missing)
 {
     public int NonMissing
     {
@@ -80,7 +80,7 @@ public sealed record CategoricalCell(ImmutableArray<int> Counts, int Missing)
 }
 
 /// <summary>A categorical variable: n (%) per level overall and per group, tested by chi-square or Fisher's exact test.</summary>
-public sealed record CategoricalVariableSummary(
+internal sealed record CategoricalVariableSummary(
     string Variable,
     ImmutableArray<string> Levels,
     CategoricalCell Overall,

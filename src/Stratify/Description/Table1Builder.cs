@@ -30,7 +30,7 @@ namespace Stratify.Description;
 /// var table = Table1Builder.Build(lung, new Table1Options(
 ///     [new("age", VariableKind.Numeric), new("ph.ecog", VariableKind.Categorical)], GroupColumn: "sex"));
 /// </code></example>
-public static class Table1Builder
+internal static class Table1Builder
 {
     /// <summary>Binds the columns <paramref name="options"/> names (every row, missing values kept) and describes them.</summary>
     public static Table1 Build(Cohort cohort, Table1Options options)

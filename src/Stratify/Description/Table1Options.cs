@@ -22,7 +22,7 @@ public enum NumericTestPreference
 
 /// <summary>One row block of a Table 1: a column of the cohort and how to summarise it.</summary>
 /// <example><code>new Table1Variable("ph.ecog", VariableKind.Categorical) // a numeric score shown as n (%) per value</code></example>
-public sealed record Table1Variable(string Column, VariableKind Kind)
+internal sealed record Table1Variable(string Column, VariableKind Kind)
 {
     /// <summary>The variable as the binder binds it: numeric, or categorical (levels by <c>LevelRules</c>).</summary>
     public CovariateSpec ToCovariateSpec() => new(Column, Kind == VariableKind.Numeric ? CovariateKind.Numeric : CovariateKind.Categorical);
@@ -44,7 +44,7 @@ public sealed record Table1Variable(string Column, VariableKind Kind)
 /// var options = new Table1Options([new("age", VariableKind.Numeric), new("ph.ecog", VariableKind.Categorical)], GroupColumn: "sex");
 /// Table1 table = Table1Builder.Build(CsvCohortReader.Read("datasets/lung.csv"), options);
 /// </code></example>
-public sealed record Table1Options(
+internal sealed record Table1Options(
     IReadOnlyList<Table1Variable> Variables,
     string? GroupColumn = null,
     NumericTestPreference NumericTest = NumericTestPreference.Parametric,

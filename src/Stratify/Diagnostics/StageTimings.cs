@@ -10,7 +10,7 @@ namespace Stratify.Diagnostics;
 /// collections 1/1/1 (gen 0/1/2), peak working set 160 MiB</c>.
 /// Off by default, when <see cref="Mark"/> costs one branch.
 /// </summary>
-public static class StageTimings
+internal static class StageTimings
 {
     private static readonly List<(string Stage, double Seconds)> Stages = [];
     private static long _last;

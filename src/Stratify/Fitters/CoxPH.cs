@@ -128,6 +128,13 @@ public sealed class CoxPHFit
             .ToDataFrame();
     }
 
+    /// <summary>
+    /// The test of proportional hazards, as R's <c>cox.zph(fit)</c> (scaled Schoenfeld residuals against the
+    /// Kaplan–Meier transform of time; Grambsch &amp; Therneau 1994): a χ² per term and a global one. Not available
+    /// for a model with case weights.
+    /// </summary>
+    public ProportionalHazardsResult TestProportionalHazards() => ProportionalHazardsTest.Compute(_model);
+
     /// <inheritdoc cref="PredictSurvival(Cohort, IReadOnlyList{double})"/>
     public double[,] PredictSurvival(DataFrame newRows, IReadOnlyList<double> times) => PredictSurvival(Cohort.FromDataFrame(newRows), times);
 

@@ -8,7 +8,7 @@ namespace Stratify.Reporting;
 /// Writes patient id → subgroup (and optional extra columns such as split membership) as Parquet (.parquet) or
 /// CSV (.csv), chosen by the file's extension. Written in a staging folder and moved into place (<see cref="OutputStaging"/>).
 /// </summary>
-public static class AssignmentFile
+internal static class AssignmentFile
 {
     /// <summary>
     /// Checks an --out path before the analysis (a .parquet or .csv name, never an input of <paramref name="spec"/>;

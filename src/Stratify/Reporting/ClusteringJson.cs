@@ -12,7 +12,7 @@ namespace Stratify.Reporting;
 /// JsonOutput.Write(ClusteringJson.From(result), Console.Out);
 /// </code></example>
 /// </summary>
-public sealed record ClusteringJson(string Method, string Distance, int K, int N, double Objective, double Silhouette, double Pac,
+internal sealed record ClusteringJson(string Method, string Distance, int K, int N, double Objective, double Silhouette, double Pac,
     IReadOnlyList<ClusteringCriteriaJson> Criteria, IReadOnlyList<ClusterJson> Clusters, IReadOnlyList<string> Warnings,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     double? AdjustedRandIndex = null)
@@ -25,13 +25,13 @@ public sealed record ClusteringJson(string Method, string Distance, int K, int N
 }
 
 /// <summary>One row of the criteria table (null where a criterion was not computed).</summary>
-public sealed record ClusteringCriteriaJson(int K, double Silhouette, double Gap, double GapSe, double Bic);
+internal sealed record ClusteringCriteriaJson(int K, double Silhouette, double Gap, double GapSe, double Bic);
 
 /// <summary>One cluster; exactly one of <c>medoid</c> (1-based cohort row) and <c>center</c> is present.</summary>
-public sealed record ClusterJson(int Cluster, int Size,
+internal sealed record ClusterJson(int Cluster, int Size,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Medoid,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, double>? Center,
     double Stability, string Label, IReadOnlyList<ProfileEntryJson> Profile);
 
 /// <summary>A profile entry: <c>level</c> is null for numeric and ordinal features.</summary>
-public sealed record ProfileEntryJson(string Feature, string? Level, double ClusterValue, double RestValue, double Difference, double StandardisedDifference);
+internal sealed record ProfileEntryJson(string Feature, string? Level, double ClusterValue, double RestValue, double Difference, double StandardisedDifference);

@@ -12,7 +12,7 @@ namespace Stratify.Reporting;
 /// <c>gray_test</c> is null with a single group.
 /// </summary>
 /// <example><code>JsonOutput.Write(CompetingRisksJson.From(AalenJohansen.Fit(data, options), GrayTest.Compute(data)), Console.Out);</code></example>
-public sealed record CumulativeIncidenceJson(
+internal sealed record CumulativeIncidenceJson(
     string EventOfInterest,
     IReadOnlyList<string> Competing,
     string ConfType,
@@ -22,24 +22,24 @@ public sealed record CumulativeIncidenceJson(
     GrayTestJson? GrayTest);
 
 /// <summary>One group: its size, events of interest and competing events, curve and values at the requested times.</summary>
-public sealed record CumulativeIncidenceGroupJson(
+internal sealed record CumulativeIncidenceGroupJson(
     string Group, int N, int Events, int CompetingEvents, CumulativeIncidenceCurveJson Curve, IReadOnlyList<CumulativeIncidenceAtJson> At);
 
 /// <summary>Columnar curve: element j of every array belongs to the j-th distinct observed time.</summary>
-public sealed record CumulativeIncidenceCurveJson(double[] Time, int[] NRisk, double[] Cuminc, double[] Se, double[] Lower, double[] Upper);
+internal sealed record CumulativeIncidenceCurveJson(double[] Time, int[] NRisk, double[] Cuminc, double[] Se, double[] Lower, double[] Upper);
 
 /// <summary>F(t) at a requested time (null beyond the group's last follow-up).</summary>
-public sealed record CumulativeIncidenceAtJson(double Time, double Cuminc, double Se, double Lower, double Upper, int NRisk);
+internal sealed record CumulativeIncidenceAtJson(double Time, double Cuminc, double Se, double Lower, double Upper, int NRisk);
 
 /// <summary>Gray's test of equal cumulative incidence of the event of interest across the groups.</summary>
-public sealed record GrayTestJson(double Statistic, int Df, double P);
+internal sealed record GrayTestJson(double Statistic, int Df, double P);
 
 /// <summary>
 /// What a Cox or Fine–Gray model on competing-risks data adds to the cox JSON (<c>competing_risks</c>): which model
 /// (<c>cause-specific</c> or <c>fine-gray</c>), the event of interest and the competing causes with their counts, what
 /// the hazard ratios mean, the Fine–Gray variance, and predicted cumulative incidences for <c>--predict</c> profiles.
 /// </summary>
-public sealed record CompetingRisksModelJson(
+internal sealed record CompetingRisksModelJson(
     string Model,
     string EventOfInterest,
     IReadOnlyList<string> Competing,
@@ -53,10 +53,10 @@ public sealed record CompetingRisksModelJson(
 /// F(t | profile) of the event of interest at its event times (as cmprsk's predict.crr), and the largest total over
 /// causes of their own models' predictions for the same profile (above 1: the models cannot all hold).
 /// </summary>
-public sealed record CumulativeIncidencePredictionJson(string Profile, double[] Time, double[] Cuminc, double CauseTotalMaximum, double CauseTotalAboveOneFrom);
+internal sealed record CumulativeIncidencePredictionJson(string Profile, double[] Time, double[] Cuminc, double CauseTotalMaximum, double CauseTotalAboveOneFrom);
 
 /// <summary>Maps competing-risks results to their JSON shapes.</summary>
-public static class CompetingRisksJson
+internal static class CompetingRisksJson
 {
     public static CumulativeIncidenceJson From(CumulativeIncidenceEstimate estimate, GrayTestResult? gray)
     {

@@ -22,12 +22,12 @@ namespace Stratify.Reporting;
 /// JsonOutput.Write(CoxJson.From(model, ProportionalHazardsTest.Compute(model)), Console.Out);
 /// </code>
 /// </example>
-public sealed record CoxJson(CoxModelJson Cox)
+internal sealed record CoxJson(CoxModelJson Cox)
 {
     public static CoxJson From(CoxModel model, ProportionalHazardsResult? phTest = null) => new(CoxModelJson.From(model, phTest));
 }
 
-public sealed record CoxModelJson(
+internal sealed record CoxModelJson(
     int N,
     int Events,
     CoxTies Ties,
@@ -78,33 +78,33 @@ public sealed record CoxModelJson(
         ConfLevel: model.ConfidenceLevel);
 }
 
-public sealed record CoxTermJson(string Term, double Coef, double Se, double Hr, double HrLower, double HrUpper, double Z, double P, double RobustSe);
+internal sealed record CoxTermJson(string Term, double Coef, double Se, double Hr, double HrLower, double HrUpper, double Z, double P, double RobustSe);
 
 /// <summary>Log partial likelihood at β = 0 ("null") and at the estimate ("model").</summary>
-public sealed record CoxLogLikJson(double Null, double Model);
+internal sealed record CoxLogLikJson(double Null, double Model);
 
-public sealed record CoxTestsJson(CoxTestJson LikelihoodRatio, CoxTestJson Wald, CoxTestJson Score,
+internal sealed record CoxTestsJson(CoxTestJson LikelihoodRatio, CoxTestJson Wald, CoxTestJson Score,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     CoxTestJson? RobustScore = null);
 
-public sealed record CoxTestJson(double Statistic, int Df, double P)
+internal sealed record CoxTestJson(double Statistic, int Df, double P)
 {
     public static CoxTestJson From(CoxTest test) => new(test.Statistic, test.DegreesOfFreedom, test.PValue);
 }
 
-public sealed record CoxConcordanceJson(double C, double Se);
+internal sealed record CoxConcordanceJson(double C, double Se);
 
-public sealed record CoxPhTestJson(IReadOnlyList<CoxPhTermJson> Terms, CoxPhGlobalJson Global);
+internal sealed record CoxPhTestJson(IReadOnlyList<CoxPhTermJson> Terms, CoxPhGlobalJson Global);
 
-public sealed record CoxPhTermJson(string Term, double Chisq, int Df, double P);
+internal sealed record CoxPhTermJson(string Term, double Chisq, int Df, double P);
 
-public sealed record CoxPhGlobalJson(double Chisq, int Df, double P);
+internal sealed record CoxPhGlobalJson(double Chisq, int Df, double P);
 
 /// <summary>Predicted survival of one covariate profile (cox --predict): one curve per stratum.</summary>
-public sealed record CoxPredictionJson(string Profile, IReadOnlyList<CoxPredictedCurveJson> Curves)
+internal sealed record CoxPredictionJson(string Profile, IReadOnlyList<CoxPredictedCurveJson> Curves)
 {
     public static CoxPredictedCurveJson Curve(Stratify.Survival.CoxSurvivalCurve c) => new(c.Stratum, c.Time, c.Survival, c.Lower, c.Upper);
 }
 
 /// <summary>S(t | profile) with log-type limits (at the model's conf_level) at each time of the stratum (as R's survfit(fit, newdata)).</summary>
-public sealed record CoxPredictedCurveJson(int Stratum, double[] Time, double[] Survival, double[] Lower, double[] Upper);
+internal sealed record CoxPredictedCurveJson(int Stratum, double[] Time, double[] Survival, double[] Lower, double[] Upper);

@@ -5,7 +5,7 @@ using Stratify.Description;
 namespace Stratify.Reporting;
 
 /// <summary>The JSON document of `stratify describe --format json`.</summary>
-public sealed record CohortDescriptionDocument(
+internal sealed record CohortDescriptionDocument(
     string Source,
     int RowsRead,
     int RowsAnalysed,
@@ -13,10 +13,10 @@ public sealed record CohortDescriptionDocument(
     CohortSchemaDocument Schema,
     Table1Document Table1);
 
-public sealed record DroppedRowsDto(string Column, int Rows);
+internal sealed record DroppedRowsDto(string Column, int Rows);
 
 /// <summary>Renders a <see cref="CohortDescription"/> as JSON, CSV (Table 1 only) or Markdown.</summary>
-public static class DescriptionFormats
+internal static class DescriptionFormats
 {
     public static CohortDescriptionDocument ToDocument(CohortDescription d) => new(
         d.Source, d.RowsRead, d.RowsAnalysed, d.Dropped.Select(x => new DroppedRowsDto(x.Column, x.Rows)).ToArray(),

@@ -12,7 +12,7 @@ namespace Stratify.Reporting;
 /// DisplayNumber.Fixed(1234.5678, 1)  // "1234.6"
 /// DisplayNumber.Fixed(5.2869e299, 1) // "5.287e+299"
 /// </code></example>
-public static class DisplayNumber
+internal static class DisplayNumber
 {
     /// <summary>Magnitudes from here on are written in scientific notation.</summary>
     public const double FixedLimit = 1e15;

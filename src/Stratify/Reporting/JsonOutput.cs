@@ -11,7 +11,7 @@ namespace Stratify.Reporting;
 /// our doubles) written as null, doubles in round-trip form, indented, stable property order (declaration order),
 /// so that the same results give byte-identical files.
 /// </summary>
-public static class JsonOutput
+internal static class JsonOutput
 {
     public static readonly JsonSerializerOptions Options = Create();
 

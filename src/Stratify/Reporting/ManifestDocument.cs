@@ -8,7 +8,7 @@ namespace Stratify.Reporting;
 /// a later run replaces exactly those files and keeps any other (see <see cref="Data.OutputStaging"/>). Both are null
 /// in manifests of Stratify before they were added.
 /// </summary>
-public sealed record ManifestDocument(
+internal sealed record ManifestDocument(
     string SchemaVersion,
     string StratifyVersion,
     string Runtime,
@@ -23,6 +23,6 @@ public sealed record ManifestDocument(
     string? Generator = null,
     IReadOnlyList<string>? Files = null);
 
-public sealed record PackageVersionJson(string Name, string Version);
+internal sealed record PackageVersionJson(string Name, string Version);
 
-public sealed record StageTimingJson(string Stage, double Seconds);
+internal sealed record StageTimingJson(string Stage, double Seconds);

@@ -13,7 +13,7 @@ namespace Stratify.Reporting;
 /// its serializer escapes every C0 control itself, and the <c>\uXXXX</c> form of the others is JSON's own escape.
 /// </summary>
 /// <example><code>PrintableText.Escape("norm\u001B[31mRED")   // "norm\x1B[31mRED", shown as typed, in no colour</code></example>
-public static class PrintableText
+internal static class PrintableText
 {
     /// <summary>True for a character that <see cref="Escape"/> rewrites.</summary>
     public static bool IsUnprintable(char c) =>

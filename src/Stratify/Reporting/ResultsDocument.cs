@@ -10,7 +10,7 @@ namespace Stratify.Reporting;
 /// The file leads with what a reader needs first: the study, how far its p-values can be trusted, and the treatment's
 /// bottom line and overall effect; the subgroups and the survival analyses follow.
 /// </summary>
-public sealed record ResultsDocument(
+internal sealed record ResultsDocument(
     [property: JsonPropertyOrder(-4)] string SchemaVersion,
     [property: JsonPropertyOrder(-3)] StudyJson Study,
     [property: JsonPropertyOrder(-2)] InferenceJson Inference,
@@ -26,7 +26,7 @@ public sealed record ResultsDocument(
 }
 
 /// <summary>The question: study title, data files (names and SHA-256), endpoint, treatment, cohort flow.</summary>
-public sealed record StudyJson(
+internal sealed record StudyJson(
     string Title,
     IReadOnlyList<DataFileJson> DataFiles,
     EndpointJson Endpoint,
@@ -49,46 +49,46 @@ public sealed record StudyJson(
 }
 
 /// <summary>The patients and events one stage of the run analysed.</summary>
-public sealed record StageSizeJson(string Stage, int N, int Events);
+internal sealed record StageSizeJson(string Stage, int N, int Events);
 
 /// <summary>Rows a stage left out for lacking a value of <c>column</c>.</summary>
-public sealed record StageDroppedRowsJson(string Stage, string Column, int Rows);
+internal sealed record StageDroppedRowsJson(string Stage, string Column, int Rows);
 
 /// <summary>
 /// What the missing-value policy did to one subgroup feature: <c>policy</c> (impute, indicator, complete_case,
 /// pairwise), patients lacking it (<c>missing</c>), values filled (<c>imputed</c>) with <c>fill</c> (the median, the
 /// most frequent level or the median level), and whether a 0/1 indicator feature was added.
 /// </summary>
-public sealed record FeatureMissingValuesJson(string Feature, string Policy, int Missing, int Imputed, string? Fill, bool Indicator);
+internal sealed record FeatureMissingValuesJson(string Feature, string Policy, int Missing, int Imputed, string? Fill, bool Indicator);
 
-public sealed record DataFileJson(string Name, string Sha256);
+internal sealed record DataFileJson(string Name, string Sha256);
 
 /// <summary>Time and event columns, the time unit ("days"), the event coding in words, and the endpoint's name ("recurrence-free survival").</summary>
-public sealed record EndpointJson(string Time, string TimeUnit, string Event, string EventCoding, int Events, string Name);
+internal sealed record EndpointJson(string Time, string TimeUnit, string Event, string EventCoding, int Events, string Name);
 
 /// <summary>The treatment column, its reference (comparator) arm and all arms in order.</summary>
-public sealed record TreatmentArmsJson(string Column, string Reference, IReadOnlyList<string> Arms);
+internal sealed record TreatmentArmsJson(string Column, string Reference, IReadOnlyList<string> Arms);
 
 /// <summary>
 /// How honest the p-values are: <c>mode</c> "none" (subgroups found and tested on the same patients:
 /// <c>exploratory</c> true) or "split" (found on <c>discovery_n</c> patients, estimated on the other
 /// <c>estimation_n</c>), and a sentence saying so.
 /// </summary>
-public sealed record InferenceJson(string Mode, bool Exploratory, double? Fraction, int? Seed, int DiscoveryN, int EstimationN, string Statement);
+internal sealed record InferenceJson(string Mode, bool Exploratory, double? Fraction, int? Seed, int DiscoveryN, int EstimationN, string Statement);
 
 /// <summary>
 /// One subgroup: <c>id</c> (its name in every table, "A", "B", … or the column's level), size and events among
 /// the patients used for estimation, a plain-language <c>description</c> ("older, ECOG ≥ 2") and the rule (tree) or
 /// label that defines it.
 /// </summary>
-public sealed record SubgroupJson(string Id, int N, int Events, string Description, string? Rule);
+internal sealed record SubgroupJson(string Id, int N, int Events, string Description, string? Rule);
 
 /// <summary>
 /// How subgroups were found: <c>method</c> (kmedoids, kmeans, gmm, hierarchical, tree, column), the features,
 /// and the method's own output (clustering: criteria over k, stability, profiles; tree: splits and leaves).
 /// <c>profiles</c>: per subgroup the standardised differences of each feature against the rest (for the heatmap).
 /// </summary>
-public sealed record SubgroupDiscoveryJson(
+internal sealed record SubgroupDiscoveryJson(
     string Method,
     IReadOnlyList<string> Features,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DiscoveryClusteringJson? Clustering,
@@ -100,26 +100,26 @@ public sealed record SubgroupDiscoveryJson(
 }
 
 /// <summary>The clustering summary: chosen k, criteria table, recommended k, silhouette, PAC, per-cluster stability.</summary>
-public sealed record DiscoveryClusteringJson(
+internal sealed record DiscoveryClusteringJson(
     string Distance, int K, int RecommendedK, double Objective, double Silhouette, double Pac,
     IReadOnlyList<KCriteriaJson> Criteria, IReadOnlyList<ClusterStabilityJson> Stability);
 
-public sealed record KCriteriaJson(int K, double Silhouette, double Gap, double GapSe, double Bic);
+internal sealed record KCriteriaJson(int K, double Silhouette, double Gap, double GapSe, double Bic);
 
 /// <summary>Bootstrap mean Jaccard of one subgroup; <c>stable</c> false below 0.6 (Hennig's rule of thumb).</summary>
-public sealed record ClusterStabilityJson(string Subgroup, double Jaccard, bool Stable);
+internal sealed record ClusterStabilityJson(string Subgroup, double Jaccard, bool Stable);
 
 /// <summary>A subgroup's feature profile: feature (or feature=level) → standardised difference against the rest.</summary>
-public sealed record SubgroupProfileJson(string Subgroup, IReadOnlyList<ProfileValueJson> Values);
+internal sealed record SubgroupProfileJson(string Subgroup, IReadOnlyList<ProfileValueJson> Values);
 
-public sealed record ProfileValueJson(string Feature, double StandardisedDifference, double SubgroupValue, double RestValue);
+internal sealed record ProfileValueJson(string Feature, double StandardisedDifference, double SubgroupValue, double RestValue);
 
 /// <summary>
 /// Survival by subgroup on the estimation patients: Kaplan–Meier (with landmarks and RMST), the global log-rank
 /// test with Holm-adjusted pairwise comparisons, and a Cox model with subgroup as a factor adjusted for the spec's
 /// covariates (its PH test and concordance inside).
 /// </summary>
-public sealed record SurvivalBySubgroupJson(KaplanMeierJson KaplanMeier, LogRankJson LogRank, CoxModelJson Cox);
+internal sealed record SurvivalBySubgroupJson(KaplanMeierJson KaplanMeier, LogRankJson LogRank, CoxModelJson Cox);
 
 /// <summary>
 /// Treatment tailoring, in the order a reader needs it: the <c>design</c> ("randomised" | "observational"), the
@@ -128,7 +128,7 @@ public sealed record SurvivalBySubgroupJson(KaplanMeierJson KaplanMeier, LogRank
 /// <c>shrinkage</c> behind the shrunken subgroup estimates, and the covariate <c>balance</c> between arms
 /// (observational studies; null otherwise).
 /// </summary>
-public sealed record TreatmentTailoringJson(
+internal sealed record TreatmentTailoringJson(
     string Column, string Reference, string Treated,
     string Design,
     int MinEventsPerArm,
@@ -145,33 +145,33 @@ public sealed record TreatmentTailoringJson(
 /// (<c>confounders</c>), the trimming quantile (null: none) and what it clipped, the effective sample size per arm with
 /// its smallest and largest weight, and the overlap of the arms' propensity scores.
 /// </summary>
-public sealed record TreatmentWeightsJson(string Method, IReadOnlyList<string> Confounders, double? Trim, WeightTruncationJson? Truncation,
+internal sealed record TreatmentWeightsJson(string Method, IReadOnlyList<string> Confounders, double? Trim, WeightTruncationJson? Truncation,
     IReadOnlyList<ArmEssJson> Ess, PropensityOverlapJson Overlap);
 
 /// <summary>Kish's effective sample size (Σw)²/Σw² of one arm, and its smallest and largest weight.</summary>
-public sealed record ArmEssJson(string Arm, double Ess, double MinWeight, double MaxWeight);
+internal sealed record ArmEssJson(string Arm, double Ess, double MinWeight, double MaxWeight);
 
 /// <summary>Truncation: the lower and upper weight bounds (the trim and 1 − trim quantiles) and how many weights were clipped.</summary>
-public sealed record WeightTruncationJson(double Lower, double Upper, int Clipped);
+internal sealed record WeightTruncationJson(double Lower, double Upper, int Clipped);
 
 /// <summary>
 /// Overlap of the arms' propensity scores: the common support [lower, upper] (the larger minimum and the smaller
 /// maximum) and per arm the quantiles of its scores and the patients outside the common support.
 /// </summary>
-public sealed record PropensityOverlapJson(double CommonSupportLower, double CommonSupportUpper, IReadOnlyList<ArmPropensityJson> Arms);
+internal sealed record PropensityOverlapJson(double CommonSupportLower, double CommonSupportUpper, IReadOnlyList<ArmPropensityJson> Arms);
 
 /// <summary>One arm's propensity scores: quantiles at <c>probabilities</c> (0, 0.05, 0.25, 0.5, 0.75, 0.95, 1) and the patients outside the common support.</summary>
-public sealed record ArmPropensityJson(string Arm, IReadOnlyList<double> Probabilities, IReadOnlyList<double> Quantiles, int OutsideCommonSupport);
+internal sealed record ArmPropensityJson(string Arm, IReadOnlyList<double> Probabilities, IReadOnlyList<double> Quantiles, int OutsideCommonSupport);
 
 /// <summary>One covariate's standardised mean difference between arms before and after weighting.</summary>
-public sealed record BalanceJson(string Term, double SmdBefore, double SmdAfter);
+internal sealed record BalanceJson(string Term, double SmdBefore, double SmdAfter);
 
 /// <summary>
 /// The bottom line: <c>kind</c> "consistent" (interaction p ≥ <c>interaction_alpha</c>), "differs" (below it) or
 /// "not_estimable" (no interaction test possible); <c>evidence</c> "exploratory" (subgroups found and tested on the
 /// same patients), "held_out" (found on other patients) or "pre_defined" (an existing column); and the sentence.
 /// </summary>
-public sealed record BottomLineJson(string Kind, double InteractionP, double InteractionAlpha, string Evidence, string Sentence);
+internal sealed record BottomLineJson(string Kind, double InteractionP, double InteractionAlpha, string Evidence, string Sentence);
 
 /// <summary>
 /// The treatment effect in one subgroup (or overall), treated vs reference: patients and events per arm
@@ -183,7 +183,7 @@ public sealed record BottomLineJson(string Kind, double InteractionP, double Int
 /// "consistent with overall", "not estimable"); the <c>sentence</c>; Kaplan–Meier by arm. Estimates are null when
 /// not estimable.
 /// </summary>
-public sealed record TreatmentEffectJson(
+internal sealed record TreatmentEffectJson(
     string Subgroup, int N, int Events,
     IReadOnlyList<ArmCountJson> Arms,
     string Estimable,
@@ -196,13 +196,13 @@ public sealed record TreatmentEffectJson(
     string Verdict, string Sentence,
     KaplanMeierJson KaplanMeierByArm);
 
-public sealed record ArmCountJson(string Arm, int N, int Events);
+internal sealed record ArmCountJson(string Arm, int N, int Events);
 
-public sealed record OmittedCovariateJson(string Covariate, string Reason);
+internal sealed record OmittedCovariateJson(string Covariate, string Reason);
 
-public sealed record HazardRatioJson(double Hr, double HrLower, double HrUpper, double P);
+internal sealed record HazardRatioJson(double Hr, double HrLower, double HrUpper, double P);
 
-public sealed record ShrunkenHazardRatioJson(double Hr, double HrLower, double HrUpper);
+internal sealed record ShrunkenHazardRatioJson(double Hr, double HrLower, double HrUpper);
 
 /// <summary>
 /// The subgroup × treatment test (<c>test</c> "likelihood_ratio", or "robust_wald" for weighted models; statistic, df,
@@ -210,7 +210,7 @@ public sealed record ShrunkenHazardRatioJson(double Hr, double HrLower, double H
 /// both models were adjusted for besides subgroup and treatment (those left out in <c>not_adjusted_for</c>), and the
 /// subgroups whose patients it used (those with an estimable effect).
 /// </summary>
-public sealed record InteractionTestJson(double Statistic, int Df, double P,
+internal sealed record InteractionTestJson(double Statistic, int Df, double P,
     IReadOnlyList<string> AdjustedFor, IReadOnlyList<OmittedCovariateJson> NotAdjustedFor, IReadOnlyList<string> Subgroups,
     string Test = "likelihood_ratio");
 
@@ -219,10 +219,10 @@ public sealed record InteractionTestJson(double Statistic, int Df, double P,
 /// between-subgroup variance <c>tau2</c>, and the pooled hazard ratio with its 95% CI (the centre the subgroup
 /// estimates are shrunk toward).
 /// </summary>
-public sealed record ShrinkageJson(string Method, double Tau2, double MeanHr, double MeanHrLower, double MeanHrUpper, IReadOnlyList<string> Subgroups);
+internal sealed record ShrinkageJson(string Method, double Tau2, double MeanHr, double MeanHrLower, double MeanHrUpper, IReadOnlyList<string> Subgroups);
 
 /// <summary>A sentence whose counts are slots: <c>text</c> (small counts printed "&lt;k"), the <c>template</c> and the exact counts.</summary>
-public sealed record CountedTextJson(string Text, string Template, IReadOnlyList<TextCountJson> Counts);
+internal sealed record CountedTextJson(string Text, string Template, IReadOnlyList<TextCountJson> Counts);
 
 /// <summary>One count of a sentence: its value, what it counts ("patients", "events", "rows", "subgroup_size", "subgroup_events") and the subgroup.</summary>
-public sealed record TextCountJson(int Value, string Of, string? Subgroup);
+internal sealed record TextCountJson(int Value, string Of, string? Subgroup);

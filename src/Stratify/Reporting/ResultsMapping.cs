@@ -8,7 +8,7 @@ using Stratify.Survival;
 namespace Stratify.Reporting;
 
 /// <summary>Maps a run's estimator results to results.json (<see cref="ResultsDocument"/>).</summary>
-public static class ResultsMapping
+internal static class ResultsMapping
 {
     public static ResultsDocument ToDocument(StratificationResult run, IReadOnlyList<DataFileJson> dataFiles)
     {

@@ -13,7 +13,7 @@ namespace Stratify.Reporting;
 /// failed run leaves no partial folder, an earlier run's folder is replaced only by a complete one, and the files a
 /// user kept in it survive (see <see cref="OutputStaging"/>).
 /// </summary>
-public static class RunOutput
+internal static class RunOutput
 {
     private static readonly (string Name, Assembly Assembly)[] Dependencies =
     [

@@ -20,7 +20,7 @@ using Stratify.Data;
 namespace Stratify.Reporting;
 
 /// <summary>The sentences of a run, rendered from typed fields with counts printed by the caller.</summary>
-public static class RunSentences
+internal static class RunSentences
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 

@@ -30,4 +30,4 @@ namespace Stratify.Reporting;
 internal sealed partial class StratifyJsonContext : JsonSerializerContext;
 
 /// <summary>What `stratify simulate` stores in the Parquet footer under <see cref="CohortSimulator.MetadataKey"/>.</summary>
-public sealed record SimulationMetadataJson(long N, long Seed, int RowGroupSize, SimulationModel Model);
+internal sealed record SimulationMetadataJson(long N, long Seed, int RowGroupSize, SimulationModel Model);

@@ -29,7 +29,7 @@ namespace Stratify.Reporting;
 /// var manifest = SubgroupReportFiles.ReadManifest("out/manifest.json");
 /// File.WriteAllText("out/report.html", SubgroupReport.Render(results, manifest));
 /// </code></example>
-public static partial class SubgroupReport
+internal static partial class SubgroupReport
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 

@@ -18,7 +18,7 @@ namespace Stratify.Reporting;
 /// double[] ticks = SubgroupReportCurves.TickTimes(2659); // 0, 500, 1000, 1500, 2000, 2500
 /// var curve = SubgroupReportCurves.Curve(results.Survival.KaplanMeier.Groups[0], "Subgroup A", ticks);
 /// </code></example>
-public static class SubgroupReportCurves
+internal static class SubgroupReportCurves
 {
     private static readonly double[] NiceSteps = [1, 2, 2.5, 5];
 

@@ -9,7 +9,7 @@ using Stratify.Survival;
 
 namespace Stratify.Reporting;
 
-public static partial class SubgroupReport
+internal static partial class SubgroupReport
 {
     /// <summary>The heatmap shows at most this many features (the most different ones).</summary>
     public const int MaxHeatmapFeatures = 12;

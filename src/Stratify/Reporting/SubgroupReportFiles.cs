@@ -16,7 +16,7 @@ namespace Stratify.Reporting;
 /// var manifest = SubgroupReportFiles.ReadManifest(SubgroupReportFiles.ManifestBeside("out/results.json"));
 /// SubgroupReportFiles.Write("out/report.html", results, manifest);
 /// </code></example>
-public static class SubgroupReportFiles
+internal static class SubgroupReportFiles
 {
     /// <summary>Reads results.json; throws <see cref="StratifyInputException"/> naming the file when it cannot be used.</summary>
     public static ResultsDocument ReadResults(string path)

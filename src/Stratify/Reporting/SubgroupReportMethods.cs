@@ -6,7 +6,7 @@ using Stratify.Survival;
 
 namespace Stratify.Reporting;
 
-public static partial class SubgroupReport
+internal static partial class SubgroupReport
 {
     /// <summary>A cited work: the short form used in the text and the full reference.</summary>
     private sealed record Citation(string Short, string Full);

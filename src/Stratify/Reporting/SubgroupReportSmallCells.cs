@@ -31,7 +31,7 @@ using System.Globalization;
 namespace Stratify.Reporting;
 
 /// <summary>How one count of an additive set is printed.</summary>
-public enum CountDisclosure
+internal enum CountDisclosure
 {
     /// <summary>The number itself.</summary>
     Shown,
@@ -55,7 +55,7 @@ public enum CountDisclosure
 /// var sizes = policy.Disclose([120, 3, 80]);  // Shown, BelowThreshold, Suppressed
 /// policy.Count(80, sizes[2]);             // "suppressed"
 /// </code></example>
-public sealed record SmallCellPolicy(int Threshold)
+internal sealed record SmallCellPolicy(int Threshold)
 {
     /// <summary>True when a group of <paramref name="n"/> patients is too small to describe (0 &lt; n &lt; threshold).</summary>
     public bool Hides(int n) => n > 0 && n < Threshold;

@@ -17,7 +17,7 @@ namespace Stratify.Reporting;
 /// <c>weighted_n_event</c>, <c>weighted_n_censor</c> (R's n.risk, n.event, n.censor of a weighted fit) and each
 /// <c>at</c> entry <c>weighted_n_risk</c>; <c>n_risk</c>, <c>n_event</c>, <c>n_censor</c> and <c>events</c> stay head counts.
 /// </remarks>
-public sealed record KaplanMeierJson(
+internal sealed record KaplanMeierJson(
     string ConfType, double ConfLevel, IReadOnlyList<KaplanMeierGroupJson> Groups,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<SurvivalQuantileJson>? Quantiles = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<NelsonAalenJson>? NelsonAalen = null,
@@ -27,12 +27,12 @@ public sealed record KaplanMeierJson(
 /// The case weights an analysis used: the weight <c>column</c>, the <c>variance</c> ("greenwood", "infinitesimal
 /// jackknife", "model-based", "robust") and, for the log-rank test, the <c>test</c> that takes weights.
 /// </summary>
-public sealed record WeightsJson(
+internal sealed record WeightsJson(
     string Column, string Variance,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Test = null);
 
 /// <summary>One group's curve and summaries; <c>rmst</c>/<c>rmst_se</c> are null when no horizon was requested.</summary>
-public sealed record KaplanMeierGroupJson(
+internal sealed record KaplanMeierGroupJson(
     string Group, int N, int Events,
     double Median, double MedianLower, double MedianUpper,
     double Rmst, double RmstSe,
@@ -45,7 +45,7 @@ public sealed record KaplanMeierGroupJson(
 }
 
 /// <summary>Columnar curve: element j of every array belongs to the j-th distinct observed time.</summary>
-public sealed record KaplanMeierCurveJson(
+internal sealed record KaplanMeierCurveJson(
     double[] Time, int[] NRisk, int[] NEvent, int[] NCensor, double[] Survival, double[] Se, double[] Lower, double[] Upper)
 {
     /// <summary>Summed case weights at risk (R's n.risk of a weighted fit); absent without weights.</summary>
@@ -58,7 +58,7 @@ public sealed record KaplanMeierCurveJson(
 }
 
 /// <summary>S(t) at a requested time (null beyond the group's last follow-up).</summary>
-public sealed record SurvivalAtTimeJson(double Time, double Survival, double Lower, double Upper, int NRisk)
+internal sealed record SurvivalAtTimeJson(double Time, double Survival, double Lower, double Upper, int NRisk)
 {
     /// <summary>Summed case weights at risk; absent without weights.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -74,7 +74,7 @@ public sealed record SurvivalAtTimeJson(double Time, double Survival, double Low
 /// With case weights it adds <c>weights: {column, variance, test}</c>: the test is then the score test of the weighted
 /// Cox model (Efron ties), <c>observed</c> the summed weights of the events and <c>expected</c> observed minus the score.
 /// </remarks>
-public sealed record LogRankJson(
+internal sealed record LogRankJson(
     double Statistic, int Df, double P,
     IReadOnlyList<LogRankGroupJson> Groups,
     IReadOnlyList<PairwiseLogRankJson> Pairwise,
@@ -82,19 +82,19 @@ public sealed record LogRankJson(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] WeightsJson? Weights = null);
 
 /// <summary>Patients, observed and expected (weighted when rho &gt; 0) events of one group.</summary>
-public sealed record LogRankGroupJson(string Group, int N, double Observed, double Expected);
+internal sealed record LogRankGroupJson(string Group, int N, double Observed, double Expected);
 
 /// <summary>One pairwise comparison: the two-group test on that pair's patients and its adjusted p-value.</summary>
-public sealed record PairwiseLogRankJson(string GroupA, string GroupB, double Statistic, double P, double PAdjusted, string Method);
+internal sealed record PairwiseLogRankJson(string GroupA, string GroupB, double Statistic, double P, double PAdjusted, string Method);
 
 /// <summary>Test for trend across the ordered groups (scores 1..k), 1 df.</summary>
-public sealed record LogRankTrendJson(double[] Scores, double Statistic, int Df, double P);
+internal sealed record LogRankTrendJson(double[] Scores, double Statistic, int Df, double P);
 
 /// <summary>A survival quantile of one group with its confidence limits (null = not reached).</summary>
-public sealed record SurvivalQuantileJson(string Group, double P, double Time, double Lower, double Upper);
+internal sealed record SurvivalQuantileJson(string Group, double P, double Time, double Lower, double Upper);
 
 /// <summary>Nelson–Aalen cumulative hazard of one group with its standard error (R's cumhaz, std.chaz).</summary>
-public sealed record NelsonAalenJson(string Group, double[] Time, double[] Cumhaz, double[] Se);
+internal sealed record NelsonAalenJson(string Group, double[] Time, double[] Cumhaz, double[] Se);
 
 /// <summary>
 /// The JSON shape of a survival tree: <c>{dropped_rows, splits: [{depth, rule, feature, threshold, left_levels,
@@ -102,17 +102,17 @@ public sealed record NelsonAalenJson(string Group, double[] Time, double[] Cumha
 /// (the node's own rule, then how it is split), leaves left to right; <c>threshold</c> is null for a categorical
 /// split and <c>median</c> null when not reached.
 /// </summary>
-public sealed record SurvivalTreeJson(int DroppedRows, IReadOnlyList<SurvivalTreeSplitJson> Splits, IReadOnlyList<SurvivalTreeLeafJson> Leaves);
+internal sealed record SurvivalTreeJson(int DroppedRows, IReadOnlyList<SurvivalTreeSplitJson> Splits, IReadOnlyList<SurvivalTreeLeafJson> Leaves);
 
 /// <summary>One inner node's split: patients with feature &lt;= threshold (or in left_levels) go left.</summary>
-public sealed record SurvivalTreeSplitJson(int Depth, string Rule, string Feature, double Threshold, string[] LeftLevels,
+internal sealed record SurvivalTreeSplitJson(int Depth, string Rule, string Feature, double Threshold, string[] LeftLevels,
     double Statistic, double P, double AdjustedP, int Candidates);
 
 /// <summary>One leaf: its rule, size, events and Kaplan–Meier median.</summary>
-public sealed record SurvivalTreeLeafJson(string Rule, int N, int Events, double Median);
+internal sealed record SurvivalTreeLeafJson(string Rule, int N, int Events, double Median);
 
 /// <summary>Maps survival result records to their JSON shapes.</summary>
-public static class SurvivalJson
+internal static class SurvivalJson
 {
     public static KaplanMeierJson From(KaplanMeierEstimate estimate)
     {

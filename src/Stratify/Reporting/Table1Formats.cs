@@ -18,7 +18,7 @@ namespace Stratify.Reporting;
 /// <param name="Digits">Decimals of means, SDs and quantiles.</param>
 /// <param name="PercentDigits">Decimals of percentages.</param>
 /// <param name="SmdDigits">Decimals of standardized mean differences.</param>
-public sealed record Table1FormatOptions(int Digits = 1, int PercentDigits = 1, int SmdDigits = 3)
+internal sealed record Table1FormatOptions(int Digits = 1, int PercentDigits = 1, int SmdDigits = 3)
 {
     public static Table1FormatOptions Default { get; } = new();
 }
@@ -29,23 +29,23 @@ public sealed record Table1FormatOptions(int Digits = 1, int PercentDigits = 1, 
 /// with Spectre.Console.
 /// </summary>
 /// <example><code>var grid = Table1Formats.ToGrid(table); foreach (var row in grid.Rows) Console.WriteLine(string.Join(" | ", row.Cells));</code></example>
-public sealed record Table1Grid(ImmutableArray<string> Header, ImmutableArray<Table1GridRow> Rows);
+internal sealed record Table1Grid(ImmutableArray<string> Header, ImmutableArray<Table1GridRow> Rows);
 
 /// <summary>
 /// One printed line: <see cref="Variable"/> and the test columns are filled on the first line of a variable's
 /// block only (<see cref="StartsVariable"/>); <see cref="Cells"/> holds every column in header order.
 /// </summary>
-public sealed record Table1GridRow(bool StartsVariable, string Variable, string Label, string Overall,
+internal sealed record Table1GridRow(bool StartsVariable, string Variable, string Label, string Overall,
     ImmutableArray<string> ByGroup, string P, string Test, string Smd)
 {
     public ImmutableArray<string> Cells => [Variable, Label, Overall, .. ByGroup, P, Test, Smd];
 }
 
 /// <summary>A header and rows of printed cells (the cohort schema summary; the CLI draws it with Spectre.Console).</summary>
-public sealed record TextGrid(ImmutableArray<string> Header, ImmutableArray<ImmutableArray<string>> Rows);
+internal sealed record TextGrid(ImmutableArray<string> Header, ImmutableArray<ImmutableArray<string>> Rows);
 
 /// <summary>The JSON document of a Table 1 (see <see cref="Table1Formats.ToDocument"/>).</summary>
-public sealed record Table1Document(
+internal sealed record Table1Document(
     string? GroupColumn,
     int OverallN,
     int GroupMissing,
@@ -53,13 +53,13 @@ public sealed record Table1Document(
     IReadOnlyList<Table1GroupDto> Groups,
     IReadOnlyList<Table1VariableDto> Variables);
 
-public sealed record Table1GroupDto(string Group, int N);
+internal sealed record Table1GroupDto(string Group, int N);
 
 /// <summary>
 /// One variable: its rows, the primary test (name, statistic, df, p), the alternative test of a numeric
 /// variable, the SMD (null unless two groups) and the missing count.
 /// </summary>
-public sealed record Table1VariableDto(
+internal sealed record Table1VariableDto(
     string Variable,
     string Kind,
     IReadOnlyList<Table1RowDto> Rows,
@@ -73,7 +73,7 @@ public sealed record Table1VariableDto(
     double Smd,
     int Missing);
 
-public sealed record Table1RowDto(string Label, Table1CellDto Overall, IReadOnlyList<Table1CellDto> ByGroup);
+internal sealed record Table1RowDto(string Label, Table1CellDto Overall, IReadOnlyList<Table1CellDto> ByGroup);
 
 /// <summary>
 /// A cell: its printed <see cref="Text"/> and, in the derived records, the numbers behind it (mean/sd/n,
@@ -83,23 +83,23 @@ public sealed record Table1RowDto(string Label, Table1CellDto Overall, IReadOnly
 [JsonDerivedType(typeof(MeanSdCellDto), "mean_sd")]
 [JsonDerivedType(typeof(QuartilesCellDto), "quartiles")]
 [JsonDerivedType(typeof(CountCellDto), "count")]
-public record Table1CellDto(string Text);
+internal record Table1CellDto(string Text);
 
-public sealed record MeanSdCellDto(string Text, int N, double Mean, double Sd) : Table1CellDto(Text);
+internal sealed record MeanSdCellDto(string Text, int N, double Mean, double Sd) : Table1CellDto(Text);
 
-public sealed record QuartilesCellDto(string Text, double Median, double Q1, double Q3) : Table1CellDto(Text);
+internal sealed record QuartilesCellDto(string Text, double Median, double Q1, double Q3) : Table1CellDto(Text);
 
 /// <summary>A level's count and percent of the non-missing, or (percent NaN → null) a missing count.</summary>
-public sealed record CountCellDto(string Text, int Count, double Percent) : Table1CellDto(Text);
+internal sealed record CountCellDto(string Text, int Count, double Percent) : Table1CellDto(Text);
 
 /// <summary>The JSON document of a cohort schema summary (see <see cref="Table1Formats.ToDocument(CohortSchemaSummary)"/>).</summary>
-public sealed record CohortSchemaDocument(string Source, int RowCount, IReadOnlyList<ColumnSchemaDto> Columns);
+internal sealed record CohortSchemaDocument(string Source, int RowCount, IReadOnlyList<ColumnSchemaDto> Columns);
 
 /// <summary>One column: min/max are null for text columns, top_levels empty for numeric ones.</summary>
-public sealed record ColumnSchemaDto(string Name, string SourceType, string Kind, int NMissing, double PercentMissing,
+internal sealed record ColumnSchemaDto(string Name, string SourceType, string Kind, int NMissing, double PercentMissing,
     int Distinct, double Min, double Max, IReadOnlyList<LevelCountDto> TopLevels, string? Unit);
 
-public sealed record LevelCountDto(string Level, int Count);
+internal sealed record LevelCountDto(string Level, int Count);
 
 /// <summary>
 /// Renders a <see cref="Table1"/> (and a <see cref="CohortSchemaSummary"/>) as JSON, CSV or Markdown, and gives
@@ -109,7 +109,7 @@ public sealed record LevelCountDto(string Level, int Count);
 /// Table1 table = Table1Builder.Build(lung, options);
 /// File.WriteAllText("table1.md", Table1Formats.ToMarkdown(table));
 /// </code></example>
-public static class Table1Formats
+internal static class Table1Formats
 {
     public const string MeanSdLabel = "Mean (SD)";
     public const string MedianIqrLabel = "Median [Q1, Q3]";

@@ -11,7 +11,7 @@ namespace Stratify.Simulation;
 /// the Parquet file's metadata (key <c>stratify.simulation</c>, JSON) so tests and benchmarks can check that
 /// Stratify recovers what was planted.
 /// </summary>
-public sealed record SimulationModel
+internal sealed record SimulationModel
 {
     /// <summary>Probability of each latent subgroup.</summary>
     public double[] SubgroupProbabilities { get; init; } = [0.40, 0.35, 0.25];
@@ -51,7 +51,7 @@ public sealed record SimulationModel
 /// random stream seeded by (seed, g), so the file is identical for the same n, seed and row group size.
 /// </summary>
 /// <example><code>CohortSimulator.Write("cohort.parquet", n: 10_000, seed: 42);</code></example>
-public static class CohortSimulator
+internal static class CohortSimulator
 {
     public const string MetadataKey = "stratify.simulation";
 

@@ -5,7 +5,7 @@ namespace Stratify.Simulation;
 /// the same stream on every platform and .NET version, which System.Random does not promise. Each row group of
 /// a simulated cohort gets its own stream, seeded from (seed, row group), so groups can be generated in any order.
 /// </summary>
-public struct SplitMix64
+internal struct SplitMix64
 {
     private ulong _state;
 

@@ -9,14 +9,14 @@ using MathNet.Numerics;
 namespace Stratify.Statistics;
 
 /// <summary>Result of <see cref="FisherExactTest.TwoByTwo"/>.</summary>
-public sealed record FisherExactResult(double PValue, int A, int B, int C, int D)
+internal sealed record FisherExactResult(double PValue, int A, int B, int C, int D)
 {
     public const string TestName = "fisher_exact";
 }
 
 /// <summary>Fisher's exact test of independence in a 2 × 2 table.</summary>
 /// <example><code>var r = FisherExactTest.TwoByTwo(3, 1, 1, 3); // r.PValue = 0.4857143 as R fisher.test(matrix(c(3,1,1,3), 2))</code></example>
-public static class FisherExactTest
+internal static class FisherExactTest
 {
     private const double RelativeTolerance = 1 + 1e-7;
 

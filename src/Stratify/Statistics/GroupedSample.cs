@@ -6,7 +6,7 @@ namespace Stratify.Statistics;
 /// levels.
 /// </summary>
 /// <example><code>var sample = new GroupedSample(karno, celltypeCodes, 4); var r = OneWayAnova.Compute(sample);</code></example>
-public readonly ref struct GroupedSample
+internal readonly ref struct GroupedSample
 {
     public GroupedSample(ReadOnlySpan<double> values, ReadOnlySpan<int> groups, int groupCount)
     {

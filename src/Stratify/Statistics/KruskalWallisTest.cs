@@ -5,11 +5,11 @@
 namespace Stratify.Statistics;
 
 /// <summary>A chi-square-referred test statistic with its degrees of freedom and p-value.</summary>
-public sealed record ChiSquareStatisticResult(string Test, double Statistic, double DegreesOfFreedom, double PValue);
+internal sealed record ChiSquareStatisticResult(string Test, double Statistic, double DegreesOfFreedom, double PValue);
 
 /// <summary>Kruskal–Wallis test of equal distributions across groups (nonparametric one-way ANOVA).</summary>
 /// <example><code>var r = KruskalWallisTest.Compute(new GroupedSample(karno, celltype, 4)); // as R kruskal.test(karno, celltype)</code></example>
-public static class KruskalWallisTest
+internal static class KruskalWallisTest
 {
     public const string TestName = "kruskal_wallis";
 

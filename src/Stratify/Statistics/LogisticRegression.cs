@@ -23,7 +23,7 @@ namespace Stratify.Statistics;
 
 /// <summary>Options of <see cref="LogisticRegression.Fit"/>, defaults as R's <c>glm.control()</c>.</summary>
 /// <example><code>new LogisticRegressionOptions { PriorWeights = w, MaxIterations = 50 }</code></example>
-public sealed record LogisticRegressionOptions
+internal sealed record LogisticRegressionOptions
 {
     /// <summary>R's <c>epsilon</c>: relative change of the deviance that ends the iteration.</summary>
     public double Tolerance { get; init; } = 1e-8;
@@ -79,7 +79,7 @@ public sealed record LogisticRegressionModel
 /// // model.Coefficients as coef(summary(glm(chemo ~ age + nodes + ..., binomial, rotterdam)))
 /// </code>
 /// </example>
-public static class LogisticRegression
+internal static class LogisticRegression
 {
     private const double DoubleEpsilon = 2.220446049250313e-16;
     private const double Threshold = 30;

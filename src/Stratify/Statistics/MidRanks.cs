@@ -4,7 +4,7 @@
 namespace Stratify.Statistics;
 
 /// <summary>Average ranks of values, 1-based, with the tie term Σ(t³ - t).</summary>
-public static class MidRanks
+internal static class MidRanks
 {
     /// <summary>Writes the mid-rank of each value into <paramref name="ranks"/> and returns Σ(t³ - t) over tie groups.</summary>
     public static double Compute(ReadOnlySpan<double> values, Span<double> ranks)

@@ -7,14 +7,14 @@
 namespace Stratify.Statistics;
 
 /// <summary>Result of <see cref="OneWayAnova.Compute"/>; NaN entries when undefined.</summary>
-public sealed record FTestResult(double Statistic, double NumeratorDegreesOfFreedom, double DenominatorDegreesOfFreedom, double PValue)
+internal sealed record FTestResult(double Statistic, double NumeratorDegreesOfFreedom, double DenominatorDegreesOfFreedom, double PValue)
 {
     public const string TestName = "anova_f";
 }
 
 /// <summary>One-way ANOVA F test of equal group means.</summary>
 /// <example><code>var r = OneWayAnova.Compute(new GroupedSample(karno, celltype, 4)); // as R anova(lm(karno ~ celltype))</code></example>
-public static class OneWayAnova
+internal static class OneWayAnova
 {
     public static FTestResult Compute(GroupedSample sample)
     {

@@ -7,7 +7,7 @@
 namespace Stratify.Statistics;
 
 /// <summary>Result of <see cref="PearsonChiSquareTest.Compute"/> with the expected counts (row-major, r × c).</summary>
-public sealed record ContingencyTestResult(double Statistic, double DegreesOfFreedom, double PValue,
+internal sealed record ContingencyTestResult(double Statistic, double DegreesOfFreedom, double PValue,
     int Rows, int Columns, double[] Expected)
 {
     public const string TestName = "chi_square";
@@ -28,7 +28,7 @@ public sealed record ContingencyTestResult(double Statistic, double DegreesOfFre
 
 /// <summary>Pearson chi-square test of independence of the rows and columns of a contingency table.</summary>
 /// <example><code>var r = PearsonChiSquareTest.Compute(new[] { 10, 20, 30, 40 }, rows: 2, columns: 2); // as R chisq.test(m, correct = FALSE)</code></example>
-public static class PearsonChiSquareTest
+internal static class PearsonChiSquareTest
 {
     /// <summary>Tests the table of <paramref name="counts"/>, row-major with <paramref name="rows"/> × <paramref name="columns"/> cells.</summary>
     public static ContingencyTestResult Compute(ReadOnlySpan<int> counts, int rows, int columns)

@@ -50,7 +50,7 @@ public sealed record RandomEffectsFit(
 /// double tau2 = fit.Tau2;                  // metafor: rma(yi, vi, method = "REML")$tau2
 /// double first = fit.Shrunken[0];          // metafor: blup(fit)$pred[1]
 /// </code></example>
-public static class RandomEffectsShrinkage
+internal static class RandomEffectsShrinkage
 {
     private const double Tolerance = 1e-13;
     private const int MaxIterations = 1000;

@@ -5,7 +5,7 @@ namespace Stratify.Statistics;
 
 /// <summary>Count, mean and sample standard deviation of a set of values (no missing values inside).</summary>
 /// <example><code>var m = SampleMoments.Of([1.0, 2.0, 4.0]); // Mean 2.333.., StandardDeviation 1.527.. as R sd()</code></example>
-public readonly record struct SampleMoments(int Count, double Mean, double Variance)
+internal readonly record struct SampleMoments(int Count, double Mean, double Variance)
 {
     /// <summary>Sample standard deviation (denominator n - 1); NaN when fewer than two values.</summary>
     public double StandardDeviation => Math.Sqrt(Variance);

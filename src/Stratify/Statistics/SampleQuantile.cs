@@ -5,7 +5,7 @@ namespace Stratify.Statistics;
 
 /// <summary>Type-7 quantiles (R's default) of sorted values.</summary>
 /// <example><code>double median = SampleQuantile.Type7(sorted, 0.5);</code></example>
-public static class SampleQuantile
+internal static class SampleQuantile
 {
     /// <summary>The type-7 quantile at probability <paramref name="p"/> of <paramref name="sorted"/> (ascending, no NaN).</summary>
     public static double Type7(ReadOnlySpan<double> sorted, double p)
@@ -28,7 +28,7 @@ public static class SampleQuantile
 /// Mean, SD and quantiles are NaN when there are no values; SD is NaN for a single value.
 /// </summary>
 /// <example><code>var s = NumericSummary.Of(ages); // s.Mean, s.StandardDeviation, s.Median, s.LowerQuartile, s.UpperQuartile</code></example>
-public sealed record NumericSummary(int Count, double Mean, double StandardDeviation, double Median,
+internal sealed record NumericSummary(int Count, double Mean, double StandardDeviation, double Median,
     double LowerQuartile, double UpperQuartile, double Minimum, double Maximum)
 {
     /// <summary>Summarises <paramref name="values"/> (no missing values inside; the span is not modified).</summary>

@@ -15,7 +15,7 @@ namespace Stratify.Statistics;
 
 /// <summary>Standardized mean differences for numeric, binary and multi-level categorical variables.</summary>
 /// <example><code>double d = StandardizedMeanDifference.Numeric(ageWomen, ageMen); // (m1 - m0) / sqrt((s1² + s0²) / 2)</code></example>
-public static class StandardizedMeanDifference
+internal static class StandardizedMeanDifference
 {
     /// <summary>(mean_1 - mean_0) / sqrt((s_1² + s_0²) / 2); NaN when either group has fewer than two values.</summary>
     public static double Numeric(ReadOnlySpan<double> group1, ReadOnlySpan<double> group0)

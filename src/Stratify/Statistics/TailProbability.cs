@@ -39,7 +39,7 @@ namespace Stratify.Statistics;
 /// double p = TailProbability.ChiSquareUpper(3.84, 1);        // 0.05004352 as R pchisq(3.84, 1, lower.tail = FALSE)
 /// double z = TailProbability.NormalCriticalValue(0.9);      // 1.644854 as R qnorm((1 + 0.9) / 2)
 /// </code></example>
-public static class TailProbability
+internal static class TailProbability
 {
     /// <summary>P(|T| ≥ |t|) for Student's t with <paramref name="degreesOfFreedom"/> (may be fractional, as Welch's).</summary>
     public static double StudentTTwoSided(double t, double degreesOfFreedom)

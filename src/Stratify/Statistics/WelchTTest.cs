@@ -7,7 +7,7 @@
 namespace Stratify.Statistics;
 
 /// <summary>Result of <see cref="WelchTTest.Compute"/>; all NaN when the test is undefined.</summary>
-public sealed record WelchTTestResult(double Statistic, double DegreesOfFreedom, double PValue,
+internal sealed record WelchTTestResult(double Statistic, double DegreesOfFreedom, double PValue,
     double MeanX, double MeanY, double StandardError)
 {
     public const string TestName = "welch_t";
@@ -15,7 +15,7 @@ public sealed record WelchTTestResult(double Statistic, double DegreesOfFreedom,
 
 /// <summary>Welch's unequal-variance two-sample t-test.</summary>
 /// <example><code>var r = WelchTTest.Compute(ageMen, ageWomen); // r.PValue as R t.test(ageMen, ageWomen)$p.value</code></example>
-public static class WelchTTest
+internal static class WelchTTest
 {
     /// <summary>R's .Machine$double.eps, 2^-52.</summary>
     private const double MachineEpsilon = 2.220446049250313e-16;

@@ -10,14 +10,14 @@
 namespace Stratify.Statistics;
 
 /// <summary>Result of <see cref="WilcoxonRankSumTest.Compute"/>; <see cref="Exact"/> says which p-value was used.</summary>
-public sealed record RankSumTestResult(double Statistic, double PValue, bool Exact)
+internal sealed record RankSumTestResult(double Statistic, double PValue, bool Exact)
 {
     public const string TestName = "wilcoxon_rank_sum";
 }
 
 /// <summary>Two-sided Wilcoxon rank-sum test of two independent samples.</summary>
 /// <example><code>var r = WilcoxonRankSumTest.Compute(x, y); // r.Statistic and r.PValue as R wilcox.test(x, y)</code></example>
-public static class WilcoxonRankSumTest
+internal static class WilcoxonRankSumTest
 {
     public static RankSumTestResult Compute(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {

@@ -30,7 +30,7 @@ public sealed record CovariateBalanceRow(string Term, string Covariate, string? 
 /// // rows[0].Before, rows[0].After: SMD of age unweighted and weighted
 /// </code>
 /// </example>
-public static class CovariateBalance
+internal static class CovariateBalance
 {
     public static IReadOnlyList<CovariateBalanceRow> Compute(bool[] treated, IReadOnlyList<CovariateTerm> terms, IReadOnlyList<double> weights)
     {

@@ -23,7 +23,7 @@ namespace Stratify.Stratification;
 
 /// <summary>Options of <see cref="PropensityWeighting.Fit(bool[], DesignMatrix, PropensityWeightingOptions?)"/>.</summary>
 /// <example><code>new PropensityWeightingOptions { Trim = 0.01 }</code></example>
-public sealed record PropensityWeightingOptions
+internal sealed record PropensityWeightingOptions
 {
     /// <summary>Truncate the weights at the trim and 1 − trim quantiles (type 7) of all weights; null = no truncation. In (0, 0.5).</summary>
     public double? Trim { get; init; }
@@ -88,7 +88,7 @@ public sealed record PropensityWeights
 ///     study.Covariates.Select(StudyTerms.From).ToArray(), iptw.Weights);                 // SMD before / after
 /// </code>
 /// </example>
-public static class PropensityWeighting
+internal static class PropensityWeighting
 {
     private static readonly double[] QuantileProbabilities = [0, 0.05, 0.25, 0.5, 0.75, 0.95, 1];
 

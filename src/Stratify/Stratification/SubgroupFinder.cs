@@ -41,7 +41,7 @@ public sealed record SubgroupAssignment(
 /// binder bound (<see cref="BoundStudy.Features"/>) under the spec's <c>missing:</c> policy (<see cref="MissingPolicy"/>),
 /// with fill values computed on the discovery patients; a patient missing a complete-case feature gets no subgroup.
 /// </summary>
-public static class SubgroupFinder
+internal static class SubgroupFinder
 {
     /// <summary>Finds the subgroups; <paramref name="survival"/> is the study's survival data (all analysed patients), whose time order the tree shares.</summary>
     public static SubgroupAssignment Find(BoundStudy study, int[] discovery, int seed, IProgress<string>? progress = null, SurvivalData? survival = null)

@@ -176,7 +176,7 @@ public sealed record TreatmentTailoringResult(
     TreatmentWeighting? Weighting = null);
 
 /// <summary>The settings of one tailoring analysis (from the study spec).</summary>
-public sealed record TreatmentTailoringOptions(
+internal sealed record TreatmentTailoringOptions(
     StudyDesign Design,
     IReadOnlyList<BoundCovariate> Covariates,
     KaplanMeierOptions KaplanMeier,
@@ -191,7 +191,7 @@ public sealed record TreatmentTailoringOptions(
 /// var result = TreatmentTailoring.Analyse(study, subgroupFactor, estimationRows, options);
 /// if (result.BottomLine == BottomLineKind.Consistent) Console.WriteLine(result.Overall.Adjusted!.HazardRatio);
 /// </code></example>
-public static class TreatmentTailoring
+internal static class TreatmentTailoring
 {
     /// <summary>
     /// The whole analysis: the overall effect on <paramref name="overallRows"/> (every estimation patient, with or

@@ -38,7 +38,7 @@ namespace Stratify.Survival;
 // GroupTable), then one pass per group over its distinct times, all causes together.
 
 /// <summary>The variance estimator of a cumulative incidence curve.</summary>
-public enum CumulativeIncidenceVariance
+internal enum CumulativeIncidenceVariance
 {
     /// <summary>Infinitesimal jackknife, as R's survfit for multi-state data (Greenwood's when no competing event occurs). Default.</summary>
     InfinitesimalJackknife,
@@ -48,7 +48,7 @@ public enum CumulativeIncidenceVariance
 
 /// <summary>Options of <see cref="AalenJohansen.Fit"/>: the variance, the limits and the times to report.</summary>
 /// <example><code>new CumulativeIncidenceOptions { Variance = CumulativeIncidenceVariance.Aalen, ConfidenceType = SurvivalConfidenceType.LogLog, Times = [365, 1826] }</code></example>
-public sealed record CumulativeIncidenceOptions
+internal sealed record CumulativeIncidenceOptions
 {
     public CumulativeIncidenceVariance Variance { get; init; } = CumulativeIncidenceVariance.InfinitesimalJackknife;
     /// <summary>Scale of the pointwise limits (R's survfit default for multi-state curves: log).</summary>
@@ -59,7 +59,7 @@ public sealed record CumulativeIncidenceOptions
 }
 
 /// <summary>F_k(t), its standard error, limits and the number at risk at a chosen time (NaN beyond the last follow-up).</summary>
-public readonly record struct CumulativeIncidenceAtTime(double Time, double CumulativeIncidence, double StandardError, double Lower, double Upper, int NRisk);
+internal readonly record struct CumulativeIncidenceAtTime(double Time, double CumulativeIncidence, double StandardError, double Lower, double Upper, int NRisk);
 
 /// <summary>
 /// Aalen–Johansen cumulative incidence curves per group and cause, agreeing with R's survfit (multi-state) and
@@ -72,7 +72,7 @@ public readonly record struct CumulativeIncidenceAtTime(double Time, double Cumu
 /// var fiveYears = fit.Of(1)[0].At[0];   // F(5 years) of melanoma death in the first group, with its limits
 /// </code>
 /// </example>
-public static class AalenJohansen
+internal static class AalenJohansen
 {
     public static CumulativeIncidenceEstimate Fit(CompetingRisksData data, CumulativeIncidenceOptions options)
     {
@@ -186,7 +186,7 @@ public static class AalenJohansen
 }
 
 /// <summary>The cumulative incidence curves of one fit: one per non-empty group and cause, groups in code order, causes 1..K within a group.</summary>
-public sealed record CumulativeIncidenceEstimate(
+internal sealed record CumulativeIncidenceEstimate(
     CumulativeIncidenceVariance Variance,
     SurvivalConfidenceType ConfidenceType,
     double ConfidenceLevel,
@@ -202,7 +202,7 @@ public sealed record CumulativeIncidenceEstimate(
 /// grid), with the number at risk, the events of this cause and of the competing causes, and the censorings.
 /// </summary>
 /// <example><code>var at = curve.ValueAt(1826); Console.WriteLine($"{curve.Group}: {at.CumulativeIncidence:P1} ({at.Lower:P1}–{at.Upper:P1})");</code></example>
-public sealed class CumulativeIncidenceCurve
+internal sealed class CumulativeIncidenceCurve
 {
     private readonly GroupTable _table;
 

@@ -16,7 +16,7 @@ namespace Stratify.Survival;
 /// var cif = AalenJohansen.Fit(data, new CumulativeIncidenceOptions { Times = [1826] });
 /// </code>
 /// </example>
-public sealed class CompetingRisksData
+internal sealed class CompetingRisksData
 {
     private CompetingRisksSorted? _sorted;
     private GroupTable[]? _byGroup, _byStratumAndGroup;

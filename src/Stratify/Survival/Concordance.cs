@@ -23,7 +23,7 @@ namespace Stratify.Survival;
 /// var c = CoxConcordance.Compute(time, died, model.LinearPredictors); // c.C, c.Se as fit$concordance
 /// </code>
 /// </example>
-public static class CoxConcordance
+internal static class CoxConcordance
 {
     public static ConcordanceEstimate Compute(double[] time, bool[] died, double[] risk, int[]? strata = null, int[]? cluster = null,
         double[]? weights = null)

@@ -45,7 +45,7 @@ namespace Stratify.Survival;
 /// Console.WriteLine(model.Coefficients[1].HazardRatio);   // 0.599 (R: coxph(Surv(time, status) ~ age + sex, lung))
 /// </code>
 /// </example>
-public static class CoxProportionalHazards
+internal static class CoxProportionalHazards
 {
     /// <summary>Fits the model to complete rows.</summary>
     /// <param name="time">Follow-up time per row, finite and ≥ 0.</param>

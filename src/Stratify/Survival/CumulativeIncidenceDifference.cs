@@ -5,7 +5,7 @@ namespace Stratify.Survival;
 /// standard error √(se_a² + se_b²) of independent groups (each se as its curve reports it), a Wald interval
 /// d ∓ z·se, z = d/se and its two-sided p. NaN where either curve is beyond its last follow-up (or se = 0 for z, p).
 /// </summary>
-public readonly record struct CumulativeIncidenceDifference(double Time, double Difference, double StandardError, double Lower, double Upper, double Z, double PValue);
+internal readonly record struct CumulativeIncidenceDifference(double Time, double Difference, double StandardError, double Lower, double Upper, double Z, double PValue);
 
 /// <summary>Comparisons of two cumulative incidence curves at chosen times (landmarks).</summary>
 /// <example>
@@ -15,7 +15,7 @@ public readonly record struct CumulativeIncidenceDifference(double Time, double 
 /// var at5y = CumulativeIncidenceComparison.At(arms[1], arms[0], [1826])[0];   // treated − reference at 5 years
 /// </code>
 /// </example>
-public static class CumulativeIncidenceComparison
+internal static class CumulativeIncidenceComparison
 {
     public static IReadOnlyList<CumulativeIncidenceDifference> At(CumulativeIncidenceCurve a, CumulativeIncidenceCurve b, IReadOnlyList<double> times, double confLevel = 0.95)
     {

@@ -6,7 +6,7 @@ namespace Stratify.Survival;
 /// and <see cref="WeightsFixedStandardError"/> the robust standard error coxph reports on finegray() data (weights taken as
 /// known). An aliased (collinear) column has NaN estimates.
 /// </summary>
-public sealed record FineGrayCoefficient(
+internal sealed record FineGrayCoefficient(
     string Term,
     double Coefficient,
     double StandardError,
@@ -20,7 +20,7 @@ public sealed record FineGrayCoefficient(
     bool Aliased);
 
 /// <summary>A predicted cumulative incidence F(t | profile) at the event times of the modelled cause (as cmprsk's predict.crr).</summary>
-public sealed record PredictedCumulativeIncidence(int Cause, double[] Time, double[] CumulativeIncidence)
+internal sealed record PredictedCumulativeIncidence(int Cause, double[] Time, double[] CumulativeIncidence)
 {
     /// <summary>F at time t: the value at the last event time ≤ t (0 before the first).</summary>
     public double ValueAt(double t)
@@ -34,7 +34,7 @@ public sealed record PredictedCumulativeIncidence(int Cause, double[] Time, doub
 /// The total over causes of their predicted cumulative incidences for one profile: its largest value (at the last
 /// event time, since every F is non-decreasing) and the first time it exceeds 1 (NaN if it never does).
 /// </summary>
-public sealed record CauseTotal(double Maximum, double FirstTimeAboveOne)
+internal sealed record CauseTotal(double Maximum, double FirstTimeAboveOne)
 {
     /// <summary>True when the causes' own Fine–Gray models predict more than certainty: they cannot all hold.</summary>
     public bool ExceedsOne => !double.IsNaN(FirstTimeAboveOne);
@@ -70,7 +70,7 @@ public sealed record CauseTotal(double Maximum, double FirstTimeAboveOne)
 /// var cif = model.PredictCumulativeIncidence(design.ProfileRow(new Dictionary&lt;string, string&gt; { ["age"] = "60", ["sex"] = "male" }));
 /// </code>
 /// </example>
-public sealed record FineGrayModel
+internal sealed record FineGrayModel
 {
     public required int N { get; init; }
     /// <summary>Events of the modelled cause.</summary>

@@ -6,7 +6,7 @@ namespace Stratify.Survival;
 /// How the censoring Kaplan–Meier Ĝ treats a censoring at the same time as an event (any cause). The two R
 /// references differ only here.
 /// </summary>
-public enum FineGrayCensoringTies
+internal enum FineGrayCensoringTies
 {
     /// <summary>cmprsk's crr (default): Ĝ = survfit(Surv(time, censored)), so patients with an event at a censoring time are still at risk of it.</summary>
     FailuresAtRisk,
@@ -21,7 +21,7 @@ public enum FineGrayCensoringTies
 /// its maximum).
 /// </summary>
 /// <example><code>new FineGrayOptions { CensoringTies = FineGrayCensoringTies.FailuresFirst }   // as finegray() + coxph</code></example>
-public sealed record FineGrayOptions
+internal sealed record FineGrayOptions
 {
     public int MaxIterations { get; init; } = 30;
     public double Tolerance { get; init; } = 1e-9;
@@ -66,7 +66,7 @@ public sealed record FineGrayOptions
 /// double shr = model.Coefficients[0].HazardRatio;    // subdistribution hazard ratio, as cmprsk::crr
 /// </code>
 /// </example>
-public static class FineGrayRegression
+internal static class FineGrayRegression
 {
 
     /// <param name="time">Follow-up time per row, finite and ≥ 0.</param>

@@ -21,7 +21,7 @@ namespace Stratify.Survival;
 
 /// <summary>Gray's test of equal cumulative incidence of one cause across groups.</summary>
 /// <param name="Groups">The groups compared (those with patients), in code order.</param>
-public sealed record GrayTestResult(int Cause, string CauseLabel, double Statistic, int DegreesOfFreedom, double PValue, double Rho,
+internal sealed record GrayTestResult(int Cause, string CauseLabel, double Statistic, int DegreesOfFreedom, double PValue, double Rho,
     bool Stratified, IReadOnlyList<string> Groups);
 
 /// <summary>
@@ -33,7 +33,7 @@ public sealed record GrayTestResult(int Cause, string CauseLabel, double Statist
 /// var test = GrayTest.Compute(CompetingRisksData.From(bound, bound.Group));   // melanoma death by sex
 /// </code>
 /// </example>
-public static class GrayTest
+internal static class GrayTest
 {
     /// <summary>R's qr() rank tolerance, used to call V singular.</summary>
     private const double RankTolerance = 1e-7;

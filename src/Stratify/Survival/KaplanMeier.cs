@@ -41,7 +41,7 @@ namespace Stratify.Survival;
 /// double medianMen = km.Curves[0].Median.Time;   // 270 days, as print(survfit(Surv(time, status) ~ sex, lung))
 /// </code>
 /// </example>
-public static class ProductLimit
+internal static class ProductLimit
 {
     public static KaplanMeierEstimate Fit(SurvivalData data, KaplanMeierOptions options)
     {

@@ -74,7 +74,7 @@ public sealed record LogRankResult(
 /// // test.Statistic = 10.3 on 1 df, p = 0.00131, as survdiff(Surv(time, status) ~ sex, lung)
 /// </code>
 /// </example>
-public static class LogRankTest
+internal static class LogRankTest
 {
     /// <summary>
     /// The most groups compared at once. The variance matrix costs k² per event time (1,000 groups of 20,000 patients

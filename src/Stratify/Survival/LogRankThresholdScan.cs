@@ -18,7 +18,7 @@ namespace Stratify.Survival;
 /// equal to survdiff(Surv(time, status) ~ (x &lt;= c)) for each c, computed incrementally.
 /// </summary>
 /// <example><code>var scan = LogRankThresholdScan.Scan(data.Time, data.Event, data.TimeOrder, karno, minGroupSize: 15);</code></example>
-public static class LogRankThresholdScan
+internal static class LogRankThresholdScan
 {
     /// <summary>
     /// Scores the thresholds c = each distinct value of x but the largest among the patients of
@@ -97,4 +97,4 @@ public static class LogRankThresholdScan
 }
 
 /// <summary>For each admissible threshold c (ascending): the chi-square of {x &lt;= c} vs {x &gt; c} and the size of {x &lt;= c}.</summary>
-public sealed record ThresholdScores(double[] Thresholds, double[] Statistics, int[] LeftSizes);
+internal sealed record ThresholdScores(double[] Thresholds, double[] Statistics, int[] LeftSizes);

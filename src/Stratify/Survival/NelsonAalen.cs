@@ -16,7 +16,7 @@ namespace Stratify.Survival;
 /// double h = na.Curves[0].CumulativeHazard[^1];
 /// </code>
 /// </example>
-public static class NelsonAalen
+internal static class NelsonAalen
 {
     /// <param name="data">Survival data, optionally grouped and weighted.</param>
     /// <param name="robust">Variance: null = R's default (infinitesimal jackknife when a weight is fractional).</param>
@@ -79,7 +79,7 @@ public static class NelsonAalen
 }
 
 /// <summary>The Nelson–Aalen curves of one fit, one per non-empty group.</summary>
-public sealed record NelsonAalenEstimate(IReadOnlyList<NelsonAalenCurve> Curves);
+internal sealed record NelsonAalenEstimate(IReadOnlyList<NelsonAalenCurve> Curves);
 
 /// <summary>H(t) and its standard error (R's std.chaz) at each distinct observed time of one group.</summary>
-public sealed record NelsonAalenCurve(string Group, double[] Time, int[] NRisk, int[] NEvent, double[] CumulativeHazard, double[] StandardError);
+internal sealed record NelsonAalenCurve(string Group, double[] Time, int[] NRisk, int[] NEvent, double[] CumulativeHazard, double[] StandardError);

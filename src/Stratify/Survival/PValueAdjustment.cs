@@ -19,7 +19,7 @@ public enum PValueAdjustment
 /// m / j p_(j)); Bonferroni: min(1, m p). NaN p-values are left out of m and stay NaN, as p.adjust does.
 /// </summary>
 /// <example><code>double[] adjusted = MultipleTesting.Adjust([0.01, 0.04, 0.03, 0.2], PValueAdjustment.Holm); // 0.04 0.09 0.09 0.20</code></example>
-public static class MultipleTesting
+internal static class MultipleTesting
 {
     public static double[] Adjust(double[] p, PValueAdjustment method)
     {

@@ -27,7 +27,7 @@ public sealed record ProportionalHazardsResult(IReadOnlyList<ProportionalHazards
 /// var ph = ProportionalHazardsTest.Compute(model);   // ph.Global.P as cox.zph(fit)$table["GLOBAL", "p"]
 /// </code>
 /// </example>
-public static class ProportionalHazardsTest
+internal static class ProportionalHazardsTest
 {
     public static ProportionalHazardsResult Compute(CoxModel model)
     {

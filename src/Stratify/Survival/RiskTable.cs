@@ -8,7 +8,7 @@ namespace Stratify.Survival;
 /// of a weighted fit; survfitkm's columns 4–6), the at-risk sums accumulated from the latest time back as R does.
 /// </summary>
 /// <example><code>var table = RiskTable.PerGroup(data)[0]; // data from SurvivalData.FromCohort(lung, "time", "status")</code></example>
-public sealed class RiskTable
+internal sealed class RiskTable
 {
     private RiskTable(double[] time, int[] nRisk, int[] nEvent, int[] nCensor, int n, int events)
     {

@@ -8,7 +8,7 @@ namespace Stratify.Survival;
 /// 0, 1, 2, … in the declared level order (a linear trend across levels, the usual clinical reading of ECOG or
 /// grade; R's polynomial contrasts for ordered factors are not used because their coefficients are hard to read).
 /// </summary>
-public static class StudyTerms
+internal static class StudyTerms
 {
     /// <summary>
     /// The most levels of one categorical covariate: each becomes a model term, and a Newton step costs n·p² (999
@@ -56,7 +56,7 @@ public static class StudyTerms
 }
 
 /// <summary>Bound covariates as survival-tree split candidates.</summary>
-public static class StudyTreeFeatures
+internal static class StudyTreeFeatures
 {
     /// <summary>
     /// Numeric covariates split on thresholds; categorical ones on groups of levels; ordinal ones on thresholds

@@ -21,7 +21,7 @@ namespace Stratify.Survival;
 /// </code>
 /// </example>
 /// </remarks>
-public sealed class SurvivalData
+internal sealed class SurvivalData
 {
     private int[]? _timeOrder;
     private TimeSortedPatients? _sorted;

@@ -16,7 +16,7 @@ namespace Stratify.Survival;
 /// passes); no comparison sort, no per-row allocation.
 /// <example><code>int[] order = SurvivalOrder.ByTime(data.Time, data.Strata); // stratum 0 first, each by time</code></example>
 /// </remarks>
-public static class SurvivalOrder
+internal static class SurvivalOrder
 {
     /// <summary>Row indices by stratum code (if given), then ascending time, ties in row order.</summary>
     public static int[] ByTime(double[] time, int[]? strata)

@@ -14,7 +14,7 @@ namespace Stratify.Survival;
 
 /// <summary>Median and quantiles of a Kaplan–Meier curve with confidence limits, as R prints them.</summary>
 /// <example><code>SurvivalQuantile median = SurvivalQuantiles.PrintMedian(curve.Time, curve.Survival, curve.Lower, curve.Upper);</code></example>
-public static class SurvivalQuantiles
+internal static class SurvivalQuantiles
 {
     private static readonly double Tolerance = Math.Sqrt(2.220446049250313e-16); // R: sqrt(.Machine$double.eps)
 

@@ -116,7 +116,7 @@ public sealed record SurvivalTreeModel(SurvivalTreeNode Root, IReadOnlyList<Surv
 /// foreach (var leaf in model.Leaves) Console.WriteLine($"{leaf.Rule}: n = {leaf.N}, median {leaf.Median}");
 /// </code>
 /// </example>
-public static class LogRankTree
+internal static class LogRankTree
 {
     /// <summary>
     /// Binds the columns through <see cref="StudyBinder"/> (text columns categorical, numbers numeric; rows missing a

@@ -103,6 +103,12 @@ public class FitterReferenceTests
         AssertClose(r.R.GetProperty("likelihood_ratio").GetProperty("statistic").GetDouble(), fit.LikelihoodRatio.Statistic, 1e-12, "LR");
         Assert.Equal(3, fit.LikelihoodRatio.DegreesOfFreedom);
 
+        var zph = fit.TestProportionalHazards();    // cox.zph(fit): χ² to 1e-13 relative to max(χ², 1), as CoxReferenceTests
+        var chisq = Numbers(r.R.GetProperty("zph").GetProperty("chisq"));
+        var terms = zph.Terms.Append(zph.Global).ToArray();
+        for (int j = 0; j < chisq.Length; j++)
+            Assert.True(Math.Abs(chisq[j] - terms[j].Statistic) <= 1e-13 * Math.Max(chisq[j], 1), $"zph {j}: {terms[j].Statistic:R} vs {chisq[j]:R}");
+
         var predicted = r.R.GetProperty("predicted");
         var times = Numbers(predicted.GetProperty("time"));
         var profile = new DataFrame(new DoubleDataFrameColumn("age", [60.0]), new DoubleDataFrameColumn("sex", [1.0]), new DoubleDataFrameColumn("ph.ecog", [1.0]));

@@ -7,7 +7,7 @@ namespace Stratify.Tests.Reporting;
 /// Chart inputs for rendering tests. The numbers are illustrative shapes (monotone step functions, plausible hazard
 /// ratios), not estimates: these tests check drawing, alignment and escaping, not statistics.
 /// </summary>
-public static class ReportSamples
+internal static class ReportSamples
 {
     public const string Script = "<script>alert(1)</script>";
     public const string Quotes = "\"&'<b>";

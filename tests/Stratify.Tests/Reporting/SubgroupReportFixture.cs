@@ -14,7 +14,7 @@ namespace Stratify.Tests.Reporting;
 /// only displays them). <paramref name="mark"/> is appended to every free-text field (title, subgroup ids and
 /// descriptions, feature names, arm labels) to test escaping.
 /// </summary>
-public static class SubgroupReportFixture
+internal static class SubgroupReportFixture
 {
     public const int SmallSubgroupSize = 3;
     public const string Statement = "The subgroups were found and tested on the same 686 patients, so p-values and confidence intervals are optimistic.";

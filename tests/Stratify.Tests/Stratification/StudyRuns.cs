@@ -9,7 +9,7 @@ namespace Stratify.Tests.Stratification;
 /// The bundled studies (datasets/NAME.yaml) and the reference trials pbc and colon (tests/reference/specs), each
 /// run once per test process and shared by the test classes that read them.
 /// </summary>
-public static class StudyRuns
+internal static class StudyRuns
 {
     private static readonly ConcurrentDictionary<string, Lazy<(StratificationResult Run, ResultsDocument Document)>> Runs = new();
 

@@ -10,7 +10,7 @@ namespace Stratify.Tests.Survival;
 /// exactly; R's NA, JSON null, must be NaN here). Each tolerance is the largest difference measured over the 25 KM
 /// and 23 log-rank cases, with room for other CPUs.
 /// </summary>
-public static class SurvivalReference
+internal static class SurvivalReference
 {
     /// <summary>S(t), standard errors, cumulative hazards, RMST, observed and expected counts, variances: measured
     /// 5.0e-15, which is the rounding of the reference JSON's 15 significant digits.</summary>

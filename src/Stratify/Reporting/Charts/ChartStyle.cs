@@ -11,7 +11,7 @@ namespace Stratify.Reporting.Charts;
 /// var colour = ChartStyle.SeriesColour(1);   // vermillion, the second series
 /// var pattern = ChartStyle.SeriesPattern(1); // dashed
 /// </code></example>
-public static class ChartStyle
+internal static class ChartStyle
 {
     /// <summary>Okabe–Ito colours in series order; yellow (#F0E442) is left out: it vanishes on white paper.</summary>
     public static readonly IReadOnlyList<string> OkabeItoHex =

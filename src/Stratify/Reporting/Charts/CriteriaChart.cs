@@ -4,13 +4,13 @@ using Stratify.Data;
 namespace Stratify.Reporting.Charts;
 
 /// <summary>One model-selection criterion over k: its name, values (NaN where not computed) and optional ±errors.</summary>
-public sealed record CriterionSeries(string Name, IReadOnlyList<double> Values, IReadOnlyList<double>? Errors);
+internal sealed record CriterionSeries(string Name, IReadOnlyList<double> Values, IReadOnlyList<double>? Errors);
 
 /// <summary>
 /// Criteria by number of subgroups k, with the recommended k. One or two series: the first uses the left axis,
 /// the second the right axis (criteria on different scales, e.g. silhouette width and the gap statistic).
 /// </summary>
-public sealed record CriteriaChartInput(
+internal sealed record CriteriaChartInput(
     IReadOnlyList<int> Ks,
     IReadOnlyList<CriterionSeries> Series,
     int? RecommendedK,
@@ -28,7 +28,7 @@ public sealed record CriteriaChartInput(
 ///     "Average silhouette width by k");
 /// string svg = CriteriaChart.Render(input);
 /// </code></example>
-public static class CriteriaChart
+internal static class CriteriaChart
 {
     public static string Render(CriteriaChartInput input)
     {

@@ -8,7 +8,7 @@ namespace Stratify.Reporting.Charts;
 /// Standardised feature means: <see cref="Values"/>[row, column] is the mean of feature <see cref="Columns"/>[column]
 /// in subgroup <see cref="Rows"/>[row], in standard deviations of the whole cohort (NaN when undefined).
 /// </summary>
-public sealed record FeatureHeatmapInput(
+internal sealed record FeatureHeatmapInput(
     IReadOnlyList<string> Rows,
     IReadOnlyList<string> Columns,
     double[,] Values,
@@ -29,7 +29,7 @@ public sealed record FeatureHeatmapInput(
 ///     new double[,] { { 0.4, -1.2 }, { -0.3, 0.9 } }, "Feature means by subgroup");
 /// string svg = FeatureHeatmap.Render(input);
 /// </code></example>
-public static class FeatureHeatmap
+internal static class FeatureHeatmap
 {
     /// <summary>The colour scale saturates at ±<see cref="Cap"/> standard deviations.</summary>
     public const double Cap = 2;

@@ -12,14 +12,14 @@ namespace Stratify.Reporting.Charts;
 /// shrunken (empirical-Bayes) estimate: the row's own estimate is then drawn hollow and the shrunken one filled
 /// below it. <see cref="Summary"/> marks the all-patients row, drawn as a filled diamond.
 /// </summary>
-public sealed record ForestRow(string Label, int N, double? Estimate, double? Lower, double? Upper, string? PText = null, string? NText = null,
+internal sealed record ForestRow(string Label, int N, double? Estimate, double? Lower, double? Upper, string? PText = null, string? NText = null,
     ForestInterval? Shrunken = null, bool Summary = false);
 
 /// <summary>A second estimate of a row with its interval (the shrunken estimate).</summary>
-public sealed record ForestInterval(double Estimate, double Lower, double Upper);
+internal sealed record ForestInterval(double Estimate, double Lower, double Upper);
 
 /// <summary>The rows top to bottom, a footer line (e.g. "Interaction p = 0.03") and the figure's text alternative.</summary>
-public sealed record ForestPlotInput(
+internal sealed record ForestPlotInput(
     IReadOnlyList<ForestRow> Rows,
     string? Footer,
     string AltText,
@@ -42,7 +42,7 @@ public sealed record ForestPlotInput(
 ///     "Interaction p = 0.03", "Hazard ratio of death by sex");
 /// string svg = ForestPlot.Render(input);
 /// </code></example>
-public static class ForestPlot
+internal static class ForestPlot
 {
     private const double RowHeight = 30, HeaderHeight = 40, AxisBlock = 52, FooterHeight = 26;
     private const double EstimateColumnWidth = 150, PColumnWidth = 84;

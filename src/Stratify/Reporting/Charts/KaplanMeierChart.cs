@@ -13,7 +13,7 @@ namespace Stratify.Reporting.Charts;
 /// <see cref="AtRiskText"/>, when set, are printed instead of the numbers (the report's complementary suppression
 /// decides them: "suppressed", "&lt;5").
 /// </summary>
-public sealed record KaplanMeierChartCurve(
+internal sealed record KaplanMeierChartCurve(
     string Label,
     int PatientCount,
     IReadOnlyList<double> Times,
@@ -31,7 +31,7 @@ public sealed record KaplanMeierChartCurve(
 /// number-at-risk table. A curve with fewer than <see cref="SmallCellThreshold"/> patients is not drawn, and a
 /// positive risk count below the threshold prints as "&lt;threshold".
 /// </summary>
-public sealed record KaplanMeierChartInput(
+internal sealed record KaplanMeierChartInput(
     IReadOnlyList<KaplanMeierChartCurve> Curves,
     IReadOnlyList<double> TickTimes,
     string TimeUnit,
@@ -52,7 +52,7 @@ public sealed record KaplanMeierChartInput(
 /// var curve = new KaplanMeierChartCurve("ECOG 0", 63, [5, 11], [0.98, 0.95], [0.95, 0.9], [1, 1], [30], [0.95], [63, 40]);
 /// string svg = KaplanMeierChart.Render(new KaplanMeierChartInput([curve], [0, 365], "days", "Survival by ECOG"));
 /// </code></example>
-public static class KaplanMeierChart
+internal static class KaplanMeierChart
 {
     private const double RightPadding = 24, TopPadding = 16, AxisBlock = 62, LegendRow = 19, CharWidth = 7.2;
     private const double SwatchEnd = 30, MaxRowLabelWidth = 150;

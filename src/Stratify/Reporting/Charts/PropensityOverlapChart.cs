@@ -8,10 +8,10 @@ namespace Stratify.Reporting.Charts;
 /// One arm's propensity scores for <see cref="PropensityOverlapChart"/>: the 5th, 25th, 50th, 75th and 95th
 /// percentiles. The extremes are left out on purpose: a minimum or maximum is one patient's score.
 /// </summary>
-public sealed record OverlapArm(string Arm, double P05, double P25, double Median, double P75, double P95);
+internal sealed record OverlapArm(string Arm, double P05, double P25, double Median, double P75, double P95);
 
 /// <summary>The arms (reference first), the common support of the scores, and the figure's text alternative.</summary>
-public sealed record PropensityOverlapInput(IReadOnlyList<OverlapArm> Arms, double CommonSupportLower, double CommonSupportUpper, string AltText,
+internal sealed record PropensityOverlapInput(IReadOnlyList<OverlapArm> Arms, double CommonSupportLower, double CommonSupportUpper, string AltText,
     int Width = 760);
 
 /// <summary>
@@ -25,7 +25,7 @@ public sealed record PropensityOverlapInput(IReadOnlyList<OverlapArm> Arms, doub
 ///     [new OverlapArm("no", 0.02, 0.06, 0.11, 0.20, 0.45), new OverlapArm("yes", 0.10, 0.28, 0.41, 0.58, 0.80)],
 ///     0.01, 0.93, "Propensity scores by arm"));
 /// </code></example>
-public static class PropensityOverlapChart
+internal static class PropensityOverlapChart
 {
     private const double RowHeight = 56, Top = 16, AxisBlock = 58;
 

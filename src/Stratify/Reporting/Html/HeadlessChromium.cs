@@ -3,14 +3,14 @@ using System.Diagnostics;
 namespace Stratify.Reporting.Html;
 
 /// <summary>What a headless Chromium run did.</summary>
-public enum ChromiumOutcome { Succeeded, NotInstalled, Failed }
+internal enum ChromiumOutcome { Succeeded, NotInstalled, Failed }
 
 /// <summary>
 /// The result of printing or capturing a page: the outcome, the file written, a message for the user when it did not
 /// succeed, and every message the page wrote to the browser console (uncaught errors, CSP refusals, console.*).
 /// A report page has no script, so a correct page has no console messages at all.
 /// </summary>
-public sealed record ChromiumResult(
+internal sealed record ChromiumResult(
     ChromiumOutcome Outcome,
     string OutputPath,
     string Message,
@@ -26,7 +26,7 @@ public sealed record ChromiumResult(
 /// each uncaught exception appears there as a line containing ":CONSOLE", so no script has to be injected into
 /// the page under test.
 /// </summary>
-public static class HeadlessChromium
+internal static class HeadlessChromium
 {
     public const string NotInstalledMessage = "Chromium is not installed: apt-get install chromium";
 
@@ -161,7 +161,7 @@ public static class HeadlessChromium
 /// var result = ChromiumPdfPrinter.Print("report.html", "report.pdf");
 /// if (!result.Succeeded) Console.Error.WriteLine(result.Message); // e.g. "Chromium is not installed: apt-get install chromium"
 /// </code></example>
-public static class ChromiumPdfPrinter
+internal static class ChromiumPdfPrinter
 {
     public static ChromiumResult Print(string htmlPath, string pdfPath, TimeSpan? timeout = null, string? chromiumPath = null) =>
         HeadlessChromium.Run(htmlPath, pdfPath, ["--print-to-pdf={output}", "--no-pdf-header-footer"],
@@ -169,7 +169,7 @@ public static class ChromiumPdfPrinter
 }
 
 /// <summary>Takes a PNG screenshot of a page (default 1200×2000 CSS pixels) with headless Chromium, for tests.</summary>
-public static class ChromiumScreenshot
+internal static class ChromiumScreenshot
 {
     public static ChromiumResult Capture(string htmlPath, string pngPath, int width = 1200, int height = 2000,
         TimeSpan? timeout = null, string? chromiumPath = null) =>

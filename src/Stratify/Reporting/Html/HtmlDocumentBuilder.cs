@@ -6,7 +6,7 @@ using System.Xml.Linq;
 namespace Stratify.Reporting.Html;
 
 /// <summary>How a highlighted paragraph reads: a neutral note or a warning the reader must not miss.</summary>
-public enum CalloutKind { Note, Warning }
+internal enum CalloutKind { Note, Warning }
 
 /// <summary>
 /// Assembles the standalone report: one HTML file with inline CSS and inline SVG, no script, and a
@@ -21,7 +21,7 @@ public enum CalloutKind { Note, Warning }
 /// report.Figure(KaplanMeierChart.Render(input), "Kaplan–Meier survival by subgroup.");
 /// File.WriteAllText("report.html", report.Build());
 /// </code></example>
-public sealed class HtmlDocumentBuilder
+internal sealed class HtmlDocumentBuilder
 {
     /// <summary>Forbids every network or file fetch; inline styles (ours) and data: images are the only resources.</summary>
     public const string ContentSecurityPolicy =

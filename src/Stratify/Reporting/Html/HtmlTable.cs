@@ -9,11 +9,11 @@ namespace Stratify.Reporting.Html;
 /// var table = new HtmlTable("Subgroup sizes", ["Subgroup", "n", "Events"],
 ///     [new HtmlTableRow("A", ["120", "87"]), new HtmlTableRow("B", ["108", "78"])], NumericColumns: [1, 2]);
 /// </code></example>
-public sealed record HtmlTable(
+internal sealed record HtmlTable(
     string Caption,
     IReadOnlyList<string> ColumnHeaders,
     IReadOnlyList<HtmlTableRow> Rows,
     IReadOnlyList<int>? NumericColumns = null);
 
 /// <summary>One table row: its header cell (th scope="row") and the data cells that follow.</summary>
-public sealed record HtmlTableRow(string Header, IReadOnlyList<string> Cells);
+internal sealed record HtmlTableRow(string Header, IReadOnlyList<string> Cells);

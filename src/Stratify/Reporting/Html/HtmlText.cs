@@ -11,7 +11,7 @@ namespace Stratify.Reporting.Html;
 /// <example><code>
 /// HtmlText.Escape("&lt;script&gt;")   // "&amp;lt;script&amp;gt;"
 /// </code></example>
-public static class HtmlText
+internal static class HtmlText
 {
     public static string Escape(string? text)
     {

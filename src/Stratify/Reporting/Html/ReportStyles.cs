@@ -6,7 +6,7 @@ namespace Stratify.Reporting.Html;
 /// second cue (text, line pattern) so a greyscale print loses nothing. On a phone-width screen the facts stack and
 /// wide tables scroll within themselves.
 /// </summary>
-public static class ReportStyles
+internal static class ReportStyles
 {
     public const string Css = """
         @page { size: A4; margin: 16mm 14mm 18mm 14mm; }
