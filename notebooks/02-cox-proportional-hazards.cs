@@ -20,9 +20,8 @@
 // `status` 1 = died. Every number below is cross-checked against R in `notebooks/r/02-cox-proportional-hazards.R`.
 
 using LabKit;
+using Microsoft.Data.Analysis;
 using Stratify;
-using Stratify.Data;
-using Stratify.Survival;
 
 // ## 1. The model
 //
@@ -35,19 +34,11 @@ using Stratify.Survival;
 // fixed. β is estimated from the partial likelihood, which uses only the order of the events; tied death times are
 // handled by Efron's method (R's default).
 //
-// Labs 4 and 5 fit Cox models with the `CoxPH` fitter on a data frame. Here we call the estimator underneath it,
-// `CoxProportionalHazards.Fit`, with a design matrix we build ourselves, because sections 2 and 3 need what the
-// fitted `CoxModel` carries: the design matrix, the coefficients' variance matrix and the risk sets.
+// The `CoxPH` fitter takes a data frame and the roles of its columns. `celltype` is text, so it is categorical: one
+// indicator per histology, each compared with the first level in alphabetical order, adeno (as R's `factor` does).
 
-var veteran = CsvCohortReader.Read(Lab.Dataset("veteran.csv"));
-var survival = SurvivalData.FromCohort(veteran, time: "time", status: "status");
-var design = DesignMatrix.Build(
-[
-    CovariateTerm.FromColumn(veteran["trt"]),                          // 1 = standard, 2 = test: one unit = test vs standard
-    CovariateTerm.FromColumn(veteran["celltype"], reference: "squamous"),
-    CovariateTerm.FromColumn(veteran["karno"]),
-]);
-var cox = CoxProportionalHazards.Fit(survival, design, new CoxOptions());
+var veteran = DataFrame.LoadCsv(Lab.Dataset("veteran.csv"));
+var cox = new CoxPH().Fit(veteran, time: "time", @event: "status", covariates: ["trt", "celltype", "karno"]);
 
 Lab.Table("Cox model: trt + celltype + karno (veteran)",
     ["term", "coefficient", "hazard ratio", "std error", "lower 95%", "upper 95%", "p-value"],
@@ -63,8 +54,9 @@ Lab.Table("Concordance (Harrell's C)", ["", "C", "std error"], [["model", cox.Co
 // Reading the table:
 // - `karno`: each extra point of Karnofsky score multiplies the hazard by about 0.969, so 10 points by
 //   0.969¹⁰ ≈ 0.73 — a 27% lower hazard. Its interval is far from 1.
-// - `celltype`: each histology is compared with the reference, squamous. Adeno carcinoma has about three times the
-//   hazard of squamous, at the same treatment and Karnofsky score.
+// - `celltype`: each histology is compared with the reference, adeno carcinoma. Squamous-cell tumours carry about a
+//   third of the hazard of adeno (HR 0.32) and large-cell ones under half, at the same treatment and Karnofsky
+//   score; small-cell ones are closest to adeno.
 // - `trt`: hazard ratio 1.3 with an interval from 0.88 to 1.93. The trial cannot tell the two chemotherapies apart.
 // - C = 0.74: for a random pair of patients in which one died first, the model gives the one who died first the
 //   higher risk three times out of four.
@@ -76,7 +68,7 @@ Lab.Table("Concordance (Harrell's C)", ["", "C", "std error"], [["model", cox.Co
 // time, scatter around β(t). Their test (R's `cox.zph`) asks whether the residuals trend with a transform of time
 // (here 1 − the Kaplan–Meier estimate, R's default); a small p-value means the hazard ratio changes over time.
 
-var zph = ProportionalHazardsTest.Compute(cox);
+var zph = cox.TestProportionalHazards();
 Lab.Table("Proportional-hazards test (cox.zph)", ["term", "chi-square", "df", "p-value"],
     zph.Terms.Append(zph.Global).Select(t => new object[] { t.Term, t.Statistic, t.DegreesOfFreedom, t.PValue }));
 
@@ -86,45 +78,60 @@ Lab.Table("Proportional-hazards test (cox.zph)", ["term", "chi-square", "df", "p
 //
 // At each death time, the Schoenfeld residual of the patient who died is their covariate value minus the average
 // over everybody at risk, weighted by each patient's risk exp(β·x) (with tied deaths, Efron's averaged weights).
-// Scaling by the number of deaths times the variance matrix and adding β gives the scaled residual whose average
-// near time t estimates β(t) (R: `residuals(fit, type = "scaledsch")`). We compute them from the fitted β and its
-// variance, to see that nothing magic is involved.
+// Scaling by the number of deaths times the variance matrix of β and adding β gives the scaled residual whose
+// average near time t estimates β(t) (R: `residuals(fit, type = "scaledsch")`). We compute them from the fitted β
+// (`cox.Coefficients`) and its variance matrix (`cox.VarianceMatrix()`, R's `vcov(fit)`), to see that nothing magic
+// is involved.
+//
+// First each patient's row of the design: trt, one indicator per non-reference cell type, karno — in the order of
+// the coefficients. (Centring the columns, as R does, would change nothing below: the residuals are differences.)
 
-int p = cox.Design.Columns, n = survival.Count;
-var beta = cox.Beta;
-var x = cox.Design.Values;                                       // row-major n × p
+double[] Column(string name) => veteran[name].Cast<object>().Select(Convert.ToDouble).ToArray();
+var cellType = veteran["celltype"].Cast<object>().Select(v => (string)v).ToArray();
+var time = Column("time");
+var died = Column("status").Select(s => s == 1).ToArray();
+int n = time.Length, p = cox.Coefficients.Count;
+var beta = cox.Coefficients.Select(c => c.Coefficient).ToArray();
+var variance = cox.VarianceMatrix();                             // p × p
+var x = new double[n, p];
+for (int j = 0; j < p; j++)
+{
+    string term = cox.Coefficients[j].Term;                       // "trt", "celltype=large", …, "karno"
+    var values = term.StartsWith("celltype=") ? cellType.Select(c => c == term["celltype=".Length..] ? 1.0 : 0.0).ToArray() : Column(term);
+    for (int i = 0; i < n; i++) x[i, j] = values[i];
+}
 var risk = new double[n];
 for (int i = 0; i < n; i++)
 {
     double eta = 0;
-    for (int j = 0; j < p; j++) eta += beta[j] * x[i * p + j];
+    for (int j = 0; j < p; j++) eta += beta[j] * x[i, j];
     risk[i] = Math.Exp(eta);
 }
-var deathTimes = survival.Time.Where((t, i) => survival.Event[i]).Distinct().Order().ToArray();
+var deathTimes = time.Where((t, i) => died[i]).Distinct().Order().ToArray();
 var residualTime = new List<double>();
 var scaled = new List<double[]>();
 foreach (double t in deathTimes)
 {
     // Sums over the risk set (time ≥ t) and over those who die at t.
-    var atRisk = Enumerable.Range(0, n).Where(i => survival.Time[i] >= t).ToArray();
-    var dying = atRisk.Where(i => survival.Time[i] == t && survival.Event[i]).ToArray();
+    var atRisk = Enumerable.Range(0, n).Where(i => time[i] >= t).ToArray();
+    var dying = atRisk.Where(i => time[i] == t && died[i]).ToArray();
     double riskSum = atRisk.Sum(i => risk[i]), dyingSum = dying.Sum(i => risk[i]);
     var average = new double[p];
     for (int k = 0; k < dying.Length; k++)
     {
         double fraction = (double)k / dying.Length, denominator = riskSum - fraction * dyingSum;   // Efron
         for (int j = 0; j < p; j++)
-            average[j] += (atRisk.Sum(i => risk[i] * x[i * p + j]) - fraction * dying.Sum(i => risk[i] * x[i * p + j])) / denominator / dying.Length;
+            average[j] += (atRisk.Sum(i => risk[i] * x[i, j]) - fraction * dying.Sum(i => risk[i] * x[i, j])) / denominator / dying.Length;
     }
     foreach (int i in dying)
     {
-        var residual = Enumerable.Range(0, p).Select(j => x[i * p + j] - average[j]).ToArray();
+        var residual = Enumerable.Range(0, p).Select(j => x[i, j] - average[j]).ToArray();
         // scaled = β + d · V · r, with d the number of deaths and V the variance matrix of β
-        scaled.Add(Enumerable.Range(0, p).Select(j => beta[j] + cox.Events * Enumerable.Range(0, p).Sum(m => cox.Variance[j * p + m] * residual[m])).ToArray());
+        scaled.Add(Enumerable.Range(0, p).Select(j => beta[j] + cox.Events * Enumerable.Range(0, p).Sum(m => variance[j, m] * residual[m])).ToArray());
         residualTime.Add(t);
     }
 }
-int karno = Array.IndexOf(cox.Design.ColumnNames, "karno");
+int karno = cox.Coefficients.Select(c => c.Term).ToList().IndexOf("karno");
 var karnoResiduals = scaled.Select(r => r[karno]).ToArray();
 
 // Average the scaled residuals within periods of follow-up: if the hazard ratio were constant they would all be
@@ -160,9 +167,8 @@ new SvgChart("Scaled Schoenfeld residuals of karno against time", "days to death
 // ## Exercises
 //
 // 1. Add `age` and `prior` (prior therapy, 0 or 10) to the model. Do they change the treatment hazard ratio?
-// 2. Fit the model stratified by `celltype` (pass the celltype codes as strata to
-//    `CoxProportionalHazards.Fit(time, died, design, strata)`), with `trt` and `karno`. Test proportional hazards
-//    again. What happened to the global test?
+// 2. Fit the model stratified by `celltype` (`strata: ["celltype"]`), with `trt` and `karno`. Test proportional
+//    hazards again. What happened to the global test?
 // 3. Refit the model on the patients who survived past day 100, with time measured from day 100. What is the
 //    hazard ratio per 10 Karnofsky points now?
 // 4. Give 90% intervals instead of 95% (`new CoxOptions { ConfidenceLevel = 0.90 }`). Which interval for `trt`

@@ -23,8 +23,6 @@
 using LabKit;
 using Microsoft.Data.Analysis;
 using Stratify;
-using Stratify.Clustering;
-using Stratify.Data;
 
 // ## 1. Gower's dissimilarity
 //
@@ -34,28 +32,30 @@ using Stratify.Data;
 // - ordinal: the difference of ranks divided by the range of ranks (R's `daisy` type "O").
 //
 // So a 10 mm difference in size counts as much as a tenth of the largest size gap in the cohort, and being pre-
-// rather than post-menopausal counts as fully different on that characteristic.
+// rather than post-menopausal counts as fully different on that characteristic. The formula is short enough to
+// compute by hand for a few pairs; the `KMedoids` fitter below computes every pair the same way.
 
-var gbsg = CsvCohortReader.Read(Lab.Dataset("gbsg.csv"));
-var features = FeatureSet.FromCohort(gbsg,
-[
-    new FeatureSpec("age", FeatureRole.Numeric),
-    new FeatureSpec("meno", FeatureRole.Categorical),
-    new FeatureSpec("size", FeatureRole.Numeric),
-    new FeatureSpec("grade", FeatureRole.Ordinal),
-    new FeatureSpec("nodes", FeatureRole.Numeric),
-    new FeatureSpec("pgr", FeatureRole.Numeric),
-    new FeatureSpec("er", FeatureRole.Numeric),
-]);
-var gower = GowerDissimilarity.Compute(features);
-long pairs = (long)gower.Count * (gower.Count - 1) / 2;
+var gbsg = DataFrame.LoadCsv(Lab.Dataset("gbsg.csv"));
+double[] Column(string name) => gbsg[name].Cast<object>().Select(Convert.ToDouble).ToArray();
+string[] numeric = ["age", "size", "nodes", "pgr", "er"];
+var values = numeric.Concat(["meno", "grade"]).ToDictionary(f => f, Column);
+double Gower(int i, int j)
+{
+    double sum = 0;
+    foreach (var f in numeric) sum += Math.Abs(values[f][i] - values[f][j]) / (values[f].Max() - values[f].Min());
+    sum += values["meno"][i] == values["meno"][j] ? 0 : 1;                                                     // categorical
+    sum += Math.Abs(values["grade"][i] - values["grade"][j]) / (values["grade"].Max() - values["grade"].Min()); // ordinal: grades 1 < 2 < 3 are their ranks
+    return sum / 7;
+}
+int n = (int)gbsg.Rows.Count;
+long pairs = (long)n * (n - 1) / 2;
 Lab.Table("Gower dissimilarities", ["pair", "dissimilarity"],
 [
-    ["patients 1 and 2", gower[0, 1]],
-    ["patients 1 and 3", gower[0, 2]],
-    ["patients 2 and 3", gower[1, 2]],
+    ["patients 1 and 2", Gower(0, 1)],
+    ["patients 1 and 3", Gower(0, 2)],
+    ["patients 2 and 3", Gower(1, 2)],
 ]);
-Console.WriteLine($"{gower.Count} patients, so {pairs:N0} pairwise dissimilarities.");
+Console.WriteLine($"{n} patients, so {pairs:N0} pairwise dissimilarities.");
 Console.WriteLine();
 
 // ## 2. k-medoids
@@ -73,48 +73,51 @@ Console.WriteLine();
 // subgroup, near 0 on a border, negative when i would fit better elsewhere. The average over patients measures
 // how clear the partition is: Kaufman and Rousseeuw read above 0.5 as a reasonable structure, 0.26–0.5 as weak
 // structure that could be artificial, below 0.25 as no substantial structure.
+//
+// `KMedoids.ChooseK` fits k = 1, 2, …, 6 on one Gower matrix and returns, for each k, the criteria for choosing it
+// (the silhouette here, the gap statistic in section 4) and the fit itself. `meno` is coded 0/1, so we declare it
+// categorical; `grade` is ordinal.
 
-var ks = Enumerable.Range(2, 5).ToArray();                          // k = 2..6
-var fits = ks.ToDictionary(k => k, k => PartitioningAroundMedoids.Fit(gower, new KMedoidsOptions(k)));
-var silhouettes = ks.ToDictionary(k => k, k => Silhouette.Compute(gower, fits[k].Assignment, k));
+string[] features = ["age", "meno", "size", "grade", "nodes", "pgr", "er"];
+var kmedoids = new KMedoids(new KMedoidsOptions { Seed = 2024 });       // the seed draws the gap's reference sets
+var choice = kmedoids.ChooseK(gbsg, features, maxK: 6, categorical: ["meno"], ordinal: ["grade"], referenceSets: 20);
+var tried = choice.Criteria.Where(c => c.K >= 2).ToArray();              // the silhouette needs two subgroups
 Lab.Table("k-medoids on Gower dissimilarities", ["k", "average dissimilarity to medoid", "average silhouette"],
-    ks.Select(k => new object[] { k, fits[k].AverageDissimilarity, silhouettes[k].Average }));
+    tried.Select(c => new object[] { c.K, c.AverageDissimilarity, c.Silhouette }));
 new SvgChart("Average silhouette width by number of subgroups", "k (number of subgroups)", "average silhouette width")
-    .Line("average silhouette", ks.Select(k => (double)k).ToArray(), ks.Select(k => silhouettes[k].Average).ToArray())
+    .Line("average silhouette", tried.Select(c => (double)c.K).ToArray(), tried.Select(c => c.Silhouette).ToArray())
     .Save("03-silhouette.svg");
 
-// The silhouette clearly prefers k = 2, at 0.59 — "a reasonable structure" by Kaufman and Rousseeuw's reading.
-// Before describing two kinds of patient, look at what the two subgroups are. Each is represented by its medoid,
-// a real patient.
+// The silhouette clearly prefers k = 2 (`choice.BySilhouette`), at 0.59 — "a reasonable structure" by Kaufman and
+// Rousseeuw's reading. Before describing two kinds of patient, look at what the two subgroups are. Each is
+// represented by its medoid, a real patient.
 
-int chosen = 2;
-var medoids = fits[chosen].Medoids;
-var sizes = Enumerable.Range(0, chosen).Select(c => fits[chosen].Assignment.Count(a => a == c)).ToArray();
-Lab.Table($"The medoids for k = {chosen}", ["medoid", "patients", "age", "meno", "size", "grade", "nodes", "pgr", "er"],
+int chosen = choice.BySilhouette;
+var fit = choice.Fit(chosen);
+Lab.Table($"The medoids for k = {chosen}", ["medoid", "patients", .. features],
     Enumerable.Range(0, chosen).Select(c =>
     {
-        int row = features.SourceRows[medoids[c]];                     // the medoid's row in the cohort
-        return new object[] { $"pid {gbsg["pid"].Format(row)}", sizes[c] }.Concat(
-            new[] { "age", "meno", "size", "grade", "nodes", "pgr", "er" }.Select(f => (object)gbsg[f].Format(row))).ToArray();
+        int row = fit.Medoids[c];                                       // the medoid's row in the data frame (0-based)
+        return new object[] { $"pid {gbsg["pid"][row]}", fit.Sizes[c] }.Concat(features.Select(f => gbsg[f][row])).ToArray();
     }));
 
 // The two medoids are alike in size, grade, nodes and receptors; they differ in age and menopausal status.
 // Cross-tabulate the subgroups with menopausal status:
 
-var meno = (NumericColumn)gbsg["meno"];
+var meno = values["meno"];
 Lab.Table($"Subgroups (k = {chosen}) by menopausal status", ["subgroup of", "premenopausal", "postmenopausal"],
     Enumerable.Range(0, chosen).Select(c => new object[]
     {
-        $"pid {gbsg["pid"].Format(features.SourceRows[medoids[c]])}",
-        Enumerable.Range(0, features.RowCount).Count(i => fits[chosen].Assignment[i] == c && meno.Values[features.SourceRows[i]] == 0),
-        Enumerable.Range(0, features.RowCount).Count(i => fits[chosen].Assignment[i] == c && meno.Values[features.SourceRows[i]] == 1),
+        $"pid {gbsg["pid"][fit.Medoids[c]]}",
+        Enumerable.Range(0, n).Count(i => fit.Labels[i] == c && meno[i] == 0),
+        Enumerable.Range(0, n).Count(i => fit.Labels[i] == c && meno[i] == 1),
     }));
 
 // The "structure" is menopausal status, exactly. Gower counts a mismatch on a two-level characteristic as a full 1,
 // while a numeric difference is divided by the range, which a few extreme values make wide (nodes run from 1 to
 // 51, pgr from 0 to 2,380): a typical difference in nodes adds only a few hundredths. One binary characteristic
-// outweighs the rest. Always ask *what* drives a partition; down-weight such a characteristic, transform skewed
-// ones (e.g. log of the receptors), or leave it out and describe it afterwards (exercise 1).
+// outweighs the rest. Always ask *what* drives a partition; transform skewed characteristics (e.g. log of the
+// receptors, exercise 2), or leave the dominant one out and describe it afterwards (exercise 1).
 
 // ## 4. The gap statistic
 //
@@ -124,15 +127,9 @@ Lab.Table($"Subgroups (k = {chosen}) by menopausal status", ["subgroup of", "pre
 // standard error of the next" picks the smallest k that is about as good as it gets. log W_k is deterministic; the
 // gap depends on the random reference sets (seeded here, so the run is reproducible).
 
-var gap = GapStatistic.Compute(features, GapStatistic.UniformReference, maxK: 6, referenceSets: 20, seed: 2024,
-    (data, k) =>
-    {
-        var d = GowerDissimilarity.Compute(data);
-        return (k == 1 ? new int[d.Count] : PartitioningAroundMedoids.Fit(d, new KMedoidsOptions(k)).Assignment, d);
-    });
 Lab.Table("Gap statistic (20 uniform reference sets)", ["k", "log W_k", "expected log W_k", "gap", "std error"],
-    Enumerable.Range(1, 6).Select(k => new object[] { k, gap.LogW[k - 1], gap.ExpectedLogW[k - 1], gap.Gap[k - 1], gap.StandardError[k - 1] }));
-Console.WriteLine($"The first-SE-max rule picks k = {gap.Recommend(GapRule.FirstSEMax)}.");
+    choice.Criteria.Select(c => new object[] { c.K, c.LogW, c.ExpectedLogW, c.Gap, c.GapStandardError }));
+Console.WriteLine($"The first-SE-max rule picks k = {choice.ByGap}.");
 Console.WriteLine();
 
 // The gap grows all the way to the largest k tried, so the rule picks the edge of the range: compared with
@@ -146,25 +143,22 @@ Console.WriteLine();
 // subgroup by the Jaccard coefficient (shared patients / patients in either). A mean Jaccard below 0.5 means the
 // subgroup dissolves; 0.6–0.75 is a pattern; above 0.85 highly stable.
 
-var stability = ClusterStability.Assess(fits[chosen].Assignment, chosen,
-    rows => PartitioningAroundMedoids.Fit(gower.Subset(rows), new KMedoidsOptions(chosen)).Assignment, resamples: 50, seed: 2024);
+var stability = fit.Stability(resamples: 50, seed: 2024);
 Lab.Table($"Bootstrap stability, k = {chosen} (50 resamples)", ["subgroup", "patients", "mean Jaccard", "times dissolved", "verdict"],
-    Enumerable.Range(0, chosen).Select(c => new object[] { $"{c + 1}", sizes[c], stability.MeanJaccard[c], stability.Dissolved[c], stability.Verdict(c) }));
+    Enumerable.Range(0, chosen).Select(c => new object[] { $"{c + 1}", fit.Sizes[c], stability.MeanJaccard[c], stability.Dissolved[c], stability.Verdict(c) }));
 
 // Both subgroups come back in every resample — as they must, since they reproduce one binary characteristic.
 // Stability is necessary for a subgroup worth describing, not sufficient.
 
 // ## 6. From exploration to a rule you can apply
 //
-// Sections 1–5 used the building blocks (Gower matrix, PAM, silhouette) to explore. Once k is chosen, the
-// `KMedoids` fitter does the whole job from a data frame — bind the features, compute Gower, run PAM — and returns
-// a model that can place *new* patients: each goes to the subgroup of the nearest medoid, with Gower's ranges
-// taken from the training data.
+// Once k is chosen, fit it directly: the `KMedoids` fitter binds the features, computes Gower and runs PAM, and
+// returns a model that can place *new* patients — each goes to the subgroup of the nearest medoid, with Gower's
+// ranges taken from the training data.
 
-var frame = DataFrame.LoadCsv(Lab.Dataset("gbsg.csv"));
-var pam = new KMedoids(new KMedoidsOptions { K = 2 })
-    .Fit(frame, features: ["age", "meno", "size", "grade", "nodes", "pgr", "er"], categorical: ["meno"], ordinal: ["grade"]);
-Console.WriteLine($"The fitter chose the same medoids as section 3: {pam.Medoids.SequenceEqual(medoids)}.");
+var pam = new KMedoids(new KMedoidsOptions { K = chosen })
+    .Fit(gbsg, features, categorical: ["meno"], ordinal: ["grade"]);
+Console.WriteLine($"The fitter chose the same medoids as section 3: {pam.Medoids.SequenceEqual(fit.Medoids)}.");
 Console.WriteLine();
 Lab.Table("pam.Summary()", pam.Summary());
 
@@ -175,7 +169,7 @@ var newPatients = new DataFrame(
 var placed = pam.Predict(newPatients);
 Lab.Table("Two new patients placed by pam.Predict", ["patient", "age", "meno", "cluster (medoid)"],
     Enumerable.Range(0, placed.Length).Select(i => new object[] { $"new {i + 1}", newPatients["age"][i], newPatients["meno"][i],
-        $"{placed[i]} (pid {gbsg["pid"].Format(pam.Medoids[placed[i]])})" }));
+        $"{placed[i]} (pid {gbsg["pid"][pam.Medoids[placed[i]]]})" }));
 
 // ## What to take away
 //
@@ -187,9 +181,9 @@ Lab.Table("Two new patients placed by pam.Predict", ["patient", "age", "meno", "
 // ## Exercises
 //
 // 1. Drop `meno` from the features. Which k does the silhouette prefer now, and how high is it?
-// 2. Give `nodes` weight 3 (`new FeatureSpec("nodes", FeatureRole.Numeric, Weight: 3)`). What do the two medoids
-//    differ in now?
-// 3. Repeat the stability check for k = 3. Which subgroup is least stable?
+// 2. Replace `pgr` and `er` by log(1 + pgr) and log(1 + er) (add the columns to the data frame). Which k does the
+//    silhouette prefer now, and what do the medoids differ in?
+// 3. Repeat the stability check for k = 3 (`choice.Fit(3).Stability(...)`). Which subgroup is least stable?
 // 4. How many pairwise dissimilarities does a cohort of 10,000 patients need, and how much memory at 8 bytes each?
 //    (Stratify switches to CLARA, which clusters samples, from 50,000 patients on.)
 //

@@ -3,12 +3,12 @@
 suppressMessages(library(survival))
 source("notebooks/r/checks.R")
 veteran <- read.csv("datasets/veteran.csv")
-veteran$celltype <- relevel(factor(veteran$celltype), "squamous")
+veteran$celltype <- factor(veteran$celltype)                               # reference adeno, the first level, as the lab
 fit <- coxph(Surv(time, status) ~ trt + celltype + karno, data = veteran)   # Efron ties, as the lab
 
 s <- summary(fit)
-terms <- c(trt = "trt", celltypeadeno = "celltype=adeno", celltypelarge = "celltype=large",
-           celltypesmallcell = "celltype=smallcell", karno = "karno")
+terms <- c(trt = "trt", celltypelarge = "celltype=large", celltypesmallcell = "celltype=smallcell",
+           celltypesquamous = "celltype=squamous", karno = "karno")
 table <- "Cox model: trt + celltype + karno (veteran)"
 for (r in names(terms)) {
   check(table, terms[[r]], "coefficient", s$coefficients[r, "coef"])

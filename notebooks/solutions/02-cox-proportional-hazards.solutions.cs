@@ -6,22 +6,18 @@
 //     dotnet run notebooks/solutions/02-cox-proportional-hazards.solutions.cs
 
 using LabKit;
+using Microsoft.Data.Analysis;
 using Stratify;
-using Stratify.Data;
 using Stratify.Survival;
 
-var veteran = CsvCohortReader.Read(Lab.Dataset("veteran.csv"));
-var survival = SurvivalData.FromCohort(veteran, time: "time", status: "status");
-var trt = CovariateTerm.FromColumn(veteran["trt"]);
-var celltype = CovariateTerm.FromColumn(veteran["celltype"], reference: "squamous");
-var karno = CovariateTerm.FromColumn(veteran["karno"]);
+var veteran = DataFrame.LoadCsv(Lab.Dataset("veteran.csv"));
+var cox = new CoxPH();
 string[] columns = ["term", "hazard ratio", "lower", "upper", "p-value"];
 object[] Row(CoxCoefficient c) => [c.Term, c.HazardRatio, c.HazardRatioLower, c.HazardRatioUpper, c.PValue];
 
 // ## Exercise 1. Adding age and prior therapy
 
-var wider = CoxProportionalHazards.Fit(survival, DesignMatrix.Build([trt, celltype, karno,
-    CovariateTerm.FromColumn(veteran["age"]), CovariateTerm.FromColumn(veteran["prior"])]), new CoxOptions());
+var wider = cox.Fit(veteran, time: "time", @event: "status", covariates: ["trt", "celltype", "karno", "age", "prior"]);
 Lab.Table("trt + celltype + karno + age + prior", columns, wider.Coefficients.Select(Row));
 
 // The treatment hazard ratio barely moves (1.30 → 1.34): in a randomised trial, adjusting for baseline
@@ -31,10 +27,9 @@ Lab.Table("trt + celltype + karno + age + prior", columns, wider.Coefficients.Se
 //
 // Each cell type gets its own baseline hazard; trt and karno are estimated within cell types.
 
-var cells = (CategoricalColumn)veteran["celltype"];
-var stratified = CoxProportionalHazards.Fit(survival.Time, survival.Event, DesignMatrix.Build([trt, karno]), cells.Codes, new CoxOptions());
+var stratified = cox.Fit(veteran, time: "time", @event: "status", covariates: ["trt", "karno"], strata: ["celltype"]);
 Lab.Table("trt + karno, stratified by celltype", columns, stratified.Coefficients.Select(Row));
-var zph = ProportionalHazardsTest.Compute(stratified);
+var zph = stratified.TestProportionalHazards();
 Lab.Table("Proportional-hazards test, stratified model", ["term", "chi-square", "df", "p-value"],
     zph.Terms.Append(zph.Global).Select(t => new object[] { t.Term, t.Statistic, t.DegreesOfFreedom, t.PValue }));
 
@@ -45,11 +40,9 @@ Lab.Table("Proportional-hazards test, stratified model", ["term", "chi-square", 
 //
 // Keep the patients alive at day 100 and measure time from there (a landmark analysis).
 
-var late = Enumerable.Range(0, survival.Count).Where(i => survival.Time[i] > 100).ToArray();
-var lateDesign = DesignMatrix.Build([
-    CovariateTerm.Numeric("trt", late.Select(i => ((NumericColumn)veteran["trt"]).Values[i]).ToArray()),
-    CovariateTerm.Numeric("karno", late.Select(i => ((NumericColumn)veteran["karno"]).Values[i]).ToArray())]);
-var lateFit = CoxProportionalHazards.Fit(late.Select(i => survival.Time[i] - 100).ToArray(), late.Select(i => survival.Event[i]).ToArray(), lateDesign);
+var alive = veteran.Filter(veteran["time"].ElementwiseGreaterThan(100));
+alive["time"] = alive["time"] - 100;
+var lateFit = cox.Fit(alive, time: "time", @event: "status", covariates: ["trt", "karno"]);
 double per10 = Math.Exp(10 * lateFit.Coefficients[1].Coefficient);
 Lab.Table("karno after day 100", ["", "patients", "deaths", "HR per 10 points"], [["from day 100", lateFit.N, lateFit.Events, per10]]);
 
@@ -58,7 +51,7 @@ Lab.Table("karno after day 100", ["", "patients", "deaths", "HR per 10 points"],
 
 // ## Exercise 4. 90% intervals
 
-var narrow = CoxProportionalHazards.Fit(survival, DesignMatrix.Build([trt, celltype, karno]), new CoxOptions { ConfidenceLevel = 0.90 });
+var narrow = new CoxPH(new CoxOptions { ConfidenceLevel = 0.90 }).Fit(veteran, time: "time", @event: "status", covariates: ["trt", "celltype", "karno"]);
 Lab.Table("90% intervals", columns, narrow.Coefficients.Select(Row));
 
 // The 90% interval for trt (0.93 to 1.81) still includes 1: no evidence at any conventional level.
