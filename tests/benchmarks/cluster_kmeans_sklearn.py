@@ -1,6 +1,6 @@
-"""k-means speed reference: scikit-learn on 1,000,000 x 20, k = 8, one k-means++ start.
+"""k-means speed reference: scikit-learn on 1,000,000 x 20 (or n x 20), k = 8, one k-means++ start.
 
-    /usr/bin/python3 tests/benchmarks/cluster_kmeans_sklearn.py /tmp/kmeans_1e6x20.bin
+    /usr/bin/python3 tests/benchmarks/cluster_kmeans_sklearn.py /tmp/kmeans_1e6x20.bin [n]
 Writes the data (float64, row-major, seeded make_blobs) to the given file for the C# harness
 (tests/benchmarks/cluster_bench) and prints scikit-learn's fit time and inertia.
 """
@@ -13,7 +13,8 @@ from sklearn.cluster import KMeans
 from sklearn.datasets import make_blobs
 
 path = sys.argv[1] if len(sys.argv) > 1 else "/tmp/kmeans_1e6x20.bin"
-x, _ = make_blobs(n_samples=1_000_000, n_features=20, centers=8, cluster_std=4.0, random_state=42)
+n = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000
+x, _ = make_blobs(n_samples=n, n_features=20, centers=8, cluster_std=4.0, random_state=42)
 x = np.ascontiguousarray(x, dtype=np.float64)
 x.tofile(path)
 print(f"scikit-learn {sklearn.__version__}; data written to {path}")

@@ -53,15 +53,7 @@ internal static class StudySpecWriter
         if (spec.Subgroups is { } s)
         {
             text.Append("subgroups:\n");
-            text.Append("  method: ").Append(s.Method switch
-            {
-                SubgroupMethod.KMedoids => "kmedoids",
-                SubgroupMethod.KMeans => "kmeans",
-                SubgroupMethod.GaussianMixture => "gmm",
-                SubgroupMethod.Hierarchical => "hierarchical",
-                SubgroupMethod.SurvivalTree => "tree",
-                _ => "column",
-            }).Append('\n');
+            text.Append("  method: ").Append(MethodKey(s.Method)).Append('\n');
             if (s.Column is not null) text.Append("  column: ").Append(Quote(s.Column)).Append('\n');
             Covariates("features", s.Features, text, "  ");
             text.Append("  k: ").Append(s.KMin == s.KMax ? $"{s.KMin}" : $"{s.KMin}..{s.KMax}").Append('\n');
@@ -120,4 +112,15 @@ internal static class StudySpecWriter
 
     /// <summary>Double-quoted YAML scalar with backslash escapes, so any text reads back unchanged.</summary>
     private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n") + "\"";
+
+    /// <summary>A subgroup method as the spec's <c>method:</c> key spells it (and results.json reports it).</summary>
+    internal static string MethodKey(SubgroupMethod method) => method switch
+    {
+        SubgroupMethod.KMedoids => "kmedoids",
+        SubgroupMethod.KMeans => "kmeans",
+        SubgroupMethod.GaussianMixture => "gmm",
+        SubgroupMethod.Hierarchical => "hierarchical",
+        SubgroupMethod.SurvivalTree => "tree",
+        _ => "column",
+    };
 }

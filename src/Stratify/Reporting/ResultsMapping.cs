@@ -91,15 +91,7 @@ internal static class ResultsMapping
         _ => "treatment_by_subgroup",
     };
 
-    public static string MethodName(SubgroupMethod method) => method switch
-    {
-        SubgroupMethod.KMedoids => "kmedoids",
-        SubgroupMethod.KMeans => "kmeans",
-        SubgroupMethod.GaussianMixture => "gmm",
-        SubgroupMethod.Hierarchical => "hierarchical",
-        SubgroupMethod.SurvivalTree => "tree",
-        _ => "column",
-    };
+    public static string MethodName(SubgroupMethod method) => StudySpecWriter.MethodKey(method);
 
     /// <summary>Counts below the small-cell threshold are written "&lt;N" in sentences.</summary>
     public static string Count(int n, int threshold) => RunSentences.MaskedCounts(threshold)(TextCount.Patients(n));
