@@ -27,15 +27,16 @@ public class FitterMemberTests
     [Fact]
     public void Variance_matrix_equals_vcov_of_the_model_based_fit()
     {
-        // R: vcov(coxph(Surv(time, status) ~ trt + factor(celltype) + karno, veteran)).
+        // R: vcov(coxph(Surv(time, status) ~ trt + factor(celltype) + karno, veteran)). Measured 7.5e-13 relative (the
+        // smallest off-diagonal entries, ~4e-5); asserted 2e-12.
         var fit = new CoxPH().Fit(Csv("veteran.csv"), "time", "status", ["trt", "celltype", "karno"]);
-        AssertVariance(Reference.GetProperty("vcov").GetProperty("veteran"), fit.VarianceMatrix(), 1e-12);
+        AssertVariance(Reference.GetProperty("vcov").GetProperty("veteran"), fit.VarianceMatrix(), 2e-12);
     }
 
     [Fact]
     public void Variance_matrix_of_a_robust_fit_equals_vcov_of_the_robust_coxph()
     {
-        // R: vcov(coxph(Surv(time, status) ~ age + sex, lung, robust = TRUE)): the sandwich variance.
+        // R: vcov(coxph(Surv(time, status) ~ age + sex, lung, robust = TRUE)): the sandwich variance. Measured 6.6e-14.
         var fit = new CoxPH(new CoxOptions { Robust = true }).Fit(Csv("lung.csv"), "time", "status", ["age", "sex"]);
         AssertVariance(Reference.GetProperty("vcov").GetProperty("lung_robust"), fit.VarianceMatrix(), 1e-12);
     }
@@ -63,7 +64,8 @@ public class FitterMemberTests
     public void ChooseK_gives_pams_average_dissimilarity_silhouette_and_log_W_for_every_k()
     {
         // R: pam(daisy(gbsg features, "gower"), k, pamonce = 6) for k = 1..6; summary(silhouette(p))$avg.width;
-        // clusGap's log W_k with d.power = 1. Asserted to 1e-12 relative.
+        // clusGap's log W_k with d.power = 1. Measured: average dissimilarity exact, silhouette 1.3e-15, log W 1.1e-14
+        // relative; asserted 1e-12.
         var choice = GbsgChoice();
         var expected = Reference.GetProperty("choose_k").EnumerateArray().ToArray();
         Assert.Equal(expected.Length, choice.Criteria.Count);
