@@ -129,6 +129,23 @@ public sealed class CoxPHFit
     }
 
     /// <summary>
+    /// The variance matrix of the coefficients (R's <c>vcov(fit)</c>): p × p in the order of <see cref="Coefficients"/>,
+    /// the inverse of the information at the fitted β, or the robust (sandwich) variance when <see cref="Robust"/>; zero
+    /// rows and columns for aliased terms. A fresh copy on each call.
+    /// </summary>
+    /// <example><code>
+    /// var v = cox.VarianceMatrix();   // v[j, j] = cox.Coefficients[j].StandardError², for a model-based fit
+    /// </code></example>
+    public double[,] VarianceMatrix()
+    {
+        int p = Coefficients.Count;
+        var variance = new double[p, p];
+        for (int j = 0; j < p; j++)
+            for (int m = 0; m < p; m++) variance[j, m] = _model.Variance[j * p + m];
+        return variance;
+    }
+
+    /// <summary>
     /// The test of proportional hazards, as R's <c>cox.zph(fit)</c> (scaled Schoenfeld residuals against the
     /// Kaplan–Meier transform of time; Grambsch &amp; Therneau 1994): a χ² per term and a global one. Not available
     /// for a model with case weights.
