@@ -1,5 +1,6 @@
 using Microsoft.Data.Analysis;
 using Stratify.Data;
+using Stratify.Survival;
 
 namespace Stratify;
 
@@ -11,6 +12,21 @@ namespace Stratify;
 /// </summary>
 internal static class FitterInput
 {
+    /// <summary>
+    /// The leaf of each new row of a tree fitter (survival or interaction tree): its features bound like the training
+    /// ones, every value required, and <paramref name="leafOf"/> applied to each row.
+    /// </summary>
+    public static int[] TreeLeaves(Cohort newRows, IReadOnlyList<FittedVariable> features, Func<IReadOnlyList<SurvivalTreeFeature>, int, int> leafOf)
+    {
+        ArgumentNullException.ThrowIfNull(newRows);
+        var bound = BindLike(newRows, features, "feature");
+        RequireComplete(bound, AllRows(newRows.RowCount), newRows.Source, "a tree prediction");
+        var treeFeatures = bound.Select(StudyTreeFeatures.From).ToArray();
+        var leaves = new int[newRows.RowCount];
+        for (int i = 0; i < leaves.Length; i++) leaves[i] = leafOf(treeFeatures, i);
+        return leaves;
+    }
+
     /// <summary>
     /// The kind of each named variable: categorical when listed in <paramref name="categorical"/> or when the column
     /// holds text, ordinal (levels in <see cref="LevelOrder"/>) when listed in <paramref name="ordinal"/>, numeric

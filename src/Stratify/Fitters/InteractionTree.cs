@@ -136,13 +136,7 @@ public sealed class InteractionTreeFit
     /// </summary>
     public int[] Predict(Cohort newRows)
     {
-        ArgumentNullException.ThrowIfNull(newRows);
-        var bound = FitterInput.BindLike(newRows, _features, "feature");
-        FitterInput.RequireComplete(bound, FitterInput.AllRows(newRows.RowCount), newRows.Source, "a tree prediction");
-        var features = bound.Select(StudyTreeFeatures.From).ToArray();
-        var leaves = new int[newRows.RowCount];
         var rules = _model.Leaves.Select(l => l.Conditions).ToArray();
-        for (int i = 0; i < leaves.Length; i++) leaves[i] = SubgroupFinder.Leaf(rules, features, i);
-        return leaves;
+        return FitterInput.TreeLeaves(newRows, _features, (features, row) => SubgroupFinder.Leaf(rules, features, row));
     }
 }

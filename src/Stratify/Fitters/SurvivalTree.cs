@@ -98,14 +98,5 @@ public sealed class SurvivalTreeFit
     /// The leaf of each new row: the one whose every condition it meets. Every feature needs a value; a level the tree
     /// was not grown on is refused. On the analysed training rows it gives <see cref="Labels"/>.
     /// </summary>
-    public int[] Predict(Cohort newRows)
-    {
-        ArgumentNullException.ThrowIfNull(newRows);
-        var bound = FitterInput.BindLike(newRows, _features, "feature");
-        FitterInput.RequireComplete(bound, FitterInput.AllRows(newRows.RowCount), newRows.Source, "a tree prediction");
-        var features = bound.Select(StudyTreeFeatures.From).ToArray();
-        var leaves = new int[newRows.RowCount];
-        for (int i = 0; i < leaves.Length; i++) leaves[i] = _model.LeafOf(features, i);
-        return leaves;
-    }
+    public int[] Predict(Cohort newRows) => FitterInput.TreeLeaves(newRows, _features, _model.LeafOf);
 }
