@@ -137,6 +137,6 @@ public sealed class InteractionTreeFit
     public int[] Predict(Cohort newRows)
     {
         var rules = _model.Leaves.Select(l => l.Conditions).ToArray();
-        return FitterInput.TreeLeaves(newRows, _features, (features, row) => SubgroupFinder.Leaf(rules, features, row));
+        return FitterInput.TreeLeaves(newRows, _features, (features, row) => SurvivalTreeModel.LeafOf(rules, features, row));
     }
 }

@@ -134,21 +134,6 @@ internal static class SubgroupFinder
         return f.Role == FeatureRole.Categorical ? SurvivalTreeFeature.Categorical(f.Name, codes, f.Levels!) : SurvivalTreeFeature.Ordinal(f.Name, codes, f.Levels!);
     }).ToArray();
 
-    /// <summary>The leaf whose every condition the feature-set row meets (−1 if none, which the rules of a tree rule out).</summary>
-    public static int Leaf(IReadOnlyList<IReadOnlyList<SplitCondition>> leaves, IReadOnlyList<SurvivalTreeFeature> features, int row)
-    {
-        for (int leaf = 0; leaf < leaves.Count; leaf++)
-        {
-            bool all = true;
-            foreach (var c in leaves[leaf])
-            {
-                var f = features[c.FeatureIndex];
-                if (!(c.IsNumeric ? c.Admits(f.Values![row]) : c.Admits(f.Levels![f.Codes![row]]))) { all = false; break; }
-            }
-            if (all) return leaf;
-        }
-        return -1;
-    }
 
     private static SubgroupAssignment ByClustering(BoundStudy study, SubgroupSpec spec, int[] discovery, int seed, IProgress<string>? progress)
     {

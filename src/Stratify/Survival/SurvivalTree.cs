@@ -141,18 +141,21 @@ public sealed record SurvivalTreeModel(SurvivalTreeNode Root, IReadOnlyList<Surv
     /// The leaf whose every condition row <paramref name="row"/> of <paramref name="features"/> meets (the features the
     /// tree was grown on, in the same order, for these or other patients; a level is matched by its text), or −1.
     /// </summary>
-    public int LeafOf(IReadOnlyList<SurvivalTreeFeature> features, int row)
+    public int LeafOf(IReadOnlyList<SurvivalTreeFeature> features, int row) => LeafOf(_paths, features, row);
+
+    /// <summary>Each leaf's path conditions, taken once.</summary>
+    private readonly IReadOnlyList<SplitCondition>[] _paths = Leaves.Select(l => l.Conditions).ToArray();
+
+    /// <summary>The first of <paramref name="leaves"/> (each its path's conditions) whose every condition the row meets, or −1.</summary>
+    internal static int LeafOf(IReadOnlyList<IReadOnlyList<SplitCondition>> leaves, IReadOnlyList<SurvivalTreeFeature> features, int row)
     {
-        for (int leaf = 0; leaf < Leaves.Count; leaf++)
+        for (int leaf = 0; leaf < leaves.Count; leaf++)
         {
             bool all = true;
-            foreach (var c in Leaves[leaf].Conditions)
+            foreach (var c in leaves[leaf])
             {
                 var f = features[c.FeatureIndex];
-                bool meets = c.IsNumeric
-                    ? (c.Above ? f.Values![row] > c.Threshold : f.Values![row] <= c.Threshold)
-                    : c.LevelsIn.Contains(f.Levels![f.Codes![row]]);
-                if (!meets) { all = false; break; }
+                if (!(c.IsNumeric ? c.Admits(f.Values![row]) : c.Admits(f.Levels![f.Codes![row]]))) { all = false; break; }
             }
             if (all) return leaf;
         }
