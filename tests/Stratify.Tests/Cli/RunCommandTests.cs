@@ -39,7 +39,7 @@ public class RunCommandTests
         var run = CliRunner.Run("run", RepoPaths.Dataset("lung.yaml"), "--out", dir.File("out"));
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("227 analysed, 164 events", run.Error);
-        Assert.DoesNotContain("228", run.Error);
+        Assert.DoesNotContain("228 rows", run.Error);   // (the output path, a random folder name, may hold the digits)
         Assert.Contains("<5 rows dropped for a missing value: ph.ecog <5", run.Error);
         Assert.Contains("ph.karno: <5 missing values imputed", run.Error);
         Assert.Contains("wt.loss: 14 missing values imputed", run.Error);
