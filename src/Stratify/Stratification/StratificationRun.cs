@@ -150,10 +150,8 @@ public static class StratificationRun
             : CountedText.Format($"{TextCount.Rows(bound.RowsRead)} rows read, {TextCount.Patients(bound.RowCount)} analysed, {TextCount.Patients(bound.EventCount)} events")).Render(masked));
         if (bound.RowsDropped > 0)
         {
-            var droppedText = CountedText.Format($"{TextCount.Rows(bound.RowsDropped)} rows dropped for a missing value: ");
-            for (int i = 0; i < bound.Dropped.Count; i++)
-                droppedText = droppedText.Append(CountedText.Format($"{(i > 0 ? ", " : "")}{bound.Dropped[i].Column} {TextCount.Rows(bound.Dropped[i].Rows)}"));
-            progress?.Detail(droppedText.Render(masked));
+            progress?.Detail(CountedText.Format($"{TextCount.Rows(bound.RowsDropped)} rows dropped for a missing value: ")
+                .Append(RowsPerColumn(bound.Dropped.Select(d => (d.Column, d.Rows)))).Render(masked));
         }
         // The survival data of every analysed patient: times validated by the binder, sorted (with timefix) once; every
         // analysis below takes a subset, whose order is a filter of this one.
@@ -185,8 +183,8 @@ public static class StratificationRun
         if (placed.Length < estimation.Length)
         {
             var missing = MissingIn(completeCase, estimation, AnalysisStage.SurvivalBySubgroup);
-            var lacking = CountedText.Format($"{TextCount.Patients(estimation.Length - placed.Length)} patients lack a complete-case feature (");
-            for (int i = 0; i < missing.Count; i++) lacking = lacking.Append(CountedText.Format($"{(i > 0 ? ", " : "")}{missing[i].Column} {TextCount.Rows(missing[i].Rows)}"));
+            var lacking = CountedText.Format($"{TextCount.Patients(estimation.Length - placed.Length)} patients lack a complete-case feature (")
+                .Append(RowsPerColumn(missing.Select(d => (d.Column, d.Rows))));
             warnings.Add(lacking.Append("): they have no subgroup, so they are left out of the subgroup analyses, but they count in the overall analyses"));
             progress?.Detail(lacking.Append("); they stay in the overall analyses").Render(masked));
         }
@@ -336,6 +334,15 @@ public static class StratificationRun
     {
         var declared = spec.Covariates.Select(c => c.Column).ToHashSet(StringComparer.Ordinal);
         return bound.Covariates.Where(c => declared.Contains(c.Name) && c.Name != bound.Treatment!.Name).ToArray();
+    }
+
+    /// <summary>"column n, column n, …" with each n a row-count slot (masked when small, as every count).</summary>
+    private static CountedText RowsPerColumn(IEnumerable<(string Column, int Rows)> columns)
+    {
+        var text = CountedText.Plain("");
+        foreach (var (column, rows) in columns)
+            text = text.Append(CountedText.Format($"{(text.Template.Length > 0 ? ", " : "")}{column} {TextCount.Rows(rows)}"));
+        return text;
     }
 
     /// <summary>
