@@ -144,7 +144,7 @@ internal static class CompetingRisksSentences
                 + (effect.Estimable switch
                 {
                     "too_few_patients" => $"an arm has fewer than {study.SmallCellThreshold} patients",
-                    "too_few_events" => $"an arm has fewer than {treatment.MinEventsPerArm} events of {eventOfInterest}",
+                    "too_few_events" => $"an arm has {RunSentences.FewerEventsThan(treatment.MinEventsPerArm, eventOfInterest)}",
                     _ => "the model could not estimate it",
                 }) + ").");
         if (!overall && effect.Verdict == "consistent with overall")

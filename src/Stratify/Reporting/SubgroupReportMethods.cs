@@ -180,7 +180,7 @@ internal static partial class SubgroupReport
                     ? $", and the difference in restricted mean survival time up to {Time(results.Study.RmstHorizon)} {results.Study.Endpoint.TimeUnit} {Cite(RoystonParmar2013)}. "
                     : ". ")
                 + "No effect is estimated "
-                + $"where an arm has fewer than {results.Study.SmallCellThreshold} patients or fewer than {treatment.MinEventsPerArm} events.";
+                + $"where an arm has fewer than {results.Study.SmallCellThreshold} patients or {RunSentences.FewerEventsThan(treatment.MinEventsPerArm)}.";
             yield return $"Whether the effect differs between subgroups is judged by the {(treatment.Interaction.Test == "robust_wald" ? "robust Wald" : "likelihood-ratio")} test of the subgroup × treatment interaction, "
                 + $"not by comparing the subgroups' own p-values {Cite(Wang2007, Rothwell2005)}. Subgroup verdicts (benefit, harm, no clear difference) are "
                 + $"given only when that test's p is below {Number(treatment.BottomLine.InteractionAlpha)}; otherwise each subgroup is reported as consistent with "

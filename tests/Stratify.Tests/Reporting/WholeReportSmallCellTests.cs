@@ -62,6 +62,37 @@ public class WholeReportSmallCellTests
         Assert.DoesNotContain("In subgroup C", html);
     }
 
+    /// <summary>
+    /// The predictive methods' reports (the interaction tree's leaves and splits, STEPP's windows and bands) on the
+    /// colon trial, with settings that make small cells likely: leaves of 10 patients with one event per arm, and
+    /// STEPP windows of 40 patients in five bands.
+    /// </summary>
+    [Theory]
+    [InlineData("interaction_tree")]
+    [InlineData("stepp")]
+    public void A_predictive_report_with_small_leaves_or_windows_prints_no_small_count(string method)
+    {
+        var spec = StudySpecReader.Read(StudyRuns.SpecPath("colon"));
+        using var folder = new TempFolder();
+        var features = new[] { new CovariateSpec("age", CovariateKind.Numeric), new CovariateSpec("nodes", CovariateKind.Numeric) };
+        spec = spec with
+        {
+            Output = folder.File("out"),
+            MinEventsPerArm = 1,
+            Subgroups = method == "stepp"
+                ? new SubgroupSpec { Method = SubgroupMethod.Stepp, Marker = "age", Features = features[..1], WindowPatients = 40, WindowOverlap = 20, Bands = 5, Permutations = 50 }
+                : new SubgroupSpec { Method = SubgroupMethod.InteractionTree, Features = features, MinNodeSize = 10, MaxDepth = 3 },
+        };
+        var run = StratificationRun.Execute(spec);
+        var doc = ResultsMapping.ToDocument(run, RunOutput.Inputs(run));
+        var html = SubgroupReport.Render(doc, null);
+
+        Assert.Contains(method == "stepp" ? "STEPP" : "interaction", html, StringComparison.OrdinalIgnoreCase);
+        // A minimum of one event per arm is stated as such, not as "fewer than 1 events".
+        Assert.Contains("fewer than 5 patients or no events.", html);
+        Assert.Empty(SmallCountScanner.Find(html, doc.Study.SmallCellThreshold));
+    }
+
     [Fact]
     public void The_scanner_finds_small_counts_in_every_context_it_claims_to_cover()
     {
