@@ -12,7 +12,8 @@
 //   changes the treatment's effect),
 // - test a marker's predictive value with a treatment × marker interaction,
 // - search for a threshold, and see why the effect found by searching is optimistic,
-// - estimate the effect honestly on patients the search did not use.
+// - estimate the effect honestly on patients the search did not use,
+// - grow an interaction tree, whose stopping rule pays for its search, and check its leaves on held-out patients.
 //
 // Real data never tell us the truth, so we simulate a randomised trial in which we know it. Every number below is
 // cross-checked against R (survival package) in `notebooks/r/05-predictive-subgroups.R`, which reads the cohort this
@@ -71,13 +72,14 @@ Lab.Table("The simulated trial", ["arm", "patients", "events", "biomarker > 6"],
 Console.WriteLine("Cohort written to notebooks/output/05-trial.csv.");
 Console.WriteLine();
 
-// Fits a Cox model on the given rows with the given numeric terms, each fit on a data frame of its own: the helper
-// for the many fits of sections 4 and 5.
+// A data frame of the given rows: time, status and the given numeric columns. Fit fits a Cox model on such a frame
+// with the columns as its terms: the helper for the many fits of sections 4 to 6.
+DataFrame Frame(int[] rows, params (string Name, double[] Values)[] columns) =>
+    new([new DoubleDataFrameColumn("time", rows.Select(r => time[r])), new DoubleDataFrameColumn("status", rows.Select(r => died[r] ? 1.0 : 0.0)),
+        .. columns.Select(c => new DoubleDataFrameColumn(c.Name, rows.Select(r => c.Values[r])))]);
 var cox = new CoxPH();
-CoxPHFit Fit(int[] rows, params (string Name, double[] Values)[] terms) => cox.Fit(
-    new DataFrame([new DoubleDataFrameColumn("time", rows.Select(r => time[r])), new DoubleDataFrameColumn("status", rows.Select(r => died[r] ? 1.0 : 0.0)),
-        .. terms.Select(t => new DoubleDataFrameColumn(t.Name, rows.Select(r => t.Values[r])))]),
-    time: "time", @event: "status", covariates: terms.Select(t => t.Name).ToArray());
+CoxPHFit Fit(int[] rows, params (string Name, double[] Values)[] terms) =>
+    cox.Fit(Frame(rows, terms), time: "time", @event: "status", covariates: terms.Select(t => t.Name).ToArray());
 object[] Row(string label, CoxCoefficient c) => [label, c.HazardRatio, c.HazardRatioLower, c.HazardRatioUpper, c.PValue];
 string[] effectColumns = ["", "hazard ratio", "lower 95%", "upper 95%", "p-value"];
 var everyone = Enumerable.Range(0, n).ToArray();
@@ -168,15 +170,94 @@ Lab.Table($"Treatment effect by subgroup (biomarker > {chosen.Cut}), search half
 // defined (biomarker > 6, where the truth is HR 0.5; at or below 6 the truth is 1.0). They are also noisy: each
 // rests on a few hundred patients, and the interval above the cut runs from 0.45 to 0.93, a factor of two. Honesty costs precision; a
 // confirmatory trial in the biomarker-defined group would be the next step.
+
+// ## 6. An interaction tree: the search, done by the library
 //
-// ## Where Stratify goes from here
+// The scan of sections 4 and 5 searched one marker, at 13 cut points we picked, for one split, and its peak had no
+// valid test. An *interaction tree* (Su, Tsai, Wang, Nickerson & Li, J Mach Learn Res 2009; for censored survival
+// data Su, Zhou, Yan, Fan & Yang, Int J Biostat 2008) does the same search with a discipline:
+// - at each node it tries every cut point of every feature it is given (every observed biomarker value, both ECOG
+//   cuts) and keeps the split whose two sides differ most in their treatment effect. Its statistic is the score test
+//   (χ², 1 df) of the treated × side term in the Cox model treated + side + treated × side on the node's patients:
+//   section 4's question, asked with a score test instead of a Wald z²;
+// - it makes the split only if the best split's p-value times the number of candidates searched (Bonferroni) is
+//   below alpha. That is the valid test the peak of section 4 lacked: conservative, because neighbouring cut points
+//   are strongly correlated, but it cannot be fooled by the number of looks;
+// - it repeats the search within each side, so a subgroup can be defined by two features, and it never makes a side
+//   smaller than 30 patients or with fewer than 5 events in an arm.
 //
-// The scan above is a one-marker, one-split version of what dedicated methods do. An *interaction tree* (Su et al.
-// 2009) repeats the search over every characteristic and recursively within the subgroups it creates; STEPP
-// (Bonetti and Gelber 2004) plots the treatment effect in overlapping windows along a marker instead of forcing a
-// single cut. Both are being added to Stratify (`stratify tree --interaction`, `stratify stepp`); when they reach
-// the library this lab will use them on the same simulated trial. Everything said here carries over: a subgroup
-// found by searching needs an honest estimate on patients the search did not see.
+// Grow it on the search half, as the hand scan was grown in section 5, with the fitter's default options written out.
+
+(string Name, double[] Values)[] columns = [("treated", treated), ("biomarker", biomarker), ("ecog", ecog)];
+var tree = new InteractionTree(new InteractionTreeOptions { MinNodeSize = 30, MinEventsPerArm = 5, MaxDepth = 3, Alpha = 0.05 })
+    .Fit(Frame(searchHalf, columns), time: "time", @event: "status", treatment: "treated", reference: "0", features: ["biomarker", "ecog"]);
+Console.WriteLine($"Splits made at alpha = 0.05: {tree.Splits.Count}.");
+Console.WriteLine();
+Lab.Table("Interaction tree, alpha = 0.05 (search half): tree.Summary()", tree.Summary());
+
+// No split: one leaf, "all patients" (n_reference and n_treated count the control and treated arms). By its own
+// rule the tree has found no subgroup whose treatment effect differs, although we planted one. To see what it turned
+// down, grow it again with Alpha = 1, which makes the best split at every node whatever its p-value, and MaxDepth = 2
+// (at most four leaves). This is an *exploratory* tree: nothing in it is a finding until the test half confirms it.
+
+var explore = new InteractionTree(new InteractionTreeOptions { MinNodeSize = 30, MinEventsPerArm = 5, MaxDepth = 2, Alpha = 1 })
+    .Fit(Frame(searchHalf, columns), time: "time", @event: "status", treatment: "treated", reference: "0", features: ["biomarker", "ecog"]);
+Lab.Table("Exploratory tree, alpha = 1 (search half): splits", ["node", "feature", "interaction χ²", "p-value", "adjusted p", "candidates"],
+    explore.Splits.Select(s => new object[] { s.Node, s.Feature, s.Statistic, s.PValue, s.AdjustedPValue, s.Candidates }));
+Lab.Table("Exploratory tree, alpha = 1 (search half): explore.Summary()", explore.Summary());
+
+// Each split is listed at its node, and its cut point is in the rules of the leaves below it. The root's best split
+// is biomarker ≤ 5.9 against > 5.9 (with the biomarker in steps of 0.1, "> 5.9" is "≥ 6.0"): right next to the
+// truth. Its χ² of 7.69 would give p = 0.0055 for one pre-specified cut, but it is the best of 92 candidates, and
+// 92 × 0.0055 = 0.51: a search this wide can turn up a split that strong without any real difference, so the tree
+// at alpha = 0.05 was right by its own rule not to claim it. Look at the two splits below the root: a second
+// biomarker cut at 4.6, and ECOG above 5.9. Their χ² (7.05 and 7.09) are nearly as large as the root's, and we know both
+// are chance: at or below 6 the treatment does nothing whatever the biomarker, and ECOG is prognostic only. A real
+// difference and two chance ones look alike on the patients that were searched.
+//
+// Now the honest estimate. `Predict` puts each test-half patient in a leaf by the leaves' rules alone (it needs no
+// outcome and no treatment), and the treatment effect in each leaf is estimated on those patients, who played no
+// part in growing the tree. `explore.Labels` holds the leaf of each search-half patient, for comparison.
+
+var testLeaf = explore.Predict(Frame(testHalf, columns));
+int[] InLeaf(int[] rows, IReadOnlyList<int> leafOfRow, int leaf) => rows.Where((_, j) => leafOfRow[j] == leaf).ToArray();
+Lab.Table("Treatment effect by leaf of the exploratory tree, search half vs test half", effectColumns,
+    explore.Leaves.SelectMany(l => new[]
+    {
+        Row($"search half, {l.Rule}", Fit(InLeaf(searchHalf, explore.Labels, l.Leaf), ("treated", treated)).Coefficients[0]),
+        Row($"test half, {l.Rule}", Fit(InLeaf(testHalf, testLeaf, l.Leaf), ("treated", treated)).Coefficients[0]),
+    }));
+
+// (The truth: HR 1.0 at or below 6, 0.5 above, whatever the ECOG.) On the search half the ECOG split looks
+// decisive: HR 0.33 with ECOG above 0 against 0.90 with ECOG 0. On the test half the two ECOG leaves give 0.67 and
+// 0.60, each inside the other's interval: the contrast the split was chosen for has vanished, because it was chance.
+// The small leaf between 4.6 and 5.9 looked harmed on the search half (HR 2.2, p = 0.025); on the test half its
+// interval, 0.90 to 3.1, includes 1, and its contrast with the leaf below 4.6 shrinks from 2.2 against 0.87 to 1.7
+// against 0.80. Every split was made where the search half showed the largest contrast, and every contrast is
+// smaller on patients the search did not see: the winner's curse, one split at a time.
+//
+// What the tree adds to the hand scan: it searches every feature at every observed cut point, not a grid we chose,
+// and again inside each subgroup; and its stopping rule is a test that pays for the search. With 610 patients that
+// test declined to split, where our scan announced "biomarker > 6" with nothing to say how often a scan finds a
+// peak that high. What it does not fix: a split is still made where the data show the largest contrast, so effects
+// estimated on the patients who grew the tree are optimistic. Only patients the tree never saw give honest
+// estimates, which is why we grew it on the search half. The command-line program does the same (`stratify tree
+// --interaction`; with the spec's `validation: split` it grows the tree on one half and estimates on the other).
+//
+// STEPP (Bonetti & Gelber, Biostatistics 2004) does not cut at all: it estimates the treatment HR in overlapping
+// windows of patients ordered by the marker, plots it against the window's median marker, and tests with a single
+// permutation test whether the effect varies. It is in the command-line program (`stratify` stands for
+// `dotnet run --project src/Stratify.Cli -c Release --`, see the README), which reads Parquet:
+//
+//     stratify import notebooks/output/05-trial.csv --out notebooks/output/05-trial.parquet
+//     stratify stepp notebooks/output/05-trial.parquet --marker biomarker --treatment treated \
+//         --time time --event status --plot notebooks/output/05-stepp.svg
+//
+// On the whole trial it prints 12 windows of about 240 patients: hazard ratios from 0.75 to 1.41 in the seven
+// windows whose median biomarker is below 6, 0.77 in the one centred on 6.5, which straddles the threshold, and
+// 0.49 to 0.60 in the four whose median is above 7; and a permutation p of 0.007 for heterogeneity. That test is
+// one test of "does the effect vary along the marker", whose permutations already account for looking at every
+// window; a cut point read off the plot would be chosen by the data again, and would need a held-out half again.
 
 // ## Exercises
 //
@@ -188,5 +269,10 @@ Lab.Table($"Treatment effect by subgroup (biomarker > {chosen.Cut}), search half
 //    is it from 0.5? Why?
 // 4. With 1,200 patients, how precise is the test-half estimate above the cut? How many patients would halve the
 //    width of its interval?
+// 5. The interaction tree at alpha = 0.05 split nothing in the 610 patients of the search half. Simulate trials like
+//    this one (biomarker predictive only) of 1,200, 2,400 and 4,800 patients and grow the default tree on half of
+//    each: from which size does it find the biomarker, and where does it put the cut? Then grow it on the five trials
+//    of exercise 2, where no marker is predictive: how often does it split, and how often did the scan's peak pass
+//    3.84?
 //
 // Solutions: `dotnet run notebooks/solutions/05-predictive-subgroups.solutions.cs`.
