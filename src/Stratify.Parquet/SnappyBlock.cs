@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Stratify.Parquet;
 
@@ -64,7 +65,13 @@ internal static class SnappyBlock
                     }
                     count++;
                     if (count > end - input || count > length - written) throw Corrupt("a Snappy literal runs past the block or the page");
-                    Unsafe.CopyBlockUnaligned(ref Unsafe.Add(ref output, written), ref Unsafe.Add(ref source, input), (uint)count);
+                    if (count <= 16 && end - input >= 16 && length - written >= 16)
+                    {
+                        // A short literal (most of them): 16 bytes moved at once; the bytes past it are rewritten by the
+                        // elements that follow, which must fill the page to its end.
+                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref output, written), Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref source, input)));
+                    }
+                    else Unsafe.CopyBlockUnaligned(ref Unsafe.Add(ref output, written), ref Unsafe.Add(ref source, input), (uint)count);
                     input += count;
                     written += count;
                     continue;
@@ -101,22 +108,31 @@ internal static class SnappyBlock
     }
 
     /// <summary>
-    /// Copies <paramref name="count"/> bytes from <paramref name="offset"/> bytes back to <paramref name="at"/>, front to
-    /// back, so a copy that overlaps its own output repeats the pattern. <paramref name="room"/> (≥ count) is the space
-    /// left from <paramref name="at"/>: with 8 bytes to spare and an offset of at least 8, whole 8-byte words are moved
-    /// (a word never reads bytes it has not written yet), spilling harmlessly past the copy into bytes written later.
+    /// Copies <paramref name="count"/> bytes from <paramref name="offset"/> bytes back to <paramref name="at"/>, as if byte
+    /// by byte front to back, so a copy that overlaps its own output repeats the pattern of period offset.
+    /// <paramref name="room"/> (≥ count) is the space left from <paramref name="at"/>. With 8 bytes to spare, whole 8-byte
+    /// words are moved, spilling past the copy into bytes that later elements rewrite. An offset below 8 is first widened:
+    /// a word copied from the pattern's start to <c>at + done</c> is right in its first done + offset bytes (the bytes
+    /// already known), so done grows to 2·done + offset, always a whole number of periods, until the source lies 8 or more
+    /// bytes behind; from there at[done + i] = source[i] word by word, and no word reads a byte not yet written.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Copy(ref byte at, int offset, int count, int room)
     {
         ref byte from = ref Unsafe.Subtract(ref at, offset);
-        if (offset >= 8 && room - count >= 8)
+        if (room - count < 8)
         {
-            for (int i = 0; i < count; i += 8)
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref at, i), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref from, i)));
+            for (int i = 0; i < count; i++) Unsafe.Add(ref at, i) = Unsafe.Add(ref from, i);
             return;
         }
-        for (int i = 0; i < count; i++) Unsafe.Add(ref at, i) = Unsafe.Add(ref from, i);
+        int done = 0;
+        while (done + offset < 8 && done < count)
+        {
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref at, done), Unsafe.ReadUnaligned<ulong>(ref from));
+            done += done + offset;
+        }
+        for (int i = done; i < count; i += 8)
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref at, i), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref from, i - done)));
     }
 
     private static InvalidDataException Corrupt(string why) => new($"corrupt page: {why}");

@@ -323,17 +323,24 @@ internal sealed class TimeSortedPatients
         {
             // Whole-number times: the counting sort scatters the patients straight into their sorted places while
             // reading the rows in order (no random reads through the order afterwards), and yields the order too.
+            // Each bucket is one (time, event) pair, so the sorted times and events are written bucket by bucket
+            // afterwards, in order, rather than scattered with the rest.
             order = new int[n];
+            bool bucketed = buckets.ExactTimes;
             for (int row = 0; row < n; row++)
             {
                 int k = buckets.Next(data.Time[row], data.Event[row]);
                 order[k] = row;
-                time[k] = data.Time[row];
-                events[k] = data.Event[row];
+                if (!bucketed)
+                {
+                    time[k] = data.Time[row];
+                    events[k] = data.Event[row];
+                }
                 if (group is not null) group[k] = data.Group![row];
                 if (strata is not null) strata[k] = data.Strata![row];
                 if (weight is not null) weight[k] = data.Weights![row];
             }
+            if (bucketed) buckets.FillSorted(time, events);
             data.ShareTimeOrder(order);
         }
         else
