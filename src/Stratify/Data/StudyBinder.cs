@@ -140,6 +140,9 @@ public static class StudyBinder
             for (int i = 0, r = 0; i < n; i++) if (keep[i]) rows[r++] = i;
         }
 
+        // The group factor is coded on another core while the time and event columns are checked here; its result, or
+        // its refusal, is taken where it was always taken, so the first problem reported is the same.
+        var groupCoding = group is null ? null : Task.Run(() => BindFactor(source, group, rows, null, null, "group"));
         if (id is not null && spec.Start is null) CheckUniqueIds(source, id, rows);
         var timeValues = time is null ? null : BindTime(source, (NumericColumn)time, rows);
         if (timeValues is not null) RequireFollowUp(source, time!, timeValues);
@@ -165,7 +168,7 @@ public static class StudyBinder
 
         var weights = weight is null ? null : BindWeights(source, (NumericColumn)weight, rows);
         var treatmentFactor = treatment is null ? null : BindFactor(source, treatment, rows, spec.TreatmentReference, null, "treatment");
-        var groupFactor = group is null ? null : BindFactor(source, group, rows, null, null, "group");
+        var groupFactor = groupCoding?.GetAwaiter().GetResult();
         if (weights is not null)
         {
             CheckLevelWeights(source, weights, treatmentFactor, "treatment arm", weight!.Name);

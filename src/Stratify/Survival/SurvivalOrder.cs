@@ -243,6 +243,16 @@ internal sealed class WholeNumberBuckets
         }
     }
 
+    /// <summary>The same buckets with their own cursors, as they stand now (for visiting a later range of rows at the same time).</summary>
+    public WholeNumberBuckets Copy() => new((int[])_next.Clone(), _min, _shift, ExactTimes);
+
+    /// <summary>Moves the cursors past rows [<paramref name="from"/>, <paramref name="to"/>) without placing them (another
+    /// visitor places them), so that the rows after them get the positions a visit in row order would give.</summary>
+    public void Skip(ReadOnlySpan<double> time, bool[]? @event, int from, int to)
+    {
+        for (int i = from; i < to; i++) _next[Key(time[i], @event is null || @event[i], _min, _shift)]++;
+    }
+
     /// <summary>The next free position of a row with this time and event flag (rows must come in row order).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public int Next(double time, bool eventFirst) => _next[Key(time, eventFirst, _min, _shift)]++;
