@@ -3,7 +3,6 @@ using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using Parquet.Meta;
-using Snappier;
 using ParquetType = Parquet.Meta.Type;
 
 namespace Stratify.Parquet;
@@ -361,13 +360,7 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
         return target;
     }
 
-    private static void Decompress(ReadOnlySpan<byte> compressed, Span<byte> target)
-    {
-        if (Snappy.GetUncompressedLength(compressed) != target.Length)
-            throw Corrupt($"the Snappy block does not decompress to the page's {target.Length} bytes");
-        if (!Snappy.TryDecompress(compressed, target, out int written) || written != target.Length)
-            throw Corrupt("the Snappy block does not decompress");
-    }
+    private static void Decompress(ReadOnlySpan<byte> compressed, Span<byte> target) => SnappyBlock.Decompress(compressed, target);
 
     private static byte[] Rent(ref byte[] buffer, int size)
     {

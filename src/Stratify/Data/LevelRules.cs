@@ -82,8 +82,9 @@ internal static class LevelRules
             for (int l = 0; l < levels.Length; l++) index[levels[l]] = l;
             levelOfValue = texts.Select(t => index[t]).ToArray();
         }
-        var codes = new int[rows.Length];
-        for (int k = 0; k < rows.Length; k++) codes[k] = valueOfRow[k] < 0 ? -1 : levelOfValue[valueOfRow[k]];
+        // The value indices become the level codes in place (the array is this call's own).
+        var codes = valueOfRow;
+        for (int k = 0; k < rows.Length; k++) codes[k] = codes[k] < 0 ? -1 : levelOfValue[codes[k]];
         return (codes, levels);
     }
 }

@@ -53,9 +53,16 @@ public static class StudyBinder
     {
         if (spec.Event is null) return [];
         var column = cohort[spec.Event];
-        var rows = new int[column.Length - column.MissingCount];
-        for (int i = 0, k = 0; i < column.Length; i++) if (!column.IsMissing(i)) rows[k++] = i;
-        return DistinctValues(column, rows).Texts.Order(Comparer<string>.Create(LevelOrder.Compare)).ToArray();
+        string[] texts;
+        // Codes such as 0/1 or 1/2 with no value missing: their texts from one pass, without a per-row array.
+        if (column is NumericColumn { Missing: null } numeric && SmallWholeNumberTexts(numeric, null) is { } small) texts = small.Texts;
+        else
+        {
+            var rows = new int[column.Length - column.MissingCount];
+            for (int i = 0, k = 0; i < column.Length; i++) if (!column.IsMissing(i)) rows[k++] = i;
+            texts = DistinctValues(column, rows).Texts;
+        }
+        return texts.Order(Comparer<string>.Create(LevelOrder.Compare)).ToArray();
     }
 
     public static BoundStudy Bind(Cohort cohort, StudySpec spec)
@@ -113,21 +120,29 @@ public static class StudyBinder
 
         // Drop rows missing a value in any used column, counting per column.
         int n = cohort.RowCount;
-        var keep = new bool[n];
-        Array.Fill(keep, true);
         var dropped = new List<DroppedRows>();
-        foreach (var c in used)
+        int[] rows;
+        if (used.TrueForAll(c => c.MissingCount == 0)) rows = Survival.SurvivalOrder.Identity(n); // every row complete: no mask
+        else
         {
-            if (c.MissingCount == 0) continue;
-            int count = 0;
-            for (int i = 0; i < n; i++) if (c.IsMissing(i)) { count++; keep[i] = false; }
-            dropped.Add(new DroppedRows(c.Name, count));
+            var keep = new bool[n];
+            Array.Fill(keep, true);
+            foreach (var c in used)
+            {
+                if (c.MissingCount == 0) continue;
+                int count = 0;
+                for (int i = 0; i < n; i++) if (c.IsMissing(i)) { count++; keep[i] = false; }
+                dropped.Add(new DroppedRows(c.Name, count));
+            }
+            int kept = 0;
+            foreach (bool k in keep) if (k) kept++;
+            rows = new int[kept];
+            for (int i = 0, r = 0; i < n; i++) if (keep[i]) rows[r++] = i;
         }
-        int kept = 0;
-        foreach (bool k in keep) if (k) kept++;
-        var rows = new int[kept];
-        for (int i = 0, r = 0; i < n; i++) if (keep[i]) rows[r++] = i;
 
+        // The group factor is coded on another core while the time and event columns are checked here; its result, or
+        // its refusal, is taken where it was always taken, so the first problem reported is the same.
+        var groupCoding = group is null ? null : Task.Run(() => BindFactor(source, group, rows, null, null, "group"));
         if (id is not null && spec.Start is null) CheckUniqueIds(source, id, rows);
         var timeValues = time is null ? null : BindTime(source, (NumericColumn)time, rows);
         if (timeValues is not null) RequireFollowUp(source, time!, timeValues);
@@ -153,7 +168,7 @@ public static class StudyBinder
 
         var weights = weight is null ? null : BindWeights(source, (NumericColumn)weight, rows);
         var treatmentFactor = treatment is null ? null : BindFactor(source, treatment, rows, spec.TreatmentReference, null, "treatment");
-        var groupFactor = group is null ? null : BindFactor(source, group, rows, null, null, "group");
+        var groupFactor = groupCoding?.GetAwaiter().GetResult();
         if (weights is not null)
         {
             CheckLevelWeights(source, weights, treatmentFactor, "treatment arm", weight!.Name);
@@ -250,23 +265,11 @@ public static class StudyBinder
                 return (valueOfRow, presentTexts);
             }
         }
-        if (SmallWholeNumberRange(numeric.Values, rows) is (double min, int range))
+        if (SmallWholeNumberTexts(numeric, rows) is { } small)
         {
-            // Codes such as 0/1, 1/2 or group numbers: an array indexed by value instead of a hash table.
-            var slot = new int[range];
-            Array.Fill(slot, -1);
-            for (int k = 0; k < rows.Length; k++)
-            {
-                int at = (int)(numeric.Values[rows[k]] - min);
-                int v = slot[at];
-                if (v < 0)
-                {
-                    v = slot[at] = texts.Count;
-                    texts.Add(numeric.Format(rows[k]));
-                }
-                valueOfRow[k] = v;
-            }
-            return (valueOfRow, texts.ToArray());
+            var values = numeric.Values;
+            for (int k = 0; k < rows.Length; k++) valueOfRow[k] = small.TextOfSlot[(int)(values[rows[k]] - small.Min)];
+            return (valueOfRow, small.Texts);
         }
         var index = new Dictionary<double, int>();
         for (int k = 0; k < rows.Length; k++)
@@ -283,19 +286,40 @@ public static class StudyBinder
         return (valueOfRow, texts.ToArray());
     }
 
-    /// <summary>(minimum, max − min + 1) when every value over the rows is a whole number spanning at most 65,536; else null.</summary>
-    private static (double Min, int Range)? SmallWholeNumberRange(double[] values, int[] rows)
+    /// <summary>
+    /// Codes such as 0/1, 1/2 or group numbers, when every value over <paramref name="rows"/> (all rows when null) is a
+    /// whole number and they span at most 65,536: the smallest value, the index of each value's text by value − min
+    /// (−1 for a value no row has), and the texts in first-seen order, each formatted from its first row. An array
+    /// indexed by value instead of a hash table, and no per-row array. Null otherwise (a missing value is NaN, so a
+    /// column with one among the rows is null too).
+    /// </summary>
+    private static (double Min, int[] TextOfSlot, string[] Texts)? SmallWholeNumberTexts(NumericColumn numeric, int[]? rows)
     {
-        if (rows.Length == 0) return null;
+        var values = numeric.Values;
+        int count = rows?.Length ?? values.Length;
+        if (count == 0) return null;
         double min = double.PositiveInfinity, max = double.NegativeInfinity;
-        for (int k = 0; k < rows.Length; k++)
+        for (int k = 0; k < count; k++)
         {
-            double x = values[rows[k]];
+            double x = values[rows is null ? k : rows[k]];
             if (x != Math.Floor(x)) return null; // also NaN and infinities
             if (x < min) min = x;
             if (x > max) max = x;
         }
-        return max - min < 65_536 ? (min, (int)(max - min) + 1) : null;
+        if (max - min >= 65_536) return null;
+        var textOfSlot = new int[(int)(max - min) + 1];
+        Array.Fill(textOfSlot, -1);
+        var texts = new List<string>();
+        // The texts in first-seen order: stop as soon as every value in the span has been seen (0/1 codes: at once).
+        for (int k = 0; k < count && texts.Count < textOfSlot.Length; k++)
+        {
+            int row = rows is null ? k : rows[k];
+            ref int slot = ref textOfSlot[(int)(values[row] - min)];
+            if (slot >= 0) continue;
+            slot = texts.Count;
+            texts.Add(numeric.Format(row));
+        }
+        return (min, textOfSlot, texts.ToArray());
     }
 
     /// <summary>Nobody followed for any time: no survival curve, hazard or hazard ratio has anything to estimate from.</summary>
@@ -419,7 +443,9 @@ public static class StudyBinder
     {
         var coding = spec.EventCoding;
         if (spec.EventValues.Count > 0) coding = EventCoding.Declared;
-        var (valueOfRow, texts) = DistinctValues(column, rows);
+        // Small whole-number codes (0/1, 1/2) are looked up by value below, without a per-row array of value indices.
+        var small = column is NumericColumn numeric ? SmallWholeNumberTexts(numeric, rows) : null;
+        var (valueOfRow, texts) = small is { } known ? (null, known.Texts) : DistinctValues(column, rows);
         var distinct = texts.Order(StringComparer.Ordinal).ToArray();
         if (coding == EventCoding.Auto)
         {
@@ -458,9 +484,10 @@ public static class StudyBinder
         var isEvent = texts.Select(t => In(events, t)).ToArray();
         var isKnown = texts.Select(t => In(events, t) || In(censored, t)).ToArray();
         var result = new bool[rows.Length];
+        var values = (column as NumericColumn)?.Values;
         for (int k = 0; k < rows.Length; k++)
         {
-            int v = valueOfRow[k];
+            int v = valueOfRow is not null ? valueOfRow[k] : small!.Value.TextOfSlot[(int)(values![rows[k]] - small.Value.Min)];
             if (!isKnown[v])
                 throw new StratifyInputException(
                     $"event value outside the coding ({CodingText(coding, events, censored)})", source, column.Name, rows[k] + 1, texts[v],

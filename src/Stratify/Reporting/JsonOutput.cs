@@ -45,11 +45,18 @@ internal static class JsonOutput
     public static T? Deserialize<T>(Stream stream) => JsonSerializer.Deserialize(stream, TypeInfo<T>());
 
     /// <summary>
-    /// Writes the document and a newline. A <see cref="StreamWriter"/> in UTF-8 (the CLI's redirected stdout) gets the
-    /// serializer's UTF-8 bytes directly, without an intermediate string.
+    /// Writes the document and a newline. A writer that takes UTF-8 (<see cref="IUtf8TextWriter"/>, the CLI's stdout) or a
+    /// <see cref="StreamWriter"/> in UTF-8 gets the serializer's UTF-8 bytes directly, without an intermediate string.
     /// </summary>
     public static void Write<T>(T value, TextWriter writer)
     {
+        if (writer is IUtf8TextWriter utf8)
+        {
+            // The document as UTF-8 bytes, handed over whole: no UTF-16 string of it, no second encoding.
+            utf8.WriteUtf8(JsonSerializer.SerializeToUtf8Bytes(value, TypeInfo<T>()));
+            writer.WriteLine();
+            return;
+        }
         if (writer is StreamWriter { Encoding: UTF8Encoding } stream)
         {
             stream.Flush();
@@ -73,4 +80,14 @@ internal static class JsonOutput
             else writer.WriteNullValue();
         }
     }
+}
+
+/// <summary>
+/// A text writer that also takes text already encoded as UTF-8 (the CLI's stdout, which writes it to its stream as it is
+/// when nothing in it needs escaping for the terminal), so a large JSON document is never turned into a string.
+/// </summary>
+internal interface IUtf8TextWriter
+{
+    /// <summary>Writes <paramref name="utf8"/> (valid UTF-8) as the text it encodes.</summary>
+    void WriteUtf8(ReadOnlySpan<byte> utf8);
 }

@@ -110,10 +110,13 @@ internal static class LogRankTest
                 suggestion: "Drop --pairwise, or compare fewer groups.");
         if (data.Weights is not null || data.IsCountingProcess) return ScoreTest(data, options);
         var sorted = data.Sorted; // order below holds positions into the time-sorted arrays
-        int[] order = SurvivalOrder.Identity(sorted.Count), strataStart = [0, sorted.Count];
-        if (sorted.Strata is not null) order = SurvivalOrder.StableGroup(order, sorted.Strata, data.StrataCount, out strataStart);
+        // Unstratified, the positions are 0..n-1 in order: no array of them unless the pairwise tests filter it.
+        int[]? order = null, strataStart = [0, sorted.Count];
+        if (sorted.Strata is not null) order = SurvivalOrder.StableGroup(null, sorted.Strata, data.StrataCount, out strataStart);
 
-        var sums = Accumulate(sorted.Time, sorted.Event, sorted.Group!, k, order, strataStart, options.Rho);
+        var sums = order is null
+            ? Accumulate(sorted.Time, sorted.Event, sorted.Group!, k, new InOrder(), strataStart, options.Rho)
+            : Accumulate(sorted.Time, sorted.Event, sorted.Group!, k, order, strataStart, options.Rho);
         var counts = new int[k];
         foreach (int g in data.Group) counts[g]++;
         var present = new List<int>(k);
@@ -131,7 +134,7 @@ internal static class LogRankTest
             for (int b = 0; b < present.Count; b++) variance[a, b] = sums.Variance[g * k + present[b]];
         }
         var pairwise = options.Pairwise is { } method
-            ? Pairs(data, sorted, order, strataStart, present, options.Rho, method)
+            ? Pairs(data, sorted, order ?? SurvivalOrder.Identity(sorted.Count), strataStart, present, options.Rho, method)
             : [];
         var trend = options.Trend ? TrendTest(sums, k, present) : null;
         return new LogRankResult(statistic, df, TailProbability.ChiSquarePValue(statistic, df), options.Rho,
@@ -146,6 +149,26 @@ internal static class LogRankTest
     /// Rows of groups outside the comparison simply never appear in <paramref name="order"/>.
     /// </summary>
     internal static Sums Accumulate(double[] time, bool[] @event, int[] group, int k, int[] order, int[] strataStart, double rho)
+        => Accumulate(time, @event, group, k, new Through(order), strataStart, rho);
+
+    /// <summary>Positions p → row: through an order array, or the identity (compiled per kind, so neither costs a branch).</summary>
+    private interface IPositions
+    {
+        int this[int p] { get; }
+    }
+
+    private readonly struct Through(int[] order) : IPositions
+    {
+        public int this[int p] => order[p];
+    }
+
+    private readonly struct InOrder : IPositions
+    {
+        public int this[int p] => p;
+    }
+
+    private static Sums Accumulate<TPositions>(double[] time, bool[] @event, int[] group, int k, TPositions order, int[] strataStart, double rho)
+        where TPositions : struct, IPositions
     {
         var observed = new double[k];
         var expected = new double[k];

@@ -310,6 +310,9 @@ internal sealed class TimeSortedPatients
     private bool[]? _continued;
     public int Count => Time.Length;
 
+    /// <summary>From this many patients the counting sort scatters on two cores (below it a thread costs more than it saves).</summary>
+    private const int ParallelScatterRows = 200_000;
+
     public static TimeSortedPatients From(SurvivalData data)
     {
         int n = data.Count;
@@ -323,17 +326,43 @@ internal sealed class TimeSortedPatients
         {
             // Whole-number times: the counting sort scatters the patients straight into their sorted places while
             // reading the rows in order (no random reads through the order afterwards), and yields the order too.
-            order = new int[n];
-            for (int row = 0; row < n; row++)
+            // Each bucket is one (time, event) pair, so the sorted times and events are written bucket by bucket
+            // afterwards, in order, rather than scattered with the rest.
+            // A large cohort is scattered in two halves at once, the second half's cursors starting after the first
+            // half's rows in every bucket (the same positions as one pass in row order).
+            var rowOrder = order = new int[n];
+            bool bucketed = buckets.ExactTimes;
+            void Scatter(WholeNumberBuckets cursors, int from, int to)
             {
-                int k = buckets.Next(data.Time[row], data.Event[row]);
-                order[k] = row;
-                time[k] = data.Time[row];
-                events[k] = data.Event[row];
-                if (group is not null) group[k] = data.Group![row];
-                if (strata is not null) strata[k] = data.Strata![row];
-                if (weight is not null) weight[k] = data.Weights![row];
+                for (int row = from; row < to; row++)
+                {
+                    int k = cursors.Next(data.Time[row], data.Event[row]);
+                    rowOrder[k] = row;
+                    if (!bucketed)
+                    {
+                        time[k] = data.Time[row];
+                        events[k] = data.Event[row];
+                    }
+                    if (group is not null) group[k] = data.Group![row];
+                    if (strata is not null) strata[k] = data.Strata![row];
+                    if (weight is not null) weight[k] = data.Weights![row];
+                }
             }
+            var last = buckets;
+            if (n >= ParallelScatterRows && Environment.ProcessorCount > 1)
+            {
+                int half = n / 2;
+                last = buckets.Copy();
+                var second = Task.Run(() =>
+                {
+                    last.Skip(data.Time, data.Event, 0, half);
+                    Scatter(last, half, n);
+                });
+                Scatter(buckets, 0, half);
+                second.GetAwaiter().GetResult();
+            }
+            else Scatter(buckets, 0, n);
+            if (bucketed) last.FillSorted(time, events);
             data.ShareTimeOrder(order);
         }
         else

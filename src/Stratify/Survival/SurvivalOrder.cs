@@ -189,12 +189,19 @@ internal sealed class WholeNumberBuckets
     private readonly double _min;
     private readonly int _shift;
 
-    private WholeNumberBuckets(int[] next, double min, int shift)
+    private WholeNumberBuckets(int[] next, double min, int shift, bool exactTimes)
     {
         _next = next;
         _min = min;
         _shift = shift;
+        ExactTimes = exactTimes;
     }
+
+    /// <summary>
+    /// True when a bucket's time, min + its offset, is bit for bit every time in it (no time is −0, which equals 0 but
+    /// prints apart from it), so <see cref="FillSorted"/> may write the sorted times.
+    /// </summary>
+    public bool ExactTimes { get; }
 
     /// <summary>Buckets for times that are whole numbers over a span of at most max(65,536, 2n); null otherwise.</summary>
     public static WholeNumberBuckets? Plan(ReadOnlySpan<double> time, bool[]? @event)
@@ -202,18 +209,48 @@ internal sealed class WholeNumberBuckets
         int n = time.Length;
         if (n < 2) return null;
         double min = double.PositiveInfinity, max = double.NegativeInfinity;
+        bool negativeZero = false;
         foreach (double t in time)
         {
             if (t != Math.Floor(t)) return null; // also NaN and infinities
             if (t < min) min = t;
             if (t > max) max = t;
+            negativeZero |= BitConverter.DoubleToInt64Bits(t) == long.MinValue;
         }
         if (max - min >= Math.Max(65_536.0, 2.0 * n)) return null;
         int shift = @event is null ? 0 : 1;
         var start = new int[(((int)(max - min) + 1) << shift) + 1];
         for (int i = 0; i < n; i++) start[Key(time[i], @event is null || @event[i], min, shift) + 1]++;
         for (int b = 1; b < start.Length; b++) start[b] += start[b - 1];
-        return new WholeNumberBuckets(start, min, shift);
+        return new WholeNumberBuckets(start, min, shift, !negativeZero);
+    }
+
+    /// <summary>
+    /// After every row has had its <see cref="Next"/>: writes each bucket's time (min + offset) and event flag over its
+    /// positions, in order. Needs <see cref="ExactTimes"/> and the event flags given to <see cref="Plan"/>.
+    /// </summary>
+    public void FillSorted(Span<double> time, Span<bool> @event)
+    {
+        // After the visits, _next[b] is where bucket b ends (the start of bucket b + 1).
+        int from = 0;
+        for (int b = 0; b + 1 < _next.Length; b++)
+        {
+            int to = _next[b];
+            if (to == from) continue;
+            time[from..to].Fill(_min + (b >> _shift));
+            @event[from..to].Fill(_shift == 0 || (b & 1) == 0);
+            from = to;
+        }
+    }
+
+    /// <summary>The same buckets with their own cursors, as they stand now (for visiting a later range of rows at the same time).</summary>
+    public WholeNumberBuckets Copy() => new((int[])_next.Clone(), _min, _shift, ExactTimes);
+
+    /// <summary>Moves the cursors past rows [<paramref name="from"/>, <paramref name="to"/>) without placing them (another
+    /// visitor places them), so that the rows after them get the positions a visit in row order would give.</summary>
+    public void Skip(ReadOnlySpan<double> time, bool[]? @event, int from, int to)
+    {
+        for (int i = from; i < to; i++) _next[Key(time[i], @event is null || @event[i], _min, _shift)]++;
     }
 
     /// <summary>The next free position of a row with this time and event flag (rows must come in row order).</summary>
