@@ -29,8 +29,9 @@ internal static class ClusterCommand
         var linkage = new Option<string>("--linkage") { Description = "Hierarchical linkage: ward (default, Euclidean) or average (Gower).", DefaultValueFactory = _ => "ward" };
         var output = new Option<string?>("--out") { Description = "Write patient id → cluster to this .parquet or .csv file." };
         var truth = new Option<string?>("--truth") { Description = "A column of known groups (e.g. simulate's true_subgroup): report the adjusted Rand index against it." };
+        var quiet = new Option<bool>("--quiet") { Description = "No progress lines on stderr (for scripts)." };
         var command = new Command("cluster", "Cluster patients on baseline features; choose k by silhouette/gap/BIC; bootstrap stability; profiles.")
-            { format, features, ordinal, method, k, bootstrap, gap, seed, scaling, missing, covariance, linkage, output, truth };
+            { format, features, ordinal, method, k, bootstrap, gap, seed, scaling, missing, covariance, linkage, output, truth, quiet };
         study.AddForFeaturesTo(command);
         command.SetAction(parse =>
         {
@@ -69,20 +70,28 @@ internal static class ClusterCommand
             if (parse.GetValue(gap) < 0) throw new StratifyInputException("must be 0 or more", "--gap");
             StudyOptions.RequireOneRowPerPatient(spec, "stratify cluster");
             var truthColumn = parse.GetValue(truth);
+            // Stage lines, and within the long stages (k, CLARA samples, sampled silhouettes, gap reference sets, bootstrap
+            // replicates) the share done and the time left, as `run` prints them; stdout stays the table or the JSON.
+            using var progress = new StageProgress(context, parse.GetValue(quiet));
+            progress.Stage("Load and validate");
             var bound = StudyBinder.Load(spec, CohortReadOptions.Only(spec.UsedColumns()).With(truthColumn is null ? [] : [truthColumn]));
             var featureSet = FeatureSet.From(bound.Features, subgroups.Missing, subgroups.MissingByFeature);
+            progress.Stage("Find subgroups");
             var result = SubgroupDiscovery.Fit(featureSet, new ClusteringOptions(clusteringMethod,
                 K: kMin == kMax ? kMin : null, KMin: kMin, KMax: kMax, Seed: parse.GetValue(seed) ?? spec.Seed,
                 Scaling: Choose(parse.GetValue(scaling), "--scaling", ("standardise", FeatureScaling.Standardise), ("robust", FeatureScaling.Robust)),
                 Covariance: Choose(parse.GetValue(covariance), "--covariance", ("full", CovarianceType.Full), ("diagonal", CovarianceType.Diagonal)),
-                Linkage: hierarchicalLinkage, GapReferenceSets: parse.GetValue(gap), StabilityResamples: replicates));
+                Linkage: hierarchicalLinkage, GapReferenceSets: parse.GetValue(gap), StabilityResamples: replicates)
+            { Progress = new ImmediateProgress(progress.Detail) });
             if (parse.GetValue(output) is { } path)
             {
+                progress.Stage("Write assignments");
                 var labels = new string[bound.RowCount];
                 Array.Fill(labels, "unassigned");
                 for (int i = 0; i < result.Assignment.Length; i++) labels[result.SourceRows[i]] = SubgroupFinder.Letter(result.Assignment[i] - 1);
                 AssignmentFile.Write(path, bound, labels);
             }
+            progress.Dispose(); // no still-working line after the work
             double? ari = null;
             if (truthColumn is not null)
             {

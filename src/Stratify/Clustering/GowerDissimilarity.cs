@@ -231,22 +231,33 @@ internal sealed class GowerDissimilarity
         return new DissimilarityMatrix(m, packed);
     }
 
-    /// <summary>All n(n−1)/2 dissimilarities, columns of the triangle in parallel.</summary>
+    /// <summary>
+    /// All n(n−1)/2 dissimilarities: the fixed column blocks of <see cref="DissimilarityMatrix.ObjectTotals"/> in parallel,
+    /// each column summed into its block's totals while it is still in cache (the matrix then knows its totals, and
+    /// whether it holds a NaN, without another pass over its 400 MB at n = 10,000).
+    /// </summary>
     public DissimilarityMatrix Matrix(int maxDegreeOfParallelism = -1)
     {
         int n = Count;
-        // Every entry is written by exactly one column task, so the array need not be zeroed first.
+        // Every entry is written by exactly one column, so the array need not be zeroed first.
         var packed = GC.AllocateUninitializedArray<double>(checked((int)((long)n * (n - 1) / 2)));
-        var result = new DissimilarityMatrix(n, packed);
-        Parallel.For(0, Math.Max(n - 1, 0), new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism },
-            () => new double[n],
-            (i, _, denominator) =>
+        var layout = new DissimilarityMatrix(n, packed, hasMissing: false);
+        var bounds = layout.ColumnBlocks(DissimilarityMatrix.FixedBlocks);
+        var partial = new double[bounds.Length - 1][];
+        bool missing = false;
+        Parallel.For(0, partial.Length, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, b =>
+        {
+            var totals = new double[n];
+            var denominator = new double[n];
+            for (int i = bounds[b]; i < bounds[b + 1]; i++)
             {
-                FillColumn(i, n, packed.AsSpan((int)result.ColumnStart(i), n - i - 1), denominator.AsSpan(0, n - i - 1));
-                return denominator;
-            },
-            _ => { });
-        return result;
+                var column = packed.AsSpan((int)layout.ColumnStart(i), n - i - 1);
+                if (FillColumn(i, n, column, denominator.AsSpan(0, n - i - 1))) missing = true;
+                DissimilarityMatrix.AddColumnToTotals(i, column, totals);
+            }
+            partial[b] = totals;
+        });
+        return new DissimilarityMatrix(n, packed, missing, DissimilarityMatrix.SumBlocks(partial));
     }
 
     /// <summary>The minimum and range of the observed values (a range of 1 when the column is constant, as daisy).</summary>
@@ -292,11 +303,11 @@ internal sealed class GowerDissimilarity
     /// Dissimilarities d(i+1..n−1, i): numerator and weight sum accumulated feature by feature. A feature without any
     /// missing value adds its weight to every pair, so it enters the weight sum as one constant instead of a masked
     /// vector add (the sum is then formed in a different order than daisy's, which changes it by at most an ulp).
+    /// Returns whether some pair had no feature in common (NaN).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void FillColumn(int i, int n, Span<double> numerator, Span<double> denominator)
+    private bool FillColumn(int i, int n, Span<double> numerator, Span<double> denominator)
     {
-        numerator.Clear();
         int start = i + 1;
         int length = n - start;
         int width = Vector<double>.Count;
@@ -304,7 +315,9 @@ internal sealed class GowerDissimilarity
         bool pairwiseWeights = false;
         for (int f = 0; f < scaled.Length; f++)
             if (incomplete[f] && !double.IsNaN(scaled[f][i])) { pairwiseWeights = true; break; }
-        if (pairwiseWeights) denominator.Clear();
+        if (!pairwiseWeights) return FillComplete(i, numerator);
+        numerator.Clear();
+        denominator.Clear();
         for (int f = 0; f < scaled.Length; f++)
         {
             double xi = scaled[f][i];
@@ -367,16 +380,83 @@ internal sealed class GowerDissimilarity
                 }
             }
         }
-        if (!pairwiseWeights)
-        {
-            if (constantWeight == 0) numerator.Fill(double.NaN);
-            else for (int k = 0; k < length; k++) numerator[k] /= constantWeight;
-            return;
-        }
+        bool missing = false;
         for (int k = 0; k < length; k++)
         {
             double total = denominator[k] + constantWeight;
+            missing |= total == 0;
             numerator[k] = total == 0 ? double.NaN : numerator[k] / total;
         }
+        return missing;
+    }
+
+    /// <summary>
+    /// <see cref="FillColumn"/> when every feature that patient i has is complete: d = Σ_f w_f d^f / Σ_f w_f over those
+    /// features, the same additions in the same order, but four vectors of pairs at a time held in registers across the
+    /// features and stored once (not a read-modify-write of the column per feature). A weight of 1 is not multiplied
+    /// (1 · x = x exactly). Returns whether the pairs have no feature in common (all NaN).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool FillComplete(int i, Span<double> result)
+    {
+        int start = i + 1, length = result.Length, width = Vector<double>.Count, p = scaled.Length;
+        Span<int> used = stackalloc int[p];
+        int features = 0;
+        double constantWeight = 0;
+        for (int f = 0; f < p; f++)
+            if (!incomplete[f]) { used[features++] = f; constantWeight += weights[f]; }
+        if (constantWeight == 0) { result.Fill(double.NaN); return length > 0; }
+        var total = new Vector<double>(constantWeight);
+        int k = 0;
+        for (; k <= length - 4 * width; k += 4 * width)
+        {
+            Vector<double> a0 = Vector<double>.Zero, a1 = Vector<double>.Zero, a2 = Vector<double>.Zero, a3 = Vector<double>.Zero;
+            for (int u = 0; u < features; u++)
+            {
+                int f = used[u];
+                var x = new ReadOnlySpan<double>(scaled[f], start + k, 4 * width);
+                var xi = new Vector<double>(scaled[f][i]);
+                Vector<double> v0 = new(x), v1 = new(x[width..]), v2 = new(x[(2 * width)..]), v3 = new(x[(3 * width)..]);
+                if (nominal[f])
+                {
+                    var w = new Vector<double>(weights[f]);
+                    a0 += Vector.ConditionalSelect(Vector.Equals(v0, xi), Vector<double>.Zero, w);
+                    a1 += Vector.ConditionalSelect(Vector.Equals(v1, xi), Vector<double>.Zero, w);
+                    a2 += Vector.ConditionalSelect(Vector.Equals(v2, xi), Vector<double>.Zero, w);
+                    a3 += Vector.ConditionalSelect(Vector.Equals(v3, xi), Vector<double>.Zero, w);
+                }
+                else if (weights[f] == 1)
+                {
+                    a0 += Vector.Abs(v0 - xi);
+                    a1 += Vector.Abs(v1 - xi);
+                    a2 += Vector.Abs(v2 - xi);
+                    a3 += Vector.Abs(v3 - xi);
+                }
+                else
+                {
+                    var w = new Vector<double>(weights[f]);
+                    a0 += w * Vector.Abs(v0 - xi);
+                    a1 += w * Vector.Abs(v1 - xi);
+                    a2 += w * Vector.Abs(v2 - xi);
+                    a3 += w * Vector.Abs(v3 - xi);
+                }
+            }
+            (a0 / total).CopyTo(result[k..]);
+            (a1 / total).CopyTo(result[(k + width)..]);
+            (a2 / total).CopyTo(result[(k + 2 * width)..]);
+            (a3 / total).CopyTo(result[(k + 3 * width)..]);
+        }
+        for (; k < length; k++)
+        {
+            double numerator = 0;
+            for (int u = 0; u < features; u++)
+            {
+                int f = used[u];
+                double x = scaled[f][start + k], xi = scaled[f][i];
+                numerator += nominal[f] ? (x != xi ? weights[f] : 0) : weights[f] * Math.Abs(x - xi);
+            }
+            result[k] = numerator / constantWeight;
+        }
+        return false;
     }
 }

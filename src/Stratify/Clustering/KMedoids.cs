@@ -139,9 +139,11 @@ internal static class PartitioningAroundMedoids
 
     /// <summary>
     /// PAM BUILD, ties to the later object as in R's pam (<c>ammax &lt;= beter[i]</c>; gains within 1e-12 relative count
-    /// as ties, since they are summed in a different order). Each round streams once over the packed triangle:
-    /// column i (objects j &gt; i, contiguous) adds max(nearest_j − d_ij, 0) to gain_i and max(nearest_i − d_ij, 0) to
-    /// gain_j, both vectorised; column blocks run in parallel with their own gain arrays, reduced in block order.
+    /// as ties, since they are summed in a different order). The first medoid has the least total dissimilarity
+    /// (<see cref="DissimilarityMatrix.ObjectTotals"/>, often summed while the matrix was computed). Each later round
+    /// streams once over the packed triangle: column i (objects j &gt; i, contiguous) adds max(nearest_j − d_ij, 0) to
+    /// gain_i and max(nearest_i − d_ij, 0) to gain_j, both vectorised; column blocks run in parallel with their own gain
+    /// arrays, reduced in block order.
     /// </summary>
     internal static int[] Build(DissimilarityMatrix d, int k)
     {
@@ -151,10 +153,10 @@ internal static class PartitioningAroundMedoids
         var isMedoid = new bool[n];
         var medoids = new int[k];
         var row = new double[n];
-        var bounds = d.ColumnBlocks(16); // fixed blocks: the sums do not depend on the machine's core count
+        var bounds = d.ColumnBlocks(DissimilarityMatrix.FixedBlocks); // fixed blocks: the sums do not depend on the core count
         for (int m = 0; m < k; m++)
         {
-            var gain = StreamGains(d, nearest, first: m == 0, bounds);
+            var gain = m == 0 ? Negated(d.ObjectTotals()) : StreamGains(d, nearest, bounds);
             int best = -1;
             double bestGain = double.NegativeInfinity;
             for (int c = 0; c < n; c++)
@@ -167,7 +169,14 @@ internal static class PartitioningAroundMedoids
         return medoids;
     }
 
-    private static double[] StreamGains(DissimilarityMatrix d, double[] nearest, bool first, int[] bounds)
+    private static double[] Negated(double[] values)
+    {
+        var result = new double[values.Length];
+        for (int i = 0; i < values.Length; i++) result[i] = -values[i];
+        return result;
+    }
+
+    private static double[] StreamGains(DissimilarityMatrix d, double[] nearest, int[] bounds)
     {
         int n = d.Count, blocks = bounds.Length - 1, w = Vector<double>.Count;
         var packed = d.Packed;
@@ -185,40 +194,20 @@ internal static class PartitioningAroundMedoids
                 var niv = new Vector<double>(ni);
                 var acc = Vector<double>.Zero;
                 int t = 0;
-                if (first)
+                for (; t <= length - w; t += w)
                 {
-                    for (; t <= length - w; t += w)
-                    {
-                        var v = new Vector<double>(seg[t..]);
-                        acc += v;
-                        (new Vector<double>(target[t..]) - v).CopyTo(target[t..]);
-                    }
-                    double s = Vector.Sum(acc);
-                    for (; t < length; t++) { s += seg[t]; target[t] -= seg[t]; }
-                    gain[i] -= s;
+                    var v = new Vector<double>(seg[t..]);
+                    acc += Vector.Max(new Vector<double>(near[t..]) - v, Vector<double>.Zero);
+                    (new Vector<double>(target[t..]) + Vector.Max(niv - v, Vector<double>.Zero)).CopyTo(target[t..]);
                 }
-                else
-                {
-                    for (; t <= length - w; t += w)
-                    {
-                        var v = new Vector<double>(seg[t..]);
-                        acc += Vector.Max(new Vector<double>(near[t..]) - v, Vector<double>.Zero);
-                        (new Vector<double>(target[t..]) + Vector.Max(niv - v, Vector<double>.Zero)).CopyTo(target[t..]);
-                    }
-                    double s = Vector.Sum(acc);
-                    for (; t < length; t++) { s += Math.Max(near[t] - seg[t], 0); target[t] += Math.Max(ni - seg[t], 0); }
-                    gain[i] += s;
-                }
+                double s = Vector.Sum(acc);
+                for (; t < length; t++) { s += Math.Max(near[t] - seg[t], 0); target[t] += Math.Max(ni - seg[t], 0); }
+                gain[i] += s;
             }
             partial[b] = gain;
         });
-        var total = partial[0];
-        for (int b = 1; b < blocks; b++)
-        {
-            var g = partial[b];
-            for (int c = 0; c < n; c++) total[c] += g[c];
-        }
-        if (!first) for (int c = 0; c < n; c++) total[c] += Math.Max(nearest[c], 0); // the object itself: d(c, c) = 0
+        var total = DissimilarityMatrix.SumBlocks(partial);
+        for (int c = 0; c < n; c++) total[c] += Math.Max(nearest[c], 0); // the object itself: d(c, c) = 0
         return total;
     }
 

@@ -98,6 +98,7 @@ internal static class SubgroupDiscovery
 
         var fits = new Dictionary<int, Fitted>();
         var silhouettes = new Dictionary<int, double>();
+        var kMeter = new Diagnostics.ProgressMeter(options.Progress, $"k = {kMin}..{kMax}", kMax - kMin + 1, options.Clock);
         for (int k = kMin; k <= kMax; k++)
         {
             var fit = fits[k] = FitK(k);
@@ -113,15 +114,20 @@ internal static class SubgroupDiscovery
                     fit.Assignment, k, options.SilhouetteSample, options.Seed).Average;
             Diagnostics.StageTimings.Mark("silhouette");
             options.Progress?.Report($"k = {k} tried of {kMin}..{kMax}: average silhouette {silhouettes[k]:F3}");
+            kMeter.Advance();
         }
         if (d is null) warnings.Add(CountedText.Format($"silhouette widths computed for a random sample of {options.SilhouetteSample:N0} patients"));
 
         GapResult? gap = null;
         var prepared = new System.Runtime.CompilerServices.ConditionalWeakTable<object, Prepared>();
+        // One fit per k = 1..kMax on the data and on each reference set.
+        var gapMeter = new Diagnostics.ProgressMeter(options.Progress, $"gap statistic (k = 1..{kMax} on the data and {options.GapReferenceSets} reference sets): fits",
+            (long)(options.GapReferenceSets + 1) * kMax, options.Clock);
+        (int[], DissimilarityMatrix) Counted<T>(T data, int k) where T : class { var fit = Recluster(options, data, k, prepared); gapMeter.Advance(); return fit; }
         if (options.GapReferenceSets > 0 && exact && options.K is null)
             gap = coordinates
-                ? GapStatistic.Compute(x!, GapStatistic.UniformReference, kMax, options.GapReferenceSets, options.Seed, (data, k) => Recluster(options, data, k, prepared))
-                : GapStatistic.Compute(features, GapStatistic.UniformReference, kMax, options.GapReferenceSets, options.Seed, (data, k) => Recluster(options, data, k, prepared));
+                ? GapStatistic.Compute(x!, GapStatistic.UniformReference, kMax, options.GapReferenceSets, options.Seed, Counted)
+                : GapStatistic.Compute(features, GapStatistic.UniformReference, kMax, options.GapReferenceSets, options.Seed, Counted);
         else if (options.GapReferenceSets > 0 && options.K is null)
             warnings.Add(CountedText.Format($"gap statistic not computed above {options.ExactLimit:N0} patients"));
         if (gap is not null) Diagnostics.StageTimings.Mark("gap statistic");

@@ -35,6 +35,41 @@ public class ClusterCommandTests
         Assert.All(lines.Skip(1), l => Assert.Matches("^[0-9]+,[ABC]$", l));
     }
 
+    /// <summary>Progress on stderr as `run` prints it: stage lines, one line per k, replicate counters (every fifth of
+    /// the way on a pipe), and where a stage is long the share done and the time left or a still-working line; stdout
+    /// stays one JSON document; --quiet prints none. PBC with complete cases: copper (2) and platelet (4) leave patients
+    /// out, counts below the small-cell threshold, and no progress line names them.</summary>
+    [Fact]
+    public void Cluster_prints_progress_lines_on_stderr_that_carry_no_patient_counts()
+    {
+        using var folder = new TempFolder();
+        string spec = Stratify.Tests.Stratification.MissingFeatureTests.PbcSpec(folder, "complete_case");
+        var result = CliRunner.Run("cluster", spec, "--method", "kmedoids", "--k", "2..3", "--bootstrap", "10", "--gap", "0", "--format", "json");
+        Assert.True(result.ExitCode == 0, result.Error);
+        JsonDocument.Parse(result.Out).Dispose(); // stdout is the JSON alone
+        var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var stages = lines.Where(l => l.StartsWith('[')).ToArray();
+        Assert.All(stages, l => Assert.Matches(@"^\[ *\d+\.\ds\] [A-Z][a-z ]+$", l));
+        Assert.Equal(["Load and validate", "Find subgroups"], stages.Select(l => l[(l.IndexOf(']') + 2)..]));
+        var details = lines.Where(l => l.StartsWith("          ", StringComparison.Ordinal)).Select(l => l.Trim()).ToArray();
+        Assert.Equal(["k = 2 tried of 2..3", "k = 3 tried of 2..3"], details.Where(l => l.Contains(" tried of ", StringComparison.Ordinal)).Select(l => l[..l.IndexOf(':')]));
+        Assert.Equal(["bootstrap replicate 2 of 10", "bootstrap replicate 4 of 10", "bootstrap replicate 6 of 10", "bootstrap replicate 8 of 10", "bootstrap replicate 10 of 10"],
+            details.Where(l => l.StartsWith("bootstrap replicate ", StringComparison.Ordinal)));
+        // Every detail line has one of the forms of the progress display, none a column or a count of patients.
+        Assert.All(details, l => Assert.Matches(@"^(k = \d tried of 2\.\.3: average silhouette \d\.\d{3}|bootstrap replicate \d+ of 10|" +
+            @"(k = 2\.\.3|bootstrap replicates): \d+ of \d+ \(\d+%\), about .+ left|Find subgroups: still working, .+ so far)$", l));
+        Assert.All(lines.Where(l => l.StartsWith('[') || l.StartsWith(' ')), l =>
+        {
+            Assert.DoesNotContain("copper", l);
+            Assert.DoesNotContain("platelet", l);
+            Assert.DoesNotContain("patients", l);
+        });
+
+        var quiet = CliRunner.Run("cluster", spec, "--method", "kmedoids", "--k", "2..3", "--bootstrap", "10", "--gap", "0", "--format", "json", "--quiet");
+        Assert.Equal(result.Out, quiet.Out);
+        Assert.DoesNotContain(quiet.Error.Split('\n'), l => l.StartsWith('[') || l.StartsWith("          ", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("--method", "dbscan", "unknown clustering method")]
     [InlineData("--k", "1", "k must be a whole number ≥ 2")]

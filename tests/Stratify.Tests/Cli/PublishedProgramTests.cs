@@ -74,7 +74,7 @@ public sealed class PublishedProgramTests(PublishedProgram program) : IClassFixt
         "describe datasets/rotterdam.parquet",
         "describe datasets/lung.parquet --group sex --format markdown",
         "describe datasets/veteran.parquet --group trt --format csv --nonparametric",
-        "cluster datasets/gbsg.parquet --features age,size,grade,nodes --k 2..4 --truth grade --format json",
+        "cluster datasets/gbsg.parquet --features age,size,grade,nodes --k 2..4 --truth grade --format json --quiet", // stage lines carry elapsed times
         "tree datasets/gbsg.parquet --time rfstime --event status --features age,size,grade,nodes --format json",
         "tree datasets/veteran.parquet --time time --event status --treatment trt --features karno,age,celltype --interaction --design randomised --min-node-size 15 --format json",
         "tree datasets/veteran.parquet --time time --event status --treatment trt --features karno,age,celltype --interaction --design randomised --min-node-size 15",

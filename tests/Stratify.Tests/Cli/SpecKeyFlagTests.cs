@@ -36,7 +36,8 @@ public class SpecKeyFlagTests
     private const string Lung = "data: {data}\ntime: time\nevent: status\n";
     private const string GbsgFeatures = Gbsg + "subgroups:\n  features:\n    numeric: [age, nodes, pgr]\n";
     private static readonly string[] Json = ["--format", "json"];
-    private static readonly string[] ClusterJson = ["--format", "json", "--gap", "0", "--bootstrap", "0"];
+    // --quiet: cluster's stage lines carry elapsed times, which differ between two runs.
+    private static readonly string[] ClusterJson = ["--format", "json", "--gap", "0", "--bootstrap", "0", "--quiet"];
 
     private static readonly Row[] Rows =
     [
@@ -79,7 +80,7 @@ public class SpecKeyFlagTests
         new("cluster", "subgroups.k", GbsgFeatures, GbsgFeatures + "  k: 3\n", ["--k", "3"], ["--k", "4"], ClusterJson),
         new("cluster", "subgroups.method", GbsgFeatures, GbsgFeatures + "  method: kmeans\n", ["--method", "kmeans"], ["--method", "hierarchical"], ClusterJson),
         new("cluster", "subgroups.bootstrap", GbsgFeatures + "  k: 2\n", GbsgFeatures + "  k: 2\n  bootstrap: 3\n", ["--bootstrap", "3"], ["--bootstrap", "0"],
-            ["--format", "json", "--gap", "0"]),
+            ["--format", "json", "--gap", "0", "--quiet"]),
         new("cluster", "subgroups.missing", Lung + "subgroups:\n  features:\n    numeric: [age, wt.loss]\n",
             Lung + "subgroups:\n  features:\n    numeric: [age, wt.loss]\n  missing: complete_case\n",
             ["--missing", "complete_case"], ["--missing", "indicator"], ClusterJson, Data: "lung"),
@@ -88,7 +89,7 @@ public class SpecKeyFlagTests
         new("cluster", "subgroups.features: ordinal", Gbsg + "subgroups:\n  features:\n    numeric: [age, grade]\n",
             Gbsg + "subgroups:\n  features:\n    numeric: [age]\n    ordinal: [grade]\n", ["--ordinal", "grade"], null, ClusterJson),
         new("cluster", "seed", GbsgFeatures + "  k: 3\n", GbsgFeatures + "  k: 3\nseed: 7\n", ["--seed", "7"], ["--seed", "8"],
-            ["--format", "json", "--gap", "0", "--bootstrap", "4"]),
+            ["--format", "json", "--gap", "0", "--bootstrap", "4", "--quiet"]),
         new("cluster", "id", GbsgFeatures + "  k: 2\n", GbsgFeatures + "  k: 2\nid: pid\n", ["--id", "pid"], ["--id", "age"],
             [.. ClusterJson, "--out", "{out}"], Compared: "{out}"),
 

@@ -50,6 +50,48 @@ public class GowerDissimilarityTests
         for (int t = 0; t < positions.Length; t++) Assert.Equal(values[t], d.Packed[positions[t] - 1], 2e-15);
     }
 
+    /// <summary>
+    /// The Gower matrix sums each patient's total dissimilarity and notes a missing pair while it computes the columns;
+    /// both must be what a pass over the finished matrix gives: the totals bit for bit (same blocks, same order). In the
+    /// altered lung, patient 1 keeps only the first feature and patient 2 lacks it, so that pair has none in common (NaN).
+    /// </summary>
+    [Theory]
+    [InlineData("lung", false)]
+    [InlineData("lung", true)]
+    [InlineData("gbsg", false)]
+    public void Totals_and_missing_pairs_noted_while_computing_equal_a_pass_over_the_matrix(string dataset, bool pairWithoutCommonFeature)
+    {
+        var features = ClusterReference.Features(dataset);
+        if (pairWithoutCommonFeature)
+            features = new FeatureSet(features.Features.Select((f, i) =>
+            {
+                var values = (double[])f.Values.Clone();
+                values[i == 0 ? 1 : 0] = double.NaN;
+                return f with { Values = values };
+            }).ToList(), features.SourceRows, features.Missing);
+        var d = GowerDissimilarity.Compute(features);
+        var scanned = new DissimilarityMatrix(d.Count, d.Packed);
+        Assert.Equal(pairWithoutCommonFeature, d.HasMissing());
+        Assert.Equal(scanned.HasMissing(), d.HasMissing());
+        Assert.Equal(scanned.ObjectTotals().Select(BitConverter.DoubleToInt64Bits), d.ObjectTotals().Select(BitConverter.DoubleToInt64Bits));
+    }
+
+    [Theory]
+    [InlineData("gbsg")]
+    [InlineData("veteran")]
+    public void Totals_noted_while_computing_equal_the_sums_of_each_row_and_give_the_same_BUILD(string dataset)
+    {
+        var d = GowerDissimilarity.Compute(ClusterReference.Features(dataset));
+        var totals = d.ObjectTotals();
+        for (int i = 0; i < d.Count; i++)
+        {
+            double oracle = 0;
+            for (int j = 0; j < d.Count; j++) oracle += d[i, j];
+            Assert.True(Math.Abs(totals[i] - oracle) <= 1e-12 * oracle, $"patient {i}: {totals[i]:R} vs {oracle:R}");
+        }
+        Assert.Equal(PartitioningAroundMedoids.Build(new DissimilarityMatrix(d.Count, d.Packed), 4), PartitioningAroundMedoids.Build(d, 4));
+    }
+
     [Fact]
     public void Single_threaded_and_parallel_results_are_identical()
     {

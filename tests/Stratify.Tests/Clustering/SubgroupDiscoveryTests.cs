@@ -162,3 +162,38 @@ public class HierarchicalPipelineTests
         Assert.Contains("cluster 1: ", text, StringComparison.Ordinal);
     }
 }
+
+/// <summary>The long stages of clustering report the share done and the time left, on a clock the test drives.</summary>
+public class ClusteringProgressTests
+{
+    /// <summary>Every reading of the clock is 3 s after the previous one, so each stage's second unit comes after the
+    /// 5 s interval of <see cref="Diagnostics.ProgressMeter"/>.</summary>
+    private sealed class SteppingClock : TimeProvider
+    {
+        private long _ticks;
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+        public override long GetTimestamp() => Interlocked.Add(ref _ticks, 3 * TimeSpan.TicksPerSecond);
+    }
+
+    private sealed class Lines : IProgress<string>
+    {
+        public readonly List<string> All = [];
+        public void Report(string value) { lock (All) All.Add(value); }
+    }
+
+    [Fact]
+    public void The_k_loop_and_the_gap_statistic_report_the_share_done_and_the_time_left()
+    {
+        var lines = new Lines();
+        SubgroupDiscovery.Fit(ClusterReference.Features("lung"),
+            new ClusteringOptions(ClusteringMethod.KMedoids, KMin: 2, KMax: 4, GapReferenceSets: 3, StabilityResamples: 0)
+            { Progress = lines, Clock = new SteppingClock() });
+        // 3 values of k; the gap statistic fits k = 1..4 on the data and on 3 reference sets: 16 fits.
+        Assert.Contains(lines.All, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^k = 2\.\.4: [12] of 3 \(\d+%\), about \d+ s left$"));
+        var gap = lines.All.Where(l => l.StartsWith("gap statistic (k = 1..4 on the data and 3 reference sets): fits: ", StringComparison.Ordinal)).ToArray();
+        Assert.NotEmpty(gap);
+        Assert.All(gap, l => Assert.Matches(@": ([1-9]|1[0-5]) of 16 \(\d+%\), about (\d+ s|\d+ min \d\d s) left$", l));
+        Assert.Equal(["k = 2 tried of 2..4", "k = 3 tried of 2..4", "k = 4 tried of 2..4"],
+            lines.All.Where(l => l.Contains(" tried of ", StringComparison.Ordinal)).Select(l => l[..l.IndexOf(':')]));
+    }
+}

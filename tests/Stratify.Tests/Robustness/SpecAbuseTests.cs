@@ -115,7 +115,7 @@ public class SpecAbuseTests
         using var dir = new TempFolder();
         File.WriteAllText(dir.File("five.csv"), "time,status,x\n10,1,0.5\n20,0,0.1\n30,1,0.9\n40,1,0.3\n50,0,0.7\n");
         Assert.Equal(0, CliRunner.Run("import", dir.File("five.csv"), "--out", dir.File("five.parquet")).ExitCode);
-        Refusal.Assert(CliRunner.Run("cluster", dir.File("five.parquet"), "--features", "x", "--k", "7"), "k must satisfy 2 ≤ k ≤ 4");
+        Refusal.Assert(CliRunner.Run("cluster", dir.File("five.parquet"), "--features", "x", "--k", "7", "--quiet"), "k must satisfy 2 ≤ k ≤ 4");
     }
 
     private static string ManyGroups(TempFolder dir, int groups)
