@@ -24,11 +24,14 @@ internal sealed class StageProgress : IRunProgress, IDisposable
     {
         this.context = context;
         this.quiet = quiet;
+        // On a terminal, Spectre styles the stage rules and detail lines, writing its own colour codes to stderr as it
+        // is (context.Progress); every text it is given passes PrintableText first, so nothing from the data can add
+        // codes of its own (the guard the escaping stderr writer gives the rest of the output).
         _console = quiet || !context.Interactive ? null : AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Out = new AnsiConsoleOutput(context.Error),
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
+            Out = new AnsiConsoleOutput(context.Progress),
+            Ansi = AnsiSupport.Detect,
+            ColorSystem = ColorSystemSupport.Detect,
         });
         _heartbeat = new Diagnostics.ProgressHeartbeat(Detail);
         if (!quiet) _timer = new Timer(_ => _heartbeat.Tick(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
@@ -40,7 +43,7 @@ internal sealed class StageProgress : IRunProgress, IDisposable
         lock (_gate)
         {
             EndCounter();
-            if (_console is not null) _console.Write(new Rule($"[bold]{Markup.Escape(name)}[/]") { Justification = Justify.Left });
+            if (_console is not null) _console.Write(new Rule($"[bold]{Styled(name)}[/]") { Justification = Justify.Left });
             else context.Error.WriteLine($"[{_clock.Elapsed.TotalSeconds,6:F1}s] {name}");
         }
         _heartbeat.Stage(name);
@@ -63,7 +66,7 @@ internal sealed class StageProgress : IRunProgress, IDisposable
             else
             {
                 EndCounter();
-                if (_console is not null) _console.MarkupLine($"  [grey]{Markup.Escape(message)}[/]");
+                if (_console is not null) _console.MarkupLine($"  [grey]{Styled(message)}[/]");
                 else context.Error.WriteLine($"          {message}");
             }
         }
@@ -83,4 +86,7 @@ internal sealed class StageProgress : IRunProgress, IDisposable
     }
 
     public void Dispose() => _timer?.Dispose();
+
+    /// <summary>Text for Spectre markup: control characters as visible escapes, then markup brackets escaped.</summary>
+    private static string Styled(string text) => Markup.Escape(Stratify.Reporting.PrintableText.Escape(text));
 }
