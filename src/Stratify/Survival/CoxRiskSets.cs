@@ -210,7 +210,7 @@ internal sealed class CoxRiskSets
         int[] stratumIndex, int[] labels, double[] means, double[] scale, int chunkRows, double[]? weights)
     {
         int n = order.Length, p = design.Columns;
-        var x = HugePageArray.Uninitialized(n * p);
+        var x = GC.AllocateUninitializedArray<double>(n * p);
         var sortedEvent = new bool[n];
         var groupStart = new List<int>();
         var groupStratum = new List<int>();
