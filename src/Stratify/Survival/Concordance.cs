@@ -230,11 +230,55 @@ internal static class CoxConcordance
     }
 
     /// <summary>
-    /// The event sweep: a row's partners among events at earlier times are the final event tree minus the events
-    /// that had entered when the row did (its own tie group's events included, as they are not its partners).
+    /// The event sweep: a row's partners among events at earlier times. Right-censored rows: the sweep runs backwards
+    /// (from the earliest time), so each row meets exactly its partners in the tree: an event the events at earlier
+    /// times (its own tie group enters after it), a censored row also the events at its own time (they come after it in
+    /// the descending order, so they are in). Counting-process rows: see <see cref="SweepEventsWithExits{T}"/>.
     /// </summary>
     private static void SweepEvents<T>(int[] rankAt, bool[] eventAt, double[] timeAt, int[] stratumAt, double[]? weightAt, int distinct,
         EntryExits? exits, double[] net, double[] pairs) where T : unmanaged, INumber<T>
+    {
+        if (exits is not null)
+        {
+            SweepEventsWithExits<T>(rankAt, eventAt, timeAt, stratumAt, weightAt, distinct, exits, net, pairs);
+            return;
+        }
+        int n = rankAt.Length;
+        var deaths = new FenwickCounts<T>(distinct);
+        int end = n;
+        while (end > 0)
+        {
+            int start = end - 1;
+            while (start > 0 && stratumAt[start - 1] == stratumAt[end - 1]) start--;
+            deaths.Clear();
+            int i = end - 1;
+            while (i >= start)
+            {
+                int first = i; // the tie group's events are positions first..i (censored rows: the row alone)
+                if (eventAt[i])
+                    while (first > start && eventAt[first - 1] && timeAt[first - 1] == timeAt[i]) first--;
+                for (int k = first; k <= i; k++)
+                {
+                    int r = rankAt[k];
+                    double lower = deaths.Below(r), equal = deaths.At(r), higher = deaths.Total - lower - equal;
+                    net[k] = higher - lower;
+                    pairs[k] = deaths.Total;
+                }
+                if (eventAt[i])
+                    for (int k = first; k <= i; k++) deaths.Add(rankAt[k], WeightOf<T>(weightAt, k));
+                i = first - 1;
+            }
+            end = start;
+        }
+    }
+
+    /// <summary>
+    /// The event sweep of counting-process rows: a row's partners are the events in the tree when the sweep passes its
+    /// entry minus the events that had entered at its stop (its own tie group's events included, as they are not its
+    /// partners).
+    /// </summary>
+    private static void SweepEventsWithExits<T>(int[] rankAt, bool[] eventAt, double[] timeAt, int[] stratumAt, double[]? weightAt, int distinct,
+        EntryExits exits, double[] net, double[] pairs) where T : unmanaged, INumber<T>
     {
         int n = rankAt.Length;
         var deaths = new FenwickCounts<T>(distinct);
@@ -244,7 +288,7 @@ internal static class CoxConcordance
             int end = start;
             while (end < n && stratumAt[end] == stratumAt[start]) end++;
             deaths.Clear();
-            int exit = exits?.BlockStart[block] ?? 0, exitEnd = exits?.BlockStart[block + 1] ?? 0;
+            int exit = exits.BlockStart[block], exitEnd = exits.BlockStart[block + 1];
             int i = start;
             while (i < end)
             {
@@ -253,7 +297,7 @@ internal static class CoxConcordance
                 {
                     // A counting-process row entering at or after this time has had all its partners: the events in the
                     // tree now, less those in it at its stop (subtracted there).
-                    for (; exit < exitEnd && exits!.Entry[exits.Order[exit]] >= timeAt[i]; exit++) AddPartners(deaths, rankAt, exits.Order[exit], net, pairs);
+                    for (; exit < exitEnd && exits.Entry[exits.Order[exit]] >= timeAt[i]; exit++) AddPartners(deaths, rankAt, exits.Order[exit], net, pairs);
                     while (j < end && timeAt[j] == timeAt[i]) j++;
                     for (int k = i; k < j; k++) deaths.Add(rankAt[k], WeightOf<T>(weightAt, k));
                 }
@@ -267,13 +311,12 @@ internal static class CoxConcordance
                 }
                 i = j;
             }
-            // Close the pairs of every row with the events that entered after it: all rows (right-censored), or the
-            // counting-process rows entering before the stratum's first event time. The tree is final: in parallel.
-            int from = exits is null ? start : exit, to = exits is null ? end : exitEnd, pieces = Math.Max(1, (to - from) / 65_536);
+            // Close the pairs of the rows entering before the stratum's first event time. The tree is final: in parallel.
+            int from = exit, to = exitEnd, pieces = Math.Max(1, (to - from) / 65_536);
             Parallel.For(0, pieces, piece =>
             {
                 int pieceEnd = piece == pieces - 1 ? to : from + (piece + 1) * 65_536;
-                for (int at = from + piece * 65_536; at < pieceEnd; at++) AddPartners(deaths, rankAt, exits?.Order[at] ?? at, net, pairs);
+                for (int at = from + piece * 65_536; at < pieceEnd; at++) AddPartners(deaths, rankAt, exits.Order[at], net, pairs);
             });
             start = end;
             block++;

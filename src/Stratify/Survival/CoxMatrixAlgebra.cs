@@ -135,40 +135,6 @@ internal static class CoxMatrixAlgebra
         }
     }
 
-    /// <summary>flags[j] += 1 where x[j] is not −1, 0 or 1.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void AccumulateNonUnit(Span<double> flags, ReadOnlySpan<double> x)
-    {
-        int n = x.Length, j = 0, w = Vector<double>.Count;
-        ref double fr = ref MemoryMarshal.GetReference(flags);
-        ref double xr = ref MemoryMarshal.GetReference(x);
-        var one = Vector<double>.One;
-        for (; j <= n - w; j += w)
-        {
-            var v = Vector.Abs(Vector.LoadUnsafe(ref xr, (nuint)j));
-            var outside = ~(Vector.Equals(v, Vector<double>.Zero) | Vector.Equals(v, one));
-            (Vector.LoadUnsafe(ref fr, (nuint)j) + Vector.ConditionalSelect(outside, one, Vector<double>.Zero)).StoreUnsafe(ref fr, (nuint)j);
-        }
-        for (; j < n; j++)
-        {
-            double v = Math.Abs(x[j]);
-            if (v != 0 && v != 1) flags[j] += 1;
-        }
-    }
-
-    /// <summary>sums[j] += |x[j] − centre[j]|.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void AccumulateAbsoluteDeviation(Span<double> sums, ReadOnlySpan<double> x, ReadOnlySpan<double> centre)
-    {
-        int n = x.Length, j = 0, w = Vector<double>.Count;
-        ref double sr = ref MemoryMarshal.GetReference(sums);
-        ref double xr = ref MemoryMarshal.GetReference(x);
-        ref double cr = ref MemoryMarshal.GetReference(centre);
-        for (; j <= n - w; j += w)
-            (Vector.LoadUnsafe(ref sr, (nuint)j) + Vector.Abs(Vector.LoadUnsafe(ref xr, (nuint)j) - Vector.LoadUnsafe(ref cr, (nuint)j))).StoreUnsafe(ref sr, (nuint)j);
-        for (; j < n; j++) sums[j] += Math.Abs(x[j] - centre[j]);
-    }
-
     /// <summary>target[j] = (x[j] − centre[j])·scale[j].</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void CentreAndScale(Span<double> target, ReadOnlySpan<double> x, ReadOnlySpan<double> centre, ReadOnlySpan<double> scale)

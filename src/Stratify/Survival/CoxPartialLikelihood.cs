@@ -18,7 +18,10 @@ namespace Stratify.Survival;
 /// Σ_t Σ_k C_tk/D_tk = Σ_i r_i·H_i·x_i x_iᵀ with H_i the (Efron-weighted) hazard increments Σ 1/D_tk over
 /// the death times the row is at risk for, the information is a weighted Gram matrix Σ w_i x_i x_iᵀ minus the
 /// Σ x̄ x̄ᵀ terms, computed in parallel over chunks of rows with vectorised rank-1 updates. The backward sums
-/// are parallelised too: each chunk starts from the totals of the later chunks of its stratum.
+/// are parallelised too: each chunk starts from the totals of the later chunks of its stratum. A tie group of many
+/// rows (times in whole days) is summed once, in the pass that computes η (its non-deaths' Σr and Σr·x, its deaths'
+/// Σr, Σr·x, Σwη and Σw·x), and the backward sums add the group as a whole: two passes over the design per
+/// evaluation instead of three (the passes are bound by memory bandwidth).
 /// All arithmetic is on the centred, scaled design of <see cref="CoxRiskSets"/>.
 ///
 /// Case weights w (R's <c>coxfit6</c>): every risk-set sum uses w·r instead of r, a death contributes w_i·η_i and
@@ -43,8 +46,16 @@ internal sealed class CoxPartialLikelihood
     private readonly double[] _rowWeight;
     private readonly double[] _leadDenominator, _carryDenominator, _chunkLogLik;
     private readonly double[][] _leadWeightedX, _carryWeightedX, _chunkScore, _chunkMeanProducts, _chunkGram;
+    // Tie groups of at least SummedGroupRows rows keep their sums from the linear-predictor pass (slot per group, −1 for
+    // none): per slot the non-deaths' Σr, the deaths' Σr and Σwη, and p-vectors of the non-deaths' Σr·x, the deaths'
+    // Σr·x and Σw·x. The backward sums then add a whole group at once instead of reading its rows again.
+    private readonly int[] _groupSlot;
+    private readonly double[] _slotScalars, _slotVectors;
 
-    public CoxPartialLikelihood(CoxRiskSets data, CoxTies ties)
+    public CoxPartialLikelihood(CoxRiskSets data, CoxTies ties) : this(data, ties, SummedGroupRows) { }
+
+    /// <param name="summedGroupRows">The rows from which a tie group is summed in the linear-predictor pass (tests compare).</param>
+    internal CoxPartialLikelihood(CoxRiskSets data, CoxTies ties, int summedGroupRows)
     {
         _data = data;
         _efron = ties == CoxTies.Efron;
@@ -67,7 +78,19 @@ internal sealed class CoxPartialLikelihood
         _chunkScore = Jagged(chunks, p);
         _chunkMeanProducts = Jagged(chunks, p * p);
         _chunkGram = Jagged(chunks, p * p);
+        _groupSlot = new int[data.GroupCount];
+        int slots = 0;
+        for (int g = 0; g < data.GroupCount; g++)
+            _groupSlot[g] = data.GroupStart[g + 1] - data.GroupStart[g] >= summedGroupRows ? slots++ : -1;
+        _slotScalars = new double[3 * slots];
+        _slotVectors = new double[3 * slots * p];
     }
+
+    /// <summary>
+    /// From this many rows a tie group's sums are kept from the linear-predictor pass (times in whole days: nearly every
+    /// row), which saves the backward sums a pass over the n×p design; the slots hold at most 3/16 of the design's size.
+    /// </summary>
+    internal const int SummedGroupRows = 16;
 
     public bool Efron => _efron;
 
@@ -119,6 +142,7 @@ internal sealed class CoxPartialLikelihood
     {
         var x = _data.X;
         var weight = _data.Weight;
+        var events = _data.Event;
         int p = _p;
         int firstGroup = _data.ChunkGroupStart[chunk], endGroup = _data.ChunkGroupStart[chunk + 1];
         int leadStratum = _data.GroupStratum[firstGroup];
@@ -128,6 +152,12 @@ internal sealed class CoxPartialLikelihood
         for (int g = firstGroup; g < endGroup; g++)
         {
             bool lead = _data.GroupStratum[g] == leadStratum;
+            int slot = _groupSlot[g];
+            if (slot >= 0)
+            {
+                _slotScalars.AsSpan(3 * slot, 3).Clear();
+                _slotVectors.AsSpan(3 * slot * p, 3 * p).Clear();
+            }
             for (int i = _data.GroupStart[g]; i < _data.GroupStart[g + 1]; i++)
             {
                 var row = x.AsSpan(i * p, p);
@@ -136,14 +166,41 @@ internal sealed class CoxPartialLikelihood
                 if (weight is not null) r *= weight[i];
                 Eta[i] = eta;
                 Risk[i] = r;
-                if (lead)
+                if (slot >= 0) AddToSlot(slot, row, eta, r, events[i], weight?[i] ?? 1);
+                else if (lead)
                 {
                     leadDenominator += r;
                     CoxMatrixAlgebra.AddScaled(leadX, r, row);
                 }
             }
+            if (slot >= 0 && lead)
+            {
+                // The chunk's lead sums add the group as a whole.
+                leadDenominator += _slotScalars[3 * slot] + _slotScalars[3 * slot + 1];
+                CoxMatrixAlgebra.AddScaled(leadX, 1, _slotVectors.AsSpan(3 * slot * p, p));
+                CoxMatrixAlgebra.AddScaled(leadX, 1, _slotVectors.AsSpan((3 * slot + 1) * p, p));
+            }
         }
         _leadDenominator[chunk] = leadDenominator;
+    }
+
+    /// <summary>Adds a row of a summed tie group to its slot (a death to the deaths' sums, else to the non-deaths').</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AddToSlot(int slot, ReadOnlySpan<double> row, double eta, double r, bool died, double w)
+    {
+        int p = _p;
+        if (died)
+        {
+            _slotScalars[3 * slot + 1] += r;
+            _slotScalars[3 * slot + 2] += w * eta;
+            CoxMatrixAlgebra.AddScaled(_slotVectors.AsSpan((3 * slot + 1) * p, p), r, row);
+            CoxMatrixAlgebra.AddScaled(_slotVectors.AsSpan((3 * slot + 2) * p, p), w, row);
+        }
+        else
+        {
+            _slotScalars[3 * slot] += r;
+            CoxMatrixAlgebra.AddScaled(_slotVectors.AsSpan(3 * slot * p, p), r, row);
+        }
     }
 
     /// <summary>The risk-set sums a chunk inherits from the later chunks of the stratum its last group belongs to.</summary>
@@ -213,35 +270,53 @@ internal sealed class CoxPartialLikelihood
         var weight = _data.Weight;
         int start = _data.GroupStart[g], end = _data.GroupStart[g + 1];
         int deaths = _data.GroupDeaths[g];
+        int slot = _groupSlot[g];
+        if (slot >= 0)
+        {
+            // The group's sums from the linear-predictor pass.
+            denominator += _slotScalars[3 * slot];
+            CoxMatrixAlgebra.AddScaled(a, 1, _slotVectors.AsSpan(3 * slot * p, p));
+        }
         if (deaths == 0)
         {
-            for (int i = start; i < end; i++)
-            {
-                denominator += Risk[i];
-                CoxMatrixAlgebra.AddScaled(a, Risk[i], x.AsSpan(i * p, p));
-            }
+            if (slot < 0)
+                for (int i = start; i < end; i++)
+                {
+                    denominator += Risk[i];
+                    CoxMatrixAlgebra.AddScaled(a, Risk[i], x.AsSpan(i * p, p));
+                }
             GroupHazard[g] = 0;
             GroupEventHazard[g] = 0;
             return;
         }
 
         double deathRisk = 0;
-        deathX.Clear();
-        for (int i = start; i < end; i++)
+        if (slot >= 0)
         {
-            var row = x.AsSpan(i * p, p);
-            if (events[i])
+            deathRisk = _slotScalars[3 * slot + 1];
+            logLik += _slotScalars[3 * slot + 2];
+            _slotVectors.AsSpan((3 * slot + 1) * p, p).CopyTo(deathX);
+            CoxMatrixAlgebra.AddScaled(score, 1, _slotVectors.AsSpan((3 * slot + 2) * p, p));
+        }
+        else
+        {
+            deathX.Clear();
+            for (int i = start; i < end; i++)
             {
-                double w = weight?[i] ?? 1;
-                deathRisk += Risk[i];
-                CoxMatrixAlgebra.AddScaled(deathX, Risk[i], row);
-                logLik += w * Eta[i];
-                CoxMatrixAlgebra.AddScaled(score, w, row);
-            }
-            else
-            {
-                denominator += Risk[i];
-                CoxMatrixAlgebra.AddScaled(a, Risk[i], row);
+                var row = x.AsSpan(i * p, p);
+                if (events[i])
+                {
+                    double w = weight?[i] ?? 1;
+                    deathRisk += Risk[i];
+                    CoxMatrixAlgebra.AddScaled(deathX, Risk[i], row);
+                    logLik += w * Eta[i];
+                    CoxMatrixAlgebra.AddScaled(score, w, row);
+                }
+                else
+                {
+                    denominator += Risk[i];
+                    CoxMatrixAlgebra.AddScaled(a, Risk[i], row);
+                }
             }
         }
 

@@ -13,7 +13,14 @@ internal static class CoxRadixSort
     private const int Buckets = 1 << DigitBits;
     private const int Passes = (64 + DigitBits - 1) / DigitBits;
 
+    /// <summary>Below this many keys the sort runs on one thread.</summary>
+    private const int ParallelFrom = 1 << 17;
+
     /// <summary>The row indices 0..n−1 ordered by ascending key, ties in input order.</summary>
+    /// <remarks>
+    /// Large inputs are cut into two halves that are keyed, counted and scattered side by side: in each pass the first
+    /// half's keys of a digit go before the second half's, so the order is the stable order whatever the threads do.
+    /// </remarks>
     public static int[] Order(ReadOnlySpan<double> keys)
     {
         // Whole numbers over a modest span (times in days): one counting sort, the same stable order.
@@ -21,34 +28,56 @@ internal static class CoxRadixSort
         int n = keys.Length;
         var key = new ulong[n];
         var order = new int[n];
-        var counts = new int[Passes * Buckets];
         for (int i = 0; i < n; i++)
         {
             double v = keys[i] == 0 ? 0.0 : keys[i];
             ulong bits = BitConverter.DoubleToUInt64Bits(v);
-            ulong k = (bits & 0x8000_0000_0000_0000UL) != 0 ? ~bits : bits | 0x8000_0000_0000_0000UL;
-            key[i] = k;
+            key[i] = (bits & 0x8000_0000_0000_0000UL) != 0 ? ~bits : bits | 0x8000_0000_0000_0000UL;
             order[i] = i;
-            for (int pass = 0; pass < Passes; pass++) counts[pass * Buckets + (int)((k >> (pass * DigitBits)) & (Buckets - 1))]++;
         }
+        int parts = n >= ParallelFrom ? 2 : 1;
+        var bounds = new int[parts + 1];
+        for (int part = 0; part <= parts; part++) bounds[part] = (int)((long)n * part / parts);
+        var counts = new int[parts][];
+        for (int part = 0; part < parts; part++) counts[part] = new int[Buckets];
         var key2 = new ulong[n];
         var order2 = new int[n];
         for (int pass = 0; pass < Passes; pass++)
         {
-            var count = counts.AsSpan(pass * Buckets, Buckets);
             int shift = pass * DigitBits;
-            if (n == 0 || count[(int)((key[0] >> shift) & (Buckets - 1))] == n) continue; // every key has this digit
-            int sum = 0;
-            for (int b = 0; b < Buckets; b++) { int c = count[b]; count[b] = sum; sum += c; }
-            for (int i = 0; i < n; i++)
+            var from = key;
+            ForEachPart(parts, part =>
             {
-                int slot = count[(int)((key[i] >> shift) & (Buckets - 1))]++;
-                key2[slot] = key[i];
-                order2[slot] = order[i];
-            }
+                var count = counts[part];
+                Array.Clear(count);
+                for (int i = bounds[part]; i < bounds[part + 1]; i++) count[(int)((from[i] >> shift) & (Buckets - 1))]++;
+            });
+            int firstDigit = n == 0 ? 0 : (int)((key[0] >> shift) & (Buckets - 1)), same = 0;
+            for (int part = 0; part < parts; part++) same += counts[part][firstDigit];
+            if (same == n) continue; // every key has this digit
+            int sum = 0;
+            for (int b = 0; b < Buckets; b++)
+                for (int part = 0; part < parts; part++) { int c = counts[part][b]; counts[part][b] = sum; sum += c; }
+            var (fromOrder, toKey, toOrder) = (order, key2, order2);
+            ForEachPart(parts, part =>
+            {
+                var next = counts[part];
+                for (int i = bounds[part]; i < bounds[part + 1]; i++)
+                {
+                    int slot = next[(int)((from[i] >> shift) & (Buckets - 1))]++;
+                    toKey[slot] = from[i];
+                    toOrder[slot] = fromOrder[i];
+                }
+            });
             (key, key2) = (key2, key);
             (order, order2) = (order2, order);
         }
         return order;
+    }
+
+    private static void ForEachPart(int parts, Action<int> body)
+    {
+        if (parts == 1) body(0);
+        else Parallel.For(0, parts, body);
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 [assembly: InternalsVisibleTo("Stratify.Benchmarks.Cox")]
 [assembly: InternalsVisibleTo("Stratify.Tests")]
@@ -91,7 +92,6 @@ internal sealed class CoxRiskSets
         int[]? entryRows = null;
         double[] sortedTime = [], timeByRow = time;
         double[]? entryByRow = entry;
-        var source = design.Values;
         var means = new double[p];
         var scale = new double[p];
         Parallel.Invoke(
@@ -113,7 +113,7 @@ internal sealed class CoxRiskSets
                     for (int k = 0; k < n; k++) sortedTime[k] = timeByRow[order[k]];
                 }
             },
-            () => CentresAndScales(source, entry is null ? weights : null, n, p, means, scale));
+            () => CentresAndScales(design, entry is null ? weights : null, means, scale));
         var data = Arrange(died, design, order, sortedTime, timeByRow, stratumIndex, labels, means, scale, chunkRows, weights);
         return entry is null ? data : data.WithEntries(entryByRow!, entryRows!);
     }
@@ -171,12 +171,6 @@ internal sealed class CoxRiskSets
         };
     }
 
-    private static void CentresAndScales(double[] source, double[]? weights, int n, int p, double[] means, double[] scale)
-    {
-        if (weights is null) ColumnCentresAndScales(source, n, p, means, scale);
-        else WeightedColumnCentresAndScales(source, weights, n, p, means, scale);
-    }
-
     /// <summary>
     /// The same arrangement from survival data that already hold the time order and R's timefix (shared with the
     /// Kaplan–Meier and log-rank estimates of the same patients): no sort by time and no second timefix; the strata
@@ -191,7 +185,7 @@ internal sealed class CoxRiskSets
         double[] sortedTime = sorted.Time;
         var means = new double[p];
         var scale = new double[p];
-        CentresAndScales(design.Values, sorted.Entry is null ? weights : null, n, p, means, scale);
+        CentresAndScales(design, sorted.Entry is null ? weights : null, means, scale);
         if (data.Strata is not null)
         {
             stratumIndex = IndexStrata(data.Strata, out labels);
@@ -216,7 +210,6 @@ internal sealed class CoxRiskSets
         int[] stratumIndex, int[] labels, double[] means, double[] scale, int chunkRows, double[]? weights)
     {
         int n = order.Length, p = design.Columns;
-        var source = design.Values;
         var x = GC.AllocateUninitializedArray<double>(n * p);
         var sortedEvent = new bool[n];
         var groupStart = new List<int>();
@@ -246,14 +239,25 @@ internal sealed class CoxRiskSets
         }
         groupStart.Add(n);
 
-        int blocks = (n + ChunkRows - 1) / ChunkRows;
-        Parallel.For(0, blocks, block =>
+        // Each row goes straight from the design's columns to its sorted place, centred and scaled: blocks of rows in row
+        // order are copied to a small tile, a term at a time, and each tile row is written at its sorted position. With
+        // times in whole days the sorted positions of a block fall in a few thousand runs that fill up in order, so the
+        // writes stay in cache; no n×p copy in row order is made. Every value is computed as in a gather, so the order
+        // of the blocks changes no bit.
+        var position = new int[n];
+        Parallel.For(0, (n + ChunkRows - 1) / ChunkRows, block =>
         {
-            for (int k = block * ChunkRows; k < Math.Min(n, (block + 1) * ChunkRows); k++)
-            {
-                CoxMatrixAlgebra.CentreAndScale(x.AsSpan(k * p, p), source.AsSpan(order[k] * p, p), means, scale);
-            }
+            for (int k = block * ChunkRows; k < Math.Min(n, (block + 1) * ChunkRows); k++) position[order[k]] = k;
         });
+        const int tileRows = 512;
+        Parallel.For(0, (n + tileRows - 1) / tileRows, () => new double[tileRows * p], (block, _, tile) =>
+        {
+            int start = block * tileRows, end = Math.Min(n, start + tileRows);
+            design.CopyRows(start, end, tile);
+            for (int i = start; i < end; i++)
+                CoxMatrixAlgebra.CentreAndScale(x.AsSpan(position[i] * p, p), tile.AsSpan((i - start) * p, p), means, scale);
+            return tile;
+        }, _ => { });
 
         var chunkStart = new List<int> { 0 };
         int rowsInChunk = 0;
@@ -289,56 +293,97 @@ internal sealed class CoxRiskSets
     }
 
     /// <summary>
-    /// Column means and the scale factors n / Σ|x − mean| (R's coxph rescaling), accumulated row by row over the
-    /// row-major design; a column holding only −1, 0 and 1 is neither centred nor scaled.
+    /// Column centres and the scale factors of R's coxph rescaling: unweighted, the means and n / Σ|x − mean|; with case
+    /// weights (R's coxfit6), Σwx/Σw and Σw / Σw|x − mean|. A column holding only −1, 0 and 1 (a categorical dummy among
+    /// them) is neither centred nor scaled. Each column's sums run over the rows in row order, read from the design's
+    /// stored columns; four columns share a loop (four independent sums), and the groups of four run in parallel.
     /// </summary>
-    private static void ColumnCentresAndScales(double[] source, int n, int p, double[] means, double[] scale)
+    private static void CentresAndScales(DesignMatrix design, double[]? weights, double[] means, double[] scale)
     {
-        // Column means and mean absolute deviations, accumulated row by row (the design is row-major).
-        var notUnit = new double[p];  // > 0 once a value outside {−1, 0, 1} is seen
-        for (int i = 0; i < n; i++)
-        {
-            var row = source.AsSpan(i * p, p);
-            CoxMatrixAlgebra.AddScaled(means, 1, row);
-            CoxMatrixAlgebra.AccumulateNonUnit(notUnit, row);
-        }
-        var unitValued = new bool[p];
+        int n = design.Rows, p = design.Columns;
+        var summed = new List<int>();
         for (int j = 0; j < p; j++)
         {
-            unitValued[j] = notUnit[j] == 0;
-            means[j] = unitValued[j] ? 0 : means[j] / n;
+            if (design.StoredColumn(j) is null) { means[j] = 0; scale[j] = 1; } // a dummy of 0s and 1s
+            else summed.Add(j);
         }
-        for (int i = 0; i < n; i++) CoxMatrixAlgebra.AccumulateAbsoluteDeviation(scale, source.AsSpan(i * p, p), means);
-        for (int j = 0; j < p; j++) scale[j] = unitValued[j] || scale[j] == 0 ? 1.0 : n / scale[j];
+        double total = n;
+        if (weights is not null)
+        {
+            total = 0;
+            for (int i = 0; i < n; i++) total += weights[i];
+        }
+        Parallel.For(0, (summed.Count + 3) / 4, group =>
+        {
+            // A group short of four repeats its first column; the repeats' results are not kept.
+            Span<int> columns = stackalloc int[4];
+            for (int c = 0; c < 4; c++) columns[c] = summed[4 * group + c < summed.Count ? 4 * group + c : 4 * group];
+            Span<double> centre = stackalloc double[4];
+            Span<double> deviation = stackalloc double[4];
+            Span<bool> unit = stackalloc bool[4];
+            SumFourColumns(design, columns, weights, total, centre, deviation, unit);
+            for (int c = 0; c < 4 && 4 * group + c < summed.Count; c++)
+            {
+                int j = columns[c];
+                means[j] = centre[c];
+                scale[j] = unit[c] || deviation[c] == 0 ? 1.0 : total / deviation[c];
+            }
+        });
     }
 
     /// <summary>
-    /// Weighted column centres Σwx/Σw and scale factors Σw/Σw|x − mean| (R's coxfit6 with case weights); a column
-    /// holding only −1, 0 and 1 is neither centred nor scaled.
+    /// Four columns' centres (0 for a column of −1, 0 and 1 only), and their sums of (weighted) absolute deviations from
+    /// them, each summed over the rows in row order.
     /// </summary>
-    private static void WeightedColumnCentresAndScales(double[] source, double[] weights, int n, int p, double[] means, double[] scale)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SumFourColumns(DesignMatrix design, ReadOnlySpan<int> columns, double[]? weights, double total, Span<double> centre,
+        Span<double> deviation, Span<bool> unit)
     {
-        var notUnit = new double[p];
-        double totalWeight = 0;
+        int n = design.Rows;
+        var (a0, o0, s0) = design.StoredColumn(columns[0])!.Value;
+        var (a1, o1, s1) = design.StoredColumn(columns[1])!.Value;
+        var (a2, o2, s2) = design.StoredColumn(columns[2])!.Value;
+        var (a3, o3, s3) = design.StoredColumn(columns[3])!.Value;
+        if (n == 0) { centre.Clear(); deviation.Clear(); unit.Fill(true); return; }
+        // The last row of each column is in its array: the reads below need no bounds checks.
+        _ = a0[o0 + (long)(n - 1) * s0] + a1[o1 + (long)(n - 1) * s1] + a2[o2 + (long)(n - 1) * s2] + a3[o3 + (long)(n - 1) * s3];
+        ref double r0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(a0), o0);
+        ref double r1 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(a1), o1);
+        ref double r2 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(a2), o2);
+        ref double r3 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(a3), o3);
+        bool u0 = true, u1 = true, u2 = true, u3 = true; // every value in {−1, 0, 1} so far
+        double m0 = 0, m1 = 0, m2 = 0, m3 = 0;
         for (int i = 0; i < n; i++)
         {
-            var row = source.AsSpan(i * p, p);
-            totalWeight += weights[i];
-            CoxMatrixAlgebra.AddScaled(means, weights[i], row);
-            CoxMatrixAlgebra.AccumulateNonUnit(notUnit, row);
+            double v0 = Unsafe.Add(ref r0, (nint)i * s0), v1 = Unsafe.Add(ref r1, (nint)i * s1);
+            double v2 = Unsafe.Add(ref r2, (nint)i * s2), v3 = Unsafe.Add(ref r3, (nint)i * s3);
+            u0 &= (v0 == 0) | (Math.Abs(v0) == 1);
+            u1 &= (v1 == 0) | (Math.Abs(v1) == 1);
+            u2 &= (v2 == 0) | (Math.Abs(v2) == 1);
+            u3 &= (v3 == 0) | (Math.Abs(v3) == 1);
+            if (weights is null) { m0 += v0; m1 += v1; m2 += v2; m3 += v3; }
+            else
+            {
+                double w = weights[i];
+                m0 += w * v0; m1 += w * v1; m2 += w * v2; m3 += w * v3;
+            }
         }
-        var unitValued = new bool[p];
-        for (int j = 0; j < p; j++)
-        {
-            unitValued[j] = notUnit[j] == 0;
-            means[j] = unitValued[j] ? 0 : means[j] / totalWeight;
-        }
+        m0 = u0 ? 0 : m0 / total; m1 = u1 ? 0 : m1 / total; m2 = u2 ? 0 : m2 / total; m3 = u3 ? 0 : m3 / total;
+        double d0 = 0, d1 = 0, d2 = 0, d3 = 0;
         for (int i = 0; i < n; i++)
         {
-            var row = source.AsSpan(i * p, p);
-            for (int j = 0; j < p; j++) scale[j] += weights[i] * Math.Abs(row[j] - means[j]);
+            double e0 = Math.Abs(Unsafe.Add(ref r0, (nint)i * s0) - m0), e1 = Math.Abs(Unsafe.Add(ref r1, (nint)i * s1) - m1);
+            double e2 = Math.Abs(Unsafe.Add(ref r2, (nint)i * s2) - m2), e3 = Math.Abs(Unsafe.Add(ref r3, (nint)i * s3) - m3);
+            if (weights is null) { d0 += e0; d1 += e1; d2 += e2; d3 += e3; }
+            else
+            {
+                double w = weights[i];
+                d0 += w * e0; d1 += w * e1; d2 += w * e2; d3 += w * e3;
+            }
         }
-        for (int j = 0; j < p; j++) scale[j] = unitValued[j] || scale[j] == 0 ? 1.0 : totalWeight / scale[j];
+        centre[0] = m0; centre[1] = m1; centre[2] = m2; centre[3] = m3;
+        deviation[0] = d0; deviation[1] = d1; deviation[2] = d2; deviation[3] = d3;
+        unit[0] = u0; unit[1] = u1; unit[2] = u2; unit[3] = u3;
     }
 
     /// <summary>Stratum index 0..S−1 of each row, strata numbered in increasing label order.</summary>

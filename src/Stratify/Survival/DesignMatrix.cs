@@ -61,6 +61,8 @@ public sealed record CategoricalTerm(string Name, int[] Codes, string[] Levels, 
 /// <c>Values[i*p .. i*p+p)</c>), with the name of each column (<c>age</c>, <c>celltype=large</c>) and, for each
 /// column, the index of the term it codes (so that tests per term, such as <see cref="ProportionalHazardsTest"/>,
 /// can group a factor's dummies). No intercept: the Cox partial likelihood has none.
+/// A matrix from <see cref="Build"/> keeps its terms' columns and makes the row-major values only when they are first
+/// read: the Cox fit reads the columns itself and writes each row once, straight into its time-sorted copy.
 /// </summary>
 /// <example>
 /// <code>
@@ -72,12 +74,26 @@ public sealed class DesignMatrix
 {
     public DesignMatrix(double[] values, int rows, string[] columnNames, int[] termOfColumn, string[] termNames,
         string?[]? termReferences = null)
+        : this(rows, columnNames, termOfColumn, termNames, termReferences)
     {
         int p = columnNames.Length;
         if (values.Length != (long)rows * p)
             throw new ArgumentException($"values has {values.Length} entries, expected rows×columns = {rows}×{p}", nameof(values));
-        if (termOfColumn.Length != p) throw new ArgumentException("one term index per column is needed", nameof(termOfColumn));
-        Values = values;
+        _values = values;
+    }
+
+    /// <summary>A matrix kept as its terms' own columns (see <see cref="Build"/>): the row-major values are made on first use.</summary>
+    private DesignMatrix(CovariateTerm[] terms, int[][] dummyColumn, int rows, string[] columnNames, int[] termOfColumn, string[] termNames,
+        string?[] termReferences)
+        : this(rows, columnNames, termOfColumn, termNames, termReferences)
+    {
+        _terms = terms;
+        _dummyColumn = dummyColumn;
+    }
+
+    private DesignMatrix(int rows, string[] columnNames, int[] termOfColumn, string[] termNames, string?[]? termReferences)
+    {
+        if (termOfColumn.Length != columnNames.Length) throw new ArgumentException("one term index per column is needed", nameof(termOfColumn));
         Rows = rows;
         ColumnNames = columnNames;
         TermOfColumn = termOfColumn;
@@ -85,8 +101,15 @@ public sealed class DesignMatrix
         TermReferences = termReferences ?? new string?[termNames.Length];
     }
 
-    /// <summary>Row-major n×p values.</summary>
-    public double[] Values { get; }
+    // Either the row-major values, or the terms they are made of (numeric values; categorical codes with, per level
+    // code, its dummy's design column or −1 for the reference level). A Cox fit reads the terms' columns directly and
+    // writes them once, in time order, into its own matrix: the n×p values in row order are then never made.
+    private double[]? _values;
+    private readonly CovariateTerm[]? _terms;
+    private readonly int[][]? _dummyColumn;
+
+    /// <summary>Row-major n×p values (made from the terms on first use when the matrix was built from them).</summary>
+    public double[] Values => _values ?? LazyInitializer.EnsureInitialized(ref _values, MakeValues);
     public int Rows { get; }
     public int Columns => ColumnNames.Length;
     public string[] ColumnNames { get; }
@@ -152,7 +175,7 @@ public sealed class DesignMatrix
         int n = terms[0].Length;
         var names = new List<string>();
         var termOf = new List<int>();
-        var dummyLevels = new List<int[]>(); // per term: level code → design column offset within term, or -1
+        var dummyLevels = new List<int[]>(); // per term: level code → its dummy's design column, or -1
         for (int t = 0; t < terms.Count; t++)
         {
             var term = terms[t];
@@ -186,56 +209,103 @@ public sealed class DesignMatrix
                 dummyLevels.Add(offset);
             }
         }
-        int p = names.Count;
-        var values = new double[(long)n * p];
-        // Fill in blocks of rows, all terms per block: the block's rows stay in cache, instead of one strided pass
-        // over the whole matrix per term (p passes over n·p·8 bytes).
-        // Row blocks are independent, so they are filled in parallel (the fresh array's page faults dominate).
-        const int block = 2048;
-        int blocks = (n + block - 1) / block;
-        try
-        {
-            Parallel.For(0, blocks, b =>
-            {
-                int start = b * block;
-                int end = Math.Min(n, start + block);
-                int column = 0;
-                for (int t = 0; t < terms.Count; t++)
-                {
-                    switch (terms[t])
-                    {
-                        case NumericTerm num:
-                            for (int i = start; i < end; i++)
-                            {
-                                double v = num.Values[i];
-                                if (!double.IsFinite(v))
-                                    throw new StratifyInputException("covariate value is missing or not finite; drop incomplete rows before fitting",
-                                        column: num.Name, row: i + 1, value: v.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                                values[(long)i * p + column] = v;
-                            }
-                            column++;
-                            break;
-                        case CategoricalTerm cat:
-                            var offset = dummyLevels[t];
-                            for (int i = start; i < end; i++)
-                            {
-                                int code = cat.Codes[i];
-                                if (code < 0 || code >= cat.Levels.Length)
-                                    throw new StratifyInputException("category code is missing or outside the levels; drop incomplete rows before fitting",
-                                        column: cat.Name, row: i + 1, value: code.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                                if (offset[code] >= 0) values[(long)i * p + offset[code]] = 1.0;
-                            }
-                            column += cat.Levels.Length - 1;
-                            break;
-                    }
-                }
-            });
-        }
-        catch (AggregateException e) when (e.InnerExceptions.OfType<StratifyInputException>().MinBy(x => x.Row) is { } input)
-        {
-            throw input; // the first bad row, whichever block found it first
-        }
+        // Check every value once here, so that the values made later (in any order) need no checks.
+        StratifyInputException? firstBad = null;
+        for (int t = 0; t < terms.Count; t++)
+            if (FirstBadRow(terms[t]) is { } bad && (firstBad is null || bad.Row < firstBad.Row)) firstBad = bad;
+        if (firstBad is not null) throw firstBad; // the first bad row of all terms (the first term's at a tie)
         var references = terms.Select(x => x is CategoricalTerm c ? c.ReferenceLevel : null).ToArray();
-        return new DesignMatrix(values, n, names.ToArray(), termOf.ToArray(), terms.Select(x => x.Name).ToArray(), references);
+        return new DesignMatrix(terms.ToArray(), dummyLevels.ToArray(), n, names.ToArray(), termOf.ToArray(), terms.Select(x => x.Name).ToArray(), references);
+    }
+
+    /// <summary>The error for a term's first value that is not finite (numeric) or not a level (categorical); null when all are.</summary>
+    private static StratifyInputException? FirstBadRow(CovariateTerm term)
+    {
+        switch (term)
+        {
+            case NumericTerm num:
+                int i = FirstNonFinite(num.Values);
+                return i < 0 ? null : new StratifyInputException("covariate value is missing or not finite; drop incomplete rows before fitting",
+                    column: num.Name, row: i + 1, value: num.Values[i].ToString(System.Globalization.CultureInfo.InvariantCulture));
+            case CategoricalTerm cat:
+                for (int k = 0; k < cat.Codes.Length; k++)
+                    if ((uint)cat.Codes[k] >= (uint)cat.Levels.Length)
+                        return new StratifyInputException("category code is missing or outside the levels; drop incomplete rows before fitting",
+                            column: cat.Name, row: k + 1, value: cat.Codes[k].ToString(System.Globalization.CultureInfo.InvariantCulture));
+                return null;
+            default:
+                throw new ArgumentException($"unknown term type {term.GetType().Name}");
+        }
+    }
+
+    /// <summary>The index of the first NaN or ±∞, or −1 (x − x is 0 exactly when x is finite).</summary>
+    private static int FirstNonFinite(double[] values)
+    {
+        int i = 0, width = System.Numerics.Vector<double>.Count;
+        for (; i <= values.Length - width; i += width)
+        {
+            var v = new System.Numerics.Vector<double>(values, i);
+            if (!System.Numerics.Vector.EqualsAll(v - v, System.Numerics.Vector<double>.Zero)) break;
+        }
+        for (; i < values.Length; i++) if (!double.IsFinite(values[i])) return i;
+        return -1;
+    }
+
+    /// <summary>
+    /// Writes rows [start, end) of the matrix, row-major, into <paramref name="target"/> (length (end − start)·p), from the
+    /// values or straight from the terms' columns, a term at a time.
+    /// </summary>
+    internal void CopyRows(int start, int end, Span<double> target)
+    {
+        int p = Columns;
+        if (_terms is null)
+        {
+            _values.AsSpan(start * p, (end - start) * p).CopyTo(target);
+            return;
+        }
+        target[..((end - start) * p)].Clear();
+        int column = 0;
+        for (int t = 0; t < _terms.Length; t++)
+        {
+            switch (_terms[t])
+            {
+                case NumericTerm num:
+                    var values = num.Values;
+                    for (int i = start; i < end; i++) target[(i - start) * p + column] = values[i];
+                    column++;
+                    break;
+                case CategoricalTerm cat:
+                    var dummy = _dummyColumn![t];
+                    var codes = cat.Codes;
+                    for (int i = start; i < end; i++)
+                        if (dummy[codes[i]] >= 0) target[(i - start) * p + dummy[codes[i]]] = 1.0;
+                    column += cat.Levels.Length - 1;
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Design column j as it is stored: (array, first index, stride) over the rows, a numeric term's own values (stride 1)
+    /// or the row-major values (stride p); null for a categorical dummy of a matrix built from its terms (values 0 and 1).
+    /// </summary>
+    internal (double[] Values, int Offset, int Stride)? StoredColumn(int j)
+    {
+        if (_terms is null) return (_values!, j, Columns);
+        return _terms[TermOfColumn[j]] is NumericTerm num ? (num.Values, 0, 1) : null;
+    }
+
+    private double[] MakeValues()
+    {
+        int n = Rows, p = Columns;
+        var values = new double[(long)n * p];
+        // Blocks of rows, all terms per block (the block stays in cache), in parallel (the fresh array's page faults dominate).
+        const int block = 2048;
+        Parallel.For(0, (n + block - 1) / block, b =>
+        {
+            int start = b * block, end = Math.Min(n, start + block);
+            CopyRows(start, end, values.AsSpan(start * p, (end - start) * p));
+        });
+        return values;
     }
 }

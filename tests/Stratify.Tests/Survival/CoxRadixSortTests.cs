@@ -35,4 +35,21 @@ public class CoxRadixSortTests
         var expected = Enumerable.Range(0, n).OrderBy(i => keys[i]).ToArray();
         return CoxRadixSort.Order(keys).SequenceEqual(expected);
     }
+
+    [Fact]
+    public void Large_inputs_sorted_in_two_halves_side_by_side_give_the_same_stable_order()
+    {
+        // 300,000 keys: above the size from which each pass is counted and scattered by two threads.
+        var random = new Random(20261201);
+        var keys = new double[300_000];
+        for (int i = 0; i < keys.Length; i++)
+            keys[i] = random.Next(3) switch
+            {
+                0 => random.Next(-50, 50) / 4.0,                 // ties across both halves
+                1 => (random.NextDouble() - 0.5) * 1e6,
+                _ => random.Next(2) == 0 ? -0.0 : 0.0,
+            };
+        var expected = Enumerable.Range(0, keys.Length).OrderBy(i => keys[i]).ToArray();
+        Assert.Equal(expected, CoxRadixSort.Order(keys));
+    }
 }
