@@ -141,9 +141,17 @@ internal static class SubgroupDiscovery
                 options.Progress?.Report($"gap statistic on a random sample of {rows.Length:N0} of {n:N0} patients, {options.GapReferenceSets} reference sets, k = 1..{kMax}");
                 warnings.Add(CountedText.Format($"gap statistic computed on a random sample of {rows.Length:N0} patients"));
             }
+            // One step per data set and k: the data's and each reference set's k = 1..kMax.
+            var meter = new Diagnostics.ProgressMeter(options.Progress, "gap statistic: data and reference sets clustered", (options.GapReferenceSets + 1L) * kMax, options.Clock);
+            (int[], DissimilarityMatrix) Step<T>(T data, int k) where T : class
+            {
+                var step = Recluster(options, data, k, prepared);
+                meter.Advance();
+                return step;
+            }
             gap = coordinates
-                ? GapStatistic.Compute(rows is null ? x! : SubsetRows(x!, rows), GapStatistic.UniformReference, kMax, options.GapReferenceSets, options.Seed, (data, k) => Recluster(options, data, k, prepared))
-                : GapStatistic.Compute(rows is null ? features : features.Subset(rows), GapStatistic.UniformReference, kMax, options.GapReferenceSets, options.Seed, (data, k) => Recluster(options, data, k, prepared));
+                ? GapStatistic.Compute(rows is null ? x! : SubsetRows(x!, rows), GapStatistic.UniformReference, kMax, options.GapReferenceSets, options.Seed, Step)
+                : GapStatistic.Compute(rows is null ? features : features.Subset(rows), GapStatistic.UniformReference, kMax, options.GapReferenceSets, options.Seed, Step);
             Diagnostics.StageTimings.Mark("gap statistic");
         }
 

@@ -177,4 +177,32 @@ public class SubsampleStabilityTests
         Assert.Contains("Politis DN, Romano JP, Wolf M.", html);
         Assert.DoesNotContain("stability_subsample", JsonOutput.Serialize(SubgroupReportFixture.Results()));
     }
+
+    private sealed class Lines : IProgress<string>
+    {
+        public List<string> All { get; } = [];
+        public void Report(string value) { lock (All) All.Add(value); }
+    }
+
+    /// <summary>A clock 6 s later at every reading: each step of a meter is past its 5-s interval.</summary>
+    private sealed class RunningClock : TimeProvider
+    {
+        private long ticks;
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+        public override long GetTimestamp() => Interlocked.Add(ref ticks, 6 * TimeSpan.TicksPerSecond);
+    }
+
+    [Fact]
+    public void Progress_lines_state_m_the_gap_sample_and_the_time_left_of_both_stages()
+    {
+        var lines = new Lines();
+        SubgroupDiscovery.Fit(ClusterReference.Features("gbsg"), new ClusteringOptions(ClusteringMethod.KMedoids, KMin: 2, KMax: 3, Seed: 1,
+            GapReferenceSets: 2, StabilityResamples: 3, ExactLimit: 300, StabilitySubsample: 200, GapSample: 250)
+        { Progress = lines, Clock = new RunningClock() });
+        Assert.Contains("gap statistic on a random sample of 250 of 686 patients, 2 reference sets, k = 1..3", lines.All);
+        Assert.Contains(lines.All, l => l.StartsWith("gap statistic: data and reference sets clustered: ", StringComparison.Ordinal) && l.Contains("left", StringComparison.Ordinal));
+        Assert.Contains("stability: 3 replicates of 200 of the 686 patients each (m-out-of-n subsampling)", lines.All);
+        Assert.Contains("subsample replicate 3 of 3 (200 of 686 patients)", lines.All);
+        Assert.Contains(lines.All, l => l.StartsWith("subsample replicates (200 of 686 patients each): ", StringComparison.Ordinal));
+    }
 }
