@@ -30,6 +30,11 @@ public sealed record ClusteringResult(string Method, string Distance, int K, int
 {
     /// <summary>A mixture's fitted parameters, components in cluster order (null for other methods).</summary>
     internal MixtureParameters? Mixture { get; init; }
+    /// <summary>m of the m-out-of-n stability (patients per replicate, drawn without replacement); null when stability
+    /// was a bootstrap of all patients or not assessed.</summary>
+    public int? StabilitySubsample { get; init; }
+    /// <summary>Patients of the random sample the gap statistic was computed on; null when it used all patients or was not computed.</summary>
+    public int? GapSample { get; init; }
     /// <summary>The <see cref="Notices"/> as text with exact counts (the console's and the JSON's warnings).</summary>
     public IReadOnlyList<string> Warnings => Notices.Select(n => n.ToString()).ToArray();
 

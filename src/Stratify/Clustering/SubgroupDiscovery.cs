@@ -22,7 +22,12 @@ internal enum ClusteringMethod
 /// <param name="StabilityResamples">Bootstrap resamples for Jaccard stability and PAC (0 = not assessed).</param>
 /// <param name="SilhouetteSample">Above <see cref="ExactLimit"/> patients silhouettes use a random sample of this many.</param>
 /// <param name="ExactLimit">Largest cohort for the full dissimilarity matrix of coordinate methods, hierarchical
-/// clustering, the gap statistic and stability (their cost grows as n²).</param>
+/// clustering, the gap statistic and stability on all patients (their cost grows as n²); above it both are computed
+/// on subsamples.</param>
+/// <param name="StabilitySubsample">Above <see cref="ExactLimit"/>, stability is m-out-of-n: each replicate draws
+/// m = min(⌊n/2⌋, this) patients (<see cref="ClusterStability.SubsampleSize"/>).</param>
+/// <param name="GapSample">Above <see cref="ExactLimit"/>, the gap statistic is computed on a seeded random sample of
+/// this many patients, its reference sets drawn over that sample.</param>
 internal sealed record ClusteringOptions(
     ClusteringMethod Method = ClusteringMethod.KMedoids,
     int? K = null, int KMin = 2, int KMax = 6, int Seed = 1,
@@ -32,7 +37,8 @@ internal sealed record ClusteringOptions(
     Linkage Linkage = Linkage.WardD2,
     int GapReferenceSets = 10, GapRule GapRule = GapRule.FirstSEMax,
     int StabilityResamples = 20,
-    int ClaraThreshold = 50_000, int SilhouetteSample = 2_000, int ExactLimit = 10_000)
+    int ClaraThreshold = 50_000, int SilhouetteSample = 2_000, int ExactLimit = 10_000,
+    int StabilitySubsample = 5_000, int GapSample = 2_000)
 {
     /// <summary>Told what is happening (each k fitted, each bootstrap replicate, and for long stages the share done
     /// and the time left at least every 10 s), for a progress display.</summary>
@@ -51,7 +57,11 @@ internal sealed record ClusteringOptions(
 /// other method the highest average silhouette (Kaufman &amp; Rousseeuw 1990); when the gap statistic's k (by
 /// <see cref="ClusteringOptions.GapRule"/>) differs, a warning says so; (4) clusters renumbered by decreasing size
 /// (ties: the cluster of the earlier patient first); (5) bootstrap stability (<see cref="ClusterStability"/>) and
-/// profiles with labels (<see cref="ClusterProfiles"/>).
+/// profiles with labels (<see cref="ClusterProfiles"/>). Above <see cref="ClusteringOptions.ExactLimit"/> patients the
+/// gap statistic is that of a seeded random sample of <see cref="ClusteringOptions.GapSample"/> patients and stability
+/// is m-out-of-n (replicates of m = min(⌊n/2⌋, <see cref="ClusteringOptions.StabilitySubsample"/>) patients drawn
+/// without replacement); both sizes are reported (<see cref="ClusteringResult.StabilitySubsample"/>,
+/// <see cref="ClusteringResult.GapSample"/>).
 /// Deterministic given <see cref="ClusteringOptions.Seed"/>.
 /// <example><code>
 /// var lung = CsvCohortReader.Read("datasets/lung.csv");
@@ -119,18 +129,34 @@ internal static class SubgroupDiscovery
         if (d is null) warnings.Add(CountedText.Format($"silhouette widths computed for a random sample of {options.SilhouetteSample:N0} patients"));
 
         GapResult? gap = null;
+        int? gapSample = null;
         var prepared = new System.Runtime.CompilerServices.ConditionalWeakTable<object, Prepared>();
-        // One fit per k = 1..kMax on the data and on each reference set.
-        var gapMeter = new Diagnostics.ProgressMeter(options.Progress, $"gap statistic (k = 1..{kMax} on the data and {options.GapReferenceSets} reference sets): fits",
-            (long)(options.GapReferenceSets + 1) * kMax, options.Clock);
-        (int[], DissimilarityMatrix) Counted<T>(T data, int k) where T : class { var fit = Recluster(options, data, k, prepared); gapMeter.Advance(); return fit; }
-        if (options.GapReferenceSets > 0 && exact && options.K is null)
+        if (options.GapReferenceSets > 0 && options.K is null)
+        {
+            // Above the exact limit: the gap statistic of a seeded random sample of patients (its reference sets drawn
+            // over the sample's ranges), as clusGap on those patients. The sample is drawn from the stream of seed + 1,
+            // apart from the stability replicates' (seed).
+            int[]? rows = exact ? null : ClusterStability.Draw(n, Math.Min(n, options.GapSample), new Random(unchecked(options.Seed + 1)));
+            gapSample = rows?.Length;
+            if (rows is not null)
+            {
+                options.Progress?.Report($"gap statistic on a random sample of {rows.Length:N0} of {n:N0} patients, {options.GapReferenceSets} reference sets, k = 1..{kMax}");
+                warnings.Add(CountedText.Format($"gap statistic computed on a random sample of {rows.Length:N0} patients"));
+            }
+            // One step per data set and k: the data's and each reference set's k = 1..kMax.
+            var meter = new Diagnostics.ProgressMeter(options.Progress, $"gap statistic (k = 1..{kMax} on the data and {options.GapReferenceSets} reference sets): fits",
+                (options.GapReferenceSets + 1L) * kMax, options.Clock);
+            (int[], DissimilarityMatrix) Step<T>(T data, int k) where T : class
+            {
+                var step = Recluster(options, data, k, prepared);
+                meter.Advance();
+                return step;
+            }
             gap = coordinates
-                ? GapStatistic.Compute(x!, GapStatistic.UniformReference, kMax, options.GapReferenceSets, options.Seed, Counted)
-                : GapStatistic.Compute(features, GapStatistic.UniformReference, kMax, options.GapReferenceSets, options.Seed, Counted);
-        else if (options.GapReferenceSets > 0 && options.K is null)
-            warnings.Add(CountedText.Format($"gap statistic not computed above {options.ExactLimit:N0} patients"));
-        if (gap is not null) Diagnostics.StageTimings.Mark("gap statistic");
+                ? GapStatistic.Compute(rows is null ? x! : SubsetRows(x!, rows), GapStatistic.UniformReference, kMax, options.GapReferenceSets, options.Seed, Step)
+                : GapStatistic.Compute(rows is null ? features : features.Subset(rows), GapStatistic.UniformReference, kMax, options.GapReferenceSets, options.Seed, Step);
+            Diagnostics.StageTimings.Mark("gap statistic");
+        }
 
         var criteria = new List<KCriteria>();
         for (int k = kMin; k <= kMax; k++)
@@ -150,11 +176,17 @@ internal static class SubgroupDiscovery
         StabilityResult? stability = null;
         if (options.StabilityResamples > 0 && exact)
         {
-            stability = ClusterStability.Assess(assignment, chosen, rows => StabilityRecluster(options, x, d, rows, chosen), options.StabilityResamples, options.Seed, options.Progress, options.Clock);
+            stability = ClusterStability.Assess(assignment, chosen, rows => StabilityRecluster(options, x, d, gower, features, rows, chosen), options.StabilityResamples, options.Seed, options.Progress, options.Clock);
             Diagnostics.StageTimings.Mark("stability");
         }
         else if (options.StabilityResamples > 0)
-            warnings.Add(CountedText.Format($"stability not assessed above {options.ExactLimit:N0} patients"));
+        {
+            int subsample = ClusterStability.SubsampleSize(n, options.StabilitySubsample);
+            options.Progress?.Report($"stability: {options.StabilityResamples} replicates of {subsample:N0} of the {n:N0} patients each (m-out-of-n subsampling)");
+            stability = ClusterStability.Subsampled(assignment, chosen, rows => StabilityRecluster(options, x, d, gower, features, rows, chosen), options.StabilityResamples, subsample, options.Seed, options.Progress, options.Clock);
+            warnings.Add(CountedText.Format($"stability assessed on {options.StabilityResamples} random subsamples of {subsample:N0} of the {n:N0} patients (m-out-of-n), each clustered anew"));
+            Diagnostics.StageTimings.Mark("stability");
+        }
 
         var profiles = ClusterProfiles.Describe(features, assignment, chosen);
         Diagnostics.StageTimings.Mark("profiles");
@@ -180,6 +212,8 @@ internal static class SubgroupDiscovery
             silhouettes[chosen], stability?.Pac ?? double.NaN, criteria, clusters, warnings, oneBased, features.SourceRows)
         {
             Mixture = final.Mixture is { } m ? MixtureParameters.Renumbered(m, order) : null,
+            StabilitySubsample = stability?.Subsample,
+            GapSample = gapSample,
         };
     }
 
@@ -235,23 +269,29 @@ internal static class SubgroupDiscovery
         return (assignment, d);
     }
 
-    /// <summary>The method applied to the distinct patients of a bootstrap resample.</summary>
-    private static int[] StabilityRecluster(ClusteringOptions o, CoordinateMatrix? x, DissimilarityMatrix? d, int[] rows, int k)
+    /// <summary>The method applied to the distinct patients of a bootstrap resample or subsample. k-medoids: PAM on
+    /// their Gower dissimilarities with the ranges of all patients (the rows of the full matrix when there is one; else
+    /// computed for them, as when the clustering was CLARA).</summary>
+    private static int[] StabilityRecluster(ClusteringOptions o, CoordinateMatrix? x, DissimilarityMatrix? d, GowerDissimilarity? gower,
+        FeatureSet features, int[] rows, int k)
     {
-        CoordinateMatrix SubsetRows()
-        {
-            int p = x!.Columns;
-            var data = new double[rows.Length * p];
-            for (int t = 0; t < rows.Length; t++) Array.Copy(x.Data, rows[t] * p, data, t * p, p);
-            return x with { Data = data, Rows = rows.Length };
-        }
+        DissimilarityMatrix Dissimilarities() => d?.Subset(rows) ?? new GowerDissimilarity(features.Subset(rows), gower).Matrix();
         return o.Method switch
         {
-            ClusteringMethod.KMedoids => PartitioningAroundMedoids.Fit(d!.Subset(rows), new KMedoidsOptions(k)).Assignment,
-            ClusteringMethod.KMeans => LloydKMeans.Fit(SubsetRows(), new KMeansOptions(k, Math.Min(o.Restarts, 3), o.Seed)).Assignment,
-            ClusteringMethod.GaussianMixture => GaussianMixtureEm.Fit(SubsetRows(), new GaussianMixtureOptions(k, o.Covariance, o.Seed)).Assignment,
+            ClusteringMethod.KMedoids => PartitioningAroundMedoids.Fit(Dissimilarities(), new KMedoidsOptions(k)).Assignment,
+            ClusteringMethod.KMeans => LloydKMeans.Fit(SubsetRows(x!, rows), new KMeansOptions(k, Math.Min(o.Restarts, 3), o.Seed)).Assignment,
+            ClusteringMethod.GaussianMixture => GaussianMixtureEm.Fit(SubsetRows(x!, rows), new GaussianMixtureOptions(k, o.Covariance, o.Seed)).Assignment,
             _ => HierarchicalClustering.Fit(d!.Subset(rows), o.Linkage).Cut(k),
         };
+    }
+
+    /// <summary>The rows of a coordinate matrix at the given (sorted) indices.</summary>
+    private static CoordinateMatrix SubsetRows(CoordinateMatrix x, int[] rows)
+    {
+        int p = x.Columns;
+        var data = new double[rows.Length * p];
+        for (int t = 0; t < rows.Length; t++) Array.Copy(x.Data, rows[t] * p, data, t * p, p);
+        return x with { Data = data, Rows = rows.Length };
     }
 
     /// <summary>Clusters renumbered by decreasing size (ties: the cluster whose first patient comes first).</summary>

@@ -114,10 +114,19 @@ internal sealed record SubgroupDiscoveryJson(
     public IReadOnlyList<FeatureMissingValuesJson> MissingValues { get; init; } = [];
 }
 
-/// <summary>The clustering summary: chosen k, criteria table, recommended k, silhouette, PAC, per-cluster stability.</summary>
+/// <summary>The clustering summary: chosen k, criteria table, recommended k, silhouette, PAC, per-cluster stability;
+/// on large cohorts the subsample sizes (absent otherwise).</summary>
 internal sealed record DiscoveryClusteringJson(
     string Distance, int K, int RecommendedK, double Objective, double Silhouette, double Pac,
-    IReadOnlyList<KCriteriaJson> Criteria, IReadOnlyList<ClusterStabilityJson> Stability);
+    IReadOnlyList<KCriteriaJson> Criteria, IReadOnlyList<ClusterStabilityJson> Stability)
+{
+    /// <summary>m of the m-out-of-n stability: the patients drawn without replacement in each replicate.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? StabilitySubsample { get; init; }
+    /// <summary>Patients of the random sample the gap statistic was computed on.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? GapSample { get; init; }
+}
 
 internal sealed record KCriteriaJson(int K, double Silhouette, double Gap, double GapSe, double Bic);
 

@@ -46,6 +46,10 @@ internal static class ResultsMapping
             ? new DiscoveryClusteringJson(c.Distance, c.K, c.K, c.Objective, c.Silhouette, c.Pac,
                 c.Criteria.Select(k => new KCriteriaJson(k.K, k.Silhouette, k.Gap, k.GapStandardError, k.Bic)).ToArray(),
                 c.Clusters.OrderBy(x => x.Cluster).Select((x, i) => new ClusterStabilityJson(subgroups.Levels[i], x.Stability, !(x.Stability < 0.6))).ToArray())
+            {
+                StabilitySubsample = c.StabilitySubsample,
+                GapSample = c.GapSample,
+            }
             : null;
         var profiles = discovery.Profiles.Select((p, s) => new SubgroupProfileJson(subgroups.Levels[s],
             p.Entries.Select(e => new ProfileValueJson(e.Level is null ? e.Feature : $"{e.Feature}={e.Level}", e.StandardisedDifference, e.ClusterValue, e.RestValue)).ToArray())).ToArray();

@@ -39,6 +39,10 @@ internal static partial class SubgroupReport
         "Tibshirani R, Walther G, Hastie T. Estimating the number of clusters in a data set via the gap statistic. J R Stat Soc Series B. 2001;63(2):411–423.");
     private static readonly Citation Hennig2007 = new("Hennig 2007",
         "Hennig C. Cluster-wise assessment of cluster stability. Comput Stat Data Anal. 2007;52(1):258–271.");
+    private static readonly Citation PolitisRomanoWolf1999 = new("Politis et al. 1999",
+        "Politis DN, Romano JP, Wolf M. Subsampling. New York: Springer; 1999.");
+    private static readonly Citation BickelGotzeVanZwet1997 = new("Bickel et al. 1997",
+        "Bickel PJ, Götze F, van Zwet WR. Resampling fewer than n observations: gains, losses, and remedies for losses. Stat Sin. 1997;7(1):1–31.");
     private static readonly Citation RoystonParmar2013 = new("Royston & Parmar 2013",
         "Royston P, Parmar MKB. Restricted mean survival time: an alternative to the hazard ratio for the design and analysis of randomized trials with a time-to-event outcome. BMC Med Res Methodol. 2013;13:152.");
     private static readonly Citation Wang2007 = new("Wang et al. 2007",
@@ -109,8 +113,14 @@ internal static partial class SubgroupReport
                 : $", with {clustering.Distance} distance.";
             text += $" The number of subgroups was chosen with the average silhouette width {Cite(KaufmanRousseeuw1990)}";
             if (clustering.Criteria.Any(c => double.IsFinite(c.Gap))) text += $" and the gap statistic {Cite(Tibshirani2001)}";
+            if (clustering.GapSample is { } gapSample)
+                text += $" (the gap statistic computed on a random sample of {gapSample:N0} of the patients)";
             text += ".";
-            if (clustering.Stability.Count > 0)
+            if (clustering.StabilitySubsample is { } m)
+                text += $" The stability of each subgroup is its mean Jaccard similarity {Cite(Hennig2007)} over repeated random subsamples "
+                    + $"of {m:N0} patients each, drawn without replacement and clustered anew, compared with the subgroups of the same patients "
+                    + $"(m-out-of-n subsampling {Cite(BickelGotzeVanZwet1997, PolitisRomanoWolf1999)}, used because reclustering every patient would take too long); below 0.6 a subgroup is called unstable.";
+            else if (clustering.Stability.Count > 0)
                 text += $" The stability of each subgroup is its mean Jaccard similarity over bootstrap resamples {Cite(Hennig2007)}; below 0.6 a subgroup is called unstable.";
             yield return text;
         }

@@ -321,9 +321,14 @@ internal static class TreatmentTailoring
 
         var strata = study.Strata is null ? null : RowSelection.Pick(study.Strata.Codes, rows);
         var armTerm = StudyTerms.From(new Factor(treatment.Name, arm, treatment.Levels, reference));
+        // Each model's estimate is taken as soon as it is fitted, so that one model's design and risk sets are let go
+        // before the next is fitted (a few hundred bytes per patient at most).
         var (adjustedModel, adjustedFor, omitted) = FitAdjusted(time, died, [armTerm], options.Covariates, rows, strata, weights.Cox(rows));
+        if (!Usable(adjustedModel)) return none with { Estimability = EffectEstimability.ModelFailed };
+        var adjusted = HazardRatioEstimate.From(adjustedModel.Coefficients[0]);
+        adjustedModel = null!;
         var unadjustedModel = CoxProportionalHazards.Fit(time, died, DesignMatrix.Build([armTerm]), strata, weights.Crude(rows));
-        if (!Usable(adjustedModel) || !Usable(unadjustedModel)) return none with { Estimability = EffectEstimability.ModelFailed };
+        if (!Usable(unadjustedModel)) return none with { Estimability = EffectEstimability.ModelFailed };
 
         double difference = double.NaN, se = double.NaN;
         var curves = byArm.Curves;
@@ -336,7 +341,7 @@ internal static class TreatmentTailoring
         }
         return none with
         {
-            Adjusted = HazardRatioEstimate.From(adjustedModel.Coefficients[0]),
+            Adjusted = adjusted,
             AdjustedFor = adjustedFor,
             NotAdjustedFor = omitted,
             Unadjusted = HazardRatioEstimate.From(unadjustedModel.Coefficients[0]),
@@ -483,6 +488,10 @@ internal static class TreatmentTailoring
 
         var leading = new List<CovariateTerm> { StudyTerms.From(subgroup), StudyTerms.From(arm) };
         var (reduced, adjustedFor, omitted) = FitAdjusted(time, died, leading, covariates, subset, strata, options);
+        // Only the reduced model's log-likelihood and rank are needed: its design, risk sets and linear predictors (about
+        // a hundred bytes per patient) are let go before the larger model is fitted.
+        (double reducedLogLik, int reducedRank) = (reduced.LogLik, reduced.Coefficients.Count(c => !c.Aliased));
+        reduced = null!;
         var main = new List<CovariateTerm>(leading);
         var byName = covariates.ToDictionary(c => c.Name, StringComparer.Ordinal);
         foreach (var name in adjustedFor) main.Add(Restricted(byName[name], subset)!);
@@ -502,8 +511,8 @@ internal static class TreatmentTailoring
             return new InteractionTest(wald, waldDf, TailProbability.ChiSquarePValue(wald, waldDf),
                 adjustedFor, omitted, levels, InteractionTestKind.RobustWald);
         }
-        int df = full.Coefficients.Count(c => !c.Aliased) - reduced.Coefficients.Count(c => !c.Aliased);
-        double statistic = Math.Max(0, 2 * (full.LogLik - reduced.LogLik));
+        int df = full.Coefficients.Count(c => !c.Aliased) - reducedRank;
+        double statistic = Math.Max(0, 2 * (full.LogLik - reducedLogLik));
         double p = TailProbability.ChiSquarePValue(statistic, df);
         return new InteractionTest(statistic, df, p, adjustedFor, omitted, levels);
     }

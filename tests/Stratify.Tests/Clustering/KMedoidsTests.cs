@@ -188,7 +188,10 @@ public class LargeCohortModeTests
         Assert.Equal(features.RowCount, r.Assignment.Length);
         Assert.Contains(r.Warnings, w => w.StartsWith("k-medoids by CLARA", StringComparison.Ordinal));
         Assert.Contains(r.Warnings, w => w.StartsWith("silhouette widths computed for a random sample of 300", StringComparison.Ordinal));
-        Assert.Contains(r.Warnings, w => w.StartsWith("stability not assessed", StringComparison.Ordinal));
+        // Stability m-out-of-n: m = ⌊2,982/2⌋ = 1,491 patients per replicate, each clustered by PAM.
+        Assert.Equal(1491, r.StabilitySubsample);
+        Assert.Contains(r.Warnings, w => w.StartsWith("stability assessed on 5 random subsamples of 1,491 of the 2,982 patients", StringComparison.Ordinal));
+        Assert.All(r.Clusters, c => Assert.InRange(c.Stability, 0.0, 1.0));
         Assert.True(double.IsNaN(r.Pac));
     }
 }
