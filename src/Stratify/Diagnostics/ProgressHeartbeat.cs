@@ -2,15 +2,17 @@ namespace Stratify.Diagnostics;
 
 /// <summary>
 /// Keeps a progress display alive through a stage without a counter of its own (reading, the Cox fits of the treatment
-/// stage, writing the report): when nothing has been written for <see cref="Quiet"/> (8 s) it writes
-/// "stage: still working, T so far", so that lines never stop for more than 10 s. Stages with countable units report
+/// stage, writing the report): when nothing has been written for <see cref="Quiet"/> (6 s) it writes
+/// "stage: still working, T so far", so that lines never stop for more than 10 s (the
+/// 4 s of margin cover a timer tick delayed by a loaded machine or a garbage collection: at 8 s, a 10M-patient run
+/// under load was once silent for 10.0 s). Stages with countable units report
 /// their share done and time left through <see cref="ProgressMeter"/>, and each of their lines resets the silence.
 /// <see cref="Tick"/> is called by a timer (once a second); a test calls it on a clock it moves.
 /// </summary>
 internal sealed class ProgressHeartbeat
 {
     /// <summary>Silence after which a line is written.</summary>
-    public static readonly TimeSpan Quiet = TimeSpan.FromSeconds(8);
+    public static readonly TimeSpan Quiet = TimeSpan.FromSeconds(6);
 
     private readonly Action<string> _write;
     private readonly TimeProvider _clock;

@@ -85,7 +85,7 @@ public class ProgressMeterTests
 public class ProgressHeartbeatTests
 {
     [Fact]
-    public void After_eight_silent_seconds_a_line_says_the_stage_is_still_working_and_for_how_long()
+    public void After_six_silent_seconds_a_line_says_the_stage_is_still_working_and_for_how_long()
     {
         var clock = new ManualClock();
         var lines = new List<string>();
@@ -94,18 +94,18 @@ public class ProgressHeartbeatTests
         heartbeat.Tick();
         Assert.Empty(lines); // before any stage: nothing to say
         heartbeat.Stage("Treatment effect by subgroup");
-        for (int s = 0; s < 7; s++) { clock.Advance(1); heartbeat.Tick(); }
+        for (int s = 0; s < 5; s++) { clock.Advance(1); heartbeat.Tick(); }
         Assert.Empty(lines);
         clock.Advance(1);
         heartbeat.Tick();
-        Assert.Equal(["Treatment effect by subgroup: still working, 8 s so far"], lines);
+        Assert.Equal(["Treatment effect by subgroup: still working, 6 s so far"], lines);
         clock.Advance(5);
         heartbeat.Wrote(); // another line (a time-left estimate) resets the silence
-        clock.Advance(7);
+        clock.Advance(5);
         heartbeat.Tick();
         Assert.Single(lines);
         clock.Advance(1);
         heartbeat.Tick();
-        Assert.Equal("Treatment effect by subgroup: still working, 21 s so far", lines[^1]);
+        Assert.Equal("Treatment effect by subgroup: still working, 17 s so far", lines[^1]);
     }
 }
