@@ -196,7 +196,8 @@ internal static partial class SubgroupReport
         var html = report.Html;
         html.Paragraph($"Distance: {clustering.Distance}. Number of subgroups k = {clustering.K} (recommended k = {clustering.RecommendedK}); "
             + $"average silhouette width {Number(clustering.Silhouette, 3)}; objective {Number(clustering.Objective, 4)}; "
-            + $"proportion of ambiguous clustering (PAC) {Number(clustering.Pac, 3)}.");
+            + (clustering.StabilitySubsample is null ? $"proportion of ambiguous clustering (PAC) {Number(clustering.Pac, 3)}."
+                : "proportion of ambiguous clustering (PAC) not computed with subsamples: a pair of patients is drawn together in too few of them."));
         if (clustering.Criteria.Count > 0)
         {
             var criteria = clustering.Criteria;
@@ -213,7 +214,9 @@ internal static partial class SubgroupReport
                 [1, 2, 3]));
         }
         if (clustering.Stability.Count == 0) return;
-        html.Table(new HtmlTable("Bootstrap stability of each subgroup (mean Jaccard similarity; stable at 0.6 or above)",
+        html.Table(new HtmlTable((clustering.StabilitySubsample is { } m
+                ? $"Stability of each subgroup over random subsamples of {m.ToString("N0", Invariant)} patients"
+                : "Bootstrap stability of each subgroup") + " (mean Jaccard similarity; stable at 0.6 or above)",
             ["Subgroup", "Mean Jaccard", "Stable"],
             clustering.Stability.Select(s => new HtmlTableRow(s.Subgroup, [Number(s.Jaccard, 2), s.Stable ? "yes" : "no"])).ToList(), [1]));
         var unstable = clustering.Stability.Where(s => !s.Stable).Select(s => s.Subgroup).ToList();

@@ -61,7 +61,7 @@ internal sealed record SmallCellPolicy(int Threshold)
     public bool Hides(int n) => n > 0 && n < Threshold;
 
     /// <summary>A count as printed: "&lt;threshold" for 0 &lt; n &lt; threshold, otherwise the number.</summary>
-    public string Count(int n) => Hides(n) ? Below : n.ToString(CultureInfo.InvariantCulture);
+    public string Count(int n) => Hides(n) ? Below : n.ToString("N0", CultureInfo.InvariantCulture);
 
     /// <summary>An event count held as a double (log-rank observed events); rounded to the nearest whole count first.</summary>
     public string Count(double n) => double.IsFinite(n) ? Count((int)Math.Round(n)) : "NA";

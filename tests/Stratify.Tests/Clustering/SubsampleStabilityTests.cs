@@ -175,6 +175,11 @@ public class SubsampleStabilityTests
         Assert.Contains("the gap statistic computed on a random sample of 2,000 of the patients", html);
         Assert.Contains("Bickel PJ, Götze F, van Zwet WR.", html);
         Assert.Contains("Politis DN, Romano JP, Wolf M.", html);
+        // The stability table and the clustering summary say what was resampled; PAC is not computed from subsamples.
+        Assert.Contains("Stability of each subgroup over random subsamples of 5,000 patients (mean Jaccard similarity; stable at 0.6 or above)", html);
+        Assert.Contains("proportion of ambiguous clustering (PAC) not computed with subsamples", html);
+        var bootstrapped = SubgroupReport.Render(SubgroupReportFixture.Results(), SubgroupReportFixture.Manifest());
+        Assert.Contains("Bootstrap stability of each subgroup (mean Jaccard similarity; stable at 0.6 or above)", bootstrapped);
         Assert.DoesNotContain("stability_subsample", JsonOutput.Serialize(SubgroupReportFixture.Results()));
     }
 

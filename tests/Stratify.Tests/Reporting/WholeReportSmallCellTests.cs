@@ -29,6 +29,18 @@ public class WholeReportSmallCellTests
     }
 
     [Fact]
+    public void Counts_in_running_text_carry_thousands_separators()
+    {
+        // rotterdam: 2,982 patients, 1,491 in each half; sentences and tables print counts as the progress lines do.
+        var (_, doc) = StudyRuns.Get("rotterdam");
+        var html = SubgroupReport.Render(doc, null);
+        Assert.Contains("2,982 rows were read and 2,982 analysed", html);
+        Assert.Contains("Subgroups were found on 1,491 patients", html);
+        Assert.DoesNotContain("2982", html);
+        Assert.DoesNotContain("1491", html);
+    }
+
+    [Fact]
     public void An_observational_report_shows_the_weighting_the_balance_and_the_overlap_and_flags_imbalance_on_the_first_screen()
     {
         var (_, doc) = StudyRuns.Get("rotterdam");

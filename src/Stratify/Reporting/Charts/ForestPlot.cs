@@ -60,7 +60,7 @@ internal static class ForestPlot
         int longestLabel = rows.Count == 0 ? 8 : rows.Max(r => r.Label.Length);
         double labelWidth = Math.Clamp(longestLabel * 7.4 + 12, 110, 200);
         // The n column fits its widest text ("suppressed" is wider than any count).
-        double nColumnWidth = Math.Max(50, rows.Count == 0 ? 0 : rows.Max(r => (r.NText?.Length ?? 0) * 7.0 + 16));
+        double nColumnWidth = Math.Max(50, rows.Count == 0 ? 0 : rows.Max(r => NText(r).Length * 7.0 + 16));
         double left = 8 + labelWidth + nColumnWidth;
         double right = EstimateColumnWidth + PColumnWidth + 8;
         bool twoEstimates = rows.Any(r => r.Shrunken is not null);
@@ -114,7 +114,7 @@ internal static class ForestPlot
             var row = rows[i];
             double y = plot.GetPixel(new Coordinates(0, RowY(i, count) + (row.Shrunken is null ? 0 : 0.12))).Y + 4;
             figure.AddText(8, y, Shorten(row.Label, (int)((labelWidth - 12) / 7.4)), anchor: "start");
-            figure.AddText(8 + labelWidth + nColumnWidth - 10, y, row.NText ?? row.N.ToString(CultureInfo.InvariantCulture), anchor: "end");
+            figure.AddText(8 + labelWidth + nColumnWidth - 10, y, NText(row), anchor: "end");
             figure.AddText(estimateX, y, EstimateText(row), anchor: "start", fill: row.Estimate is null ? "#444444" : "#000000");
             if (row.PText is not null) figure.AddText(pX, y, row.PText, anchor: "start");
             if (row.Shrunken is { } shrunken)
@@ -158,6 +158,9 @@ internal static class ForestPlot
     }
 
     private static double RowY(int index, int count) => count - index;
+
+    /// <summary>The n column's text: the given text, else the count with thousands separators ("1,491").</summary>
+    private static string NText(ForestRow row) => row.NText ?? row.N.ToString("N0", CultureInfo.InvariantCulture);
 
     private static string Abbreviation(string effectLabel) =>
         effectLabel == "Hazard ratio" ? "HR" : effectLabel;
