@@ -439,9 +439,52 @@ internal static class PartitioningAroundMedoids
         {
             var acc = new double[(k + 1) * count];
             var packed = d.Packed;
-            for (int o = lo; o < hi; o++)
+            int o = lo;
+            for (; o + 2 <= hi; o += 2)
+                AddObjectPair(o, new ReadOnlySpan<double>(packed, (int)(d.ColumnStart(o) + c0 - o - 1), count),
+                    new ReadOnlySpan<double>(packed, (int)(d.ColumnStart(o + 1) + c0 - o - 2), count), acc, count, k);
+            for (; o < hi; o++)
                 AddObject(o, 0, new ReadOnlySpan<double>(packed, (int)(d.ColumnStart(o) + c0 - o - 1), count), acc, count, k);
             return acc;
+        }
+
+        /// <summary><see cref="AddObject"/> for objects o and o + 1 in one pass over the batch: the shared sums (and the
+        /// cluster's sums when both objects have the same medoid) are loaded and stored once for the two, each element
+        /// receiving o's term and then o + 1's, the additions and their order of two AddObject calls.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void AddObjectPair(int o, ReadOnlySpan<double> first, ReadOnlySpan<double> next, double[] acc, int count, int k)
+        {
+            int w = Vector<double>.Count;
+            var shared = acc.AsSpan(k * count, count);
+            var targetA = acc.AsSpan(nearestCluster[o] * count, count);
+            var targetB = acc.AsSpan(nearestCluster[o + 1] * count, count);
+            bool sameCluster = nearestCluster[o] == nearestCluster[o + 1];
+            double dnA = nearest[o], dsA = second[o], dnB = nearest[o + 1], dsB = second[o + 1];
+            Vector<double> dnAv = new(dnA), dsAv = new(dsA), dnBv = new(dnB), dsBv = new(dsB);
+            int t = 0;
+            for (; t <= count - w; t += w)
+            {
+                var a = new Vector<double>(first[t..]);
+                var b = new Vector<double>(next[t..]);
+                var closerA = Vector.Min(a - dnAv, Vector<double>.Zero);
+                var closerB = Vector.Min(b - dnBv, Vector<double>.Zero);
+                (new Vector<double>(shared[t..]) + closerA + closerB).CopyTo(shared[t..]);
+                var termA = Vector.Min(a, dsAv) - dsAv - closerA;
+                var termB = Vector.Min(b, dsBv) - dsBv - closerB;
+                if (sameCluster) (new Vector<double>(targetA[t..]) + termA + termB).CopyTo(targetA[t..]);
+                else
+                {
+                    (new Vector<double>(targetA[t..]) + termA).CopyTo(targetA[t..]);
+                    (new Vector<double>(targetB[t..]) + termB).CopyTo(targetB[t..]);
+                }
+            }
+            for (; t < count; t++)
+            {
+                double a = first[t], b = next[t], closerA = Math.Min(a - dnA, 0), closerB = Math.Min(b - dnB, 0);
+                shared[t] = shared[t] + closerA + closerB;
+                targetA[t] += Math.Min(a, dsA) - dsA - closerA;
+                targetB[t] += Math.Min(b, dsB) - dsB - closerB;
+            }
         }
 
         /// <summary>Objects lo..hi−1 after the batch lie contiguously in each candidate's own column, so they are taken
