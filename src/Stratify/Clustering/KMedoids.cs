@@ -142,8 +142,9 @@ internal static class PartitioningAroundMedoids
     /// as ties, since they are summed in a different order). The first medoid has the least total dissimilarity
     /// (<see cref="DissimilarityMatrix.ObjectTotals"/>, often summed while the matrix was computed). Each later round
     /// streams once over the packed triangle: column i (objects j &gt; i, contiguous) adds max(nearest_j − d_ij, 0) to
-    /// gain_i and max(nearest_i − d_ij, 0) to gain_j, both vectorised; column blocks run in parallel with their own gain
-    /// arrays, reduced in block order.
+    /// gain_i and max(nearest_i − d_ij, 0) to gain_j, both vectorised, four columns per sweep of j so each nearest_j and
+    /// gain_j is loaded once for four columns; column blocks run in parallel with their own gain arrays, reduced in block
+    /// order.
     /// </summary>
     internal static int[] Build(DissimilarityMatrix d, int k)
     {
@@ -178,37 +179,91 @@ internal static class PartitioningAroundMedoids
 
     private static double[] StreamGains(DissimilarityMatrix d, double[] nearest, int[] bounds)
     {
-        int n = d.Count, blocks = bounds.Length - 1, w = Vector<double>.Count;
-        var packed = d.Packed;
+        int n = d.Count, blocks = bounds.Length - 1;
         var partial = new double[blocks][];
-        Parallel.For(0, blocks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (b) =>
+        Parallel.For(0, blocks, b =>
         {
             var gain = new double[n];
-            for (int i = bounds[b]; i < bounds[b + 1]; i++)
-            {
-                int length = n - i - 1;
-                var seg = new ReadOnlySpan<double>(packed, (int)d.ColumnStart(i), length);
-                var near = new ReadOnlySpan<double>(nearest, i + 1, length);
-                var target = new Span<double>(gain, i + 1, length);
-                double ni = nearest[i];
-                var niv = new Vector<double>(ni);
-                var acc = Vector<double>.Zero;
-                int t = 0;
-                for (; t <= length - w; t += w)
-                {
-                    var v = new Vector<double>(seg[t..]);
-                    acc += Vector.Max(new Vector<double>(near[t..]) - v, Vector<double>.Zero);
-                    (new Vector<double>(target[t..]) + Vector.Max(niv - v, Vector<double>.Zero)).CopyTo(target[t..]);
-                }
-                double s = Vector.Sum(acc);
-                for (; t < length; t++) { s += Math.Max(near[t] - seg[t], 0); target[t] += Math.Max(ni - seg[t], 0); }
-                gain[i] += s;
-            }
+            int i = bounds[b], end = bounds[b + 1];
+            for (; i + 4 <= end; i += 4) AddFourColumns(d, i, nearest, gain);
+            for (; i < end; i++) AddColumnsSingly(d, i, i + 1, nearest, gain);
             partial[b] = gain;
         });
         var total = DissimilarityMatrix.SumBlocks(partial);
         for (int c = 0; c < n; c++) total[c] += Math.Max(nearest[c], 0); // the object itself: d(c, c) = 0
         return total;
+    }
+
+    /// <summary>BUILD's gains from columns first..last−1 of the triangle, one column at a time, pair by pair.</summary>
+    private static void AddColumnsSingly(DissimilarityMatrix d, int first, int last, double[] nearest, double[] gain)
+    {
+        for (int i = first; i < last; i++)
+        {
+            var seg = new ReadOnlySpan<double>(d.Packed, (int)d.ColumnStart(i), d.Count - i - 1);
+            double ni = nearest[i], s = 0;
+            for (int t = 0; t < seg.Length; t++)
+            {
+                s += Math.Max(nearest[i + 1 + t] - seg[t], 0);
+                gain[i + 1 + t] += Math.Max(ni - seg[t], 0);
+            }
+            gain[i] += s;
+        }
+    }
+
+    /// <summary>BUILD's gains from columns i..i+3 in one sweep over the objects j ≥ i + 4 (register blocking): each
+    /// nearest_j and gain_j is loaded and gain_j stored once for the four columns, whose contiguous runs are read side by
+    /// side. Pairs among the four columns themselves are added first, pair by pair.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddFourColumns(DissimilarityMatrix d, int i, double[] nearest, double[] gain)
+    {
+        int n = d.Count, w = Vector<double>.Count, first = i + 4, length = n - first;
+        var packed = d.Packed;
+        for (int c = i; c < i + 3 && c < n - 1; c++)
+            for (int j = c + 1; j < first && j < n; j++)
+            {
+                double v = d[c, j];
+                gain[c] += Math.Max(nearest[j] - v, 0);
+                gain[j] += Math.Max(nearest[c] - v, 0);
+            }
+        if (length <= 0) return;
+        var s0 = new ReadOnlySpan<double>(packed, (int)d.ColumnStart(i) + 3, length);
+        var s1 = new ReadOnlySpan<double>(packed, (int)d.ColumnStart(i + 1) + 2, length);
+        var s2 = new ReadOnlySpan<double>(packed, (int)d.ColumnStart(i + 2) + 1, length);
+        var s3 = new ReadOnlySpan<double>(packed, (int)d.ColumnStart(i + 3), length);
+        var near = new ReadOnlySpan<double>(nearest, first, length);
+        var target = new Span<double>(gain, first, length);
+        double n0 = nearest[i], n1 = nearest[i + 1], n2 = nearest[i + 2], n3 = nearest[i + 3];
+        Vector<double> n0v = new(n0), n1v = new(n1), n2v = new(n2), n3v = new(n3), zero = Vector<double>.Zero;
+        Vector<double> a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+        int t = 0;
+        for (; t <= length - w; t += w)
+        {
+            var nj = new Vector<double>(near[t..]);
+            var v0 = new Vector<double>(s0[t..]);
+            var v1 = new Vector<double>(s1[t..]);
+            var v2 = new Vector<double>(s2[t..]);
+            var v3 = new Vector<double>(s3[t..]);
+            a0 += Vector.Max(nj - v0, zero);
+            a1 += Vector.Max(nj - v1, zero);
+            a2 += Vector.Max(nj - v2, zero);
+            a3 += Vector.Max(nj - v3, zero);
+            var added = Vector.Max(n0v - v0, zero) + Vector.Max(n1v - v1, zero) + (Vector.Max(n2v - v2, zero) + Vector.Max(n3v - v3, zero));
+            (new Vector<double>(target[t..]) + added).CopyTo(target[t..]);
+        }
+        double g0 = Vector.Sum(a0), g1 = Vector.Sum(a1), g2 = Vector.Sum(a2), g3 = Vector.Sum(a3);
+        for (; t < length; t++)
+        {
+            double nt = near[t];
+            g0 += Math.Max(nt - s0[t], 0);
+            g1 += Math.Max(nt - s1[t], 0);
+            g2 += Math.Max(nt - s2[t], 0);
+            g3 += Math.Max(nt - s3[t], 0);
+            target[t] += Math.Max(n0 - s0[t], 0) + Math.Max(n1 - s1[t], 0) + (Math.Max(n2 - s2[t], 0) + Math.Max(n3 - s3[t], 0));
+        }
+        gain[i] += g0;
+        gain[i + 1] += g1;
+        gain[i + 2] += g2;
+        gain[i + 3] += g3;
     }
 
     private static int[] RandomDistinct(Random rng, int n, int k)
@@ -384,9 +439,52 @@ internal static class PartitioningAroundMedoids
         {
             var acc = new double[(k + 1) * count];
             var packed = d.Packed;
-            for (int o = lo; o < hi; o++)
+            int o = lo;
+            for (; o + 2 <= hi; o += 2)
+                AddObjectPair(o, new ReadOnlySpan<double>(packed, (int)(d.ColumnStart(o) + c0 - o - 1), count),
+                    new ReadOnlySpan<double>(packed, (int)(d.ColumnStart(o + 1) + c0 - o - 2), count), acc, count, k);
+            for (; o < hi; o++)
                 AddObject(o, 0, new ReadOnlySpan<double>(packed, (int)(d.ColumnStart(o) + c0 - o - 1), count), acc, count, k);
             return acc;
+        }
+
+        /// <summary><see cref="AddObject"/> for objects o and o + 1 in one pass over the batch: the shared sums (and the
+        /// cluster's sums when both objects have the same medoid) are loaded and stored once for the two, each element
+        /// receiving o's term and then o + 1's, the additions and their order of two AddObject calls.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void AddObjectPair(int o, ReadOnlySpan<double> first, ReadOnlySpan<double> next, double[] acc, int count, int k)
+        {
+            int w = Vector<double>.Count;
+            var shared = acc.AsSpan(k * count, count);
+            var targetA = acc.AsSpan(nearestCluster[o] * count, count);
+            var targetB = acc.AsSpan(nearestCluster[o + 1] * count, count);
+            bool sameCluster = nearestCluster[o] == nearestCluster[o + 1];
+            double dnA = nearest[o], dsA = second[o], dnB = nearest[o + 1], dsB = second[o + 1];
+            Vector<double> dnAv = new(dnA), dsAv = new(dsA), dnBv = new(dnB), dsBv = new(dsB);
+            int t = 0;
+            for (; t <= count - w; t += w)
+            {
+                var a = new Vector<double>(first[t..]);
+                var b = new Vector<double>(next[t..]);
+                var closerA = Vector.Min(a - dnAv, Vector<double>.Zero);
+                var closerB = Vector.Min(b - dnBv, Vector<double>.Zero);
+                (new Vector<double>(shared[t..]) + closerA + closerB).CopyTo(shared[t..]);
+                var termA = Vector.Min(a, dsAv) - dsAv - closerA;
+                var termB = Vector.Min(b, dsBv) - dsBv - closerB;
+                if (sameCluster) (new Vector<double>(targetA[t..]) + termA + termB).CopyTo(targetA[t..]);
+                else
+                {
+                    (new Vector<double>(targetA[t..]) + termA).CopyTo(targetA[t..]);
+                    (new Vector<double>(targetB[t..]) + termB).CopyTo(targetB[t..]);
+                }
+            }
+            for (; t < count; t++)
+            {
+                double a = first[t], b = next[t], closerA = Math.Min(a - dnA, 0), closerB = Math.Min(b - dnB, 0);
+                shared[t] = shared[t] + closerA + closerB;
+                targetA[t] += Math.Min(a, dsA) - dsA - closerA;
+                targetB[t] += Math.Min(b, dsB) - dsB - closerB;
+            }
         }
 
         /// <summary>Objects lo..hi−1 after the batch lie contiguously in each candidate's own column, so they are taken
