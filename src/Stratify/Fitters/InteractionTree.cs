@@ -70,9 +70,19 @@ public sealed record InteractionTreeLeaf(int Leaf, string Rule, int ReferencePat
 /// <summary>
 /// One split of a fitted interaction tree (parents before children): the rule of the node it splits, the feature,
 /// the treatment × split score statistic (1 df), its p-value and its Bonferroni-adjusted p-value over the
-/// <see cref="Candidates"/> searched at that node.
+/// <see cref="Candidates"/> searched at that node; where it cuts: <see cref="Threshold"/> for a numeric or ordinal feature
+/// (patients at or below it go left), <see cref="LeftLevels"/> for a categorical one.
 /// </summary>
-public sealed record InteractionTreeSplit(string Node, string Feature, double Statistic, double PValue, double AdjustedPValue, int Candidates);
+public sealed record InteractionTreeSplit(string Node, string Feature, double Statistic, double PValue, double AdjustedPValue, int Candidates)
+{
+    /// <summary>
+    /// The cut point of a numeric or ordinal feature ("feature &lt;= Threshold" goes left; an ordinal feature is compared by
+    /// its levels' numbers when every level is one, such as ECOG 0–3, else by their ranks 0, 1, 2, …); NaN for a categorical one.
+    /// </summary>
+    public double Threshold { get; init; } = double.NaN;
+    /// <summary>The levels of a categorical feature that go left; empty for a numeric or ordinal one.</summary>
+    public IReadOnlyList<string> LeftLevels { get; init; } = [];
+}
 
 /// <summary>
 /// A fitted interaction tree: its splits with their interaction tests, its leaves with their arms' counts, each analysed
@@ -93,11 +103,19 @@ public sealed class InteractionTreeFit
         Leaves = model.Leaves.Select((l, i) => new InteractionTreeLeaf(i, l.Rule, l.Counts.ReferencePatients, l.Counts.TreatedPatients,
             l.Counts.ReferenceEvents, l.Counts.TreatedEvents)).ToArray().AsReadOnly();
         Splits = model.Root.InnerNodes().Select(n => new InteractionTreeSplit(n.Rule, n.Split!.Feature, n.Split.Statistic, n.Split.PValue,
-            n.Split.AdjustedPValue, n.Split.Candidates)).ToArray().AsReadOnly();
+            n.Split.AdjustedPValue, n.Split.Candidates)
+        {
+            Threshold = n.Split.IsNumeric ? n.Split.Threshold : double.NaN,
+            LeftLevels = n.Split.IsNumeric ? [] : InLevelOrder(n.Split.LeftLevels, features.First(f => f.Name == n.Split.Feature).Levels).AsReadOnly(),
+        }).ToArray().AsReadOnly();
         Labels = model.LeafOfPatient.ToArray().AsReadOnly();
         Rows = ((int[])rows.Clone()).AsReadOnly();
         RowsDropped = rowsDropped;
     }
+
+    /// <summary>A categorical split's left levels in the order of the feature's levels (the search orders them by effect).</summary>
+    private static string[] InLevelOrder(IReadOnlyList<string> left, string[]? levels) =>
+        levels is null ? [.. left] : levels.Where(left.Contains).ToArray();
 
     /// <summary>The comparator arm (the treatment's reference level) and the treated arm.</summary>
     public string ReferenceArm { get; }

@@ -32,6 +32,23 @@ public class InteractionTreeFitterTests
     }
 
     [Fact]
+    public void A_categorical_split_names_the_levels_that_go_left_as_R_s_best_grouping()
+    {
+        // grade alone, every split allowed: the root splits on R's best grouping of grade's four levels (grade_root).
+        var data = Trial();
+        data.Columns.Add(new StringDataFrameColumn("grade", Labels("grade")));
+        var tree = new InteractionTree(new InteractionTreeOptions { MinNodeSize = 1, MinEventsPerArm = 1, MaxDepth = 1, Alpha = 1 })
+            .Fit(data, time: "time", @event: "status", treatment: "arm", reference: "control", features: ["grade"]);
+        var best = Root.Value.GetProperty("scans").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "grade_root")
+            .GetProperty("groupings").EnumerateArray().MaxBy(g => g.GetProperty("statistic").GetDouble());
+        var split = Assert.Single(tree.Splits);
+        Assert.Equal(best.GetProperty("left_levels").EnumerateArray().Select(l => l.GetString()!).ToArray(), split.LeftLevels);
+        Assert.True(double.IsNaN(split.Threshold));
+        double statistic = best.GetProperty("statistic").GetDouble();
+        Assert.True(Math.Abs(split.Statistic - statistic) <= 1e-9 * statistic, $"R {statistic:R}, Stratify {split.Statistic:R}");
+    }
+
+    [Fact]
     public void Fitting_a_data_frame_grows_the_tree_r_grows()
     {
         var tree = Fit(Trial());
@@ -44,6 +61,8 @@ public class InteractionTreeFitterTests
         {
             Assert.Equal(expected[i].GetProperty("feature").GetString(), tree.Splits[i].Feature);
             Assert.Equal(expected[i].GetProperty("candidates").GetInt32(), tree.Splits[i].Candidates);
+            Assert.Equal(expected[i].GetProperty("threshold").GetDouble(), tree.Splits[i].Threshold);
+            Assert.Empty(tree.Splits[i].LeftLevels);
             double statistic = expected[i].GetProperty("statistic").GetDouble();
             Assert.True(Math.Abs(tree.Splits[i].Statistic - statistic) <= 1e-9 * Math.Abs(statistic), $"split {i}: R {statistic:R}, Stratify {tree.Splits[i].Statistic:R}");
             double adjusted = expected[i].GetProperty("adjusted_p").GetDouble();
