@@ -7,7 +7,7 @@ namespace Stratify.Cli;
 /// The progress display of the long verbs (<c>run</c>, <c>cluster</c>), one for all of them.
 /// Stage lines on stderr: with a terminal, Spectre.Console rules; otherwise plain "[  6.1s] stage" lines. Lines come
 /// from the run's thread, from worker threads (time-left estimates) and from a one-second timer that writes a
-/// still-working line when a stage has been silent for 8 s (<see cref="Diagnostics.ProgressHeartbeat"/>).
+/// still-working line when a stage has been silent for <see cref="Diagnostics.ProgressHeartbeat.Quiet"/>.
 /// </summary>
 internal sealed class StageProgress : IRunProgress, IDisposable
 {

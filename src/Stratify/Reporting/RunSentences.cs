@@ -193,11 +193,11 @@ internal static class RunSentences
     public static string Ratio(double x) =>
         !double.IsFinite(x) ? "NA" : DisplayNumber.IsHuge(x) ? DisplayNumber.Scientific(x) : x.ToString(x < 10 ? "0.00" : "0.0", Invariant);
 
-    /// <summary>"p = 0.034", "p &lt; 0.001" or "p = NA".</summary>
     /// <summary>"fewer than 5 events" (of the event of interest, when named); "no events" when the minimum is 1.</summary>
     public static string FewerEventsThan(int minimum, string? of = null) =>
         (minimum <= 1 ? "no events" : $"fewer than {minimum.ToString(Invariant)} events") + (of is null ? "" : $" of {of}");
 
+    /// <summary>"p = 0.034", "p &lt; 0.001" or "p = NA".</summary>
     public static string PEquals(double p) => double.IsNaN(p) ? "p = NA" : p < 0.001 ? "p < 0.001" : "p = " + Table1Formats.FormatP(p);
 
     private static string Number(double value, int digits) => double.IsFinite(value) ? value.ToString("F" + digits.ToString(Invariant), Invariant) : "NA";

@@ -114,11 +114,11 @@ internal static partial class SubgroupReport
             text += $" The number of subgroups was chosen with the average silhouette width {Cite(KaufmanRousseeuw1990)}";
             if (clustering.Criteria.Any(c => double.IsFinite(c.Gap))) text += $" and the gap statistic {Cite(Tibshirani2001)}";
             if (clustering.GapSample is { } gapSample)
-                text += $" (the gap statistic computed on a random sample of {gapSample:N0} of the patients)";
+                text += $" (the gap statistic computed on a random sample of {gapSample.ToString("N0", Invariant)} of the patients)";
             text += ".";
             if (clustering.StabilitySubsample is { } m)
                 text += $" The stability of each subgroup is its mean Jaccard similarity {Cite(Hennig2007)} over repeated random subsamples "
-                    + $"of {m:N0} patients each, drawn without replacement and clustered anew, compared with the subgroups of the same patients "
+                    + $"of {m.ToString("N0", Invariant)} patients each, drawn without replacement and clustered anew, compared with the subgroups of the same patients "
                     + $"(m-out-of-n subsampling {Cite(BickelGotzeVanZwet1997, PolitisRomanoWolf1999)}, used because reclustering every patient would take too long); below 0.6 a subgroup is called unstable.";
             else if (clustering.Stability.Count > 0)
                 text += $" The stability of each subgroup is its mean Jaccard similarity over bootstrap resamples {Cite(Hennig2007)}; below 0.6 a subgroup is called unstable.";
