@@ -6,13 +6,18 @@
 # its estimator calls alone (system.time inside the process, data already in memory) and as a whole process
 # (Rscript start, library(), readRDS / read.csv, the calls). Stratify is always the whole native process.
 # Reported: the best of the reps, elapsed and CPU (user + system) seconds, and the ratios; the load average before
-# and after. Run from the repository root:  bash tests/benchmarks/ratios.sh [stratify] [reps, default 3]
+# and after. Run from the repository root:  bash tests/benchmarks/ratios.sh [stratify] [reps, default 3] [order]
 # (default program: publishes this tree as users install it). Needs R (survival, cluster, data.table) and python3.
+# order "interleaved" (default): rep by rep as above. order "blocked": per workload, all of R's reps, then all of
+# stratify's, so that each process follows one of its own kind. On a virtual machine whose host reclaims the memory a
+# guest frees, a process that starts right after a large one (R's coxph peaks at several GB) meets fresh memory that
+# must be backed again on first touch, and the interleaved order charges that to whichever program comes second.
 set -euo pipefail
 out=tests/benchmarks/out
 mkdir -p "$out"
 stratify=${1:-}
 reps=${2:-3}
+order=${3:-interleaved}
 if [ -z "$stratify" ]; then
   dotnet publish src/Stratify.Cli -c Release -r linux-x64 -o "$out/stratify" -v q -nologo > /dev/null
   stratify="$out/stratify/stratify"
@@ -52,29 +57,46 @@ run() {
 estimator() { tail -n 1 "$log/$1.out" >> "$log/$2"; }
 
 covariates=$(seq -s, -f 'x%g' 1 20)
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-for rep in $(seq "$reps"); do
+r_km() {
   run r_km Rscript -e 'suppressMessages(library(survival)); d <- readRDS("tests/benchmarks/out/cohort_1m.rds");
     t <- system.time({ survfit(Surv(time, status) ~ group, d); survdiff(Surv(time, status) ~ group, d) });
     cat(sprintf("\n%.3f %.3f\n", t[["elapsed"]], t[["user.self"]] + t[["sys.self"]]))'
   estimator r_km r_km_estimator
+}
+s_km() {
   run s_km "$stratify" km "$cohort" --time time --event status --group group --format json
   run s_logrank "$stratify" logrank "$cohort" --time time --event status --group group --format json
+}
+r_cox() {
   run r_cox Rscript -e 'suppressMessages(library(survival)); d <- readRDS("tests/benchmarks/out/cohort_1m.rds");
     f <- as.formula(paste("Surv(time, status) ~", paste0("x", 1:20, collapse = "+")));
     t <- system.time(coxph(f, d, ties = "efron"));
     cat(sprintf("\n%.3f %.3f\n", t[["elapsed"]], t[["user.self"]] + t[["sys.self"]]))'
   estimator r_cox r_cox_estimator
-  run s_cox "$stratify" cox "$cohort" --time time --event status --covariates "$covariates" --format json
+}
+s_cox() { run s_cox "$stratify" cox "$cohort" --time time --event status --covariates "$covariates" --format json; }
+r_cluster() {
   run r_cluster Rscript -e 'suppressMessages(library(cluster)); b <- read.csv("tests/benchmarks/out/cluster_10k.csv", stringsAsFactors = FALSE);
     x <- data.frame(age = b$age, meno = factor(b$meno), size = factor(b$size, levels = c("<=20", "20-50", ">50"), ordered = TRUE),
       grade = factor(b$grade, ordered = TRUE), nodes = b$nodes, pgr = b$pgr, er = b$er, hormon = factor(b$hormon), chemo = factor(b$chemo));
     t <- system.time({ d <- daisy(x, metric = "gower"); p <- pam(d, 5, diss = TRUE, pamonce = 6); s <- silhouette(p$clustering, d) });
     cat(sprintf("average silhouette %.10f\n%.3f %.3f\n", mean(s[, "sil_width"]), t[["elapsed"]], t[["user.self"]] + t[["sys.self"]]))'
   estimator r_cluster r_cluster_estimator
-  run s_cluster "$stratify" cluster "$out/cluster_10k.yaml" --gap 0 --format json
-  echo "rep $rep done, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-done
+}
+s_cluster() { run s_cluster "$stratify" cluster "$out/cluster_10k.yaml" --gap 0 --format json; }
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($order order)"
+if [ "$order" = blocked ]; then
+  for workload in km cox cluster; do
+    for rep in $(seq "$reps"); do "r_$workload"; done
+    for rep in $(seq "$reps"); do "s_$workload"; done
+    echo "$workload done, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  done
+else
+  for rep in $(seq "$reps"); do
+    r_km; s_km; r_cox; s_cox; r_cluster; s_cluster
+    echo "rep $rep done, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  done
+fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 grep -h "average silhouette" "$log/r_cluster.out" | sed 's/^/R: /'
 sed -n 's/.*"silhouette": *\([0-9.]*\).*/stratify: average silhouette \1/p' "$log/s_cluster.out" | head -n 1
