@@ -147,8 +147,8 @@ internal static class CoxConcordance
         // event's "partners still at risk" (totals and the event's own counts); the event tree answers each row's
         // "events that entered after me" (subtracted on entry, the final tree added at the end). Per row only
         // cᵢ − dᵢ and cᵢ + dᵢ + tᵢ are needed, each sweep's share kept as a T: without weights a whole count below n
-        // (an int, half a double's memory), with them a sum of weights. Every share is exact as a double, so the two
-        // shares add to the same number as before. The event sweep writes its share at every position, so without weights
+        // (an int, half a double's memory, converted exactly to the double it counts), with them a sum of weights (a
+        // double); the dfbeta below adds the same numbers either way. The event sweep writes its share at every position, so without weights
         // (T = int) its arrays can be int arrays no longer read: the ranks by row, and the rows' order when no cluster
         // needs it below (the risk-set sweep writes events only and takes arrays of zeros).
         var netAsEvent = new T[n];
