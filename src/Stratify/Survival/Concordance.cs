@@ -120,43 +120,51 @@ internal static class CoxConcordance
         int n = time.Length;
         int[] order = [];
         EntryExits? exits = null;
-        int[] rank = [];
+        int[] rank = [], rankAt = [];
+        ulong[]? spareKeys = null;
         int distinct = 0;
-        Parallel.Invoke(() => (order, exits) = orderRows(), () => rank = Ranks(risk, out distinct));
+        Parallel.Invoke(() => (order, exits) = orderRows(), () => (rank, rankAt, spareKeys) = Ranks(risk, out distinct));
 
-        // Work in sorted positions: gather rank, event and time once so the sweeps below read sequentially.
-        var rankAt = new int[n];
+        // Work in sorted positions: gather rank, event and time once so the sweeps below read sequentially. The times are
+        // kept as their order-preserving keys (CoxRadixSort.OrderedKey): the sweeps only test them for equality and
+        // order, which the keys keep exactly, and the key buffer of the ranks' sort holds them. Without strata there is no
+        // stratum per position (one block).
         var eventAt = new bool[n];
-        var timeAt = new double[n];
-        var stratumAt = new int[n];
+        var timeKeyAt = spareKeys ?? new ulong[n];
+        var stratumAt = strata is null ? null : new int[n];
         var weightAt = weights is null ? null : new double[n];
         for (int k = 0; k < n; k++)
         {
             int row = order[k];
             rankAt[k] = rank[row];
             eventAt[k] = died[row];
-            timeAt[k] = time[row];
-            stratumAt[k] = strata?[row] ?? 0;
+            timeKeyAt[k] = CoxRadixSort.OrderedKey(time[row]);
+            if (stratumAt is not null) stratumAt[k] = strata![row];
             if (weightAt is not null) weightAt[k] = weights![row];
         }
 
         // Two independent sweeps over the same descending order, one per core: the risk-set tree answers each
         // event's "partners still at risk" (totals and the event's own counts); the event tree answers each row's
         // "events that entered after me" (subtracted on entry, the final tree added at the end). Per row only
-        // cᵢ − dᵢ and cᵢ + dᵢ + tᵢ are needed; the counts are whole numbers, so the two sweeps' shares add exactly.
-        var netAsEvent = new double[n];
-        var pairsAsEvent = new double[n];
-        var netAsPartner = new double[n];
-        var pairsAsPartner = new double[n];
+        // cᵢ − dᵢ and cᵢ + dᵢ + tᵢ are needed, each sweep's share kept as a T: without weights a whole count below n
+        // (an int, half a double's memory, converted exactly to the double it counts), with them a sum of weights (a
+        // double); the dfbeta below adds the same numbers either way. The event sweep writes its share at every position, so without weights
+        // (T = int) its arrays can be int arrays no longer read: the ranks by row, and the rows' order when no cluster
+        // needs it below (the risk-set sweep writes events only and takes arrays of zeros).
+        var netAsEvent = new T[n];
+        var pairsAsEvent = new T[n];
+        var netAsPartner = rank as T[] ?? new T[n];
+        var pairsAsPartner = (cluster is null ? order as T[] : null) ?? new T[n];
         double concordant = 0, discordant = 0, tiedRisk = 0, tiedTime = 0;
         Parallel.Invoke(
-            () => (concordant, discordant, tiedRisk, tiedTime) = SweepRiskSets<T>(rankAt, eventAt, timeAt, stratumAt, weightAt, distinct, exits, netAsEvent, pairsAsEvent),
-            () => SweepEvents<T>(rankAt, eventAt, timeAt, stratumAt, weightAt, distinct, exits, netAsPartner, pairsAsPartner));
+            () => (concordant, discordant, tiedRisk, tiedTime) = SweepRiskSets<T>(rankAt, eventAt, timeKeyAt, stratumAt, weightAt, distinct, exits, netAsEvent, pairsAsEvent),
+            () => SweepEvents<T>(rankAt, eventAt, timeKeyAt, stratumAt, weightAt, distinct, exits, netAsPartner, pairsAsPartner));
 
         double pairs = concordant + discordant + tiedRisk;
         double somers = (concordant - discordant) / pairs;
         double c = (somers + 1) / 2;
-        double Dfbeta(int k) => (weightAt?[k] ?? 1) * ((netAsEvent[k] + netAsPartner[k]) - somers * (pairsAsEvent[k] + pairsAsPartner[k])) / pairs;
+        double Dfbeta(int k) => (weightAt?[k] ?? 1) * ((double.CreateTruncating(netAsEvent[k]) + double.CreateTruncating(netAsPartner[k]))
+            - somers * (double.CreateTruncating(pairsAsEvent[k]) + double.CreateTruncating(pairsAsPartner[k]))) / pairs;
         double sumSquares = 0;
         if (cluster is null)
             for (int k = 0; k < n; k++) { double d = Dfbeta(k); sumSquares += d * d; }
@@ -175,8 +183,8 @@ internal static class CoxConcordance
     /// censored at its time — below, at or above its rank; then its tie group enters.
     /// </summary>
     private static (double Concordant, double Discordant, double TiedRisk, double TiedTime) SweepRiskSets<T>(
-        int[] rankAt, bool[] eventAt, double[] timeAt, int[] stratumAt, double[]? weightAt, int distinct, EntryExits? exits, double[] net,
-        double[] pairs)
+        int[] rankAt, bool[] eventAt, ulong[] timeKeyAt, int[]? stratumAt, double[]? weightAt, int distinct, EntryExits? exits, T[] net,
+        T[] pairs)
         where T : unmanaged, INumber<T>
     {
         int n = rankAt.Length;
@@ -185,8 +193,7 @@ internal static class CoxConcordance
         int start = 0, block = 0;
         while (start < n)
         {
-            int end = start;
-            while (end < n && stratumAt[end] == stratumAt[start]) end++;
+            int end = StratumEnd(stratumAt, start, n);
             atRisk.Clear();
             int exit = exits?.BlockStart[block] ?? 0, exitEnd = exits?.BlockStart[block + 1] ?? 0;
             int i = start;
@@ -199,13 +206,13 @@ internal static class CoxConcordance
                     continue;
                 }
                 // Counting-process rows whose entry is at or after this event time are not at risk for it, nor later.
-                for (; exit < exitEnd && exits!.Entry[exits.Order[exit]] >= timeAt[i]; exit++)
+                for (; exit < exitEnd && exits!.EntryKey[exits.Order[exit]] >= timeKeyAt[i]; exit++)
                 {
                     int k = exits.Order[exit];
                     atRisk.Add(rankAt[k], T.Zero - WeightOf<T>(weightAt, k));
                 }
                 int j = i;
-                while (j < end && timeAt[j] == timeAt[i]) j++;
+                while (j < end && timeKeyAt[j] == timeKeyAt[i]) j++;
                 double tiedBefore = 0; // weight of the earlier events of this tie group (their count without weights)
                 for (int k = i; k < j; k++)
                 {
@@ -215,8 +222,8 @@ internal static class CoxConcordance
                     concordant += w * lower;
                     discordant += w * higher;
                     tiedRisk += w * equal;
-                    net[k] = lower - higher;
-                    pairs[k] = atRisk.Total;
+                    net[k] = T.CreateTruncating(lower - higher);
+                    pairs[k] = T.CreateTruncating(atRisk.Total);
                     tiedTime += w * tiedBefore;
                     tiedBefore += w;
                 }
@@ -235,12 +242,12 @@ internal static class CoxConcordance
     /// times (its own tie group enters after it), a censored row also the events at its own time (they come after it in
     /// the descending order, so they are in). Counting-process rows: see <see cref="SweepEventsWithExits{T}"/>.
     /// </summary>
-    private static void SweepEvents<T>(int[] rankAt, bool[] eventAt, double[] timeAt, int[] stratumAt, double[]? weightAt, int distinct,
-        EntryExits? exits, double[] net, double[] pairs) where T : unmanaged, INumber<T>
+    private static void SweepEvents<T>(int[] rankAt, bool[] eventAt, ulong[] timeKeyAt, int[]? stratumAt, double[]? weightAt, int distinct,
+        EntryExits? exits, T[] net, T[] pairs) where T : unmanaged, INumber<T>
     {
         if (exits is not null)
         {
-            SweepEventsWithExits<T>(rankAt, eventAt, timeAt, stratumAt, weightAt, distinct, exits, net, pairs);
+            SweepEventsWithExits<T>(rankAt, eventAt, timeKeyAt, stratumAt, weightAt, distinct, exits, net, pairs);
             return;
         }
         int n = rankAt.Length;
@@ -248,21 +255,20 @@ internal static class CoxConcordance
         int end = n;
         while (end > 0)
         {
-            int start = end - 1;
-            while (start > 0 && stratumAt[start - 1] == stratumAt[end - 1]) start--;
+            int start = StratumStart(stratumAt, end);
             deaths.Clear();
             int i = end - 1;
             while (i >= start)
             {
                 int first = i; // the tie group's events are positions first..i (censored rows: the row alone)
                 if (eventAt[i])
-                    while (first > start && eventAt[first - 1] && timeAt[first - 1] == timeAt[i]) first--;
+                    while (first > start && eventAt[first - 1] && timeKeyAt[first - 1] == timeKeyAt[i]) first--;
                 for (int k = first; k <= i; k++)
                 {
                     int r = rankAt[k];
                     double lower = deaths.Below(r), equal = deaths.At(r), higher = deaths.Total - lower - equal;
-                    net[k] = higher - lower;
-                    pairs[k] = deaths.Total;
+                    net[k] = T.CreateTruncating(higher - lower);
+                    pairs[k] = T.CreateTruncating(deaths.Total);
                 }
                 if (eventAt[i])
                     for (int k = first; k <= i; k++) deaths.Add(rankAt[k], WeightOf<T>(weightAt, k));
@@ -277,16 +283,15 @@ internal static class CoxConcordance
     /// entry minus the events that had entered at its stop (its own tie group's events included, as they are not its
     /// partners).
     /// </summary>
-    private static void SweepEventsWithExits<T>(int[] rankAt, bool[] eventAt, double[] timeAt, int[] stratumAt, double[]? weightAt, int distinct,
-        EntryExits exits, double[] net, double[] pairs) where T : unmanaged, INumber<T>
+    private static void SweepEventsWithExits<T>(int[] rankAt, bool[] eventAt, ulong[] timeKeyAt, int[]? stratumAt, double[]? weightAt, int distinct,
+        EntryExits exits, T[] net, T[] pairs) where T : unmanaged, INumber<T>
     {
         int n = rankAt.Length;
         var deaths = new FenwickCounts<T>(distinct);
         int start = 0, block = 0;
         while (start < n)
         {
-            int end = start;
-            while (end < n && stratumAt[end] == stratumAt[start]) end++;
+            int end = StratumEnd(stratumAt, start, n);
             deaths.Clear();
             int exit = exits.BlockStart[block], exitEnd = exits.BlockStart[block + 1];
             int i = start;
@@ -297,8 +302,8 @@ internal static class CoxConcordance
                 {
                     // A counting-process row entering at or after this time has had all its partners: the events in the
                     // tree now, less those in it at its stop (subtracted there).
-                    for (; exit < exitEnd && exits.Entry[exits.Order[exit]] >= timeAt[i]; exit++) AddPartners(deaths, rankAt, exits.Order[exit], net, pairs);
-                    while (j < end && timeAt[j] == timeAt[i]) j++;
+                    for (; exit < exitEnd && exits.EntryKey[exits.Order[exit]] >= timeKeyAt[i]; exit++) AddPartners(deaths, rankAt, exits.Order[exit], net, pairs);
+                    while (j < end && timeKeyAt[j] == timeKeyAt[i]) j++;
                     for (int k = i; k < j; k++) deaths.Add(rankAt[k], WeightOf<T>(weightAt, k));
                 }
                 for (int k = i; k < j; k++)
@@ -306,8 +311,8 @@ internal static class CoxConcordance
                     // The events already in the tree are not the row's partners: (later) minus (already in).
                     int r = rankAt[k];
                     double lower = deaths.Below(r), equal = deaths.At(r);
-                    net[k] = -(deaths.Total - lower - equal) + lower;
-                    pairs[k] = -deaths.Total;
+                    net[k] = T.CreateTruncating(-(deaths.Total - lower - equal) + lower);
+                    pairs[k] = T.CreateTruncating(-deaths.Total);
                 }
                 i = j;
             }
@@ -324,12 +329,30 @@ internal static class CoxConcordance
     }
 
     /// <summary>Adds to row k's counts its pairs with the events now in the tree (those above its rank concordant, below discordant).</summary>
-    private static void AddPartners<T>(FenwickCounts<T> deaths, int[] rankAt, int k, double[] net, double[] pairs) where T : unmanaged, INumber<T>
+    private static void AddPartners<T>(FenwickCounts<T> deaths, int[] rankAt, int k, T[] net, T[] pairs) where T : unmanaged, INumber<T>
     {
         int r = rankAt[k];
         double lower = deaths.Below(r), equal = deaths.At(r), higher = deaths.Total - lower - equal;
-        net[k] += higher - lower;
-        pairs[k] += deaths.Total;
+        net[k] += T.CreateTruncating(higher - lower);
+        pairs[k] += T.CreateTruncating(deaths.Total);
+    }
+
+    /// <summary>The end of the stratum block that starts at sweep position <paramref name="start"/> (<paramref name="n"/> without strata).</summary>
+    private static int StratumEnd(int[]? stratumAt, int start, int n)
+    {
+        if (stratumAt is null) return n;
+        int end = start;
+        while (end < n && stratumAt[end] == stratumAt[start]) end++;
+        return end;
+    }
+
+    /// <summary>The start of the stratum block that ends before sweep position <paramref name="end"/> (0 without strata).</summary>
+    private static int StratumStart(int[]? stratumAt, int end)
+    {
+        if (stratumAt is null) return 0;
+        int start = end - 1;
+        while (start > 0 && stratumAt[start - 1] == stratumAt[end - 1]) start--;
+        return start;
     }
 
     /// <summary>
@@ -338,15 +361,15 @@ internal static class CoxConcordance
     /// </summary>
     private sealed class EntryExits
     {
-        private EntryExits(double[] entry, int[] order, int[] blockStart)
+        private EntryExits(ulong[] entryKey, int[] order, int[] blockStart)
         {
-            Entry = entry;
+            EntryKey = entryKey;
             Order = order;
             BlockStart = blockStart;
         }
 
-        /// <summary>Entry per position of the descending sweep.</summary>
-        public double[] Entry { get; }
+        /// <summary>Entry per position of the descending sweep, as its order-preserving key (CoxRadixSort.OrderedKey), compared with the time keys.</summary>
+        public ulong[] EntryKey { get; }
         /// <summary>Positions, block by block, by descending entry.</summary>
         public int[] Order { get; }
         /// <summary>Block b's positions are Order[BlockStart[b] .. BlockStart[b+1]).</summary>
@@ -355,14 +378,14 @@ internal static class CoxConcordance
         public static EntryExits Plan(double[] entryByRow, int[] order, int[] stratumAt)
         {
             int n = order.Length;
-            var entry = new double[n];
+            var entry = new ulong[n];
             var negated = new double[n];
             var blockOf = new int[n];
             int blocks = 0;
             for (int k = 0; k < n; k++)
             {
-                entry[k] = entryByRow[order[k]];
-                negated[k] = -entry[k];
+                entry[k] = CoxRadixSort.OrderedKey(entryByRow[order[k]]);
+                negated[k] = -entryByRow[order[k]];
                 if (k > 0 && stratumAt[k] != stratumAt[k - 1]) blocks++;
                 blockOf[k] = blocks;
             }
@@ -377,8 +400,8 @@ internal static class CoxConcordance
         public static EntryExits FromRiskSets(CoxRiskSets sorted, int[] positionOf)
         {
             int n = sorted.N;
-            var entry = new double[n];
-            for (int k = 0; k < n; k++) entry[positionOf[k]] = sorted.Entry![k];
+            var entry = new ulong[n];
+            for (int k = 0; k < n; k++) entry[positionOf[k]] = CoxRadixSort.OrderedKey(sorted.Entry![k]);
             var start = sorted.EntryStratumStart!;
             var order = new int[n];
             int at = 0;
@@ -393,12 +416,18 @@ internal static class CoxConcordance
     private static T WeightOf<T>(double[]? weightAt, int k) where T : unmanaged, INumber<T>
         => weightAt is null ? T.One : T.CreateTruncating(weightAt[k]);
 
-    /// <summary>Rank of each risk score among the distinct values (exact equality = same rank).</summary>
-    private static int[] Ranks(double[] risk, out int distinct)
+    /// <summary>
+    /// Rank of each risk score among the distinct values (exact equality = same rank), with free n-sized buffers for the
+    /// caller: an int array (for the ranks' gather into sweep order) and, when the sort used one, a ulong array (for the
+    /// time keys). All are the radix sort's own buffers: the ranks go to the int array the sort hands back, the order by
+    /// risk, read only here, is free once the ranks are written, and the sort's keys are not read again. Three n-sized
+    /// arrays of fresh memory fewer.
+    /// </summary>
+    private static (int[] Rank, int[] Spare, ulong[]? SpareKeys) Ranks(double[] risk, out int distinct)
     {
         int n = risk.Length;
-        var byRisk = CoxRadixSort.Order(risk);
-        var rank = new int[n];
+        var byRisk = CoxRadixSort.Order(risk, out var spare, out var spareKeys);
+        var rank = spare ?? new int[n];
         distinct = 0;
         for (int i = 0; i < n; i++)
         {
@@ -406,7 +435,7 @@ internal static class CoxConcordance
             rank[byRisk[i]] = distinct;
         }
         if (n > 0) distinct++;
-        return rank;
+        return (rank, byRisk, spareKeys);
     }
 
     /// <summary>

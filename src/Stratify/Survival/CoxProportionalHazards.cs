@@ -234,13 +234,15 @@ internal static class CoxProportionalHazards
         for (int j = 0; j < p; j++)
             if (aliased[j]) warnings.Add($"{design.ColumnNames[j]} is collinear with other covariates; its coefficient is not estimable (NA).");
 
-        var linearPredictors = new double[data.N];
-        for (int k = 0; k < data.N; k++) linearPredictors[data.Order[k]] = likelihood.Eta[k];
-
         double[]? robustVariance = null;
         if (robust)
             robustVariance = CoxScoreResiduals.RobustVariance(data, likelihood, scaledVariance, options.Cluster);
         var inferenceVariance = robustVariance ?? variance;
+        // The likelihood is not read after this: its n-sized arrays are garbage before the concordance allocates (a
+        // collection there lets the concordance reuse their memory rather than touch fresh pages), but for the one that
+        // takes η by row, the model's linear predictors and the concordance's risk score.
+        var groupHazard = (double[])likelihood.GroupHazard.Clone();
+        var linearPredictors = likelihood.TakeLinearPredictorsByRow();
 
         int df = p - aliased.Count(a => a);
         var kept = Enumerable.Range(0, p).Where(j => !aliased[j]).ToArray();
@@ -305,7 +307,7 @@ internal static class CoxProportionalHazards
             LinearPredictors = linearPredictors,
             RiskSets = data,
             ScaledBeta = (double[])finalBeta.Clone(),
-            GroupHazard = (double[])likelihood.GroupHazard.Clone(),
+            GroupHazard = groupHazard,
         };
     }
 

@@ -21,8 +21,17 @@ internal static class CoxRadixSort
     /// Large inputs are cut into two halves that are keyed, counted and scattered side by side: in each pass the first
     /// half's keys of a digit go before the second half's, so the order is the stable order whatever the threads do.
     /// </remarks>
-    public static int[] Order(ReadOnlySpan<double> keys)
+    public static int[] Order(ReadOnlySpan<double> keys) => Order(keys, out _, out _);
+
+    /// <summary>
+    /// The same, handing over the sort's other n-sized buffers, free once it returns, for the caller to reuse instead of
+    /// allocating fresh memory: an int array (the second order buffer) and a ulong array (a key buffer). The caller owns
+    /// them and may overwrite them; both are null when the sort needed none (whole-number keys).
+    /// </summary>
+    public static int[] Order(ReadOnlySpan<double> keys, out int[]? spareOrder, out ulong[]? spareKeys)
     {
+        spareOrder = null;
+        spareKeys = null;
         // Whole numbers over a modest span (times in days): one counting sort, the same stable order.
         if (SurvivalOrder.WholeNumberOrder(keys, null) is { } counted) return counted;
         int n = keys.Length;
@@ -30,9 +39,7 @@ internal static class CoxRadixSort
         var order = new int[n];
         for (int i = 0; i < n; i++)
         {
-            double v = keys[i] == 0 ? 0.0 : keys[i];
-            ulong bits = BitConverter.DoubleToUInt64Bits(v);
-            key[i] = (bits & 0x8000_0000_0000_0000UL) != 0 ? ~bits : bits | 0x8000_0000_0000_0000UL;
+            key[i] = OrderedKey(keys[i]);
             order[i] = i;
         }
         int parts = n >= ParallelFrom ? 2 : 1;
@@ -72,7 +79,19 @@ internal static class CoxRadixSort
             (key, key2) = (key2, key);
             (order, order2) = (order2, order);
         }
+        spareOrder = order2;
+        spareKeys = key;
         return order;
+    }
+
+    /// <summary>
+    /// The IEEE-754 bits of a key mapped to an unsigned integer with the same order (−0 as +0): for numbers that are not
+    /// NaN, a = b exactly when their keys are equal, and a ≥ b when key(a) ≥ key(b).
+    /// </summary>
+    public static ulong OrderedKey(double value)
+    {
+        ulong bits = BitConverter.DoubleToUInt64Bits(value == 0 ? 0.0 : value);
+        return (bits & 0x8000_0000_0000_0000UL) != 0 ? ~bits : bits | 0x8000_0000_0000_0000UL;
     }
 
     private static void ForEachPart(int parts, Action<int> body)

@@ -88,8 +88,8 @@ internal sealed class CoxRiskSets
         int n = time.Length, p = design.Columns;
         // The time order (sort, timefix, strata) and the column statistics (means, mean absolute deviations) are
         // independent: computed side by side, each in its own fixed order, so the numbers do not depend on it.
-        int[] order = [], stratumIndex = [], labels = [0];
-        int[]? entryRows = null;
+        int[] order = [], labels = [0];
+        int[]? stratumIndex = null, entryRows = null;
         double[] sortedTime = [], timeByRow = time;
         double[]? entryByRow = entry;
         var means = new double[p];
@@ -105,7 +105,6 @@ internal sealed class CoxRiskSets
                 if (entry is null) timeByRow = TimeFix.MergeNearTies(sortedTime, order, time);
                 else (timeByRow, entryByRow, entryRows) = TimeFix.MergeNearTies(sortedTime, order, time, entry);
                 // Stable counting sort by stratum keeps the time order within each stratum.
-                stratumIndex = new int[n];
                 if (strata is not null)
                 {
                     stratumIndex = IndexStrata(strata, out labels);
@@ -181,7 +180,8 @@ internal sealed class CoxRiskSets
         var weights = data.Weights;
         int n = data.Count, p = design.Columns;
         var sorted = data.Sorted;
-        int[] order = data.TimeOrder, stratumIndex = new int[n], labels = [0];
+        int[] order = data.TimeOrder, labels = [0];
+        int[]? stratumIndex = null;
         double[] sortedTime = sorted.Time;
         var means = new double[p];
         var scale = new double[p];
@@ -206,8 +206,12 @@ internal sealed class CoxRiskSets
     }
 
     /// <summary>Copies the design in (stratum, time) order, centred and scaled, and cuts tie groups and chunks.</summary>
+    /// <param name="stratumIndex">
+    /// Each row's stratum index (null: one stratum, no array of zeros); the arrangement's own array, which it takes over once the
+    /// tie groups are cut (its memory holds the rows' sorted positions).
+    /// </param>
     private static CoxRiskSets Arrange(bool[] died, DesignMatrix design, int[] order, double[] sortedTime, double[] timeByRow,
-        int[] stratumIndex, int[] labels, double[] means, double[] scale, int chunkRows, double[]? weights)
+        int[]? stratumIndex, int[] labels, double[] means, double[] scale, int chunkRows, double[]? weights)
     {
         int n = order.Length, p = design.Columns;
         var x = GC.AllocateUninitializedArray<double>(n * p);
@@ -222,7 +226,7 @@ internal sealed class CoxRiskSets
         {
             int row = order[k];
             sortedEvent[k] = died[row];
-            int s = stratumIndex[row];
+            int s = stratumIndex?[row] ?? 0;
             if (k == 0 || sortedTime[k] != sortedTime[k - 1] || s != groupStratum[^1])
             {
                 groupStart.Add(k);
@@ -243,8 +247,9 @@ internal sealed class CoxRiskSets
         // order are copied to a small tile, a term at a time, and each tile row is written at its sorted position. With
         // times in whole days the sorted positions of a block fall in a few thousand runs that fill up in order, so the
         // writes stay in cache; no n×p copy in row order is made. Every value is computed as in a gather, so the order
-        // of the blocks changes no bit.
-        var position = new int[n];
+        // of the blocks changes no bit. The stratum indices are not read again: their array, when there is one, takes the
+        // positions (4 bytes a row less of fresh memory).
+        var position = stratumIndex ?? new int[n];
         Parallel.For(0, (n + ChunkRows - 1) / ChunkRows, block =>
         {
             for (int k = block * ChunkRows; k < Math.Min(n, (block + 1) * ChunkRows); k++) position[order[k]] = k;

@@ -92,7 +92,7 @@ internal static class SurvivalOrder
         }
         // Scratch buffers come from the shared pool: repeated fits (a tree's splits, a bootstrap) reuse them.
         var keys = ArrayPool<ulong>.Shared.Rent(n);
-        for (int k = 0; k < n; k++) keys[k] = OrderedBits(time[order[k]]);
+        for (int k = 0; k < n; k++) keys[k] = CoxRadixSort.OrderedKey(time[order[k]]);
         RadixSort(keys.AsSpan(0, n), order);
         ArrayPool<ulong>.Shared.Return(keys);
         return order;
@@ -109,17 +109,6 @@ internal static class SurvivalOrder
         var order = new int[time.Length];
         for (int i = 0; i < order.Length; i++) order[buckets.Next(time[i], @event is null || @event[i])] = i;
         return order;
-    }
-
-    /// <summary>
-    /// Maps a double to an unsigned integer with the same order (IEEE 754 total order; -0 is mapped as +0 so
-    /// that the two zeros tie, as they compare equal).
-    /// </summary>
-    private static ulong OrderedBits(double value)
-    {
-        if (value == 0) value = 0; // -0 -> +0
-        ulong bits = (ulong)BitConverter.DoubleToInt64Bits(value);
-        return (bits & 0x8000_0000_0000_0000UL) != 0 ? ~bits : bits | 0x8000_0000_0000_0000UL;
     }
 
     private const int DigitBits = 11;
