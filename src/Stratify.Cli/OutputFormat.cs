@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spectre.Console;
 using Stratify.Data;
 using Stratify.Reporting;
+using System.Globalization;
 
 namespace Stratify.Cli;
 
@@ -56,7 +57,7 @@ internal static class OutputFormats
     public static void WriteDropped(IAnsiConsole console, BoundStudy bound)
     {
         if (bound.RowsDropped > 0)
-            console.WriteLine($"{bound.RowsDropped} of {bound.RowsRead} rows dropped for missing values: {string.Join(", ", bound.Dropped.Select(d => $"{d.Column} {d.Rows}"))}.");
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{bound.RowsDropped} of {bound.RowsRead} rows dropped for missing values: {string.Join(", ", bound.Dropped.Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Column} {d.Rows}")))}."));
     }
 
     /// <summary>
@@ -66,17 +67,17 @@ internal static class OutputFormats
     public static void NoteMissingFeatures(CliContext context, Clustering.MissingValueReport report)
     {
         foreach (var f in report.Features.Where(f => f.Imputed > 0))
-            context.Error.WriteLine($"note: {f.Feature}: {f.Imputed} missing values imputed ({f.Fill}){(f.IndicatorAdded ? ", indicator feature added" : "")}.");
+            context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"note: {f.Feature}: {f.Imputed} missing values imputed ({f.Fill}){(f.IndicatorAdded ? ", indicator feature added" : "")}."));
         if (report.RowsDropped > 0)
-            context.Error.WriteLine($"note: {report.RowsDropped} of {report.RowsInCohort} patients lack a complete-case feature and have no subgroup: " +
-                string.Join(", ", report.Features.Where(f => f.Policy == MissingPolicy.CompleteCase && f.Missing > 0).Select(f => $"{f.Feature} {f.Missing}")) + ".");
+            context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"note: {report.RowsDropped} of {report.RowsInCohort} patients lack a complete-case feature and have no subgroup: ") +
+                string.Join(", ", report.Features.Where(f => f.Policy == MissingPolicy.CompleteCase && f.Missing > 0).Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Feature} {f.Missing}"))) + ".");
     }
 
     /// <summary>With JSON on stdout, the rows-dropped note goes to stderr (so no row is ever dropped silently).</summary>
     public static void NoteDropped(CliContext context, BoundStudy bound)
     {
         if (bound.RowsDropped > 0)
-            context.Error.WriteLine($"note: {bound.RowsDropped} of {bound.RowsRead} rows dropped for missing values: {string.Join(", ", bound.Dropped.Select(d => $"{d.Column} {d.Rows}"))}.");
+            context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"note: {bound.RowsDropped} of {bound.RowsRead} rows dropped for missing values: {string.Join(", ", bound.Dropped.Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Column} {d.Rows}")))}."));
     }
 
     /// <summary>

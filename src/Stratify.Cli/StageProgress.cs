@@ -1,5 +1,6 @@
 using Spectre.Console;
 using Stratify.Stratification;
+using System.Globalization;
 
 namespace Stratify.Cli;
 
@@ -44,7 +45,7 @@ internal sealed class StageProgress : IRunProgress, IDisposable
         {
             EndCounter();
             if (_console is not null) _console.Write(new Rule($"[bold]{Styled(name)}[/]") { Justification = Justify.Left });
-            else context.Error.WriteLine($"[{_clock.Elapsed.TotalSeconds,6:F1}s] {name}");
+            else context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{_clock.Elapsed.TotalSeconds,6:F1}s] {name}"));
         }
         _heartbeat.Stage(name);
     }
@@ -58,7 +59,7 @@ internal sealed class StageProgress : IRunProgress, IDisposable
             var replicate = System.Text.RegularExpressions.Regex.Match(message, @"^bootstrap replicate (\d+) of (\d+)$");
             if (replicate.Success)
             {
-                int i = int.Parse(replicate.Groups[1].Value), n = int.Parse(replicate.Groups[2].Value);
+                int i = int.Parse(replicate.Groups[1].Value, CultureInfo.InvariantCulture), n = int.Parse(replicate.Groups[2].Value, CultureInfo.InvariantCulture);
                 if (_console is not null) { context.Progress.Write($"\r  {message}"); _counterOpen = i < n; if (i == n) context.Progress.WriteLine(); }
                 else if (i == n || i % Math.Max(1, n / 5) == 0) context.Error.WriteLine($"          {message}");
                 else return;
@@ -82,7 +83,7 @@ internal sealed class StageProgress : IRunProgress, IDisposable
     public void Finish(string message)
     {
         Dispose();
-        if (!quiet) lock (_gate) context.Error.WriteLine($"[{_clock.Elapsed.TotalSeconds,6:F1}s] {message}");
+        if (!quiet) lock (_gate) context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{_clock.Elapsed.TotalSeconds,6:F1}s] {message}"));
     }
 
     public void Dispose() => _timer?.Dispose();

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 
 namespace Stratify.Parquet;
 
@@ -33,14 +34,14 @@ internal static class DeltaBinaryPackedDecoding
         ulong miniblocks = ReadUleb128(encoded, ref position);
         ulong total = ReadUleb128(encoded, ref position);
         if (blockSize == 0 || blockSize % 128 != 0 || blockSize > int.MaxValue)
-            throw Corrupt($"DELTA_BINARY_PACKED block size {blockSize} is not a positive multiple of 128");
+            throw Corrupt(string.Create(CultureInfo.InvariantCulture, $"DELTA_BINARY_PACKED block size {blockSize} is not a positive multiple of 128"));
         if (miniblocks == 0 || blockSize % miniblocks != 0)
-            throw Corrupt($"DELTA_BINARY_PACKED block of {blockSize} values cannot hold {miniblocks} equal miniblocks");
+            throw Corrupt(string.Create(CultureInfo.InvariantCulture, $"DELTA_BINARY_PACKED block of {blockSize} values cannot hold {miniblocks} equal miniblocks"));
         int miniblockSize = (int)(blockSize / miniblocks);
         if (miniblockSize % 32 != 0)
-            throw Corrupt($"DELTA_BINARY_PACKED miniblock size {miniblockSize} is not a multiple of 32");
+            throw Corrupt(string.Create(CultureInfo.InvariantCulture, $"DELTA_BINARY_PACKED miniblock size {miniblockSize} is not a multiple of 32"));
         if (total != (ulong)count)
-            throw Corrupt($"DELTA_BINARY_PACKED header counts {total} values where the page has {count}");
+            throw Corrupt(string.Create(CultureInfo.InvariantCulture, $"DELTA_BINARY_PACKED header counts {total} values where the page has {count}"));
         if (count == 0) return;
 
         ulong value = ZigZag(ReadUleb128(encoded, ref position));
@@ -55,7 +56,7 @@ internal static class DeltaBinaryPackedDecoding
             for (int m = 0; m < widths.Length && filled < count; m++)
             {
                 int width = widths[m];
-                if (width > 64) throw Corrupt($"DELTA_BINARY_PACKED bit width {width} exceeds 64");
+                if (width > 64) throw Corrupt(string.Create(CultureInfo.InvariantCulture, $"DELTA_BINARY_PACKED bit width {width} exceeds 64"));
                 int take = Math.Min(miniblockSize, count - filled);
                 // A full miniblock's body is miniblockSize × width bits (a whole number of bytes, as the size is a
                 // multiple of 32); only the last one, which ends the page, may be cut to the values it holds.

@@ -1,4 +1,5 @@
 using Parquet.Meta;
+using System.Globalization;
 
 namespace Stratify.Parquet;
 
@@ -54,7 +55,7 @@ internal sealed class ParquetChunkPages
         var meta = chunk.MetaData!;
         var (start, size) = ParquetFileLayout.Extent(meta);
         if (size > Array.MaxLength)
-            throw new ParquetFormatException($"the column chunk holds {size:N0} bytes, more than the 2 GB Stratify reads in one piece",
+            throw new ParquetFormatException(string.Create(CultureInfo.InvariantCulture, $"the column chunk holds {size:N0} bytes, more than the 2 GB Stratify reads in one piece"),
                 suggestion: "Write the file with smaller row groups (DuckDB's ROW_GROUP_SIZE, pyarrow's row_group_size).");
         var pages = new List<ParquetPage>();
         long end = start + size, position = start, values = 0, nulls = 0;
@@ -64,11 +65,11 @@ internal sealed class ParquetChunkPages
         {
             var header = ReadHeader(source, position, end, ref buffer, out int headerLength);
             long body = position + headerLength;
-            string at = $"the page at byte {position:N0}";
+            string at = string.Create(CultureInfo.InvariantCulture, $"the page at byte {position:N0}");
             if (header.CompressedPageSize < 0 || header.UncompressedPageSize < 0)
                 throw new ParquetFormatException($"{at} claims a negative size");
             if (header.CompressedPageSize > end - body)
-                throw new ParquetFormatException($"{at} claims {header.CompressedPageSize:N0} bytes, past the end of the column chunk at byte {end:N0}");
+                throw new ParquetFormatException(string.Create(CultureInfo.InvariantCulture, $"{at} claims {header.CompressedPageSize:N0} bytes, past the end of the column chunk at byte {end:N0}"));
             int count = 0;
             switch (header.Type)
             {
@@ -85,33 +86,33 @@ internal sealed class ParquetChunkPages
                 {
                     var v2 = header.DataPageHeaderV2 ?? throw new ParquetFormatException($"{at} is a data page (V2) without its data page header");
                     count = v2.NumValues;
-                    if (v2.NumNulls < 0 || v2.NumNulls > count) throw new ParquetFormatException($"{at} counts {v2.NumNulls:N0} nulls among {count:N0} values");
-                    if (v2.NumRows != count) throw new ParquetFormatException($"{at} counts {v2.NumRows:N0} rows for {count:N0} values of a flat column");
+                    if (v2.NumNulls < 0 || v2.NumNulls > count) throw new ParquetFormatException(string.Create(CultureInfo.InvariantCulture, $"{at} counts {v2.NumNulls:N0} nulls among {count:N0} values"));
+                    if (v2.NumRows != count) throw new ParquetFormatException(string.Create(CultureInfo.InvariantCulture, $"{at} counts {v2.NumRows:N0} rows for {count:N0} values of a flat column"));
                     if (v2.DefinitionLevelsByteLength < 0 || v2.RepetitionLevelsByteLength < 0
                         || (long)v2.DefinitionLevelsByteLength + v2.RepetitionLevelsByteLength > Math.Min(header.CompressedPageSize, header.UncompressedPageSize))
                         throw new ParquetFormatException($"{at} claims levels longer than the page");
                     nulls += v2.NumNulls;
                     if (v2.IsCompressed == false && header.CompressedPageSize != header.UncompressedPageSize)
-                        throw new ParquetFormatException($"{at} is stored uncompressed but claims {header.CompressedPageSize:N0} bytes stored and {header.UncompressedPageSize:N0} bytes decoded");
+                        throw new ParquetFormatException(string.Create(CultureInfo.InvariantCulture, $"{at} is stored uncompressed but claims {header.CompressedPageSize:N0} bytes stored and {header.UncompressedPageSize:N0} bytes decoded"));
                     break;
                 }
                 case PageType.INDEX_PAGE:
                     break;
                 default:
-                    throw new ParquetFormatException($"{at} has an unknown page type ({(int)header.Type})");
+                    throw new ParquetFormatException(string.Create(CultureInfo.InvariantCulture, $"{at} has an unknown page type ({(int)header.Type})"));
             }
-            if (count < 0) throw new ParquetFormatException($"{at} counts a negative number of values ({count:N0})");
+            if (count < 0) throw new ParquetFormatException(string.Create(CultureInfo.InvariantCulture, $"{at} counts a negative number of values ({count:N0})"));
             if (uncompressed && header.CompressedPageSize != header.UncompressedPageSize)
-                throw new ParquetFormatException($"{at} is stored uncompressed but claims {header.CompressedPageSize:N0} bytes stored and {header.UncompressedPageSize:N0} bytes decoded");
+                throw new ParquetFormatException(string.Create(CultureInfo.InvariantCulture, $"{at} is stored uncompressed but claims {header.CompressedPageSize:N0} bytes stored and {header.UncompressedPageSize:N0} bytes decoded"));
             data |= header.Type is PageType.DATA_PAGE or PageType.DATA_PAGE_V2;
             values += count;
             if (values > meta.NumValues)
-                throw new ParquetFormatException($"the pages hold more values than the {meta.NumValues:N0} the footer gives the column chunk (after {pages.Count + 1} pages)");
+                throw new ParquetFormatException(string.Create(CultureInfo.InvariantCulture, $"the pages hold more values than the {meta.NumValues:N0} the footer gives the column chunk (after {pages.Count + 1} pages)"));
             pages.Add(new ParquetPage(body, header));
             position = body + header.CompressedPageSize;
         }
         if (values != meta.NumValues)
-            throw new ParquetFormatException($"the pages hold {values:N0} values where the footer gives the column chunk {meta.NumValues:N0}");
+            throw new ParquetFormatException(string.Create(CultureInfo.InvariantCulture, $"the pages hold {values:N0} values where the footer gives the column chunk {meta.NumValues:N0}"));
         return new ParquetChunkPages(start, (int)size, pages, allV2 && data ? nulls : null);
     }
 
@@ -123,7 +124,7 @@ internal sealed class ParquetChunkPages
             int take = (int)Math.Min(window, end - position);
             if (ParquetPageHeaderReader.TryRead(source.Span(position, take, ref buffer), out var header, out length)) return header;
             if (take == end - position)
-                throw new ParquetFormatException($"the page header at byte {position:N0} cannot be read: the column chunk's bytes there are not a page header");
+                throw new ParquetFormatException(string.Create(CultureInfo.InvariantCulture, $"the page header at byte {position:N0} cannot be read: the column chunk's bytes there are not a page header"));
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Parquet.Meta;
+using System.Globalization;
 using ParquetType = Parquet.Meta.Type;
 
 namespace Stratify.Parquet;
@@ -18,7 +19,7 @@ internal readonly record struct ParquetChunkStatistics(long? Nulls, double? Min,
     {
         var statistics = chunk.MetaData?.Statistics;
         if (statistics is null) return default;
-        if (statistics.NullCount < 0) throw new ParquetFormatException($"the column chunk's statistics count a negative number of nulls ({statistics.NullCount:N0})");
+        if (statistics.NullCount < 0) throw new ParquetFormatException(string.Create(CultureInfo.InvariantCulture, $"the column chunk's statistics count a negative number of nulls ({statistics.NullCount:N0})"));
         var element = leaf.Element;
         bool plainNumber = leaf.PhysicalType is ParquetType.INT32 or ParquetType.INT64 or ParquetType.FLOAT or ParquetType.DOUBLE
             && element.LogicalType is not { DATE: not null } and not { TIME: not null } and not { TIMESTAMP: not null } and not { DECIMAL: not null }
@@ -37,7 +38,7 @@ internal readonly record struct ParquetChunkStatistics(long? Nulls, double? Min,
         if (bytes is null) return null;
         int width = type is ParquetType.INT32 or ParquetType.FLOAT ? 4 : 8;
         if (bytes.Length != width)
-            throw new ParquetFormatException($"the column chunk's statistics hold a {bytes.Length}-byte bound for {width}-byte {type} values");
+            throw new ParquetFormatException(string.Create(CultureInfo.InvariantCulture, $"the column chunk's statistics hold a {bytes.Length}-byte bound for {width}-byte {type} values"));
         double value = type switch
         {
             ParquetType.INT32 => unsigned ? BinaryPrimitives.ReadUInt32LittleEndian(bytes) : BinaryPrimitives.ReadInt32LittleEndian(bytes),

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using Parquet.Meta;
@@ -129,7 +130,7 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
             {
                 // No levels: the page is exactly the values. Decompress them into the destination's last bytes
                 // (all of it for 8-byte values, its upper half for 4-byte ones) and widen to double in place.
-                if (header.UncompressedPageSize != rows * width) throw Corrupt($"a page of {rows} values claims {header.UncompressedPageSize} bytes");
+                if (header.UncompressedPageSize != rows * width) throw Corrupt(string.Create(CultureInfo.InvariantCulture, $"a page of {rows} values claims {header.UncompressedPageSize} bytes"));
                 var bytes = MemoryMarshal.AsBytes(destination);
                 Decompress(body, bytes[(bytes.Length - rows * width)..]);
                 WidenInPlace(destination, physicalType);
@@ -169,7 +170,7 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
         if (maxDefinitionLevel == 0)
         {
             if (delta) values = DecodeDelta(values, physicalType, rows);
-            if (values.Length < rows * width) throw Corrupt($"the page holds {values.Length / width} values for {rows} rows");
+            if (values.Length < rows * width) throw Corrupt(string.Create(CultureInfo.InvariantCulture, $"the page holds {values.Length / width} values for {rows} rows"));
             if (!valuesInDestination) Convert(values, physicalType, destination);
             return;
         }
@@ -177,7 +178,7 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
         var definitions = Rent(ref _levels, rows).AsSpan(0, rows);
         int defined = DecodeLevels(levels, bitWidth: 1, maxDefinitionLevel, definitions);
         if (delta) values = DecodeDelta(values, physicalType, defined);
-        if (values.Length < defined * width) throw Corrupt($"the page holds {values.Length / width} values for {defined} non-null rows");
+        if (values.Length < defined * width) throw Corrupt(string.Create(CultureInfo.InvariantCulture, $"the page holds {values.Length / width} values for {defined} non-null rows"));
         if (header.Type == PageType.DATA_PAGE_V2 && defined != header.DataPageHeaderV2!.NumValues - header.DataPageHeaderV2.NumNulls)
             throw Corrupt("the definition levels disagree with the page's null count");
         if (defined == rows)
@@ -229,7 +230,7 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
                 uint value = 0;
                 for (int b = 0; b < valueBytes; b++) value |= (uint)encoded[position + b] << (8 * b);
                 position += valueBytes;
-                if (value > maxLevel) throw Corrupt($"definition level {value} exceeds the column's maximum {maxLevel}");
+                if (value > maxLevel) throw Corrupt(string.Create(CultureInfo.InvariantCulture, $"definition level {value} exceeds the column's maximum {maxLevel}"));
                 count = (int)Math.Min(runLength, rows - filled);
                 definitions.Slice(filled, count).Fill((byte)value);
                 if (value == maxLevel) defined += count;
@@ -247,7 +248,7 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
                     uint word = encoded[index];
                     if (index + 1 < encoded.Length) word |= (uint)encoded[index + 1] << 8;
                     uint value = (word >> shift) & valueMask;
-                    if (value > maxLevel) throw Corrupt($"definition level {value} exceeds the column's maximum {maxLevel}");
+                    if (value > maxLevel) throw Corrupt(string.Create(CultureInfo.InvariantCulture, $"definition level {value} exceeds the column's maximum {maxLevel}"));
                     definitions[filled + i] = (byte)value;
                     if (value == maxLevel) defined++;
                 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Parquet.Meta;
+using System.Globalization;
 using ParquetType = Parquet.Meta.Type;
 
 namespace Stratify.Parquet;
@@ -81,7 +82,7 @@ internal sealed class ParquetFileLayout
             throw new ParquetFormatException("not a Parquet file: it does not start and end with the Parquet marker PAR1");
         int footerLength = BinaryPrimitives.ReadInt32LittleEndian(tail);
         if (footerLength <= 0 || footerLength > length - 12)
-            throw new ParquetFormatException($"the footer length {footerLength:N0} does not fit in a file of {length:N0} bytes");
+            throw new ParquetFormatException(string.Create(CultureInfo.InvariantCulture, $"the footer length {footerLength:N0} does not fit in a file of {length:N0} bytes"));
         long footerStart = length - 8 - footerLength;
         var bytes = GC.AllocateUninitializedArray<byte>(footerLength);
         source.ReadExactly(footerStart, bytes);
@@ -108,7 +109,7 @@ internal sealed class ParquetFileLayout
         if (schema.Count == 0) throw new ParquetFormatException("the schema is empty");
         int rootChildren = schema[0].NumChildren ?? 0;
         if (rootChildren <= 0)
-            throw new ParquetFormatException(rootChildren == 0 ? "the schema has no columns" : $"the schema's root claims {rootChildren} children");
+            throw new ParquetFormatException(rootChildren == 0 ? "the schema has no columns" : string.Create(CultureInfo.InvariantCulture, $"the schema's root claims {rootChildren} children"));
         var leaves = new List<ParquetLeaf>();
         var flat = new Dictionary<string, int?>(StringComparer.Ordinal);
         // Open groups: children still to come, and the levels and path down to them.
@@ -121,14 +122,14 @@ internal sealed class ParquetFileLayout
             if (remaining == 0) continue;
             open.Push((remaining - 1, definition, repetition, path));
             if (index >= schema.Count)
-                throw new ParquetFormatException($"the schema's groups claim more children than its {schema.Count - 1} elements", column: path.Length > 0 ? string.Join('.', path) : null);
+                throw new ParquetFormatException(string.Create(CultureInfo.InvariantCulture, $"the schema's groups claim more children than its {schema.Count - 1} elements"), column: path.Length > 0 ? string.Join('.', path) : null);
             var element = schema[index++];
             string[] own = [.. path, element.Name];
             string name = string.Join('.', own);
             if (element.RepetitionType is not (FieldRepetitionType.REQUIRED or FieldRepetitionType.OPTIONAL or FieldRepetitionType.REPEATED))
                 throw new ParquetFormatException(element.RepetitionType is null
                     ? "the schema gives the column no repetition type (required, optional or repeated)"
-                    : $"the schema gives the column an invalid repetition type ({(int)element.RepetitionType})", column: name);
+                    : string.Create(CultureInfo.InvariantCulture, $"the schema gives the column an invalid repetition type ({(int)element.RepetitionType})"), column: name);
             int ownDefinition = definition + (element.RepetitionType == FieldRepetitionType.REQUIRED ? 0 : 1);
             int ownRepetition = repetition + (element.RepetitionType == FieldRepetitionType.REPEATED ? 1 : 0);
             if (path.Length == 0)
@@ -139,42 +140,42 @@ internal sealed class ParquetFileLayout
                 flat[element.Name] = null;
             }
             int children = element.NumChildren ?? 0;
-            if (children < 0) throw new ParquetFormatException($"the schema claims {children} children for this group", column: name);
+            if (children < 0) throw new ParquetFormatException(string.Create(CultureInfo.InvariantCulture, $"the schema claims {children} children for this group"), column: name);
             if (children > 0)
             {
                 if (own.Length >= MaxSchemaDepth)
-                    throw new ParquetFormatException($"the schema nests more than {MaxSchemaDepth} levels deep", column: own[0]);
+                    throw new ParquetFormatException(string.Create(CultureInfo.InvariantCulture, $"the schema nests more than {MaxSchemaDepth} levels deep"), column: own[0]);
                 open.Push((children, ownDefinition, ownRepetition, own));
                 continue;
             }
             if (element.Type is not { } type)
                 throw new ParquetFormatException("the schema has a group with no children here", column: name);
-            if (!Enum.IsDefined(type)) throw new ParquetFormatException($"the schema gives the column an unknown physical type ({(int)type})", column: name);
+            if (!Enum.IsDefined(type)) throw new ParquetFormatException(string.Create(CultureInfo.InvariantCulture, $"the schema gives the column an unknown physical type ({(int)type})"), column: name);
             if (type == ParquetType.FIXED_LEN_BYTE_ARRAY && element.TypeLength is not > 0)
-                throw new ParquetFormatException($"a fixed-length byte array column needs a positive length, not {element.TypeLength}", column: name);
+                throw new ParquetFormatException(string.Create(CultureInfo.InvariantCulture, $"a fixed-length byte array column needs a positive length, not {element.TypeLength}"), column: name);
             if (path.Length == 0 && ownRepetition == 0) flat[element.Name] = leaves.Count;
             leaves.Add(new ParquetLeaf(own, element, ownDefinition, ownRepetition));
         }
         if (index != schema.Count)
-            throw new ParquetFormatException($"the schema lists {schema.Count - 1} elements but its tree holds {index - 1}");
+            throw new ParquetFormatException(string.Create(CultureInfo.InvariantCulture, $"the schema lists {schema.Count - 1} elements but its tree holds {index - 1}"));
         return (leaves, flat);
     }
 
     private static void CheckRowGroups(FileMetaData metadata, List<ParquetLeaf> leaves, long footerStart)
     {
-        if (metadata.NumRows < 0) throw new ParquetFormatException($"the footer counts a negative number of rows ({metadata.NumRows:N0})");
+        if (metadata.NumRows < 0) throw new ParquetFormatException(string.Create(CultureInfo.InvariantCulture, $"the footer counts a negative number of rows ({metadata.NumRows:N0})"));
         var extents = new List<(long Start, long End, int Group, int Leaf)>();
         int groups = metadata.RowGroups.Count;
         long total = 0;
         for (int g = 0; g < metadata.RowGroups.Count; g++)
         {
             var group = metadata.RowGroups[g];
-            if (group.NumRows < 0) throw new ParquetFormatException($"the row group counts a negative number of rows ({group.NumRows:N0})", g, groups);
+            if (group.NumRows < 0) throw new ParquetFormatException(string.Create(CultureInfo.InvariantCulture, $"the row group counts a negative number of rows ({group.NumRows:N0})"), g, groups);
             if (group.NumRows > metadata.NumRows - total)
-                throw new ParquetFormatException($"the row groups hold more rows than the footer's total of {metadata.NumRows:N0}", g, groups);
+                throw new ParquetFormatException(string.Create(CultureInfo.InvariantCulture, $"the row groups hold more rows than the footer's total of {metadata.NumRows:N0}"), g, groups);
             total += group.NumRows;
             if (group.Columns.Count != leaves.Count)
-                throw new ParquetFormatException($"the row group has {group.Columns.Count} column chunks for the schema's {leaves.Count} columns", g, groups);
+                throw new ParquetFormatException(string.Create(CultureInfo.InvariantCulture, $"the row group has {group.Columns.Count} column chunks for the schema's {leaves.Count} columns"), g, groups);
             for (int c = 0; c < leaves.Count; c++)
             {
                 var leaf = leaves[c];
@@ -188,25 +189,25 @@ internal sealed class ParquetFileLayout
                     throw Wrong($"the column chunk belongs to '{string.Join('.', meta.PathInSchema)}' by its own metadata, not to this column");
                 if (meta.Type != leaf.PhysicalType)
                     throw Wrong($"the column chunk is stored as {meta.Type} where the schema says {leaf.PhysicalType}");
-                if (meta.NumValues < 0) throw Wrong($"the column chunk counts a negative number of values ({meta.NumValues:N0})");
+                if (meta.NumValues < 0) throw Wrong(string.Create(CultureInfo.InvariantCulture, $"the column chunk counts a negative number of values ({meta.NumValues:N0})"));
                 if (leaf.MaxRepetitionLevel == 0 && meta.NumValues != group.NumRows)
-                    throw Wrong($"the column chunk holds {meta.NumValues:N0} values where the row group has {group.NumRows:N0} rows");
+                    throw Wrong(string.Create(CultureInfo.InvariantCulture, $"the column chunk holds {meta.NumValues:N0} values where the row group has {group.NumRows:N0} rows"));
                 var (start, size) = Extent(meta);
                 if (size < 0 || start < 4 || start > footerStart || size > footerStart - start)
-                    throw Wrong($"the column chunk's bytes [{start:N0}, {start + size:N0}) do not lie between the file's header and its footer (bytes 4 to {footerStart:N0})");
+                    throw Wrong(string.Create(CultureInfo.InvariantCulture, $"the column chunk's bytes [{start:N0}, {start + size:N0}) do not lie between the file's header and its footer (bytes 4 to {footerStart:N0})"));
                 if (size > 0) extents.Add((start, start + size, g, c));
             }
         }
         if (total != metadata.NumRows)
-            throw new ParquetFormatException($"the footer counts {metadata.NumRows:N0} rows but its row groups hold {total:N0}");
+            throw new ParquetFormatException(string.Create(CultureInfo.InvariantCulture, $"the footer counts {metadata.NumRows:N0} rows but its row groups hold {total:N0}"));
         extents.Sort((a, b) => a.Start.CompareTo(b.Start));
         for (int i = 1; i < extents.Count; i++)
             if (extents[i].Start < extents[i - 1].End)
             {
                 var (earlier, later) = (extents[i - 1], extents[i]);
                 throw new ParquetFormatException(
-                    $"the column chunk's bytes overlap those of column '{leaves[earlier.Leaf].Name}' in row group {earlier.Group + 1} " +
-                    $"(bytes {later.Start:N0} to {later.End:N0} against {earlier.Start:N0} to {earlier.End:N0})", later.Group, groups, leaves[later.Leaf].Name);
+                    string.Create(CultureInfo.InvariantCulture, $"the column chunk's bytes overlap those of column '{leaves[earlier.Leaf].Name}' in row group {earlier.Group + 1} ") +
+                    string.Create(CultureInfo.InvariantCulture, $"(bytes {later.Start:N0} to {later.End:N0} against {earlier.Start:N0} to {earlier.End:N0})"), later.Group, groups, leaves[later.Leaf].Name);
             }
     }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Stratify.Parquet;
 
 /// <summary>
@@ -15,5 +17,5 @@ internal sealed class ParquetFormatException(string problem, int? rowGroup = nul
     public string? Suggestion { get; } = suggestion;
 
     /// <summary>The problem prefixed with its row group ("row group 2 of 5: ..."), 1-based as rows are counted.</summary>
-    public string Located => RowGroup is int g ? $"row group {g + 1}{(RowGroupCount is int n ? $" of {n}" : "")}: {Message}" : Message;
+    public string Located => RowGroup is int g ? string.Create(CultureInfo.InvariantCulture, $"row group {g + 1}{(RowGroupCount is int n ? string.Create(CultureInfo.InvariantCulture, $" of {n}") : "")}: {Message}") : Message;
 }

@@ -1,4 +1,5 @@
 using Parquet.Meta;
+using System.Globalization;
 using static Stratify.Parquet.ThriftCompactReader;
 
 namespace Stratify.Parquet;
@@ -46,7 +47,7 @@ internal static class ParquetMetadataReader
     private static List<T> ReadList<T>(ref ThriftCompactReader reader, byte type, Func<T> create, FieldReader<T> read, ulong required, string lacking)
     {
         int size = reader.ReadListHeader(type, out byte elementType);
-        if (elementType != Struct) throw new InvalidDataException($"a list of structs holds elements of type {elementType}");
+        if (elementType != Struct) throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"a list of structs holds elements of type {elementType}"));
         var list = new List<T>(size);
         for (int i = 0; i < size; i++)
         {

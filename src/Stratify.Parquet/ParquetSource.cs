@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 
@@ -46,11 +47,11 @@ internal abstract class ParquetSource : IDisposable
 
     public void ReadExactly(long offset, Span<byte> target)
     {
-        if (offset < 0 || offset > Length - target.Length) throw new ParquetFormatException($"a read of {target.Length:N0} bytes at byte {offset:N0} runs past the end of the file ({Length:N0} bytes)");
+        if (offset < 0 || offset > Length - target.Length) throw new ParquetFormatException(string.Create(CultureInfo.InvariantCulture, $"a read of {target.Length:N0} bytes at byte {offset:N0} runs past the end of the file ({Length:N0} bytes)"));
         while (!target.IsEmpty)
         {
             int read = ReadAt(offset, target);
-            if (read <= 0) throw new ParquetFormatException($"the file ends at byte {offset:N0}, before the {Length:N0} bytes it had when it was opened: it changed while it was read");
+            if (read <= 0) throw new ParquetFormatException(string.Create(CultureInfo.InvariantCulture, $"the file ends at byte {offset:N0}, before the {Length:N0} bytes it had when it was opened: it changed while it was read"));
             target = target[read..];
             offset += read;
         }
@@ -85,7 +86,7 @@ internal abstract class ParquetSource : IDisposable
             for (int at = 0; at < segment.Length;)
             {
                 int read = RandomAccess.Read(handle, segment.AsSpan(at, Math.Min(segment.Length - at, 1 << 22)), offset + at);
-                if (read <= 0) throw new ParquetFormatException($"the file ends at byte {offset + at:N0}, before the {length:N0} bytes it had when it was opened: it changed while it was read");
+                if (read <= 0) throw new ParquetFormatException(string.Create(CultureInfo.InvariantCulture, $"the file ends at byte {offset + at:N0}, before the {length:N0} bytes it had when it was opened: it changed while it was read"));
                 at += read;
             }
             hash.AppendData(segment);
@@ -100,7 +101,7 @@ internal abstract class ParquetSource : IDisposable
     {
         long size = RegularFile.SizeOf(path);
         if (size == 0) throw new ParquetFormatException("not a Parquet file: it is empty, or not a regular file (a device, a pipe or a socket)");
-        if (size < 12) throw new ParquetFormatException($"not a Parquet file: it is too short ({size} bytes)");
+        if (size < 12) throw new ParquetFormatException(string.Create(CultureInfo.InvariantCulture, $"not a Parquet file: it is too short ({size} bytes)"));
         return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -40,7 +41,7 @@ internal static class SnappyBlock
     {
         int input = 0;
         if (!Uleb128.TryRead(block, ref input, 32, out ulong declared) || declared != (ulong)target.Length)
-            throw Corrupt($"the Snappy block does not decompress to the page's {target.Length} bytes");
+            throw Corrupt(string.Create(CultureInfo.InvariantCulture, $"the Snappy block does not decompress to the page's {target.Length} bytes"));
         ref byte source = ref MemoryMarshal.GetReference(block);
         ref byte output = ref MemoryMarshal.GetReference(target);
         int end = block.Length, length = target.Length, written = 0;
@@ -104,7 +105,7 @@ internal static class SnappyBlock
             Copy(ref Unsafe.Add(ref output, written), offset, count, length - written);
             written += count;
         }
-        if (written != length) throw Corrupt($"the Snappy block decompresses to {written} bytes, not the page's {length}");
+        if (written != length) throw Corrupt(string.Create(CultureInfo.InvariantCulture, $"the Snappy block decompresses to {written} bytes, not the page's {length}"));
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Stratify.Parquet;
 
 /// <summary>
@@ -46,7 +48,7 @@ internal ref struct ThriftCompactReader
 
     public int ReadI32(byte type)
     {
-        if (type is not (I32 or I16 or Byte)) throw Malformed($"expected an integer field, found type {type}");
+        if (type is not (I32 or I16 or Byte)) throw Malformed(string.Create(CultureInfo.InvariantCulture, $"expected an integer field, found type {type}"));
         return type == Byte ? (sbyte)ReadByte() : (int)ReadZigZag(32);
     }
 
@@ -55,7 +57,7 @@ internal ref struct ThriftCompactReader
     /// <summary>A binary (or string) field's bytes, as a slice of the input.</summary>
     public ReadOnlySpan<byte> ReadBinary(byte type)
     {
-        if (type != Binary) throw Malformed($"expected a binary field, found type {type}");
+        if (type != Binary) throw Malformed(string.Create(CultureInfo.InvariantCulture, $"expected a binary field, found type {type}"));
         int length = checked((int)ReadVarint(32));
         int start = Position;
         Advance(length);
@@ -70,12 +72,12 @@ internal ref struct ThriftCompactReader
     /// </summary>
     public int ReadListHeader(byte type, out byte elementType)
     {
-        if (type is not (List or Set)) throw Malformed($"expected a list field, found type {type}");
+        if (type is not (List or Set)) throw Malformed(string.Create(CultureInfo.InvariantCulture, $"expected a list field, found type {type}"));
         byte header = ReadByte();
         int size = header >> 4;
         if (size == 15) size = checked((int)ReadVarint(32));
         elementType = (byte)(header & 0x0F);
-        if (size > _data.Length - Position) throw Malformed($"a list claims {size:N0} elements in {_data.Length - Position:N0} bytes");
+        if (size > _data.Length - Position) throw Malformed(string.Create(CultureInfo.InvariantCulture, $"a list claims {size:N0} elements in {_data.Length - Position:N0} bytes"));
         return size;
     }
 
@@ -83,7 +85,7 @@ internal ref struct ThriftCompactReader
     {
         BooleanTrue => true,
         BooleanFalse => false,
-        _ => throw Malformed($"expected a boolean field, found type {type}"),
+        _ => throw Malformed(string.Create(CultureInfo.InvariantCulture, $"expected a boolean field, found type {type}")),
     };
 
     /// <summary>Reads one field of a struct into <paramref name="target"/>; false leaves the field to be skipped.</summary>
@@ -171,7 +173,7 @@ internal ref struct ThriftCompactReader
                 EndStruct(outer);
                 return;
             }
-            default: throw Malformed($"unknown type {type}");
+            default: throw Malformed(string.Create(CultureInfo.InvariantCulture, $"unknown type {type}"));
         }
     }
 
@@ -190,7 +192,7 @@ internal ref struct ThriftCompactReader
     private ulong ReadVarint(int bits)
     {
         int position = Position;
-        if (!Uleb128.TryRead(_data, ref position, bits, out ulong value)) throw Malformed($"a varint is cut short or longer than {bits} bits allow");
+        if (!Uleb128.TryRead(_data, ref position, bits, out ulong value)) throw Malformed(string.Create(CultureInfo.InvariantCulture, $"a varint is cut short or longer than {bits} bits allow"));
         Position = position;
         return value;
     }

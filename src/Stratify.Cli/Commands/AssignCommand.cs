@@ -28,7 +28,7 @@ internal static class AssignCommand
             var subgroup = (CategoricalColumn)table["subgroup"];
             var counts = subgroup.LevelCounts();
             var console = OutputFormats.Console(context);
-            console.Write(OutputFormats.Grid($"{cohort.RowCount:N0} patients placed by {document.Model.Placement} ({document.Model.Method})",
+            console.Write(OutputFormats.Grid(string.Create(CultureInfo.InvariantCulture, $"{cohort.RowCount:N0} patients placed by {document.Model.Placement} ({document.Model.Method})"),
                 ["Subgroup", "Description", "Patients", "Estimated effect (HR, 95% CI)", "Verdict"],
                 document.Subgroups.Select(s => (IEnumerable<string>)[s.Id, s.Description,
                     Count(subgroup, counts, s.Id), s.Effect is { } e ? Text.WithInterval(e.Hr, e.HrLower, e.HrUpper, 3) : "no treatment", s.Effect?.Verdict ?? ""])

@@ -19,8 +19,8 @@ internal static class ClusterCommand
         var features = FeatureOptions.FeaturesOption("Clustering features");
         var ordinal = FeatureOptions.OrdinalOption();
         var method = new Option<string?>("--method") { Description = "kmedoids (Gower), kmeans, gmm or hierarchical (default: the spec's subgroups method when it is one of these, else kmedoids)." };
-        var k = new Option<string?>("--k") { Description = $"Number of clusters, or a range such as 2..8 to choose k (default: the spec's k, else {defaults.KMin}..{defaults.KMax})." };
-        var bootstrap = new Option<int?>("--bootstrap") { Description = $"Bootstrap resamples for stability, 0 = none (default: the spec's bootstrap, else {defaults.Bootstrap})." };
+        var k = new Option<string?>("--k") { Description = string.Create(CultureInfo.InvariantCulture, $"Number of clusters, or a range such as 2..8 to choose k (default: the spec's k, else {defaults.KMin}..{defaults.KMax}).") };
+        var bootstrap = new Option<int?>("--bootstrap") { Description = string.Create(CultureInfo.InvariantCulture, $"Bootstrap resamples for stability, 0 = none (default: the spec's bootstrap, else {defaults.Bootstrap}).") };
         var gap = new Option<int>("--gap") { Description = "Reference sets for the gap statistic (0 = none).", DefaultValueFactory = _ => 10 };
         var seed = new Option<int?>("--seed") { Description = "Random seed (default: the spec's seed, else 1)." };
         var scaling = new Option<string>("--scaling") { Description = "Numeric scaling for coordinate methods: standardise (default) or robust (median/IQR).", DefaultValueFactory = _ => "standardise" };
@@ -107,7 +107,7 @@ internal static class ClusterCommand
             console.Write(OutputFormats.Grid($"Choosing k ({result.Method}, {result.Distance})", ["k", "Silhouette", "Gap (SE)", "BIC"],
                 result.Criteria.Select(c => (IEnumerable<string>)[c.K.ToString(CultureInfo.InvariantCulture) + (c.K == result.K ? " ←" : ""),
                     Text.Number(c.Silhouette, 3), $"{Text.Number(c.Gap, 3)} ({Text.Number(c.GapStandardError, 2)})", Text.Number(c.Bic, 6)])));
-            console.Write(OutputFormats.Grid($"{result.K} subgroups of {result.N:N0} patients (average silhouette {Text.Number(result.Silhouette, 3)})",
+            console.Write(OutputFormats.Grid(string.Create(CultureInfo.InvariantCulture, $"{result.K} subgroups of {result.N:N0} patients (average silhouette {Text.Number(result.Silhouette, 3)})"),
                 ["Subgroup", "Size", "Stability (Jaccard)", "Description"],
                 result.Clusters.Select(c => (IEnumerable<string>)[SubgroupFinder.Letter(c.Cluster - 1), c.Size.ToString(CultureInfo.InvariantCulture),
                     double.IsNaN(c.Stability) ? "not assessed" : $"{Text.Number(c.Stability, 2)}{(c.Stability < 0.6 ? " (unstable)" : "")}", c.Label])));

@@ -86,7 +86,7 @@ internal static class CoxCommand
             if (model.Robust) header.Insert(5, "robust SE");
             string form = counting is null ? "" : $", {counting.Describe()}{(counting.Id is not null && bound.Cluster is null ? ", robust SE by patient" : "")}";
             string title = bound.Causes is { } causes ? $"Cause-specific Cox model for {causes.EventOfInterest}" : "Cox model";
-            console.Write(OutputFormats.Grid($"{title}: n = {model.N}{(spec.Start is null ? "" : " rows")}, events = {model.Events}, {model.Ties.ToString().ToLowerInvariant()} ties{(bound.Strata is null ? "" : $", strata {bound.Strata.Name}")}{(model.Weighted ? $", weighted by {spec.Weight}" : "")}{form}", header,
+            console.Write(OutputFormats.Grid(string.Create(CultureInfo.InvariantCulture, $"{title}: n = {model.N}{(spec.Start is null ? "" : " rows")}, events = {model.Events}, {model.Ties.ToString().ToLowerInvariant()} ties{(bound.Strata is null ? "" : $", strata {bound.Strata.Name}")}{(model.Weighted ? $", weighted by {spec.Weight}" : "")}{form}"), header,
                 model.Coefficients.Select(c =>
                 {
                     var row = new List<string> { c.Term, Text.Number(c.Coefficient), Text.Number(c.HazardRatio, 3), $"{Text.Number(c.HazardRatioLower, 3)}–{Text.Number(c.HazardRatioUpper, 3)}", Text.Number(c.StandardError), Text.Number(c.Z, 3), Text.P(c.PValue) };
@@ -94,11 +94,11 @@ internal static class CoxCommand
                     return (IEnumerable<string>)row;
                 })));
             if (bound.Causes is { } competingCauses) console.WriteLine(CauseSpecific(competingCauses).Interpretation);
-            console.WriteLine($"Log-likelihood: null {Text.Number(model.LogLikNull, 6)}, model {Text.Number(model.LogLik, 6)}; {model.Iterations} iterations{(model.Converged ? "" : " (NOT converged)")}");
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Log-likelihood: null {Text.Number(model.LogLikNull, 6)}, model {Text.Number(model.LogLik, 6)}; {model.Iterations} iterations{(model.Converged ? "" : " (NOT converged)")}"));
             foreach (var (name, test) in new[] { ("Likelihood ratio", model.LikelihoodRatio), ("Wald", model.Wald), ("Score (log-rank)", model.Score) })
-                console.WriteLine($"{name} test = {Text.Number(test.Statistic)} on {test.DegreesOfFreedom} df, {Text.PClause(test.PValue)}");
+                console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} test = {Text.Number(test.Statistic)} on {test.DegreesOfFreedom} df, {Text.PClause(test.PValue)}"));
             if (model.RobustScore is { } robustScore)
-                console.WriteLine($"Robust score test = {Text.Number(robustScore.Statistic)} on {robustScore.DegreesOfFreedom} df, {Text.PClause(robustScore.PValue)}");
+                console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Robust score test = {Text.Number(robustScore.Statistic)} on {robustScore.DegreesOfFreedom} df, {Text.PClause(robustScore.PValue)}"));
             console.WriteLine($"Concordance = {Text.Number(model.Concordance.C, 3)} (SE = {Text.Number(model.Concordance.StandardError, 3)})");
             if (ph is not null)
                 console.Write(OutputFormats.Grid("Proportional hazards test (scaled Schoenfeld residuals, KM transform)", ["Term", "Chi-square", "df", "p"],
@@ -106,7 +106,7 @@ internal static class CoxCommand
             foreach (var warning in model.Warnings) console.WriteLine($"warning: {warning}");
             foreach (var prediction in predictions)
                 foreach (var curve in prediction.Curves)
-                    console.WriteLine($"Predicted survival for {prediction.Profile}{(bound.Strata is null ? "" : $" (stratum {curve.Stratum})")}: " +
+                    console.WriteLine($"Predicted survival for {prediction.Profile}{(bound.Strata is null ? "" : string.Create(CultureInfo.InvariantCulture, $" (stratum {curve.Stratum})"))}: " +
                         string.Join(", ", (parse.GetValue(profiles) is { Length: > 0 } && spec.Landmarks.Count > 0 ? spec.Landmarks : Quartiles(curve.Time))
                             .Select(t => $"S({Text.Number(t)}) = {Text.Number(SurvivalAtTime(curve, t), 3)}")));
             OutputFormats.WriteDropped(console, bound);
@@ -207,16 +207,16 @@ internal static class CoxCommand
             return CliApp.ExitOk;
         }
         var console = OutputFormats.Console(context);
-        console.WriteLine($"Fine–Gray model for {causes.EventOfInterest}: n = {model.N}, events = {model.Events}, competing events ({competing}) = {model.CompetingEvents}, censored = {model.Censored}; breslow ties");
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Fine–Gray model for {causes.EventOfInterest}: n = {model.N}, events = {model.Events}, competing events ({competing}) = {model.CompetingEvents}, censored = {model.Censored}; breslow ties"));
         console.Write(OutputFormats.Grid(
             "Subdistribution hazard ratios",
             ["Term", "coef", "sHR", "95% CI", "SE (crr)", "z", "p"],
             model.Coefficients.Select(c => (IEnumerable<string>)
                 [c.Term, Text.Number(c.Coefficient), Text.Number(c.HazardRatio, 3), $"{Text.Number(c.HazardRatioLower, 3)}–{Text.Number(c.HazardRatioUpper, 3)}", Text.Number(c.StandardError), Text.Number(c.Z, 3), Text.P(c.PValue)])));
         console.WriteLine(block.Interpretation);
-        console.WriteLine($"Pseudo log-likelihood: null {Text.Number(model.LogLikNull, 6)}, model {Text.Number(model.LogLik, 6)}; {model.Iterations} iterations{(model.Converged ? "" : " (NOT converged)")}");
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Pseudo log-likelihood: null {Text.Number(model.LogLikNull, 6)}, model {Text.Number(model.LogLik, 6)}; {model.Iterations} iterations{(model.Converged ? "" : " (NOT converged)")}"));
         foreach (var (name, test) in new[] { ("Pseudo likelihood ratio", model.LikelihoodRatio), ("Wald (sandwich)", model.Wald), ("Score", model.Score) })
-            console.WriteLine($"{name} test = {Text.Number(test.Statistic)} on {test.DegreesOfFreedom} df, {Text.PClause(test.PValue)}");
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} test = {Text.Number(test.Statistic)} on {test.DegreesOfFreedom} df, {Text.PClause(test.PValue)}"));
         foreach (var prediction in predictions)
         {
             var times = spec.Landmarks.Count > 0 ? spec.Landmarks.ToArray() : Quartiles(prediction.Time);

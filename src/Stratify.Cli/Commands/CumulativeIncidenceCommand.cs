@@ -73,7 +73,7 @@ internal static class CumulativeIncidenceCommand
                     ]))));
             if (gray is not null)
                 console.WriteLine($"Gray's test ({causes.EventOfInterest}{(gray.Stratified ? $", stratified by {bound.Strata!.Name}" : "")}{(weight != 0 ? $", rho = {Text.Number(weight)}" : "")}): " +
-                    $"chi-square = {Text.Number(gray.Statistic)} on {gray.DegreesOfFreedom} df, {Text.PClause(gray.PValue)}");
+                    string.Create(CultureInfo.InvariantCulture, $"chi-square = {Text.Number(gray.Statistic)} on {gray.DegreesOfFreedom} df, {Text.PClause(gray.PValue)}"));
             if (causes.CauseCount > 1)
                 console.WriteLine($"Competing events ({competing}) are not censored: this is the probability of {causes.EventOfInterest} by time t " +
                     $"when {competing} can come first (1 − Kaplan–Meier would overstate it).");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Stratify.Data;
+using System.Globalization;
 
 namespace Stratify.Cli.Commands;
 
@@ -29,9 +30,9 @@ internal static class ImportCommand
             }
             var result = new Cohort(relabelled, path);
             ParquetCohortWriter.Write(result, target);
-            context.Error.WriteLine($"wrote {target}: {result.RowCount:N0} rows, {result.Columns.Count} columns");
+            context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {target}: {result.RowCount:N0} rows, {result.Columns.Count} columns"));
             foreach (var column in result.Columns)
-                context.Error.WriteLine($"  {column.Name,-16} {column.SourceType.ToString().ToLowerInvariant(),-9} {column.MissingCount,6} missing");
+                context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {column.Name,-16} {column.SourceType.ToString().ToLowerInvariant(),-9} {column.MissingCount,6} missing"));
             return CliApp.ExitOk;
         });
         return command;

@@ -106,7 +106,7 @@ internal static class KaplanMeierCommand
         var cohort = StudyBinder.Read(spec);
         if (spec.Event is not null && spec.EventValues.Count == 0 && spec.EventCoding == EventCoding.Auto && StudyBinder.EventValues(cohort, spec) is { Length: > 2 } values)
             throw new StratifyInputException(
-                $"the event column holds {values.Length} values ({string.Join(", ", values.Take(6))}{(values.Length > 6 ? ", ..." : "")}), more than censored and event. " +
+                string.Create(CultureInfo.InvariantCulture, $"the event column holds {values.Length} values ({string.Join(", ", values.Take(6))}{(values.Length > 6 ? ", ..." : "")}), more than censored and event. ") +
                 $"If they are competing causes (say relapse and death before relapse): {Why("the event")}",
                 cohort.Source, spec.Event,
                 suggestion: "Use `stratify cuminc` with event_of_interest, competing and censored_value (--event-of-interest, --competing, --censored-value); " +
@@ -148,7 +148,7 @@ internal static class Text
     public static string Number(double x, int digits = 4) =>
         !double.IsFinite(x) ? "NA"
         : Reporting.DisplayNumber.IsHuge(x) ? Reporting.DisplayNumber.Scientific(x)
-        : Math.Abs(x) >= 1e5 ? x.ToString("0", CultureInfo.InvariantCulture) : x.ToString("G" + digits, CultureInfo.InvariantCulture);
+        : Math.Abs(x) >= 1e5 ? x.ToString("0", CultureInfo.InvariantCulture) : x.ToString("G" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
     public static string WithInterval(double x, double lower, double upper, int digits = 4) =>
         $"{Number(x, digits)} ({Number(lower, digits)}–{Number(upper, digits)})";

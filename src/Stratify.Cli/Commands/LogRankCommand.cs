@@ -54,7 +54,7 @@ internal static class LogRankCommand
             console.Write(OutputFormats.Grid($"{test} test by {bound.Group!.Name}{(bound.Strata is null ? "" : $", stratified by {bound.Strata.Name}")}",
                 ["Group", spec.Start is null ? "n" : "Rows", result.Weighted ? "Observed (weighted)" : "Observed", "Expected", "O/E"],
                 result.Groups.Select(g => (IEnumerable<string>)[g.Group, g.N.ToString(CultureInfo.InvariantCulture), Text.Number(g.Observed), Text.Number(g.Expected), Text.Number(g.Observed / g.Expected, 3)])));
-            console.WriteLine($"Chi-square = {Text.Number(result.Statistic)} on {result.DegreesOfFreedom} df, {Text.PClause(result.PValue)}");
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Chi-square = {Text.Number(result.Statistic)} on {result.DegreesOfFreedom} df, {Text.PClause(result.PValue)}"));
             if (result.DegreesOfFreedom <= 0) console.WriteLine(NothingToTest);
             if (result.Trend is { } t) console.WriteLine($"Test for trend: chi-square = {Text.Number(t.Statistic)} on 1 df, {Text.PClause(t.PValue)}");
             if (bound.Causes is { CauseCount: > 1 } causes)

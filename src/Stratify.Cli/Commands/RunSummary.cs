@@ -1,4 +1,5 @@
 using Stratify.Reporting;
+using System.Globalization;
 
 namespace Stratify.Cli.Commands;
 
@@ -54,14 +55,14 @@ internal static class RunSummary
         string unit = results.Study.Endpoint.TimeUnit;
         foreach (var t in cr.Landmarks)
         {
-            var parts = cr.BySubgroup.Groups.Select(g => g.N < threshold ? $"subgroup {g.Group} not described (n <{threshold})"
+            var parts = cr.BySubgroup.Groups.Select(g => g.N < threshold ? string.Create(CultureInfo.InvariantCulture, $"subgroup {g.Group} not described (n <{threshold})")
                 : g.At.FirstOrDefault(a => a.Time == t) is { } at && double.IsFinite(at.Cuminc)
                     ? $"subgroup {g.Group} {Percent(at.Cuminc)} ({Percent(at.Lower)}–{Percent(at.Upper)})"
                     : $"subgroup {g.Group} NA");
             output.WriteLine($"  Cumulative incidence of {cr.EventOfInterest} by {t.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} {unit}: {string.Join("; ", parts)}");
         }
         if (cr.BySubgroup.GrayTest is { } gray)
-            output.WriteLine($"  Gray's test between subgroups: χ² = {gray.Statistic.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)}, df = {gray.Df}, {RunSentences.PEquals(gray.P)}");
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  Gray's test between subgroups: χ² = {gray.Statistic.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)}, df = {gray.Df}, {RunSentences.PEquals(gray.P)}"));
         if (cr.Treatment is { } treatment) output.WriteLine($"  {treatment.Overall.Sentence.Text}");
     }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Stratify.Simulation;
+using System.Globalization;
 
 namespace Stratify.Cli.Commands;
 
@@ -30,13 +31,13 @@ internal static class SimulateCommand
             var target = Data.OutputPath.CheckFile(parse.GetValue(output), "--out", []);
             long total = parse.GetValue(n);
             if (parse.GetValue(rowGroup) < 1) throw new Data.StratifyInputException("--row-group-size must be at least 1");
-            var progress = new Progress<long>(done => { if (context.Interactive) context.Progress.Write($"\rwritten {done:N0} of {total:N0} patients"); });
+            var progress = new Progress<long>(done => { if (context.Interactive) context.Progress.Write(string.Create(CultureInfo.InvariantCulture, $"\rwritten {done:N0} of {total:N0} patients")); });
             var model = SimulationModel.For(ParseScenario(parse.GetValue(scenario)));
             CohortSimulator.Write(target, total, parse.GetValue(seed), model, parse.GetValue(rowGroup), progress);
             if (context.Interactive) context.Progress.WriteLine();
-            context.Error.WriteLine($"wrote {target}: {total:N0} patients, scenario {model.Scenario.ToString().ToLowerInvariant()} " +
-                $"(benefit group: {model.BenefitGroup}) in {clock.Elapsed.TotalSeconds:F1} s " +
-                $"(peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB)");
+            context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {target}: {total:N0} patients, scenario {model.Scenario.ToString().ToLowerInvariant()} ") +
+                string.Create(CultureInfo.InvariantCulture, $"(benefit group: {model.BenefitGroup}) in {clock.Elapsed.TotalSeconds:F1} s ") +
+                string.Create(CultureInfo.InvariantCulture, $"(peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB)"));
             return CliApp.ExitOk;
         });
         return command;

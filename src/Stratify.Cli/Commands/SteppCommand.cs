@@ -54,7 +54,7 @@ internal static class SteppCommand
             var bound = StudyBinder.Load(spec with { Subgroups = subgroups with { Features = features } });
             var observed = PredictiveSubgroups.WithMarker(PredictiveSubgroups.Marker(bound, subgroups), Survival.SurvivalOrder.Identity(bound.RowCount));
             if (observed.Length < bound.RowCount)
-                context.Error.WriteLine($"note: {bound.RowCount - observed.Length:N0} patients without {name} take no part");
+                context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"note: {bound.RowCount - observed.Length:N0} patients without {name} take no part"));
             var covariates = bound.Treatment is null ? [] : StratificationRun.TreatmentCovariates(spec, bound);
             var result = PredictiveSubgroups.Stepp(bound, subgroups, observed, parse.GetValue(seed) ?? spec.Seed, covariates, parse.GetValue(rmst));
             var treatment = bound.Treatment!;
@@ -76,7 +76,7 @@ internal static class SteppCommand
             string I(int n) => n.ToString(CultureInfo.InvariantCulture);
             var console = OutputFormats.Console(context);
             console.Write(OutputFormats.Grid(
-                $"STEPP of {name} ({treatment.Name}: {treated} vs {reference}): {result.Windows.Count} windows of about {I(result.PatientsPerWindow)} patients, at most {I(result.Overlap)} shared; RMST to {Text.Number(result.RmstHorizon)}",
+                string.Create(CultureInfo.InvariantCulture, $"STEPP of {name} ({treatment.Name}: {treated} vs {reference}): {result.Windows.Count} windows of about {I(result.PatientsPerWindow)} patients, at most {I(result.Overlap)} shared; RMST to {Text.Number(result.RmstHorizon)}"),
                 ["Window", $"{name} range", "Median", $"n ({reference}/{treated})", $"Events ({reference}/{treated})", "HR (95% CI)", "RMST difference (95% CI)"],
                 json.Windows.Append(null).Select(w => w is null
                     ? (IEnumerable<string>)["overall", "", "", $"{I(result.OverallCounts.ReferencePatients)}/{I(result.OverallCounts.TreatedPatients)}",
@@ -89,7 +89,7 @@ internal static class SteppCommand
                         Text.WithInterval(w.Effect.RmstDifference, w.Effect.RmstDifferenceLower, w.Effect.RmstDifferenceUpper, 3)])));
             if (json.Test is { } test)
                 console.WriteLine($"Heterogeneity: largest standardised difference between a window's log HR and the overall one = {Text.Number(test.Statistic)}, " +
-                    $"permutation {Text.PClause(test.P)} ({test.Permutations:N0} permutations, seed {test.Seed}).");
+                    string.Create(CultureInfo.InvariantCulture, $"permutation {Text.PClause(test.P)} ({test.Permutations:N0} permutations, seed {test.Seed})."));
             OutputFormats.WriteDropped(console, bound);
             return CliApp.ExitOk;
         });

@@ -23,8 +23,8 @@ internal static class TreeCommand
         var defaults = new SubgroupSpec();
         var features = FeatureOptions.FeaturesOption("Candidate split variables");
         var ordinal = FeatureOptions.OrdinalOption();
-        var minNode = new Option<int?>("--min-node-size") { Description = $"Fewest patients in a leaf (default: the spec's min_node_size, else {defaults.MinNodeSize})." };
-        var maxDepth = new Option<int?>("--max-depth") { Description = $"Deepest split level (default: the spec's max_depth, else {defaults.MaxDepth})." };
+        var minNode = new Option<int?>("--min-node-size") { Description = string.Create(CultureInfo.InvariantCulture, $"Fewest patients in a leaf (default: the spec's min_node_size, else {defaults.MinNodeSize}).") };
+        var maxDepth = new Option<int?>("--max-depth") { Description = string.Create(CultureInfo.InvariantCulture, $"Deepest split level (default: the spec's max_depth, else {defaults.MaxDepth}).") };
         var alpha = new Option<double>("--alpha") { Description = "Split only when the Bonferroni-adjusted p-value is below alpha.", DefaultValueFactory = _ => 0.05 };
         var output = new Option<string?>("--out") { Description = "Write patient id → leaf to this .parquet or .csv file." };
         var missing = new Option<string?>("--missing") { Description = "Missing feature values: impute (default), indicator or complete_case; overrides the spec's missing:." };
@@ -87,7 +87,7 @@ internal static class TreeCommand
                 return CliApp.ExitOk;
             }
             var console = OutputFormats.Console(context);
-            console.Write(OutputFormats.Grid($"Survival tree: {model.Leaves.Count} subgroups", ["Subgroup (rule)", "n", "Events", "Median survival"],
+            console.Write(OutputFormats.Grid(string.Create(CultureInfo.InvariantCulture, $"Survival tree: {model.Leaves.Count} subgroups"), ["Subgroup (rule)", "n", "Events", "Median survival"],
                 model.Leaves.Select(l => (IEnumerable<string>)[l.Rule, l.N.ToString(CultureInfo.InvariantCulture), l.Events.ToString(CultureInfo.InvariantCulture), Text.Number(l.Median)])));
             OutputFormats.WriteDropped(console, bound);
             return CliApp.ExitOk;
@@ -130,11 +130,11 @@ internal static class TreeCommand
         }
         string I(int n) => n.ToString(CultureInfo.InvariantCulture);
         var console = OutputFormats.Console(context);
-        console.Write(OutputFormats.Grid($"Interaction tree ({treatment.Name}: {treated} vs {reference}): {json.Splits.Count} splits, {model.Leaves.Count} subgroups",
+        console.Write(OutputFormats.Grid(string.Create(CultureInfo.InvariantCulture, $"Interaction tree ({treatment.Name}: {treated} vs {reference}): {json.Splits.Count} splits, {model.Leaves.Count} subgroups"),
             ["Node", "Split", "n", "Interaction χ² (1 df)", "p", "Bonferroni p", "Candidates"],
             json.Splits.Select(x => (IEnumerable<string>)[x.Node, SplitText(x), I(x.N), Text.Number(x.Statistic), Text.P(x.P), Text.P(x.AdjustedP), I(x.Candidates)])));
         var adjusted = tailoring.Overall.AdjustedFor;
-        console.Write(OutputFormats.Grid($"Treatment effect by subgroup ({(honest ? $"estimated on the {estimation.Length:N0} held-out patients" : "estimated on the same patients")}; " +
+        console.Write(OutputFormats.Grid($"Treatment effect by subgroup ({(honest ? string.Create(CultureInfo.InvariantCulture, $"estimated on the {estimation.Length:N0} held-out patients") : "estimated on the same patients")}; " +
                 $"HR adjusted for {(adjusted.Count == 0 ? "nothing (no covariates declared)" : string.Join(", ", adjusted))}; RMST to {Text.Number(horizon)})",
             ["Subgroup", "Rule", $"n ({reference}/{treated})", $"Events ({reference}/{treated})", "HR (95% CI)", "p", "RMST difference (95% CI)"],
             json.Leaves.Select(l => (IEnumerable<string>)[l.Subgroup, l.Rule, $"{I(l.ReferencePatients)}/{I(l.TreatedPatients)}",
@@ -143,7 +143,7 @@ internal static class TreeCommand
         if (model.Leaves.Count == 1)
             console.WriteLine($"Finding: {PredictiveSubgroups.NoSplitFinding} (alpha {Text.Number(options.Alpha)}).");
         else if (honest)
-            console.WriteLine($"n and events: the {discovery.Length:N0} patients that grew the tree; HR and RMST difference: the other {estimation.Length:N0}, so they are honest estimates.");
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"n and events: the {discovery.Length:N0} patients that grew the tree; HR and RMST difference: the other {estimation.Length:N0}, so they are honest estimates."));
         else
             console.WriteLine("Optimistic: the splits were chosen on these same patients, so the subgroup effects overstate how much the effect differs. " +
                 "Use validation: split in the spec for honest estimates.");

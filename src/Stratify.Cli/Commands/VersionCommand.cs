@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 
 namespace Stratify.Cli.Commands;
 
@@ -9,7 +10,7 @@ internal static class VersionCommand
         var command = new Command("version", "Print the Stratify version.");
         command.SetAction(_ =>
         {
-            context.Out.WriteLine($"stratify {typeof(Stratify.Data.StratifyInputException).Assembly.GetName().Version}");
+            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"stratify {typeof(Stratify.Data.StratifyInputException).Assembly.GetName().Version}"));
             return CliApp.ExitOk;
         });
         return command;

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Stratify.Clustering;
 
 /// <summary>
@@ -14,7 +16,7 @@ internal static class AdjustedRandIndex
 {
     public static double Compute(ReadOnlySpan<int> a, ReadOnlySpan<int> b)
     {
-        if (a.Length != b.Length) throw new ArgumentException($"partitions of {a.Length} and {b.Length} objects");
+        if (a.Length != b.Length) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"partitions of {a.Length} and {b.Length} objects"));
         int n = a.Length;
         var (codesA, ka) = Recode(a);
         var (codesB, kb) = Recode(b);

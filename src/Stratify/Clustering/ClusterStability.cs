@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Stratify.Clustering;
 
 /// <summary>Bootstrap stability of a clustering.</summary>
@@ -46,7 +48,7 @@ internal static class ClusterStability
         TimeProvider? clock = null)
     {
         int n = assignment.Length;
-        if (resamples < 1) throw new Data.StratifyInputException("stability needs at least one resample", value: resamples.ToString());
+        if (resamples < 1) throw new Data.StratifyInputException("stability needs at least one resample", value: resamples.ToString(CultureInfo.InvariantCulture));
         var rng = new Random(seed);
         // Consensus over a fixed set of tracked patients (all when n ≤ 2,000).
         int[] tracked = n <= MaxPacPatients ? Enumerable.Range(0, n).ToArray()
@@ -65,7 +67,7 @@ internal static class ClusterStability
         for (int b = 0; b < resamples; b++)
         {
             replicates.Add(Draw(), recluster);
-            progress?.Report($"bootstrap replicate {b + 1} of {resamples}");
+            progress?.Report(string.Create(CultureInfo.InvariantCulture, $"bootstrap replicate {b + 1} of {resamples}"));
             meter.Advance();
         }
         return replicates.Result(null);
@@ -81,15 +83,15 @@ internal static class ClusterStability
         IProgress<string>? progress = null, TimeProvider? clock = null)
     {
         int n = assignment.Length;
-        if (resamples < 1) throw new Data.StratifyInputException("stability needs at least one resample", value: resamples.ToString());
-        if (subsample < 2 || subsample > n) throw new ArgumentOutOfRangeException(nameof(subsample), $"m must lie in 2..{n}");
+        if (resamples < 1) throw new Data.StratifyInputException("stability needs at least one resample", value: resamples.ToString(CultureInfo.InvariantCulture));
+        if (subsample < 2 || subsample > n) throw new ArgumentOutOfRangeException(nameof(subsample), string.Create(CultureInfo.InvariantCulture, $"m must lie in 2..{n}"));
         var rng = new Random(seed);
         var replicates = new Replicates(assignment, k, []);
-        var meter = new Diagnostics.ProgressMeter(progress, $"subsample replicates ({subsample:N0} of {n:N0} patients each)", resamples, clock);
+        var meter = new Diagnostics.ProgressMeter(progress, string.Create(CultureInfo.InvariantCulture, $"subsample replicates ({subsample:N0} of {n:N0} patients each)"), resamples, clock);
         for (int b = 0; b < resamples; b++)
         {
             replicates.Add(Draw(n, subsample, rng), recluster);
-            progress?.Report($"subsample replicate {b + 1} of {resamples} ({subsample:N0} of {n:N0} patients)");
+            progress?.Report(string.Create(CultureInfo.InvariantCulture, $"subsample replicate {b + 1} of {resamples} ({subsample:N0} of {n:N0} patients)"));
             meter.Advance();
         }
         return replicates.Result(subsample);

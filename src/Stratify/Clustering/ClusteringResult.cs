@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Stratify.Clustering;
 
 /// <summary>The criteria for one candidate k (NaN where not computed).</summary>
@@ -44,12 +46,12 @@ public sealed record ClusteringResult(string Method, string Distance, int K, int
         static string F(double v) => double.IsNaN(v) ? "–" : Math.Abs(v) >= 1e15 ? v.ToString("0.###e+0", System.Globalization.CultureInfo.InvariantCulture)
             : v.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
         var text = new System.Text.StringBuilder();
-        text.AppendLine($"{Method} on {Distance} dissimilarities: k = {K}, n = {N}, average silhouette {F(Silhouette)}, PAC {F(Pac)}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{Method} on {Distance} dissimilarities: k = {K}, n = {N}, average silhouette {F(Silhouette)}, PAC {F(Pac)}");
         text.AppendLine("  k  silhouette  gap (SE)        BIC");
         foreach (var c in Criteria)
-            text.AppendLine($"  {c.K,-2} {F(c.Silhouette),-11} {F(c.Gap) + " (" + F(c.GapStandardError) + ")",-15} {F(c.Bic)}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {c.K,-2} {F(c.Silhouette),-11} {F(c.Gap) + " (" + F(c.GapStandardError) + ")",-15} {F(c.Bic)}");
         foreach (var c in Clusters)
-            text.AppendLine($"  cluster {c.Cluster}: {c.Size} patients, stability {F(c.Stability)}: {c.Label}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  cluster {c.Cluster}: {c.Size} patients, stability {F(c.Stability)}: {c.Label}");
         foreach (var w in Warnings) text.AppendLine("  warning: " + w);
         return text.ToString();
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
@@ -25,7 +26,7 @@ internal sealed class DissimilarityMatrix
     {
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count));
         if (packed.LongLength != (long)count * (count - 1) / 2)
-            throw new ArgumentException($"a {count} × {count} triangle needs {(long)count * (count - 1) / 2} values, got {packed.LongLength}", nameof(packed));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"a {count} × {count} triangle needs {(long)count * (count - 1) / 2} values, got {packed.LongLength}"), nameof(packed));
         Count = count;
         Packed = packed;
         _hasMissing = hasMissing;

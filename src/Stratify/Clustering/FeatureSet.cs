@@ -1,4 +1,5 @@
 using Stratify.Data;
+using System.Globalization;
 
 namespace Stratify.Clustering;
 
@@ -127,7 +128,7 @@ internal sealed class FeatureSet
     {
         if (features.Count == 0) throw new StratifyInputException("a clustering needs at least one feature");
         foreach (var f in features)
-            if (f.Values.Length != sourceRows.Length) throw new ArgumentException($"feature {f.Name} has {f.Values.Length} values, expected {sourceRows.Length}");
+            if (f.Values.Length != sourceRows.Length) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"feature {f.Name} has {f.Values.Length} values, expected {sourceRows.Length}"));
         Features = features;
         SourceRows = sourceRows;
         Missing = missing;

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Stratify.Clustering;
 
 /// <summary>Which k the gap statistic recommends (R's <c>cluster::maxSE</c> methods).</summary>
@@ -64,7 +66,7 @@ internal static class GapStatistic
     public static GapResult Compute<T>(T data, Func<T, Random, T> drawReference, int maxK, int referenceSets, int seed,
         Func<T, int, (int[] Assignment, DissimilarityMatrix Dissimilarities)> cluster)
     {
-        if (referenceSets < 2) throw new Data.StratifyInputException("the gap statistic needs at least 2 reference sets", value: referenceSets.ToString());
+        if (referenceSets < 2) throw new Data.StratifyInputException("the gap statistic needs at least 2 reference sets", value: referenceSets.ToString(CultureInfo.InvariantCulture));
         var logW = LogDispersions(data, maxK, cluster);
         var rng = new Random(seed);
         var reference = new double[referenceSets][];

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Stratify.Clustering;
 
 /// <summary>A fitted Gaussian mixture.</summary>
@@ -30,7 +32,7 @@ internal static class GaussianMixtureEm
 {
     public static GaussianMixtureResult Fit(CoordinateMatrix x, GaussianMixtureOptions options)
     {
-        if (options.K < 1 || options.K > x.Rows) throw new Data.StratifyInputException($"k must be between 1 and {x.Rows}", value: options.K.ToString());
+        if (options.K < 1 || options.K > x.Rows) throw new Data.StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"k must be between 1 and {x.Rows}"), value: options.K.ToString(CultureInfo.InvariantCulture));
         GaussianMixtureResult? best = null;
         for (int r = 0; r < Math.Max(1, options.Restarts); r++)
         {
@@ -45,7 +47,7 @@ internal static class GaussianMixtureEm
     public static GaussianMixtureResult FitFrom(CoordinateMatrix x, double[] initialMeans, GaussianMixtureOptions options)
     {
         int n = x.Rows, p = x.Columns, k = options.K;
-        if (initialMeans.Length != k * p) throw new ArgumentException($"initial means need {k * p} values");
+        if (initialMeans.Length != k * p) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"initial means need {k * p} values"));
         foreach (double v in x.Data) if (!double.IsFinite(v)) throw new Data.StratifyInputException("a Gaussian mixture needs finite coordinates (no missing values)");
         bool full = options.Covariance == CovarianceType.Full;
         var resp = new double[n * k];

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Stratify.Clustering;
 
 /// <summary>Agglomeration criterion.</summary>
@@ -19,7 +21,7 @@ internal sealed record Dendrogram(int Count, int[] Merge, double[] Height, Linka
     /// object that belongs to them, as R's <c>cutree</c> (which numbers 1..k).</summary>
     public int[] Cut(int k)
     {
-        if (k < 1 || k > Count) throw new Data.StratifyInputException($"k must be between 1 and {Count}", value: k.ToString());
+        if (k < 1 || k > Count) throw new Data.StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"k must be between 1 and {Count}"), value: k.ToString(CultureInfo.InvariantCulture));
         var parent = new int[Count];
         for (int i = 0; i < Count; i++) parent[i] = i;
         int Find(int x) { while (parent[x] != x) x = parent[x] = parent[parent[x]]; return x; }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 
 namespace Stratify.Clustering;
@@ -34,8 +35,8 @@ internal static class LloydKMeans
     public static KMeansResult Fit(CoordinateMatrix x, KMeansOptions options)
     {
         int n = x.Rows, p = x.Columns, k = options.K;
-        if (k < 1 || k > n) throw new Data.StratifyInputException($"k must be between 1 and the number of patients ({n})", value: k.ToString());
-        if (options.Restarts < 1) throw new Data.StratifyInputException("restarts must be at least 1", value: options.Restarts.ToString());
+        if (k < 1 || k > n) throw new Data.StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"k must be between 1 and the number of patients ({n})"), value: k.ToString(CultureInfo.InvariantCulture));
+        if (options.Restarts < 1) throw new Data.StratifyInputException("restarts must be at least 1", value: options.Restarts.ToString(CultureInfo.InvariantCulture));
         foreach (double v in x.Data)
             if (!double.IsFinite(v)) throw new Data.StratifyInputException("k-means needs finite coordinates (no missing values)");
         double tolerance = options.Tolerance * MeanVariance(x);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -75,7 +76,7 @@ internal static class PartitioningAroundMedoids
         int n = gower.Count, k = options.K;
         Validate(n, k);
         int sampleSize = Math.Min(n, options.ClaraSampleSize ?? 40 + 2 * k);
-        if (sampleSize <= k) throw new Data.StratifyInputException($"CLARA's sample size ({sampleSize}) must exceed k ({k})");
+        if (sampleSize <= k) throw new Data.StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"CLARA's sample size ({sampleSize}) must exceed k ({k})"));
         var rng = new Random(options.Seed);
         int[]? best = null;
         int[] bestAssignment = new int[n];
@@ -134,7 +135,7 @@ internal static class PartitioningAroundMedoids
 
     private static void Validate(int n, int k)
     {
-        if (k < 1 || k >= n) throw new Data.StratifyInputException($"k must be between 1 and n − 1 = {n - 1}", value: k.ToString());
+        if (k < 1 || k >= n) throw new Data.StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"k must be between 1 and n − 1 = {n - 1}"), value: k.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>

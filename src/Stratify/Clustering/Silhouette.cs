@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 
 namespace Stratify.Clustering;
@@ -165,8 +166,8 @@ internal static class Silhouette
 
     private static void Check(int[] assignment, int n, int k)
     {
-        if (assignment.Length != n) throw new ArgumentException($"assignment has {assignment.Length} entries for {n} objects");
+        if (assignment.Length != n) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"assignment has {assignment.Length} entries for {n} objects"));
         foreach (int c in assignment)
-            if (c < 0 || c >= k) throw new ArgumentException($"cluster {c} outside 0..{k - 1}");
+            if (c < 0 || c >= k) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"cluster {c} outside 0..{k - 1}"));
     }
 }

@@ -79,13 +79,13 @@ internal static class SubgroupDiscovery
         int n = features.RowCount;
         int kMin = options.K ?? options.KMin, kMax = options.K ?? options.KMax;
         if (kMin < 2 || kMax < kMin || kMax >= n)
-            throw new Data.StratifyInputException($"k must satisfy 2 ≤ k ≤ {n - 1} (and k-min ≤ k-max); got {kMin}..{kMax}");
+            throw new Data.StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"k must satisfy 2 ≤ k ≤ {n - 1} (and k-min ≤ k-max); got {kMin}..{kMax}"));
         var warnings = features.Missing.Warnings();
         bool exact = n <= options.ExactLimit;
         bool coordinates = options.Method is ClusteringMethod.KMeans or ClusteringMethod.GaussianMixture
             || options.Method == ClusteringMethod.Hierarchical && options.Linkage == Linkage.WardD2;
         if (options.Method == ClusteringMethod.Hierarchical && !exact)
-            throw new Data.StratifyInputException($"hierarchical clustering is limited to {options.ExactLimit} patients (it needs the full matrix); use k-medoids or k-means", value: n.ToString(CultureInfo.InvariantCulture));
+            throw new Data.StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"hierarchical clustering is limited to {options.ExactLimit} patients (it needs the full matrix); use k-medoids or k-means"), value: n.ToString(CultureInfo.InvariantCulture));
 
         CoordinateMatrix? x = coordinates ? features.ToCoordinates(options.Scaling) : null;
         GowerDissimilarity? gower = coordinates ? null : new GowerDissimilarity(features);
@@ -108,7 +108,7 @@ internal static class SubgroupDiscovery
 
         var fits = new Dictionary<int, Fitted>();
         var silhouettes = new Dictionary<int, double>();
-        var kMeter = new Diagnostics.ProgressMeter(options.Progress, $"k = {kMin}..{kMax}", kMax - kMin + 1, options.Clock);
+        var kMeter = new Diagnostics.ProgressMeter(options.Progress, string.Create(CultureInfo.InvariantCulture, $"k = {kMin}..{kMax}"), kMax - kMin + 1, options.Clock);
         for (int k = kMin; k <= kMax; k++)
         {
             var fit = fits[k] = FitK(k);
@@ -116,14 +116,14 @@ internal static class SubgroupDiscovery
             if (d is not null) silhouettes[k] = Silhouette.Compute(d, fit.Assignment, k).Average;
             else if (gower is not null)
             {
-                var meter = new Diagnostics.ProgressMeter(options.Progress, $"k = {k}: silhouette widths of sampled patients", Math.Min(n, options.SilhouetteSample), options.Clock);
+                var meter = new Diagnostics.ProgressMeter(options.Progress, string.Create(CultureInfo.InvariantCulture, $"k = {k}: silhouette widths of sampled patients"), Math.Min(n, options.SilhouetteSample), options.Clock);
                 silhouettes[k] = Silhouette.Sampled(gower, fit.Assignment, k, options.SilhouetteSample, options.Seed, done => meter.Advance(done)).Average;
             }
             else
                 silhouettes[k] = Silhouette.Sampled(n, (i, j) => Math.Sqrt(LloydKMeans.SquaredDistance(x!.Row(i), x!.Row(j))),
                     fit.Assignment, k, options.SilhouetteSample, options.Seed).Average;
             Diagnostics.StageTimings.Mark("silhouette");
-            options.Progress?.Report($"k = {k} tried of {kMin}..{kMax}: average silhouette {silhouettes[k]:F3}");
+            options.Progress?.Report(string.Create(CultureInfo.InvariantCulture, $"k = {k} tried of {kMin}..{kMax}: average silhouette {silhouettes[k]:F3}"));
             kMeter.Advance();
         }
         if (d is null) warnings.Add(CountedText.Format($"silhouette widths computed for a random sample of {options.SilhouetteSample:N0} patients"));
@@ -140,11 +140,11 @@ internal static class SubgroupDiscovery
             gapSample = rows?.Length;
             if (rows is not null)
             {
-                options.Progress?.Report($"gap statistic on a random sample of {rows.Length:N0} of {n:N0} patients, {options.GapReferenceSets} reference sets, k = 1..{kMax}");
+                options.Progress?.Report(string.Create(CultureInfo.InvariantCulture, $"gap statistic on a random sample of {rows.Length:N0} of {n:N0} patients, {options.GapReferenceSets} reference sets, k = 1..{kMax}"));
                 warnings.Add(CountedText.Format($"gap statistic computed on a random sample of {rows.Length:N0} patients"));
             }
             // One step per data set and k: the data's and each reference set's k = 1..kMax.
-            var meter = new Diagnostics.ProgressMeter(options.Progress, $"gap statistic (k = 1..{kMax} on the data and {options.GapReferenceSets} reference sets): fits",
+            var meter = new Diagnostics.ProgressMeter(options.Progress, string.Create(CultureInfo.InvariantCulture, $"gap statistic (k = 1..{kMax} on the data and {options.GapReferenceSets} reference sets): fits"),
                 (options.GapReferenceSets + 1L) * kMax, options.Clock);
             (int[], DissimilarityMatrix) Step<T>(T data, int k) where T : class
             {
@@ -182,7 +182,7 @@ internal static class SubgroupDiscovery
         else if (options.StabilityResamples > 0)
         {
             int subsample = ClusterStability.SubsampleSize(n, options.StabilitySubsample);
-            options.Progress?.Report($"stability: {options.StabilityResamples} replicates of {subsample:N0} of the {n:N0} patients each (m-out-of-n subsampling)");
+            options.Progress?.Report(string.Create(CultureInfo.InvariantCulture, $"stability: {options.StabilityResamples} replicates of {subsample:N0} of the {n:N0} patients each (m-out-of-n subsampling)"));
             stability = ClusterStability.Subsampled(assignment, chosen, rows => StabilityRecluster(options, x, d, gower, features, rows, chosen), options.StabilityResamples, subsample, options.Seed, options.Progress, options.Clock);
             warnings.Add(CountedText.Format($"stability assessed on {options.StabilityResamples} random subsamples of {subsample:N0} of the {n:N0} patients (m-out-of-n), each clustered anew"));
             Diagnostics.StageTimings.Mark("stability");
@@ -222,7 +222,7 @@ internal static class SubgroupDiscovery
     private static KMedoidsResult Clara(GowerDissimilarity gower, int k, ClusteringOptions o)
     {
         var options = Medoid(k, o);
-        var meter = new Diagnostics.ProgressMeter(o.Progress, $"k = {k}: CLARA samples", options.ClaraSamples, o.Clock);
+        var meter = new Diagnostics.ProgressMeter(o.Progress, string.Create(CultureInfo.InvariantCulture, $"k = {k}: CLARA samples"), options.ClaraSamples, o.Clock);
         return PartitioningAroundMedoids.Clara(gower, options, () => meter.Advance());
     }
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Stratify.Data;
 
 /// <summary>
@@ -19,14 +21,14 @@ public sealed class CompetingCauses
     {
         ArgumentNullException.ThrowIfNull(codes);
         if (causes.Count < 1 || causes.Count > MaxCauses)
-            throw new ArgumentException($"between 1 and {MaxCauses} causes are needed", nameof(causes));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"between 1 and {MaxCauses} causes are needed"), nameof(causes));
         Codes = codes;
         CensoredValues = censoredValues.ToArray();
         Causes = causes.ToArray();
         var counts = new int[Causes.Count + 1];
         foreach (byte c in codes)
         {
-            if (c > Causes.Count) throw new ArgumentException($"cause code {c} has no label", nameof(codes));
+            if (c > Causes.Count) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"cause code {c} has no label"), nameof(codes));
             counts[c]++;
         }
         _counts = counts;
@@ -119,7 +121,7 @@ internal static class CompetingCausesBinder
             competing = texts.Where(t => t != interest && !censored.Contains(t)).Order(Comparer<string>.Create(LevelOrder.Compare)).ToArray();
         }
         if (competing.Length + 1 > CompetingCauses.MaxCauses)
-            throw new StratifyInputException($"the event column has {competing.Length} competing causes, more than the {CompetingCauses.MaxCauses - 1} Stratify handles",
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"the event column has {competing.Length} competing causes, more than the {CompetingCauses.MaxCauses - 1} Stratify handles"),
                 file, column.Name, suggestion: "Is this the right column? Group rare causes into one value first.");
 
         // One decision per distinct value, then one lookup per row.

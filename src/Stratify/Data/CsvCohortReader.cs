@@ -22,7 +22,7 @@ public static class CsvCohortReader
         var names = header.Select(h => h ?? "").ToArray();
         for (int j = 0; j < names.Length; j++)
         {
-            if (names[j].Length == 0) throw new StratifyInputException($"header field {j + 1} is empty: every column needs a name", path);
+            if (names[j].Length == 0) throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"header field {j + 1} is empty: every column needs a name"), path);
             for (int k = 0; k < j; k++)
                 if (names[k] == names[j]) throw new StratifyInputException("the header names this column twice", path, names[j]);
         }
@@ -33,7 +33,7 @@ public static class CsvCohortReader
             if (blank) continue;
             row++;
             if (record.Count != names.Length)
-                throw new StratifyInputException($"row has {record.Count} fields but the header has {names.Length}", path, row: row,
+                throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"row has {record.Count} fields but the header has {names.Length}"), path, row: row,
                     suggestion: "Check for an unquoted comma or a missing field.");
             for (int j = 0; j < names.Length; j++)
             {
@@ -104,7 +104,7 @@ public static class CsvCohortReader
             if (quoted)
             {
                 if (c < 0)
-                    throw new StratifyInputException($"line {quoteLine}: a quoted field opens here and is never closed", position.Path,
+                    throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"line {quoteLine}: a quoted field opens here and is never closed"), position.Path,
                         suggestion: "Close the quote; a quote inside a quoted field is written twice (\"\").");
                 if (c == '\n') position.Line++;
                 if (c == '"')

@@ -22,6 +22,7 @@
 // recovered before the next write to the same target: a swap cut between its renames is rolled back (previous/ goes
 // back in place), one cut later is finished (the user's entries moved, Stratify's old files deleted), and the rest —
 // files Stratify was writing — is deleted. Folders of older Stratify versions (.NAME.GUID.tmp, no marker) are left alone.
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
@@ -143,13 +144,13 @@ internal sealed class OutputStaging : IDisposable
                 targetLock = AcquireTargetLock(targetLockPath, full, parent, name);
             }
             RecoverStale(parent, name, full);
-            staging = Path.Combine(parent, $".{Short(name)}.stratify-{DateTime.UtcNow.Ticks:x16}-{Random.Shared.Next():x8}.tmp");
+            staging = Path.Combine(parent, string.Create(CultureInfo.InvariantCulture, $".{Short(name)}.stratify-{DateTime.UtcNow.Ticks:x16}-{Random.Shared.Next():x8}.tmp"));
             Directory.CreateDirectory(staging);
             liveLock = new FileStream(Path.Combine(staging, LockName), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
             // Written aside and renamed, so a marker is never seen half-written (a SIGKILL between the two leaves a
             // folder of unmarked leftovers, which the next write removes).
             File.WriteAllText(Path.Combine(staging, MarkerName + ".new"),
-                $"{MarkerTitle}\npid: {Environment.ProcessId}\nstarted: {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}\ntarget: {full}\n", new UTF8Encoding(false));
+                string.Create(CultureInfo.InvariantCulture, $"{MarkerTitle}\npid: {Environment.ProcessId}\nstarted: {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}\ntarget: {full}\n"), new UTF8Encoding(false));
             File.Move(Path.Combine(staging, MarkerName + ".new"), Path.Combine(staging, MarkerName));
             if (folder) Directory.CreateDirectory(Path.Combine(staging, name));
             var result = new OutputStaging(full, folder, staging, liveLock, targetLock, targetLockPath, created);
@@ -292,7 +293,7 @@ internal sealed class OutputStaging : IDisposable
         {
             // Renamed first: a writer still running on another thread (a signal handler is calling this) can then
             // create nothing more in it, so the recursive delete does not race with a new file and leave the folder.
-            var doomed = Path.Combine(Path.GetDirectoryName(Folder)!, $".{Short(Path.GetFileName(Target))}.stratify-{DateTime.UtcNow.Ticks:x16}-{Random.Shared.Next():x8}.tmp");
+            var doomed = Path.Combine(Path.GetDirectoryName(Folder)!, string.Create(CultureInfo.InvariantCulture, $".{Short(Path.GetFileName(Target))}.stratify-{DateTime.UtcNow.Ticks:x16}-{Random.Shared.Next():x8}.tmp"));
             try { Directory.Move(Folder, doomed); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { doomed = Folder; }
             TryDeleteTree(doomed);
@@ -509,7 +510,7 @@ internal sealed class OutputStaging : IDisposable
     /// <summary>Linux: whether an open file still has a name (/proc/self/fd says "(deleted)" once it lost it); true elsewhere.</summary>
     private static bool StillNamed(FileStream stream)
     {
-        var link = $"/proc/self/fd/{stream.SafeFileHandle.DangerousGetHandle()}";
+        var link = string.Create(CultureInfo.InvariantCulture, $"/proc/self/fd/{stream.SafeFileHandle.DangerousGetHandle()}");
         try { return new FileInfo(link).LinkTarget is not { } name || !name.EndsWith(" (deleted)", StringComparison.Ordinal); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return true; }
     }

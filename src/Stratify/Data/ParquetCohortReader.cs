@@ -96,7 +96,7 @@ public static class ParquetCohortReader
             {
                 total += file.Layout.RowCount;
                 if (total > int.MaxValue)
-                    throw new StratifyInputException($"the files hold at least {total:N0} rows, more than one cohort can hold (2,147,483,647)", opened.Count == 1 ? file.File : path,
+                    throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"the files hold at least {total:N0} rows, more than one cohort can hold (2,147,483,647)"), opened.Count == 1 ? file.File : path,
                         suggestion: "Analyse a sample or a part of the cohort.");
             }
             int n = (int)total;
@@ -147,7 +147,7 @@ public static class ParquetCohortReader
             }
             catch (OutOfMemoryException)
             {
-                throw new StratifyInputException($"{n:N0} rows of {fields.Count} columns do not fit in this computer's memory", path,
+                throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"{n:N0} rows of {fields.Count} columns do not fit in this computer's memory"), path,
                     suggestion: "Read fewer columns, or analyse a sample of the cohort.");
             }
 
@@ -258,7 +258,7 @@ public static class ParquetCohortReader
         long? row = null, string? value = null)
     {
         int? g = e.RowGroup ?? group;
-        string where = g is int index ? $"row group {index + 1} of {file.Layout.RowGroupCount}: " : "";
+        string where = g is int index ? string.Create(CultureInfo.InvariantCulture, $"row group {index + 1} of {file.Layout.RowGroupCount}: ") : "";
         return new StratifyInputException(where + e.Message, file.File, e.Column ?? column, row, value, e.Suggestion);
     }
 
@@ -422,7 +422,7 @@ public static class ParquetCohortReader
     {
         const string prefix = "not a Parquet file: ";
         if (e.Message.StartsWith(prefix, StringComparison.Ordinal)) return NotParquet(file, e.Message[prefix.Length..]);
-        string where = e.RowGroup is int g ? $"row group {g + 1} of {e.RowGroupCount}: " : "";
+        string where = e.RowGroup is int g ? string.Create(CultureInfo.InvariantCulture, $"row group {g + 1} of {e.RowGroupCount}: ") : "";
         return new StratifyInputException(where + e.Message, file, e.Column, suggestion: e.Suggestion);
     }
 
@@ -547,9 +547,9 @@ public static class ParquetCohortReader
         {
             long nulls = CountMissing(offset, rows);
             if (statistics.Nulls is long claimed && claimed != nulls)
-                throw refuse($"the footer's statistics count {claimed:N0} nulls in the column chunk, but its pages hold {nulls:N0}", null, null);
+                throw refuse(string.Create(CultureInfo.InvariantCulture, $"the footer's statistics count {claimed:N0} nulls in the column chunk, but its pages hold {nulls:N0}"), null, null);
             if (nullsByHeaders is long counted && counted != nulls)
-                throw refuse($"the page headers count {counted:N0} nulls in the column chunk, but its definition levels hold {nulls:N0}", null, null);
+                throw refuse(string.Create(CultureInfo.InvariantCulture, $"the page headers count {counted:N0} nulls in the column chunk, but its definition levels hold {nulls:N0}"), null, null);
             if (statistics.Min is not null || statistics.Max is not null) CheckRange(statistics.Min ?? double.NegativeInfinity, statistics.Max ?? double.PositiveInfinity, offset, rows, refuse);
         }
 

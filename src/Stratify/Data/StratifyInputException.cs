@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Stratify.Data;
 
 /// <summary>
@@ -34,7 +36,7 @@ public sealed class StratifyInputException : Exception
         var where = new List<string>(3);
         if (file is not null) where.Add(file);
         if (column is not null) where.Add($"column '{column}'");
-        if (row is not null) where.Add($"row {row}");
+        if (row is not null) where.Add(string.Create(CultureInfo.InvariantCulture, $"row {row}"));
         var text = where.Count > 0 ? $"{string.Join(", ", where)}: {problem}" : problem;
         if (value is not null) text += $" (value: '{value}')";
         if (suggestion is not null) text += $". {suggestion}";

@@ -164,7 +164,7 @@ public static class StudyBinder
                 suggestion: "Check the event coding (event_value / --event-value).");
         if (rows.Length == 0)
             throw new StratifyInputException("no row is complete in the used columns, so nothing is left to analyse", source,
-                suggestion: "Missing values per column: " + string.Join(", ", dropped.Select(d => $"{d.Column} {d.Rows}")));
+                suggestion: "Missing values per column: " + string.Join(", ", dropped.Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Column} {d.Rows}"))));
 
         var weights = weight is null ? null : BindWeights(source, (NumericColumn)weight, rows);
         var treatmentFactor = treatment is null ? null : BindFactor(source, treatment, rows, spec.TreatmentReference, null, "treatment");
@@ -224,7 +224,7 @@ public static class StudyBinder
         {
             int v = valueOfRow[k];
             if (first[v] >= 0)
-                throw new StratifyInputException($"duplicate patient id (first seen in row {rows[first[v]] + 1})", source, id.Name, rows[k] + 1, texts[v],
+                throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"duplicate patient id (first seen in row {rows[first[v]] + 1})"), source, id.Name, rows[k] + 1, texts[v],
                     "Each row must be one patient; aggregate repeated records first.");
             first[v] = k;
         }
@@ -326,7 +326,7 @@ public static class StudyBinder
     private static void RequireFollowUp(string source, Column time, double[] times)
     {
         if (times.Length > 0 && Array.TrueForAll(times, t => t == 0))
-            throw new StratifyInputException($"every follow-up time of the {times.Length:N0} patients is 0, so there is no survival to estimate", source, time.Name,
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"every follow-up time of the {times.Length:N0} patients is 0, so there is no survival to estimate"), source, time.Name,
                 suggestion: "Check that this is the follow-up time column, and that its values were not lost on export.");
     }
 
@@ -387,11 +387,11 @@ public static class StudyBinder
         string who = texts[patient[row]];
         if (problem.Problem == Survival.IntervalProblem.Overlap)
             throw new StratifyInputException(
-                $"the intervals of patient '{who}' (id column '{id.Name}') overlap: {Interval(other)} in row {rows[other] + 1} and {Interval(row)} in row {rows[row] + 1}",
+                string.Create(CultureInfo.InvariantCulture, $"the intervals of patient '{who}' (id column '{id.Name}') overlap: {Interval(other)} in row {rows[other] + 1} and {Interval(row)} in row {rows[row] + 1}"),
                 source, start.Name, rows[row] + 1, start.Format(rows[row]),
                 "A patient is at risk once at a time: make each start at or after the previous stop.");
         throw new StratifyInputException(
-            $"patient '{who}' (id column '{id.Name}') has an event at the end of {Interval(row)}, but row {rows[other] + 1} continues their follow-up with {Interval(other)}: an event may only end a patient's last interval",
+            string.Create(CultureInfo.InvariantCulture, $"patient '{who}' (id column '{id.Name}') has an event at the end of {Interval(row)}, but row {rows[other] + 1} continues their follow-up with {Interval(other)}: an event may only end a patient's last interval"),
             source, evt.Name, rows[row] + 1, evt.Format(rows[row]),
             "Stratify analyses the time to a first event; end the patient's follow-up at the event (repeated events are not supported).");
     }
@@ -476,7 +476,7 @@ public static class StudyBinder
             var others = distinct.Where(v => !In(events, v)).ToArray();
             if (others.Length > 1)
                 throw new StratifyInputException(
-                    $"event value(s) {string.Join(", ", events.Select(v => $"'{v}'"))} declared, but {others.Length} other values occur ({string.Join(", ", others.Take(6).Select(v => $"'{v}'"))}), so which mean censored is unclear",
+                    string.Create(CultureInfo.InvariantCulture, $"event value(s) {string.Join(", ", events.Select(v => $"'{v}'"))} declared, but {others.Length} other values occur ({string.Join(", ", others.Take(6).Select(v => $"'{v}'"))}), so which mean censored is unclear"),
                     source, column.Name, suggestion: "Declare censored_value as well.");
             censored = others;
         }

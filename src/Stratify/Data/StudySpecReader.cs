@@ -44,7 +44,7 @@ public static class StudySpecReader
     public static void CheckReplicates(int count, string option, string suggestion)
     {
         if (count is < 0 or > MaxReplicates)
-            throw new StratifyInputException($"must be from 0 to {MaxReplicates:N0}", option, value: count.ToString(CultureInfo.InvariantCulture), suggestion: suggestion);
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"must be from 0 to {MaxReplicates:N0}"), option, value: count.ToString(CultureInfo.InvariantCulture), suggestion: suggestion);
     }
     public const int MaxDepth = 32;
     public const int MaxNodes = 10_000;
@@ -60,7 +60,7 @@ public static class StudySpecReader
         }
         catch (YamlException e)
         {
-            throw new StratifyInputException($"line {e.Start.Line}: not valid YAML ({Simplify(e)})", path,
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"line {e.Start.Line}: not valid YAML ({Simplify(e)})"), path,
                 suggestion: "Check indentation and that lists use '- item' or [a, b].");
         }
         catch (InvalidOperationException e)
@@ -81,14 +81,14 @@ public static class StudySpecReader
     {
         long length = InputFile.Require(path, "a study spec", "study spec not found", "Check the path to the YAML file.");
         if (length > MaxBytes)
-            throw new StratifyInputException($"the study spec is {length:N0} bytes, more than the {MaxBytes:N0} a spec may have (a spec is a few hundred bytes)", path);
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"the study spec is {length:N0} bytes, more than the {MaxBytes:N0} a spec may have (a spec is a few hundred bytes)"), path);
         try
         {
             using var reader = new StreamReader(path);
             var buffer = new char[MaxBytes + 1];
             int read = reader.ReadBlock(buffer, 0, buffer.Length);
             if (read > MaxBytes)
-                throw new StratifyInputException($"the study spec grew beyond the {MaxBytes:N0} bytes a spec may have while it was read", path);
+                throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"the study spec grew beyond the {MaxBytes:N0} bytes a spec may have while it was read"), path);
             return new string(buffer, 0, read);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -115,7 +115,7 @@ public static class StudySpecReader
             {
                 case MappingStart or SequenceStart:
                     if (open.Count >= MaxDepth)
-                        throw new StratifyInputException($"line {current.Start.Line}: nested more than {MaxDepth} levels deep (a study spec needs four)", path,
+                        throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"line {current.Start.Line}: nested more than {MaxDepth} levels deep (a study spec needs four)"), path,
                             suggestion: "Check for unbalanced [ or { brackets.");
                     open.Push((((NodeEvent)current).Anchor, nodes));
                     nodes++;
@@ -133,7 +133,7 @@ public static class StudySpecReader
                     break;
             }
             if (nodes > MaxNodes)
-                throw new StratifyInputException($"line {current.Start.Line}: more than {MaxNodes:N0} values once its aliases (*name) are expanded (a study spec has about a hundred)", path,
+                throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"line {current.Start.Line}: more than {MaxNodes:N0} values once its aliases (*name) are expanded (a study spec has about a hundred)"), path,
                     suggestion: "Remove the aliases that repeat other aliases.");
         }
     }
@@ -149,7 +149,7 @@ public static class StudySpecReader
             if (key == "time") timeLine = Line(keyNode);
             if (key == "stop") stopLine = Line(keyNode);
             if (timeLine is not null && stopLine is not null)
-                throw new StratifyInputException($"line {Math.Max(timeLine.Value, stopLine.Value)}: 'stop' is the time column of start/stop rows, and 'time' is given too", path,
+                throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"line {Math.Max(timeLine.Value, stopLine.Value)}: 'stop' is the time column of start/stop rows, and 'time' is given too"), path,
                     suggestion: "Give either time: (one row per patient, with entry: for delayed entry) or start: and stop: (several rows per patient).");
             switch (key)
             {
@@ -187,7 +187,7 @@ public static class StudySpecReader
                 case "min_events_per_arm": spec = spec with { MinEventsPerArm = Integer(value, path, key, 1) }; break;
                 case "weights": spec = spec with { TreatmentWeighting = Weighting(value, path) }; break;
                 default:
-                    throw new StratifyInputException($"line {Line(keyNode)}: unknown key '{key}'", path,
+                    throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"line {Line(keyNode)}: unknown key '{key}'"), path,
                         suggestion: NameSuggestion.Hint(key, TopKeys, "key"));
             }
         }
@@ -200,14 +200,14 @@ public static class StudySpecReader
     private static string Scalar(YamlNode node, string path, string? key = null)
     {
         if (node is YamlScalarNode { Value: { } v } && v.Length > 0) return v;
-        throw new StratifyInputException($"line {Line(node)}: {(key is null ? "a key" : $"'{key}'")} needs a single value", path);
+        throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"line {Line(node)}: {(key is null ? "a key" : $"'{key}'")} needs a single value"), path);
     }
 
     private static IReadOnlyList<string> List(YamlNode node, string path, string key) => node switch
     {
         YamlScalarNode s when !string.IsNullOrEmpty(s.Value) => [s.Value!],
         YamlSequenceNode seq => seq.Children.Select(c => Scalar(c, path, key)).ToArray(),
-        _ => throw new StratifyInputException($"line {Line(node)}: '{key}' needs a value or a list of values", path),
+        _ => throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"line {Line(node)}: '{key}' needs a value or a list of values"), path),
     };
 
     private static int Integer(YamlNode node, string path, string key, int minimum, int maximum = int.MaxValue)
@@ -215,26 +215,26 @@ public static class StudySpecReader
         var text = Scalar(node, path, key);
         if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= minimum && v <= maximum) return v;
         if (maximum < int.MaxValue && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long big) && big > maximum)
-            throw new StratifyInputException($"line {Line(node)}: '{key}' is at most {maximum:N0}", path, value: text,
-                suggestion: key == "bootstrap" ? $"{maximum:N0} replicates already estimate a stability to ±0.01; 20 to 100 are usual." : null);
-        throw new StratifyInputException($"line {Line(node)}: '{key}' must be a whole number{(minimum == 0 ? " ≥ 0" : "")}", path, value: text);
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"line {Line(node)}: '{key}' is at most {maximum:N0}"), path, value: text,
+                suggestion: key == "bootstrap" ? string.Create(CultureInfo.InvariantCulture, $"{maximum:N0} replicates already estimate a stability to ±0.01; 20 to 100 are usual.") : null);
+        throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"line {Line(node)}: '{key}' must be a whole number{(minimum == 0 ? " ≥ 0" : "")}"), path, value: text);
     }
 
     private static double Number(string text, YamlNode node, string path, string key)
     {
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) && v > 0) return v;
-        throw new StratifyInputException($"line {Line(node)}: '{key}' needs positive numbers (times in the study's time unit)", path, value: text);
+        throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"line {Line(node)}: '{key}' needs positive numbers (times in the study's time unit)"), path, value: text);
     }
 
     private static IEnumerable<(string Key, YamlNode Value, YamlNode KeyNode)> Entries(YamlNode node, string path, string key, string[] known)
     {
         if (node is not YamlMappingNode map)
-            throw new StratifyInputException($"line {Line(node)}: '{key}' needs keys: {string.Join(", ", known)}", path);
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"line {Line(node)}: '{key}' needs keys: {string.Join(", ", known)}"), path);
         foreach (var (k, v) in map.Children)
         {
             var name = Scalar(k, path);
             if (!known.Contains(name))
-                throw new StratifyInputException($"line {Line(k)}: unknown key '{name}' under '{key}'", path, suggestion: NameSuggestion.Hint(name, known, "key"));
+                throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"line {Line(k)}: unknown key '{name}' under '{key}'"), path, suggestion: NameSuggestion.Hint(name, known, "key"));
             yield return (name, v, k);
         }
     }
@@ -250,7 +250,7 @@ public static class StudySpecReader
         "column" => SubgroupMethod.Column,
         "interaction-tree" => SubgroupMethod.InteractionTree,
         "stepp" => SubgroupMethod.Stepp,
-        _ => throw new StratifyInputException($"{(line is null ? "" : $"line {line}: ")}unknown subgroup method", source, value: text,
+        _ => throw new StratifyInputException($"{(line is null ? "" : string.Create(CultureInfo.InvariantCulture, $"line {line}: "))}unknown subgroup method", source, value: text,
             suggestion: "Use kmedoids, kmeans, gmm, hierarchical, tree, column, interaction_tree or stepp."),
     };
 
@@ -261,9 +261,9 @@ public static class StudySpecReader
         if (parts.Length is 1 or 2 && int.TryParse(parts[0], out int lo) && int.TryParse(parts[^1], out int hi) && lo >= 2 && hi >= lo)
         {
             if (hi <= MaxSubgroups) return (lo, hi);
-            throw new StratifyInputException($"{(line is null ? "" : $"line {line}: ")}k is at most {MaxSubgroups} (each subgroup adds a term to every model and a curve to every chart)", source, value: text);
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"{(line is null ? "" : string.Create(CultureInfo.InvariantCulture, $"line {line}: "))}k is at most {MaxSubgroups} (each subgroup adds a term to every model and a curve to every chart)"), source, value: text);
         }
-        throw new StratifyInputException($"{(line is null ? "" : $"line {line}: ")}k must be a whole number ≥ 2 or a range such as 2..8", source, value: text);
+        throw new StratifyInputException($"{(line is null ? "" : string.Create(CultureInfo.InvariantCulture, $"line {line}: "))}k must be a whole number ≥ 2 or a range such as 2..8", source, value: text);
     }
 
     private static SubgroupSpec Subgroups(YamlNode node, string path)
@@ -294,25 +294,25 @@ public static class StudySpecReader
         if (spec.Method == SubgroupMethod.Stepp)
         {
             if (spec.Marker is null)
-                throw new StratifyInputException($"line {Line(node)}: subgroups by STEPP need 'marker: <numeric column>'", path);
+                throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"line {Line(node)}: subgroups by STEPP need 'marker: <numeric column>'"), path);
             if (spec.Features.All(f => f.Column != spec.Marker))
                 spec = spec with { Features = [new CovariateSpec(spec.Marker, CovariateKind.Numeric), .. spec.Features] };
         }
         if (spec.Method == SubgroupMethod.Stepp && spec.MissingByFeature.TryGetValue(spec.Marker!, out var markerPolicy) && markerPolicy != MissingPolicy.CompleteCase)
-            throw new StratifyInputException($"line {Line(node)}: STEPP's marker '{spec.Marker}' cannot be filled in: a patient without it has no place on the marker's axis", path,
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"line {Line(node)}: STEPP's marker '{spec.Marker}' cannot be filled in: a patient without it has no place on the marker's axis"), path,
                 value: spec.Marker, suggestion: "Leave the marker out of missing: (it is always complete_case).");
         if (spec.Method == SubgroupMethod.Column && spec.Column is null)
-            throw new StratifyInputException($"line {Line(node)}: subgroups by column need 'column: <name>'", path);
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"line {Line(node)}: subgroups by column need 'column: <name>'"), path);
         if (spec.Method is SubgroupMethod.InteractionTree && spec.Features.Count == 0)
-            throw new StratifyInputException($"line {Line(node)}: an interaction tree needs 'features:' (the candidate split variables)", path);
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"line {Line(node)}: an interaction tree needs 'features:' (the candidate split variables)"), path);
         if (spec.Method is not SubgroupMethod.Column and not SubgroupMethod.SurvivalTree && spec.Features.Count == 0)
-            throw new StratifyInputException($"line {Line(node)}: clustering needs 'features:' (numeric / categorical / ordinal columns)", path);
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"line {Line(node)}: clustering needs 'features:' (numeric / categorical / ordinal columns)"), path);
         foreach (var (column, _) in spec.MissingByFeature)
             if (spec.Features.All(f => f.Column != column))
-                throw new StratifyInputException($"line {Line(node)}: 'missing:' names '{column}', which is not a feature", path, value: column,
+                throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"line {Line(node)}: 'missing:' names '{column}', which is not a feature"), path, value: column,
                     suggestion: NameSuggestion.Hint(column, spec.Features.Select(f => f.Column).ToArray()));
         if (spec.Method is not SubgroupMethod.KMedoids and not SubgroupMethod.Column && spec.Features.Any(f => spec.MissingFor(f.Column) == MissingPolicy.Pairwise))
-            throw new StratifyInputException($"line {Line(node)}: 'missing: pairwise' is for k-medoids (Gower leaves a missing feature out of the pair); " +
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"line {Line(node)}: 'missing: pairwise' is for k-medoids (Gower leaves a missing feature out of the pair); ") +
                 $"{MethodInWords(spec.Method)} needs a value for every patient", path, suggestion: "Use impute, indicator or complete_case.");
         return spec;
     }
@@ -335,7 +335,7 @@ public static class StudySpecReader
         "indicator" => MissingPolicy.Indicator,
         "complete_case" or "complete_cases" or "drop" => MissingPolicy.CompleteCase,
         "pairwise" => MissingPolicy.Pairwise,
-        _ => throw new StratifyInputException($"{(line is null ? "" : $"line {line}: ")}unknown missing-value policy", source, value: text,
+        _ => throw new StratifyInputException($"{(line is null ? "" : string.Create(CultureInfo.InvariantCulture, $"line {line}: "))}unknown missing-value policy", source, value: text,
             suggestion: "Use impute (default), indicator, complete_case or pairwise (k-medoids only)."),
     };
 
@@ -345,7 +345,7 @@ public static class StudySpecReader
         if (node is YamlScalarNode)
             return spec with { Missing = ParseMissing(Scalar(node, path, "missing"), path, Line(node)) };
         if (node is not YamlMappingNode map)
-            throw new StratifyInputException($"line {Line(node)}: 'missing' needs a policy (impute, indicator, complete_case, pairwise) or a mapping of feature: policy", path);
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"line {Line(node)}: 'missing' needs a policy (impute, indicator, complete_case, pairwise) or a mapping of feature: policy"), path);
         var byFeature = new Dictionary<string, MissingPolicy>(StringComparer.Ordinal);
         foreach (var (keyNode, value) in map.Children)
         {
@@ -364,7 +364,7 @@ public static class StudySpecReader
             {
                 "none" => new ValidationSpec(),
                 "split" => new ValidationSpec { Mode = ValidationMode.Split },
-                _ => throw new StratifyInputException($"line {Line(node)}: unknown validation mode", path, value: text, suggestion: "Use none or split."),
+                _ => throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"line {Line(node)}: unknown validation mode"), path, value: text, suggestion: "Use none or split."),
             };
         var spec = new ValidationSpec();
         foreach (var (key, value, _) in Entries(node, path, "validation", ValidationKeys))
@@ -375,7 +375,7 @@ public static class StudySpecReader
                 case "mode": spec = spec with { Mode = Validation(value, path).Mode }; break;
                 case "fraction":
                     if (!double.TryParse(text2, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) || f <= 0.1 || f >= 0.9)
-                        throw new StratifyInputException($"line {Line(value)}: validation fraction must be between 0.1 and 0.9", path, value: text2);
+                        throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"line {Line(value)}: validation fraction must be between 0.1 and 0.9"), path, value: text2);
                     spec = spec with { Fraction = f };
                     break;
                 case "seed": spec = spec with { Seed = Integer(value, path, key, int.MinValue) }; break;
@@ -394,7 +394,7 @@ public static class StudySpecReader
     {
         "randomised" or "randomized" => StudyDesign.Randomised,
         "observational" => StudyDesign.Observational,
-        _ => throw new StratifyInputException($"{(line is null ? "" : $"line {line}: ")}unknown design", source, value: text, suggestion: DesignExplanation),
+        _ => throw new StratifyInputException($"{(line is null ? "" : string.Create(CultureInfo.InvariantCulture, $"line {line}: "))}unknown design", source, value: text, suggestion: DesignExplanation),
     };
 
     /// <summary><c>weights: iptw</c>, <c>weights: none</c>, or <c>weights: {method: iptw, trim: 0.01}</c>.</summary>
@@ -404,7 +404,7 @@ public static class StudySpecReader
         {
             "iptw" => TreatmentWeightingMethod.Iptw,
             "none" => TreatmentWeightingMethod.None,
-            _ => throw new StratifyInputException($"line {Line(node)}: unknown weighting method", path, value: text,
+            _ => throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"line {Line(node)}: unknown weighting method"), path, value: text,
                 suggestion: "Use iptw (stabilised inverse-probability-of-treatment weights) or none. A column of case weights is the key weight:."),
         };
         if (node is YamlScalarNode { Value: { } text }) return new TreatmentWeightingSpec(Method(text, node, path));
@@ -417,7 +417,7 @@ public static class StudySpecReader
                 case "method": spec = spec with { Method = Method(text2, value, path) }; break;
                 case "trim":
                     if (!double.TryParse(text2, NumberStyles.Float, CultureInfo.InvariantCulture, out double trim) || !(trim > 0 && trim < 0.5))
-                        throw new StratifyInputException($"line {Line(value)}: the weight trim must lie strictly between 0 and 0.5", path, value: text2,
+                        throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"line {Line(value)}: the weight trim must lie strictly between 0 and 0.5"), path, value: text2,
                             suggestion: "trim: 0.01 clips every weight to the 1st–99th percentiles of the weights.");
                     spec = spec with { Trim = trim };
                     break;
@@ -430,7 +430,7 @@ public static class StudySpecReader
     {
         var text = Scalar(node, path, key);
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 && v < 1) return v;
-        throw new StratifyInputException($"line {Line(node)}: '{key}' must be a probability between 0 and 1 (exclusive)", path, value: text,
+        throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"line {Line(node)}: '{key}' must be a probability between 0 and 1 (exclusive)"), path, value: text,
             suggestion: "The usual choice is 0.05; some guidelines use 0.10 or 0.01 for interaction tests.");
     }
 
@@ -443,7 +443,7 @@ public static class StudySpecReader
             "week" => TimeUnit.Weeks,
             "month" => TimeUnit.Months,
             "year" => TimeUnit.Years,
-            _ => throw new StratifyInputException($"{(line is null ? "" : $"line {line}: ")}unknown time unit", source, value: text,
+            _ => throw new StratifyInputException($"{(line is null ? "" : string.Create(CultureInfo.InvariantCulture, $"line {line}: "))}unknown time unit", source, value: text,
                 suggestion: "Use days, weeks, months or years."),
         };
     }
@@ -455,7 +455,7 @@ public static class StudySpecReader
         "1/2" or "r" or "one_two" => EventCoding.OneTwo,
         "boolean" or "bool" => EventCoding.Boolean,
         "declared" => EventCoding.Declared,
-        _ => throw new StratifyInputException($"{(line is null ? "" : $"line {line}: ")}unknown event coding", source, value: text,
+        _ => throw new StratifyInputException($"{(line is null ? "" : string.Create(CultureInfo.InvariantCulture, $"line {line}: "))}unknown event coding", source, value: text,
             suggestion: "Use auto, 0/1, 1/2 (R: 1 = censored, 2 = event), boolean, or give event_value and censored_value."),
     };
 
@@ -468,7 +468,7 @@ public static class StudySpecReader
         if (node is YamlSequenceNode or YamlScalarNode)
             return List(node, path, key).Select(c => new CovariateSpec(c, CovariateKind.Numeric)).ToArray();
         if (node is not YamlMappingNode map)
-            throw new StratifyInputException($"line {Line(node)}: '{key}' needs numeric / categorical / ordinal lists", path);
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"line {Line(node)}: '{key}' needs numeric / categorical / ordinal lists"), path);
         var result = new List<CovariateSpec>();
         foreach (var (kindNode, value) in map.Children)
         {
@@ -495,7 +495,7 @@ public static class StudySpecReader
                     result.AddRange(List(value, path, kind).Select(c => new CovariateSpec(c, CovariateKind.Ordinal)));
                     break;
                 default:
-                    throw new StratifyInputException($"line {Line(kindNode)}: unknown key '{kind}' under '{key}'", path,
+                    throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"line {Line(kindNode)}: unknown key '{kind}' under '{key}'"), path,
                         suggestion: NameSuggestion.Hint(kind, CovariateKeys, "key"));
             }
         }

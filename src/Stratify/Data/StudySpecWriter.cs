@@ -58,7 +58,7 @@ internal static class StudySpecWriter
             text.Append("  method: ").Append(MethodKey(s.Method)).Append('\n');
             if (s.Column is not null) text.Append("  column: ").Append(Quote(s.Column)).Append('\n');
             Covariates("features", s.Features, text, "  ");
-            text.Append("  k: ").Append(s.KMin == s.KMax ? $"{s.KMin}" : $"{s.KMin}..{s.KMax}").Append('\n');
+            text.Append("  k: ").Append(s.KMin == s.KMax ? s.KMin.ToString(CultureInfo.InvariantCulture) : string.Create(CultureInfo.InvariantCulture, $"{s.KMin}..{s.KMax}")).Append('\n');
             text.Append("  bootstrap: ").Append(s.Bootstrap.ToString(CultureInfo.InvariantCulture)).Append('\n');
             text.Append("  min_node_size: ").Append(s.MinNodeSize.ToString(CultureInfo.InvariantCulture)).Append('\n');
             text.Append("  max_depth: ").Append(s.MaxDepth.ToString(CultureInfo.InvariantCulture)).Append('\n');

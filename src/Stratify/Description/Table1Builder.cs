@@ -72,7 +72,7 @@ internal static class Table1Builder
         var summaries = ImmutableArray.CreateBuilder<VariableSummary>(variables.Count);
         foreach (var variable in variables)
         {
-            if (variable.Length != n) throw new ArgumentException($"variable {variable.Name} has {variable.Length} rows, expected {n}");
+            if (variable.Length != n) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"variable {variable.Name} has {variable.Length} rows, expected {n}"));
             summaries.Add(variable.Kind == CovariateKind.Numeric
                 ? DescribeNumeric(variable.Name, variable.Values!, grouping, options)
                 : DescribeCategorical(CheckLevels(variable.Factor!, options.MaxLevels, source), grouping, options));
@@ -83,7 +83,7 @@ internal static class Table1Builder
     }
 
     private static Factor CheckLevels(Factor factor, int maxLevels, string? source) => factor.LevelCount <= maxLevels ? factor
-        : throw new StratifyInputException($"has {factor.LevelCount.ToString(CultureInfo.InvariantCulture)} distinct values, too many to tabulate as categories (at most {maxLevels})",
+        : throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"has {factor.LevelCount.ToString(CultureInfo.InvariantCulture)} distinct values, too many to tabulate as categories (at most {maxLevels})"),
             source, factor.Name, suggestion: "Summarise it as numeric, or group its values into fewer categories first.");
 
     private static NumericVariableSummary DescribeNumeric(string name, double[] numbers, Grouping grouping, Table1Options options)
@@ -259,7 +259,7 @@ internal static class Table1Builder
         public static Grouping Of(Factor? groups, int n, int maxGroups, string? source)
         {
             if (groups is null) return new Grouping(Enumerable.Repeat(-1, n).ToArray(), [], [], 0);
-            if (groups.Codes.Length != n) throw new ArgumentException($"the grouping has {groups.Codes.Length} rows, expected {n}");
+            if (groups.Codes.Length != n) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"the grouping has {groups.Codes.Length} rows, expected {n}"));
             var coding = CheckLevels(groups, maxGroups, source);
             var sizes = coding.Counts();
             int missing = 0;

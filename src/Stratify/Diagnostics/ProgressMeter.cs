@@ -60,7 +60,7 @@ internal sealed class ProgressMeter
 
     /// <summary>A duration as a person reads it: "8 s", "3 min 20 s", "1 h 05 min".</summary>
     public static string Duration(TimeSpan t) =>
-        t.TotalSeconds < 60 ? $"{Math.Max(1, (int)Math.Round(t.TotalSeconds))} s"
-        : t.TotalMinutes < 60 ? $"{(int)t.TotalMinutes} min {t.Seconds:00} s"
-        : $"{(int)t.TotalHours} h {t.Minutes:00} min";
+        t.TotalSeconds < 60 ? string.Create(CultureInfo.InvariantCulture, $"{Math.Max(1, (int)Math.Round(t.TotalSeconds))} s")
+        : t.TotalMinutes < 60 ? string.Create(CultureInfo.InvariantCulture, $"{(int)t.TotalMinutes} min {t.Seconds:00} s")
+        : string.Create(CultureInfo.InvariantCulture, $"{(int)t.TotalHours} h {t.Minutes:00} min");
 }

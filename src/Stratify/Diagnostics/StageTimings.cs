@@ -62,7 +62,7 @@ internal static class StageTimings
         lock (Stages)
             return Stages.Count == 0 ? null
                 : "timings: " + string.Join(", ", Stages.GroupBy(s => s.Stage).Select(g =>
-                    $"{g.Key} {g.Sum(s => s.Seconds).ToString("0.000", CultureInfo.InvariantCulture)} s{(g.Count() > 1 ? $" (x{g.Count()})" : "")}"))
-                  + $"; garbage collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} (gen 0/1/2), peak working set {Process.GetCurrentProcess().PeakWorkingSet64 >> 20} MiB";
+                    $"{g.Key} {g.Sum(s => s.Seconds).ToString("0.000", CultureInfo.InvariantCulture)} s{(g.Count() > 1 ? string.Create(CultureInfo.InvariantCulture, $" (x{g.Count()})") : "")}"))
+                  + string.Create(CultureInfo.InvariantCulture, $"; garbage collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} (gen 0/1/2), peak working set {Process.GetCurrentProcess().PeakWorkingSet64 >> 20} MiB");
     }
 }

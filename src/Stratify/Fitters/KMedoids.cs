@@ -76,7 +76,7 @@ public sealed class KMedoids(KMedoidsOptions? options = null)
         var study = ClusteringInput.Bind(data, features, categorical, ordinal);
         var set = FeatureSet.From(study.Features, MissingPolicy.Pairwise);
         if (set.RowCount >= Options.ClaraThreshold)
-            throw new StratifyInputException($"choosing k needs every pairwise dissimilarity, which is not computed from {Options.ClaraThreshold:N0} patients on",
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"choosing k needs every pairwise dissimilarity, which is not computed from {Options.ClaraThreshold:N0} patients on"),
                 data.Source, value: set.RowCount.ToString(CultureInfo.InvariantCulture), suggestion: "Choose k on a random sample of the patients, then fit that k on all of them.");
         var gower = new GowerDissimilarity(set);
         var d = gower.Matrix();
@@ -143,7 +143,7 @@ public sealed class KMedoidsChoice
 
     /// <summary>The fit for <paramref name="k"/> (1..maxK).</summary>
     public KMedoidsFit Fit(int k) => k >= 1 && k <= _fits.Length ? _fits[k - 1]
-        : throw new ArgumentOutOfRangeException(nameof(k), k, $"k was tried from 1 to {_fits.Length}");
+        : throw new ArgumentOutOfRangeException(nameof(k), k, string.Create(CultureInfo.InvariantCulture, $"k was tried from 1 to {_fits.Length}"));
 
     /// <summary>One row per k: k, average_dissimilarity, silhouette, log_w, expected_log_w, gap, gap_standard_error.</summary>
     public DataFrame Summary() => new SummaryFrame()
@@ -251,7 +251,7 @@ public sealed class KMedoidsFit
     private DissimilarityMatrix Dissimilarities(string what)
     {
         if (_labels.Length >= _options.ClaraThreshold)
-            throw new StratifyInputException($"{what} needs every pairwise dissimilarity, which is not computed from {_options.ClaraThreshold:N0} patients on (CLARA)",
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"{what} needs every pairwise dissimilarity, which is not computed from {_options.ClaraThreshold:N0} patients on (CLARA)"),
                 value: _labels.Length.ToString(CultureInfo.InvariantCulture), suggestion: "Fit a random sample of the patients to assess it.");
         return _dissimilarities ??= _gower.Matrix();
     }

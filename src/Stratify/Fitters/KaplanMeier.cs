@@ -2,6 +2,7 @@ using Microsoft.Data.Analysis;
 using Microsoft.ML;
 using Stratify.Data;
 using Stratify.Survival;
+using System.Globalization;
 
 namespace Stratify;
 
@@ -77,7 +78,7 @@ public sealed class KaplanMeierFit
         ?? throw new StratifyInputException("no curve for this group", value: group, suggestion: $"Groups: {string.Join(", ", Curves.Select(c => c.Group))}.");
 
     private SurvivalCurve Single => Curves.Count == 1 ? Curves[0]
-        : throw new InvalidOperationException($"the fit has {Curves.Count} curves (one per group): use Curves[i] or Curve(group)");
+        : throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"the fit has {Curves.Count} curves (one per group): use Curves[i] or Curve(group)"));
 
     /// <summary>
     /// Every curve at each of its distinct times: time, n_risk, n_event, n_censor, survival, standard_error, lower, upper

@@ -1,6 +1,7 @@
 using Stratify.Data;
 using Stratify.Statistics;
 using Stratify.Survival;
+using System.Globalization;
 
 namespace Stratify.Predictive;
 
@@ -133,7 +134,7 @@ internal static class TreatmentInteractionTree
         if (options.MaxDepth < 0) throw new StratifyInputException("the maximum depth must be >= 0");
         if (!(options.Alpha > 0 && options.Alpha <= 1)) throw new StratifyInputException("alpha must be in (0, 1]");
         if (treated.Length != data.Count)
-            throw new StratifyInputException($"the treatment has {treated.Length} values but there are {data.Count} patients", column: "treatment");
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"the treatment has {treated.Length} values but there are {data.Count} patients"), column: "treatment");
         SurvivalTreeFeature.Validate(features, data.Count);
     }
 

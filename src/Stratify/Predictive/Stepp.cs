@@ -121,16 +121,16 @@ internal static class Stepp
     public static SteppResult Analyse(SurvivalData data, bool[] treated, string marker, double[] values, SteppOptions options)
     {
         int n = data.Count;
-        if (treated.Length != n) throw new StratifyInputException($"the treatment has {treated.Length} values but there are {n} patients", column: "treatment");
-        if (values.Length != n) throw new StratifyInputException($"the marker has {values.Length} values but there are {n} patients", column: marker);
+        if (treated.Length != n) throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"the treatment has {treated.Length} values but there are {n} patients"), column: "treatment");
+        if (values.Length != n) throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"the marker has {values.Length} values but there are {n} patients"), column: marker);
         if (Array.Exists(values, v => !double.IsFinite(v))) throw new StratifyInputException("the marker has missing values: drop incomplete rows first", column: marker);
         int n2 = options.PatientsPerWindow ?? Math.Max(20, n / 5);
         int n1 = options.Overlap ?? 2 * n2 / 3;
         if (n2 < 2 || n2 >= n)
-            throw new StratifyInputException($"patients per window must be at least 2 and fewer than the {n} patients", column: marker,
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"patients per window must be at least 2 and fewer than the {n} patients"), column: marker,
                 value: n2.ToString(CultureInfo.InvariantCulture), suggestion: "Choose a window of 10–30% of the patients.");
         if (n1 < 0 || n1 >= n2)
-            throw new StratifyInputException($"the overlap of consecutive windows must be at least 0 and fewer than the {n2} patients per window", column: marker,
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"the overlap of consecutive windows must be at least 0 and fewer than the {n2} patients per window"), column: marker,
                 value: n1.ToString(CultureInfo.InvariantCulture), suggestion: "An overlap of about two thirds of the window is usual.");
         if (options.Permutations < 0) throw new StratifyInputException("the number of permutations must be 0 or more", value: options.Permutations.ToString(CultureInfo.InvariantCulture));
 
@@ -149,7 +149,7 @@ internal static class Stepp
         firstOfDistinct.Add(n);
         var ranges = SlidingWindows([.. frequencies], n2, n1);
         if (ranges.Count < 2)
-            throw new StratifyInputException($"a window of {n2} patients covers every marker value, so there is only one window", column: marker,
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"a window of {n2} patients covers every marker value, so there is only one window"), column: marker,
                 suggestion: "Choose fewer patients per window.");
         var spans = ranges.Select(r => (Start: firstOfDistinct[r.Lower], End: firstOfDistinct[r.Upper + 1])).ToArray();
 

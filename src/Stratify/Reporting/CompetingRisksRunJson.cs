@@ -143,7 +143,7 @@ internal static class CompetingRisksSentences
             return CountedText.Plain($"{who}, the {RunSentences.EffectNoun(treatment)} on {eventOfInterest} was not estimated ("
                 + (effect.Estimable switch
                 {
-                    "too_few_patients" => $"an arm has fewer than {study.SmallCellThreshold} patients",
+                    "too_few_patients" => string.Create(CultureInfo.InvariantCulture, $"an arm has fewer than {study.SmallCellThreshold} patients"),
                     "too_few_events" => $"an arm has {RunSentences.FewerEventsThan(treatment.MinEventsPerArm, eventOfInterest)}",
                     _ => "the model could not estimate it",
                 }) + ").");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Stratify.Data;
 using Stratify.Description;
@@ -27,14 +28,14 @@ internal static class DescriptionFormats
     public static string ToCsv(CohortDescription d) => Table1Formats.ToCsv(d.Table1);
 
     public static string DroppedSentence(CohortDescription d) => d.Dropped.Count == 0
-        ? $"{d.RowsRead:N0} rows read; all analysed."
-        : $"{d.RowsRead:N0} rows read; {d.RowsAnalysed:N0} analysed; rows dropped for a missing value: "
-          + string.Join(", ", d.Dropped.Select(x => $"{x.Column} {x.Rows:N0}")) + ".";
+        ? string.Create(CultureInfo.InvariantCulture, $"{d.RowsRead:N0} rows read; all analysed.")
+        : string.Create(CultureInfo.InvariantCulture, $"{d.RowsRead:N0} rows read; {d.RowsAnalysed:N0} analysed; rows dropped for a missing value: ")
+          + string.Join(", ", d.Dropped.Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.Column} {x.Rows:N0}"))) + ".";
 
     public static string ToMarkdown(CohortDescription d)
     {
         var text = new StringBuilder();
-        text.AppendLine($"## Cohort: {d.Source}").AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"## Cohort: {d.Source}").AppendLine();
         text.AppendLine(DroppedSentence(d)).AppendLine();
         text.AppendLine("### Columns").AppendLine();
         text.AppendLine(Table1Formats.ToMarkdown(d.Schema)).AppendLine();

@@ -62,8 +62,8 @@ internal static class RunSentences
         string noun = EffectNoun(treatment);
         return who.Append(effect.Estimable switch
         {
-            "too_few_patients" => $", one arm has too few patients to estimate the {noun} (each arm needs at least {study.SmallCellThreshold}).",
-            "too_few_events" => $", one arm has too few events to estimate the {noun} (each arm needs at least {treatment.MinEventsPerArm}).",
+            "too_few_patients" => string.Create(CultureInfo.InvariantCulture, $", one arm has too few patients to estimate the {noun} (each arm needs at least {study.SmallCellThreshold})."),
+            "too_few_events" => string.Create(CultureInfo.InvariantCulture, $", one arm has too few events to estimate the {noun} (each arm needs at least {treatment.MinEventsPerArm})."),
             "model_failed" => $", the Cox model could not estimate the {noun}.",
             _ => effect.Verdict switch
             {

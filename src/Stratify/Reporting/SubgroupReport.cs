@@ -295,7 +295,7 @@ internal static partial class SubgroupReport
                 : $"Subgroups: size, events of {EndpointName(results)} and its cumulative incidence with 95% CI",
             ["Subgroup", "n", "Events", "Description", summary], rows, [1, 2]));
         if (results.Subgroups.Any(s => report.Cells.Hides(s.N)))
-            html.Callout($"Subgroups with fewer than {report.Cells.Threshold} patients are shown only as \"{report.Cells.Below}\": "
+            html.Callout(string.Create(CultureInfo.InvariantCulture, $"Subgroups with fewer than {report.Cells.Threshold} patients are shown only as \"{report.Cells.Below}\": ")
                 + "their curves, medians and profiles are withheld to protect patient privacy.");
         if (report.AnySuppressed) html.Callout(report.Cells.SuppressedExplanation);
         WritePredictive(report);
@@ -310,7 +310,7 @@ internal static partial class SubgroupReport
         {
             var effect = treatment.BySubgroup[s];
             html.Paragraph(report.Cells.Hides(effect.N)
-                ? $"Subgroup {effect.Subgroup} has fewer than {report.Cells.Threshold} patients; its {RunSentences.EffectNoun(treatment)} is not described."
+                ? string.Create(CultureInfo.InvariantCulture, $"Subgroup {effect.Subgroup} has fewer than {report.Cells.Threshold} patients; its {RunSentences.EffectNoun(treatment)} is not described.")
                 : report.Render(RunSentences.Effect(results.Study, treatment, effect, Description(results, effect.Subgroup))));
         }
     }
@@ -339,7 +339,7 @@ internal static partial class SubgroupReport
         {
             if (report.Cells.Hides(effect.N) || report.SubgroupSize(effect.Subgroup) is int n && report.Cells.Hides(n))
             {
-                html.Paragraph($"Subgroup {effect.Subgroup}: fewer than {report.Cells.Threshold} patients, curves not shown.");
+                html.Paragraph(string.Create(CultureInfo.InvariantCulture, $"Subgroup {effect.Subgroup}: fewer than {report.Cells.Threshold} patients, curves not shown."));
                 continue;
             }
             var byArm = SubgroupReportCurves.Chart(effect.KaplanMeierByArm, arm => arm, report.TimeUnit,
@@ -426,7 +426,7 @@ internal static partial class SubgroupReport
         forestRows.Add(Forest("All patients", treatment.Overall) with { Summary = true, NText = report.Cells.Hides(treatment.Overall.N) ? report.Cells.Below : null });
         var interaction = treatment.Interaction;
         string footer = double.IsNaN(interaction.P) ? "Interaction (subgroup × treatment): not testable"
-            : $"Interaction (subgroup × treatment{(interaction.Test == "robust_wald" ? ", robust Wald" : "")}): χ² = {Number(interaction.Statistic, 2)}, df = {interaction.Df}, {RunSentences.PEquals(interaction.P)}";
+            : string.Create(CultureInfo.InvariantCulture, $"Interaction (subgroup × treatment{(interaction.Test == "robust_wald" ? ", robust Wald" : "")}): χ² = {Number(interaction.Statistic, 2)}, df = {interaction.Df}, {RunSentences.PEquals(interaction.P)}");
         bool shrunken = forestRows.Any(r => r.Shrunken is not null);
         string causeSpecific = results.CompetingRisks is null ? "" : "cause-specific ";
         html.Figure(ForestPlot.Render(new ForestPlotInput(forestRows, footer,
@@ -441,7 +441,7 @@ internal static partial class SubgroupReport
                   + "differences are compatible with chance (random-effects model, REML). The diamond is all patients."
                 : "Square area is proportional to the subgroup size; the diamond is all patients.")
             + (subgroupP ? "" : $" Subgroup p-values are not shown: without evidence that the {RunSentences.EffectNoun(treatment)} differs between subgroups, they are no guide to a subgroup's own.")
-            + (hidden.Count > 0 ? $" Not shown (fewer than {report.Cells.Threshold} patients): subgroup {string.Join(", ", hidden)}." : ""));
+            + (hidden.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $" Not shown (fewer than {report.Cells.Threshold} patients): subgroup {string.Join(", ", hidden)}.") : ""));
 
         var rows = new List<HtmlTableRow>();
         var ids = treatment.BySubgroup.Select(e => e.Subgroup).ToList();
@@ -484,7 +484,7 @@ internal static partial class SubgroupReport
             ? "The subgroup × treatment interaction could not be tested: fewer than two subgroups have an estimable effect."
             : $"Test of interaction ({(interaction.Test == "robust_wald" ? "robust Wald test of the weighted model's" : "likelihood ratio of the")} subgroup × treatment terms, on the patients of subgroups {string.Join(", ", interaction.Subgroups)}"
               + $"{(interaction.AdjustedFor.Count > 0 ? ", adjusted for " + string.Join(", ", interaction.AdjustedFor) : "")}): "
-              + $"χ² = {Number(interaction.Statistic, 2)}, df = {interaction.Df}, {RunSentences.PEquals(interaction.P)}.");
+              + string.Create(CultureInfo.InvariantCulture, $"χ² = {Number(interaction.Statistic, 2)}, df = {interaction.Df}, {RunSentences.PEquals(interaction.P)}."));
         if (treatment.Shrinkage is { } shrinkage)
             html.Paragraph($"Shrunken estimates: a normal–normal random-effects model on the subgroups' adjusted log hazard ratios "
                 + $"(between-subgroup variance τ² = {shrinkage.Tau2.ToString("0.####", Invariant)} by {shrinkage.Method}; pooled HR {RunSentences.Ratio(shrinkage.MeanHr)}, "
@@ -572,7 +572,7 @@ internal static partial class SubgroupReport
     private static double Quantile(ArmPropensityJson arm, double probability)
     {
         for (int i = 0; i < arm.Probabilities.Count; i++) if (Math.Abs(arm.Probabilities[i] - probability) < 1e-12) return arm.Quantiles[i];
-        throw new InvalidOperationException($"no {probability} quantile of the propensity scores of arm {arm.Arm}");
+        throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"no {probability} quantile of the propensity scores of arm {arm.Arm}"));
     }
 
     private static string Percent(double probability) => (100 * probability).ToString("0.#", Invariant) + "th";

@@ -10,6 +10,7 @@
 // Counts print through the report's SmallCellPolicy (subgroup sizes and events as the subgroup list prints them).
 using Stratify.Reporting.Charts;
 using Stratify.Reporting.Html;
+using System.Globalization;
 
 namespace Stratify.Reporting;
 
@@ -27,7 +28,7 @@ internal static partial class SubgroupReport
             facts.Add(new($"Cumulative incidence of {cr.EventOfInterest} by {Time(t)} {report.TimeUnit}",
                 string.Join("; ", cr.BySubgroup.Groups.Select(g => $"subgroup {g.Group} " + (report.Cells.Hides(g.N) ? NotShown(report) : IncidenceAt(g.At, t))))));
         if (cr.BySubgroup.GrayTest is { } gray)
-            facts.Add(new("Incidence differs between subgroups? (Gray's test)", $"χ² = {Number(gray.Statistic, 2)}, df = {gray.Df}, {PEquals(gray.P)}"));
+            facts.Add(new("Incidence differs between subgroups? (Gray's test)", string.Create(CultureInfo.InvariantCulture, $"χ² = {Number(gray.Statistic, 2)}, df = {gray.Df}, {PEquals(gray.P)}")));
         if (cr.Treatment is { } treatment && report.Results.Treatment is { } t2)
         {
             var overall = treatment.Overall;
@@ -57,7 +58,7 @@ internal static partial class SubgroupReport
             + SuppressedNote(report, chart));
         WriteIncidenceLandmarks(report, cr);
         if (cr.BySubgroup.GrayTest is { } gray)
-            html.Paragraph($"Gray's test of equal cumulative incidence of {cr.EventOfInterest} between the subgroups: χ² = {Number(gray.Statistic, 2)}, df = {gray.Df}, {PEquals(gray.P)}.");
+            html.Paragraph(string.Create(CultureInfo.InvariantCulture, $"Gray's test of equal cumulative incidence of {cr.EventOfInterest} between the subgroups: χ² = {Number(gray.Statistic, 2)}, df = {gray.Df}, {PEquals(gray.P)}."));
 
         if (cr.Treatment is not { } treatment || results.Treatment is not { } arms) return;
         html.Heading(3, "By treatment arm");
@@ -65,13 +66,13 @@ internal static partial class SubgroupReport
             _ => false, riskColumnsAddUp: false);
         html.Figure(KaplanMeierChart.Render(overall),
             $"All patients: cumulative incidence of {cr.EventOfInterest} by treatment arm ({arms.Treated} vs {arms.Reference}), 95% confidence bands."
-            + (treatment.Overall.ByArm.GrayTest is { } g ? $" Gray's test: χ² = {Number(g.Statistic, 2)}, df = {g.Df}, {PEquals(g.P)}." : "")
+            + (treatment.Overall.ByArm.GrayTest is { } g ? string.Create(CultureInfo.InvariantCulture, $" Gray's test: χ² = {Number(g.Statistic, 2)}, df = {g.Df}, {PEquals(g.P)}.") : "")
             + SuppressedNote(report, overall));
         foreach (var effect in treatment.BySubgroup)
         {
             if (report.SubgroupSize(effect.Subgroup) is int n && report.Cells.Hides(n))
             {
-                html.Paragraph($"Subgroup {effect.Subgroup}: fewer than {report.Cells.Threshold} patients, curves not shown.");
+                html.Paragraph(string.Create(CultureInfo.InvariantCulture, $"Subgroup {effect.Subgroup}: fewer than {report.Cells.Threshold} patients, curves not shown."));
                 continue;
             }
             var byArm = IncidenceChart(report, cr, effect.ByArm, a => a, $"Cumulative incidence of {cr.EventOfInterest} by treatment arm in subgroup {effect.Subgroup}",
@@ -202,7 +203,7 @@ internal static partial class SubgroupReport
     {
         var incidence = cr.BySubgroup;
         yield return $"{Capitalised(CompetingWords(cr))} competes with {cr.EventOfInterest}, so the probability of {cr.EventOfInterest} is its cumulative incidence, estimated by the "
-            + $"Aalen–Johansen estimator {cite([AalenJohansen1978])} with infinitesimal-jackknife standard errors and {incidence.ConfLevel * 100:0}% pointwise "
+            + string.Create(CultureInfo.InvariantCulture, $"Aalen–Johansen estimator {cite([AalenJohansen1978])} with infinitesimal-jackknife standard errors and {incidence.ConfLevel * 100:0}% pointwise ")
             + $"limits on the {incidence.ConfType} scale (as R's survfit); 1 − Kaplan–Meier, which censors the competing events, would overstate it. "
             + $"Subgroups (and arms) were compared with Gray's test {cite([Gray1988])}. The log-rank test and the Cox model by subgroup in the diagnostics, "
             + $"and the Cox models of the treatment, are cause-specific: {CompetingWords(cr)} censors follow-up there.";

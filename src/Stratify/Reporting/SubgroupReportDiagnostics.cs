@@ -6,6 +6,7 @@
 using Stratify.Reporting.Charts;
 using Stratify.Reporting.Html;
 using Stratify.Survival;
+using System.Globalization;
 
 namespace Stratify.Reporting;
 
@@ -36,7 +37,7 @@ internal static partial class SubgroupReport
                     "Standardised differences of the features by subgroup")),
                 "Standardised difference of each feature (or feature = level) between the subgroup and the other patients: "
                 + "orange above, blue below the rest of the cohort"
-                + (features.Count < DistinctFeatures(profiles) ? $"; the {features.Count} most different features are shown." : "."));
+                + (features.Count < DistinctFeatures(profiles) ? string.Create(CultureInfo.InvariantCulture, $"; the {features.Count} most different features are shown.") : "."));
         }
         else
         {
@@ -194,7 +195,7 @@ internal static partial class SubgroupReport
     private static void WriteClustering(ReportContext report, DiscoveryClusteringJson clustering)
     {
         var html = report.Html;
-        html.Paragraph($"Distance: {clustering.Distance}. Number of subgroups k = {clustering.K} (recommended k = {clustering.RecommendedK}); "
+        html.Paragraph(string.Create(CultureInfo.InvariantCulture, $"Distance: {clustering.Distance}. Number of subgroups k = {clustering.K} (recommended k = {clustering.RecommendedK}); ")
             + $"average silhouette width {Number(clustering.Silhouette, 3)}; objective {Number(clustering.Objective, 4)}; "
             + (clustering.StabilitySubsample is null ? $"proportion of ambiguous clustering (PAC) {Number(clustering.Pac, 3)}."
                 : "proportion of ambiguous clustering (PAC) not computed with subsamples: a pair of patients is drawn together in too few of them."));
@@ -250,7 +251,7 @@ internal static partial class SubgroupReport
         var cells = report.Cells;
         html.Heading(3, "Log-rank test");
         html.Paragraph($"Survival differs between subgroups if the log-rank test rejects equality: χ² = {Number(logRank.Statistic, 2)}, "
-            + $"df = {logRank.Df}, {PEquals(logRank.P)}.");
+            + string.Create(CultureInfo.InvariantCulture, $"df = {logRank.Df}, {PEquals(logRank.P)}."));
         var ids = logRank.Groups.Select(g => g.Group).ToList();
         var sizes = report.SubgroupColumn(ids, logRank.Groups.Select(g => g.N).ToList(), SubgroupCount.Size);
         var observed = report.SubgroupColumn(ids, logRank.Groups.Select(g => double.IsFinite(g.Observed) ? (int)Math.Round(g.Observed) : 0).ToList(),
@@ -259,7 +260,7 @@ internal static partial class SubgroupReport
             logRank.Groups.Select((g, i) => new HtmlTableRow(g.Group, [sizes[i], double.IsFinite(g.Observed) ? observed[i] : "NA", Number(g.Expected, 1)])).ToList(),
             [1, 2, 3]));
         if (logRank.Trend is { } trend)
-            html.Paragraph($"Test for trend across the subgroups in their listed order: χ² = {Number(trend.Statistic, 2)}, df = {trend.Df}, {PEquals(trend.P)}.");
+            html.Paragraph(string.Create(CultureInfo.InvariantCulture, $"Test for trend across the subgroups in their listed order: χ² = {Number(trend.Statistic, 2)}, df = {trend.Df}, {PEquals(trend.P)}."));
         // A comparison with a subgroup too small to describe would describe it: those rows are left out.
         var shown = logRank.Pairwise.Where(p => !Small(report, p.GroupA) && !Small(report, p.GroupB)).ToList();
         if (shown.Count > 0)
@@ -268,7 +269,7 @@ internal static partial class SubgroupReport
                 shown.Select(p => new HtmlTableRow($"{p.GroupA} vs {p.GroupB}", [Number(p.Statistic, 2), P(p.P), P(p.PAdjusted)])).ToList(),
                 [1, 2, 3]));
         if (shown.Count < logRank.Pairwise.Count)
-            html.Paragraph($"Pairwise comparisons with a subgroup of fewer than {report.Cells.Threshold} patients are not shown.");
+            html.Paragraph(string.Create(CultureInfo.InvariantCulture, $"Pairwise comparisons with a subgroup of fewer than {report.Cells.Threshold} patients are not shown."));
     }
 
     private static bool Small(ReportContext report, string subgroup) => report.SubgroupSize(subgroup) is int n && report.Cells.Hides(n);
@@ -289,7 +290,7 @@ internal static partial class SubgroupReport
         html.Heading(3, "Cox model by subgroup");
         var tests = cox.Tests;
         html.Paragraph($"Cox proportional-hazards model with subgroup as a factor ({cells.Count(cox.N)} patients, {cells.Count(cox.Events)} events, "
-            + $"{TiesName(cox.Ties)} ties): likelihood-ratio test χ² = {Number(tests.LikelihoodRatio.Statistic, 2)}, df = {tests.LikelihoodRatio.Df}, "
+            + string.Create(CultureInfo.InvariantCulture, $"{TiesName(cox.Ties)} ties): likelihood-ratio test χ² = {Number(tests.LikelihoodRatio.Statistic, 2)}, df = {tests.LikelihoodRatio.Df}, ")
             + $"{PEquals(tests.LikelihoodRatio.P)}; concordance C = {Number(cox.Concordance.C, 3)} (SE {Number(cox.Concordance.Se, 3)})."
             + (cox.Converged ? "" : " The fit did not converge; its estimates are unreliable."));
         html.Table(new HtmlTable("Cox model terms: hazard ratio against the reference with 95% CI", ["Term", "HR (95% CI)", "z", "p"],

@@ -4,6 +4,7 @@
 // shape, a field that may not be null left out or null (named by its JSON path), a schema_version other than
 // ResultsDocument.CurrentSchemaVersion. Unknown properties are ignored, so a
 // field the report does not know (whatever it holds) never reaches the page.
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Stratify.Data;
@@ -65,7 +66,7 @@ internal static class SubgroupReportFiles
         }
         catch (JsonException e)
         {
-            var where = e.LineNumber is long line ? $" at line {line + 1}" : "";
+            var where = e.LineNumber is long line ? string.Create(CultureInfo.InvariantCulture, $" at line {line + 1}") : "";
             var member = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : $" ({e.Path})";
             throw new StratifyInputException($"not valid JSON for {what}{where}{member}: {FirstSentence(e.Message)}", path);
         }
@@ -86,8 +87,8 @@ internal static class SubgroupReportFiles
             int index = 0;
             foreach (var item in (System.Collections.IEnumerable)value)
             {
-                if (item is null) throw new StratifyInputException($"{jsonPath}[{index}] is null", file);
-                RequireComplete(item, elementInfo, $"{jsonPath}[{index}]", file);
+                if (item is null) throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"{jsonPath}[{index}] is null"), file);
+                RequireComplete(item, elementInfo, string.Create(CultureInfo.InvariantCulture, $"{jsonPath}[{index}]"), file);
                 index++;
             }
             return;

@@ -3,6 +3,7 @@
 // run). Without a manifest the data files and seed come from results.json and the section says what is missing.
 using Stratify.Reporting.Html;
 using Stratify.Survival;
+using System.Globalization;
 
 namespace Stratify.Reporting;
 
@@ -143,7 +144,7 @@ internal static partial class SubgroupReport
         {
             yield return $"Subgroups are bands of {stepp.Marker} of about equal size, cut at its quantiles without looking at outcomes. The "
                 + $"treatment effect along {stepp.Marker} is a subpopulation treatment effect pattern plot (STEPP) {Cite(BonettiGelber2004)}: "
-                + $"overlapping windows of about {stepp.PatientsPerWindow} patients, consecutive windows sharing at most {stepp.Overlap}, each with "
+                + string.Create(CultureInfo.InvariantCulture, $"overlapping windows of about {stepp.PatientsPerWindow} patients, consecutive windows sharing at most {stepp.Overlap}, each with ")
                 + "its treatment hazard ratio and RMST difference, and a permutation test of heterogeneity (the largest standardised difference "
                 + "between a window's log hazard ratio and the overall one, window memberships permuted within each arm).";
         }
@@ -162,7 +163,7 @@ internal static partial class SubgroupReport
             foreach (var sentence in CompetingRisksMethods(results, competingRisks, works => Cite(works))) yield return sentence;
         else
             yield return $"Survival curves are Kaplan–Meier estimates {Cite(KaplanMeier1958)} with {variance} and "
-                + $"{km.ConfLevel * 100:0}% pointwise confidence limits on the {km.ConfType} scale"
+                + string.Create(CultureInfo.InvariantCulture, $"{km.ConfLevel * 100:0}% pointwise confidence limits on the {km.ConfType} scale")
                 + (logRank is null ? "; with one subgroup there was nothing to compare them with."
                     : $"; subgroups were compared with the log-rank test {Cite(Mantel1966)}"
                         + (logRank.Pairwise.Count > 0 && logRank.Pairwise[0].Method == "holm" ? $", pairwise comparisons Holm-adjusted {Cite(Holm1979)}." : "."));
@@ -190,7 +191,7 @@ internal static partial class SubgroupReport
                     ? $", and the difference in restricted mean survival time up to {Time(results.Study.RmstHorizon)} {results.Study.Endpoint.TimeUnit} {Cite(RoystonParmar2013)}. "
                     : ". ")
                 + "No effect is estimated "
-                + $"where an arm has fewer than {results.Study.SmallCellThreshold} patients or {RunSentences.FewerEventsThan(treatment.MinEventsPerArm)}.";
+                + string.Create(CultureInfo.InvariantCulture, $"where an arm has fewer than {results.Study.SmallCellThreshold} patients or {RunSentences.FewerEventsThan(treatment.MinEventsPerArm)}.");
             yield return $"Whether the effect differs between subgroups is judged by the {(treatment.Interaction.Test == "robust_wald" ? "robust Wald" : "likelihood-ratio")} test of the subgroup × treatment interaction, "
                 + $"not by comparing the subgroups' own p-values {Cite(Wang2007, Rothwell2005)}. Subgroup verdicts (benefit, harm, no clear difference) are "
                 + $"given only when that test's p is below {Number(treatment.BottomLine.InteractionAlpha)}; otherwise each subgroup is reported as consistent with "
@@ -218,7 +219,7 @@ internal static partial class SubgroupReport
         }
         int threshold = results.Study.SmallCellThreshold;
         if (threshold > 1)
-            yield return $"To protect privacy, a positive count below {threshold} is printed as \"<{threshold}\", and groups that small are not described. "
+            yield return string.Create(CultureInfo.InvariantCulture, $"To protect privacy, a positive count below {threshold} is printed as \"<{threshold}\", and groups that small are not described. ")
                 + $"Where such a count belongs to a set of counts whose total is printed (subgroup sizes, events, the levels of a Table 1 variable, "
                 + $"numbers at risk), and it is the only one hidden, the next smallest count of the set is printed as \"{SmallCellPolicy.SuppressedText}\" "
                 + "as well (complementary suppression), so that the small count cannot be worked out by subtraction; a subgroup whose size is "
@@ -232,7 +233,7 @@ internal static partial class SubgroupReport
         html.Heading(3, "Reproducibility");
         if (report.Manifest is not { } manifest)
         {
-            html.Paragraph($"No manifest.json was supplied, so versions, times and the spec as run are not shown. Seed: {results.Study.Seed}.");
+            html.Paragraph(string.Create(CultureInfo.InvariantCulture, $"No manifest.json was supplied, so versions, times and the spec as run are not shown. Seed: {results.Study.Seed}."));
             WriteDataFiles(html, results.Study.DataFiles);
             return;
         }

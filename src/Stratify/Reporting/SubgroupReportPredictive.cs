@@ -79,7 +79,7 @@ internal static partial class SubgroupReport
                 $"interaction χ² {Number(s.Statistic, 1)}, Bonferroni {RunSentences.PEquals(s.AdjustedP)}")).ToList();
             string where = tree.Honest ? "estimated on the patients the tree did not see" : "estimated on the same patients that chose the splits (optimistic)";
             html.Figure(InteractionTreeChart.Render(new InteractionTreeChartInput(splits, leaves,
-                    $"Interaction tree for {tree.Treatment}: {splits.Count} split{(splits.Count == 1 ? "" : "s")}, {leaves.Count} subgroup{(leaves.Count == 1 ? "" : "s")}")),
+                    string.Create(CultureInfo.InvariantCulture, $"Interaction tree for {tree.Treatment}: {splits.Count} split{(splits.Count == 1 ? "" : "s")}, {leaves.Count} subgroup{(leaves.Count == 1 ? "" : "s")}"))),
                 $"The interaction tree: each split is the cut where the treatment effect ({tree.Treated} vs {tree.Reference}) differs most between "
                 + "the two sides, with its score test of interaction (1 df) and the p-value adjusted for every cut point searched (Bonferroni); "
                 + $"\"yes\" branches meet the condition. Under each subgroup: its n and events and the adjusted hazard ratio (95% CI), {where}.");
@@ -94,7 +94,7 @@ internal static partial class SubgroupReport
                 return;
             }
             html.Figure(SteppChart.Render(input),
-                $"STEPP: the hazard ratio ({treatment.Treated} vs {treatment.Reference}) in {stepp.Windows.Count} overlapping windows of about "
+                string.Create(CultureInfo.InvariantCulture, $"STEPP: the hazard ratio ({treatment.Treated} vs {treatment.Reference}) in {stepp.Windows.Count} overlapping windows of about ")
                 + $"{stepp.PatientsPerWindow.ToString("N0", CultureInfo.InvariantCulture)} patients ordered by {stepp.Marker}, against the window's median "
                 + $"{stepp.Marker}, with 95% pointwise limits; the dashed line is the overall effect, the grey line no effect. Each window's hazard "
                 + (treatment.Overall.AdjustedFor.Count > 0 ? $"ratio is adjusted for {string.Join(", ", treatment.Overall.AdjustedFor)}, as the other hazard ratios are" : "ratio has treatment as the only covariate, as the other hazard ratios")

@@ -81,7 +81,7 @@ internal sealed record SmallCellPolicy(int Threshold)
     /// <summary>The footnote that explains <see cref="SuppressedText"/> to a clinician.</summary>
     public string SuppressedExplanation =>
         $"\"{SuppressedText}\" marks a count that is not small but is hidden all the same: printed next to the totals, it would "
-        + $"let a reader work out a count shown as \"{Below}\" by subtraction. The small count is between 1 and {Threshold - 1}; "
+        + string.Create(CultureInfo.InvariantCulture, $"let a reader work out a count shown as \"{Below}\" by subtraction. The small count is between 1 and {Threshold - 1}; ")
         + "the suppressed one is the rest of the total.";
 
     /// <summary>A count as printed under its disclosure: "suppressed", "&lt;5" or the number.</summary>
@@ -97,7 +97,7 @@ internal sealed record SmallCellPolicy(int Threshold)
     public CountDisclosure[] Disclose(ReadOnlySpan<int> counts, ReadOnlySpan<bool> withheld = default)
     {
         if (!withheld.IsEmpty && withheld.Length != counts.Length)
-            throw new ArgumentException($"{withheld.Length} withheld flags for {counts.Length} counts.", nameof(withheld));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{withheld.Length} withheld flags for {counts.Length} counts."), nameof(withheld));
         var disclosure = new CountDisclosure[counts.Length];
         int masked = 0;
         for (int i = 0; i < counts.Length; i++)
@@ -132,7 +132,7 @@ internal sealed record SmallCellPolicy(int Threshold)
     {
         int rows = counts.GetLength(0), columns = counts.GetLength(1);
         if (columnWithheld.Length != columns)
-            throw new ArgumentException($"{columnWithheld.Length} withheld flags for {columns} columns.", nameof(columnWithheld));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{columnWithheld.Length} withheld flags for {columns} columns."), nameof(columnWithheld));
         var disclosure = new CountDisclosure[rows, columns];
         var withheld = columnWithheld.ToArray();
         if (unprintedColumn >= 0) withheld[unprintedColumn] = false;

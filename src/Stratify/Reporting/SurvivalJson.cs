@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Serialization;
 using Stratify.Survival;
 
@@ -65,7 +66,7 @@ internal sealed record CountingProcessJson(
     /// </summary>
     public string Describe() => Entry is not null
         ? $"delayed entry: at risk from {Entry} to the time"
-        : $"start/stop rows ({Start}, {Stop}] of {Patients} patients by {Id}";
+        : string.Create(CultureInfo.InvariantCulture, $"start/stop rows ({Start}, {Stop}] of {Patients} patients by {Id}");
 }
 
 /// <summary>

@@ -170,8 +170,8 @@ internal static class Table1Formats
         var header = ImmutableArray.CreateBuilder<string>();
         header.Add("Variable");
         header.Add("");
-        header.Add($"Overall (n={table.OverallCount})");
-        foreach (var g in table.Groups) header.Add($"{g.Label} (n={g.Count})");
+        header.Add(string.Create(CultureInfo.InvariantCulture, $"Overall (n={table.OverallCount})"));
+        foreach (var g in table.Groups) header.Add(string.Create(CultureInfo.InvariantCulture, $"{g.Label} (n={g.Count})"));
         header.AddRange("p", "Test", "SMD");
         var rows = ImmutableArray.CreateBuilder<Table1GridRow>();
         foreach (var variable in document.Variables)
@@ -236,7 +236,7 @@ internal static class Table1Formats
         int exponent = (int)Math.Floor(Math.Log10(p));
         double rounded = Math.Round(p, Math.Max(0, 2 - exponent));
         int decimals = Math.Max(0, 2 - (int)Math.Floor(Math.Log10(rounded)));
-        return rounded.ToString("F" + decimals, Invariant);
+        return rounded.ToString("F" + decimals.ToString(Invariant), Invariant);
     }
 
     public static CohortSchemaDocument ToDocument(CohortSchemaSummary schema) =>
@@ -258,7 +258,7 @@ internal static class Table1Formats
             if (c.Unit is not null) type += $" ({c.Unit})";
             rows.Add([c.Name, type, c.Kind == VariableKind.Numeric ? "numeric" : "categorical",
                 c.Missing.ToString(Invariant), FormatNumber(c.PercentMissing, 1), c.Distinct.ToString(Invariant),
-                FormatRange(c.Minimum), FormatRange(c.Maximum), string.Join("; ", c.TopLevels.Select(l => $"{l.Level}: {l.Count}"))]);
+                FormatRange(c.Minimum), FormatRange(c.Maximum), string.Join("; ", c.TopLevels.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Level}: {l.Count}")))]);
         }
         return new TextGrid(header, rows.MoveToImmutable());
     }
@@ -296,7 +296,7 @@ internal static class Table1Formats
     private static Table1CellDto CountCell(CategoricalCell cell, int level, Table1FormatOptions format)
     {
         double percent = cell.Percent(level);
-        return new CountCellDto($"{cell.Counts[level]} ({FormatNumber(percent, format.PercentDigits)}%)", cell.Counts[level], percent);
+        return new CountCellDto(string.Create(CultureInfo.InvariantCulture, $"{cell.Counts[level]} ({FormatNumber(percent, format.PercentDigits)}%)"), cell.Counts[level], percent);
     }
 
     private static Table1CellDto MissingCell(int missing) => new CountCellDto(missing.ToString(Invariant), missing, double.NaN);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Parquet;
 using Parquet.Schema;
@@ -150,9 +151,9 @@ internal static class CohortSimulator
     public static async Task WriteAsync(string path, long n, long seed, SimulationModel? model = null, int rowGroupSize = DefaultRowGroupSize,
         IProgress<long>? progress = null, CancellationToken cancellation = default)
     {
-        if (n < 1) throw new StratifyInputException("the number of patients must be at least 1", "--n", value: n.ToString());
+        if (n < 1) throw new StratifyInputException("the number of patients must be at least 1", "--n", value: n.ToString(CultureInfo.InvariantCulture));
         if (n > int.MaxValue)
-            throw new StratifyInputException($"at most {int.MaxValue:N0} patients: that is the most rows one cohort can hold when Stratify reads the file back", "--n", value: n.ToString());
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"at most {int.MaxValue:N0} patients: that is the most rows one cohort can hold when Stratify reads the file back"), "--n", value: n.ToString(CultureInfo.InvariantCulture));
         model ??= new SimulationModel();
         var fields = new DataField[]
         {

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Stratify.Statistics;
 
 /// <summary>
@@ -13,7 +15,7 @@ internal readonly ref struct GroupedSample
         if (values.Length != groups.Length) throw new ArgumentException("values and groups differ in length");
         for (int i = 0; i < groups.Length; i++)
             if ((uint)groups[i] >= (uint)groupCount)
-                throw new ArgumentOutOfRangeException(nameof(groups), groups[i], $"group code at index {i} is outside 0..{groupCount - 1}");
+                throw new ArgumentOutOfRangeException(nameof(groups), groups[i], string.Create(CultureInfo.InvariantCulture, $"group code at index {i} is outside 0..{groupCount - 1}"));
         Values = values;
         Groups = groups;
         GroupCount = groupCount;

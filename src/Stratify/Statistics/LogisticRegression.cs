@@ -1,5 +1,6 @@
 using Stratify.Data;
 using Stratify.Survival;
+using System.Globalization;
 
 namespace Stratify.Statistics;
 
@@ -138,7 +139,7 @@ internal static class LogisticRegression
             var next = qr.Solve(z);
             if (!AllFinite(next))
             {
-                warnings.Add($"non-finite coefficients at iteration {iteration}");
+                warnings.Add(string.Create(CultureInfo.InvariantCulture, $"non-finite coefficients at iteration {iteration}"));
                 break;
             }
             coefficients = next;
@@ -298,13 +299,13 @@ internal static class LogisticRegression
     private static void Validate(bool[] outcome, DesignMatrix design, LogisticRegressionOptions options)
     {
         int n = outcome.Length;
-        if (design.Rows != n) throw new StratifyInputException($"the covariates have {design.Rows} rows but the outcome has {n}");
+        if (design.Rows != n) throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"the covariates have {design.Rows} rows but the outcome has {n}"));
         if (!options.Intercept && design.Columns == 0) throw new StratifyInputException("a logistic regression needs at least one column");
-        if (options.MaxIterations < 1) throw new StratifyInputException("MaxIterations must be at least 1", value: options.MaxIterations.ToString());
-        if (!(options.Tolerance > 0)) throw new StratifyInputException("Tolerance must be positive", value: options.Tolerance.ToString("R"));
+        if (options.MaxIterations < 1) throw new StratifyInputException("MaxIterations must be at least 1", value: options.MaxIterations.ToString(CultureInfo.InvariantCulture));
+        if (!(options.Tolerance > 0)) throw new StratifyInputException("Tolerance must be positive", value: options.Tolerance.ToString("R", CultureInfo.InvariantCulture));
         if (options.PriorWeights is { } weights)
         {
-            if (weights.Length != n) throw new StratifyInputException($"the prior weights have {weights.Length} rows but the outcome has {n}", column: "weights");
+            if (weights.Length != n) throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"the prior weights have {weights.Length} rows but the outcome has {n}"), column: "weights");
             for (int i = 0; i < n; i++)
                 if (!double.IsFinite(weights[i]) || weights[i] < 0)
                     throw new StratifyInputException("a prior weight must be a finite number ≥ 0", column: "weights", row: i + 1,

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 // Pearson's chi-square test of independence in an r × c contingency table, without continuity correction,
 // as R's chisq.test(table, correct = FALSE):
 //   E_ij = (row total_i)(column total_j) / N,   X² = Σ (O_ij - E_ij)² / E_ij,   df = (r - 1)(c - 1)
@@ -33,7 +35,7 @@ internal static class PearsonChiSquareTest
     /// <summary>Tests the table of <paramref name="counts"/>, row-major with <paramref name="rows"/> × <paramref name="columns"/> cells.</summary>
     public static ContingencyTestResult Compute(ReadOnlySpan<int> counts, int rows, int columns)
     {
-        if (counts.Length != rows * columns) throw new ArgumentException($"expected {rows} × {columns} counts, got {counts.Length}");
+        if (counts.Length != rows * columns) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"expected {rows} × {columns} counts, got {counts.Length}"));
         var rowTotals = new double[rows];
         var columnTotals = new double[columns];
         double total = 0;

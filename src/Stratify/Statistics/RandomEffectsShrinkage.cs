@@ -1,3 +1,5 @@
+using System.Globalization;
+
 // Normal–normal random-effects model and empirical-Bayes shrinkage of k estimates (here: the treatment log hazard
 // ratios of k subgroups), as in a random-effects meta-analysis:
 //   yᵢ | θᵢ ~ N(θᵢ, vᵢ)   (vᵢ = the estimate's squared standard error, taken as known)
@@ -60,7 +62,7 @@ internal static class RandomEffectsShrinkage
     {
         int k = estimates.Count;
         if (k < 2) throw new ArgumentException("a random-effects model needs at least two estimates", nameof(estimates));
-        if (variances.Count != k) throw new ArgumentException($"{variances.Count} variances for {k} estimates", nameof(variances));
+        if (variances.Count != k) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{variances.Count} variances for {k} estimates"), nameof(variances));
         for (int i = 0; i < k; i++)
             if (!double.IsFinite(estimates[i]) || !(variances[i] > 0) || !double.IsFinite(variances[i]))
                 throw new ArgumentException("every estimate must be finite with a positive finite variance", nameof(variances));

@@ -27,6 +27,7 @@
 // therefore reports NaN (NA in tables, null in JSON) at df = 0, and says why in its documentation and the README.
 using MathNet.Numerics;
 using MathNet.Numerics.Distributions;
+using System.Globalization;
 
 namespace Stratify.Statistics;
 
@@ -96,7 +97,7 @@ internal static class TailProbability
     public static double NormalCriticalValue(double confidenceLevel)
     {
         if (!(confidenceLevel > 0 && confidenceLevel < 1))
-            throw new Data.StratifyInputException("a confidence level must lie strictly between 0 and 1", value: confidenceLevel.ToString("R"),
+            throw new Data.StratifyInputException("a confidence level must lie strictly between 0 and 1", value: confidenceLevel.ToString("R", CultureInfo.InvariantCulture),
                 suggestion: "For example 0.95 for 95% intervals.");
         return NormalQuantile((1 + confidenceLevel) / 2);
     }

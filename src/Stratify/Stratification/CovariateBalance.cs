@@ -1,5 +1,6 @@
 using Stratify.Statistics;
 using Stratify.Survival;
+using System.Globalization;
 
 namespace Stratify.Stratification;
 
@@ -36,11 +37,11 @@ internal static class CovariateBalance
     {
         ArgumentNullException.ThrowIfNull(treated);
         int n = treated.Length;
-        if (weights.Count != n) throw new Data.StratifyInputException($"{weights.Count} weights for {n} patients");
+        if (weights.Count != n) throw new Data.StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"{weights.Count} weights for {n} patients"));
         var rows = new List<CovariateBalanceRow>();
         foreach (var term in terms)
         {
-            if (term.Length != n) throw new Data.StratifyInputException($"the covariate has {term.Length} rows for {n} patients", column: term.Name);
+            if (term.Length != n) throw new Data.StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"the covariate has {term.Length} rows for {n} patients"), column: term.Name);
             switch (term)
             {
                 case NumericTerm numeric:

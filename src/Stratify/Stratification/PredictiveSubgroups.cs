@@ -26,7 +26,7 @@ internal static class PredictiveSubgroups
         var treatment = study.Treatment ?? throw new StratifyInputException($"{method} compares the treatment's effect between patients, but no treatment is named",
             study.Spec.SourceFile ?? "command line", suggestion: "Add treatment: (and treatment_reference:) to the spec, or pass --treatment COLUMN (and --reference COLUMN=LEVEL).");
         if (treatment.LevelCount != 2)
-            throw new StratifyInputException($"{method} compares two arms, but the treatment column has {treatment.LevelCount} ({string.Join(", ", treatment.Levels)})",
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"{method} compares two arms, but the treatment column has {treatment.LevelCount} ({string.Join(", ", treatment.Levels)})"),
                 study.Spec.SourceFile ?? "command line", treatment.Name, suggestion: "Recode the treatment into two arms.");
         var treated = new bool[study.RowCount];
         for (int i = 0; i < treated.Length; i++) treated[i] = treatment.Codes[i] != treatment.Reference;
@@ -76,7 +76,7 @@ internal static class PredictiveSubgroups
         var all = FeatureSet.From(study.Features, spec.Missing, spec.MissingByFeature, fillFrom: discovery);
         var candidates = SubgroupFinder.TreeFeatures(all);
         var found = SubgroupFinder.Positions(all, discovery);
-        progress?.Report($"growing an interaction tree on {found.Length:N0} patients ({candidates.Count} candidate features)");
+        progress?.Report(string.Create(CultureInfo.InvariantCulture, $"growing an interaction tree on {found.Length:N0} patients ({candidates.Count} candidate features)"));
         var tree = GrowInteractionTree(study, candidates, found, RowSelection.Pick(all.SourceRows, found), options ?? TreeOptions(study.Spec));
         int leaves = tree.Leaves.Count;
         var model = new SubgroupModel("interaction_tree", "the leaf whose rule the patient meets", Ids(leaves), SubgroupModel.FeaturesOf(all, rules: true),
@@ -171,7 +171,7 @@ internal static class PredictiveSubgroups
         Treated(study, "STEPP"); // refuses a study without a two-arm treatment before anything else
         var marker = Marker(study, spec);
         var observed = WithMarker(marker, discovery);
-        progress?.Report($"STEPP of {spec.Marker} on {observed.Length:N0} patients ({spec.Permutations} permutations)");
+        progress?.Report(string.Create(CultureInfo.InvariantCulture, $"STEPP of {spec.Marker} on {observed.Length:N0} patients ({spec.Permutations} permutations)"));
         var stepp = Stepp(study, spec, observed, seed, StratificationRun.TreatmentCovariates(study.Spec, study));
         var cuts = BandCuts(RowSelection.Pick(marker, observed), spec.Bands);
         if (cuts.Length == 0)
@@ -183,7 +183,7 @@ internal static class PredictiveSubgroups
         var missing = FeatureSet.From(study.Features.Where(f => f.Name == spec.Marker).ToArray(), MissingPolicy.CompleteCase).Missing;
         var warnings = missing.Warnings();
         if (cuts.Length + 1 < spec.Bands)
-            warnings.Add(CountedText.Plain($"{spec.Marker} has so many tied values that only {cuts.Length + 1} bands of about equal size could be cut (bands: {spec.Bands} asked)"));
+            warnings.Add(CountedText.Plain(string.Create(CultureInfo.InvariantCulture, $"{spec.Marker} has so many tied values that only {cuts.Length + 1} bands of about equal size could be cut (bands: {spec.Bands} asked)")));
         var rules = Enumerable.Range(0, cuts.Length + 1).Select(b => BandRule(spec.Marker!, cuts, b)).ToArray();
         var profiles = ClusterProfiles.Describe(FeatureSet.From(study.Features, MissingPolicy.Pairwise), codes, cuts.Length + 1);
         return new SubgroupAssignment(spec.Method, Ids(cuts.Length + 1), rules, rules, codes, spec.Features.Select(f => f.Column).ToArray(), null, null, profiles, warnings)

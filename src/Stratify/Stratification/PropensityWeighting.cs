@@ -1,6 +1,7 @@
 using Stratify.Data;
 using Stratify.Statistics;
 using Stratify.Survival;
+using System.Globalization;
 
 namespace Stratify.Stratification;
 
@@ -103,7 +104,7 @@ internal static class PropensityWeighting
             throw new StratifyInputException("propensity weighting needs a treatment column", study.Spec.SourceFile ?? study.Cohort.Source,
                 suggestion: "Name the treatment (treatment: in the spec, or --treatment).");
         if (treatment.LevelCount != 2)
-            throw new StratifyInputException($"propensity weighting compares two arms, but the treatment has {treatment.LevelCount} levels",
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"propensity weighting compares two arms, but the treatment has {treatment.LevelCount} levels"),
                 study.Spec.SourceFile ?? study.Cohort.Source, treatment.Name, suggestion: "Keep two arms in the data.");
         if (study.Covariates.Count == 0)
             throw new StratifyInputException("a propensity score needs the confounders: the spec declares no covariates",
@@ -127,8 +128,8 @@ internal static class PropensityWeighting
         options ??= new PropensityWeightingOptions();
         ArgumentNullException.ThrowIfNull(treated);
         if (options.Trim is double trim && !(trim > 0 && trim < 0.5))
-            throw new StratifyInputException("the weight trim must lie strictly between 0 and 0.5 (for example 0.01)", value: trim.ToString("R"));
-        if (options.OverlapBins < 1) throw new StratifyInputException("the overlap histogram needs at least one bin", value: options.OverlapBins.ToString());
+            throw new StratifyInputException("the weight trim must lie strictly between 0 and 0.5 (for example 0.01)", value: trim.ToString("R", CultureInfo.InvariantCulture));
+        if (options.OverlapBins < 1) throw new StratifyInputException("the overlap histogram needs at least one bin", value: options.OverlapBins.ToString(CultureInfo.InvariantCulture));
         int n = treated.Length;
         var model = LogisticRegression.Fit(treated, confounders, options.Regression);
         var scores = model.FittedProbabilities;

@@ -5,6 +5,7 @@ using Stratify.Description;
 using Stratify.Reporting;
 using Stratify.Simulation;
 using Stratify.Survival;
+using System.Globalization;
 
 namespace Stratify.Stratification;
 
@@ -133,7 +134,7 @@ public static class StratificationRun
         var read = (describesAll ? CohortReadOptions.All : CohortReadOptions.Only(spec.UsedColumns())) with { HashInputs = true };
         var bound = StudyBinder.Load(spec, read);
         if (bound.Treatment is { LevelCount: > 2 } t)
-            throw new StratifyInputException($"treatment tailoring compares two arms, but the treatment column has {t.LevelCount} ({string.Join(", ", t.Levels)})",
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"treatment tailoring compares two arms, but the treatment column has {t.LevelCount} ({string.Join(", ", t.Levels)})"),
                 spec.SourceFile, t.Name, suggestion: "Recode the treatment into two arms, or run each comparison with its own spec.");
         if (bound.Treatment is not null && spec.Design is null)
             throw new StratifyInputException("the spec declares a treatment but not how it was assigned: add 'design: randomised' or 'design: observational'",
@@ -170,7 +171,7 @@ public static class StratificationRun
         Begin("Find subgroups", "subgroups");
         var (inDiscovery, discovery, estimation) = Split(bound, spec.Validation, spec.Seed);
         if (spec.Validation.Mode == ValidationMode.Split)
-            progress?.Detail($"discovery {discovery.Length:N0} patients, estimation {estimation.Length:N0}");
+            progress?.Detail(string.Create(CultureInfo.InvariantCulture, $"discovery {discovery.Length:N0} patients, estimation {estimation.Length:N0}"));
         var subgroups = SubgroupFinder.Find(bound, discovery, spec.Seed, detail, survival);
         warnings.AddRange(subgroups.Warnings);
         var completeCase = bound.Features.Where(f => subgroupSpec.Method != SubgroupMethod.Column && subgroupSpec.MissingFor(f.Name) == MissingPolicy.CompleteCase).ToArray();
@@ -363,7 +364,7 @@ public static class StratificationRun
         }
         int size = (int)Math.Round(validation.Fraction * n);
         if (size < 20 || n - size < 20)
-            throw new StratifyInputException($"a split of {n} patients at fraction {validation.Fraction} leaves fewer than 20 on one side", study.Spec.SourceFile,
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"a split of {n} patients at fraction {validation.Fraction} leaves fewer than 20 on one side"), study.Spec.SourceFile,
                 suggestion: "Use validation: none for a cohort this small, or change the fraction.");
         var inDiscovery = new bool[n];
         foreach (int r in order.AsSpan(0, size)) inDiscovery[r] = true;

@@ -1,6 +1,7 @@
 using Stratify.Clustering;
 using Stratify.Data;
 using Stratify.Survival;
+using System.Globalization;
 
 namespace Stratify.Stratification;
 
@@ -100,7 +101,7 @@ internal static class SubgroupFinder
         var all = FeatureSet.From(study.Features, spec.Missing, spec.MissingByFeature, fillFrom: discovery);
         var candidates = TreeFeatures(all);
         var found = Positions(all, discovery);
-        progress?.Report($"growing a survival tree on {found.Length:N0} patients ({candidates.Count} candidate features)");
+        progress?.Report(string.Create(CultureInfo.InvariantCulture, $"growing a survival tree on {found.Length:N0} patients ({candidates.Count} candidate features)"));
         var tree = LogRankTree.Grow(survival.Subset(RowSelection.Pick(all.SourceRows, found)), candidates.Select(f => Restrict(f, found)).ToArray(),
             new SurvivalTreeOptions { MinNodeSize = spec.MinNodeSize, MaxDepth = spec.MaxDepth });
         var ids = Enumerable.Range(0, tree.Leaves.Count).Select(Letter).ToArray();
@@ -149,8 +150,8 @@ internal static class SubgroupFinder
         var all = FeatureSet.From(study.Features, spec.Missing, spec.MissingByFeature, fillFrom: discovery);
         var discoveryPositions = Positions(all, discovery);
         var found = all.Subset(discoveryPositions);
-        progress?.Report($"clustering {found.RowCount:N0} patients by {method} for k = {spec.KMin}..{spec.KMax}" +
-            (spec.Bootstrap > 0 ? $", {spec.Bootstrap} bootstrap replicates" : ""));
+        progress?.Report(string.Create(CultureInfo.InvariantCulture, $"clustering {found.RowCount:N0} patients by {method} for k = {spec.KMin}..{spec.KMax}") +
+            (spec.Bootstrap > 0 ? string.Create(CultureInfo.InvariantCulture, $", {spec.Bootstrap} bootstrap replicates") : ""));
         var result = SubgroupDiscovery.Fit(found, new ClusteringOptions(method, K: spec.KMin == spec.KMax ? spec.KMin : null,
             KMin: spec.KMin, KMax: spec.KMax, Seed: seed, StabilityResamples: spec.Bootstrap) { Progress = progress });
         int k = result.K;
@@ -252,7 +253,7 @@ internal static class SubgroupFinder
         return rows.Where(position.ContainsKey).Select(r => position[r]).ToArray();
     }
 
-    public static string Letter(int index) => index < 26 ? ((char)('A' + index)).ToString() : $"S{index + 1}";
+    public static string Letter(int index) => index < 26 ? ((char)('A' + index)).ToString() : string.Create(CultureInfo.InvariantCulture, $"S{index + 1}");
 
     /// <summary>
     /// A feature set over the analysed patients from the study's bound variables named by <paramref name="specs"/> (its

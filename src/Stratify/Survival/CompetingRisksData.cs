@@ -29,7 +29,7 @@ internal sealed class CompetingRisksData
         ArgumentNullException.ThrowIfNull(cause);
         ArgumentNullException.ThrowIfNull(causeLabels);
         if (cause.Length != time.Length)
-            throw new StratifyInputException($"cause has {cause.Length} values but time has {time.Length}", column: "cause");
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"cause has {cause.Length} values but time has {time.Length}"), column: "cause");
         if (causeLabels.Length < 2)
             throw new StratifyInputException("competing-risks data need labels for censoring and at least the event of interest", column: "cause");
         for (int i = 0; i < time.Length; i++)
@@ -39,7 +39,7 @@ internal sealed class CompetingRisksData
                 throw new StratifyInputException("survival time must be a finite number >= 0", column: "time", row: i + 1,
                     value: t.ToString("R", CultureInfo.InvariantCulture));
             if (cause[i] >= causeLabels.Length)
-                throw new StratifyInputException($"cause code outside 0..{causeLabels.Length - 1}", column: "cause", row: i + 1,
+                throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"cause code outside 0..{causeLabels.Length - 1}"), column: "cause", row: i + 1,
                     value: cause[i].ToString(CultureInfo.InvariantCulture));
         }
         Time = time;

@@ -1,5 +1,6 @@
 using Stratify.Data;
 using Stratify.Statistics;
+using System.Globalization;
 
 namespace Stratify.Survival;
 
@@ -225,7 +226,7 @@ internal static class CoxProportionalHazards
                         ? uv > tolerInf * (1 + Math.Abs(coefficients[j]))
                         : uv > options.Tolerance && uv > tolerInf * Math.Abs(coefficients[j]);
                     if (!double.IsFinite(score[j]) || diverging)
-                        infinite.Add($"{j + 1} ({design.ColumnNames[j]})");
+                        infinite.Add(string.Create(CultureInfo.InvariantCulture, $"{j + 1} ({design.ColumnNames[j]})"));
                 }
                 if (infinite.Count > 0)
                     warnings.Add($"Loglik converged before variable {string.Join(", ", infinite)}; coefficient may be infinite.");
@@ -321,7 +322,7 @@ internal static class CoxProportionalHazards
     {
         int n = time.Length;
         if (n == 0) throw new StratifyInputException("no rows to fit");
-        if (died.Length != n) throw new StratifyInputException($"event has {died.Length} rows but time has {n}", column: "event");
+        if (died.Length != n) throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"event has {died.Length} rows but time has {n}"), column: "event");
         for (int i = 0; i < n; i++)
             if (!double.IsFinite(time[i]) || time[i] < 0)
                 throw new StratifyInputException("survival time must be a finite number ≥ 0", column: "time", row: i + 1,
@@ -330,7 +331,7 @@ internal static class CoxProportionalHazards
 
     private static void ValidateEntries(double[] entry, double[] time)
     {
-        if (entry.Length != time.Length) throw new StratifyInputException($"entry has {entry.Length} rows but time has {time.Length}", column: "entry");
+        if (entry.Length != time.Length) throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"entry has {entry.Length} rows but time has {time.Length}"), column: "entry");
         for (int i = 0; i < entry.Length; i++)
             if (!double.IsFinite(entry[i]) || entry[i] < 0 || !(entry[i] < time[i]))
                 throw new StratifyInputException("an entry (start) time must be a finite number ≥ 0 and before the row's time", column: "entry", row: i + 1,
@@ -340,24 +341,24 @@ internal static class CoxProportionalHazards
     private static void Validate(bool[] died, DesignMatrix design, int[]? strata, CoxOptions options)
     {
         int n = died.Length;
-        if (design.Rows != n) throw new StratifyInputException($"the covariates have {design.Rows} rows but time has {n}");
+        if (design.Rows != n) throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"the covariates have {design.Rows} rows but time has {n}"));
         if (design.Columns == 0)
             throw new StratifyInputException("the model has no design columns (a categorical covariate with a single level has no contrast)",
                 column: string.Join(", ", design.TermNames));
-        if (strata is not null && strata.Length != n) throw new StratifyInputException($"strata has {strata.Length} rows but time has {n}", column: "strata");
+        if (strata is not null && strata.Length != n) throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"strata has {strata.Length} rows but time has {n}"), column: "strata");
         if (options.Cluster is not null && options.Cluster.Length != n)
-            throw new StratifyInputException($"cluster has {options.Cluster.Length} rows but time has {n}", column: "cluster");
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"cluster has {options.Cluster.Length} rows but time has {n}"), column: "cluster");
         if (options.Weights is { } weights)
         {
-            if (weights.Length != n) throw new StratifyInputException($"weights has {weights.Length} rows but time has {n}", column: "weights");
+            if (weights.Length != n) throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"weights has {weights.Length} rows but time has {n}"), column: "weights");
             for (int i = 0; i < n; i++)
                 if (!double.IsFinite(weights[i]) || weights[i] <= 0)
                     throw new StratifyInputException("a case weight in a Cox model must be a finite number > 0 (R's coxph refuses 0 as well)",
                         column: "weights", row: i + 1, value: weights[i].ToString("R", System.Globalization.CultureInfo.InvariantCulture),
                         suggestion: "Leave out the rows of weight 0.");
         }
-        if (options.MaxIterations < 0) throw new StratifyInputException("MaxIterations must be 0 or more", value: options.MaxIterations.ToString());
-        if (!(options.Tolerance > 0)) throw new StratifyInputException("Tolerance must be positive", value: options.Tolerance.ToString("R"));
+        if (options.MaxIterations < 0) throw new StratifyInputException("MaxIterations must be 0 or more", value: options.MaxIterations.ToString(CultureInfo.InvariantCulture));
+        if (!(options.Tolerance > 0)) throw new StratifyInputException("Tolerance must be positive", value: options.Tolerance.ToString("R", CultureInfo.InvariantCulture));
         if (Array.IndexOf(died, true) < 0) throw new StratifyInputException("no events: a Cox model needs at least one event", column: "event");
     }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Stratify.Survival;
 
 /// <summary>
@@ -34,7 +36,7 @@ internal static class CoxSurvivalPrediction
     {
         int p = model.Means.Length;
         if (profile.Length != p)
-            throw new Stratify.Data.StratifyInputException($"a covariate profile needs {p} design values ({string.Join(", ", model.Design.ColumnNames)}) but has {profile.Length}");
+            throw new Stratify.Data.StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"a covariate profile needs {p} design values ({string.Join(", ", model.Design.ColumnNames)}) but has {profile.Length}"));
         var centred = new double[p];
         for (int j = 0; j < p; j++) centred[j] = profile[j] - model.Means[j];
         return Curves(model, centred);

@@ -1,4 +1,5 @@
 using Stratify.Data;
+using System.Globalization;
 
 namespace Stratify.Survival;
 
@@ -78,7 +79,7 @@ public sealed class DesignMatrix
     {
         int p = columnNames.Length;
         if (values.Length != (long)rows * p)
-            throw new ArgumentException($"values has {values.Length} entries, expected rows×columns = {rows}×{p}", nameof(values));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"values has {values.Length} entries, expected rows×columns = {rows}×{p}"), nameof(values));
         _values = values;
     }
 
@@ -180,7 +181,7 @@ public sealed class DesignMatrix
         {
             var term = terms[t];
             if (term.Length != n)
-                throw new StratifyInputException($"covariate has {term.Length} rows but '{terms[0].Name}' has {n}", column: term.Name);
+                throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"covariate has {term.Length} rows but '{terms[0].Name}' has {n}"), column: term.Name);
             for (int k = 0; k < t; k++)
                 if (terms[k].Name == term.Name) throw new StratifyInputException("covariate is named twice", column: term.Name);
             if (term is NumericTerm)

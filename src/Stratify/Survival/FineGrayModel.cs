@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Stratify.Survival;
 
 /// <summary>
@@ -119,7 +121,7 @@ internal sealed record FineGrayModel
     {
         int p = Means.Length;
         if (profile.Length != p)
-            throw new Data.StratifyInputException($"a covariate profile needs {p} design values ({string.Join(", ", Design.ColumnNames)}) but has {profile.Length}");
+            throw new Data.StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"a covariate profile needs {p} design values ({string.Join(", ", Design.ColumnNames)}) but has {profile.Length}"));
         double eta = 0;
         for (int j = 0; j < p; j++)
             if (!Coefficients[j].Aliased) eta += (profile[j] - Means[j]) * CentredCoefficients[j];

@@ -1,4 +1,5 @@
 using Stratify.Data;
+using System.Globalization;
 
 namespace Stratify.Survival;
 
@@ -131,7 +132,7 @@ internal static class FineGrayRegression
         Diagnostics.StageTimings.Mark("variance");
 
         var warnings = new List<string>();
-        if (!converged) warnings.Add($"Ran out of iterations ({options.MaxIterations}) and did not converge; the estimates may be infinite or unstable.");
+        if (!converged) warnings.Add(string.Create(CultureInfo.InvariantCulture, $"Ran out of iterations ({options.MaxIterations}) and did not converge; the estimates may be infinite or unstable."));
         for (int j = 0; j < p; j++)
             if (aliased[j]) warnings.Add($"{design.ColumnNames[j]} is collinear with other covariates; its coefficient is not estimable (NA).");
 
@@ -217,14 +218,14 @@ internal static class FineGrayRegression
     {
         int n = time.Length;
         if (n == 0) throw new StratifyInputException("no rows to fit");
-        if (cause.Length != n) throw new StratifyInputException($"cause has {cause.Length} rows but time has {n}", column: "cause");
-        if (design.Rows != n) throw new StratifyInputException($"the covariates have {design.Rows} rows but time has {n}");
+        if (cause.Length != n) throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"cause has {cause.Length} rows but time has {n}"), column: "cause");
+        if (design.Rows != n) throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"the covariates have {design.Rows} rows but time has {n}"));
         if (design.Columns == 0)
             throw new StratifyInputException("the model has no design columns (a categorical covariate with a single level has no contrast)",
                 column: string.Join(", ", design.TermNames));
         if (causeOfInterest < 1) throw new ArgumentOutOfRangeException(nameof(causeOfInterest));
-        if (options.MaxIterations < 1) throw new StratifyInputException("MaxIterations must be 1 or more", value: options.MaxIterations.ToString());
-        if (!(options.Tolerance > 0)) throw new StratifyInputException("Tolerance must be positive", value: options.Tolerance.ToString("R"));
+        if (options.MaxIterations < 1) throw new StratifyInputException("MaxIterations must be 1 or more", value: options.MaxIterations.ToString(CultureInfo.InvariantCulture));
+        if (!(options.Tolerance > 0)) throw new StratifyInputException("Tolerance must be positive", value: options.Tolerance.ToString("R", CultureInfo.InvariantCulture));
         bool anyEvent = false;
         for (int i = 0; i < n; i++)
         {

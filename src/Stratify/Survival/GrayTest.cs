@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Stratify.Survival;
 
 // Gray's K-sample test for equality of the cumulative incidence of one cause across groups (Gray, Ann Stat 1988;
@@ -43,7 +45,7 @@ internal static class GrayTest
         ArgumentNullException.ThrowIfNull(data);
         if (data.Group is null) throw new Data.StratifyInputException("Gray's test needs a group column");
         if (cause < 1 || cause > data.CauseCount) throw new ArgumentOutOfRangeException(nameof(cause));
-        if (!double.IsFinite(rho)) throw new Data.StratifyInputException("rho must be a finite number", value: rho.ToString("R"));
+        if (!double.IsFinite(rho)) throw new Data.StratifyInputException("rho must be a finite number", value: rho.ToString("R", CultureInfo.InvariantCulture));
 
         // Groups with patients, renumbered 0..G-1 in code order (cmprsk drops empty factor levels).
         var tables = data.Tables(byStratum: true);
@@ -56,7 +58,7 @@ internal static class GrayTest
             if (size > 0) present.Add(g);
         }
         int groups = present.Count;
-        if (groups < 2) throw new Data.StratifyInputException($"Gray's test needs at least 2 groups with patients; found {groups}");
+        if (groups < 2) throw new Data.StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"Gray's test needs at least 2 groups with patients; found {groups}"));
 
         int r = groups - 1;
         var score = new double[r];

@@ -1,4 +1,5 @@
 using Stratify.Statistics;
+using System.Globalization;
 
 namespace Stratify.Survival;
 
@@ -54,7 +55,7 @@ internal static class ProductLimit
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
         if (options.RmstHorizon is double tau && !(double.IsFinite(tau) && tau >= 0))
-            throw new Data.StratifyInputException("the RMST horizon must be a finite time >= 0", value: tau.ToString("R"));
+            throw new Data.StratifyInputException("the RMST horizon must be a finite time >= 0", value: tau.ToString("R", CultureInfo.InvariantCulture));
         double z = NormalQuantile(options.ConfidenceLevel, options.Times);
         var tables = RiskTable.PerGroup(data);
         var curves = new List<KaplanMeierCurve>(tables.Length);
@@ -162,9 +163,9 @@ internal static class ProductLimit
     internal static double NormalQuantile(double confLevel, IReadOnlyList<double> times)
     {
         if (!(confLevel > 0 && confLevel < 1))
-            throw new Data.StratifyInputException("confidence level must be between 0 and 1", value: confLevel.ToString("R"));
+            throw new Data.StratifyInputException("confidence level must be between 0 and 1", value: confLevel.ToString("R", CultureInfo.InvariantCulture));
         foreach (double t in times)
-            if (!double.IsFinite(t)) throw new Data.StratifyInputException("requested times must be finite", value: t.ToString("R"));
+            if (!double.IsFinite(t)) throw new Data.StratifyInputException("requested times must be finite", value: t.ToString("R", CultureInfo.InvariantCulture));
         return TailProbability.NormalCriticalValue(confLevel);
     }
 

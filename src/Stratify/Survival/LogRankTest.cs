@@ -1,5 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 using Stratify.Statistics;
+using System.Globalization;
 
 namespace Stratify.Survival;
 
@@ -98,15 +99,15 @@ internal static class LogRankTest
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
         if (!double.IsFinite(options.Rho) || options.Rho < 0)
-            throw new Data.StratifyInputException("rho must be a finite number >= 0", value: options.Rho.ToString("R"));
+            throw new Data.StratifyInputException("rho must be a finite number >= 0", value: options.Rho.ToString("R", CultureInfo.InvariantCulture));
         if (data.Group is null)
             throw new Data.StratifyInputException("the log-rank test needs a group column");
         int k = data.GroupCount;
         if (k > MaxGroups)
-            throw new Data.StratifyInputException($"the grouping has {k:N0} groups, and the log-rank test compares at most {MaxGroups}",
+            throw new Data.StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"the grouping has {k:N0} groups, and the log-rank test compares at most {MaxGroups}"),
                 suggestion: "A column with that many levels is usually an identifier or a measurement: group it into fewer categories.");
         if (options.Pairwise is not null && k > MaxPairwiseGroups)
-            throw new Data.StratifyInputException($"pairwise comparisons of {k:N0} groups would be {k * (k - 1L) / 2:N0} tests; at most {MaxPairwiseGroups} groups ({MaxPairwiseGroups * (MaxPairwiseGroups - 1) / 2} tests) are compared pairwise",
+            throw new Data.StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"pairwise comparisons of {k:N0} groups would be {k * (k - 1L) / 2:N0} tests; at most {MaxPairwiseGroups} groups ({MaxPairwiseGroups * (MaxPairwiseGroups - 1) / 2} tests) are compared pairwise"),
                 suggestion: "Drop --pairwise, or compare fewer groups.");
         if (data.Weights is not null || data.IsCountingProcess) return ScoreTest(data, options);
         var sorted = data.Sorted; // order below holds positions into the time-sorted arrays
@@ -122,7 +123,7 @@ internal static class LogRankTest
         var present = new List<int>(k);
         for (int g = 0; g < k; g++) if (counts[g] > 0) present.Add(g);
         if (present.Count < 2)
-            throw new Data.StratifyInputException($"the log-rank test needs at least 2 groups with patients; found {present.Count}");
+            throw new Data.StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"the log-rank test needs at least 2 groups with patients; found {present.Count}"));
 
         var (statistic, df) = ChiSquare(sums, k);
         var groups = new LogRankGroup[present.Count];
@@ -254,7 +255,7 @@ internal static class LogRankTest
         if (options.Rho != 0)
             throw new Data.StratifyInputException(
                 $"the Fleming–Harrington test (rho > 0) has no {(data.Weights is null ? "counting-process (delayed entry or start/stop)" : "weighted")} form to check against R",
-                value: options.Rho.ToString("R"),
+                value: options.Rho.ToString("R", CultureInfo.InvariantCulture),
                 suggestion: "Use rho = 0 (the score test of the Cox model on the groups).");
         int k = data.GroupCount;
         var counts = new int[k];
@@ -265,7 +266,7 @@ internal static class LogRankTest
             for (int i = 0; i < weights.Length; i++)
                 if (weights[i] <= 0)
                     throw new Data.StratifyInputException("a case weight in the weighted log-rank test must be > 0 (it is the score test of R's coxph, which refuses 0)",
-                        column: "weights", row: i + 1, value: weights[i].ToString("R"), suggestion: "Leave out the rows of weight 0.");
+                        column: "weights", row: i + 1, value: weights[i].ToString("R", CultureInfo.InvariantCulture), suggestion: "Leave out the rows of weight 0.");
         for (int i = 0; i < group.Length; i++)
         {
             counts[group[i]]++;
@@ -274,7 +275,7 @@ internal static class LogRankTest
         var present = new List<int>(k);
         for (int g = 0; g < k; g++) if (counts[g] > 0) present.Add(g);
         if (present.Count < 2)
-            throw new Data.StratifyInputException($"the log-rank test needs at least 2 groups with patients; found {present.Count}");
+            throw new Data.StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"the log-rank test needs at least 2 groups with patients; found {present.Count}"));
         bool robust = CaseWeights.RobustByDefault(options.Robust, weights, data.Patient is not null);
 
         var all = SurvivalOrder.Identity(data.Count);

@@ -1,4 +1,5 @@
 using Stratify.Data;
+using System.Globalization;
 
 namespace Stratify.Survival;
 
@@ -19,7 +20,7 @@ internal static class StudyTerms
     public static CovariateTerm From(BoundCovariate covariate)
     {
         if (covariate.Kind == CovariateKind.Categorical && covariate.Factor!.LevelCount > MaxCategoricalLevels)
-            throw new StratifyInputException($"{covariate.Factor.LevelCount:N0} levels would make as many model terms; a categorical covariate has at most {MaxCategoricalLevels}",
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"{covariate.Factor.LevelCount:N0} levels would make as many model terms; a categorical covariate has at most {MaxCategoricalLevels}"),
                 column: covariate.Name, suggestion: "A column with that many levels is usually an identifier or a measurement: group it into fewer categories, or use it as numeric.");
         return covariate.Kind switch
         {

@@ -64,7 +64,7 @@ internal sealed class SurvivalData
     {
         if (weights is null) return null;
         if (weights.Length != n)
-            throw new StratifyInputException($"weights has {weights.Length} values but time has {n}", column: "weights");
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"weights has {weights.Length} values but time has {n}"), column: "weights");
         for (int i = 0; i < weights.Length; i++)
             if (!double.IsFinite(weights[i]) || weights[i] < 0)
                 throw new StratifyInputException("a case weight must be a finite number >= 0", column: "weights", row: i + 1,
@@ -76,7 +76,7 @@ internal sealed class SurvivalData
     {
         if (entry is null) return null;
         if (entry.Length != time.Length)
-            throw new StratifyInputException($"entry has {entry.Length} values but time has {time.Length}", column: "entry");
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"entry has {entry.Length} values but time has {time.Length}"), column: "entry");
         for (int i = 0; i < entry.Length; i++)
             if (!double.IsFinite(entry[i]) || entry[i] < 0 || !(entry[i] < time[i]))
                 throw new StratifyInputException("an entry (start) time must be a finite number >= 0 and before the row's time", column: "entry",
@@ -90,13 +90,13 @@ internal sealed class SurvivalData
         if (entry is null)
             throw new StratifyInputException("patient codes describe several (start, stop] rows per patient: give the start (entry) times too", column: "patient");
         if (patient.Length != time.Length)
-            throw new StratifyInputException($"patient has {patient.Length} values but time has {time.Length}", column: "patient");
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"patient has {patient.Length} values but time has {time.Length}"), column: "patient");
         foreach (int p in patient)
             if (p < 0) throw new StratifyInputException("a patient code must be >= 0", column: "patient", value: p.ToString(CultureInfo.InvariantCulture));
         if (PatientIntervals.Check(entry, time, @event, patient) is { } problem)
             throw new StratifyInputException(problem.Problem == IntervalProblem.Overlap
-                    ? $"the intervals of patient {patient[problem.Row]} overlap (rows {problem.OtherRow + 1} and {problem.Row + 1})"
-                    : $"patient {patient[problem.Row]} has an event before their last interval (row {problem.OtherRow + 1} follows it)",
+                    ? string.Create(CultureInfo.InvariantCulture, $"the intervals of patient {patient[problem.Row]} overlap (rows {problem.OtherRow + 1} and {problem.Row + 1})")
+                    : string.Create(CultureInfo.InvariantCulture, $"patient {patient[problem.Row]} has an event before their last interval (row {problem.OtherRow + 1} follows it)"),
                 column: "patient", row: problem.Row + 1);
         return patient;
     }
@@ -106,7 +106,7 @@ internal sealed class SurvivalData
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(@event);
         if (@event.Length != time.Length)
-            throw new StratifyInputException($"event has {@event.Length} values but time has {time.Length}", column: "event");
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"event has {@event.Length} values but time has {time.Length}"), column: "event");
         for (int i = 0; i < time.Length; i++)
         {
             double t = time[i];
@@ -247,7 +247,7 @@ internal sealed class SurvivalData
     {
         if (codes is null) return (null, ["all"]);
         if (codes.Length != n)
-            throw new StratifyInputException($"{what} has {codes.Length} values but time has {n}", column: what);
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"{what} has {codes.Length} values but time has {n}"), column: what);
         int max = -1;
         for (int i = 0; i < n; i++)
         {
@@ -262,7 +262,7 @@ internal sealed class SurvivalData
             for (int l = 0; l <= max; l++) labels[l] = (l + 1).ToString(CultureInfo.InvariantCulture);
         }
         else if (max >= labels.Length)
-            throw new StratifyInputException($"{what} code {max} has no label ({labels.Length} labels given)", column: what);
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"{what} code {max} has no label ({labels.Length} labels given)"), column: what);
         return (codes, labels);
     }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Stratify.Survival;
 
 // Quantiles of a step survival curve, transcribing the two rules of R's survival 3.5 (tolerance sqrt(eps)):
@@ -25,7 +27,7 @@ internal static class SurvivalQuantiles
     /// <summary>The p-quantile and its limits by quantile.survfit's rule.</summary>
     public static SurvivalQuantile Quantile(double p, double[] time, double[] survival, double[] lower, double[] upper)
     {
-        if (!(p >= 0 && p <= 1)) throw new Data.StratifyInputException("a quantile probability must be in [0, 1]", value: p.ToString("R"));
+        if (!(p >= 0 && p <= 1)) throw new Data.StratifyInputException("a quantile probability must be in [0, 1]", value: p.ToString("R", CultureInfo.InvariantCulture));
         return new SurvivalQuantile(p, FindQuantile(p, time, survival), FindQuantile(p, time, lower), FindQuantile(p, time, upper));
     }
 

@@ -49,7 +49,7 @@ public sealed class SurvivalTreeFeature
         {
             int length = f.IsNumeric ? f.Values!.Length : f.Codes!.Length;
             if (length != patients)
-                throw new StratifyInputException($"feature has {length} values but there are {patients} patients", column: f.Name);
+                throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"feature has {length} values but there are {patients} patients"), column: f.Name);
             if (f.IsNumeric && Array.Exists(f.Values!, double.IsNaN))
                 throw new StratifyInputException("feature has missing values: drop incomplete rows first", column: f.Name);
         }

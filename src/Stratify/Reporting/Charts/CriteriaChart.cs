@@ -1,5 +1,6 @@
 using ScottPlot;
 using Stratify.Data;
+using System.Globalization;
 
 namespace Stratify.Reporting.Charts;
 
@@ -71,7 +72,7 @@ internal static class CriteriaChart
         if (input.RecommendedK is int k)
         {
             var marker = plot.Add.VerticalLine(k, 1.5f, Colors.Black, LinePattern.Dashed);
-            marker.Text = $"recommended k = {k}";
+            marker.Text = string.Create(CultureInfo.InvariantCulture, $"recommended k = {k}");
             marker.LabelOppositeAxis = true;
             marker.LabelFontSize = 12;
             marker.LabelBackgroundColor = Colors.White;
@@ -103,7 +104,7 @@ internal static class CriteriaChart
     {
         if (input.Ks.Count == 0) throw new StratifyInputException("A criteria chart needs at least one k.");
         if (input.Series.Count is < 1 or > 2)
-            throw new StratifyInputException($"A criteria chart draws one or two criteria, not {input.Series.Count}.");
+            throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"A criteria chart draws one or two criteria, not {input.Series.Count}."));
         foreach (var series in input.Series)
         {
             if (series.Values.Count != input.Ks.Count || (series.Errors is not null && series.Errors.Count != input.Ks.Count))

@@ -101,7 +101,7 @@ internal static class FeatureHeatmap
         var from = Color.FromHex(ChartStyle.DivergingMidHex);
         var to = Color.FromHex(end);
         byte Mix(byte a, byte b) => (byte)Math.Round(a + (b - a) * fraction, MidpointRounding.AwayFromZero);
-        return $"#{Mix(from.R, to.R):X2}{Mix(from.G, to.G):X2}{Mix(from.B, to.B):X2}";
+        return string.Create(CultureInfo.InvariantCulture, $"#{Mix(from.R, to.R):X2}{Mix(from.G, to.G):X2}{Mix(from.B, to.B):X2}");
     }
 
     /// <summary>A five-swatch key (−2 … +2 SD) under the chart.</summary>
@@ -126,6 +126,6 @@ internal static class FeatureHeatmap
             throw new StratifyInputException("A heatmap needs at least one subgroup and one feature.");
         if (input.Values.GetLength(0) != input.Rows.Count || input.Values.GetLength(1) != input.Columns.Count)
             throw new StratifyInputException(
-                $"Heatmap values are {input.Values.GetLength(0)}×{input.Values.GetLength(1)}, labels {input.Rows.Count}×{input.Columns.Count}.");
+                string.Create(CultureInfo.InvariantCulture, $"Heatmap values are {input.Values.GetLength(0)}×{input.Values.GetLength(1)}, labels {input.Rows.Count}×{input.Columns.Count}."));
     }
 }

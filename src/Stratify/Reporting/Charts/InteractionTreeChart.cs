@@ -34,7 +34,7 @@ internal static class InteractionTreeChart
     public static string Render(InteractionTreeChartInput input)
     {
         if (input.Leaves.Count != input.Splits.Count + 1)
-            throw new ArgumentException($"a binary tree with {input.Splits.Count} splits has {input.Splits.Count + 1} leaves, not {input.Leaves.Count}");
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"a binary tree with {input.Splits.Count} splits has {input.Splits.Count + 1} leaves, not {input.Leaves.Count}"));
         // Rebuild the tree from the paths: a node is the split with its path, else the next leaf (leaves are left to right).
         var byPath = input.Splits.ToDictionary(s => s.Path, StringComparer.Ordinal);
         int nextLeaf = 0;
@@ -46,7 +46,7 @@ internal static class InteractionTreeChart
                 var right = Build(path + "R");
                 return new Node(path.Length, split, null, left, right, (left.X + right.X) / 2);
             }
-            if (nextLeaf >= input.Leaves.Count) throw new ArgumentException($"the split paths need more than the {input.Leaves.Count} leaves given");
+            if (nextLeaf >= input.Leaves.Count) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"the split paths need more than the {input.Leaves.Count} leaves given"));
             int leaf = nextLeaf++;
             return new Node(path.Length, null, input.Leaves[leaf], null, null, Margin + (leaf + 0.5) * Slot);
         }

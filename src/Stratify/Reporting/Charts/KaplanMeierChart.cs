@@ -1,5 +1,6 @@
 using ScottPlot;
 using Stratify.Data;
+using System.Globalization;
 
 namespace Stratify.Reporting.Charts;
 
@@ -85,7 +86,7 @@ internal static class KaplanMeierChart
             var curve = input.Curves[c];
             if (curve.PatientCount < input.SmallCellThreshold)
             {
-                legendLabels.Add($"{curve.Label} (not shown: n < {input.SmallCellThreshold})");
+                legendLabels.Add(string.Create(CultureInfo.InvariantCulture, $"{curve.Label} (not shown: n < {input.SmallCellThreshold})"));
                 continue;
             }
             AddCurve(plot, curve, c, input.Curves.Count > 3 ? 0.10 : 0.18, input.StartValue, out double lastTime);
@@ -121,7 +122,7 @@ internal static class KaplanMeierChart
             var placeholder = plot.Add.Scatter(new double[] { -1 }, new double[] { -1 }, Colors.Gray);
             placeholder.MarkerSize = 0;
             placeholder.LineWidth = 0;
-            placeholder.LegendText = $"{curve.Label} (not shown: n < {input.SmallCellThreshold})";
+            placeholder.LegendText = string.Create(CultureInfo.InvariantCulture, $"{curve.Label} (not shown: n < {input.SmallCellThreshold})");
         }
         plot.ShowLegend(Edge.Bottom);
         plot.Legend.Orientation = Orientation.Vertical;
@@ -148,7 +149,7 @@ internal static class KaplanMeierChart
 
     /// <summary>A risk count as printed: "&lt;5" for 0 &lt; n &lt; threshold, otherwise the number.</summary>
     public static string RiskCount(int count, int threshold) =>
-        count > 0 && count < threshold ? $"<{threshold}" : count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        count > 0 && count < threshold ? string.Create(CultureInfo.InvariantCulture, $"<{threshold}") : count.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <param name="bandAlpha">Band opacity: lighter when many curves overlap, so the lines stay readable.</param>
     private static void AddCurve(Plot plot, KaplanMeierChartCurve curve, int series, double bandAlpha, double start, out double lastTime)
@@ -183,7 +184,7 @@ internal static class KaplanMeierChart
         line.LineWidth = 2.5f;
         line.LinePattern = ChartStyle.SeriesPattern(series);
         line.MarkerSize = 0;
-        line.LegendText = curve.PatientCountText is null ? $"{curve.Label} (n = {curve.PatientCount})" : $"{curve.Label} (n {curve.PatientCountText})";
+        line.LegendText = curve.PatientCountText is null ? string.Create(CultureInfo.InvariantCulture, $"{curve.Label} (n = {curve.PatientCount})") : $"{curve.Label} (n {curve.PatientCountText})";
         if (curve.CensorTimes.Count > 0)
         {
             var marks = plot.Add.Markers(curve.CensorTimes.ToArray(), curve.CensorSurvival.ToArray(), MarkerShape.Cross, 9, colour);
@@ -252,9 +253,9 @@ internal static class KaplanMeierChart
             if (curve.CensorTimes.Count != curve.CensorSurvival.Count)
                 throw new StratifyInputException($"Curve '{curve.Label}': censor times and censor survival must have the same length.");
             if (curve.AtRisk.Count != input.TickTimes.Count)
-                throw new StratifyInputException($"Curve '{curve.Label}': {curve.AtRisk.Count} risk counts for {input.TickTimes.Count} tick times.");
+                throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"Curve '{curve.Label}': {curve.AtRisk.Count} risk counts for {input.TickTimes.Count} tick times."));
             if (curve.AtRiskText is not null && curve.AtRiskText.Count != input.TickTimes.Count)
-                throw new StratifyInputException($"Curve '{curve.Label}': {curve.AtRiskText.Count} printed risk counts for {input.TickTimes.Count} tick times.");
+                throw new StratifyInputException(string.Create(CultureInfo.InvariantCulture, $"Curve '{curve.Label}': {curve.AtRiskText.Count} printed risk counts for {input.TickTimes.Count} tick times."));
         }
     }
 }

@@ -136,7 +136,7 @@ internal static class SteppChart
             : null;
         return new SteppChartInput(points, ratio ? result.Overall.Hr : result.Overall.RmstDifference,
             $"{result.Marker} (median of each window of about {result.PatientsPerWindow.ToString(CultureInfo.InvariantCulture)} patients)",
-            effect, scale, footer, $"{(ratio ? "Treatment hazard ratio" : "Difference in restricted mean survival")} by {result.Marker}, in {result.Windows.Count} overlapping windows, with the overall effect");
+            effect, scale, footer, string.Create(CultureInfo.InvariantCulture, $"{(ratio ? "Treatment hazard ratio" : "Difference in restricted mean survival")} by {result.Marker}, in {result.Windows.Count} overlapping windows, with the overall effect"));
     }
 
     private static void Validate(SteppChartInput input)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Stratify.Reporting.Html;
 
@@ -116,14 +117,14 @@ internal static class HeadlessChromium
                 process.Kill(entireProcessTree: true);
                 process.WaitForExit();
                 return (new ChromiumResult(ChromiumOutcome.Failed, "",
-                    $"Chromium did not finish within {timeout.TotalSeconds:0} s on {input}", []), "");
+                    string.Create(CultureInfo.InvariantCulture, $"Chromium did not finish within {timeout.TotalSeconds:0} s on {input}"), []), "");
             }
             process.WaitForExit();
             var log = stderr.Result;
             var console = ConsoleMessages(log);
             if (process.ExitCode != 0)
                 return (new ChromiumResult(ChromiumOutcome.Failed, "",
-                    $"Chromium exited with code {process.ExitCode}: {LastLines(log, 5)}", console), stdout.Result);
+                    string.Create(CultureInfo.InvariantCulture, $"Chromium exited with code {process.ExitCode}: {LastLines(log, 5)}"), console), stdout.Result);
             return (new ChromiumResult(ChromiumOutcome.Succeeded, "", "", console), stdout.Result);
         }
         finally
@@ -174,5 +175,5 @@ internal static class ChromiumScreenshot
     public static ChromiumResult Capture(string htmlPath, string pngPath, int width = 1200, int height = 2000,
         TimeSpan? timeout = null, string? chromiumPath = null) =>
         HeadlessChromium.Run(htmlPath, pngPath,
-            ["--screenshot={output}", $"--window-size={width},{height}"], timeout ?? TimeSpan.FromSeconds(120), chromiumPath);
+            ["--screenshot={output}", string.Create(CultureInfo.InvariantCulture, $"--window-size={width},{height}")], timeout ?? TimeSpan.FromSeconds(120), chromiumPath);
 }

@@ -47,9 +47,9 @@ internal sealed class HtmlDocumentBuilder
     {
         if (level is < 2 or > 4)
             throw new ArgumentOutOfRangeException(nameof(level), level, "Headings are h2–h4; the title is the only h1.");
-        _body.Append("<h").Append(level);
+        _body.Append("<h").Append(level.ToString(CultureInfo.InvariantCulture));
         if (id is not null) _body.Append(" id=\"").Append(HtmlText.Escape(id)).Append('"');
-        _body.Append('>').Append(HtmlText.Escape(text)).Append("</h").Append(level).Append(">\n");
+        _body.Append('>').Append(HtmlText.Escape(text)).Append("</h").Append(level.ToString(CultureInfo.InvariantCulture)).Append(">\n");
         return this;
     }
 
@@ -95,7 +95,7 @@ internal sealed class HtmlDocumentBuilder
         {
             if (row.Cells.Count != columns - 1)
                 throw new ArgumentException(
-                    $"Row '{row.Header}' has {row.Cells.Count} cells; the table has {columns - 1} data columns.", nameof(table));
+                    string.Create(CultureInfo.InvariantCulture, $"Row '{row.Header}' has {row.Cells.Count} cells; the table has {columns - 1} data columns."), nameof(table));
             _body.Append("<tr><th scope=\"row\">").Append(HtmlText.Escape(row.Header)).Append("</th>");
             for (int c = 0; c < row.Cells.Count; c++)
             {
