@@ -29,11 +29,21 @@ internal sealed class SvgFigure
     public double Width { get; }
     public double Height { get; private set; }
 
+    /// <summary>
+    /// One rendering at a time in the process. ScottPlot draws through SkiaSharp, whose objects are not thread-safe, and
+    /// shares its typefaces among plots: two reports rendered at once (a program that builds them in parallel; the test
+    /// suite's parallel tests) crashed the process in libSkiaSharp on a worker thread (a read of unmapped memory). A
+    /// report renders its charts one after another anyway, so the lock costs a single run nothing.
+    /// </summary>
+    private static readonly Lock RenderLock = new();
+
     /// <summary>Renders <paramref name="plot"/> at the given size; afterwards <c>plot.GetPixel</c> maps data to this SVG's pixels.</summary>
     public static SvgFigure Render(Plot plot, int width, int height)
     {
+        string svg;
+        lock (RenderLock) svg = plot.GetSvgXml(width, height);
         // A label from data may hold control characters, which XML cannot: they are written as visible escapes.
-        var root = XElement.Parse(PrintableText.Escape(plot.GetSvgXml(width, height)), LoadOptions.None);
+        var root = XElement.Parse(PrintableText.Escape(svg), LoadOptions.None);
         return new SvgFigure(root, width, height);
     }
 
