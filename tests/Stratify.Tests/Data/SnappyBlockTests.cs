@@ -92,6 +92,37 @@ public class SnappyBlockTests
         Assert.Equal(literal, decoded);
     }
 
+    [Fact]
+    public void Copies_of_every_offset_and_length_repeat_their_pattern_whatever_room_follows()
+    {
+        // A 40-byte literal, then one copy-2 element (offset 1-40, length 1-64), then a literal of 0-20 bytes: the copy
+        // meets every path (16-byte words, 8-byte words, a shuffled pattern, the doubling, byte by byte at the page's end).
+        var random = new Random(11);
+        var head = new byte[40];
+        random.NextBytes(head);
+        for (int offset = 1; offset <= 40; offset++)
+            for (int count = 1; count <= 64; count++)
+                for (int tail = 0; tail <= 20; tail += 5)
+                {
+                    var tailBytes = new byte[tail];
+                    random.NextBytes(tailBytes);
+                    var expected = new List<byte>(head);
+                    for (int i = 0; i < count; i++) expected.Add(expected[^offset]);
+                    expected.AddRange(tailBytes);
+                    var block = new List<byte>();
+                    for (uint v = (uint)expected.Count; ; v >>= 7) { block.Add((byte)(v < 0x80 ? v : (v & 0x7F) | 0x80)); if (v < 0x80) break; }
+                    block.Add(39 << 2);
+                    block.AddRange(head);
+                    block.AddRange([(byte)(((count - 1) << 2) | 2), (byte)offset, 0]);
+                    if (tail > 0) { block.Add((byte)((tail - 1) << 2)); block.AddRange(tailBytes); }
+                    var decoded = new byte[expected.Count];
+
+                    SnappyBlock.Decompress(block.ToArray(), decoded);
+
+                    Assert.True(expected.SequenceEqual(decoded), $"offset {offset}, length {count}, {tail} bytes after");
+                }
+    }
+
     public static TheoryData<string, byte[], int> CorruptBlocks => new()
     {
         { "declared length differs from the page", [5, 4 << 2, 1, 2, 3, 4, 5], 6 },
