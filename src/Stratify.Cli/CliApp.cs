@@ -43,7 +43,7 @@ internal static class CliApp
         {
             int exit = parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
             Stratify.Diagnostics.StageTimings.Mark("output");
-            if (Stratify.Diagnostics.StageTimings.Summary() is { } timings) stderr.WriteLine(timings);
+            if (Stratify.Diagnostics.StageTimings.Summary() is { } timings) stderr.WriteLine($"{timings}; huge pages: {HugePages.Describe()}");
             return exit;
         }
         catch (StratifyInputException e)

@@ -21,7 +21,12 @@ internal static class HugePages
     /// allocated object, read from <c>/proc/self/maps</c>) MADV_HUGEPAGE. Memory the GC commits later inside it inherits
     /// the advice. Returns whether the advice was given.
     /// </summary>
-    public static bool AdviseGcHeap()
+    public static bool AdviseGcHeap() => GcHeapAdvised = AdviseGcHeapOnce();
+
+    /// <summary>Whether <see cref="AdviseGcHeap"/> gave the advice (false before it ran).</summary>
+    public static bool GcHeapAdvised { get; private set; }
+
+    private static bool AdviseGcHeapOnce()
     {
         if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("STRATIFY_HUGE_PAGES") == "0") return false;
         try
@@ -78,6 +83,63 @@ internal static class HugePages
         bool anonymous = fields.Length == 5 && fields[4] == "0";
         return (start, end, anonymous);
     }
+
+    /// <summary>
+    /// Whether the program's start-up data (the section the Native AOT runtime expands its type data into, advised by
+    /// Native/hydrated_huge_pages.c before the runtime starts) is marked for huge pages: the constructor's advice, checked
+    /// in <c>/proc/self/smaps</c> (the mapping's VmFlags hold <c>hg</c>). Null where the constructor is not part of the
+    /// program (under <c>dotnet run</c> and the tests, or off Linux).
+    /// </summary>
+    public static bool? StartUpDataAdvised()
+    {
+        try
+        {
+            if (StartUpDataAdvice(out nuint start) <= 0) return false;
+            return OperatingSystem.IsLinux() && Flags((ulong)start, File.ReadAllLines("/proc/self/smaps")) is { } flags && flags.Contains("hg");
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The VmFlags of the mapping in <paramref name="smaps"/> (the lines of <c>/proc/self/smaps</c>: a maps line per
+    /// mapping, then its fields) that holds <paramref name="address"/>; null when none does.
+    /// </summary>
+    internal static string[]? Flags(ulong address, IReadOnlyList<string> smaps)
+    {
+        bool inside = false;
+        foreach (var line in smaps)
+        {
+            int colon = line.IndexOf(':');
+            bool field = colon > 0 && colon < line.Length && !line.AsSpan(0, colon).Contains('-') && !line.AsSpan(0, colon).Contains(' ');
+            if (!field)
+            {
+                var (start, end, _) = Parse(line);
+                inside = start <= address && address < end;
+            }
+            else if (inside && line.StartsWith("VmFlags:", StringComparison.Ordinal))
+                return line["VmFlags:".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        }
+        return null;
+    }
+
+    /// <summary>The huge-page advice in effect, for STRATIFY_TIMINGS: "heap, start-up data", "heap", ... or "none".</summary>
+    public static string Describe()
+    {
+        var parts = new List<string>();
+        if (GcHeapAdvised) parts.Add("heap");
+        if (StartUpDataAdvised() == true) parts.Add("start-up data");
+        return parts.Count == 0 ? "none" : string.Join(", ", parts);
+    }
+
+    [DllImport("stratify_native", EntryPoint = "stratify_start_up_data_advice")]
+    private static extern int StartUpDataAdvice(out nuint start);
 
     [DllImport("libc", EntryPoint = "madvise")]
     private static extern int Madvise(nint address, nuint length, int advice);

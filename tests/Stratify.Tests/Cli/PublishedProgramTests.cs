@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Stratify.Cli;
 
 namespace Stratify.Tests.Cli;
 
@@ -168,7 +169,29 @@ public sealed class PublishedProgramTests(PublishedProgram program) : IClassFixt
 
         Assert.Equal(plain.Out, timed.Out);
         var extra = timed.Error.Replace(plain.Error, "").Trim();
-        Assert.Matches(@"^timings: start [0-9.]+ s, read [0-9.]+ s, bind [0-9.]+ s, design [0-9.]+ s, risk sets [0-9.]+ s, newton [0-9.]+ s, concordance [0-9.]+ s, fit [0-9.]+ s, output [0-9.]+ s; garbage collections \d+/\d+/\d+ \(gen 0/1/2\), peak working set \d+ MiB$", extra);
+        Assert.Matches(@"^timings: start [0-9.]+ s, read [0-9.]+ s, bind [0-9.]+ s, design [0-9.]+ s, risk sets [0-9.]+ s, newton [0-9.]+ s, concordance [0-9.]+ s, fit [0-9.]+ s, output [0-9.]+ s; garbage collections \d+/\d+/\d+ \(gen 0/1/2\), peak working set \d+ MiB; huge pages: (none|heap|heap, start-up data|start-up data)$", extra);
+    }
+
+    /// <summary>
+    /// Where Linux leaves transparent huge pages to the program (the usual "madvise" mode), the published program marks
+    /// both its GC heap and, from a constructor that runs before the runtime (Native/hydrated_huge_pages.c), the section
+    /// the runtime expands its type data into: STRATIFY_TIMINGS reports both, checked in the process's own smaps.
+    /// STRATIFY_HUGE_PAGES=0 turns both off.
+    /// </summary>
+    [Fact]
+    public void The_program_marks_its_heap_and_start_up_data_for_huge_pages_unless_turned_off()
+    {
+        const string setting = "/sys/kernel/mm/transparent_hugepage/enabled";
+        string[] args = ["km", RepoPaths.Dataset("lung.parquet"), "--time", "time", "--event", "status", "--format", "json"];
+        var timed = new Dictionary<string, string> { ["STRATIFY_TIMINGS"] = "1" };
+
+        var advised = program.Run(args, timed);
+        var off = program.Run(args, new Dictionary<string, string>(timed) { ["STRATIFY_HUGE_PAGES"] = "0" });
+
+        Assert.Equal(0, advised.ExitCode);
+        Assert.EndsWith("; huge pages: none", off.Error.Trim());
+        if (File.Exists(setting) && HugePages.LeftToPrograms(File.ReadAllText(setting)))
+            Assert.EndsWith("; huge pages: heap, start-up data", advised.Error.Trim());
     }
 
     /// <summary>
