@@ -68,12 +68,7 @@ internal static class SnappyBlock
                     if (trailer >= int.MaxValue) throw Corrupt("a Snappy literal is longer than the page");
                     count = (int)trailer + 1;
                 }
-                if (count > end - input || count > length - written) throw Corrupt("a Snappy literal runs past the block or the page");
-                if (count <= 16 && end - input >= 16 && length - written >= 16)
-                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref output, written), Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref source, input)));
-                else Unsafe.CopyBlockUnaligned(ref Unsafe.Add(ref output, written), ref Unsafe.Add(ref source, input), (uint)count);
-                input += count;
-                written += count;
+                Literal(ref source, ref input, end, ref output, ref written, length, count);
                 continue;
             }
             uint offset = (entry & 0x700) + trailer;
@@ -101,17 +96,7 @@ internal static class SnappyBlock
                         if (extended >= int.MaxValue) throw Corrupt("a Snappy literal is longer than the page");
                         count = (int)extended;
                     }
-                    count++;
-                    if (count > end - input || count > length - written) throw Corrupt("a Snappy literal runs past the block or the page");
-                    if (count <= 16 && end - input >= 16 && length - written >= 16)
-                    {
-                        // A short literal (most of them): 16 bytes moved at once; the bytes past it are rewritten by the
-                        // elements that follow, which must fill the page to its end.
-                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref output, written), Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref source, input)));
-                    }
-                    else Unsafe.CopyBlockUnaligned(ref Unsafe.Add(ref output, written), ref Unsafe.Add(ref source, input), (uint)count);
-                    input += count;
-                    written += count;
+                    Literal(ref source, ref input, end, ref output, ref written, length, count + 1);
                     continue;
                 }
                 case 1:
@@ -143,6 +128,22 @@ internal static class SnappyBlock
             written += count;
         }
         if (written != length) throw Corrupt(string.Create(CultureInfo.InvariantCulture, $"the Snappy block decompresses to {written} bytes, not the page's {length}"));
+    }
+
+    /// <summary>
+    /// Moves a literal of <paramref name="count"/> bytes at <paramref name="input"/> to <paramref name="written"/>, both
+    /// advanced past it, after checking it lies within the block and the page. A short literal (most of them) moves 16
+    /// bytes at once; the bytes past it are rewritten by the elements that follow, which must fill the page to its end.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Literal(ref byte source, ref int input, int end, ref byte output, ref int written, int length, int count)
+    {
+        if (count > end - input || count > length - written) throw Corrupt("a Snappy literal runs past the block or the page");
+        if (count <= 16 && end - input >= 16 && length - written >= 16)
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref output, written), Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref source, input)));
+        else Unsafe.CopyBlockUnaligned(ref Unsafe.Add(ref output, written), ref Unsafe.Add(ref source, input), (uint)count);
+        input += count;
+        written += count;
     }
 
     /// <summary>
