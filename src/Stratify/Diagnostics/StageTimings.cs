@@ -7,7 +7,7 @@ namespace Stratify.Diagnostics;
 /// Opt-in wall-clock breakdown of one command (read, bind, fit, output), for finding where a large cohort's time
 /// goes. Enabled by the environment variable <c>STRATIFY_TIMINGS=1</c>; the CLI then prints one line to stderr,
 /// for example <c>timings: start 0.004 s, read 0.031 s, bind 0.012 s, fit 0.020 s, output 0.015 s; garbage
-/// collections 1/1/1 (gen 0/1/2), peak working set 160 MiB</c>.
+/// collections 1/1/1 (gen 0/1/2, paused 0.002 s), peak working set 160 MiB</c>.
 /// Off by default, when <see cref="Mark"/> costs one branch.
 /// </summary>
 internal static class StageTimings
@@ -63,6 +63,6 @@ internal static class StageTimings
             return Stages.Count == 0 ? null
                 : "timings: " + string.Join(", ", Stages.GroupBy(s => s.Stage).Select(g =>
                     $"{g.Key} {g.Sum(s => s.Seconds).ToString("0.000", CultureInfo.InvariantCulture)} s{(g.Count() > 1 ? string.Create(CultureInfo.InvariantCulture, $" (x{g.Count()})") : "")}"))
-                  + string.Create(CultureInfo.InvariantCulture, $"; garbage collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} (gen 0/1/2), peak working set {Process.GetCurrentProcess().PeakWorkingSet64 >> 20} MiB");
+                  + string.Create(CultureInfo.InvariantCulture, $"; garbage collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} (gen 0/1/2, paused {GC.GetTotalPauseDuration().TotalSeconds:0.000} s), peak working set {Process.GetCurrentProcess().PeakWorkingSet64 >> 20} MiB");
     }
 }

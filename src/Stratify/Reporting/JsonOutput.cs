@@ -34,6 +34,17 @@ internal static class JsonOutput
         return options;
     }
 
+    /// <summary>The writer settings <see cref="Options"/> serializes with (indented, relaxed escaping), for a writer of our own.</summary>
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Indented = Options.WriteIndented,
+        IndentCharacter = Options.IndentCharacter,
+        IndentSize = Options.IndentSize,
+        NewLine = Options.NewLine,
+        Encoder = Options.Encoder,
+        MaxDepth = Options.MaxDepth,
+    };
+
     /// <summary>The compile-time metadata of a document type under <see cref="Options"/>.</summary>
     public static JsonTypeInfo<T> TypeInfo<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
 
@@ -52,8 +63,11 @@ internal static class JsonOutput
     {
         if (writer is IUtf8TextWriter utf8)
         {
-            // The document as UTF-8 bytes, handed over whole: no UTF-16 string of it, no second encoding.
-            utf8.WriteUtf8(JsonSerializer.SerializeToUtf8Bytes(value, TypeInfo<T>()));
+            // The document as UTF-8 bytes, whole before any is written, handed over in segments: no UTF-16 string of it,
+            // no second encoding, and no copying as it grows (a Kaplan–Meier document on a million patients is 2 MB).
+            var segments = new SegmentedBuffer();
+            using (var json = new Utf8JsonWriter(segments, WriterOptions)) JsonSerializer.Serialize(json, value, TypeInfo<T>());
+            foreach (var segment in segments.Written) utf8.WriteUtf8(segment.Span);
             writer.WriteLine();
             return;
         }
@@ -64,6 +78,41 @@ internal static class JsonOutput
         }
         else writer.Write(Serialize(value));
         writer.WriteLine();
+    }
+
+    /// <summary>
+    /// Bytes written into 256 KiB segments, a new one begun when the next write does not fit: nothing is copied as the
+    /// document grows. Utf8JsonWriter asks for room for a whole token at once, so no UTF-8 sequence spans two segments.
+    /// </summary>
+    private sealed class SegmentedBuffer : System.Buffers.IBufferWriter<byte>
+    {
+        private const int SegmentSize = 256 * 1024;
+        private readonly List<ReadOnlyMemory<byte>> _full = [];
+        private byte[] _current = [];
+        private int _used;
+
+        /// <summary>The bytes written, in order.</summary>
+        public IEnumerable<ReadOnlyMemory<byte>> Written => _used == 0 ? _full : _full.Append(_current.AsMemory(0, _used));
+
+        public void Advance(int count)
+        {
+            if (count < 0 || _used + count > _current.Length) throw new ArgumentOutOfRangeException(nameof(count));
+            _used += count;
+        }
+
+        public Memory<byte> GetMemory(int sizeHint = 0)
+        {
+            int needed = Math.Max(sizeHint, 1);
+            if (_current.Length - _used < needed)
+            {
+                if (_used > 0) _full.Add(_current.AsMemory(0, _used));
+                _current = new byte[Math.Max(SegmentSize, needed)];
+                _used = 0;
+            }
+            return _current.AsMemory(_used);
+        }
+
+        public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
     }
 
     /// <summary>Writes NaN and infinities as null (R's NA); reads null back as NaN.</summary>

@@ -169,7 +169,7 @@ public sealed class PublishedProgramTests(PublishedProgram program) : IClassFixt
 
         Assert.Equal(plain.Out, timed.Out);
         var extra = timed.Error.Replace(plain.Error, "").Trim();
-        Assert.Matches(@"^timings: start [0-9.]+ s, read [0-9.]+ s, bind [0-9.]+ s, design [0-9.]+ s, risk sets [0-9.]+ s, newton [0-9.]+ s, concordance [0-9.]+ s, fit [0-9.]+ s, output [0-9.]+ s; garbage collections \d+/\d+/\d+ \(gen 0/1/2\), peak working set \d+ MiB; huge pages: (none|heap|heap, start-up data|start-up data)$", extra);
+        Assert.Matches(@"^timings: start [0-9.]+ s, read [0-9.]+ s, bind [0-9.]+ s, design [0-9.]+ s, risk sets [0-9.]+ s, newton [0-9.]+ s, concordance [0-9.]+ s, fit [0-9.]+ s, output [0-9.]+ s; garbage collections \d+/\d+/\d+ \(gen 0/1/2, paused [0-9.]+ s\), peak working set \d+ MiB; huge pages: (none|heap|heap, start-up data|start-up data)$", extra);
     }
 
     /// <summary>
