@@ -18,7 +18,9 @@ namespace Stratify.Parquet;
 /// are pooled and grow to the largest chunk seen.
 ///
 /// What it decodes (parquet-format's parquet.thrift and Encodings.md): data pages V1 and V2, PLAIN-encoded
-/// INT32, INT64, FLOAT or DOUBLE or DELTA_BINARY_PACKED INT32 or INT64 (<see cref="DeltaBinaryPackedDecoding"/>;
+/// INT32, INT64, FLOAT or DOUBLE, dictionary-encoded (a PLAIN dictionary page, then RLE_DICTIONARY or PLAIN_DICTIONARY
+/// indices: what pyarrow, R's arrow, DuckDB and Spark write by default for columns with few distinct values), or
+/// DELTA_BINARY_PACKED INT32 or INT64 (<see cref="DeltaBinaryPackedDecoding"/>;
 /// Parquet.Net 6.1 misreads DuckDB's such INT32 pages when neighbouring values differ by more than 2^31), codec
 /// UNCOMPRESSED or SNAPPY, a top-level REQUIRED or OPTIONAL column (maximum definition level 0 or 1) whose
 /// definition levels are the RLE/bit-packed hybrid — in a V1 page prefixed by their 4-byte little-endian length
@@ -26,11 +28,12 @@ namespace Stratify.Parquet;
 /// the header. A null row becomes NaN in the values and true in the missing mask, as Parquet.Net's path gives it.
 ///
 /// The pages come checked (<see cref="ParquetChunkPages"/>: they tile the chunk and their values add up to the
-/// footer's). Anything else — a dictionary page or dictionary encoding, another codec, DELTA_LENGTH_BYTE_ARRAY,
+/// footer's). Anything else — another codec, DELTA_LENGTH_BYTE_ARRAY,
 /// DELTA_BYTE_ARRAY or BYTE_STREAM_SPLIT encoding, a repeated or nested column, a page larger than its values
 /// can fill — makes <see cref="TryDecode"/> return false before it writes anything, and the caller reads the chunk
 /// with Parquet.Net instead. A page whose contents turn out corrupt (a Snappy stream that does not decode, levels
-/// that run short, too few values, an invalid DELTA_BINARY_PACKED header) throws <see cref="InvalidDataException"/>.
+/// that run short, too few values, a dictionary index beyond the dictionary, an invalid DELTA_BINARY_PACKED header)
+/// throws <see cref="InvalidDataException"/>.
 /// </summary>
 internal sealed class ParquetColumnChunkDecoder : IDisposable
 {
@@ -55,13 +58,19 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
         var bytes = source.Span(pages.Start, pages.Size, ref _chunk);
         var codec = chunk.MetaData!.Codec;
         int row = 0;
+        double[]? dictionary = null;
         foreach (var (body, header) in pages.Pages)
         {
+            if (header.Type == PageType.DICTIONARY_PAGE)
+            {
+                dictionary = DecodeDictionary(bytes.Slice((int)(body - pages.Start), header.CompressedPageSize), header, codec, physicalType);
+                continue;
+            }
             if (header.Type is not (PageType.DATA_PAGE or PageType.DATA_PAGE_V2)) continue;
             int values = header.Type == PageType.DATA_PAGE ? header.DataPageHeader!.NumValues : header.DataPageHeaderV2!.NumValues;
             int at = row;
             DecodePage(bytes.Slice((int)(body - pages.Start), header.CompressedPageSize), header, codec, physicalType, (byte)maxDefinitionLevel,
-                destination.Slice(at, values), () => missing().Slice(at, values));
+                dictionary, destination.Slice(at, values), () => missing().Slice(at, values));
             row += values;
             DataPages++;
         }
@@ -75,9 +84,10 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
         if (meta.Type != physicalType || Width(physicalType) == 0) return false;
         if (meta.Codec is not (CompressionCodec.UNCOMPRESSED or CompressionCodec.SNAPPY)) return false;
         if (maxDefinitionLevel is not (0 or 1) || meta.PathInSchema is not { Count: 1 } || meta.NumValues != rows) return false;
-        // Levels may be listed as RLE or (legacy) BIT_PACKED; values must all be PLAIN, or DELTA_BINARY_PACKED integers.
+        // Levels may be listed as RLE or (legacy) BIT_PACKED; values must all be PLAIN, dictionary indices, or
+        // DELTA_BINARY_PACKED integers.
         foreach (var encoding in meta.Encodings)
-            if (!(encoding is Encoding.PLAIN or Encoding.RLE or Encoding.BIT_PACKED || IsDeltaInteger(encoding, physicalType))) return false;
+            if (!(encoding is Encoding.PLAIN or Encoding.RLE or Encoding.BIT_PACKED || IsDictionary(encoding) || IsDeltaInteger(encoding, physicalType))) return false;
         return true;
     }
 
@@ -85,11 +95,16 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
     private static bool SupportsPages(ParquetChunkPages pages, ParquetType physicalType, int maxDefinitionLevel)
     {
         int width = Width(physicalType);
+        bool dictionary = false;
         foreach (var (_, header) in pages.Pages)
         {
             int values;
             switch (header.Type)
             {
+                case PageType.DICTIONARY_PAGE when header.DictionaryPageHeader is { } d:
+                    if (d.Encoding is not (Encoding.PLAIN or Encoding.PLAIN_DICTIONARY)) return false;
+                    dictionary = true;
+                    continue;
                 case PageType.DATA_PAGE when header.DataPageHeader is { } v1:
                     if (!IsValueEncoding(v1.Encoding, physicalType) || (maxDefinitionLevel > 0 && v1.DefinitionLevelEncoding != Encoding.RLE)) return false;
                     values = v1.NumValues;
@@ -102,8 +117,10 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
                 case PageType.INDEX_PAGE:
                     continue;
                 default:
-                    return false; // a dictionary page, or a page type this decoder does not know
+                    return false; // a page type this decoder does not know
             }
+            // Dictionary indices need the chunk's dictionary page, which comes first (ParquetChunkPages checks the order).
+            if (IsDictionary(header.DataPageHeader?.Encoding ?? header.DataPageHeaderV2!.Encoding) && !dictionary) return false;
             // Levels take at most about 2 bytes per value even in the worst RLE run layout: a larger page is not PLAIN
             // numbers. DELTA_BINARY_PACKED adds block headers and pads its last miniblock (up to 1024 values allowed here).
             bool delta = (header.DataPageHeader?.Encoding ?? header.DataPageHeaderV2!.Encoding) == Encoding.DELTA_BINARY_PACKED;
@@ -114,7 +131,7 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
     }
 
     private void DecodePage(ReadOnlySpan<byte> body, PageHeader header, CompressionCodec codec, ParquetType physicalType,
-        byte maxDefinitionLevel, Span<double> destination, Func<Span<bool>> missing)
+        byte maxDefinitionLevel, double[]? dictionary, Span<double> destination, Func<Span<bool>> missing)
     {
         int rows = destination.Length;
         int width = Width(physicalType);
@@ -122,11 +139,13 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
         ReadOnlySpan<byte> levels = default;
         ReadOnlySpan<byte> values;
         bool valuesInDestination = false;
-        bool delta = (header.DataPageHeader?.Encoding ?? header.DataPageHeaderV2!.Encoding) == Encoding.DELTA_BINARY_PACKED;
+        var encoding = header.DataPageHeader?.Encoding ?? header.DataPageHeaderV2!.Encoding;
+        bool delta = encoding == Encoding.DELTA_BINARY_PACKED;
+        bool indexed = IsDictionary(encoding);
 
         if (header.Type == PageType.DATA_PAGE)
         {
-            if (maxDefinitionLevel == 0 && snappy && !delta)
+            if (maxDefinitionLevel == 0 && snappy && !delta && !indexed)
             {
                 // No levels: the page is exactly the values. Decompress them into the destination's last bytes
                 // (all of it for 8-byte values, its upper half for 4-byte ones) and widen to double in place.
@@ -156,7 +175,7 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
             if (snappy && (v2.IsCompressed ?? true))
             {
                 int present = v2.NumValues - v2.NumNulls;
-                if (physicalType == ParquetType.DOUBLE && dataLength == present * sizeof(double))
+                if (physicalType == ParquetType.DOUBLE && !indexed && dataLength == present * sizeof(double))
                 {
                     Decompress(data, MemoryMarshal.AsBytes(destination[..present]));
                     values = MemoryMarshal.AsBytes(destination[..present]);
@@ -165,6 +184,12 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
                 else values = DecompressToScratch(data, dataLength);
             }
             else values = data;
+        }
+
+        if (indexed)
+        {
+            DecodeIndexed(values, levels, header, maxDefinitionLevel, dictionary!, destination, missing);
+            return;
         }
 
         if (maxDefinitionLevel == 0)
@@ -191,11 +216,117 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
         else Scatter(values, physicalType, definitions, maxDefinitionLevel, destination, mask);
     }
 
+    /// <summary>A dictionary-encoded page: its levels (when the column has nulls), its indices, each row's value looked up.</summary>
+    private void DecodeIndexed(ReadOnlySpan<byte> values, ReadOnlySpan<byte> levels, PageHeader header, byte maxDefinitionLevel, double[] dictionary,
+        Span<double> destination, Func<Span<bool>> missing)
+    {
+        int rows = destination.Length;
+        var definitions = maxDefinitionLevel == 0 ? default : Rent(ref _levels, rows).AsSpan(0, rows);
+        int present = maxDefinitionLevel == 0 ? rows : DecodeLevels(levels, bitWidth: 1, maxDefinitionLevel, definitions);
+        if (header.Type == PageType.DATA_PAGE_V2 && present != header.DataPageHeaderV2!.NumValues - header.DataPageHeaderV2.NumNulls)
+            throw Corrupt("the definition levels disagree with the page's null count");
+        var indices = MemoryMarshal.Cast<byte, int>(Rent(ref _decoded, present * sizeof(int)).AsSpan(0, present * sizeof(int)));
+        DecodeIndices(values, dictionary.Length, indices);
+        if (present == rows)
+        {
+            for (int i = 0; i < rows; i++) destination[i] = dictionary[indices[i]];
+            return;
+        }
+        var mask = missing();
+        for (int i = 0, next = 0; i < rows; i++)
+        {
+            if (definitions[i] == maxDefinitionLevel) destination[i] = dictionary[indices[next++]];
+            else
+            {
+                destination[i] = double.NaN;
+                mask[i] = true;
+            }
+        }
+    }
+
+    private static bool IsDictionary(Encoding encoding) => encoding is Encoding.RLE_DICTIONARY or Encoding.PLAIN_DICTIONARY;
+
+    /// <summary>A dictionary page's values (PLAIN, as many as its header says) as doubles.</summary>
+    private double[] DecodeDictionary(ReadOnlySpan<byte> body, PageHeader header, CompressionCodec codec, ParquetType physicalType)
+    {
+        int count = header.DictionaryPageHeader!.NumValues;
+        long length = (long)count * Width(physicalType);
+        if (header.UncompressedPageSize != length)
+            throw Corrupt(string.Create(CultureInfo.InvariantCulture, $"a dictionary of {count} values claims {header.UncompressedPageSize} bytes"));
+        var plain = codec == CompressionCodec.SNAPPY ? DecompressToScratch(body, (int)length) : body;
+        if (plain.Length < length) throw Corrupt(string.Create(CultureInfo.InvariantCulture, $"the dictionary page holds {plain.Length} bytes for {count} values"));
+        var dictionary = new double[count];
+        Convert(plain, physicalType, dictionary);
+        return dictionary;
+    }
+
+    /// <summary>
+    /// A dictionary-encoded page's values (Encodings.md, RLE_DICTIONARY and the older PLAIN_DICTIONARY): one byte giving
+    /// the bit width (at most 32), then one index per present value in the RLE/bit-packed hybrid (see
+    /// <see cref="DecodeLevels"/>), each below <paramref name="dictionaryLength"/>.
+    /// </summary>
+    internal static void DecodeIndices(ReadOnlySpan<byte> encoded, int dictionaryLength, Span<int> indices)
+    {
+        int count = indices.Length;
+        if (count == 0) return;
+        if (encoded.Length == 0) throw Corrupt("a dictionary-encoded page has no bit width");
+        int bitWidth = encoded[0];
+        if (bitWidth > 32) throw Corrupt(string.Create(CultureInfo.InvariantCulture, $"a dictionary index is {bitWidth} bits wide, more than 32"));
+        int position = 1, filled = 0;
+        int valueBytes = (bitWidth + 7) / 8;
+        ulong mask = bitWidth == 32 ? uint.MaxValue : (1UL << bitWidth) - 1;
+        while (filled < count)
+        {
+            uint header = ReadVarint(encoded, ref position);
+            int run;
+            if ((header & 1) == 0)
+            {
+                if (valueBytes > encoded.Length - position) throw Corrupt("a dictionary-index run ends early");
+                uint value = 0;
+                for (int b = 0; b < valueBytes; b++) value |= (uint)encoded[position + b] << (8 * b);
+                position += valueBytes;
+                run = (int)Math.Min(header >> 1, (uint)(count - filled));
+                if (run > 0 && value >= (uint)dictionaryLength) throw OutOfDictionary(value, dictionaryLength);
+                indices.Slice(filled, run).Fill((int)value);
+            }
+            else
+            {
+                long values = (long)(header >> 1) * 8;
+                long bytes = (long)(header >> 1) * bitWidth;
+                run = (int)Math.Min(values, count - filled);
+                // The values used must be there in full (a run's padding after the page's last value may be cut off).
+                long needed = ((long)run * bitWidth + 7) / 8;
+                if (needed > encoded.Length - position) throw Corrupt("a bit-packed dictionary-index run ends early");
+                long bit = (long)position * 8;
+                for (int i = 0; i < run; i++, bit += bitWidth)
+                {
+                    // A value lies in the 8 bytes from its first (shift + width ≤ 39 bits); near the end, fewer are read.
+                    int index = (int)(bit >> 3), shift = (int)(bit & 7);
+                    ulong word;
+                    if (encoded.Length - index >= 8) word = BinaryPrimitives.ReadUInt64LittleEndian(encoded[index..]);
+                    else
+                    {
+                        word = 0;
+                        for (int b = 0; index + b < encoded.Length; b++) word |= (ulong)encoded[index + b] << (8 * b);
+                    }
+                    uint value = (uint)((word >> shift) & mask);
+                    if (value >= (uint)dictionaryLength) throw OutOfDictionary(value, dictionaryLength);
+                    indices[filled + i] = (int)value;
+                }
+                position += (int)Math.Min(encoded.Length - position, bytes);
+            }
+            filled += run;
+        }
+    }
+
+    private static InvalidDataException OutOfDictionary(uint value, int length) =>
+        Corrupt(string.Create(CultureInfo.InvariantCulture, $"dictionary index {value} is beyond the dictionary's {length} values"));
+
     private static bool IsDeltaInteger(Encoding encoding, ParquetType physicalType) =>
         encoding == Encoding.DELTA_BINARY_PACKED && physicalType is ParquetType.INT32 or ParquetType.INT64;
 
     private static bool IsValueEncoding(Encoding encoding, ParquetType physicalType) =>
-        encoding == Encoding.PLAIN || IsDeltaInteger(encoding, physicalType);
+        encoding == Encoding.PLAIN || IsDictionary(encoding) || IsDeltaInteger(encoding, physicalType);
 
     /// <summary>The page's <paramref name="count"/> DELTA_BINARY_PACKED integers as PLAIN bytes, in a reused buffer.</summary>
     private ReadOnlySpan<byte> DecodeDelta(ReadOnlySpan<byte> encoded, ParquetType physicalType, int count)
@@ -260,7 +391,7 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
     }
 
     private static uint ReadVarint(ReadOnlySpan<byte> data, ref int position) =>
-        Uleb128.TryRead(data, ref position, 32, out ulong value) ? (uint)value : throw Corrupt("a definition-level run header is cut short or longer than 32 bits");
+        Uleb128.TryRead(data, ref position, 32, out ulong value) ? (uint)value : throw Corrupt("a run header of levels or dictionary indices is cut short or longer than 32 bits");
 
     private static void Convert(ReadOnlySpan<byte> values, ParquetType type, Span<double> destination)
     {

@@ -43,9 +43,9 @@ public sealed class HugePagesTests
             "VmFlags: rd mr mw me sd",
         ];
 
-        Assert.Equal(["rd", "wr", "mr", "mw", "me", "ac", "sd", "hg"], HugePages.Flags(Hex("55e46a3a1000"), smaps));
-        Assert.Equal(["rd", "ex", "mr", "mw", "me", "sd"], HugePages.Flags(Hex("55e4690e0000"), smaps));
-        Assert.Equal(["rd", "mr", "mw", "me", "sd"], HugePages.Flags(Hex("7fd5700c7fff"), smaps));
+        Assert.Equal(["rd", "wr", "mr", "mw", "me", "ac", "sd", "hg"], HugePages.Flags(Hex("55e46a3a1000"), smaps)!);
+        Assert.Equal(["rd", "ex", "mr", "mw", "me", "sd"], HugePages.Flags(Hex("55e4690e0000"), smaps)!);
+        Assert.Equal(["rd", "mr", "mw", "me", "sd"], HugePages.Flags(Hex("7fd5700c7fff"), smaps)!);
         Assert.Null(HugePages.Flags(Hex("55e46a9a0000"), smaps)); // the first byte past a mapping
     }
 

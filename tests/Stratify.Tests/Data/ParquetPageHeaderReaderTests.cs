@@ -148,4 +148,50 @@ public class ParquetPageHeaderReaderTests
         Assert.Throws<InvalidDataException>(() => ParquetColumnChunkDecoder.DecodeLevels([0x06, 0x01], 1, 1, new byte[5]));
         Assert.Throws<InvalidDataException>(() => ParquetColumnChunkDecoder.DecodeLevels([0x06, 0x02], 2, 1, new byte[3]));
     }
+
+    /// <summary>
+    /// Dictionary indices, hand-encoded from Encodings.md: a bit-width byte, then the RLE/bit-packed hybrid. Width 2, one
+    /// bit-packed group (header 0x03): 0,1,2,3 LSB first = 0b11_10_01_00 = 0xE4, then 3,2,1,0 = 0x1B. Width 9, an RLE run
+    /// of 5 (header 10) of 300 in two little-endian bytes. Width 0 (a one-value dictionary), an RLE run of 4 with no value
+    /// bytes. Width 32, a bit-packed group of 8 four-byte values.
+    /// </summary>
+    [Fact]
+    public void Dictionary_indices_decode_from_rle_and_bit_packed_runs_of_every_width()
+    {
+        var eight = new int[8];
+        ParquetColumnChunkDecoder.DecodeIndices([2, 0x03, 0xE4, 0x1B], 4, eight);
+        Assert.Equal([0, 1, 2, 3, 3, 2, 1, 0], eight);
+
+        var five = new int[5];
+        ParquetColumnChunkDecoder.DecodeIndices([9, 10, 0x2C, 0x01], 301, five);
+        Assert.Equal([300, 300, 300, 300, 300], five);
+
+        var four = new int[4];
+        ParquetColumnChunkDecoder.DecodeIndices([0, 8], 1, four);
+        Assert.Equal([0, 0, 0, 0], four);
+
+        int[] wide = [7, 70_000, 1, 0, 5_000_000, 2, 3, 4];
+        var encoded = new List<byte> { 32, 0x03 };
+        foreach (int v in wide) encoded.AddRange(BitConverter.GetBytes(v));
+        var decoded = new int[8];
+        ParquetColumnChunkDecoder.DecodeIndices(encoded.ToArray(), 5_000_001, decoded);
+        Assert.Equal(wide, decoded);
+
+        // A page's last run may stop at its last value: three values of a group of eight, width 2, in one byte.
+        var three = new int[3];
+        ParquetColumnChunkDecoder.DecodeIndices([2, 0x03, 0b00_10_01], 3, three);
+        Assert.Equal([1, 2, 0], three);
+    }
+
+    [Fact]
+    public void Dictionary_indices_beyond_the_dictionary_too_wide_or_cut_short_are_corrupt()
+    {
+        var beyond = Assert.Throws<InvalidDataException>(() => ParquetColumnChunkDecoder.DecodeIndices([2, 0x03, 0xE4, 0x1B], 3, new int[8]));
+        Assert.Contains("dictionary index 3 is beyond the dictionary's 3 values", beyond.Message);
+        Assert.Throws<InvalidDataException>(() => ParquetColumnChunkDecoder.DecodeIndices([2, 10, 0x03], 3, new int[5])); // RLE value 3
+        Assert.Throws<InvalidDataException>(() => ParquetColumnChunkDecoder.DecodeIndices([33, 0x02, 0], 3, new int[1])); // 33 bits
+        Assert.Throws<InvalidDataException>(() => ParquetColumnChunkDecoder.DecodeIndices([8, 0x03, 1, 2], 9, new int[8])); // 2 of 8 bytes
+        Assert.Throws<InvalidDataException>(() => ParquetColumnChunkDecoder.DecodeIndices([2, 0x04, 1], 3, new int[3])); // runs out of runs
+        Assert.Throws<InvalidDataException>(() => ParquetColumnChunkDecoder.DecodeIndices([], 3, new int[1])); // no bit width
+    }
 }
