@@ -27,6 +27,10 @@ namespace Stratify.Parquet;
 /// and compressed with the values; in a V2 page stored uncompressed before the compressed values, their length in
 /// the header. A null row becomes NaN in the values and true in the missing mask, as Parquet.Net's path gives it.
 ///
+/// Text (BYTE_ARRAY) chunks, PLAIN or dictionary-encoded, with the same codecs, pages and levels, decode through
+/// <see cref="TryDecodeText"/> into per-row codes: the caller codes each distinct value's UTF-8 bytes, a dictionary's
+/// entries once each on first use, so the column's levels are the values its rows hold (as through Parquet.Net).
+///
 /// The pages come checked (<see cref="ParquetChunkPages"/>: they tile the chunk and their values add up to the
 /// footer's). Anything else — another codec, DELTA_LENGTH_BYTE_ARRAY,
 /// DELTA_BYTE_ARRAY or BYTE_STREAM_SPLIT encoding, a repeated or nested column, a page larger than its values
@@ -37,6 +41,9 @@ namespace Stratify.Parquet;
 /// </summary>
 internal sealed class ParquetColumnChunkDecoder : IDisposable
 {
+    /// <summary>The code of one text value, given as its UTF-8 bytes (valid only during the call).</summary>
+    public delegate int TextCoder(ReadOnlySpan<byte> utf8);
+
     private byte[] _chunk = [];
     private byte[] _scratch = [];
     private byte[] _levels = [];
@@ -75,6 +82,160 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
             DataPages++;
         }
         return true;
+    }
+
+    /// <summary>
+    /// Decodes a flat BYTE_ARRAY (text) chunk, PLAIN or dictionary-encoded, uncompressed or Snappy, data pages V1 or V2,
+    /// into <paramref name="codes"/> (one per row of the row group): each value's bytes (UTF-8) go to
+    /// <paramref name="code"/>, which returns the code the row gets; a null row gets −1. A dictionary's entries are coded
+    /// once each and its rows take their entry's code. False, with nothing written, when the chunk needs Parquet.Net.
+    /// </summary>
+    public bool TryDecodeText(ParquetSource source, ColumnChunk chunk, ParquetChunkPages pages, int maxDefinitionLevel, Span<int> codes, TextCoder code)
+    {
+        var meta = chunk.MetaData;
+        if (meta is null || chunk.CryptoMetadata is not null || chunk.EncryptedColumnMetadata is not null || meta.Type != ParquetType.BYTE_ARRAY) return false;
+        if (meta.Codec is not (CompressionCodec.UNCOMPRESSED or CompressionCodec.SNAPPY)) return false;
+        if (maxDefinitionLevel is not (0 or 1) || meta.PathInSchema is not { Count: 1 } || meta.NumValues != codes.Length) return false;
+        foreach (var encoding in meta.Encodings)
+            if (!(encoding is Encoding.PLAIN or Encoding.RLE or Encoding.BIT_PACKED || IsDictionary(encoding))) return false;
+        bool dictionaryPage = false;
+        foreach (var (_, header) in pages.Pages)
+        {
+            // A page's decoded size is at most the chunk's (the footer's total), and fits an array.
+            if (header.UncompressedPageSize > Math.Min(meta.TotalUncompressedSize, Array.MaxLength)) return false;
+            switch (header.Type)
+            {
+                case PageType.DICTIONARY_PAGE when header.DictionaryPageHeader is { Encoding: Encoding.PLAIN or Encoding.PLAIN_DICTIONARY }:
+                    dictionaryPage = true;
+                    continue;
+                case PageType.DATA_PAGE when header.DataPageHeader is { } v1:
+                    if (!(v1.Encoding == Encoding.PLAIN || IsDictionary(v1.Encoding) && dictionaryPage) || (maxDefinitionLevel > 0 && v1.DefinitionLevelEncoding != Encoding.RLE)) return false;
+                    continue;
+                case PageType.DATA_PAGE_V2 when header.DataPageHeaderV2 is { } v2:
+                    if (!(v2.Encoding == Encoding.PLAIN || IsDictionary(v2.Encoding) && dictionaryPage) || v2.RepetitionLevelsByteLength != 0
+                        || (maxDefinitionLevel == 0 && (v2.DefinitionLevelsByteLength != 0 || v2.NumNulls != 0))) return false;
+                    continue;
+                case PageType.INDEX_PAGE:
+                    continue;
+                default:
+                    return false;
+            }
+        }
+        var bytes = source.Span(pages.Start, pages.Size, ref _chunk);
+        bool snappy = meta.Codec == CompressionCodec.SNAPPY;
+        TextDictionary? dictionary = null;
+        int row = 0;
+        foreach (var (body, header) in pages.Pages)
+        {
+            var page = bytes.Slice((int)(body - pages.Start), header.CompressedPageSize);
+            if (header.Type == PageType.DICTIONARY_PAGE)
+            {
+                dictionary = new TextDictionary(snappy ? DecompressToScratch(page, header.UncompressedPageSize) : page, header.DictionaryPageHeader!.NumValues);
+                continue;
+            }
+            if (header.Type is not (PageType.DATA_PAGE or PageType.DATA_PAGE_V2)) continue;
+            int values = header.Type == PageType.DATA_PAGE ? header.DataPageHeader!.NumValues : header.DataPageHeaderV2!.NumValues;
+            DecodeTextPage(page, header, snappy, (byte)maxDefinitionLevel, dictionary, codes.Slice(row, values), code);
+            row += values;
+            DataPages++;
+        }
+        return true;
+    }
+
+    private void DecodeTextPage(ReadOnlySpan<byte> body, PageHeader header, bool snappy, byte maxDefinitionLevel, TextDictionary? dictionary, Span<int> codes, TextCoder code)
+    {
+        int rows = codes.Length;
+        ReadOnlySpan<byte> levels = default, values;
+        if (header.Type == PageType.DATA_PAGE)
+        {
+            SplitV1(snappy ? DecompressToScratch(body, header.UncompressedPageSize) : body, maxDefinitionLevel, out levels, out values);
+        }
+        else
+        {
+            var v2 = header.DataPageHeaderV2!;
+            if (v2.DefinitionLevelsByteLength < 0 || v2.DefinitionLevelsByteLength > body.Length) throw Corrupt("the definition levels run past the page");
+            levels = body[..v2.DefinitionLevelsByteLength];
+            var data = body[v2.DefinitionLevelsByteLength..];
+            values = snappy && (v2.IsCompressed ?? true) ? DecompressToScratch(data, header.UncompressedPageSize - v2.DefinitionLevelsByteLength) : data;
+        }
+        var definitions = maxDefinitionLevel == 0 ? default : Rent(ref _levels, rows).AsSpan(0, rows);
+        int present = maxDefinitionLevel == 0 ? rows : DecodeLevels(levels, bitWidth: 1, maxDefinitionLevel, definitions);
+        if (header.Type == PageType.DATA_PAGE_V2 && present != header.DataPageHeaderV2!.NumValues - header.DataPageHeaderV2.NumNulls)
+            throw Corrupt("the definition levels disagree with the page's null count");
+        // The present values' codes first, at the front of the page's slice; then spread to their rows from the back.
+        var presentCodes = codes[..present];
+        if (IsDictionary(header.DataPageHeader?.Encoding ?? header.DataPageHeaderV2!.Encoding))
+        {
+            DecodeIndices(values, dictionary!.Count, presentCodes);
+            for (int i = 0; i < present; i++) presentCodes[i] = dictionary.Code(presentCodes[i], code);
+        }
+        else
+        {
+            int position = 0;
+            for (int i = 0; i < present; i++) presentCodes[i] = code(NextText(values, ref position, i, present, "the page"));
+        }
+        if (present == rows) return;
+        for (int i = rows - 1, next = present; i >= 0; i--)
+            codes[i] = definitions[i] == maxDefinitionLevel ? codes[--next] : -1;
+    }
+
+    /// <summary>A V1 page's definition levels (after their 4-byte little-endian length, when the column has nulls) and values.</summary>
+    private static void SplitV1(ReadOnlySpan<byte> page, byte maxDefinitionLevel, out ReadOnlySpan<byte> levels, out ReadOnlySpan<byte> values)
+    {
+        levels = default;
+        values = page;
+        if (maxDefinitionLevel == 0) return;
+        if (page.Length < 4) throw Corrupt("the page ends before its definition levels");
+        int length = BinaryPrimitives.ReadInt32LittleEndian(page);
+        if (length < 0 || length > page.Length - 4) throw Corrupt("the definition levels run past the page");
+        levels = page.Slice(4, length);
+        values = page[(4 + length)..];
+    }
+
+    /// <summary>The next PLAIN byte array (a 4-byte little-endian length, then the bytes) from <paramref name="position"/>.</summary>
+    private static ReadOnlySpan<byte> NextText(ReadOnlySpan<byte> plain, ref int position, int index, int count, string where)
+    {
+        if (plain.Length - position < 4) throw Corrupt(string.Create(CultureInfo.InvariantCulture, $"{where} ends after {index} of its {count} texts"));
+        int length = BinaryPrimitives.ReadInt32LittleEndian(plain[position..]);
+        position += 4;
+        if (length < 0 || length > plain.Length - position) throw Corrupt(string.Create(CultureInfo.InvariantCulture, $"text {index + 1} of {where} runs past its end"));
+        var text = plain.Slice(position, length);
+        position += length;
+        return text;
+    }
+
+    /// <summary>
+    /// A text dictionary page's entries (PLAIN byte arrays), each coded on its first use by a row, so an entry no row
+    /// uses never becomes a level (as when Parquet.Net reads the rows).
+    /// </summary>
+    private sealed class TextDictionary
+    {
+        private readonly byte[] _bytes;
+        private readonly int[] _starts, _lengths, _codes;
+
+        public TextDictionary(ReadOnlySpan<byte> plain, int count)
+        {
+            _bytes = plain.ToArray();
+            _starts = new int[count];
+            _lengths = new int[count];
+            _codes = new int[count];
+            Array.Fill(_codes, -1);
+            int position = 0;
+            for (int i = 0; i < count; i++)
+            {
+                var text = NextText(_bytes, ref position, i, count, "the dictionary page");
+                _lengths[i] = text.Length;
+                _starts[i] = position - text.Length;
+            }
+        }
+
+        public int Count => _codes.Length;
+
+        public int Code(int entry, TextCoder code)
+        {
+            int c = _codes[entry];
+            return c >= 0 ? c : _codes[entry] = code(_bytes.AsSpan(_starts[entry], _lengths[entry]));
+        }
     }
 
     private static bool Supports(ColumnChunk chunk, ParquetType physicalType, int maxDefinitionLevel, int rows)
@@ -155,16 +316,7 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
                 WidenInPlace(destination, physicalType);
                 return;
             }
-            var page = snappy ? DecompressToScratch(body, header.UncompressedPageSize) : body;
-            if (maxDefinitionLevel > 0)
-            {
-                if (page.Length < 4) throw Corrupt("the page ends before its definition levels");
-                int length = BinaryPrimitives.ReadInt32LittleEndian(page);
-                if (length < 0 || length > page.Length - 4) throw Corrupt("the definition levels run past the page");
-                levels = page.Slice(4, length);
-                values = page[(4 + length)..];
-            }
-            else values = page;
+            SplitV1(snappy ? DecompressToScratch(body, header.UncompressedPageSize) : body, maxDefinitionLevel, out levels, out values);
         }
         else
         {

@@ -715,22 +715,53 @@ public static class ParquetCohortReader
                     if (!lookup.TryGetValue(text, out int code)) { code = local.Count; lookup[text] = code; }
                     _codes[offset + i] = code;
                 }
-                var map = new int[local.Count];
-                lock (_index)
-                {
-                    foreach (var (text, code) in local)
-                    {
-                        if (!_index.TryGetValue(text, out int shared)) { shared = _index.Count; _index.Add(text, shared); }
-                        map[code] = shared;
-                    }
-                }
-                for (int i = 0; i < rows; i++) if (_codes[offset + i] >= 0) _codes[offset + i] = map[_codes[offset + i]];
+                Share(local, offset, rows);
             }
             finally
             {
                 System.Buffers.ArrayPool<ReadOnlyMemory<char>>.Shared.Return(values, clearArray: true);
                 System.Buffers.ArrayPool<int>.Shared.Return(definitions);
             }
+        }
+
+        /// <summary>
+        /// Decodes the chunk without Parquet.Net (PLAIN or dictionary-encoded text, ParquetColumnChunkDecoder.TryDecodeText):
+        /// each value's UTF-8 bytes decoded to characters as Parquet.Net decodes them (an invalid sequence becomes U+FFFD),
+        /// coded against a local dictionary looked up by span, so a string is made only once per distinct label.
+        /// </summary>
+        public override bool TryDecodeDirect(ParquetColumnChunkDecoder decoder, ParquetSource source, ColumnChunk chunk, ParquetChunkPages pages,
+            int maxDefinitionLevel, int offset, int rows)
+        {
+            var local = new Dictionary<string, int>(StringComparer.Ordinal);
+            var lookup = local.GetAlternateLookup<ReadOnlySpan<char>>();
+            char[] characters = new char[256];
+            int Code(ReadOnlySpan<byte> utf8)
+            {
+                int most = System.Text.Encoding.UTF8.GetMaxCharCount(utf8.Length);
+                if (most > characters.Length) characters = new char[Math.Max(most, 2 * characters.Length)];
+                var text = characters.AsSpan(0, System.Text.Encoding.UTF8.GetChars(utf8, characters));
+                if (!lookup.TryGetValue(text, out int code)) { code = local.Count; lookup[text] = code; }
+                return code;
+            }
+            if (!decoder.TryDecodeText(source, chunk, pages, maxDefinitionLevel, _codes.AsSpan(offset, rows), Code)) return false;
+            Share(local, offset, rows);
+            return true;
+        }
+
+        /// <summary>Turns the rows' local codes into codes of the column's shared dictionary (row groups decode concurrently).</summary>
+        private void Share(Dictionary<string, int> local, int offset, int rows)
+        {
+            var map = new int[local.Count];
+            lock (_index)
+            {
+                foreach (var (text, code) in local)
+                {
+                    if (!_index.TryGetValue(text, out int shared)) { shared = _index.Count; _index.Add(text, shared); }
+                    map[code] = shared;
+                }
+            }
+            var codes = _codes.AsSpan(offset, rows);
+            for (int i = 0; i < codes.Length; i++) if (codes[i] >= 0) codes[i] = map[codes[i]];
         }
 
         protected override long CountMissing(int offset, int rows) => _codes.AsSpan(offset, rows).Count(-1);

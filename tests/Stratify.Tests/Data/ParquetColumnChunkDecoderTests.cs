@@ -44,7 +44,7 @@ public class ParquetColumnChunkDecoderTests
     }
 
     [Fact]
-    public async Task A_simulated_cohort_decodes_its_numeric_columns_directly_and_its_text_columns_through_Parquet_Net()
+    public async Task A_simulated_cohort_decodes_its_numeric_and_text_columns_directly()
     {
         using var dir = new TempFolder();
         CohortSimulator.Write(dir.File("sim.parquet"), 5000, seed: 3, rowGroupSize: 2000);
@@ -52,8 +52,55 @@ public class ParquetColumnChunkDecoderTests
         var (direct, decoding, reference) = await ReadBothWays(dir.File("sim.parquet"));
 
         AssertSameCohort(reference, direct);
-        Assert.Equal(10 * 3, decoding.DirectChunks);  // id, age, ecog, biomarker, nodes, time, event, true_subgroup, true_hr, true_benefit × 3 row groups
-        Assert.Equal(3 * 3, decoding.FallbackChunks); // sex, histology, arm are strings
+        // id, age, ecog, biomarker, nodes, time, event, true_subgroup, true_hr, true_benefit and the texts sex, histology,
+        // arm, × 3 row groups.
+        Assert.Equal(13 * 3, decoding.DirectChunks);
+        Assert.Equal(0, decoding.FallbackChunks);
+    }
+
+    /// <summary>
+    /// Text columns as DuckDB writes them (dictionary-encoded when they repeat, PLAIN when nearly every value differs;
+    /// in V2 files DELTA_BYTE_ARRAY then, which goes to Parquet.Net), with nulls, empty strings and non-ASCII labels:
+    /// decoded directly, the same levels and codes as Parquet.Net reads, and the labels written.
+    /// </summary>
+    [Theory]
+    [InlineData("COMPRESSION snappy, ROW_GROUP_SIZE 30000", 0)]
+    [InlineData("COMPRESSION uncompressed", 0)]
+    [InlineData("COMPRESSION snappy, PARQUET_VERSION V2, ROW_GROUP_SIZE 30000", 1)] // id_text: DELTA_BYTE_ARRAY, through Parquet.Net
+    public async Task Text_columns_written_by_DuckDB_decode_directly_to_the_same_levels(string options, int fallbackColumns)
+    {
+        using var dir = new TempFolder();
+        var path = dir.File("text.parquet");
+        using (var connection = new DuckDBConnection("DataSource=:memory:"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                COPY (SELECT
+                    CASE WHEN i % 7 = 0 THEN NULL ELSE 'stage ' || (i % 4 + 1) END AS stage,
+                    ['Ölfarbe', 'naïve', 'ausência', '', 'IIIb', '肺'][i % 6 + 1] AS label,
+                    'patient-' || i AS id_text,
+                    CASE WHEN i % 3 = 0 THEN NULL ELSE 'site ' || (i * 7919 % 300) END AS site
+                  FROM range(100000) AS t(i))
+                TO '{path}' (FORMAT parquet, {options})
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        var (direct, decoding, reference) = await ReadBothWays(path);
+
+        AssertSameCohort(reference, direct);
+        int groups = (decoding.DirectChunks + decoding.FallbackChunks) / 4;
+        Assert.Equal(4 * groups, decoding.DirectChunks + decoding.FallbackChunks);
+        Assert.Equal(fallbackColumns * groups, decoding.FallbackChunks);
+        var label = (CategoricalColumn)direct["label"];
+        Assert.Equal(["", "IIIb", "ausência", "naïve", "Ölfarbe", "肺"], label.Levels.Order(StringComparer.Ordinal));
+        Assert.Equal("naïve", label.Levels[label.Codes[1]]);
+        var stage = (CategoricalColumn)direct["stage"];
+        Assert.Equal(-1, stage.Codes[0]);
+        Assert.Equal("stage 2", stage.Levels[stage.Codes[1]]);
+        Assert.Equal(100_000, ((CategoricalColumn)direct["id_text"]).Levels.Length);
+        Assert.Equal(200, ((CategoricalColumn)direct["site"]).Levels.Length); // i · 7919 mod 300 where i mod 3 ≠ 0
     }
 
     [Fact]

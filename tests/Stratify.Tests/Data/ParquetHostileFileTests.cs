@@ -91,6 +91,33 @@ public class ParquetHostileFileTests
         AssertNames(error, "b", "row group 1 of 3", lie < 0 ? "the pages hold 49 values where the footer gives the column chunk 50" : "the pages hold more values than the 50");
     }
 
+    /// <summary>
+    /// A text value whose length prefix reaches past its page (the first PLAIN string of an uncompressed DuckDB file,
+    /// found by its bytes, given a length of 2^31 − 1) is refused naming the column and row group, not read past.
+    /// </summary>
+    [Fact]
+    public async Task A_text_value_whose_length_runs_past_its_page_is_refused()
+    {
+        using var dir = new TempFolder();
+        var path = dir.File("text.parquet");
+        using (var connection = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"COPY (SELECT 'patient-' || i AS who, i AS n FROM range(1000) AS t(i)) TO '{path}' (FORMAT parquet, COMPRESSION uncompressed)";
+            command.ExecuteNonQuery();
+        }
+        var bytes = File.ReadAllBytes(path);
+        int at = bytes.AsSpan().IndexOf("patient-0"u8);
+        Assert.True(at >= 4 && BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(at - 4)) == "patient-0".Length);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(at - 4), int.MaxValue);
+        File.WriteAllBytes(path, bytes);
+
+        var error = await Refused(path);
+
+        AssertNames(error, "who", "row group 1 of 1", "text 1 of the page runs past its end");
+    }
+
     [Fact]
     public async Task A_column_chunk_offset_pointing_into_another_column_is_refused()
     {
