@@ -22,8 +22,33 @@ namespace Stratify.Survival;
 /// </summary>
 internal static class CoxScoreResiduals
 {
+    /// <summary>What is done with each row's score residual as the sweep computes it (no n×p matrix is kept).</summary>
+    public interface ISink
+    {
+        /// <summary>Row <paramref name="row"/> (sorted order)'s residual on the centred scaled design; valid only during the call.</summary>
+        void Add(int row, ReadOnlySpan<double> residual);
+    }
+
     /// <summary>Score residuals in sorted row order, on the centred scaled design, row-major n×p.</summary>
     public static double[] Compute(CoxRiskSets data, CoxPartialLikelihood likelihood, bool efron)
+    {
+        var matrix = new Matrix(new double[(long)data.N * data.P], data.P);
+        Visit(data, likelihood, efron, ref matrix);
+        return matrix.Residuals;
+    }
+
+    private struct Matrix(double[] residuals, int p) : ISink
+    {
+        public readonly double[] Residuals = residuals;
+        public readonly void Add(int row, ReadOnlySpan<double> residual) => residual.CopyTo(Residuals.AsSpan(row * p, p));
+    }
+
+    /// <summary>
+    /// Computes every row's score residual in one forward sweep over the tie groups (sorted order) and hands it to
+    /// <paramref name="sink"/>. Counting-process rows: A accrued through each group is summed first (groups × p), so the
+    /// part before a row's entry is taken off in the same sweep.
+    /// </summary>
+    public static void Visit<TSink>(CoxRiskSets data, CoxPartialLikelihood likelihood, bool efron, ref TSink sink) where TSink : struct, ISink
     {
         int p = data.P, groups = data.GroupCount;
         var x = data.X;
@@ -35,10 +60,22 @@ internal static class CoxScoreResiduals
         var dyingMean = sums.DyingMean;
         var averageMean = sums.AverageMean;
 
-        var residuals = new double[(long)data.N * p];
         var cumulative = new double[p];
         // Counting-process rows: A accrued through each group, to take off what came before a row's entry.
-        var through = data.EntryGroup is null ? null : new double[(long)groups * p];
+        double[]? through = null;
+        var entryGroup = data.EntryGroup;
+        if (entryGroup is not null)
+        {
+            through = new double[(long)groups * p];
+            for (int g = 0; g < groups; g++)
+            {
+                if (g > 0 && data.GroupStratum[g] != data.GroupStratum[g - 1]) Array.Clear(cumulative);
+                CoxMatrixAlgebra.AddScaled(cumulative, 1, atRiskMean.AsSpan(g * p, p));
+                cumulative.CopyTo(through.AsSpan(g * p, p));
+            }
+            Array.Clear(cumulative);
+        }
+        var l = new double[p];
         for (int g = 0; g < groups; g++)
         {
             if (g > 0 && data.GroupStratum[g] != data.GroupStratum[g - 1]) Array.Clear(cumulative);
@@ -51,87 +88,62 @@ internal static class CoxScoreResiduals
             for (int i = data.GroupStart[g]; i < data.GroupStart[g + 1]; i++)
             {
                 var row = x.AsSpan(i * p, p);
-                var l = residuals.AsSpan(i * p, p);
                 double r = weighted ? Math.Exp(eta[i]) : risk[i]; // exp(η), without the row's weight
                 if (data.Event[i])
                     for (int j = 0; j < p; j++) l[j] = row[j] - average[j] - r * (row[j] * hazardDying - (cumulative[j] + dying[j]));
                 else
                     for (int j = 0; j < p; j++) l[j] = -r * (row[j] * hazardAtRisk - (cumulative[j] + full[j]));
+                if (through is not null && entryGroup![i] is int e and >= 0)
+                {
+                    // rᵢ(xᵢ H(e) − A(e)), H and A accrued through the last tie group at or before the row's entry.
+                    double hazard = likelihood.HazardThrough(e);
+                    var accrued = through.AsSpan(e * p, p);
+                    for (int j = 0; j < p; j++) l[j] += r * (row[j] * hazard - accrued[j]);
+                }
+                sink.Add(i, l);
             }
             CoxMatrixAlgebra.AddScaled(cumulative, 1, full);
-            if (through is not null) cumulative.CopyTo(through.AsSpan(g * p, p));
         }
-        if (through is not null) AddBackBeforeEntry(data, likelihood, through, residuals);
-        return residuals;
-    }
-
-    /// <summary>
-    /// Counting-process rows: adds rᵢ(xᵢ H(e) − A(e)) to each row's residual, with H and A accrued through the last tie
-    /// group at or before its entry (<see cref="CoxRiskSets.EntryGroup"/>; <paramref name="through"/> holds A per group).
-    /// Rows are visited in their sorted order, in parallel blocks (each row's own term).
-    /// </summary>
-    private static void AddBackBeforeEntry(CoxRiskSets data, CoxPartialLikelihood likelihood, double[] through, double[] residuals)
-    {
-        int p = data.P, n = data.N;
-        var x = data.X;
-        var entryGroup = data.EntryGroup!;
-        bool weighted = data.Weight is not null;
-        int blocks = (n + CoxRiskSets.ChunkRows - 1) / CoxRiskSets.ChunkRows;
-        Parallel.For(0, blocks, block =>
-        {
-            for (int i = block * CoxRiskSets.ChunkRows; i < Math.Min(n, (block + 1) * CoxRiskSets.ChunkRows); i++)
-            {
-                int e = entryGroup[i];
-                if (e < 0) continue;
-                double r = weighted ? Math.Exp(likelihood.Eta[i]) : likelihood.Risk[i];
-                double hazard = likelihood.HazardThrough(e);
-                var row = x.AsSpan(i * p, p);
-                var l = residuals.AsSpan(i * p, p);
-                var accrued = through.AsSpan(e * p, p);
-                for (int j = 0; j < p; j++) l[j] += r * (row[j] * hazard - accrued[j]);
-            }
-        });
     }
 
     /// <summary>
     /// Robust variance on the original scale. <paramref name="scaledVariance"/> is I⁻¹ on the scaled design;
-    /// with D_s = L_s V_s the original-scale dfbeta is D_s·diag(scale).
+    /// with D_s = L_s V_s the original-scale dfbeta is D_s·diag(scale). With clusters (or counting-process rows, a
+    /// patient's intervals) each cluster's weighted residuals are summed, s_c = Σ_{i∈c} wᵢLᵢ (clusters × p), and the
+    /// variance is Σ_c (s_c V S)ᵀ(s_c V S); with each row its own cluster that is S V (Σᵢ wᵢ² LᵢLᵢᵀ) V S, the p×p middle
+    /// summed as the residuals come, so no n×p array is made (a million rows × 20 covariates: 160 MB twice, before).
     /// </summary>
     public static double[] RobustVariance(CoxRiskSets data, CoxPartialLikelihood likelihood, double[] scaledVariance, int[]? cluster)
     {
-        int p = data.P, n = data.N;
-        var residuals = Compute(data, likelihood, likelihood.Efron);
-        var groupOf = ClusterOfSortedRow(data, cluster, out int clusters);
-        var weight = data.Weight;
-        var dfbeta = new double[(long)clusters * p];
-        if (data.IsCountingProcess)
-        {
-            // Several rows per cluster (a patient's intervals): sum each cluster's weighted residuals, then one product
-            // with V per cluster (Σ wLV = (Σ wL)V), instead of one per row.
-            var summed = new double[(long)clusters * p];
-            for (int k = 0; k < n; k++)
-                CoxMatrixAlgebra.AddScaled(summed.AsSpan(groupOf[k] * p, p), weight?[k] ?? 1, residuals.AsSpan(k * p, p));
-            for (int c = 0; c < clusters; c++)
-            {
-                var l = summed.AsSpan(c * p, p);
-                var target = dfbeta.AsSpan(c * p, p);
-                for (int i = 0; i < p; i++)
-                    if (l[i] != 0) CoxMatrixAlgebra.AddScaled(target, l[i], scaledVariance.AsSpan(i * p, p));
-            }
-        }
-        else
-            for (int k = 0; k < n; k++)
-            {
-                var l = residuals.AsSpan(k * p, p);
-                var target = dfbeta.AsSpan(groupOf[k] * p, p);
-                double w = weight?[k] ?? 1;
-                for (int i = 0; i < p; i++)
-                    if (l[i] != 0) CoxMatrixAlgebra.AddScaled(target, w * l[i], scaledVariance.AsSpan(i * p, p));
-            }
+        int p = data.P;
         var robust = new double[p * p];
+        if (cluster is null && !data.IsCountingProcess)
+        {
+            var outer = new Outer(p, data.Weight, squareWeights: true);
+            Visit(data, likelihood, likelihood.Efron, ref outer);
+            var middle = outer.Sum;
+            CoxMatrixAlgebra.Symmetrise(middle, p);
+            // V M V on the scaled design, then scaled to the original: robust[j,k] = s_j (V M V)[j,k] s_k.
+            var vm = new double[p * p];
+            for (int j = 0; j < p; j++)
+                for (int m = 0; m < p; m++)
+                    if (scaledVariance[j * p + m] != 0) CoxMatrixAlgebra.AddScaled(vm.AsSpan(j * p, p), scaledVariance[j * p + m], middle.AsSpan(m * p, p));
+            for (int j = 0; j < p; j++)
+                for (int m = 0; m < p; m++)
+                    if (vm[j * p + m] != 0) CoxMatrixAlgebra.AddScaled(robust.AsSpan(j * p, p), vm[j * p + m], scaledVariance.AsSpan(m * p, p));
+            for (int j = 0; j < p; j++)
+                for (int k = 0; k < p; k++) robust[j * p + k] *= data.Scale[j] * data.Scale[k];
+            CoxMatrixAlgebra.Symmetrise(robust, p);
+            return robust;
+        }
+        var summed = PerCluster(data, likelihood, cluster, out int clusters);
+        var d = new double[p];
         for (int c = 0; c < clusters; c++)
         {
-            var d = dfbeta.AsSpan(c * p, p);
+            var l = summed.AsSpan(c * p, p);
+            Array.Clear(d);
+            for (int i = 0; i < p; i++)
+                if (l[i] != 0) CoxMatrixAlgebra.AddScaled(d, l[i], scaledVariance.AsSpan(i * p, p));
             for (int j = 0; j < p; j++) d[j] *= data.Scale[j];
             CoxMatrixAlgebra.AddOuterLower(robust, d, 1);
         }
@@ -139,29 +151,65 @@ internal static class CoxScoreResiduals
         return robust;
     }
 
+    /// <summary>Each cluster's weighted residuals summed, Σ_{i∈c} wᵢLᵢ (clusters × p; clusters in order of first appearance).</summary>
+    private static double[] PerCluster(CoxRiskSets data, CoxPartialLikelihood likelihood, int[]? cluster, out int clusters)
+    {
+        var groupOf = ClusterOfSortedRow(data, cluster, out clusters);
+        var sums = new ClusterSums(new double[(long)clusters * data.P], data.P, groupOf, data.Weight);
+        Visit(data, likelihood, likelihood.Efron, ref sums);
+        return sums.Sums;
+    }
+
+    private struct ClusterSums(double[] sums, int p, int[] groupOf, double[]? weight) : ISink
+    {
+        public readonly double[] Sums = sums;
+        public readonly void Add(int row, ReadOnlySpan<double> residual) =>
+            CoxMatrixAlgebra.AddScaled(Sums.AsSpan(groupOf[row] * p, p), weight?[row] ?? 1, residual);
+    }
+
+    /// <summary>Σᵢ wᵢᵏ Lᵢ LᵢᵀΣ (lower triangle; k = 2 with <c>squareWeights</c>, else 1) and Σᵢ wᵢLᵢ, as the residuals come.</summary>
+    private struct Outer(int p, double[]? weight, bool squareWeights) : ISink
+    {
+        public readonly double[] Sum = new double[p * p];
+        public readonly double[] Total = new double[p];
+        public readonly void Add(int row, ReadOnlySpan<double> residual)
+        {
+            double w = weight?[row] ?? 1;
+            CoxMatrixAlgebra.AddScaled(Total, w, residual);
+            CoxMatrixAlgebra.AddOuterLower(Sum, residual, squareWeights ? w * w : w);
+        }
+    }
+
     /// <summary>
     /// The robust score test (R's <c>rscore</c>) from the likelihood's current state, which must be β = 0: uᵀB⁻u
     /// with the weighted score residuals summed per cluster, s_c, on the original scale, u = Σ s_c, B = Σ s_c s_cᵀ,
     /// and the generalised inverse of <see cref="CoxMatrixAlgebra.QuadraticForm"/>. Also returns u and B (p×p).
+    /// With each row its own cluster, u and B are summed as the residuals come (no n×p array).
     /// </summary>
     public static (double Statistic, double[] Score, double[] Meat) RobustScore(CoxRiskSets data, CoxPartialLikelihood likelihood,
         int[]? cluster, double choleskyTolerance)
     {
-        int p = data.P, n = data.N;
-        var residuals = Compute(data, likelihood, likelihood.Efron);
-        var groupOf = ClusterOfSortedRow(data, cluster, out int clusters);
-        var weight = data.Weight;
-        var perCluster = new double[(long)clusters * p];
-        for (int k = 0; k < n; k++)
-            CoxMatrixAlgebra.AddScaled(perCluster.AsSpan(groupOf[k] * p, p), weight?[k] ?? 1, residuals.AsSpan(k * p, p));
+        int p = data.P;
         var score = new double[p];
         var meat = new double[p * p];
-        for (int c = 0; c < clusters; c++)
+        if (cluster is null && !data.IsCountingProcess)
         {
-            var s = perCluster.AsSpan(c * p, p);
-            for (int j = 0; j < p; j++) s[j] /= data.Scale[j];
-            CoxMatrixAlgebra.AddScaled(score, 1, s);
-            CoxMatrixAlgebra.AddOuterLower(meat, s, 1);
+            var outer = new Outer(p, data.Weight, squareWeights: true);
+            Visit(data, likelihood, likelihood.Efron, ref outer);
+            for (int j = 0; j < p; j++) score[j] = outer.Total[j] / data.Scale[j];
+            for (int j = 0; j < p; j++)
+                for (int k = 0; k <= j; k++) meat[j * p + k] = outer.Sum[j * p + k] / (data.Scale[j] * data.Scale[k]);
+        }
+        else
+        {
+            var perCluster = PerCluster(data, likelihood, cluster, out int clusters);
+            for (int c = 0; c < clusters; c++)
+            {
+                var s = perCluster.AsSpan(c * p, p);
+                for (int j = 0; j < p; j++) s[j] /= data.Scale[j];
+                CoxMatrixAlgebra.AddScaled(score, 1, s);
+                CoxMatrixAlgebra.AddOuterLower(meat, s, 1);
+            }
         }
         CoxMatrixAlgebra.Symmetrise(meat, p);
         double statistic = CoxMatrixAlgebra.QuadraticForm(meat, p, score, choleskyTolerance).Statistic;
