@@ -61,7 +61,7 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
     public bool TryDecode(ParquetSource source, ColumnChunk chunk, ParquetChunkPages pages, ParquetType physicalType, int maxDefinitionLevel,
         Span<double> destination, Func<Span<bool>> missing)
     {
-        if (!Supports(chunk, physicalType, maxDefinitionLevel, destination.Length) || !SupportsPages(pages, physicalType, maxDefinitionLevel)) return false;
+        if (!Supports(chunk, physicalType, maxDefinitionLevel, destination.Length) || !SupportsPages(pages, physicalType, maxDefinitionLevel, destination.Length)) return false;
         var bytes = source.Span(pages.Start, pages.Size, ref _chunk);
         var codec = chunk.MetaData!.Codec;
         int row = 0;
@@ -101,8 +101,9 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
         bool dictionaryPage = false;
         foreach (var (_, header) in pages.Pages)
         {
-            // A page's decoded size is at most the chunk's (the footer's total), and fits an array.
-            if (header.UncompressedPageSize > Math.Min(meta.TotalUncompressedSize, Array.MaxLength)) return false;
+            // A page's decoded size is at most the chunk's (the footer's total), fits an array, and is what its bytes can
+            // decode to: nothing is allocated for a size the file cannot hold.
+            if (header.UncompressedPageSize > Math.Min(meta.TotalUncompressedSize, Array.MaxLength) || !WithinExpansion(header)) return false;
             switch (header.Type)
             {
                 case PageType.DICTIONARY_PAGE when header.DictionaryPageHeader is { Encoding: Encoding.PLAIN or Encoding.PLAIN_DICTIONARY }:
@@ -179,6 +180,12 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
             codes[i] = definitions[i] == maxDefinitionLevel ? codes[--next] : -1;
     }
 
+    /// <summary>
+    /// Whether a page's uncompressed size is one its stored bytes can decode to: a Snappy copy element turns 2 bytes into
+    /// at most 11 and 3 into at most 64, so no page grows 32-fold (an uncompressed page does not grow at all).
+    /// </summary>
+    private static bool WithinExpansion(PageHeader header) => (long)header.UncompressedPageSize <= 32L * header.CompressedPageSize + 64;
+
     /// <summary>A V1 page's definition levels (after their 4-byte little-endian length, when the column has nulls) and values.</summary>
     private static void SplitV1(ReadOnlySpan<byte> page, byte maxDefinitionLevel, out ReadOnlySpan<byte> levels, out ReadOnlySpan<byte> values)
     {
@@ -253,7 +260,7 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
     }
 
     /// <summary>Whether every page is one this decoder reads; false hands the chunk to Parquet.Net.</summary>
-    private static bool SupportsPages(ParquetChunkPages pages, ParquetType physicalType, int maxDefinitionLevel)
+    private static bool SupportsPages(ParquetChunkPages pages, ParquetType physicalType, int maxDefinitionLevel, int rows)
     {
         int width = Width(physicalType);
         bool dictionary = false;
@@ -263,7 +270,9 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
             switch (header.Type)
             {
                 case PageType.DICTIONARY_PAGE when header.DictionaryPageHeader is { } d:
-                    if (d.Encoding is not (Encoding.PLAIN or Encoding.PLAIN_DICTIONARY)) return false;
+                    // PLAIN numbers, no more of them than the chunk has values, exactly as many bytes.
+                    if (d.Encoding is not (Encoding.PLAIN or Encoding.PLAIN_DICTIONARY) || d.NumValues > rows
+                        || header.UncompressedPageSize != (long)d.NumValues * width || !WithinExpansion(header)) return false;
                     dictionary = true;
                     continue;
                 case PageType.DATA_PAGE when header.DataPageHeader is { } v1:
