@@ -41,10 +41,18 @@ internal sealed class RiskTable
     /// <summary>Sum of the case weights of the censorings at each time; null without weights.</summary>
     public double[]? WeightedNCensor { get; private init; }
 
-    /// <summary>The curve's patients: positions [<see cref="From"/>, <see cref="To"/>) of <see cref="Order"/> into the time-sorted arrays.</summary>
-    internal int[] Order { get; private init; } = [];
-    internal int From { get; private init; }
-    internal int To { get; private init; }
+    /// <summary>
+    /// The curve's patients: positions [<see cref="From"/>, <see cref="To"/>) of <see cref="Order"/> into the time-sorted
+    /// arrays. For tables built in one pass over the time-sorted patients (<see cref="PerGroup"/>, no weights), the
+    /// positions grouped by group are made on first use (the weighted and robust variances need them; curves do not).
+    /// </summary>
+    internal int[] Order { get => _grouping?.Value.Order ?? _order; private init => _order = value; }
+    internal int From { get => _grouping?.Value.Start[_group] ?? _from; private init => _from = value; }
+    internal int To { get => _grouping?.Value.Start[_group + 1] ?? _to; private init => _to = value; }
+    private readonly int[] _order = [];
+    private readonly int _from, _to;
+    private readonly Lazy<(int[] Order, int[] Start)>? _grouping;
+    private readonly int _group;
     /// <summary>Counting-process data: the same patients by ascending entry, positions [From, To) of this order; null otherwise.</summary>
     internal CountingProcessRows? Counting { get; private init; }
 
@@ -98,10 +106,77 @@ internal sealed class RiskTable
         var sorted = data.Sorted; // positions below index the time-sorted arrays: reads stay sequential
         if (sorted.EntryOrder is not null) return PerGroupCounting(data, sorted);
         if (sorted.Group is null) return [Build(sorted.Time, sorted.Event, sorted.Weight, SurvivalOrder.Identity(sorted.Count), 0, sorted.Count)];
+        if (sorted.Weight is null) return InOnePass(sorted, data.GroupCount);
         var order = SurvivalOrder.StableGroup(null, sorted.Group, data.GroupCount, out var start);
         var tables = new RiskTable[data.GroupCount];
         for (int g = 0; g < tables.Length; g++) tables[g] = Build(sorted.Time, sorted.Event, sorted.Weight, order, start[g], start[g + 1]);
         return tables;
+    }
+
+    /// <summary>
+    /// Every group's table from two sequential passes over the time-sorted patients (distinct times per group, then the
+    /// counts), without first grouping the positions: the same tables as <see cref="Build(double[], bool[], double[], int[], int, int)"/>
+    /// over each group's positions in ascending time, which is the order a group's patients come in here.
+    /// </summary>
+    private static RiskTable[] InOnePass(TimeSortedPatients sorted, int groups)
+    {
+        var time = sorted.Time;
+        var @event = sorted.Event;
+        var group = sorted.Group!;
+        int n = sorted.Count;
+        var patients = new int[groups];
+        var distinct = new int[groups];
+        var last = new double[groups];
+        for (int k = 0; k < n; k++)
+        {
+            int g = group[k];
+            if (patients[g]++ == 0 || time[k] != last[g]) { distinct[g]++; last[g] = time[k]; }
+        }
+        var t = new double[groups][];
+        var nRisk = new int[groups][];
+        var nEvent = new int[groups][];
+        var nCensor = new int[groups][];
+        for (int g = 0; g < groups; g++)
+        {
+            t[g] = new double[distinct[g]];
+            nRisk[g] = new int[distinct[g]];
+            nEvent[g] = new int[distinct[g]];
+            nCensor[g] = new int[distinct[g]];
+        }
+        var j = new int[groups];
+        Array.Fill(j, -1);
+        var atRisk = (int[])patients.Clone();
+        var events = new int[groups];
+        for (int k = 0; k < n; k++)
+        {
+            int g = group[k], at = j[g];
+            double tk = time[k];
+            if (at < 0 || tk != t[g][at])
+            {
+                if (at >= 0) atRisk[g] -= nEvent[g][at] + nCensor[g][at];
+                j[g] = ++at;
+                t[g][at] = tk;
+                nRisk[g][at] = atRisk[g];
+            }
+            if (@event[k]) { nEvent[g][at]++; events[g]++; }
+            else nCensor[g][at]++;
+        }
+        var grouping = new Lazy<(int[] Order, int[] Start)>(() =>
+        {
+            var order = SurvivalOrder.StableGroup(null, group, groups, out var start);
+            return (order, start);
+        });
+        var tables = new RiskTable[groups];
+        for (int g = 0; g < groups; g++)
+            tables[g] = new RiskTable(t[g], nRisk[g], nEvent[g], nCensor[g], patients[g], events[g], grouping, g);
+        return tables;
+    }
+
+    private RiskTable(double[] time, int[] nRisk, int[] nEvent, int[] nCensor, int n, int events, Lazy<(int[] Order, int[] Start)> grouping, int group)
+        : this(time, nRisk, nEvent, nCensor, n, events)
+    {
+        _grouping = grouping;
+        _group = group;
     }
 
     /// <summary>Counting-process tables: each group's positions by stop time and, grouped the same stable way, by entry time.</summary>
