@@ -33,6 +33,11 @@ internal static class CriteriaChart
 {
     public static string Render(CriteriaChartInput input)
     {
+        lock (SvgFigure.RenderLock) return Draw(input); // see SvgFigure.RenderLock
+    }
+
+    private static string Draw(CriteriaChartInput input)
+    {
         Validate(input);
         var plot = ChartStyle.NewPlot();
         var ks = input.Ks.Select(k => (double)k).ToArray();

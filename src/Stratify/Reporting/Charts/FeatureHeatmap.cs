@@ -38,6 +38,11 @@ internal static class FeatureHeatmap
 
     public static string Render(FeatureHeatmapInput input)
     {
+        lock (SvgFigure.RenderLock) return Draw(input); // see SvgFigure.RenderLock
+    }
+
+    private static string Draw(FeatureHeatmapInput input)
+    {
         Validate(input);
         int rows = input.Rows.Count, columns = input.Columns.Count;
         int longestRow = input.Rows.Max(r => r.Length);

@@ -54,6 +54,11 @@ internal static class ForestPlot
 
     public static string Render(ForestPlotInput input)
     {
+        lock (SvgFigure.RenderLock) return Draw(input); // see SvgFigure.RenderLock
+    }
+
+    private static string Draw(ForestPlotInput input)
+    {
         Validate(input);
         var rows = input.Rows;
         int count = rows.Count;

@@ -33,6 +33,11 @@ internal static class InteractionTreeChart
 
     public static string Render(InteractionTreeChartInput input)
     {
+        lock (SvgFigure.RenderLock) return Draw(input); // see SvgFigure.RenderLock
+    }
+
+    private static string Draw(InteractionTreeChartInput input)
+    {
         if (input.Leaves.Count != input.Splits.Count + 1)
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"a binary tree with {input.Splits.Count} splits has {input.Splits.Count + 1} leaves, not {input.Leaves.Count}"));
         // Rebuild the tree from the paths: a node is the split with its path, else the next leaf (leaves are left to right).

@@ -75,6 +75,11 @@ internal static class KaplanMeierChart
     /// <summary>The rendered SVG with the pixel x of each tick, for tests that check the table's alignment.</summary>
     internal static (string Svg, double[] TickPixels, double RiskTableTop) Layout(KaplanMeierChartInput input)
     {
+        lock (SvgFigure.RenderLock) return Draw(input); // see SvgFigure.RenderLock
+    }
+
+    private static (string Svg, double[] TickPixels, double RiskTableTop) Draw(KaplanMeierChartInput input)
+    {
         Validate(input);
         var plot = ChartStyle.NewPlot();
         var ticks = input.TickTimes;

@@ -31,6 +31,11 @@ internal static class PropensityOverlapChart
 
     public static string Render(PropensityOverlapInput input)
     {
+        lock (SvgFigure.RenderLock) return Draw(input); // see SvgFigure.RenderLock
+    }
+
+    private static string Draw(PropensityOverlapInput input)
+    {
         foreach (var arm in input.Arms)
             if (!(arm.P05 <= arm.P25 && arm.P25 <= arm.Median && arm.Median <= arm.P75 && arm.P75 <= arm.P95) || arm.P05 < 0 || arm.P95 > 1)
                 throw new StratifyInputException($"propensity percentiles of arm '{arm.Arm}' must rise within [0, 1]");

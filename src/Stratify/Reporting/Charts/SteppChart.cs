@@ -51,6 +51,11 @@ internal static class SteppChart
 
     public static string Render(SteppChartInput input)
     {
+        lock (SvgFigure.RenderLock) return Draw(input); // see SvgFigure.RenderLock
+    }
+
+    private static string Draw(SteppChartInput input)
+    {
         Validate(input);
         bool ratio = input.Scale == SteppEffectScale.HazardRatio;
         double Y(double v) => ratio ? Math.Log10(v) : v;

@@ -30,12 +30,15 @@ internal sealed class SvgFigure
     public double Height { get; private set; }
 
     /// <summary>
-    /// One rendering at a time in the process. ScottPlot draws through SkiaSharp, whose objects are not thread-safe, and
-    /// shares its typefaces among plots: two reports rendered at once (a program that builds them in parallel; the test
-    /// suite's parallel tests) crashed the process in libSkiaSharp on a worker thread (a read of unmapped memory). A
-    /// report renders its charts one after another anyway, so the lock costs a single run nothing.
+    /// One chart at a time in the process, from its first plot to its SVG: every chart's Render holds this lock (it is
+    /// re-entrant, so <see cref="Render"/> takes it again). ScottPlot draws through SkiaSharp, whose objects are not
+    /// thread-safe, and shares its typefaces among plots: two reports rendered at once (a program that builds them in
+    /// parallel; the test suite's parallel tests) crashed the process in libSkiaSharp on a worker thread (a read of
+    /// unmapped memory). Locking only the final rendering was not enough (one more crash in a test run): a new plot sets
+    /// its font, and adding labels measures text, through the same shared objects. A report renders its charts one
+    /// after another anyway, so the lock costs a single run nothing.
     /// </summary>
-    private static readonly Lock RenderLock = new();
+    internal static readonly Lock RenderLock = new();
 
     /// <summary>Renders <paramref name="plot"/> at the given size; afterwards <c>plot.GetPixel</c> maps data to this SVG's pixels.</summary>
     public static SvgFigure Render(Plot plot, int width, int height)
