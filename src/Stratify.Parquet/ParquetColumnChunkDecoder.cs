@@ -159,10 +159,7 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
             var data = body[v2.DefinitionLevelsByteLength..];
             values = snappy && (v2.IsCompressed ?? true) ? DecompressToScratch(data, header.UncompressedPageSize - v2.DefinitionLevelsByteLength) : data;
         }
-        var definitions = maxDefinitionLevel == 0 ? default : Rent(ref _levels, rows).AsSpan(0, rows);
-        int present = maxDefinitionLevel == 0 ? rows : DecodeLevels(levels, bitWidth: 1, maxDefinitionLevel, definitions);
-        if (header.Type == PageType.DATA_PAGE_V2 && present != header.DataPageHeaderV2!.NumValues - header.DataPageHeaderV2.NumNulls)
-            throw Corrupt("the definition levels disagree with the page's null count");
+        int present = Present(levels, header, maxDefinitionLevel, rows, out var definitions);
         // The present values' codes first, at the front of the page's slice; then spread to their rows from the back.
         var presentCodes = codes[..present];
         if (IsDictionary(header.DataPageHeader?.Encoding ?? header.DataPageHeaderV2!.Encoding))
@@ -382,10 +379,7 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
         Span<double> destination, Func<Span<bool>> missing)
     {
         int rows = destination.Length;
-        var definitions = maxDefinitionLevel == 0 ? default : Rent(ref _levels, rows).AsSpan(0, rows);
-        int present = maxDefinitionLevel == 0 ? rows : DecodeLevels(levels, bitWidth: 1, maxDefinitionLevel, definitions);
-        if (header.Type == PageType.DATA_PAGE_V2 && present != header.DataPageHeaderV2!.NumValues - header.DataPageHeaderV2.NumNulls)
-            throw Corrupt("the definition levels disagree with the page's null count");
+        int present = Present(levels, header, maxDefinitionLevel, rows, out var definitions);
         var indices = MemoryMarshal.Cast<byte, int>(Rent(ref _decoded, present * sizeof(int)).AsSpan(0, present * sizeof(int)));
         DecodeIndices(values, dictionary.Length, indices);
         if (present == rows)
@@ -405,16 +399,29 @@ internal sealed class ParquetColumnChunkDecoder : IDisposable
         }
     }
 
+    /// <summary>
+    /// How many of a page's <paramref name="rows"/> hold a value: all without levels, else those whose definition level
+    /// (decoded into <paramref name="definitions"/>, a reused buffer) is the maximum, checked against a V2 header's count.
+    /// </summary>
+    private int Present(ReadOnlySpan<byte> levels, PageHeader header, byte maxDefinitionLevel, int rows, out Span<byte> definitions)
+    {
+        definitions = default;
+        if (maxDefinitionLevel == 0) return rows;
+        definitions = Rent(ref _levels, rows).AsSpan(0, rows);
+        int present = DecodeLevels(levels, bitWidth: 1, maxDefinitionLevel, definitions);
+        if (header.Type == PageType.DATA_PAGE_V2 && present != header.DataPageHeaderV2!.NumValues - header.DataPageHeaderV2.NumNulls)
+            throw Corrupt("the definition levels disagree with the page's null count");
+        return present;
+    }
+
     private static bool IsDictionary(Encoding encoding) => encoding is Encoding.RLE_DICTIONARY or Encoding.PLAIN_DICTIONARY;
 
-    /// <summary>A dictionary page's values (PLAIN, as many as its header says) as doubles.</summary>
+    /// <summary>A dictionary page's values (PLAIN, as many as its header says, their size checked by SupportsPages) as doubles.</summary>
     private double[] DecodeDictionary(ReadOnlySpan<byte> body, PageHeader header, CompressionCodec codec, ParquetType physicalType)
     {
         int count = header.DictionaryPageHeader!.NumValues;
-        long length = (long)count * Width(physicalType);
-        if (header.UncompressedPageSize != length)
-            throw Corrupt(string.Create(CultureInfo.InvariantCulture, $"a dictionary of {count} values claims {header.UncompressedPageSize} bytes"));
-        var plain = codec == CompressionCodec.SNAPPY ? DecompressToScratch(body, (int)length) : body;
+        int length = header.UncompressedPageSize; // count × width (SupportsPages)
+        var plain = codec == CompressionCodec.SNAPPY ? DecompressToScratch(body, length) : body;
         if (plain.Length < length) throw Corrupt(string.Create(CultureInfo.InvariantCulture, $"the dictionary page holds {plain.Length} bytes for {count} values"));
         var dictionary = new double[count];
         Convert(plain, physicalType, dictionary);

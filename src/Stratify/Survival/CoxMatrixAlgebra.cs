@@ -149,6 +149,26 @@ internal static class CoxMatrixAlgebra
         for (; j < n; j++) target[j] = (x[j] - centre[j]) * scale[j];
     }
 
+    /// <summary>A Ω A for symmetric A (p×p, row-major): a sandwich variance, bread A, meat Ω.</summary>
+    public static double[] Sandwich(double[] a, double[] omega, int p)
+    {
+        var left = new double[p * p];
+        for (int i = 0; i < p; i++)
+            for (int k = 0; k < p; k++)
+            {
+                double aik = a[i * p + k];
+                if (aik != 0) CoxMatrixAlgebra.AddScaled(left.AsSpan(i * p, p), aik, omega.AsSpan(k * p, p));
+            }
+        var result = new double[p * p];
+        for (int i = 0; i < p; i++)
+            for (int k = 0; k < p; k++)
+            {
+                double lik = left[i * p + k];
+                if (lik != 0) CoxMatrixAlgebra.AddScaled(result.AsSpan(i * p, p), lik, a.AsSpan(k * p, p));
+            }
+        return result;
+    }
+
     /// <summary>Copies the lower triangle of a row-major p×p matrix into the upper one.</summary>
     public static void Symmetrise(double[] m, int p)
     {

@@ -124,13 +124,7 @@ internal static class CoxScoreResiduals
             var middle = outer.Sum;
             CoxMatrixAlgebra.Symmetrise(middle, p);
             // V M V on the scaled design, then scaled to the original: robust[j,k] = s_j (V M V)[j,k] s_k.
-            var vm = new double[p * p];
-            for (int j = 0; j < p; j++)
-                for (int m = 0; m < p; m++)
-                    if (scaledVariance[j * p + m] != 0) CoxMatrixAlgebra.AddScaled(vm.AsSpan(j * p, p), scaledVariance[j * p + m], middle.AsSpan(m * p, p));
-            for (int j = 0; j < p; j++)
-                for (int m = 0; m < p; m++)
-                    if (vm[j * p + m] != 0) CoxMatrixAlgebra.AddScaled(robust.AsSpan(j * p, p), vm[j * p + m], scaledVariance.AsSpan(m * p, p));
+            robust = CoxMatrixAlgebra.Sandwich(scaledVariance, middle, p);
             for (int j = 0; j < p; j++)
                 for (int k = 0; k < p; k++) robust[j * p + k] *= data.Scale[j] * data.Scale[k];
             CoxMatrixAlgebra.Symmetrise(robust, p);

@@ -319,26 +319,6 @@ internal static class FineGrayVariance
         }
         CoxMatrixAlgebra.Symmetrise(omega, p);
         CoxMatrixAlgebra.Symmetrise(omegaEta, p);
-        return (Sandwich(inverseInformation, omega, p), Sandwich(inverseInformation, omegaEta, p));
-    }
-
-    /// <summary>A Ω A for symmetric A (p×p, row-major).</summary>
-    private static double[] Sandwich(double[] a, double[] omega, int p)
-    {
-        var left = new double[p * p];
-        for (int i = 0; i < p; i++)
-            for (int k = 0; k < p; k++)
-            {
-                double aik = a[i * p + k];
-                if (aik != 0) CoxMatrixAlgebra.AddScaled(left.AsSpan(i * p, p), aik, omega.AsSpan(k * p, p));
-            }
-        var result = new double[p * p];
-        for (int i = 0; i < p; i++)
-            for (int k = 0; k < p; k++)
-            {
-                double lik = left[i * p + k];
-                if (lik != 0) CoxMatrixAlgebra.AddScaled(result.AsSpan(i * p, p), lik, a.AsSpan(k * p, p));
-            }
-        return result;
+        return (CoxMatrixAlgebra.Sandwich(inverseInformation, omega, p), CoxMatrixAlgebra.Sandwich(inverseInformation, omegaEta, p));
     }
 }
